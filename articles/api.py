@@ -1,0 +1,242 @@
+"""JSON API for other tools: bearer tokens, the same services as the web UI."""
+
+from datetime import datetime
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from ninja import Field, NinjaAPI, Schema
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.security import HttpBearer
+
+from articles.models import ApiToken, Article, ArticleTopic, Decision, Mention
+from articles.services.accounts import token_digest
+from articles.services.ingest import IngestError, article_create
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request, token):
+        api_token = ApiToken.objects.select_related("user").filter(digest=token_digest(token)).first()
+        if api_token is None or not api_token.user.is_active:
+            return None
+        ApiToken.objects.filter(id=api_token.id).update(last_used_at=timezone.now())
+        request.user = api_token.user
+        return api_token.user
+
+
+api = NinjaAPI(
+    title="Press Review API",
+    version="1",
+    auth=BearerToken(),
+    urls_namespace="api",
+    docs_decorator=login_required,
+)
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request, exc):
+    messages = []
+    for error in exc.errors:
+        where = ".".join(str(part) for part in error.get("loc", ()) if part not in ("body", "payload"))
+        messages.append(f"{where}: {error.get('msg')}" if where else str(error.get("msg")))
+    return api.create_response(request, {"detail": "; ".join(messages) or "Invalid input."}, status=400)
+
+
+@api.exception_handler(AuthenticationError)
+def authentication_error(request, exc):
+    response = api.create_response(request, {"detail": "A valid API token is required (Authorization: Bearer TOKEN)."}, status=401)
+    response["WWW-Authenticate"] = "Bearer"
+    return response
+
+
+def _require(request, permission):
+    if not request.auth.has_perm(permission):
+        raise HttpError(403, "Your role does not allow this.")
+
+
+class ArticleIn(Schema):
+    title: str = Field("", max_length=500)
+    body: str = Field(..., min_length=1)
+    source: str | None = Field(None, max_length=200)
+    url: str | None = Field(None, max_length=2000)
+    published_at: datetime | None = None
+    language: str | None = Field(None, max_length=8)
+
+
+class ArticleCreated(Schema):
+    id: int
+    status: str
+    duplicate_of: int | None
+
+
+class MentionOut(Schema):
+    start: int
+    end: int
+    text: str
+    kind: str
+    actor_id: int | None
+    origin: str
+    decision: str
+
+
+class ActorOut(Schema):
+    id: int
+    name: str
+    kind: str
+
+
+class TopicOut(Schema):
+    slug: str
+    name: str
+    score: float
+    origin: str
+    decision: str
+
+
+class QuoteOut(Schema):
+    start: int
+    end: int
+    text: str
+    speaker_actor_id: int | None
+    cue: str
+    kind: str
+    origin: str
+    decision: str
+
+
+class ArticleSummary(Schema):
+    id: int
+    title: str
+    status: str
+    language: str
+    review_state: str
+    source: str | None
+    url: str
+    published_at: datetime | None
+    created_at: datetime
+
+    @staticmethod
+    def resolve_source(obj):
+        if isinstance(obj, dict):
+            return obj.get("source")
+        return obj.source.name if obj.source_id else None
+
+
+class ArticleOut(ArticleSummary):
+    body: str
+    last_error: str
+    pipeline_version: str
+    mentions: list[MentionOut]
+    actors: list[ActorOut]
+    topics: list[TopicOut]
+    quotes: list[QuoteOut]
+
+
+def _summary(article: Article) -> dict:
+    return {
+        "id": article.id,
+        "title": article.title,
+        "status": article.status,
+        "language": article.language,
+        "review_state": article.review_state,
+        "source": article.source.name if article.source else None,
+        "url": article.url,
+        "published_at": article.published_at,
+        "created_at": article.created_at,
+    }
+
+
+@api.post("/articles", response={201: ArticleCreated, 200: ArticleCreated}, summary="Add an article")
+def create_article(request, payload: ArticleIn):
+    """Store an article and queue it for annotation. A duplicate (same
+    normalised text or URL) is not stored again: the answer is 200 with
+    ``duplicate_of`` set to the existing article."""
+    _require(request, "articles.add_article")
+    try:
+        result = article_create(
+            title=payload.title,
+            body=payload.body,
+            source_name=payload.source or "",
+            url=payload.url or "",
+            published_at=payload.published_at,
+            language=payload.language or "",
+            created_by=request.auth,
+        )
+    except IngestError as exc:
+        raise HttpError(400, str(exc)) from None
+    article = result.article
+    if result.duplicate:
+        return 200, {"id": article.id, "status": article.status, "duplicate_of": article.id}
+    return 201, {"id": article.id, "status": article.status, "duplicate_of": None}
+
+
+@api.get("/articles/{article_id}", response=ArticleOut, summary="An article with its annotation")
+def get_article(request, article_id: int):
+    _require(request, "articles.view_article")
+    article = get_object_or_404(
+        Article.objects.select_related("source").prefetch_related(
+            Prefetch("mentions", queryset=Mention.objects.select_related("actor").order_by("start")),
+            Prefetch("topics", queryset=ArticleTopic.objects.select_related("topic").order_by("-score")),
+            "quotes",
+        ),
+        id=article_id,
+    )
+    mentions = list(article.mentions.all())
+    actors = {}
+    for mention in mentions:
+        if mention.actor and mention.decision != Decision.REJECTED:
+            actors.setdefault(mention.actor_id, mention.actor)
+    language = article.language or "en"
+    return {
+        **_summary(article),
+        "body": article.body,
+        "last_error": article.last_error,
+        "pipeline_version": article.pipeline_version,
+        "mentions": [
+            {"start": m.start, "end": m.end, "text": m.text, "kind": m.kind, "actor_id": m.actor_id,
+             "origin": m.origin, "decision": m.decision}
+            for m in mentions
+        ],
+        "actors": [{"id": a.id, "name": a.name, "kind": a.kind} for a in actors.values()],
+        "topics": [
+            {"slug": t.topic.slug, "name": t.topic.name_for(language), "score": t.score, "origin": t.origin,
+             "decision": t.decision}
+            for t in article.topics.all()
+        ],
+        "quotes": [
+            {"start": q.start, "end": q.end, "text": q.text, "speaker_actor_id": q.speaker_id, "cue": q.cue,
+             "kind": q.kind, "origin": q.origin, "decision": q.decision}
+            for q in article.quotes.all()
+        ],
+    }
+
+
+class Page(LimitOffsetPagination):
+    class Input(Schema):
+        limit: int = Field(50, ge=1, le=200)
+        offset: int = Field(0, ge=0)
+
+    class Output(Schema):
+        count: int
+        items: list[ArticleSummary]
+
+
+@api.get("/articles", response=list[ArticleSummary], summary="List articles")
+@paginate(Page)
+def list_articles(request, status: str | None = None, topic: str | None = None, actor: int | None = None,
+                  source: str | None = None):
+    _require(request, "articles.view_article")
+    articles = Article.objects.select_related("source").defer("body").order_by("-created_at", "-id")
+    if status:
+        if status not in Article.Status.values:
+            raise HttpError(400, f"Unknown status {status!r}: one of {', '.join(Article.Status.values)}.")
+        articles = articles.filter(status=status)
+    if topic:
+        articles = articles.with_topic(topic)
+    if actor:
+        articles = articles.with_actor(actor)
+    if source:
+        articles = articles.filter(source__name=source)
+    return articles

@@ -1,0 +1,315 @@
+"""Articles, the machine's suggestions and the editors' decisions.
+
+Machine output and editor decisions are separate layers (see README): a
+suggestion has ``decision=pending`` and is replaced on each annotation run;
+an accepted or rejected row, or one with ``origin=editor``, is never touched
+by the pipeline.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Kind(models.TextChoices):
+    PERSON = "person", _("person")
+    ORGANISATION = "organisation", _("organisation")
+    PLACE = "place", _("place")
+    EVENT = "event", _("event")
+    OTHER = "other", _("other")
+
+
+class Origin(models.TextChoices):
+    MODEL = "model", _("model")
+    RULE = "rule", _("rule")
+    EDITOR = "editor", _("editor")
+
+
+class Decision(models.TextChoices):
+    PENDING = "pending", _("pending")
+    ACCEPTED = "accepted", _("accepted")
+    REJECTED = "rejected", _("rejected")
+
+
+class Source(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    domain = models.CharField(max_length=200, blank=True)
+    country = models.CharField(max_length=2, blank=True)
+    language = models.CharField(max_length=8, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class ArticleQuerySet(models.QuerySet):
+    def needs_review(self):
+        return self.filter(status=Article.Status.ANNOTATED).exclude(review_state=Article.ReviewState.REVIEWED)
+
+    def in_progress(self):
+        return self.filter(status__in=[Article.Status.QUEUED, Article.Status.ANNOTATING])
+
+    def with_topic(self, slug):
+        return self.filter(topics__topic__slug=slug).exclude(topics__decision=Decision.REJECTED).distinct()
+
+    def with_actor(self, actor_id):
+        return self.filter(mentions__actor_id=actor_id).exclude(mentions__decision=Decision.REJECTED).distinct()
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        ANNOTATING = "annotating", _("annotating")
+        ANNOTATED = "annotated", _("annotated")
+        FAILED = "failed", _("failed")
+        UNSUPPORTED = "unsupported", _("language not supported yet")
+
+    class ReviewState(models.TextChoices):
+        UNREVIEWED = "unreviewed", _("unreviewed")
+        IN_REVIEW = "in_review", _("in review")
+        REVIEWED = "reviewed", _("reviewed")
+
+    title = models.CharField(max_length=500)
+    body = models.TextField(help_text="The text as received; mention offsets index it.")
+    language = models.CharField(max_length=8, blank=True)
+    language_given = models.BooleanField(default=False, help_text="The language was set by a person, not detected.")
+    source = models.ForeignKey(Source, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles")
+    url = models.URLField(max_length=2000, blank=True, db_index=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    original_filename = models.CharField(max_length=255, blank=True)
+    content_hash = models.CharField(max_length=64, unique=True)
+
+    status = models.CharField(max_length=16, choices=Status, default=Status.QUEUED, db_index=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    pipeline_version = models.CharField(max_length=64, blank=True)
+    queued_at = models.DateTimeField(default=timezone.now)
+    annotated_at = models.DateTimeField(null=True, blank=True)
+
+    review_state = models.CharField(max_length=16, choices=ReviewState, default=ReviewState.UNREVIEWED, db_index=True)
+    version = models.PositiveIntegerField(default=1, help_text="Bumped on every editor change (optimistic locking).")
+
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return self.title
+
+    def is_finished(self):
+        return self.status in (self.Status.ANNOTATED, self.Status.FAILED, self.Status.UNSUPPORTED)
+
+    def can_retry(self):
+        return self.status in (self.Status.FAILED, self.Status.UNSUPPORTED)
+
+
+class ActorQuerySet(models.QuerySet):
+    def canonical(self):
+        return self.filter(merged_into__isnull=True)
+
+    def with_counts(self):
+        return self.annotate(
+            mention_count=Count("mentions", filter=~Q(mentions__decision=Decision.REJECTED), distinct=True),
+            article_count=Count("mentions__article", filter=~Q(mentions__decision=Decision.REJECTED), distinct=True),
+        )
+
+
+class Actor(models.Model):
+    name = models.CharField(max_length=300)
+    kind = models.CharField(max_length=16, choices=Kind)
+    # Normalised name + kind: lets concurrent workers create a suggested actor once.
+    key = models.CharField(max_length=340, unique=True)
+    description = models.TextField(blank=True)
+    wikidata_id = models.CharField(max_length=20, blank=True)
+    confirmed = models.BooleanField(default=False, help_text="Confirmed by an editor; unconfirmed actors are suggestions.")
+    merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ActorQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return f"{self.name} ({self.kind})"
+
+
+class ActorAlias(models.Model):
+    actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="aliases")
+    surface = models.CharField(max_length=300)
+    normalised = models.CharField(max_length=300, db_index=True)
+    language = models.CharField(max_length=8, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["actor", "normalised"], name="alias_unique_per_actor")]
+
+    def __str__(self):
+        return self.surface
+
+
+class ActorRole(models.Model):
+    actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="roles")
+    title = models.CharField(max_length=300)
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="roles")
+    origin = models.CharField(max_length=8, choices=Origin, default=Origin.MODEL)
+
+    def __str__(self):
+        return self.title
+
+
+class Mention(models.Model):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="mentions")
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    text = models.CharField(max_length=500)
+    kind = models.CharField(max_length=16, choices=Kind)
+    actor = models.ForeignKey(Actor, null=True, blank=True, on_delete=models.SET_NULL, related_name="mentions")
+    origin = models.CharField(max_length=8, choices=Origin, default=Origin.MODEL)
+    decision = models.CharField(max_length=8, choices=Decision, default=Decision.PENDING)
+    confidence = models.FloatField(null=True, blank=True)
+    pipeline_version = models.CharField(max_length=64, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["start", "end"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "start", "end"], name="mention_one_per_span"),
+            models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="mention_nonempty"),
+        ]
+
+    def __str__(self):
+        return f"{self.text} [{self.start}:{self.end}] {self.kind}"
+
+    def is_suggestion(self):
+        return self.decision == Decision.PENDING and self.origin != Origin.EDITOR
+
+
+class RejectedSurface(models.Model):
+    """A surface an editor rejected: the pipeline will not suggest it again."""
+
+    normalised = models.CharField(max_length=300)
+    kind = models.CharField(max_length=16, choices=Kind, blank=True, help_text="Empty: rejected whatever the kind.")
+    source = models.ForeignKey(Source, null=True, blank=True, on_delete=models.CASCADE, help_text="Empty: everywhere.")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["normalised", "kind", "source"], name="rejected_surface_unique")]
+
+    def __str__(self):
+        return self.normalised
+
+
+class TopicQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(active=True)
+
+
+class Topic(models.Model):
+    slug = models.SlugField(max_length=80, unique=True)
+    name_en = models.CharField(max_length=200)
+    name_fr = models.CharField(max_length=200)
+    iptc_code = models.CharField(max_length=20, blank=True, help_text="IPTC Media Topic code, e.g. medtop:11000000.")
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children")
+    description = models.TextField(blank=True)
+    # {"fr": ["terroris*", "attentat*", ...], "en": [...], "actors": ["Front Polisario"]}
+    cues = models.JSONField(default=dict, blank=True)
+    active = models.BooleanField(default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TopicQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name_en"]
+
+    def __str__(self):
+        return self.name_en
+
+    def name_for(self, language):
+        return self.name_fr if language == "fr" else self.name_en
+
+
+class ArticleTopic(models.Model):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="topics")
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="article_topics")
+    score = models.FloatField(default=0.0)
+    # [[start, end], ...] character offsets of the sentences that triggered the topic.
+    evidence = models.JSONField(default=list, blank=True)
+    origin = models.CharField(max_length=8, choices=Origin, default=Origin.RULE)
+    decision = models.CharField(max_length=8, choices=Decision, default=Decision.PENDING)
+    pipeline_version = models.CharField(max_length=64, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-score"]
+        constraints = [models.UniqueConstraint(fields=["article", "topic"], name="article_topic_unique")]
+
+    def __str__(self):
+        return f"{self.topic_id} {self.score:.2f}"
+
+
+class Quote(models.Model):
+    class QuoteKind(models.TextChoices):
+        DIRECT = "direct", _("direct")
+        FRAGMENT = "fragment", _("fragment")
+        REPORTED = "reported", _("reported")
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="quotes")
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    text = models.TextField()
+    kind = models.CharField(max_length=10, choices=QuoteKind, default=QuoteKind.DIRECT)
+    speaker = models.ForeignKey(Actor, null=True, blank=True, on_delete=models.SET_NULL, related_name="quotes")
+    cue = models.CharField(max_length=100, blank=True)
+    origin = models.CharField(max_length=8, choices=Origin, default=Origin.RULE)
+    decision = models.CharField(max_length=8, choices=Decision, default=Decision.PENDING)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["start"]
+
+
+class ReviewEvent(models.Model):
+    """Append-only log of every decision: who, when, what, before and after."""
+
+    article = models.ForeignKey(Article, null=True, blank=True, on_delete=models.CASCADE, related_name="events")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    action = models.CharField(max_length=50)
+    target = models.CharField(max_length=100, blank=True)
+    before = models.JSONField(default=dict, blank=True)
+    after = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.action} {self.target}"
+
+
+class ApiToken(models.Model):
+    """A bearer token for the JSON API; only its SHA-256 is stored."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    digest = models.CharField(max_length=64, unique=True)
+    label = models.CharField(max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"token {self.id} of {self.user}"

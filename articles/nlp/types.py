@@ -1,0 +1,83 @@
+"""Plain data the pipeline takes and returns. No Django here."""
+
+from dataclasses import dataclass, field
+
+KINDS = ("person", "organisation", "place", "event", "other")
+
+
+@dataclass(frozen=True)
+class TopicSpec:
+    """One topic of the taxonomy, as the pipeline sees it.
+
+    ``cues`` maps a language code to cue patterns: a word ("attentat"), a word
+    with a trailing ``*`` matching any ending ("terroris*"), or a phrase of
+    such words ("jeux olympiques"). ``actor_cues`` are actor names or aliases
+    whose mention is evidence for the topic ("Front Polisario").
+    """
+
+    slug: str
+    cues: dict[str, tuple[str, ...]]
+    actor_cues: tuple[str, ...] = ()
+    iptc_top_level: bool = False
+
+
+@dataclass(frozen=True)
+class Knowledge:
+    """What editors taught the registry; it steers the next run.
+
+    ``aliases``: (surface, kind) pairs found by an entity ruler before the
+    statistical model. ``rejected``: normalised surfaces never suggested again,
+    either for every kind (kind "") or for one kind, as (normalised, kind).
+    """
+
+    aliases: tuple[tuple[str, str], ...] = ()
+    rejected: frozenset[tuple[str, str]] = frozenset()
+
+
+@dataclass(frozen=True)
+class MentionSpan:
+    start: int
+    end: int
+    text: str
+    kind: str
+    origin: str  # "model" or "rule"
+    group: int  # index into Annotation.groups
+    confidence: float | None = None
+
+
+@dataclass(frozen=True)
+class ActorGroup:
+    """Mentions of one actor inside one article ("Gérald Darmanin", "Darmanin")."""
+
+    name: str  # the fullest surface, used as the actor's canonical name
+    kind: str
+    surfaces: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class TopicHit:
+    slug: str
+    score: float
+    evidence: tuple[tuple[int, int], ...]  # sentence offsets into the text
+
+
+@dataclass(frozen=True)
+class QuoteSpan:
+    start: int
+    end: int
+    text: str
+    kind: str  # direct | fragment | reported
+    speaker_group: int | None
+    cue: str = ""
+
+
+@dataclass
+class Annotation:
+    language: str
+    supported: bool
+    pipeline_version: str
+    mentions: list[MentionSpan] = field(default_factory=list)
+    groups: list[ActorGroup] = field(default_factory=list)
+    topics: list[TopicHit] = field(default_factory=list)
+    quotes: list[QuoteSpan] = field(default_factory=list)
+    content_end: int | None = None  # where trailing site boilerplate starts, if any

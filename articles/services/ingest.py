@@ -1,0 +1,146 @@
+"""Articles in: pasted text, uploaded files and API posts all end here."""
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from articles.models import Article, Source
+
+_FOLDS = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u201c": '"', "\u201d": '"', "\u00ab": '"', "\u00bb": '"'})
+_SPACES = re.compile(r"\s+")
+_TRACKING_PARAMS = re.compile(r"^(utm_|fbclid$|gclid$|xtor$|at_)")
+
+
+class IngestError(ValueError):
+    """Input an editor must fix; the message is shown as is."""
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    article: Article
+    duplicate: bool
+
+
+def content_fingerprint(body: str) -> str:
+    """Hash of the text with typography, spacing and case folded: the same
+    article pasted from two places (curly or straight quotes, extra blank
+    lines) is one article."""
+    folded = unicodedata.normalize("NFKC", body).translate(_FOLDS)
+    folded = _SPACES.sub(" ", folded).strip().casefold()
+    return hashlib.sha256(folded.encode("utf-8")).hexdigest()
+
+
+def normalise_url(url: str) -> str:
+    """Canonical form used to spot the same page posted twice."""
+    url = (url or "").strip()
+    if not url:
+        return ""
+    parts = urlsplit(url)
+    query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _TRACKING_PARAMS.match(k)])
+    path = parts.path.rstrip("/") or "/"
+    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, query, ""))
+
+
+def _find_duplicate(*, fingerprint: str, url: str) -> Article | None:
+    article = Article.objects.filter(content_hash=fingerprint).first()
+    if article is None and url:
+        article = Article.objects.filter(url=url).order_by("id").first()
+    return article
+
+
+def _clean_body(body: str) -> str:
+    body = (body or "").replace("\r\n", "\n").replace("\r", "\n")
+    # Control characters break rendering and offsets; keep newlines and tabs.
+    body = "".join(ch for ch in body if ch in "\n\t" or unicodedata.category(ch) != "Cc")
+    return body.strip()
+
+
+def _first_line_title(body: str) -> str:
+    first = body.strip().split("\n", 1)[0].strip()
+    return first[:200] + ("…" if len(first) > 200 else "")
+
+
+def article_create(
+    *,
+    body: str,
+    title: str = "",
+    source_name: str = "",
+    url: str = "",
+    published_at: datetime | None = None,
+    language: str = "",
+    created_by=None,
+    original_filename: str = "",
+) -> IngestResult:
+    """Store an article and queue it for annotation once the transaction commits.
+
+    Guarantees: an empty or oversized text raises IngestError and stores
+    nothing; an article whose normalised text or URL is already known is not
+    stored again, the existing one is returned with ``duplicate=True``.
+    """
+    body = _clean_body(body)
+    if not body:
+        raise IngestError("The article text is empty.")
+    if len(body) > settings.MAX_ARTICLE_CHARS:
+        raise IngestError(f"The article is too long ({len(body):,} characters; the limit is {settings.MAX_ARTICLE_CHARS:,}).")
+    title = (title or "").strip() or _first_line_title(body)
+    language = (language or "").strip().lower()
+    if language and not re.fullmatch(r"[a-z]{2}", language):
+        raise IngestError(f"Unknown language code {language!r}: use a two-letter code such as fr or en.")
+    url = normalise_url(url)
+    fingerprint = content_fingerprint(body)
+
+    existing = _find_duplicate(fingerprint=fingerprint, url=url)
+    if existing is not None:
+        return IngestResult(article=existing, duplicate=True)
+
+    from articles.tasks import annotate_article
+
+    try:
+        with transaction.atomic():
+            source = None
+            if source_name.strip():
+                source, _ = Source.objects.get_or_create(name=source_name.strip()[:200])
+            article = Article.objects.create(
+                title=title[:500],
+                body=body,
+                language=language,
+                language_given=bool(language),
+                source=source,
+                url=url,
+                published_at=published_at,
+                original_filename=original_filename[:255],
+                content_hash=fingerprint,
+                created_by=created_by,
+                queued_at=timezone.now(),
+            )
+            annotate_article.delay_on_commit(article.id)
+    except IntegrityError:
+        # Another request stored the same text between our check and our insert.
+        existing = _find_duplicate(fingerprint=fingerprint, url=url)
+        if existing is None:
+            raise
+        return IngestResult(article=existing, duplicate=True)
+    return IngestResult(article=article, duplicate=False)
+
+
+def article_requeue(*, article: Article) -> Article:
+    """Queue an article again (after a failure, or to re-annotate it).
+
+    Editor decisions are kept: annotation only replaces pending suggestions.
+    """
+    from articles.tasks import annotate_article
+
+    with transaction.atomic():
+        Article.objects.filter(id=article.id).update(
+            status=Article.Status.QUEUED, attempts=0, last_error="", queued_at=timezone.now()
+        )
+        annotate_article.delay_on_commit(article.id)
+    article.refresh_from_db()
+    return article

@@ -1,0 +1,83 @@
+"""Celery tasks: thin, idempotent, given ids only."""
+
+import logging
+
+from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
+from celery.signals import worker_process_init
+from django.conf import settings
+from django.db import DatabaseError, InterfaceError, OperationalError
+
+from articles.services import annotation
+
+logger = logging.getLogger(__name__)
+
+# Errors of the infrastructure, worth trying again; anything else is the
+# article's own problem and retrying would only fail the same way.
+TRANSIENT_ERRORS = (OperationalError, InterfaceError, ConnectionError, TimeoutError)
+
+
+@worker_process_init.connect
+def _load_pipeline(**kwargs):
+    # Load the spaCy models before the first task rather than inside it.
+    annotation.annotator_preload()
+
+
+def _fail(article_ids, exc, *, final):
+    message = f"{type(exc).__name__}: {exc}"
+    for article_id in article_ids:
+        annotation.article_fail(article_id=article_id, error=message, final=final)
+
+
+@shared_task(
+    name="articles.annotate_article",
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    max_retries=5,
+    soft_time_limit=settings.ANNOTATION_TIME_LIMIT,
+    time_limit=settings.ANNOTATION_TIME_LIMIT + 30,
+)
+def annotate_article(self, article_id: int):
+    _annotate(self, [article_id])
+
+
+@shared_task(
+    name="articles.annotate_batch",
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    max_retries=5,
+    soft_time_limit=settings.ANNOTATION_TIME_LIMIT * 4,
+    time_limit=settings.ANNOTATION_TIME_LIMIT * 4 + 30,
+)
+def annotate_batch(self, article_ids: list[int]):
+    _annotate(self, article_ids)
+
+
+def _annotate(task, article_ids):
+    try:
+        annotation.articles_annotate(article_ids=article_ids)
+    except TRANSIENT_ERRORS as exc:
+        logger.warning("articles %s: transient error, retrying: %s", article_ids, exc)
+        final = task.request.retries >= task.max_retries
+        try:
+            _fail(article_ids, exc, final=final)
+        except DatabaseError:
+            pass  # the database itself is down; the claim is retried with the task
+        raise task.retry(exc=exc, countdown=min(2 ** task.request.retries, 60))
+    except SoftTimeLimitExceeded:
+        limit = task.soft_time_limit
+        for article_id in article_ids:
+            annotation.article_fail(
+                article_id=article_id, error=f"Annotation stopped at the time limit ({limit} s).", final=True
+            )
+    except Exception as exc:
+        if len(article_ids) > 1:
+            # One bad article must not fail its whole batch: isolate it.
+            _fail(article_ids, exc, final=False)
+            for article_id in article_ids:
+                annotate_article.delay(article_id)
+            return
+        logger.exception("article %s failed", article_ids[0])
+        _fail(article_ids, exc, final=True)

@@ -1,0 +1,171 @@
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+CORPUS = REPO.parent / "shared" / "corpus"
+
+
+def corpus_file(name: str) -> Path:
+    path = CORPUS / name
+    if not path.exists():
+        pytest.skip(f"{path} is not here: the shared corpus sits beside the repository in development and CI")
+    return path
+
+
+@pytest.fixture
+def seeded(transactional_db):
+    """Roles and topics again: a transactional test's flush removes migration data."""
+    from articles.services.accounts import roles_ensure
+    from articles.services.taxonomy import topics_seed
+
+    roles_ensure()
+    topics_seed()
+
+
+def make_user(username, role, password="pw-for-tests-only"):
+    from django.contrib.auth.models import Group, User
+
+    user = User.objects.create_user(username=username, password=password)
+    if role:
+        user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+@pytest.fixture
+def editor(db):
+    return make_user("editor", "editor")
+
+
+@pytest.fixture
+def viewer(db):
+    return make_user("viewer", "viewer")
+
+
+def _database_url(settings_dict) -> str:
+    engine = settings_dict["ENGINE"]
+    if engine.endswith("sqlite3"):
+        return f"sqlite:///{settings_dict['NAME']}"
+    user = settings_dict.get("USER") or ""
+    password = f":{settings_dict['PASSWORD']}" if settings_dict.get("PASSWORD") else ""
+    auth = f"{user}{password}@" if user else ""
+    port = f":{settings_dict['PORT']}" if settings_dict.get("PORT") else ""
+    return f"postgres://{auth}{settings_dict.get('HOST') or '127.0.0.1'}{port}/{settings_dict['NAME']}"
+
+
+def _purge_broker():
+    from django.conf import settings
+
+    if settings.REDIS_URL:
+        from pressreview.celery import app
+
+        with app.connection_for_write() as conn:
+            for queue in ("annotate", "bulk", "export"):
+                conn.default_channel.queue_purge(queue)
+    else:
+        for folder in ("queue", "processed"):
+            path = settings.BROKER_DIR / folder
+            shutil.rmtree(path, ignore_errors=True)
+            path.mkdir(parents=True, exist_ok=True)
+
+
+class Worker:
+    """A real `celery worker` process on the test database and broker."""
+
+    def __init__(self, database_url: str, log_path: Path, concurrency: int = 1, env: dict | None = None):
+        self.database_url = database_url
+        self.extra_env = env or {}
+        self.log_path = log_path
+        self.concurrency = concurrency
+        self.process = None
+
+    def start(self):
+        env = {**os.environ, "DATABASE_URL": self.database_url, "PYTHONUNBUFFERED": "1", **self.extra_env}
+        self.log = open(self.log_path, "ab")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "pressreview", "worker", "-Q", "annotate,bulk,export",
+             "--concurrency", str(self.concurrency), "--loglevel", "INFO", "--without-gossip", "--without-mingle",
+             "--without-heartbeat", "-n", f"test-{os.getpid()}@%h"],
+            cwd=REPO, env=env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, 15)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, 9)
+                self.process.wait()
+        self.log.close()
+
+    def kill(self):
+        os.killpg(self.process.pid, 9)
+        self.process.wait()
+        self.log.close()
+
+    def tail(self, lines=60) -> str:
+        return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+
+
+@pytest.fixture(scope="session")
+def worker_factory(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Start workers on the test database; every one is stopped at the end."""
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        _purge_broker()
+    database_url = _database_url(connection.settings_dict)
+    started = []
+
+    def start(concurrency=1, env=None):
+        log_path = tmp_path_factory.mktemp("worker") / "worker.log"
+        worker = Worker(database_url, log_path, concurrency, env)
+        worker.start()
+        started.append(worker)
+        return worker
+
+    yield start
+    for worker in started:
+        if worker.process.poll() is None:
+            worker.stop()
+
+
+@pytest.fixture(scope="session")
+def _session_worker(worker_factory):
+    return worker_factory()
+
+
+@pytest.fixture
+def worker(_session_worker, seeded):
+    """The session's worker, for tests whose rows it must see (committed data)."""
+    assert _session_worker.process.poll() is None, "the worker died:\n" + _session_worker.tail()
+    return _session_worker
+
+
+def wait_for(predicate, timeout=120, interval=0.2, worker=None, what="condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = predicate()
+        if result:
+            return result
+        time.sleep(interval)
+    details = f"\nworker log:\n{worker.tail()}" if worker else ""
+    raise AssertionError(f"timed out after {timeout}s waiting for {what}{details}")
+
+
+def wait_annotated(article_ids, worker=None, timeout=180):
+    from articles.models import Article
+
+    finished = ["annotated", "failed", "unsupported"]
+
+    def done():
+        return Article.objects.filter(id__in=article_ids, status__in=finished).count() == len(article_ids)
+
+    wait_for(done, timeout=timeout, worker=worker, what=f"articles {list(article_ids)} to be annotated")
+    return list(Article.objects.filter(id__in=article_ids).order_by("id"))

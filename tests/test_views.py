@@ -1,0 +1,261 @@
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from articles.models import Actor, Article, ArticleTopic, Mention, Topic
+from tests.conftest import make_user
+
+pytestmark = pytest.mark.django_db
+
+BODY = "Le ministre français de l'Intérieur s'est rendu à Rabat pour parler de terrorisme."
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client
+
+
+@pytest.fixture
+def viewer_client(client, viewer):
+    client.force_login(viewer)
+    return client
+
+
+def paste(client, **fields):
+    data = {"paste-title": "", "paste-body": BODY, "paste-source": "", "paste-url": "", "paste-published_at": "",
+            "paste-language": ""}
+    data.update({f"paste-{k}": v for k, v in fields.items()})
+    return client.post(reverse("articles:new"), data)
+
+
+def upload(client, name, content, **fields):
+    data = {"upload-file": SimpleUploadedFile(name, content)}
+    data.update({f"upload-{k}": v for k, v in fields.items()})
+    return client.post(reverse("articles:new"), data)
+
+
+def test_pages_require_login(client):
+    for url in (reverse("articles:list"), reverse("articles:new"), "/api/docs"):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("login"))
+
+
+def test_login_page_renders(client):
+    response = client.get(reverse("login"))
+    assert response.status_code == 200
+    assert b'name="password"' in response.content
+
+
+def test_editor_pastes_an_article(editor_client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = paste(editor_client, title="Visite à Rabat", source="Le Desk", url="https://news.example/1",
+                         published_at="2024-03-01T10:00", language="fr")
+    article = Article.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("articles:detail", args=[article.id])
+    assert (article.title, article.source.name, article.language, article.language_given) == (
+        "Visite à Rabat", "Le Desk", "fr", True)
+    assert article.published_at.year == 2024
+    assert len(callbacks) == 1
+    page = editor_client.get(response["Location"])
+    assert "queued" in page.content.decode()
+
+
+def test_a_duplicate_paste_links_the_existing_article(editor_client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks():
+        paste(editor_client)
+        response = paste(editor_client, title="Autre titre")
+    first = Article.objects.get()
+    assert response["Location"] == reverse("articles:detail", args=[first.id])
+    page = editor_client.get(response["Location"]).content.decode()
+    assert "already in the review" in page
+    assert reverse("articles:detail", args=[first.id]) in page
+
+
+def test_an_empty_paste_is_refused(editor_client):
+    response = paste(editor_client, body="   ")
+    assert response.status_code == 400
+    assert "The article text is empty." in response.content.decode()
+    assert not Article.objects.exists()
+
+
+def test_viewer_cannot_add(viewer_client):
+    assert viewer_client.get(reverse("articles:new")).status_code == 403
+    assert paste(viewer_client).status_code == 403
+    assert not Article.objects.exists()
+
+
+def test_viewer_cannot_retry(viewer_client):
+    article = Article.objects.create(title="t", body="b", content_hash="h", status=Article.Status.FAILED)
+    assert viewer_client.post(reverse("articles:retry", args=[article.id])).status_code == 403
+    article.refresh_from_db()
+    assert article.status == Article.Status.FAILED
+
+
+def test_post_without_csrf_token_is_refused(editor):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(editor)
+    assert paste(client).status_code == 403
+    assert not Article.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "name, content, expected",
+    [
+        ("note.txt", "Réunion à Rabat sur la sécurité.\nDeuxième ligne.".encode("cp1252"), "Réunion à Rabat"),
+        ("note.md", "# Titre\n\nUn **paragraphe** sur la [sécurité](https://x.example).".encode(), "paragraphe"),
+        (
+            "page.html",
+            (
+                "<html lang='fr'><head><title>Visite</title><script>alert(1)</script></head><body><nav>Menu</nav>"
+                "<article><h1>Visite</h1><p>" + "Le ministre a rencontré son homologue à Rabat. " * 20
+                + "</p></article></body></html>"
+            ).encode(),
+            "Le ministre a rencontré",
+        ),
+    ],
+)
+def test_editor_uploads_a_file(editor_client, django_capture_on_commit_callbacks, name, content, expected):
+    with django_capture_on_commit_callbacks():
+        response = upload(editor_client, name, content)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    article = Article.objects.get()
+    assert expected in article.body
+    assert "alert(1)" not in article.body
+    assert article.original_filename == name
+
+
+def test_editor_uploads_a_docx(editor_client, django_capture_on_commit_callbacks):
+    import docx
+
+    document = docx.Document()
+    document.add_heading("Coopération sécuritaire", level=1)
+    document.add_paragraph("Les deux ministres ont signé un accord à Rabat.")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    with django_capture_on_commit_callbacks():
+        response = upload(editor_client, "accord.docx", buffer.getvalue())
+    assert response.status_code == 302
+    article = Article.objects.get()
+    assert "signé un accord" in article.body
+
+
+@pytest.mark.parametrize(
+    "name, content, message",
+    [
+        ("empty.txt", b"", "empty"),
+        ("binary.txt", bytes(range(256)) * 40, "not text"),
+        ("broken.docx", b"PK\x03\x04 not really a zip", "docx"),
+        ("broken.pdf", b"%PDF-1.4\n garbage without xref", "PDF"),
+        ("virus.exe", b"MZ\x90\x00", "Unsupported file type"),
+    ],
+)
+def test_bad_uploads_get_a_clear_message_and_store_nothing(editor_client, name, content, message):
+    response = upload(editor_client, name, content)
+    assert response.status_code == 400
+    assert message.lower() in response.content.decode().lower()
+    assert not Article.objects.exists()
+
+
+def test_an_oversized_request_is_refused_before_reading_it(editor_client, settings):
+    settings.MAX_UPLOAD_BYTES = 1024
+    response = upload(editor_client, "big.txt", b"a" * 200_000)
+    assert response.status_code == 413
+    assert "limit" in response.content.decode()
+    assert not Article.objects.exists()
+
+
+def annotated_article():
+    body = "Gérald Darmanin a parlé. <script>alert('x')</script> Darmanin <img src=x onerror=alert(1)> hx-get=\"/\""
+    article = Article.objects.create(title="<b>Titre</b>", body=body, content_hash="h1", status=Article.Status.ANNOTATED,
+                                     language="fr")
+    actor = Actor.objects.create(name="Gérald Darmanin", kind="person", key="gerald darmanin|person")
+    start = body.index("Gérald Darmanin")
+    Mention.objects.create(article=article, start=start, end=start + 15, text="Gérald Darmanin", kind="person", actor=actor)
+    start = body.index("Darmanin <img")
+    Mention.objects.create(article=article, start=start, end=start + 8, text="Darmanin", kind="person", actor=actor)
+    ArticleTopic.objects.create(article=article, topic=Topic.objects.get(slug="terrorism"), score=0.8, evidence=[[0, 25]])
+    return article
+
+
+def test_detail_shows_actors_grouped_with_offsets_and_topics(editor_client):
+    article = annotated_article()
+    page = editor_client.get(reverse("articles:detail", args=[article.id])).content.decode()
+    assert page.count("<strong>Gérald Darmanin</strong>") == 1
+    assert "2×" in page
+    assert "0–15" in page
+    assert "Terrorism" in page and "0.80" in page
+    assert "Gérald Darmanin a parlé." in page  # evidence sentence
+
+
+def test_everything_written_by_users_is_escaped(editor_client):
+    article = annotated_article()
+    page = editor_client.get(reverse("articles:detail", args=[article.id])).content.decode()
+    assert "<script>alert" not in page
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in page
+    assert "<img src=x" not in page
+    assert "<b>Titre</b>" not in page and "&lt;b&gt;Titre&lt;/b&gt;" in page
+    assert 'hx-get="/"' not in page
+
+
+def test_polling_returns_the_fragment_and_stops_when_finished(editor_client):
+    article = Article.objects.create(title="t", body="b", content_hash="h", status=Article.Status.ANNOTATING)
+    url = reverse("articles:detail", args=[article.id])
+    response = editor_client.get(url, headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.lstrip().startswith('<div id="annotation"') and "<html" not in html
+    assert 'hx-trigger="every 1s"' in html
+    Article.objects.filter(id=article.id).update(status=Article.Status.FAILED, last_error="ValueError: boom")
+    response = editor_client.get(url, headers={"HX-Request": "true"})
+    assert response.status_code == 286
+    html = response.content.decode()
+    assert "hx-trigger" not in html
+    assert "ValueError: boom" in html and "Retry annotation" in html
+
+
+def test_retry_requeues_a_failed_article(editor_client, django_capture_on_commit_callbacks):
+    article = Article.objects.create(title="t", body="b", content_hash="h", status=Article.Status.FAILED, attempts=3,
+                                     last_error="boom")
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = editor_client.post(reverse("articles:retry", args=[article.id]))
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.status == Article.Status.QUEUED and article.attempts == 0
+    assert len(callbacks) == 1
+
+
+def test_list_shows_status_and_polls_only_while_work_is_pending(editor_client, django_assert_max_num_queries):
+    for i in range(30):
+        Article.objects.create(title=f"Article {i}", body="b", content_hash=f"h{i}", status=Article.Status.ANNOTATED)
+    with django_assert_max_num_queries(8):
+        page = editor_client.get(reverse("articles:list")).content.decode()
+    assert "Article 29" in page and "annotated" in page
+    assert "hx-trigger" not in page
+    Article.objects.create(title="New", body="b", content_hash="new")
+    page = editor_client.get(reverse("articles:list")).content.decode()
+    assert 'hx-trigger="every 2s"' in page
+
+
+def test_detail_query_count_does_not_grow_with_mentions(editor_client, django_assert_max_num_queries):
+    article = Article.objects.create(title="t", body="Darmanin. " * 300, content_hash="h", language="fr",
+                                     status=Article.Status.ANNOTATED)
+    actor = Actor.objects.create(name="Darmanin", kind="person", key="darmanin|person")
+    Mention.objects.bulk_create(
+        Mention(article=article, start=i * 10, end=i * 10 + 8, text="Darmanin", kind="person", actor=actor)
+        for i in range(300)
+    )
+    with django_assert_max_num_queries(10):
+        response = editor_client.get(reverse("articles:detail", args=[article.id]))
+    assert response.content.decode().count('<mark class="kind-person"') == 300 + 1  # + the legend
+
+
+def test_unknown_role_user_sees_nothing(client, db):
+    client.force_login(make_user("nobody", None))
+    assert client.get(reverse("articles:list")).status_code == 403
