@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Field, NinjaAPI, Schema
+from ninja import Field, NinjaAPI, Schema, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.security import HttpBearer
@@ -39,7 +39,10 @@ api = NinjaAPI(
 def validation_error(request, exc):
     messages = []
     for error in exc.errors:
-        where = ".".join(str(part) for part in error.get("loc", ()) if part not in ("body", "payload"))
+        loc = list(error.get("loc", ()))
+        if loc[:2] == ["body", "payload"]:
+            loc = loc[2:]
+        where = ".".join(str(part) for part in loc)
         messages.append(f"{where}: {error.get('msg')}" if where else str(error.get("msg")))
     return api.create_response(request, {"detail": "; ".join(messages) or "Invalid input."}, status=400)
 
@@ -168,8 +171,8 @@ def create_article(request, payload: ArticleIn):
         raise HttpError(400, str(exc)) from None
     article = result.article
     if result.duplicate:
-        return 200, {"id": article.id, "status": article.status, "duplicate_of": article.id}
-    return 201, {"id": article.id, "status": article.status, "duplicate_of": None}
+        return Status(200, {"id": article.id, "status": article.status, "duplicate_of": article.id})
+    return Status(201, {"id": article.id, "status": article.status, "duplicate_of": None})
 
 
 @api.get("/articles/{article_id}", response=ArticleOut, summary="An article with its annotation")

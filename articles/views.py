@@ -98,8 +98,6 @@ def article_new(request):
                 meta = _meta(upload_form)
                 meta["title"] = meta["title"] or extracted.title
                 meta["url"] = meta["url"] or extracted.url
-                if not meta["language"] and extracted.language[:2] in dict(settings.SPACY_MODELS):
-                    meta["language"] = extracted.language[:2]
                 result = article_create(
                     body=extracted.text, created_by=request.user, original_filename=upload.name, **meta
                 )

@@ -26,5 +26,5 @@ class RequestSizeLimitMiddleware:
                 status=413,
             )
             response["Connection"] = "close"
-            return response
+            return response.render()
         return self.get_response(request)

@@ -121,7 +121,7 @@ def test_get_article_returns_the_contract(client, viewer_token):
                                    "origin": "model", "decision": "pending"}
     assert article.body[25:33] == "Darmanin"
     assert data["actors"] == [{"id": actor.id, "name": "Gérald Darmanin", "kind": "person"}]
-    assert data["topics"] == [{"slug": "terrorism", "name": "Terrorisme", "score": 0.7, "origin": "rule",
+    assert data["topics"] == [{"slug": "terrorism", "name": "terrorisme", "score": 0.7, "origin": "rule",
                                "decision": "pending"}]
     assert data["quotes"] == []
 

@@ -209,14 +209,13 @@ def annotation_apply(*, article_id: int, annotation: Annotation) -> Article:
 
 
 def _persist_mentions(*, article: Article, annotation: Annotation) -> None:
-    kept = Mention.objects.filter(article=article)
-    taken = {(m.start, m.end) for m in kept}
-    rejected_text = {normalise_surface(m.text) for m in kept if m.decision == Decision.REJECTED}
+    # Spans that hold a decision (or an editor's mention) are never proposed again.
+    taken = set(Mention.objects.filter(article=article).values_list("start", "end"))
     actors_cache: dict = {}
     group_actor: dict[int, Actor] = {}
     rows = []
     for span in annotation.mentions:
-        if (span.start, span.end) in taken or normalise_surface(span.text) in rejected_text:
+        if (span.start, span.end) in taken:
             continue
         if span.group not in group_actor:
             group = annotation.groups[span.group]

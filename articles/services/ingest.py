@@ -77,12 +77,14 @@ def article_create(
     language: str = "",
     created_by=None,
     original_filename: str = "",
+    enqueue: bool = True,
 ) -> IngestResult:
     """Store an article and queue it for annotation once the transaction commits.
 
     Guarantees: an empty or oversized text raises IngestError and stores
     nothing; an article whose normalised text or URL is already known is not
     stored again, the existing one is returned with ``duplicate=True``.
+    ``enqueue=False`` leaves the queued article to a caller that annotates in batches.
     """
     body = _clean_body(body)
     if not body:
@@ -120,7 +122,8 @@ def article_create(
                 created_by=created_by,
                 queued_at=timezone.now(),
             )
-            annotate_article.delay_on_commit(article.id)
+            if enqueue:
+                annotate_article.delay_on_commit(article.id)
     except IntegrityError:
         # Another request stored the same text between our check and our insert.
         existing = _find_duplicate(fingerprint=fingerprint, url=url)

@@ -1,0 +1,320 @@
+"""Topic tagging from editor-maintained cue patterns.
+
+Each topic scores from the cues found in the article: how much distinct,
+specific vocabulary it uses and how much of the article carries it. No model is
+trained here; the cue lists are the knowledge, and editors can read them.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from bisect import bisect_right
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Sequence
+
+from .types import TopicHit, TopicSpec
+
+MAX_EVIDENCE = 5
+
+# A phrase is more specific than any of its words ("coupe du monde" vs "coupe").
+PHRASE_BONUS = 1.25
+# An actor the NER found and an editor tied to the topic is strong evidence.
+ACTOR_WEIGHT = 2.0
+# Evidence mass at which a topic is about 63% saturated: three or four distinct cues.
+SATURATION = 3.5
+# Share of sentences with evidence above which an article is plainly "about" the topic.
+FULL_SHARE = 0.2
+
+_WORD = re.compile(r"\w+'?")
+_LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "’": "'", "ʼ": "'"})
+_APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'"})
+_JOINERS = {"-", "–", "‑"}
+_FALLBACK_SENTENCE = re.compile(r"[^\n.!?]+(?:[.!?]+|$)")
+_LINE = re.compile(r"[^\n]+")
+
+
+def _casefold(text: str) -> str:
+    return text.casefold().translate(_LIGATURES)
+
+
+def _strip_accents(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
+
+
+def _pieces(text: str) -> list[str]:
+    # Hyphens and elisions split words the same way in cues and in text, whatever the
+    # tokenizer did with them ("l'Intérieur", "Jeux-Olympiques", "e-mail").
+    return _WORD.findall(_casefold(text))
+
+
+@dataclass(frozen=True)
+class _Cue:
+    topic: int
+    key: str  # canonical form, identifies the cue for "distinct cue" counting
+    words: tuple[tuple[str, bool], ...]  # (piece, is_prefix)
+    weight: float
+
+
+@dataclass
+class _LanguageIndex:
+    exact: dict[str, list[_Cue]] = field(default_factory=lambda: defaultdict(list))
+    prefix: dict[int, dict[str, list[_Cue]]] = field(default_factory=dict)
+
+
+@dataclass
+class CompiledSpecs:
+    specs: tuple[TopicSpec, ...]
+    actor_cues: tuple[tuple[tuple[str, re.Pattern[str]], ...], ...]
+    _languages: dict[str, _LanguageIndex] = field(default_factory=dict)
+
+    def language(self, language: str) -> _LanguageIndex:
+        index = self._languages.get(language)
+        if index is None:
+            index = self._languages[language] = _build_index(self.specs, language)
+        return index
+
+
+def _parse_cue(pattern: str) -> tuple[tuple[str, bool], ...]:
+    words: list[tuple[str, bool]] = []
+    for raw in pattern.split():
+        is_prefix = raw.endswith("*")
+        pieces = _pieces(raw.rstrip("*"))
+        if not pieces:
+            continue
+        words.extend((piece, False) for piece in pieces[:-1])
+        words.append((pieces[-1], is_prefix))
+    return tuple(words)
+
+
+def _build_index(specs: Sequence[TopicSpec], language: str) -> _LanguageIndex:
+    parsed: list[tuple[int, str, tuple[tuple[str, bool], ...]]] = []
+    for topic, spec in enumerate(specs):
+        seen: set[str] = set()
+        for pattern in spec.cues.get(language, ()):
+            words = _parse_cue(pattern)
+            key = " ".join(w + ("*" if p else "") for w, p in words)
+            if words and key not in seen:
+                seen.add(key)
+                parsed.append((topic, key, words))
+
+    # A cue listed by several topics tells them apart less well. IPTC top-level topics
+    # and desk topics are counted apart: a desk topic repeating its parent's vocabulary
+    # is expected and must not weaken either of them.
+    owners: dict[tuple[bool, str], int] = defaultdict(int)
+    for topic, key, _ in parsed:
+        owners[(specs[topic].iptc_top_level, key)] += 1
+
+    index = _LanguageIndex()
+    for topic, key, words in parsed:
+        weight = 1.0 / math.sqrt(owners[(specs[topic].iptc_top_level, key)])
+        if len(words) > 1:
+            weight *= PHRASE_BONUS
+        cue = _Cue(topic, key, words, weight)
+        first, is_prefix = words[0]
+        if is_prefix:
+            index.prefix.setdefault(len(first), defaultdict(list))[first].append(cue)
+        else:
+            index.exact[first].append(cue)
+    return index
+
+
+def _compile_actor_cues(spec: TopicSpec) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    compiled = []
+    for cue in spec.actor_cues:
+        folded = _casefold(cue).strip()
+        if folded:
+            # Word boundaries, so "CIO" is not found inside "Ciotat".
+            compiled.append((folded, re.compile(r"(?<!\w)" + re.escape(folded) + r"(?!\w)")))
+    return tuple(compiled)
+
+
+_CACHE: dict[tuple, CompiledSpecs] = {}
+_CACHE_SIZE = 8
+
+
+def _fingerprint(specs: Sequence[TopicSpec]) -> tuple:
+    return tuple(
+        (spec.slug, tuple((lang, tuple(cues)) for lang, cues in sorted(spec.cues.items())), tuple(spec.actor_cues),
+         spec.iptc_top_level)
+        for spec in specs
+    )
+
+
+def compile_specs(specs: Sequence[TopicSpec] | CompiledSpecs) -> CompiledSpecs:
+    """Precompile cue patterns; cached by content, so rebuilding an equal list is cheap."""
+    if isinstance(specs, CompiledSpecs):
+        return specs
+    # By content rather than identity: callers may rebuild the list from the database for
+    # every batch, and an edited topic must not be served from a stale index.
+    key = _fingerprint(specs)
+    compiled = _CACHE.get(key)
+    if compiled is None:
+        compiled = CompiledSpecs(
+            specs=tuple(specs),
+            actor_cues=tuple(_compile_actor_cues(spec) for spec in specs),
+        )
+        if len(_CACHE) >= _CACHE_SIZE:
+            _CACHE.pop(next(iter(_CACHE)))
+        _CACHE[key] = compiled
+    return compiled
+
+
+def _sentence_spans(doc, limit: int) -> list[tuple[int, int]]:
+    text = doc.text
+    spans: list[tuple[int, int]] = []
+    if doc.has_annotation("SENT_START") or doc.has_annotation("DEP"):
+        raw = [(sent.start_char, sent.end_char) for sent in doc.sents]
+    else:
+        raw = [(m.start(), m.end()) for m in _FALLBACK_SENTENCE.finditer(text)]
+    for raw_start, raw_end in raw:
+        # A line break always ends a sentence in news copy; parsers sometimes run
+        # several paragraphs together, which would blur evidence and sentence shares.
+        for line in _LINE.finditer(text, raw_start, min(raw_end, limit)):
+            start, end = line.span()
+            # Trim surrounding whitespace so evidence highlights only the sentence.
+            while start < end and text[start].isspace():
+                start += 1
+            while end > start and text[end - 1].isspace():
+                end -= 1
+            if start < end and any(c.isalnum() for c in text[start:end]):
+                spans.append((start, end))
+    return spans
+
+
+def _positions(doc, limit: int) -> list[tuple[frozenset[str], int]]:
+    """Word pieces of the content as (forms, char offset); punctuation is a barrier."""
+    positions: list[tuple[frozenset[str], int]] = []
+    for token in doc:
+        if token.idx >= limit:
+            break
+        if token.is_space or token.text in _JOINERS:
+            continue
+        pieces = _pieces(token.text)
+        if not pieces:
+            positions.append((frozenset(), token.idx))
+            continue
+        lemma = _pieces(token.lemma_) if len(pieces) == 1 and token.lemma_ else []
+        for piece in pieces:
+            forms = {piece, _strip_accents(piece)}
+            if len(lemma) == 1:
+                forms.update((lemma[0], _strip_accents(lemma[0])))
+            positions.append((frozenset(forms), token.idx))
+    return positions
+
+
+def _word_matches(word: str, is_prefix: bool, forms: frozenset[str]) -> bool:
+    if is_prefix:
+        return any(form.startswith(word) for form in forms)
+    return word in forms
+
+
+def _candidates(index: _LanguageIndex, forms: frozenset[str]) -> set[_Cue]:
+    found: set[_Cue] = set()
+    for form in forms:
+        found.update(index.exact.get(form, ()))
+        for length, by_prefix in index.prefix.items():
+            if len(form) >= length:
+                found.update(by_prefix.get(form[:length], ()))
+    return found
+
+
+def score_topics(
+    doc,
+    specs: Sequence[TopicSpec] | CompiledSpecs,
+    *,
+    language: str,
+    actor_surfaces: Sequence[str] = (),
+    content_end: int | None = None,
+) -> list[TopicHit]:
+    """Every topic with some evidence, best first. Scores are in [0, 1]."""
+    compiled = compile_specs(specs)
+    text = doc.text
+    limit = len(text) if content_end is None else max(0, min(content_end, len(text)))
+    sentences = _sentence_spans(doc, limit)
+    if not sentences:
+        return []
+    starts = [start for start, _ in sentences]
+
+    def sentence_of(offset: int) -> int:
+        return max(0, bisect_right(starts, offset) - 1)
+
+    # topic -> cue key -> (weight, sentences where it occurs); topic -> sentence -> evidence weight
+    cue_hits: dict[int, dict[str, tuple[float, set[int | None]]]] = defaultdict(dict)
+    sentence_weight: dict[int, dict[int, float]] = defaultdict(lambda: defaultdict(float))
+
+    def record(topic: int, key: str, weight: float, sentence: int | None) -> None:
+        cue_hits[topic].setdefault(key, (weight, set()))[1].add(sentence)
+        if sentence is not None:
+            sentence_weight[topic][sentence] += weight
+
+    index = compiled.language(language)
+    positions = _positions(doc, limit)
+    for i, (forms, offset) in enumerate(positions):
+        if not forms:
+            continue
+        for cue in _candidates(index, forms):
+            rest = cue.words[1:]
+            if i + len(rest) >= len(positions):
+                continue
+            if all(_word_matches(w, p, positions[i + 1 + j][0]) for j, (w, p) in enumerate(rest)):
+                record(cue.topic, cue.key, cue.weight, sentence_of(offset))
+
+    surfaces: dict[str, set[str]] = defaultdict(set)
+    for surface in actor_surfaces:
+        if surface and surface.strip():
+            surfaces[_casefold(surface).strip()].add(surface.strip())
+    if surfaces:
+        for topic, actor_cues in enumerate(compiled.actor_cues):
+            for cue, pattern in actor_cues:
+                matched = [original for folded, originals in surfaces.items() if pattern.search(folded)
+                           for original in originals]
+                if not matched:
+                    continue
+                hit_sentences = _surface_sentences(text, limit, matched, sentence_of)
+                for sentence in hit_sentences or [None]:
+                    record(topic, "actor:" + cue, ACTOR_WEIGHT, sentence)
+
+    hits = []
+    for topic, cues in cue_hits.items():
+        # A cue recurring through the article counts more, with diminishing returns;
+        # repeats inside one sentence do not (an enumeration, a name said twice).
+        mass = sum(weight * (1.0 + math.log(len(where))) for weight, where in cues.values())
+        by_sentence = sentence_weight[topic]
+        # An actor found by the recogniser but not located in the text still counts once.
+        share = max(1, len(by_sentence)) / len(sentences)
+        # Saturating in the amount of distinct evidence, damped when that evidence is a
+        # passing remark in a long article: both a brief and a long feature can score high.
+        score = (1.0 - math.exp(-mass / SATURATION)) * math.sqrt(min(1.0, share / FULL_SHARE))
+        best = sorted(by_sentence, key=lambda s: (-by_sentence[s], s))[:MAX_EVIDENCE]
+        evidence = tuple(sentences[s] for s in sorted(best))
+        hits.append(TopicHit(compiled.specs[topic].slug, min(1.0, score), evidence))
+    hits.sort(key=lambda hit: (-hit.score, hit.slug))
+    return [hit for hit in hits if hit.score > 0]
+
+
+def _surface_sentences(text: str, limit: int, surfaces: list[str], sentence_of) -> list[int]:
+    found: set[int] = set()
+    for surface in surfaces:
+        # Surfaces may come as typed (’), the doc's text is folded (').
+        surface = surface.translate(_APOSTROPHES)
+        pattern = re.compile(r"(?<!\w)" + re.escape(surface) + r"(?!\w)", re.IGNORECASE)
+        for match in pattern.finditer(text, 0, limit):
+            found.add(sentence_of(match.start()))
+    return sorted(found)
+
+
+def tag_topics(
+    doc,
+    specs: Sequence[TopicSpec] | CompiledSpecs,
+    *,
+    language: str,
+    actor_surfaces: Sequence[str] = (),
+    threshold: float,
+    content_end: int | None = None,
+) -> list[TopicHit]:
+    """Topics whose score reaches ``threshold``, best first, with evidence sentences."""
+    hits = score_topics(doc, specs, language=language, actor_surfaces=actor_surfaces, content_end=content_end)
+    return [hit for hit in hits if hit.score >= threshold]

