@@ -162,8 +162,7 @@ def compile_specs(specs: Sequence[TopicSpec] | CompiledSpecs) -> CompiledSpecs:
     return compiled
 
 
-def _sentence_spans(doc, limit: int) -> list[tuple[int, int]]:
-    text = doc.text
+def _sentence_spans(doc, text: str, limit: int) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     if doc.has_annotation("SENT_START") or doc.has_annotation("DEP"):
         raw = [(sent.start_char, sent.end_char) for sent in doc.sents]
@@ -233,7 +232,7 @@ def score_topics(
     compiled = compile_specs(specs)
     text = doc.text
     limit = len(text) if content_end is None else max(0, min(content_end, len(text)))
-    sentences = _sentence_spans(doc, limit)
+    sentences = _sentence_spans(doc, text, limit)
     if not sentences:
         return []
     starts = [start for start, _ in sentences]

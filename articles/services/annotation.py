@@ -29,7 +29,7 @@ from articles.models import (
 )
 from articles.nlp.normalise import normalise_surface
 from articles.nlp.pipeline import Annotator
-from articles.nlp.types import Annotation, Knowledge, TopicSpec
+from articles.nlp.types import ActorGroup, Annotation, Knowledge, TopicSpec
 
 logger = logging.getLogger(__name__)
 
@@ -142,108 +142,148 @@ def article_fail(*, article_id: int, error: str, final: bool) -> None:
     Article.objects.filter(id=article_id, status=Article.Status.ANNOTATING).update(status=status, last_error=error[:2000])
 
 
-def _resolve_actor(*, name: str, kind: str, surfaces: Sequence[str], language: str, cache: dict) -> Actor:
-    """Link an in-article group to the registry, creating a suggested actor if unknown."""
-    normalised = sorted({normalise_surface(s) for s in (name, *surfaces)} - {""})
-    cache_key = (kind, tuple(normalised))
-    if cache_key in cache:
-        return cache[cache_key]
+def _resolve_actors(*, groups: Sequence[ActorGroup], languages: Sequence[str]) -> list[Actor]:
+    """Link each in-article group to the registry, in a fixed number of queries.
+
+    A group whose name or surfaces match an alias of an actor of the same
+    kind is linked to it (confirmed actors first, merges followed); the others
+    get a suggested actor, created once even when workers race. New surfaces
+    become aliases of suggested actors only: a confirmed actor's aliases are
+    an editor's to change.
+    """
+    normalised = [sorted({normalise_surface(s) for s in (g.name, *g.surfaces)} - {""}) for g in groups]
+    by_alias: dict[tuple[str, str], Actor] = {}
     aliases = (
-        ActorAlias.objects.filter(normalised__in=normalised, actor__kind=kind)
+        ActorAlias.objects.filter(normalised__in={n for names in normalised for n in names})
         .select_related("actor", "actor__merged_into")
-        .order_by("-actor__confirmed", "actor_id")
+        .order_by("actor__confirmed", "-actor_id")  # later rows win: confirmed, then oldest
     )
-    actor = None
     for alias in aliases:
         actor = alias.actor.merged_into or alias.actor
-        break
-    if actor is None:
-        key = f"{normalise_surface(name)}|{kind}"[:340]
-        try:
-            with transaction.atomic():
-                actor, _ = Actor.objects.get_or_create(key=key, defaults={"name": name[:300], "kind": kind})
-        except IntegrityError:
-            actor = Actor.objects.get(key=key)
-    known = set(actor.aliases.values_list("normalised", flat=True))
+        by_alias[(alias.normalised, alias.actor.kind)] = actor
+
+    keys = {}
+    resolved: list[Actor | None] = []
+    for group, names in zip(groups, normalised, strict=True):
+        actor = next((by_alias[(n, group.kind)] for n in names if (n, group.kind) in by_alias), None)
+        resolved.append(actor)
+        if actor is None:
+            keys[_actor_key(group)] = group
+    if keys:
+        Actor.objects.bulk_create(
+            [Actor(key=key, name=group.name[:300], kind=group.kind) for key, group in keys.items()],
+            ignore_conflicts=True,
+        )
+        created = Actor.objects.in_bulk(list(keys), field_name="key")
+        resolved = [actor or created[_actor_key(group)] for actor, group in zip(resolved, groups, strict=True)]
+
+    suggested = {actor.id for actor in resolved if not actor.confirmed}
+    known = set(ActorAlias.objects.filter(actor_id__in=suggested).values_list("actor_id", "normalised"))
     new_aliases = []
-    for surface in {name, *surfaces}:
-        norm = normalise_surface(surface)
-        if norm and norm not in known:
-            known.add(norm)
-            new_aliases.append(ActorAlias(actor=actor, surface=surface[:300], normalised=norm[:300], language=language))
+    for actor, group, language in zip(resolved, groups, languages, strict=True):
+        if actor.id not in suggested:
+            continue
+        for surface in (group.name, *group.surfaces):
+            norm = normalise_surface(surface)[:300]
+            if norm and (actor.id, norm) not in known:
+                known.add((actor.id, norm))
+                new_aliases.append(ActorAlias(actor=actor, surface=surface[:300], normalised=norm, language=language))
     ActorAlias.objects.bulk_create(new_aliases, ignore_conflicts=True)
-    cache[cache_key] = actor
-    return actor
+    return resolved
+
+
+def _actor_key(group: ActorGroup) -> str:
+    return f"{normalise_surface(group.name)}|{group.kind}"[:340]
 
 
 def annotation_apply(*, article_id: int, annotation: Annotation) -> Article:
-    """Persist one pipeline run for one article, in one transaction.
+    """Persist one pipeline run for one article (see ``annotations_apply``)."""
+    articles = annotations_apply(results={article_id: annotation})
+    if not articles:
+        raise ArticleGone(article_id)
+    return articles[0]
 
-    Replaces pending machine suggestions; keeps every decision and every
-    editor-made row; skips spans an editor rejected in this article.
+
+def annotations_apply(*, results: dict[int, Annotation]) -> list[Article]:
+    """Persist pipeline runs for several articles in one transaction.
+
+    For each article: replaces pending machine suggestions; keeps every
+    decision and every editor-made row; never proposes again a span that holds
+    a decision. Deleted articles are skipped. The number of queries does not
+    grow with the number of articles or mentions.
     """
     with transaction.atomic():
-        article = Article.objects.select_for_update().filter(id=article_id).first()
-        if article is None:
-            raise ArticleGone(article_id)
+        articles = list(Article.objects.select_for_update().filter(id__in=list(results)).order_by("id"))
+        ids = [article.id for article in articles]
+        machine_pending = {"article_id__in": ids, "origin__in": MACHINE_ORIGINS, "decision": Decision.PENDING}
+        Mention.objects.filter(**machine_pending).delete()
+        ArticleTopic.objects.filter(**machine_pending).delete()
+        Quote.objects.filter(**machine_pending).delete()
 
-        Mention.objects.filter(article=article, origin__in=MACHINE_ORIGINS, decision=Decision.PENDING).delete()
-        ArticleTopic.objects.filter(article=article, origin__in=MACHINE_ORIGINS, decision=Decision.PENDING).delete()
-        Quote.objects.filter(article=article, origin__in=MACHINE_ORIGINS, decision=Decision.PENDING).delete()
-
-        if annotation.supported:
-            _persist_mentions(article=article, annotation=annotation)
-            _persist_topics(article=article, annotation=annotation)
-            article.status = Article.Status.ANNOTATED
-            article.last_error = ""
-        else:
-            article.status = Article.Status.UNSUPPORTED
-            label = annotation.language or "unknown"
-            article.last_error = f"Language '{label}' is not supported yet."
-        if not article.language_given:
-            article.language = annotation.language
-        article.pipeline_version = annotation.pipeline_version
-        article.annotated_at = timezone.now()
-        article.save(update_fields=["status", "last_error", "language", "pipeline_version", "annotated_at", "updated_at"])
-    return article
-
-
-def _persist_mentions(*, article: Article, annotation: Annotation) -> None:
-    # Spans that hold a decision (or an editor's mention) are never proposed again.
-    taken = set(Mention.objects.filter(article=article).values_list("start", "end"))
-    actors_cache: dict = {}
-    group_actor: dict[int, Actor] = {}
-    rows = []
-    for span in annotation.mentions:
-        if (span.start, span.end) in taken:
-            continue
-        if span.group not in group_actor:
-            group = annotation.groups[span.group]
-            group_actor[span.group] = _resolve_actor(
-                name=group.name, kind=group.kind, surfaces=group.surfaces, language=annotation.language, cache=actors_cache
-            )
-        taken.add((span.start, span.end))
-        rows.append(
-            Mention(
-                article=article,
-                start=span.start,
-                end=span.end,
-                text=span.text[:500],
-                kind=span.kind,
-                actor=group_actor[span.group],
-                origin=span.origin,
-                decision=Decision.PENDING,
-                confidence=span.confidence,
-                pipeline_version=annotation.pipeline_version,
-            )
+        supported = [(article, results[article.id]) for article in articles if results[article.id].supported]
+        _persist_mentions(supported)
+        _persist_topics(supported)
+        now = timezone.now()
+        for article in articles:
+            annotation = results[article.id]
+            if annotation.supported:
+                article.status = Article.Status.ANNOTATED
+                article.last_error = ""
+            else:
+                article.status = Article.Status.UNSUPPORTED
+                article.last_error = f"Language '{annotation.language or 'unknown'}' is not supported yet."
+            if not article.language_given:
+                article.language = annotation.language
+            article.pipeline_version = annotation.pipeline_version
+            article.annotated_at = now
+            article.updated_at = now
+        Article.objects.bulk_update(
+            articles, ["status", "last_error", "language", "pipeline_version", "annotated_at", "updated_at"]
         )
-    Mention.objects.bulk_create(rows)
+    return articles
 
 
-def _persist_topics(*, article: Article, annotation: Annotation) -> None:
-    decided = set(ArticleTopic.objects.filter(article=article).values_list("topic__slug", flat=True))
-    topics = {t.slug: t for t in Topic.objects.filter(slug__in=[h.slug for h in annotation.topics])}
-    rows = [
+def _persist_mentions(items: list[tuple[Article, Annotation]]) -> None:
+    # Spans that hold a decision (or an editor's mention) are never proposed again.
+    taken = set(
+        Mention.objects.filter(article__in=[article for article, _ in items]).values_list("article_id", "start", "end")
+    )
+    todo = []  # (article, annotation, span)
+    groups: dict[tuple[int, int], ActorGroup] = {}
+    for article, annotation in items:
+        for span in annotation.mentions:
+            if (article.id, span.start, span.end) in taken:
+                continue
+            taken.add((article.id, span.start, span.end))
+            todo.append((article, annotation, span))
+            groups[(article.id, span.group)] = annotation.groups[span.group]
+    language = {article.id: annotation.language for article, annotation in items}
+    keys = list(groups)
+    actors = dict(zip(keys, _resolve_actors(groups=[groups[k] for k in keys], languages=[language[k[0]] for k in keys])))
+    Mention.objects.bulk_create(
+        Mention(
+            article=article,
+            start=span.start,
+            end=span.end,
+            text=span.text[:500],
+            kind=span.kind,
+            actor=actors[(article.id, span.group)],
+            origin=span.origin,
+            decision=Decision.PENDING,
+            confidence=span.confidence,
+            pipeline_version=annotation.pipeline_version,
+        )
+        for article, annotation, span in todo
+    )
+
+
+def _persist_topics(items: list[tuple[Article, Annotation]]) -> None:
+    decided = set(
+        ArticleTopic.objects.filter(article__in=[article for article, _ in items]).values_list("article_id", "topic__slug")
+    )
+    slugs = {hit.slug for _, annotation in items for hit in annotation.topics}
+    topics = {t.slug: t for t in Topic.objects.filter(slug__in=slugs)}
+    ArticleTopic.objects.bulk_create(
         ArticleTopic(
             article=article,
             topic=topics[hit.slug],
@@ -252,10 +292,10 @@ def _persist_topics(*, article: Article, annotation: Annotation) -> None:
             origin=Origin.RULE,
             pipeline_version=annotation.pipeline_version,
         )
+        for article, annotation in items
         for hit in annotation.topics
-        if hit.slug in topics and hit.slug not in decided
-    ]
-    ArticleTopic.objects.bulk_create(rows)
+        if hit.slug in topics and (article.id, hit.slug) not in decided
+    )
 
 
 def _annotation_input(article_ids: Sequence[int]) -> list[Article]:
@@ -277,12 +317,7 @@ def articles_annotate(*, article_ids: Sequence[int]) -> list[int]:
     annotations = annotator.annotate_many(
         [a.body for a in articles], languages=[a.language if a.language_given else None for a in articles]
     )
-    done = []
-    for article, annotation in zip(articles, annotations, strict=True):
-        try:
-            annotation_apply(article_id=article.id, annotation=annotation)
-        except ArticleGone:
-            continue
-        done.append(article.id)
-        logger.info("article %s annotated: %s mentions, %s topics", article.id, len(annotation.mentions), len(annotation.topics))
-    return done
+    stored = annotations_apply(results={a.id: ann for a, ann in zip(articles, annotations, strict=True)})
+    for article in stored:
+        logger.info("article %s %s", article.id, article.status)
+    return [article.id for article in stored]

@@ -1,0 +1,463 @@
+"""From a spaCy Doc to clean mention spans.
+
+The statistical model finds most names but draws sloppy borders ("A Lyon",
+"la France", "Coupe du monde … de l'année prochaine"), tags sentence-initial
+common words ("Hommage") and titles ("Le ministre belge"), and is
+inconsistent about a surname's kind from one sentence to the next. The rules
+here are generic: word lists of determiners, prepositions, titles and event
+nouns, the model's own lexicon, and evidence from the same document. None
+names a person, place or organisation.
+"""
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+from .normalise import normalise_surface, normalise_text
+
+RULE_ID_PREFIX = "rule:"
+_CASED = ":cased"
+
+LABEL_KINDS = {
+    "PER": "person",
+    "PERSON": "person",
+    "ORG": "organisation",
+    "LOC": "place",
+    "GPE": "place",
+    "FAC": "place",
+    "EVENT": "event",
+    "MISC": "other",
+    "WORK_OF_ART": "other",
+    "LAW": "other",
+    "PRODUCT": "other",
+    # NORP (nationalities, "French"), LANGUAGE and the numeric labels are not
+    # actors: absent here means dropped.
+}
+# Label a ruler pattern with the model's own name for the kind when it has one,
+# so components reading doc.ents see familiar labels.
+_KIND_LABELS = {
+    "person": ("PER", "PERSON"),
+    "organisation": ("ORG",),
+    "place": ("LOC", "GPE"),
+    "event": ("EVENT", "MISC"),
+    "other": ("MISC", "PRODUCT"),
+}
+
+DETERMINERS = frozenset({"le", "la", "les", "l'", "the"})
+PREPOSITIONS = frozenset(
+    {
+        "à", "a", "au", "aux", "en", "de", "du", "des", "d'", "dans", "pour", "par", "sur",
+        "selon", "avec", "chez", "vers", "depuis", "contre", "entre", "après", "avant",
+        "in", "at", "on", "from", "of", "for", "by", "to", "with", "into", "after", "before",
+    }
+)  # fmt: skip
+# Lower-case words that belong to a person's name when a capitalised word follows.
+NAME_PARTICLES = frozenset(
+    {"de", "d'", "du", "des", "van", "von", "der", "den", "da", "di", "del", "della", "dos", "das", "le", "la", "ben", "bin", "ibn", "al", "el"}
+)  # fmt: skip
+PRONOUNS = frozenset(
+    {
+        "il", "elle", "ils", "elles", "on", "nous", "vous", "je", "j'", "tu", "ce", "c'", "cela", "ça",
+        "ceci", "celui", "celle", "ceux", "qui", "que", "qu'", "quoi", "se", "s'",
+        "it", "we", "they", "he", "she", "i", "you", "this", "that", "these", "those", "who",
+    }
+)  # fmt: skip
+FUNCTION_WORDS = (
+    DETERMINERS
+    | PREPOSITIONS
+    | PRONOUNS
+    | frozenset({"et", "ou", "mais", "ni", "car", "un", "une", "and", "or", "but", "a", "an"})
+)
+# Roles written before a name ("le ministre belge Jean Dupuis"), and
+# courtesy titles. A span that starts with one and is not a person is a role,
+# not an actor ("Le ministre belge").
+TITLES = frozenset(
+    {
+        "ministre", "ministres", "président", "présidente", "premier", "première", "secrétaire",
+        "directeur", "directrice", "chef", "cheffe", "porte-parole", "ambassadeur", "ambassadrice",
+        "député", "députée", "sénateur", "sénatrice", "maire", "juge", "commissaire", "gouverneur",
+        "conseiller", "conseillère", "homologue", "vice-président", "vice-présidente", "procureur",
+        "m.", "mme", "mlle", "me", "mgr", "dr", "pr",
+        "president", "minister", "prime", "secretary", "senator", "sen.", "governor", "gov.", "rep.",
+        "representative", "judge", "mayor", "chancellor", "chairman", "chairwoman", "spokesman",
+        "spokeswoman", "spokesperson", "mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr.", "prof", "prof.",
+    }
+)  # fmt: skip
+# Head nouns of named events: "Jeux olympiques", "Coupe du monde de rugby",
+# "Cannes Film Festival" (English heads come last).
+EVENT_HEADS = frozenset(
+    {
+        "jeux", "jo", "coupe", "championnat", "championnats", "mondial", "mondiaux", "sommet",
+        "festival", "conférence", "forum", "exposition", "salon", "tournoi", "biennale", "olympiades",
+        "marathon", "grand-prix", "rallye", "élection", "élections", "guerre", "révolution", "cop",
+        "games", "olympics", "olympiad", "cup", "championship", "championships", "summit",
+        "conference", "expo", "exhibition", "tournament", "prix", "election", "elections", "war",
+        "revolution", "fair", "show", "open",
+    }
+)  # fmt: skip
+# Head nouns of organisations, for spans the model left as MISC ("France Presse").
+ORGANISATION_HEADS = frozenset(
+    {
+        "presse", "press", "agence", "agency", "news", "parti", "party", "union", "association",
+        "fondation", "foundation", "banque", "bank", "groupe", "group", "université", "university",
+        "institut", "institute", "conseil", "council", "commission", "comité", "committee",
+        "ministère", "ministry", "mouvement", "movement", "fédération", "federation", "ligue",
+        "league", "club", "compagnie", "company", "corporation", "corp", "inc", "ltd",
+    }
+)  # fmt: skip
+# Institutions named by a common noun plus a portfolio: "ministère … de l'Intérieur".
+INSTITUTION_HEADS = frozenset(
+    {"ministère", "ministry", "département", "secrétariat", "direction", "office", "commissariat", "haut-commissariat"}
+)
+# A trailing "de l'année prochaine" is a date, not part of the event's name.
+TIME_WORDS = frozenset(
+    {"année", "an", "saison", "mois", "semaine", "été", "hiver", "printemps", "automne", "jour", "prochain", "prochaine", "dernier", "dernière", "year", "season", "month", "week", "next", "last"}
+)  # fmt: skip
+_EDGE_LEAD = "-–—,;:!?«»\"()[]*•/|'"
+_EDGE_TRAIL = "-–—,;:!?«»\"([]*•/|'"
+# "(" is left out: "(SEC)" introduces an acronym, not a sentence.
+_SENTENCE_OPENERS = frozenset({"«", '"', "—", "–", "-", ":", "•", "*", "'"})
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Common words of a language, from the model's lemmatizer tables."""
+
+    common: frozenset[str] = frozenset()
+    adjectives: frozenset[str] = frozenset()
+
+
+def lexicon_for(nlp: Language) -> Lexicon:
+    """The common-word lexicon a spaCy pipeline ships, or an empty one."""
+    if "lemmatizer" not in nlp.component_names:
+        return Lexicon()
+    lookups = getattr(nlp.get_pipe("lemmatizer"), "lookups", None)
+    if lookups is None or not lookups.has_table("lemma_index"):
+        return Lexicon()
+    index = lookups.get_table("lemma_index")
+    words: dict[str, frozenset[str]] = {}
+    for pos in ("noun", "adj", "verb", "adv"):
+        words[pos] = frozenset(index[pos]) if pos in index else frozenset()
+    return Lexicon(common=frozenset().union(*words.values()), adjectives=words["adj"])
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A mention before grouping; offsets index the doc's text."""
+
+    start: int
+    end: int
+    text: str
+    kind: str
+    origin: str
+
+
+def ruler_patterns(aliases: Iterable[tuple[str, str]], labels: Sequence[str]) -> list[dict]:
+    """EntityRuler patterns (matched on LOWER) for the registry's aliases."""
+    patterns = []
+    seen = set()
+    for surface, kind in aliases:
+        if kind not in _KIND_LABELS:
+            continue
+        text = " ".join(normalise_text(surface).split())
+        # An alias written with a capital names something only where the text
+        # has one too: "Le Monde" must not claim "le monde entier".
+        rule_id = RULE_ID_PREFIX + kind + (_CASED if any(ch.isupper() for ch in text) else "")
+        label = next((lab for lab in _KIND_LABELS[kind] if lab in labels), kind.upper())
+        variants = [text]
+        words = text.split(" ", 1)
+        if words[0] in DETERMINERS and len(words) == 2:
+            variants.append(words[1])  # "la France" as written; "France" is the name
+        elif text[:2] == "l'" and len(text) > 2:
+            variants.append(text[2:])
+        for variant in variants:
+            if variant.lower() not in seen:
+                seen.add(variant.lower())
+                patterns.append({"label": label, "pattern": variant, "id": rule_id})
+    return patterns
+
+
+def extract_mentions(
+    doc: Doc,
+    *,
+    lexicon: Lexicon = Lexicon(),
+    rejected: frozenset[tuple[str, str]] = frozenset(),
+    content_end: int | None = None,
+) -> list[Candidate]:
+    """Repaired, filtered, kind-fixed mentions of ``doc``, in text order, never overlapping."""
+    candidates = []
+    text = doc.text  # Doc.text joins every token: build it once, not per entity
+    for ent in doc.ents:
+        if ent.ent_id_.startswith(RULE_ID_PREFIX):
+            found = _from_rule(ent)
+        else:
+            found = _from_model(ent, lexicon, text)
+        if found is not None:
+            candidates.append(found)
+    if content_end is not None:
+        candidates = [c for c in candidates if c.end <= content_end]
+    candidates = _fix_kinds(candidates)
+    candidates = [c for c in candidates if not _is_rejected(c, rejected)]
+    return _without_overlaps(candidates)
+
+
+def _from_rule(ent: Span) -> Candidate | None:
+    rule = ent.ent_id_[len(RULE_ID_PREFIX) :]
+    kind = rule.removesuffix(_CASED)
+    if rule != kind and not any(ch.isupper() for ch in ent.text):
+        return None
+    start = ent.start
+    if ent.end - start > 1 and ent[0].is_lower and ent[0].lower_ in DETERMINERS:
+        start += 1  # "la France" matched by the alias "La France"
+    span = ent.doc[start : ent.end]
+    return Candidate(span.start_char, span.end_char, span.text, kind, "rule")
+
+
+def _from_model(ent: Span, lexicon: Lexicon, doc_text: str) -> Candidate | None:
+    kind = LABEL_KINDS.get(ent.label_)
+    if kind is None:
+        return None
+    doc = ent.doc
+    lead = ent.start
+    while lead < ent.end and (doc[lead].lower_ in DETERMINERS or doc[lead].is_punct):
+        lead += 1
+    if lead < ent.end and _is_role(doc[lead : ent.end]):
+        return None
+    start, end = _repair(doc, ent.start, ent.end, kind)
+    if start >= end:
+        return None
+    span = doc[start:end]
+    if ent.label_ == "MISC":
+        kind = _misc_kind(span)
+    if kind in ("event", "other"):
+        end = _without_time_tail(span)
+        span = doc[start:end]
+    char_start, char_end = _trim_chars(doc_text, span.start_char, span.end_char)
+    if char_end - char_start < 2:
+        return None
+    text = doc_text[char_start:char_end]
+    if _is_junk(span, text, kind, lexicon):
+        return None
+    return Candidate(char_start, char_end, text, kind, "model")
+
+
+def _repair(doc: Doc, start: int, end: int, kind: str) -> tuple[int, int]:
+    if kind == "organisation":
+        start = _extend_institution(doc, start)
+    # The last token always stays: "LA" alone is Los Angeles, not an article.
+    while start < end - 1:
+        tok = doc[start]
+        low = tok.lower_
+        if tok.is_space or tok.is_punct:
+            start += 1
+        elif low in DETERMINERS:
+            # "selon Le Monde": a capital determiner inside a sentence is part of the name.
+            if tok.is_title and not _sentence_initial(tok) and start + 1 < end and doc[start + 1].is_title:
+                break
+            start += 1
+        elif low in PREPOSITIONS and (tok.is_lower or _sentence_initial(tok)):
+            if kind == "person" and tok.is_lower and low in NAME_PARTICLES and _capitalised(doc, start + 1, end):
+                break  # "de Gaulle"
+            start += 1
+        elif kind == "person" and (low in TITLES or tok.is_lower):
+            # "ministre Pierre Moscovici", "rappeur Kanye West", "M. Zberg"
+            if tok.is_lower and low in NAME_PARTICLES and _capitalised(doc, start + 1, end):
+                break
+            if not any(_capitalised(doc, i, end) for i in range(start + 1, end)):
+                break
+            start += 1
+        else:
+            break
+    while end > start:
+        tok = doc[end - 1]
+        if tok.is_space or tok.is_punct or (tok.is_lower and tok.lower_ in FUNCTION_WORDS):
+            end -= 1
+        elif kind == "person" and end - 1 > start and not tok.text[:1].isupper() and doc[end - 2].whitespace_:
+            # A name ends with a capital ("Dupuis m.", "Dupuis 86"), unless the
+            # token is glued to it ("Chung Mong-koo").
+            end -= 1
+        else:
+            break
+    return start, end
+
+
+def _extend_institution(doc: Doc, start: int) -> int:
+    # The model often tags only "de l'Intérieur" of "ministère belge de
+    # l'Intérieur"; reach back over a few lower-case adjectives to the head.
+    if doc[start].lower_ not in ("de", "du", "des", "d'"):
+        return start
+    i = start - 1
+    while i >= 0 and start - i <= 3:
+        tok = doc[i]
+        if tok.lower_ in INSTITUTION_HEADS:
+            return i
+        if not (tok.is_lower and tok.is_alpha) or tok.lower_ in FUNCTION_WORDS:
+            break
+        i -= 1
+    return start
+
+
+def _capitalised(doc: Doc, i: int, end: int) -> bool:
+    return i < end and doc[i].text[:1].isupper()
+
+
+def _sentence_initial(tok: Token) -> bool:
+    if tok.i == 0 or tok.is_sent_start:
+        return True
+    doc = tok.doc
+    prev = doc[tok.i - 1]
+    if prev.is_space:
+        return "\n" in prev.text
+    if prev.text in ".!?…":
+        return True
+    # An opening quote or dash, not a hyphen inside a word ("ex-CIA").
+    return prev.text in _SENTENCE_OPENERS and (prev.i == 0 or bool(doc[prev.i - 1].whitespace_))
+
+
+def _is_role(span: Span) -> bool:
+    # "Le ministre belge", "ministre des Affaires étrangères": a title
+    # whose capitals, if any, come after a preposition. "Premier League" is
+    # a name: a capital follows the title directly.
+    if span[0].lower_ not in TITLES:
+        return False
+    for tok in span[1:]:
+        if tok.lower_ in PREPOSITIONS:
+            return True
+        if tok.text[:1].isupper() and tok.lower_ not in TITLES:
+            return False
+    return True
+
+
+def _misc_kind(span: Span) -> str:
+    words = [t.lower_ for t in span if t.is_alpha]
+    if words and (words[0] in EVENT_HEADS or words[-1] in EVENT_HEADS):
+        return "event"
+    if words and (words[0] in ORGANISATION_HEADS or words[-1] in ORGANISATION_HEADS):
+        return "organisation"
+    if len(span) == 1 and _is_acronym(span.text):
+        return "organisation"  # "BBC", "UEFA": acronyms tagged MISC are mostly organisations
+    return "other"
+
+
+def _is_acronym(text: str) -> bool:
+    letters = text.replace(".", "")
+    return 2 <= len(letters) <= 6 and letters.isalpha() and letters.isupper()
+
+
+def _without_time_tail(span: Span) -> int:
+    # The right-most preposition: "Coupe … de football de l'année prochaine"
+    # keeps "de football".
+    for i in range(len(span) - 1, 0, -1):
+        tok = span[i]
+        if tok.lower_ in ("de", "d'", "du", "of"):
+            tail = span[i + 1 :]
+            if all(t.is_lower or t.is_punct for t in tail) and any(t.lower_ in TIME_WORDS for t in tail):
+                return span.start + i
+    return span.end
+
+
+def _trim_chars(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start] in _EDGE_LEAD:
+        start += 1
+    while end > start and (text[end - 1] in _EDGE_TRAIL or (text[end - 1] == ")" and "(" not in text[start:end])):
+        end -= 1
+    return start, end
+
+
+def _is_junk(span: Span, text: str, kind: str, lexicon: Lexicon) -> bool:
+    if not any(ch.isalpha() for ch in text) or not any(ch.isupper() for ch in text):
+        return True  # "2024", "free lance": a name has a capital
+    first = span[0]
+    if text.endswith("'") or (first.lower_ in PRONOUNS and (first.is_lower or _sentence_initial(first))):
+        return True  # "qu'", "C'", "Nous tenons"; "Il Sole 24 Ore" inside a sentence is a name
+    if len(span) != 1:
+        return False
+    tok = span[0]
+    low = tok.lower_
+    if tok.is_upper and len(text) > 4 and low in lexicon.common:
+        return True  # headline words in capitals: "PHOTO", "SPORTS"; acronyms ("US", "SEC") are shorter
+    if (
+        _sentence_initial(tok)
+        and tok.pos_ != "PROPN"
+        and not tok.is_upper
+        and low in lexicon.common
+        and not _used_as_name_elsewhere(tok)
+    ):
+        return True  # "Hommage aux soignants …" opening a headline
+    return kind in ("place", "other") and _is_demonym(tok, lexicon)
+
+
+def _used_as_name_elsewhere(tok: Token) -> bool:
+    counts = tok.doc.user_data.get(_NON_INITIAL)
+    if counts is None:
+        # Counted once per document: checking every token per candidate is quadratic.
+        counts = Counter(other.text for other in tok.doc if not _sentence_initial(other))
+        tok.doc.user_data[_NON_INITIAL] = counts
+    return counts[tok.text] - (0 if _sentence_initial(tok) else 1) > 0
+
+
+_NON_INITIAL = "pressreview.non_initial_texts"
+
+
+def _is_demonym(tok: Token, lexicon: Lexicon) -> bool:
+    # "Suisses", "le Belge": an inhabitant, not the place. A plural whose
+    # singular is an adjective, or a common noun that is also an adjective, is
+    # a demonym; a country named like its adjective ("la Suisse") is tagged
+    # PROPN and stays.
+    low = tok.lower_
+    if "Plur" in tok.morph.get("Number") and low.endswith(("s", "x")):
+        return low[:-1] in lexicon.adjectives or (low.endswith("es") and low[:-2] in lexicon.adjectives)
+    return tok.pos_ == "NOUN" and low in lexicon.adjectives
+
+
+def _fix_kinds(candidates: list[Candidate]) -> list[Candidate]:
+    # A surname the document also writes as part of a person's full name is
+    # that person, whatever the model said in this sentence.
+    surnames = set()
+    for c in candidates:
+        words = c.text.split()
+        if c.kind == "person" and len(words) > 1:
+            surnames.add(normalise_surface(words[-1]))
+            surnames.add(normalise_surface(" ".join(words[1:])))
+    fixed = []
+    for c in candidates:
+        if c.origin == "model" and c.kind != "person" and normalise_surface(c.text) in surnames:
+            c = Candidate(c.start, c.end, c.text, "person", c.origin)
+        fixed.append(c)
+    return _majority_kinds(fixed)
+
+
+def _majority_kinds(candidates: list[Candidate]) -> list[Candidate]:
+    # One surface, one kind per article: the model's most frequent reading wins.
+    votes: dict[str, Counter] = {}
+    for c in candidates:
+        if c.origin == "model":
+            votes.setdefault(normalise_surface(c.text), Counter())[c.kind] += 1
+    out = []
+    for c in candidates:
+        ranked = votes.get(normalise_surface(c.text))
+        if c.origin == "model" and ranked and len(ranked) > 1:
+            (best, n), (_, m) = ranked.most_common(2)
+            if n > m and best != c.kind:
+                c = Candidate(c.start, c.end, c.text, best, c.origin)
+        out.append(c)
+    return out
+
+
+def _is_rejected(c: Candidate, rejected: frozenset[tuple[str, str]]) -> bool:
+    if not rejected:
+        return False
+    surface = normalise_surface(c.text)
+    return (surface, "") in rejected or (surface, c.kind) in rejected
+
+
+def _without_overlaps(candidates: list[Candidate]) -> list[Candidate]:
+    ordered = sorted(candidates, key=lambda c: (c.origin != "rule", c.start - c.end, c.start))
+    kept: list[Candidate] = []
+    for c in ordered:
+        if all(c.end <= k.start or k.end <= c.start for k in kept):
+            kept.append(c)
+    return sorted(kept, key=lambda c: c.start)

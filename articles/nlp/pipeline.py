@@ -1,0 +1,209 @@
+"""The annotation pipeline's entry point: text in, plain dataclasses out."""
+
+import importlib.metadata
+import logging
+from collections.abc import Sequence
+from dataclasses import replace
+
+import spacy
+from spacy.language import Language
+
+from .boilerplate import find_content_end
+from .entities import Lexicon, extract_mentions, lexicon_for, ruler_patterns
+from .grouping import group_mentions
+from .language import detect_language
+from .normalise import normalise_text
+from .types import Annotation, Knowledge, MentionSpan, TopicSpec
+
+PIPELINE_VERSION = "1"  # bump when output changes
+
+logger = logging.getLogger(__name__)
+
+RULER_NAME = "knowledge_ruler"
+# What the entity step reads: POS and morphology, sentence starts (ner never
+# runs an entity across one), entities. Nothing reads the parser's arcs; the
+# senter gives sentence starts for less and scored as well on the dev corpus.
+# Only topic tagging reads lemmas: the lemmatizer runs when topics are set.
+_WANTED = {"tok2vec", "morphologizer", "tagger", "attribute_ruler", "senter", "ner"}
+_FOR_TOPICS = {"lemmatizer"}
+
+
+class Annotator:
+    """Holds one spaCy pipeline per language, loaded on first use and kept."""
+
+    def __init__(
+        self,
+        *,
+        models: dict[str, str],
+        detect_languages: Sequence[str],
+        topics: Sequence[TopicSpec] = (),
+        knowledge: Knowledge = Knowledge(),  # noqa: B008 (frozen, so sharing it is safe)
+        topic_threshold: float = 0.35,
+    ) -> None:
+        self._models = dict(models)
+        self._detect_languages = tuple(detect_languages)
+        self._topics = tuple(topics)
+        self._knowledge = knowledge
+        self._topic_threshold = topic_threshold
+        self._nlps: dict[str, Language | None] = {}
+        self._lexicons: dict[str, Lexicon] = {}
+        self._version: str | None = None
+
+    def version(self) -> str:
+        if self._version is None:
+            parts = [PIPELINE_VERSION]
+            for language in sorted(self._models):
+                name = self._models[language]
+                parts.append(f"{name}-{_model_version(name)}")
+            self._version = "+".join(parts)
+        return self._version
+
+    def set_knowledge(self, knowledge: Knowledge) -> None:
+        if knowledge == self._knowledge:
+            return
+        self._knowledge = knowledge
+        for nlp in self._nlps.values():
+            if nlp is not None:
+                self._load_patterns(nlp)
+
+    def set_topics(self, topics: Sequence[TopicSpec]) -> None:
+        self._topics = tuple(topics)
+        for nlp in self._nlps.values():
+            if nlp is not None:
+                self._select_components(nlp)
+
+    def annotate(self, text: str, language: str | None = None) -> Annotation:
+        return self.annotate_many([text], [language])[0]
+
+    def annotate_many(
+        self,
+        texts: Sequence[str],
+        languages: Sequence[str | None] | None = None,
+        batch_size: int = 16,
+    ) -> list[Annotation]:
+        if languages is None:
+            languages = [None] * len(texts)
+        if len(languages) != len(texts):
+            raise ValueError("texts and languages differ in length")
+        version = self.version()
+        normalised = [normalise_text(text) for text in texts]
+        content_ends = [find_content_end(text) for text in normalised]
+        resolved = [
+            (given or "").strip().lower() or detect_language(text[:end], self._detect_languages) or ""
+            for given, text, end in zip(languages, normalised, content_ends)
+        ]
+        results: list[Annotation | None] = [None] * len(texts)
+        by_language: dict[str, list[int]] = {}
+        for i, language in enumerate(resolved):
+            by_language.setdefault(language, []).append(i)
+
+        for language, indexes in by_language.items():
+            nlp = self._nlp(language)
+            if nlp is None:
+                for i in indexes:
+                    results[i] = Annotation(
+                        language=language, supported=False, pipeline_version=version, content_end=content_ends[i]
+                    )
+                continue
+            # Boilerplate never reaches the model: mentions and topics stop at
+            # content_end, and offsets from the start are unchanged.
+            inputs = [normalised[i][: content_ends[i]] for i in indexes]
+            with nlp.memory_zone():
+                # Docs die with the zone: everything is copied out as plain data inside it.
+                for i, doc in zip(indexes, nlp.pipe(inputs, batch_size=batch_size)):
+                    results[i] = self._annotation(doc, texts[i], language, content_ends[i], version)
+        return results  # type: ignore[return-value]
+
+    def _annotation(self, doc, original: str, language: str, content_end: int | None, version: str) -> Annotation:
+        candidates = extract_mentions(
+            doc,
+            lexicon=self._lexicons[language],
+            rejected=self._knowledge.rejected,
+            content_end=content_end,
+        )
+        # The topic tagger searches the doc's folded text; editors see the surfaces as typed.
+        folded_surfaces = [c.text for c in candidates]
+        candidates = [replace(c, text=original[c.start : c.end]) for c in candidates]
+        groups, group_of = group_mentions(candidates)
+        mentions = [
+            MentionSpan(start=c.start, end=c.end, text=c.text, kind=c.kind, origin=c.origin, group=g)
+            for c, g in zip(candidates, group_of)
+        ]
+        topics = []
+        if self._topics:
+            from .topics import tag_topics
+
+            topics = tag_topics(
+                doc,
+                self._topics,
+                language=language,
+                actor_surfaces=folded_surfaces,
+                threshold=self._topic_threshold,
+                content_end=content_end,
+            )
+        return Annotation(
+            language=language,
+            supported=True,
+            pipeline_version=version,
+            mentions=mentions,
+            groups=groups,
+            topics=list(topics),
+            content_end=content_end,
+        )
+
+    def _nlp(self, language: str) -> Language | None:
+        if language in self._nlps:
+            return self._nlps[language]
+        name = self._models.get(language)
+        nlp = None
+        if name:
+            try:
+                nlp = _load(name)
+            except OSError:
+                logger.warning("spaCy model %s for %r is not installed; %r is not supported", name, language, language)
+        if nlp is not None:
+            self._load_patterns(nlp)
+            self._lexicons[language] = lexicon_for(nlp)
+        self._nlps[language] = nlp
+        return nlp
+
+    def _load_patterns(self, nlp: Language) -> None:
+        ruler = nlp.get_pipe(RULER_NAME)
+        ruler.clear()
+        labels = nlp.get_pipe("ner").labels if "ner" in nlp.pipe_names else ()
+        patterns = ruler_patterns(self._knowledge.aliases, labels)
+        if patterns:
+            ruler.add_patterns(patterns)
+        self._select_components(nlp)
+
+    def _select_components(self, nlp: Language) -> None:
+        wanted = _WANTED | _FOR_TOPICS if self._topics else _WANTED
+        if "senter" not in nlp.component_names:
+            wanted = wanted | {"parser"}  # the only source of sentence starts then
+        if len(nlp.get_pipe(RULER_NAME)):
+            wanted = wanted | {RULER_NAME}  # an empty ruler only warns, once per doc
+        for component in nlp.component_names:
+            if component in wanted and component in nlp.disabled:
+                nlp.enable_pipe(component)
+            elif component not in wanted and component not in nlp.disabled:
+                nlp.disable_pipe(component)
+
+
+def _load(name: str) -> Language:
+    nlp = spacy.load(name)
+    nlp.add_pipe(
+        "entity_ruler",
+        name=RULER_NAME,
+        before="ner" if "ner" in nlp.pipe_names else None,
+        # The ruler runs before the model, which then respects its spans:
+        # an editor's alias wins over the statistical guess.
+        config={"phrase_matcher_attr": "LOWER", "overwrite_ents": True},
+    )
+    return nlp
+
+
+def _model_version(name: str) -> str:
+    try:
+        return importlib.metadata.version(name)
+    except importlib.metadata.PackageNotFoundError:
+        return "missing"

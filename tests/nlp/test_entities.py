@@ -1,0 +1,216 @@
+"""Span repair, junk filtering and kind fixes, on docs whose entities the test sets.
+
+The docs are tokenised by a blank French pipeline and their entities are set
+by hand, so each test states the model's mistake it repairs and does not
+depend on what a statistical model happens to predict.
+"""
+
+import pytest
+import spacy
+from spacy.tokens import Span
+
+from articles.nlp.entities import Lexicon, extract_mentions, ruler_patterns
+
+LEXICON = Lexicon(
+    common=frozenset({"hommage", "nice", "défenseur", "photo", "sec", "suisse", "belge"}),
+    adjectives=frozenset({"suisse", "belge"}),
+)
+
+
+@pytest.fixture(scope="module")
+def blank():
+    return spacy.blank("fr")
+
+
+def make_doc(blank, text, ents, *, pos=None, plural=()):
+    """``ents``: (surface, label) in text order; ``pos``: {token text: POS}."""
+    doc = blank(text)
+    spans, cursor = [], 0
+    for surface, label in ents:
+        start = text.index(surface, cursor)
+        cursor = start + len(surface)
+        span = doc.char_span(start, cursor, label=label)
+        assert span is not None, surface
+        spans.append(span)
+    doc.ents = spans
+    for tok in doc:
+        if pos and tok.text in pos:
+            tok.pos_ = pos[tok.text]
+        if tok.text in plural:
+            tok.set_morph("Number=Plur")
+    return doc
+
+
+def found(doc, **kwargs):
+    return [(m.text, m.kind) for m in extract_mentions(doc, lexicon=LEXICON, **kwargs)]
+
+
+def test_a_leading_preposition_at_the_start_of_a_sentence_is_stripped(blank):
+    doc = make_doc(blank, "A Lyon, les deux ministres ont signé.", [("A Lyon", "LOC")])
+    assert found(doc) == [("Lyon", "place")]
+
+
+def test_determiners_and_elision_are_stripped(blank):
+    doc = make_doc(blank, "Il a parlé de la France et de l'Italie.", [("la France", "LOC"), ("l'Italie", "LOC")])
+    assert found(doc) == [("France", "place"), ("Italie", "place")]
+
+
+def test_a_capital_determiner_inside_a_sentence_belongs_to_the_name(blank):
+    doc = make_doc(blank, "Il l'a dit selon Le Monde hier.", [("Le Monde", "ORG")])
+    assert found(doc) == [("Le Monde", "organisation")]
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "label"),
+    [
+        ("Le ministre belge a parlé.", "Le ministre belge", "MISC"),
+        ("Il a vu le ministre des Affaires étrangères mardi.", "ministre des Affaires étrangères", "ORG"),
+        ("Il a rencontré le président de la République.", "président de la République", "PER"),
+    ],
+)
+def test_a_title_alone_is_a_role_not_an_actor(blank, text, surface, label):
+    doc = make_doc(blank, text, [(surface, label)])
+    assert found(doc) == []
+
+
+def test_a_name_that_starts_like_a_title_is_kept(blank):
+    doc = make_doc(blank, "Il joue en Premier League depuis deux ans.", [("Premier League", "ORG")])
+    assert found(doc) == [("Premier League", "organisation")]
+
+
+def test_titles_before_a_person_are_stripped_and_particles_kept(blank):
+    doc = make_doc(
+        blank,
+        "Le président français Jacques Chirac a reçu le général de Gaulle et M. Martin.",
+        [("président français Jacques Chirac", "PER"), ("général de Gaulle", "PER"), ("M. Martin", "PER")],
+    )
+    assert found(doc) == [("Jacques Chirac", "person"), ("de Gaulle", "person"), ("Martin", "person")]
+
+
+def test_trailing_punctuation_is_stripped(blank):
+    doc = make_doc(
+        blank,
+        "Ils ont visité la Tour Eiffel ! Puis Anne Marie- est partie.",
+        [("Tour Eiffel !", "LOC"), ("Anne Marie-", "PER")],
+    )
+    assert found(doc) == [("Tour Eiffel", "place"), ("Anne Marie", "person")]
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "label"),
+    [
+        ("C'est la saison des pluies.", "C'", "MISC"),
+        ("Il dit qu'il viendra.", "qu'", "LOC"),
+        ("Nous tenons à le dire.", "Nous tenons", "MISC"),
+        ("Le score final est 2024 à 12.", "2024", "MISC"),
+        ("Il travaille en free lance depuis.", "free lance", "MISC"),
+        ("Légende PHOTO de la semaine.", "PHOTO", "MISC"),
+    ],
+)
+def test_junk_spans_are_dropped(blank, text, surface, label):
+    assert found(make_doc(blank, text, [(surface, label)])) == []
+
+
+def test_an_acronym_that_is_also_a_word_survives_as_an_organisation(blank):
+    doc = make_doc(blank, "La plainte a été déposée par la SEC hier.", [("SEC", "ORG")])
+    assert found(doc) == [("SEC", "organisation")]
+
+
+def test_a_capitalised_common_word_opening_a_sentence_is_dropped(blank):
+    doc = make_doc(
+        blank,
+        "Hommage aux soignants de l'hôpital\nLe texte est adopté.",
+        [("Hommage", "LOC")],
+        pos={"Hommage": "NOUN"},
+    )
+    assert found(doc) == []
+
+
+def test_a_name_opening_a_sentence_is_kept(blank):
+    text = "Nice a répondu mardi. Les ministres sont arrivés à Nice."
+    doc = make_doc(blank, text, [("Nice", "LOC"), ("Nice", "LOC")], pos={"Nice": "NOUN"})
+    assert found(doc) == [("Nice", "place"), ("Nice", "place")]
+
+
+def test_demonyms_are_not_places(blank):
+    doc = make_doc(
+        blank,
+        "Les Suisses ont voté. La Suisse a voté. Le Belge a gagné.",
+        [("Suisses", "LOC"), ("Suisse", "LOC"), ("Belge", "LOC")],
+        pos={"Suisses": "NOUN", "Suisse": "PROPN", "Belge": "NOUN"},
+        plural={"Suisses"},
+    )
+    assert found(doc) == [("Suisse", "place")]
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "expected"),
+    [
+        ("Il ira aux Jeux olympiques de Tokyo.", "Jeux olympiques de Tokyo", ("Jeux olympiques de Tokyo", "event")),
+        ("Elle a présidé le Festival de Cannes.", "Festival de Cannes", ("Festival de Cannes", "event")),
+        ("He attended the Cannes Film Festival.", "Cannes Film Festival", ("Cannes Film Festival", "event")),
+        ("Il a relu Le Petit Prince hier.", "Petit Prince", ("Petit Prince", "other")),
+        (
+            "Il prépare la Coupe du monde de rugby de l'année prochaine.",
+            "Coupe du monde de rugby de l'année prochaine",
+            ("Coupe du monde de rugby", "event"),
+        ),
+    ],
+)
+def test_misc_spans_headed_by_an_event_noun_are_events(blank, text, surface, expected):
+    assert found(make_doc(blank, text, [(surface, "MISC")])) == [expected]
+
+
+def test_a_ministry_cut_at_its_portfolio_is_extended_to_its_head(blank):
+    doc = make_doc(blank, "Selon le ministère belge de l'Intérieur, tout va bien.", [("de l'Intérieur", "ORG")])
+    assert found(doc) == [("ministère belge de l'Intérieur", "organisation")]
+
+
+def test_a_surname_used_in_a_full_name_is_a_person(blank):
+    text = "Jean Dupuis est arrivé mardi. Selon Dupuis, rien ne change."
+    doc = make_doc(blank, text, [("Jean Dupuis", "PER"), ("Dupuis", "LOC")])
+    assert found(doc) == [("Jean Dupuis", "person"), ("Dupuis", "person")]
+
+
+def test_one_surface_gets_the_kind_the_model_gives_it_most(blank):
+    text = "Lyon gagne. Il vit à Lyon. Il aime Lyon."
+    doc = make_doc(blank, text, [("Lyon", "ORG"), ("Lyon", "LOC"), ("Lyon", "LOC")])
+    assert [kind for _, kind in found(doc)] == ["place", "place", "place"]
+
+
+def test_rejected_surfaces_are_dropped_for_every_kind_or_one(blank):
+    doc = make_doc(blank, "Il a parlé de la France et de Lyon.", [("la France", "LOC"), ("Lyon", "LOC")])
+    assert found(doc, rejected=frozenset({("france", "")})) == [("Lyon", "place")]
+    assert found(doc, rejected=frozenset({("france", "organisation")})) == [("France", "place"), ("Lyon", "place")]
+    assert found(doc, rejected=frozenset({("lyon", "place")})) == [("France", "place")]
+
+
+def test_nothing_after_the_content_end_is_a_mention(blank):
+    text = "Il vit à Lyon.\nEn savoir plus\nDéfenseur du café."
+    doc = make_doc(blank, text, [("Lyon", "LOC"), ("Défenseur", "PER")], pos={"Défenseur": "PROPN"})
+    assert found(doc, content_end=text.index("\nEn savoir")) == [("Lyon", "place")]
+
+
+def test_ruler_spans_are_kept_as_taught(blank):
+    doc = make_doc(blank, "Il a rencontré les médecins sans frontières.", [("médecins sans frontières", "ORG")])
+    doc.ents = [Span(doc, e.start, e.end, label="ORG", span_id="rule:organisation") for e in doc.ents]
+    mentions = extract_mentions(doc, lexicon=LEXICON)
+    assert [(m.text, m.kind, m.origin) for m in mentions] == [("médecins sans frontières", "organisation", "rule")]
+
+
+def test_ruler_patterns_use_the_model_labels_and_the_name_without_its_article():
+    aliases = [("la France", "place"), ("l’ONU", "organisation"), ("médecins du monde", "organisation"), ("x", "?")]
+    patterns = ruler_patterns(aliases, ("PER", "LOC", "ORG"))
+    assert {(p["pattern"], p["label"], p["id"]) for p in patterns} == {
+        ("la France", "LOC", "rule:place:cased"),
+        ("France", "LOC", "rule:place:cased"),
+        ("l'ONU", "ORG", "rule:organisation:cased"),
+        ("ONU", "ORG", "rule:organisation:cased"),
+        ("médecins du monde", "ORG", "rule:organisation"),
+    }
+
+
+def test_a_capitalised_alias_does_not_claim_a_lower_case_phrase(blank):
+    doc = make_doc(blank, "Selon le Monde, le monde change.", [("le Monde", "ORG"), ("le monde", "ORG")])
+    doc.ents = [Span(doc, e.start, e.end, label="ORG", span_id="rule:organisation:cased") for e in doc.ents]
+    assert [(m.text, m.origin) for m in extract_mentions(doc)] == [("Monde", "rule")]

