@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
 
-from articles.models import Actor, Article, ArticleTopic, Decision, Mention
+from articles.models import Actor, Article, ArticleTopic, Decision, Mention, ReviewEvent, Topic
 
 
 @dataclass
@@ -49,11 +49,12 @@ def article_actor_groups(article: Article) -> list[ActorGroupView]:
 
 
 def article_segments(article: Article) -> list[Segment]:
-    """The body cut into plain text and highlighted mentions, in order."""
+    """The body cut into plain text and highlighted mentions (rejected ones
+    too, shown struck through so a decision can be reversed), in order."""
     segments = []
     position = 0
     for mention in article.mentions.all():
-        if mention.decision == Decision.REJECTED or mention.start < position:
+        if mention.start < position:
             continue
         if mention.start > position:
             segments.append(Segment(article.body[position : mention.start]))
@@ -66,3 +67,18 @@ def article_segments(article: Article) -> list[Segment]:
 
 def topic_evidence(article: Article, article_topic: ArticleTopic) -> list[str]:
     return [article.body[start:end] for start, end in article_topic.evidence if 0 <= start < end <= len(article.body)]
+
+
+def topics_for_choice():
+    return list(Topic.objects.active().only("id", "slug", "name_en", "name_fr").order_by("name_en"))
+
+
+def article_events(article: Article, limit: int = 50) -> list[ReviewEvent]:
+    return list(ReviewEvent.objects.filter(article=article).select_related("user")[:limit])
+
+
+def next_article_for_review(*, after: Article) -> Article | None:
+    """The next article of the queue (newest first) that still needs review."""
+    queue = Article.objects.needs_review().exclude(id=after.id).only("id")
+    older = queue.filter(created_at__lte=after.created_at).order_by("-created_at", "-id").first()
+    return older or queue.order_by("-created_at", "-id").first()

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.html import format_html
@@ -12,13 +12,16 @@ from django_htmx.http import HttpResponseStopPolling
 
 from articles import selectors
 from articles.forms import ArticlePasteForm, ArticleUploadForm
-from articles.models import Article, Kind
+from articles.models import Actor, Article, ArticleTopic, Kind, Mention, Topic
+from articles.services import review
 from articles.services.extract import ExtractionError, extract
 from articles.services.ingest import IngestError, article_create, article_requeue
+from articles.services.review import Conflict, ReviewError
 
 can_view = permission_required("articles.view_article", raise_exception=True)
 can_add = permission_required("articles.add_article", raise_exception=True)
 can_change = permission_required("articles.change_article", raise_exception=True)
+can_review = permission_required("articles.change_mention", raise_exception=True)
 
 
 @login_required
@@ -109,24 +112,202 @@ def article_new(request):
     return render(request, "articles/new.html", {"paste_form": paste_form, "upload_form": upload_form}, status=status)
 
 
-@login_required
-@can_view
-def article_detail(request, article_id):
-    try:
-        article = selectors.article_for_display(article_id)
-    except Article.DoesNotExist:
-        raise Http404 from None
-    context = {
+def _review_context(article_id: int, *, mention_id=None, error: str = "") -> dict:
+    article = selectors.article_for_display(article_id)
+    mentions = list(article.mentions.all())
+    current = next((m for m in mentions if str(m.id) == str(mention_id)), None) if mention_id else None
+    return {
         "article": article,
         "groups": selectors.article_actor_groups(article),
         "segments": selectors.article_segments(article),
         "topics": [(t, selectors.topic_evidence(article, t)) for t in article.topics.all()],
+        "all_topics": selectors.topics_for_choice(),
         "kinds": Kind.choices,
+        "current": current,
+        "events": selectors.article_events(article),
+        "error": error,
     }
+
+
+def _get_article(article_id: int) -> Article:
+    return get_object_or_404(Article.objects.only("id", "version", "body", "language", "review_state", "created_at"), id=article_id)
+
+
+@login_required
+@can_view
+def article_detail(request, article_id):
+    try:
+        context = _review_context(article_id, mention_id=request.GET.get("mention"))
+    except Article.DoesNotExist:
+        raise Http404 from None
+    if request.htmx and request.htmx.target == "mention-panel":
+        return render(request, "articles/detail.html#mention-panel", context)
     if request.htmx:
         response = render(request, "articles/detail.html#annotation", context)
-        return _stop_polling(response) if article.is_finished() else response
-    return render(request, "articles/detail.html", context)
+        return _stop_polling(response) if context["article"].is_finished() else response
+    response = render(request, "articles/detail.html", context)
+    response["Vary"] = "HX-Request"
+    return response
+
+
+def _after_review_action(request, article_id, *, mention_id=None, error="", status=200):
+    """HTMX: the refreshed workspace; plain form post: back to the page."""
+    if request.htmx:
+        context = _review_context(article_id, mention_id=mention_id, error=error)
+        return render(request, "articles/detail.html#workspace", context, status=status)
+    if error:
+        messages.error(request, error)
+    url = reverse("articles:detail", args=[article_id])
+    return redirect(f"{url}?mention={mention_id}#mention-panel" if mention_id else url)
+
+
+def _version(request) -> int:
+    try:
+        return int(request.POST.get("version", ""))
+    except ValueError:
+        return -1
+
+
+def _review_action(request, article_id, action, *, mention_id=None):
+    """Run a review service, turning its refusals into messages for the editor."""
+    try:
+        action()
+    except Conflict:
+        return _after_review_action(
+            request, article_id, mention_id=mention_id, status=409,
+            error=_("Someone else changed this article since you opened it. Their changes are shown now; "
+                    "check them and try again."),
+        )
+    except ReviewError as exc:
+        return _after_review_action(request, article_id, mention_id=mention_id, error=str(exc), status=422)
+    return _after_review_action(request, article_id, mention_id=mention_id)
+
+
+def _mention(article_id, mention_id) -> Mention:
+    return get_object_or_404(Mention.objects.select_related("article", "actor"), id=mention_id, article_id=article_id)
+
+
+@require_POST
+@login_required
+@can_review
+def mention_decide(request, article_id, mention_id):
+    mention = _mention(article_id, mention_id)
+    return _review_action(request, article_id, lambda: review.mention_decide(
+        mention=mention, user=request.user, decision=request.POST.get("decision", ""),
+        expected_version=_version(request), everywhere=bool(request.POST.get("everywhere"))), mention_id=mention_id)
+
+
+@require_POST
+@login_required
+@can_review
+def mention_kind(request, article_id, mention_id):
+    mention = _mention(article_id, mention_id)
+    return _review_action(request, article_id, lambda: review.mention_relabel(
+        mention=mention, user=request.user, kind=request.POST.get("kind", ""),
+        expected_version=_version(request), everywhere=bool(request.POST.get("everywhere"))), mention_id=mention_id)
+
+
+@require_POST
+@login_required
+@can_review
+def mention_link(request, article_id, mention_id):
+    mention = _mention(article_id, mention_id)
+    everywhere = bool(request.POST.get("everywhere"))
+    if request.POST.get("new_name", "").strip():
+        def action():
+            review.mention_link_new(mention=mention, user=request.user, name=request.POST["new_name"],
+                                    kind=request.POST.get("new_kind", mention.kind),
+                                    expected_version=_version(request), everywhere=everywhere)
+    else:
+        def action():
+            actor = Actor.objects.filter(id=request.POST.get("actor") or 0).first()
+            if actor is None:
+                raise review.ReviewError(_("Choose an actor from the list, or give a new one a name."))
+            review.mention_link(mention=mention, user=request.user, actor=actor,
+                                expected_version=_version(request), everywhere=everywhere)
+    return _review_action(request, article_id, action, mention_id=mention_id)
+
+
+@require_POST
+@login_required
+@can_review
+def mention_add(request, article_id):
+    article = _get_article(article_id)
+    kind = request.POST.get("kind", "")
+    if request.POST.get("text", "").strip():
+        def action():
+            review.mentions_add_by_text(article=article, user=request.user, text=request.POST["text"], kind=kind,
+                                        expected_version=_version(request))
+    else:
+        def action():
+            try:
+                start, end = int(request.POST.get("start", "")), int(request.POST.get("end", ""))
+            except ValueError:
+                raise review.ReviewError(_("Select the words to mark in the text first.")) from None
+            created.append(review.mention_create(article=article, user=request.user, start=start, end=end,
+                                                 kind=kind, expected_version=_version(request)))
+    created = []
+    response = _review_action(request, article_id, action)
+    if created and not request.htmx:
+        return redirect(f"{reverse('articles:detail', args=[article_id])}?mention={created[0].id}#mention-panel")
+    return response
+
+
+@require_POST
+@login_required
+@can_review
+def topic_add(request, article_id):
+    article = _get_article(article_id)
+
+    def action():
+        topic = Topic.objects.active().filter(slug=request.POST.get("topic", "")).first()
+        if topic is None:
+            raise review.ReviewError(_("Choose a topic from the list."))
+        review.topic_add(article=article, user=request.user, topic=topic, expected_version=_version(request))
+
+    return _review_action(request, article_id, action)
+
+
+@require_POST
+@login_required
+@can_review
+def topic_decide(request, article_id, topic_id):
+    article_topic = get_object_or_404(ArticleTopic.objects.select_related("article", "topic"), id=topic_id,
+                                      article_id=article_id)
+    return _review_action(request, article_id, lambda: review.topic_decide(
+        article_topic=article_topic, user=request.user, decision=request.POST.get("decision", ""),
+        expected_version=_version(request)))
+
+
+@require_POST
+@login_required
+@can_review
+def article_reviewed(request, article_id):
+    article = _get_article(article_id)
+    if not request.POST.get("next"):
+        return _review_action(request, article_id, lambda: review.article_mark_reviewed(
+            article=article, user=request.user, expected_version=_version(request)))
+    try:
+        review.article_mark_reviewed(article=article, user=request.user, expected_version=_version(request))
+    except (Conflict, ReviewError):
+        return _review_action(request, article_id, lambda: review.article_mark_reviewed(
+            article=article, user=request.user, expected_version=_version(request)))
+    following = selectors.next_article_for_review(after=article)
+    url = reverse("articles:detail", args=[following.id]) if following else reverse("articles:list")
+    if request.htmx:
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = url
+        return response
+    return redirect(url)
+
+
+@login_required
+@can_view
+def actor_search(request, article_id, mention_id):
+    mention = _mention(article_id, mention_id)
+    actors = review.actors_search(request.GET.get("q", ""))
+    context = {"actors": actors, "current": mention, "article": mention.article, "query": request.GET.get("q", "")}
+    return render(request, "articles/detail.html#actor-results", context)
 
 
 @require_POST

@@ -27,6 +27,15 @@ ACTOR_WEIGHT = 2.0
 SATURATION = 3.5
 # Share of sentences with evidence above which an article is plainly "about" the topic.
 FULL_SHARE = 0.2
+# How a cue's evidence grows with the number of sentences it occurs in (n ** REPEAT_EXPONENT).
+REPEAT_EXPONENT = 0.5
+# Extra evidence, in units of the cue's weight, for a cue found in the title or first sentence.
+LEAD_BONUS = 1.0
+# Sentences that make the lead: the first line (a title, or the first paragraph) and the
+# first sentence after it.
+LEAD_SENTENCES = 2
+# How strongly a top-level topic is scored down for having less evidence than the leader.
+DOMINANCE = 0.0
 
 _WORD = re.compile(r"\w+'?")
 _LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "’": "'", "ʼ": "'"})
@@ -220,34 +229,30 @@ def _candidates(index: _LanguageIndex, forms: frozenset[str]) -> set[_Cue]:
     return found
 
 
-def score_topics(
-    doc,
-    specs: Sequence[TopicSpec] | CompiledSpecs,
-    *,
-    language: str,
-    actor_surfaces: Sequence[str] = (),
-    content_end: int | None = None,
-) -> list[TopicHit]:
-    """Every topic with some evidence, best first. Scores are in [0, 1]."""
-    compiled = compile_specs(specs)
+@dataclass
+class _Evidence:
+    """Where each topic's cues were found in one article."""
+
+    sentences: list[tuple[int, int]]
+    # topic -> cue key -> (weight, sentence -> occurrences); sentence None: an actor the
+    # recogniser found but that could not be located in the text.
+    cues: dict[int, dict[str, tuple[float, dict[int | None, int]]]]
+
+
+def _collect(doc, compiled: CompiledSpecs, language: str, actor_surfaces: Sequence[str], limit: int) -> _Evidence:
     text = doc.text
-    limit = len(text) if content_end is None else max(0, min(content_end, len(text)))
     sentences = _sentence_spans(doc, text, limit)
+    cue_hits: dict[int, dict[str, tuple[float, dict[int | None, int]]]] = defaultdict(dict)
     if not sentences:
-        return []
+        return _Evidence(sentences, cue_hits)
     starts = [start for start, _ in sentences]
 
     def sentence_of(offset: int) -> int:
         return max(0, bisect_right(starts, offset) - 1)
 
-    # topic -> cue key -> (weight, sentences where it occurs); topic -> sentence -> evidence weight
-    cue_hits: dict[int, dict[str, tuple[float, set[int | None]]]] = defaultdict(dict)
-    sentence_weight: dict[int, dict[int, float]] = defaultdict(lambda: defaultdict(float))
-
     def record(topic: int, key: str, weight: float, sentence: int | None) -> None:
-        cue_hits[topic].setdefault(key, (weight, set()))[1].add(sentence)
-        if sentence is not None:
-            sentence_weight[topic][sentence] += weight
+        where = cue_hits[topic].setdefault(key, (weight, defaultdict(int)))[1]
+        where[sentence] += 1
 
     index = compiled.language(language)
     positions = _positions(doc, limit)
@@ -275,23 +280,70 @@ def score_topics(
                 hit_sentences = _surface_sentences(text, limit, matched, sentence_of)
                 for sentence in hit_sentences or [None]:
                     record(topic, "actor:" + cue, ACTOR_WEIGHT, sentence)
+    return _Evidence(sentences, cue_hits)
+
+
+def score_topics(
+    doc,
+    specs: Sequence[TopicSpec] | CompiledSpecs,
+    *,
+    language: str,
+    actor_surfaces: Sequence[str] = (),
+    content_end: int | None = None,
+) -> list[TopicHit]:
+    """Every topic with some evidence, best first. Scores are in [0, 1]."""
+    compiled = compile_specs(specs)
+    text = doc.text
+    limit = len(text) if content_end is None else max(0, min(content_end, len(text)))
+    evidence = _collect(doc, compiled, language, actor_surfaces, limit)
+    sentences = evidence.sentences
+    if not sentences:
+        return []
+
+    lead = _lead_sentences(text, sentences)
+    masses: dict[int, float] = {}
+    by_sentences: dict[int, dict[int, float]] = {}
+    for topic, cues in evidence.cues.items():
+        mass = 0.0
+        by_sentence: dict[int, float] = defaultdict(float)
+        for weight, where in cues.values():
+            # A cue recurring through the article counts more, with diminishing returns;
+            # repeats inside one sentence do not (an enumeration, a name said twice).
+            located = [s for s in where if s is not None]
+            n = max(1, len(located))
+            cue_mass = weight * n ** REPEAT_EXPONENT
+            if any(s in lead for s in located):
+                # A news title and its first sentence name the article's domain.
+                cue_mass += weight * LEAD_BONUS
+            mass += cue_mass
+            for sentence in located:
+                by_sentence[sentence] += weight
+        masses[topic] = mass
+        by_sentences[topic] = by_sentence
+    top_masses = [m for t, m in masses.items() if compiled.specs[t].iptc_top_level]
+    leader = max(top_masses, default=0.0)
 
     hits = []
-    for topic, cues in cue_hits.items():
-        # A cue recurring through the article counts more, with diminishing returns;
-        # repeats inside one sentence do not (an enumeration, a name said twice).
-        mass = sum(weight * (1.0 + math.log(len(where))) for weight, where in cues.values())
-        by_sentence = sentence_weight[topic]
+    for topic, mass in masses.items():
+        by_sentence = by_sentences[topic]
         # An actor found by the recogniser but not located in the text still counts once.
         share = max(1, len(by_sentence)) / len(sentences)
         # Saturating in the amount of distinct evidence, damped when that evidence is a
         # passing remark in a long article: both a brief and a long feature can score high.
         score = (1.0 - math.exp(-mass / SATURATION)) * math.sqrt(min(1.0, share / FULL_SHARE))
+        if compiled.specs[topic].iptc_top_level and leader > 0:
+            # An article has one main domain among the IPTC top level; the others it touches
+            # score in proportion to how much less evidence they have.
+            score *= (mass / leader) ** DOMINANCE
         best = sorted(by_sentence, key=lambda s: (-by_sentence[s], s))[:MAX_EVIDENCE]
-        evidence = tuple(sentences[s] for s in sorted(best))
-        hits.append(TopicHit(compiled.specs[topic].slug, min(1.0, score), evidence))
+        spans = tuple(sentences[s] for s in sorted(best))
+        hits.append(TopicHit(compiled.specs[topic].slug, min(1.0, score), spans))
     hits.sort(key=lambda hit: (-hit.score, hit.slug))
     return [hit for hit in hits if hit.score > 0]
+
+
+def _lead_sentences(text: str, sentences: list[tuple[int, int]]) -> set[int]:
+    return set(range(min(LEAD_SENTENCES, len(sentences))))
 
 
 def _surface_sentences(text: str, limit: int, surfaces: list[str], sentence_of) -> list[int]:

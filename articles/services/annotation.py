@@ -237,9 +237,14 @@ def annotations_apply(*, results: dict[int, Annotation]) -> list[Article]:
             article.pipeline_version = annotation.pipeline_version
             article.annotated_at = now
             article.updated_at = now
+            # Suggestions were replaced: an editor's open page is now stale.
+            article.version = F("version") + 1
         Article.objects.bulk_update(
-            articles, ["status", "last_error", "language", "pipeline_version", "annotated_at", "updated_at"]
+            articles, ["status", "last_error", "language", "pipeline_version", "annotated_at", "updated_at", "version"]
         )
+        versions = dict(Article.objects.filter(id__in=ids).values_list("id", "version"))
+        for article in articles:
+            article.version = versions[article.id]
     return articles
 
 

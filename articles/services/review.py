@@ -1,0 +1,302 @@
+"""Editor decisions on an article: mentions, actor links, topics, review state.
+
+Every function here:
+- checks the article's ``version`` against the one the editor saw and raises
+  ``Conflict`` when someone else changed the article in between, so no
+  decision silently overwrites another;
+- bumps the version and moves an unreviewed article to "in review";
+- writes one ReviewEvent per changed row (who, when, before, after);
+- runs in one transaction.
+"""
+
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from articles.models import (
+    Actor,
+    ActorAlias,
+    Article,
+    ArticleTopic,
+    Decision,
+    Kind,
+    Mention,
+    Origin,
+    ReviewEvent,
+    Topic,
+)
+from articles.nlp.normalise import normalise_surface
+
+
+class ReviewError(ValueError):
+    """A request an editor must correct; the message is shown as is."""
+
+
+class Conflict(Exception):
+    """The article changed since the editor loaded it."""
+
+    def __init__(self, article: Article):
+        super().__init__(f"article {article.id} changed")
+        self.article = article
+
+
+def _claim_version(*, article: Article, expected_version: int) -> None:
+    updated = Article.objects.filter(id=article.id, version=expected_version).update(version=F("version") + 1)
+    if not updated:
+        article.refresh_from_db()
+        raise Conflict(article)
+    Article.objects.filter(id=article.id, review_state=Article.ReviewState.UNREVIEWED).update(
+        review_state=Article.ReviewState.IN_REVIEW
+    )
+    article.refresh_from_db(fields=["version", "review_state"])
+
+
+def _mention_state(mention: Mention) -> dict:
+    return {"kind": mention.kind, "decision": mention.decision, "actor": mention.actor_id, "text": mention.text,
+            "start": mention.start, "end": mention.end}
+
+
+def _log(*, article: Article, user, action: str, target: str, before: dict, after: dict) -> ReviewEvent:
+    return ReviewEvent(article=article, user=user, action=action, target=target, before=before, after=after)
+
+
+def _targets(mention: Mention, everywhere: bool) -> list[Mention]:
+    if not everywhere:
+        return [mention]
+    surface = normalise_surface(mention.text)
+    siblings = Mention.objects.filter(article_id=mention.article_id).select_related("actor")
+    return [m for m in siblings if normalise_surface(m.text) == surface]
+
+
+def _apply(*, article: Article, user, action: str, mentions: Iterable[Mention], change) -> list[Mention]:
+    now = timezone.now()
+    events, changed = [], []
+    for mention in mentions:
+        before = _mention_state(mention)
+        change(mention)
+        mention.decided_by = user
+        mention.decided_at = now
+        after = _mention_state(mention)
+        if after != before or mention.decision == Decision.PENDING:
+            events.append(_log(article=article, user=user, action=action, target=f"mention {mention.id}",
+                               before=before, after=after))
+        changed.append(mention)
+    Mention.objects.bulk_update(changed, ["kind", "decision", "actor", "decided_by", "decided_at"])
+    ReviewEvent.objects.bulk_create(events)
+    return changed
+
+
+def mention_decide(*, mention: Mention, user, decision: str, expected_version: int, everywhere: bool = False) -> list[Mention]:
+    """Accept or reject a mention (or every mention of the same surface in the article)."""
+    if decision not in (Decision.ACCEPTED, Decision.REJECTED):
+        raise ReviewError("A decision is accept or reject.")
+    article = mention.article
+    with transaction.atomic():
+        _claim_version(article=article, expected_version=expected_version)
+
+        def change(m):
+            m.decision = decision
+
+        return _apply(article=article, user=user, action=f"mention_{decision}", mentions=_targets(mention, everywhere),
+                      change=change)
+
+
+def mention_relabel(*, mention: Mention, user, kind: str, expected_version: int, everywhere: bool = False) -> list[Mention]:
+    """Change a mention's kind; the editor's kind is a decision (accepted)."""
+    if kind not in Kind.values:
+        raise ReviewError(f"Unknown kind {kind!r}.")
+    article = mention.article
+    with transaction.atomic():
+        _claim_version(article=article, expected_version=expected_version)
+        actor = _actor_for(name=mention.actor.name if mention.actor else mention.text, kind=kind)
+
+        def change(m):
+            m.kind = kind
+            m.decision = Decision.ACCEPTED
+            if m.actor is None or m.actor.kind != kind:
+                m.actor = actor
+
+        return _apply(article=article, user=user, action="mention_relabel", mentions=_targets(mention, everywhere),
+                      change=change)
+
+
+def mention_link(*, mention: Mention, user, actor: Actor, expected_version: int, everywhere: bool = False) -> list[Mention]:
+    """Link a mention to a registry actor; its surface becomes one of the actor's aliases."""
+    actor = actor.merged_into or actor
+    article = mention.article
+    with transaction.atomic():
+        _claim_version(article=article, expected_version=expected_version)
+        _alias_add(actor=actor, surface=mention.text, user=user, language=article.language)
+
+        def change(m):
+            m.actor = actor
+            m.kind = actor.kind
+            m.decision = Decision.ACCEPTED
+
+        return _apply(article=article, user=user, action="mention_link", mentions=_targets(mention, everywhere),
+                      change=change)
+
+
+def mention_link_new(*, mention: Mention, user, name: str, kind: str, expected_version: int,
+                     everywhere: bool = False) -> list[Mention]:
+    """Create a confirmed actor named ``name`` and link the mention to it."""
+    name = " ".join(name.split())
+    if not name:
+        raise ReviewError("Give the new actor a name.")
+    if kind not in Kind.values:
+        raise ReviewError(f"Unknown kind {kind!r}.")
+    with transaction.atomic():
+        actor = _actor_for(name=name, kind=kind, user=user, confirm=True)
+        return mention_link(mention=mention, user=user, actor=actor, expected_version=expected_version,
+                            everywhere=everywhere)
+
+
+def mention_create(*, article: Article, user, start: int, end: int, kind: str, expected_version: int) -> Mention:
+    """Add a mention the model missed, at character offsets into the stored body."""
+    if kind not in Kind.values:
+        raise ReviewError(f"Unknown kind {kind!r}.")
+    body = article.body
+    if not (0 <= start < end <= len(body)):
+        raise ReviewError("The selection is outside the article text.")
+    # Selections often catch a space or a punctuation mark at either end.
+    while start < end and not (body[start].isalnum()):
+        start += 1
+    while end > start and not (body[end - 1].isalnum() or body[end - 1] in ".)"):
+        end -= 1
+    if end - start < 1:
+        raise ReviewError("Select at least one letter or digit.")
+    if end - start > 300:
+        raise ReviewError("A mention is at most 300 characters long.")
+    with transaction.atomic():
+        _claim_version(article=article, expected_version=expected_version)
+        overlapping = (
+            Mention.objects.filter(article=article, start__lt=end, end__gt=start)
+            .exclude(decision=Decision.REJECTED)
+            .first()
+        )
+        if overlapping is not None:
+            raise ReviewError(f"“{overlapping.text}” is already marked there: change or reject it first.")
+        text = body[start:end]
+        actor = _actor_for(name=text, kind=kind)
+        mention, created = Mention.objects.update_or_create(
+            article=article, start=start, end=end,
+            defaults={"text": text, "kind": kind, "actor": actor, "origin": Origin.EDITOR,
+                      "decision": Decision.ACCEPTED, "decided_by": user, "decided_at": timezone.now()},
+        )
+        ReviewEvent.objects.create(article=article, user=user, action="mention_add", target=f"mention {mention.id}",
+                                   before={}, after=_mention_state(mention))
+        return mention
+
+
+def mentions_add_by_text(*, article: Article, user, text: str, kind: str, expected_version: int) -> list[Mention]:
+    """Mark every occurrence of ``text`` that is not part of another mention (works without a mouse)."""
+    text = text.strip()
+    if not text:
+        raise ReviewError("Type the words to mark.")
+    body = article.body
+    positions, index = [], body.find(text)
+    while index != -1:
+        positions.append(index)
+        index = body.find(text, index + len(text))
+    if not positions:
+        raise ReviewError(f"“{text}” does not occur in this article (the match is case-sensitive).")
+    with transaction.atomic():
+        version = expected_version
+        created = []
+        for position in positions:
+            try:
+                created.append(mention_create(article=article, user=user, start=position, end=position + len(text),
+                                              kind=kind, expected_version=version))
+            except ReviewError:
+                continue
+            version = article.version
+        if not created:
+            raise ReviewError(f"Every occurrence of “{text}” is already part of a mention.")
+        return created
+
+
+def topic_add(*, article: Article, user, topic: Topic, expected_version: int) -> ArticleTopic:
+    with transaction.atomic():
+        _claim_version(article=article, expected_version=expected_version)
+        article_topic, created = ArticleTopic.objects.get_or_create(
+            article=article, topic=topic,
+            defaults={"origin": Origin.EDITOR, "decision": Decision.ACCEPTED, "score": 1.0},
+        )
+        before = {} if created else {"decision": article_topic.decision}
+        article_topic.decision = Decision.ACCEPTED
+        article_topic.decided_by = user
+        article_topic.decided_at = timezone.now()
+        article_topic.save()
+        ReviewEvent.objects.create(article=article, user=user, action="topic_add", target=f"topic {topic.slug}",
+                                   before=before, after={"decision": article_topic.decision})
+        return article_topic
+
+
+def topic_decide(*, article_topic: ArticleTopic, user, decision: str, expected_version: int) -> ArticleTopic:
+    """Confirm (accepted) or remove (rejected) a topic; a rejected topic is not suggested again."""
+    if decision not in (Decision.ACCEPTED, Decision.REJECTED):
+        raise ReviewError("A decision is accept or reject.")
+    article = article_topic.article
+    with transaction.atomic():
+        _claim_version(article=article, expected_version=expected_version)
+        before = {"decision": article_topic.decision}
+        article_topic.decision = decision
+        article_topic.decided_by = user
+        article_topic.decided_at = timezone.now()
+        article_topic.save(update_fields=["decision", "decided_by", "decided_at"])
+        ReviewEvent.objects.create(article=article, user=user, action=f"topic_{decision}",
+                                   target=f"topic {article_topic.topic.slug}", before=before,
+                                   after={"decision": decision})
+        return article_topic
+
+
+def article_mark_reviewed(*, article: Article, user, expected_version: int) -> Article:
+    with transaction.atomic():
+        _claim_version(article=article, expected_version=expected_version)
+        before = {"review_state": article.review_state}
+        Article.objects.filter(id=article.id).update(review_state=Article.ReviewState.REVIEWED)
+        article.review_state = Article.ReviewState.REVIEWED
+        ReviewEvent.objects.create(article=article, user=user, action="article_reviewed", target=f"article {article.id}",
+                                   before=before, after={"review_state": article.review_state})
+        return article
+
+
+def _actor_for(*, name: str, kind: str, user=None, confirm: bool = False) -> Actor:
+    """The registry actor of that name and kind, created if missing."""
+    normalised = normalise_surface(name)
+    alias = (
+        ActorAlias.objects.filter(normalised=normalised, actor__kind=kind)
+        .select_related("actor__merged_into")
+        .order_by("-actor__confirmed", "actor_id")
+        .first()
+    )
+    if alias is not None:
+        actor = alias.actor.merged_into or alias.actor
+    else:
+        actor, _ = Actor.objects.get_or_create(key=f"{normalised}|{kind}"[:340],
+                                               defaults={"name": name[:300], "kind": kind, "created_by": user})
+        _alias_add(actor=actor, surface=name, user=user, language="")
+    if confirm and not actor.confirmed:
+        actor.confirmed = True
+        actor.save(update_fields=["confirmed"])
+    return actor
+
+
+def _alias_add(*, actor: Actor, surface: str, user, language: str) -> None:
+    normalised = normalise_surface(surface)[:300]
+    if normalised:
+        ActorAlias.objects.get_or_create(actor=actor, normalised=normalised,
+                                         defaults={"surface": surface[:300], "created_by": user, "language": language})
+
+
+def actors_search(query: str, *, kind: str = "", limit: int = 10) -> list[Actor]:
+    """Registry actors whose name or an alias contains ``query`` (confirmed first)."""
+    normalised = normalise_surface(query)
+    if not normalised:
+        return []
+    actors = Actor.objects.canonical().filter(aliases__normalised__contains=normalised)
+    if kind:
+        actors = actors.filter(kind=kind)
+    return list(actors.distinct().order_by("-confirmed", "name")[:limit])

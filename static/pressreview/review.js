@@ -1,0 +1,145 @@
+// Review page: keyboard shortcuts, adding a mention from a text selection,
+// evidence highlighting. Everything here has a plain-HTML fallback.
+(function () {
+  "use strict";
+
+  const KINDS = ["person", "organisation", "place", "event", "other"];
+
+  function body() { return document.getElementById("article-body"); }
+  function mentions() { return Array.from(document.querySelectorAll("#article-body a.mention")); }
+  function current() { return document.querySelector("#article-body a.mention.is-current"); }
+  function version() {
+    const input = document.getElementById("article-version");
+    return input ? input.value : "";
+  }
+
+  function select(link) {
+    mentions().forEach((m) => m.classList.toggle("is-current", m === link));
+    link.focus();
+    htmx.ajax("GET", link.getAttribute("href").split("#")[0], { source: link, target: "#mention-panel", swap: "outerHTML" });
+  }
+
+  function move(step) {
+    const all = mentions();
+    if (!all.length) return;
+    const index = all.indexOf(current() || document.activeElement);
+    const next = all[(index + step + all.length) % all.length] || all[0];
+    select(next);
+  }
+
+  function post(link, url, values) {
+    values.version = version();
+    htmx.ajax("POST", url, { source: link, target: "#workspace", swap: "outerHTML", values: values });
+  }
+
+  // Code-point offset of a DOM position inside the article body (Python counts code points).
+  function offsetOf(container, node, offset) {
+    const range = document.createRange();
+    range.setStart(container, 0);
+    range.setEnd(node, offset);
+    return Array.from(range.toString()).length;
+  }
+
+  function rangeFor(container, start, end) {
+    const walker = document.createTreeWalker(container, NodeFilter.SHOW_TEXT);
+    const range = document.createRange();
+    let seen = 0, startSet = false, node;
+    while ((node = walker.nextNode())) {
+      const chars = Array.from(node.data);
+      const units = (n) => chars.slice(0, n).join("").length;
+      if (!startSet && seen + chars.length >= start) { range.setStart(node, units(start - seen)); startSet = true; }
+      if (startSet && seen + chars.length >= end) { range.setEnd(node, units(end - seen)); return range; }
+      seen += chars.length;
+    }
+    return null;
+  }
+
+  function onSelection() {
+    const form = document.getElementById("add-mention");
+    const container = body();
+    const selection = window.getSelection();
+    if (!form || !container || !selection.rangeCount || selection.isCollapsed) return;
+    const range = selection.getRangeAt(0);
+    if (!container.contains(range.startContainer) || !container.contains(range.endContainer)) return;
+    form.elements.start.value = offsetOf(container, range.startContainer, range.startOffset);
+    form.elements.end.value = offsetOf(container, range.endContainer, range.endOffset);
+    form.elements.text.value = "";
+    form.elements.text.placeholder = selection.toString().trim();
+    form.classList.add("has-selection");
+    form.elements.kind.focus();
+  }
+
+  function toggleHelp(show) {
+    const dialog = document.getElementById("help");
+    if (!dialog) return;
+    dialog.hidden = show === undefined ? !dialog.hidden : !show;
+    if (!dialog.hidden) dialog.querySelector("button").focus();
+  }
+
+  function highlightEvidence(item, on) {
+    if (!("highlights" in CSS) || !body()) return;
+    if (!on) { CSS.highlights.delete("evidence"); return; }
+    const ranges = (item.dataset.evidence || "").split(",").filter(Boolean).map((pair) => {
+      const [start, end] = pair.split("-").map(Number);
+      return rangeFor(body(), start, end);
+    }).filter(Boolean);
+    CSS.highlights.set("evidence", new Highlight(...ranges));
+  }
+
+  document.addEventListener("keydown", (event) => {
+    const target = event.target;
+    if (event.altKey || event.ctrlKey || event.metaKey) return;
+    if (target.closest("input, select, textarea, [contenteditable]")) {
+      if (event.key === "Escape") target.blur();
+      return;
+    }
+    if (event.key === "Escape") { toggleHelp(false); return; }
+    if (event.key === "?") { toggleHelp(); event.preventDefault(); return; }
+    if (!document.getElementById("workspace")) return;
+    const link = current();
+    if (event.key === "j") { move(1); event.preventDefault(); }
+    else if (event.key === "k") { move(-1); event.preventDefault(); }
+    else if (event.key === "a" && link) { post(link, link.dataset.decideUrl, { decision: "accepted" }); event.preventDefault(); }
+    else if (event.key === "x" && link) { post(link, link.dataset.decideUrl, { decision: "rejected" }); event.preventDefault(); }
+    else if (/^[1-5]$/.test(event.key) && link) {
+      post(link, link.dataset.kindUrl, { kind: KINDS[Number(event.key) - 1] });
+      event.preventDefault();
+    } else if (event.key === "n") {
+      const next = document.querySelector("[data-shortcut='n']");
+      if (next) { next.click(); event.preventDefault(); }
+    }
+  });
+
+  document.addEventListener("click", (event) => {
+    const link = event.target.closest("#article-body a.mention");
+    if (link) mentions().forEach((m) => m.classList.toggle("is-current", m === link));
+    if (event.target.closest("[data-help]")) toggleHelp(true);
+    if (event.target.closest("[data-help-close]")) toggleHelp(false);
+  });
+
+  document.addEventListener("mouseup", (event) => {
+    if (event.target.closest("#article-body")) window.setTimeout(onSelection, 0);
+  });
+  document.addEventListener("keyup", (event) => {
+    if (event.shiftKey && event.target.closest && event.target.closest("#article-body")) onSelection();
+  });
+
+  document.addEventListener("mouseover", (event) => {
+    const item = event.target.closest(".topic[data-evidence]");
+    if (item) highlightEvidence(item, true);
+  });
+  document.addEventListener("mouseout", (event) => {
+    const item = event.target.closest(".topic[data-evidence]");
+    if (item) highlightEvidence(item, false);
+  });
+  document.addEventListener("focusin", (event) => {
+    const item = event.target.closest(".topic[data-evidence]");
+    highlightEvidence(item || document.body, Boolean(item));
+  });
+
+  // After the workspace is swapped, keep the editor's place in the text.
+  document.addEventListener("htmx:afterSettle", () => {
+    const link = current();
+    if (link && document.activeElement === document.body) link.focus({ preventScroll: true });
+  });
+})();

@@ -1,0 +1,243 @@
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from articles.models import Actor, ActorAlias, Article, ArticleTopic, Decision, Mention, Origin, ReviewEvent, Topic
+from articles.nlp.normalise import normalise_surface
+from tests.conftest import make_user
+
+pytestmark = pytest.mark.django_db
+
+BODY = "Gérald Darmanin est à Rabat. Darmanin a rencontré Abdelouafi Laftit. Plus tard, Darmanin est reparti."
+
+
+@pytest.fixture
+def article():
+    article = Article.objects.create(title="Visite", body=BODY, content_hash="h", status=Article.Status.ANNOTATED,
+                                     language="fr")
+    full = Actor.objects.create(name="Gérald Darmanin", kind="person", key="gerald darmanin|person")
+    short = Actor.objects.create(name="Darmanin", kind="place", key="darmanin|place")
+    place = Actor.objects.create(name="Rabat", kind="place", key="rabat|place")
+    Mention.objects.create(article=article, start=0, end=15, text="Gérald Darmanin", kind="person", actor=full)
+    for start in (BODY.index("Darmanin a"), BODY.index("Darmanin est reparti")):
+        Mention.objects.create(article=article, start=start, end=start + 8, text="Darmanin", kind="place", actor=short)
+    start = BODY.index("Rabat")
+    Mention.objects.create(article=article, start=start, end=start + 5, text="Rabat", kind="place", actor=place)
+    ArticleTopic.objects.create(article=article, topic=Topic.objects.get(slug="diplomacy"), score=0.6)
+    return article
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client
+
+
+def htmx_post(client, url, data):
+    return client.post(url, data, headers={"HX-Request": "true", "HX-Target": "workspace"})
+
+
+def mention_at(article, surface, nth=0):
+    return Mention.objects.filter(article=article, text=surface).order_by("start")[nth]
+
+
+def url(name, article, *args):
+    return reverse(f"articles:{name}", args=[article.id, *args])
+
+
+def test_editor_rejects_a_mention_and_it_is_logged(editor_client, editor, article):
+    mention = mention_at(article, "Rabat")
+    response = htmx_post(editor_client, url("mention-decide", article, mention.id),
+                         {"decision": "rejected", "version": article.version})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.lstrip().startswith('<div id="workspace"') and "<html" not in html
+    mention.refresh_from_db()
+    assert (mention.decision, mention.decided_by) == (Decision.REJECTED, editor)
+    article.refresh_from_db()
+    assert article.version == 2 and article.review_state == Article.ReviewState.IN_REVIEW
+    event = ReviewEvent.objects.get()
+    assert (event.user, event.action, event.before["decision"], event.after["decision"]) == (
+        editor, "mention_rejected", "pending", "rejected")
+    assert f'value="{article.version}"' in html  # every form now carries the new version
+
+
+def test_accept_every_occurrence(editor_client, article):
+    mention = mention_at(article, "Darmanin")
+    htmx_post(editor_client, url("mention-decide", article, mention.id),
+              {"decision": "accepted", "everywhere": "1", "version": 1})
+    decisions = set(Mention.objects.filter(article=article, text="Darmanin").values_list("decision", flat=True))
+    assert decisions == {Decision.ACCEPTED}
+    assert mention_at(article, "Rabat").decision == Decision.PENDING
+
+
+def test_change_kind_every_occurrence(editor_client, article):
+    mention = mention_at(article, "Darmanin")
+    htmx_post(editor_client, url("mention-kind", article, mention.id), {"kind": "person", "everywhere": "1", "version": 1})
+    rows = Mention.objects.filter(article=article, text="Darmanin")
+    assert {m.kind for m in rows} == {"person"} and {m.decision for m in rows} == {Decision.ACCEPTED}
+    assert {m.actor.kind for m in rows} == {"person"}
+
+
+def test_link_darmanin_to_gerald_darmanin(editor_client, article):
+    full = Actor.objects.get(name="Gérald Darmanin")
+    mention = mention_at(article, "Darmanin")
+    response = htmx_post(editor_client, url("mention-link", article, mention.id),
+                         {"actor": full.id, "everywhere": "1", "version": 1})
+    assert response.status_code == 200
+    rows = Mention.objects.filter(article=article, text="Darmanin")
+    assert {m.actor_id for m in rows} == {full.id} and {m.kind for m in rows} == {"person"}
+    # The registry learned the alias, with who taught it.
+    alias = ActorAlias.objects.get(actor=full, normalised="darmanin")
+    assert alias.created_by is not None
+    page = editor_client.get(url("detail", article)).content.decode()
+    assert page.count("<strong>Gérald Darmanin</strong>") == 1 and "3×" in page
+
+
+def test_link_to_a_new_actor(editor_client, article):
+    mention = mention_at(article, "Rabat")
+    htmx_post(editor_client, url("mention-link", article, mention.id),
+              {"new_name": "Rabat, capitale du Maroc", "new_kind": "place", "version": 1})
+    mention.refresh_from_db()
+    assert mention.actor.name == "Rabat, capitale du Maroc" and mention.actor.confirmed
+
+
+def test_actor_search_lists_matches(editor_client, article):
+    mention = mention_at(article, "Darmanin")
+    ActorAlias.objects.create(actor=Actor.objects.get(name="Gérald Darmanin"), surface="Gérald Darmanin",
+                              normalised=normalise_surface("Gérald Darmanin"))
+    html = editor_client.get(url("actor-search", article, mention.id) + "?q=gérald",
+                             headers={"HX-Request": "true"}).content.decode()
+    assert "Gérald Darmanin" in html and 'name="actor"' in html
+
+
+def test_add_a_missed_mention_by_offsets_trimming_the_selection(editor_client, article):
+    start = BODY.index("Plus tard")
+    response = htmx_post(editor_client, url("mention-add", article),
+                         {"start": start - 1, "end": start + 10, "kind": "other", "version": 1})
+    assert response.status_code == 200
+    mention = Mention.objects.get(article=article, origin=Origin.EDITOR)
+    assert (mention.start, mention.end, mention.text) == (start, start + 9, "Plus tard")
+    assert mention.decision == Decision.ACCEPTED
+
+
+def test_add_by_text_marks_every_free_occurrence(editor_client, article):
+    htmx_post(editor_client, url("mention-add", article), {"text": "est", "kind": "other", "version": 1})
+    assert Mention.objects.filter(article=article, text="est", origin=Origin.EDITOR).count() == 2
+
+
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        ({"start": 0, "end": 6, "kind": "person"}, "already marked"),
+        ({"start": 0, "end": 9999, "kind": "person"}, "outside the article"),
+        ({"start": 30, "end": 34, "kind": "wizard"}, "Unknown kind"),
+        ({"text": "Paris", "kind": "place"}, "does not occur"),
+    ],
+)
+def test_bad_additions_are_refused_with_a_message(editor_client, article, data, message):
+    response = htmx_post(editor_client, url("mention-add", article), {**data, "version": 1})
+    assert response.status_code == 422
+    assert message in response.content.decode()
+    assert not Mention.objects.filter(origin=Origin.EDITOR).exists()
+    article.refresh_from_db()
+    assert article.version == 1
+
+
+def test_topics_add_confirm_remove(editor_client, article):
+    htmx_post(editor_client, url("topic-add", article), {"topic": "terrorism", "version": 1})
+    added = ArticleTopic.objects.get(article=article, topic__slug="terrorism")
+    assert (added.origin, added.decision) == (Origin.EDITOR, Decision.ACCEPTED)
+    suggested = ArticleTopic.objects.get(article=article, topic__slug="diplomacy")
+    htmx_post(editor_client, url("topic-decide", article, suggested.id), {"decision": "rejected", "version": 2})
+    suggested.refresh_from_db()
+    assert suggested.decision == Decision.REJECTED
+
+
+def test_mark_reviewed_and_open_the_next(editor_client, article):
+    following = Article.objects.create(title="Next", body="b", content_hash="n", status=Article.Status.ANNOTATED)
+    Article.objects.filter(id=following.id).update(created_at=article.created_at.replace(year=2000))
+    response = htmx_post(editor_client, url("reviewed", article), {"version": 1, "next": "1"})
+    assert response.status_code == 204
+    assert response["HX-Redirect"] == reverse("articles:detail", args=[following.id])
+    article.refresh_from_db()
+    assert article.review_state == Article.ReviewState.REVIEWED
+
+
+def test_plain_form_posts_work_without_javascript(editor_client, article):
+    mention = mention_at(article, "Rabat")
+    response = editor_client.post(url("mention-decide", article, mention.id), {"decision": "accepted", "version": 1})
+    assert response.status_code == 302
+    assert response["Location"].endswith(f"?mention={mention.id}#mention-panel")
+    page = editor_client.get(response["Location"]).content.decode()
+    assert "“Rabat”" in page and "Accept" in page
+    mention.refresh_from_db()
+    assert mention.decision == Decision.ACCEPTED
+
+
+def test_two_editors_get_a_conflict_instead_of_overwriting(article):
+    first, second = Client(), Client()
+    first.force_login(make_user("ed1", "editor"))
+    second.force_login(make_user("ed2", "editor"))
+    mention = mention_at(article, "Rabat")
+    seen_version = article.version
+    assert htmx_post(first, url("mention-decide", article, mention.id),
+                     {"decision": "accepted", "version": seen_version}).status_code == 200
+    response = htmx_post(second, url("mention-decide", article, mention.id),
+                         {"decision": "rejected", "version": seen_version})
+    assert response.status_code == 409
+    assert "Someone else changed this article" in response.content.decode()
+    mention.refresh_from_db()
+    assert mention.decision == Decision.ACCEPTED
+    assert ReviewEvent.objects.count() == 1
+
+
+def test_viewer_can_read_but_not_change_anything(client, viewer, article):
+    client.force_login(viewer)
+    page = client.get(url("detail", article)).content.decode()
+    assert "Gérald Darmanin" in page and "Accept" not in page and "Add mention" not in page
+    mention = mention_at(article, "Rabat")
+    for name, args, data in [
+        ("mention-decide", [mention.id], {"decision": "rejected"}),
+        ("mention-kind", [mention.id], {"kind": "person"}),
+        ("mention-link", [mention.id], {"new_name": "X", "new_kind": "person"}),
+        ("mention-add", [], {"start": 30, "end": 34, "kind": "other"}),
+        ("topic-add", [], {"topic": "terrorism"}),
+        ("reviewed", [], {}),
+    ]:
+        response = htmx_post(client, url(name, article, *args), {**data, "version": 1})
+        assert response.status_code == 403, name
+    article.refresh_from_db()
+    assert article.version == 1 and not ReviewEvent.objects.exists()
+
+
+def test_htmx_posts_need_the_csrf_header(editor, article):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(editor)
+    mention = mention_at(article, "Rabat")
+    response = htmx_post(client, url("mention-decide", article, mention.id), {"decision": "rejected", "version": 1})
+    assert response.status_code == 403
+    page = client.get(url("detail", article))
+    token = page.cookies["csrftoken"].value
+    assert f'"x-csrftoken": "' in page.content.decode()
+    response = client.post(url("mention-decide", article, mention.id), {"decision": "rejected", "version": 1},
+                           headers={"HX-Request": "true", "X-CSRFToken": token})
+    assert response.status_code == 200
+
+
+def test_review_page_queries_do_not_grow_with_mentions(editor_client, django_assert_num_queries):
+    counts = {}
+    for n in (20, 400):
+        body = "Darmanin. " * n
+        article = Article.objects.create(title="t", body=body, content_hash=f"q{n}", status=Article.Status.ANNOTATED)
+        actor = Actor.objects.create(name="Darmanin", kind="person", key=f"darmanin|person{n}")
+        Mention.objects.bulk_create(Mention(article=article, start=i * 10, end=i * 10 + 8, text="Darmanin",
+                                            kind="person", actor=actor) for i in range(n))
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as queries:
+            response = editor_client.get(url("detail", article))
+        assert response.content.decode().count('class="mention kind-person') == n
+        counts[n] = len(queries)
+    assert counts[20] == counts[400]
