@@ -301,6 +301,11 @@ class ReviewEvent(models.Model):
     def __str__(self):
         return f"{self.action} {self.target}"
 
+    def changes(self) -> list[tuple[str, object, object]]:
+        """The fields this decision changed, as (field, before, after)."""
+        keys = [k for k in self.after if k not in ("start", "end", "text")]
+        return [(k, self.before.get(k), self.after.get(k)) for k in keys if self.before.get(k) != self.after.get(k)]
+
 
 class ApiToken(models.Model):
     """A bearer token for the JSON API; only its SHA-256 is stored."""

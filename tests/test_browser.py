@@ -75,7 +75,7 @@ def test_editor_pastes_the_demo_article_and_watches_it_annotated(page, live_serv
     actors = page.locator(".actors > li")
     names = actors.locator("strong").all_inner_texts()
     assert "Gérald Darmanin" in names and "Darmanin" not in names
-    assert page.locator("mark.kind-person", has_text="Darmanin").count() >= 5
+    assert page.locator("a.mention.kind-person", has_text="Darmanin").count() >= 5
     assert page.locator(".topic .chip", has_text="Terrorism").count() == 1
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "article-annotated.png"), full_page=True)
@@ -99,3 +99,128 @@ def test_viewer_sees_no_way_to_add(page, live_server, seeded):
     assert page.get_by_role("link", name="Add an article").count() == 0
     response = page.goto(live_server.url + "/articles/new")
     assert response.status == 403
+
+
+def select_text(page, surface, nth=0):
+    """Select the nth occurrence of ``surface`` in the article body, as a mouse would."""
+    page.evaluate(
+        """([surface, nth]) => {
+            const body = document.getElementById('article-body');
+            const walker = document.createTreeWalker(body, NodeFilter.SHOW_TEXT);
+            let node, seen = 0;
+            while ((node = walker.nextNode())) {
+                let index = node.data.indexOf(surface);
+                while (index !== -1) {
+                    if (seen++ === nth) {
+                        const range = document.createRange();
+                        range.setStart(node, index);
+                        range.setEnd(node, index + surface.length);
+                        const selection = window.getSelection();
+                        selection.removeAllRanges();
+                        selection.addRange(range);
+                        body.dispatchEvent(new MouseEvent('mouseup', {bubbles: true}));
+                        return true;
+                    }
+                    index = node.data.indexOf(surface, index + 1);
+                }
+            }
+            throw new Error('not found: ' + surface);
+        }""",
+        [surface, nth],
+    )
+
+
+def test_editor_reviews_the_demo_article_end_to_end(page, live_server, worker):
+    from articles.models import ArticleTopic, Decision, Mention, Origin
+
+    make_user("ed", "editor")
+    body = corpus_file("fr-darmanin-rabat.txt").read_text(encoding="utf-8")
+    log_in(page, live_server, "ed")
+    page.get_by_role("link", name="Add an article").click()
+    page.get_by_label("Text").fill(body)
+    page.get_by_role("button", name="Add and annotate").click()
+    page.locator("#annotation .badge", has_text="annotated").wait_for(timeout=120_000)
+    article = Article.objects.get()
+
+    # Reject a mention the desk does not want: "Royaume" alone, tagged as a place.
+    target = page.locator("#article-body a.mention", has_text="Royaume").first
+    false_text = "Royaume"
+    target.click()
+    page.locator("#mention-panel h2", has_text=false_text).wait_for()
+    page.locator("#mention-panel").get_by_role("button", name="Reject").click()
+    page.locator("#article-body a.mention.decision-rejected").first.wait_for()
+    rejected = Mention.objects.get(article=article, decision=Decision.REJECTED)
+    assert rejected.text == false_text and rejected.decided_by.username == "ed"
+
+    # Link "Darmanin" to "Gérald Darmanin" through the registry search, keyboard style.
+    darmanin = page.locator("#article-body a.mention", has_text="Darmanin").filter(has_not_text="Gérald").first
+    darmanin.click()
+    page.locator("#mention-panel h2", has_text="“Darmanin”").wait_for()
+    page.locator("#mention-panel").get_by_role("searchbox").fill("Gérald Darm")
+    with page.expect_response(lambda response: response.url.endswith("/link")):
+        page.locator(".actor-results button", has_text="Gérald Darmanin").first.click()
+    page.locator("#mention-panel strong", has_text="accepted").wait_for()
+    linked = Mention.objects.filter(article=article, text="Darmanin", decision=Decision.ACCEPTED).get()
+    assert linked.actor.name == "Gérald Darmanin"
+
+    # Add a mention the model missed by selecting words in the text.
+    select_text(page, "services de renseignement marocains")
+    page.locator("#add-mention select[name=kind]").select_option("organisation")
+    page.wait_for_function("document.querySelector('#add-mention input[name=start]').value !== ''")
+    page.locator("#add-mention").get_by_role("button", name="Add mention").click()
+    page.locator("#article-body a.mention", has_text="services de renseignement marocains").wait_for()
+    added = Mention.objects.get(article=article, origin=Origin.EDITOR)
+    assert article.body[added.start:added.end] == "services de renseignement marocains"
+
+    # Keyboard: next mention, accept it.
+    page.locator("body").press("j")
+    page.locator("body").press("a")
+    page.wait_for_function("document.querySelectorAll('#article-body a.mention.decision-accepted').length >= 3")
+
+    # Add a topic, then mark the article reviewed.
+    page.get_by_label("Add a topic").select_option("migration")
+    page.get_by_role("button", name="Add topic").click()
+    page.locator(".topics .chip", has_text="Migration").wait_for()
+    assert ArticleTopic.objects.get(article=article, topic__slug="migration").decision == Decision.ACCEPTED
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.evaluate("window.scrollTo(0, 0)")
+    page.screenshot(path=str(ARTIFACTS / "review-page.png"), full_page=False)
+    page.get_by_role("button", name="Mark reviewed", exact=True).click()
+    page.locator(".badge.review-reviewed").wait_for()
+    article.refresh_from_db()
+    assert article.review_state == Article.ReviewState.REVIEWED
+    history = page.locator(".history li").all_inner_texts()
+    assert any("mention_rejected" in line for line in history) and any("article_reviewed" in line for line in history)
+
+    # Nothing reloaded the page: the queue is one click away and the reviewed state is there.
+    page.goto(live_server.url + "/")
+    assert page.locator("text=Add an article").count() == 1
+
+
+def test_viewer_cannot_change_the_review(page, live_server, seeded):
+    from articles.models import Actor, Mention
+
+    make_user("vi", "viewer")
+    article = Article.objects.create(title="Lecture", body="Gérald Darmanin est à Rabat.", content_hash="v",
+                                     status=Article.Status.ANNOTATED, language="fr")
+    actor = Actor.objects.create(name="Rabat", kind="place", key="rabat|place")
+    mention = Mention.objects.create(article=article, start=22, end=27, text="Rabat", kind="place", actor=actor)
+    log_in(page, live_server, "vi")
+    page.goto(f"{live_server.url}/articles/{article.id}")
+    page.locator("#article-body a.mention").click()
+    page.locator("#mention-panel h2").wait_for()
+    assert page.get_by_role("button", name="Reject").count() == 0
+    assert page.get_by_role("button", name="Add mention").count() == 0
+    # Even a hand-made request is refused by the server.
+    status = page.evaluate(
+        """async (url) => {
+            const token = JSON.parse(document.body.getAttribute('hx-headers'))['x-csrftoken'];
+            const response = await fetch(url, {method: 'POST', headers: {'X-CSRFToken': token,
+                'Content-Type': 'application/x-www-form-urlencoded'}, body: 'decision=rejected&version=1'});
+            return response.status;
+        }""",
+        f"/articles/{article.id}/mentions/{mention.id}/decide",
+    )
+    assert status == 403
+    mention.refresh_from_db()
+    assert mention.decision == "pending"

@@ -21,21 +21,23 @@ MAX_EVIDENCE = 5
 
 # A phrase is more specific than any of its words ("coupe du monde" vs "coupe").
 PHRASE_BONUS = 1.25
+# A cue marked "~" ("~firm") is a general word of the domain that also turns up in ordinary
+# news prose: it supports the topic but weighs less than the domain's own vocabulary.
+GENERAL_MARK = "~"
+GENERAL_WEIGHT = 0.4
 # An actor the NER found and an editor tied to the topic is strong evidence.
 ACTOR_WEIGHT = 2.0
 # Evidence mass at which a topic is about 63% saturated: three or four distinct cues.
 SATURATION = 3.5
 # Share of sentences with evidence above which an article is plainly "about" the topic.
 FULL_SHARE = 0.2
-# How a cue's evidence grows with the number of sentences it occurs in (n ** REPEAT_EXPONENT).
-REPEAT_EXPONENT = 0.5
+# How a cue's evidence grows with the number of sentences it occurs in: 1 + REPEAT_GAIN * ln(n).
+REPEAT_GAIN = 1.0
 # Extra evidence, in units of the cue's weight, for a cue found in the title or first sentence.
 LEAD_BONUS = 1.0
-# Sentences that make the lead: the first line (a title, or the first paragraph) and the
-# first sentence after it.
+# Sentences that make the lead. A line break ends a sentence, so with a title on its own line
+# this is the title and the first sentence of the body.
 LEAD_SENTENCES = 2
-# How strongly a top-level topic is scored down for having less evidence than the leader.
-DOMINANCE = 0.0
 
 _WORD = re.compile(r"\w+'?")
 _LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "’": "'", "ʼ": "'"})
@@ -100,14 +102,19 @@ def _parse_cue(pattern: str) -> tuple[tuple[str, bool], ...]:
 
 def _build_index(specs: Sequence[TopicSpec], language: str) -> _LanguageIndex:
     parsed: list[tuple[int, str, tuple[tuple[str, bool], ...]]] = []
+    general: set[tuple[int, str]] = set()
     for topic, spec in enumerate(specs):
         seen: set[str] = set()
         for pattern in spec.cues.get(language, ()):
-            words = _parse_cue(pattern)
+            stripped = pattern.strip()
+            is_general = stripped.startswith(GENERAL_MARK)
+            words = _parse_cue(stripped.lstrip(GENERAL_MARK))
             key = " ".join(w + ("*" if p else "") for w, p in words)
             if words and key not in seen:
                 seen.add(key)
                 parsed.append((topic, key, words))
+                if is_general:
+                    general.add((topic, key))
 
     # A cue listed by several topics tells them apart less well. IPTC top-level topics
     # and desk topics are counted apart: a desk topic repeating its parent's vocabulary
@@ -121,6 +128,8 @@ def _build_index(specs: Sequence[TopicSpec], language: str) -> _LanguageIndex:
         weight = 1.0 / math.sqrt(owners[(specs[topic].iptc_top_level, key)])
         if len(words) > 1:
             weight *= PHRASE_BONUS
+        if (topic, key) in general:
+            weight *= GENERAL_WEIGHT
         cue = _Cue(topic, key, words, weight)
         first, is_prefix = words[0]
         if is_prefix:
@@ -300,50 +309,31 @@ def score_topics(
     if not sentences:
         return []
 
-    lead = _lead_sentences(text, sentences)
-    masses: dict[int, float] = {}
-    by_sentences: dict[int, dict[int, float]] = {}
+    lead = range(min(LEAD_SENTENCES, len(sentences)))
+    hits = []
     for topic, cues in evidence.cues.items():
         mass = 0.0
         by_sentence: dict[int, float] = defaultdict(float)
         for weight, where in cues.values():
+            located = [s for s in where if s is not None]
             # A cue recurring through the article counts more, with diminishing returns;
             # repeats inside one sentence do not (an enumeration, a name said twice).
-            located = [s for s in where if s is not None]
-            n = max(1, len(located))
-            cue_mass = weight * n ** REPEAT_EXPONENT
+            mass += weight * (1.0 + REPEAT_GAIN * math.log(max(1, len(located))))
             if any(s in lead for s in located):
                 # A news title and its first sentence name the article's domain.
-                cue_mass += weight * LEAD_BONUS
-            mass += cue_mass
+                mass += weight * LEAD_BONUS
             for sentence in located:
                 by_sentence[sentence] += weight
-        masses[topic] = mass
-        by_sentences[topic] = by_sentence
-    top_masses = [m for t, m in masses.items() if compiled.specs[t].iptc_top_level]
-    leader = max(top_masses, default=0.0)
-
-    hits = []
-    for topic, mass in masses.items():
-        by_sentence = by_sentences[topic]
         # An actor found by the recogniser but not located in the text still counts once.
         share = max(1, len(by_sentence)) / len(sentences)
         # Saturating in the amount of distinct evidence, damped when that evidence is a
         # passing remark in a long article: both a brief and a long feature can score high.
         score = (1.0 - math.exp(-mass / SATURATION)) * math.sqrt(min(1.0, share / FULL_SHARE))
-        if compiled.specs[topic].iptc_top_level and leader > 0:
-            # An article has one main domain among the IPTC top level; the others it touches
-            # score in proportion to how much less evidence they have.
-            score *= (mass / leader) ** DOMINANCE
         best = sorted(by_sentence, key=lambda s: (-by_sentence[s], s))[:MAX_EVIDENCE]
         spans = tuple(sentences[s] for s in sorted(best))
         hits.append(TopicHit(compiled.specs[topic].slug, min(1.0, score), spans))
     hits.sort(key=lambda hit: (-hit.score, hit.slug))
     return [hit for hit in hits if hit.score > 0]
-
-
-def _lead_sentences(text: str, sentences: list[tuple[int, int]]) -> set[int]:
-    return set(range(min(LEAD_SENTENCES, len(sentences))))
 
 
 def _surface_sentences(text: str, limit: int, surfaces: list[str], sentence_of) -> list[int]:

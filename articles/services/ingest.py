@@ -62,9 +62,11 @@ def _clean_body(body: str) -> str:
     return body.strip()
 
 
-def _first_line_title(body: str) -> str:
+def _first_line_title(body: str, limit: int = 120) -> str:
     first = body.strip().split("\n", 1)[0].strip()
-    return first[:200] + ("…" if len(first) > 200 else "")
+    if len(first) <= limit:
+        return first
+    return first[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"
 
 
 def article_create(

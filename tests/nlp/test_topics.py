@@ -217,6 +217,25 @@ def test_cue_matches_lemma_and_ignores_case_and_accents(fr, en):
     assert score_topics(en("Two goals were scored."), en_specs, language="en", actor_surfaces=(), content_end=None)
 
 
+def test_general_cue_weighs_less_than_a_plain_one(en):
+    doc = en("The firm said so. The firm grew. The firm hired.")
+    plain = score_topics(doc, [TopicSpec("b", {"en": ("firm",)})], language="en", actor_surfaces=(),
+                         content_end=None)
+    general = score_topics(doc, [TopicSpec("b", {"en": ("~firm",)})], language="en", actor_surfaces=(),
+                           content_end=None)
+    assert 0 < general[0].score < plain[0].score
+    assert general[0].evidence == plain[0].evidence
+
+
+def test_cue_in_the_title_counts_more(en):
+    specs = [TopicSpec("t", {"en": ("software",)})]
+    filler = "\n".join(f"Paragraph {n} says something else entirely." for n in range(4))
+    in_title = en("New software released\n" + filler)
+    later = en("Something released\n" + filler + "\nNew software came out.")
+    score = lambda doc: score_topics(doc, specs, language="en", actor_surfaces=(), content_end=None)[0].score
+    assert score(in_title) > score(later)
+
+
 def test_cues_of_another_language_do_not_apply(fr):
     specs = [TopicSpec("t", {"en": ("terrorism",)})]
     assert score_topics(fr("Le terrorism est un mot anglais."), specs, language="fr", actor_surfaces=(),
