@@ -23,7 +23,12 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
 
 install: $(VENV)/.installed
 
-install-dev: $(VENV)/.installed-dev browser
+install-dev: $(VENV)/.installed-dev node_modules/.installed browser
+
+# axe-core, injected into pages by the accessibility tests.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	touch $@
 
 # Browser tests drive the distribution's Chromium; nothing is downloaded by a test tool.
 browser:

@@ -3,6 +3,11 @@
 Each topic scores from the cues found in the article: how much distinct,
 specific vocabulary it uses and how much of the article carries it. No model is
 trained here; the cue lists are the knowledge, and editors can read them.
+
+The taxonomy is a hierarchy: a desk topic narrows a broader one (elections and diplomacy
+narrow politics, terrorism narrows conflict, war and peace). Whatever is about the narrower
+topic is about the broader one too, so a topic's cues are also evidence for its ancestors,
+and a broader topic's list need not repeat its narrower topics' vocabulary.
 """
 
 from __future__ import annotations
@@ -35,6 +40,9 @@ FULL_SHARE = 0.2
 REPEAT_GAIN = 1.0
 # Extra evidence, in units of the cue's weight, for a cue found in the title or first sentence.
 LEAD_BONUS = 1.0
+# Weight, per level up the taxonomy, of a narrower topic's cue as evidence for a broader one.
+# A cue both list counts once, at the larger weight.
+CHILD_WEIGHT = 1.0
 # Sentences that make the lead. A line break ends a sentence, so with a title on its own line
 # this is the title and the first sentence of the body.
 LEAD_SENTENCES = 2
@@ -79,12 +87,14 @@ class _LanguageIndex:
 class CompiledSpecs:
     specs: tuple[TopicSpec, ...]
     actor_cues: tuple[tuple[tuple[str, re.Pattern[str]], ...], ...]
+    # topic -> (ancestor topic, levels up), nearest first; from the ``parent`` slugs.
+    ancestors: tuple[tuple[tuple[int, int], ...], ...] = ()
     _languages: dict[str, _LanguageIndex] = field(default_factory=dict)
 
     def language(self, language: str) -> _LanguageIndex:
         index = self._languages.get(language)
         if index is None:
-            index = self._languages[language] = _build_index(self.specs, language)
+            index = self._languages[language] = _build_index(self.specs, language, self.ancestors)
         return index
 
 
@@ -100,7 +110,9 @@ def _parse_cue(pattern: str) -> tuple[tuple[str, bool], ...]:
     return tuple(words)
 
 
-def _build_index(specs: Sequence[TopicSpec], language: str) -> _LanguageIndex:
+def _build_index(
+    specs: Sequence[TopicSpec], language: str, ancestors: tuple[tuple[tuple[int, int], ...], ...] = ()
+) -> _LanguageIndex:
     parsed: list[tuple[int, str, tuple[tuple[str, bool], ...]]] = []
     general: set[tuple[int, str]] = set()
     for topic, spec in enumerate(specs):
@@ -118,14 +130,18 @@ def _build_index(specs: Sequence[TopicSpec], language: str) -> _LanguageIndex:
 
     # A cue listed by several topics tells them apart less well. IPTC top-level topics
     # and desk topics are counted apart: a desk topic repeating its parent's vocabulary
-    # is expected and must not weaken either of them.
+    # is expected and must not weaken either of them; nor does a topic repeating an
+    # ancestor's cue, since its evidence goes to that ancestor anyway.
+    listed = {(topic, key) for topic, key, _ in parsed}
     owners: dict[tuple[bool, str], int] = defaultdict(int)
     for topic, key, _ in parsed:
-        owners[(specs[topic].iptc_top_level, key)] += 1
+        lineage = ancestors[topic] if topic < len(ancestors) else ()
+        if not any((ancestor, key) in listed for ancestor, _ in lineage):
+            owners[(specs[topic].iptc_top_level, key)] += 1
 
     index = _LanguageIndex()
     for topic, key, words in parsed:
-        weight = 1.0 / math.sqrt(owners[(specs[topic].iptc_top_level, key)])
+        weight = 1.0 / math.sqrt(max(1, owners[(specs[topic].iptc_top_level, key)]))
         if len(words) > 1:
             weight *= PHRASE_BONUS
         if (topic, key) in general:
@@ -149,6 +165,23 @@ def _compile_actor_cues(spec: TopicSpec) -> tuple[tuple[str, re.Pattern[str]], .
     return tuple(compiled)
 
 
+def _ancestors(specs: Sequence[TopicSpec]) -> tuple[tuple[tuple[int, int], ...], ...]:
+    by_slug = {spec.slug: topic for topic, spec in enumerate(specs)}
+    result = []
+    for topic, spec in enumerate(specs):
+        chain: list[tuple[int, int]] = []
+        seen = {topic}
+        parent = by_slug.get(spec.parent)
+        # A parent missing from the list (inactive) ends the chain; a cycle, an editing
+        # mistake, must not loop.
+        while parent is not None and parent not in seen:
+            seen.add(parent)
+            chain.append((parent, len(chain) + 1))
+            parent = by_slug.get(specs[parent].parent)
+        result.append(tuple(chain))
+    return tuple(result)
+
+
 _CACHE: dict[tuple, CompiledSpecs] = {}
 _CACHE_SIZE = 8
 
@@ -156,7 +189,7 @@ _CACHE_SIZE = 8
 def _fingerprint(specs: Sequence[TopicSpec]) -> tuple:
     return tuple(
         (spec.slug, tuple((lang, tuple(cues)) for lang, cues in sorted(spec.cues.items())), tuple(spec.actor_cues),
-         spec.iptc_top_level)
+         spec.iptc_top_level, spec.parent)
         for spec in specs
     )
 
@@ -173,6 +206,7 @@ def compile_specs(specs: Sequence[TopicSpec] | CompiledSpecs) -> CompiledSpecs:
         compiled = CompiledSpecs(
             specs=tuple(specs),
             actor_cues=tuple(_compile_actor_cues(spec) for spec in specs),
+            ancestors=_ancestors(specs),
         )
         if len(_CACHE) >= _CACHE_SIZE:
             _CACHE.pop(next(iter(_CACHE)))
@@ -292,6 +326,31 @@ def _collect(doc, compiled: CompiledSpecs, language: str, actor_surfaces: Sequen
     return _Evidence(sentences, cue_hits)
 
 
+def _inherit(
+    cues: dict[int, dict[str, tuple[float, dict[int | None, int]]]],
+    ancestors: tuple[tuple[tuple[int, int], ...], ...],
+) -> dict[int, dict[str, tuple[float, dict[int | None, int]]]]:
+    """Each topic's cues plus those of its narrower topics, weighed by CHILD_WEIGHT per level.
+
+    A cue found for several of them (the same key matches the same words) counts once, at its
+    largest weight, so a broader topic's score never drops because a narrower one lists its cue.
+    """
+    merged: dict[int, dict[str, tuple[float, dict[int | None, int]]]] = {
+        topic: dict(found) for topic, found in cues.items()
+    }
+    for topic, found in cues.items():
+        for ancestor, levels in ancestors[topic] if topic < len(ancestors) else ():
+            factor = CHILD_WEIGHT ** levels
+            if factor <= 0:
+                continue
+            target = merged.setdefault(ancestor, {})
+            for key, (weight, where) in found.items():
+                weight *= factor
+                if key not in target or target[key][0] < weight:
+                    target[key] = (weight, where)
+    return merged
+
+
 def score_topics(
     doc,
     specs: Sequence[TopicSpec] | CompiledSpecs,
@@ -300,7 +359,7 @@ def score_topics(
     actor_surfaces: Sequence[str] = (),
     content_end: int | None = None,
 ) -> list[TopicHit]:
-    """Every topic with some evidence, best first. Scores are in [0, 1]."""
+    """Every topic with some evidence, its own or a narrower topic's, best first. Scores are in [0, 1]."""
     compiled = compile_specs(specs)
     text = doc.text
     limit = len(text) if content_end is None else max(0, min(content_end, len(text)))
@@ -311,7 +370,7 @@ def score_topics(
 
     lead = range(min(LEAD_SENTENCES, len(sentences)))
     hits = []
-    for topic, cues in evidence.cues.items():
+    for topic, cues in _inherit(evidence.cues, compiled.ancestors).items():
         mass = 0.0
         by_sentence: dict[int, float] = defaultdict(float)
         for weight, where in cues.values():

@@ -12,13 +12,15 @@ class TopicSpec:
     ``cues`` maps a language code to cue patterns: a word ("attentat"), a word
     with a trailing ``*`` matching any ending ("terroris*"), or a phrase of
     such words ("jeux olympiques"). ``actor_cues`` are actor names or aliases
-    whose mention is evidence for the topic ("Front Polisario").
+    whose mention is evidence for the topic ("Front Polisario"). ``parent`` is the
+    slug of the broader topic this one narrows ("" for a top-level topic).
     """
 
     slug: str
     cues: dict[str, tuple[str, ...]]
     actor_cues: tuple[str, ...] = ()
     iptc_top_level: bool = False
+    parent: str = ""
 
 
 @dataclass(frozen=True)

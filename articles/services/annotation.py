@@ -87,7 +87,8 @@ def load_knowledge() -> Knowledge:
 
 def load_topic_specs() -> list[TopicSpec]:
     specs = []
-    for topic in Topic.objects.active():
+    # select_related: the parent's slug comes with the topic, in the same query.
+    for topic in Topic.objects.active().select_related("parent"):
         cues = topic.cues or {}
         specs.append(
             TopicSpec(
@@ -95,6 +96,7 @@ def load_topic_specs() -> list[TopicSpec]:
                 cues={lang: tuple(words) for lang, words in cues.items() if lang != "actors"},
                 actor_cues=tuple(cues.get("actors", ())),
                 iptc_top_level=topic.parent_id is None and bool(topic.iptc_code),
+                parent=topic.parent.slug if topic.parent_id else "",
             )
         )
     return specs

@@ -301,6 +301,87 @@ def test_seed_has_the_iptc_top_level_and_the_desk_topics():
     assert "Front Polisario" in next(spec for spec in specs if spec.slug == "western-sahara").actor_cues
 
 
+def test_narrower_topic_evidence_counts_for_its_parent(fr):
+    specs = [TopicSpec("pol", {"fr": ("parlement",)}), TopicSpec("elec", {"fr": ("scrutin",)}, parent="pol"),
+             TopicSpec("other", {"fr": ("recette",)})]
+    text = "Le scrutin a lieu dimanche.\nIl fait beau.\nLe parlement se réunit lundi.\nLe dépouillement du scrutin suivra."
+    doc = fr(text)
+
+    def hits(specs):
+        return {hit.slug: hit for hit in score_topics(doc, specs, language="fr", actor_surfaces=(), content_end=None)}
+
+    found = hits(specs)
+    assert set(found) == {"pol", "elec"}
+    # The parent has its own cue and the child's: more evidence than either alone.
+    alone = hits([TopicSpec("pol", {"fr": ("parlement",)})])["pol"]
+    assert found["pol"].score > max(alone.score, found["elec"].score)
+    assert [text[s:e] for s, e in found["pol"].evidence] == [
+        "Le scrutin a lieu dimanche.", "Le parlement se réunit lundi.", "Le dépouillement du scrutin suivra."]
+    # Only the child's evidence: the parent is found all the same, at the child's score.
+    only_child = hits([TopicSpec("pol", {"fr": ("gouvernement",)}),
+                       TopicSpec("elec", {"fr": ("scrutin",)}, parent="pol")])
+    assert only_child["pol"].score == pytest.approx(only_child["elec"].score)
+    assert only_child["pol"].evidence == only_child["elec"].evidence
+    # Evidence flows up only: the child gains nothing from the parent's cues.
+    assert "elec" not in hits([TopicSpec("pol", {"fr": ("parlement",)}),
+                               TopicSpec("elec", {"fr": ("urne",)}, parent="pol")])
+    # A cue the parent repeats from its child counts once.
+    repeated = hits([TopicSpec("pol", {"fr": ("parlement", "scrutin")}),
+                     TopicSpec("elec", {"fr": ("scrutin",)}, parent="pol")])
+    assert repeated["pol"].score == pytest.approx(found["pol"].score)
+
+
+def test_hierarchy_goes_up_every_level_and_survives_bad_parents(fr):
+    doc = fr("Le scrutin a lieu dimanche.")
+    specs = [TopicSpec("a", {}), TopicSpec("b", {}, parent="a"), TopicSpec("c", {"fr": ("scrutin",)}, parent="b")]
+    assert {hit.slug for hit in score_topics(doc, specs, language="fr", actor_surfaces=(),
+                                             content_end=None)} == {"a", "b", "c"}
+    # A parent that is not in the list (an inactive topic) and a cycle are ignored.
+    specs = [TopicSpec("x", {"fr": ("scrutin",)}, parent="gone"), TopicSpec("y", {}, parent="z"),
+             TopicSpec("z", {"fr": ("scrutin",)}, parent="y")]
+    assert {hit.slug for hit in score_topics(doc, specs, language="fr", actor_surfaces=(),
+                                             content_end=None)} == {"x", "y", "z"}
+
+
+def test_compile_specs_cache_tells_parents_apart(fr):
+    flat = [TopicSpec("pol", {}), TopicSpec("elec", {"fr": ("scrutin",)})]
+    tree = [TopicSpec("pol", {}), TopicSpec("elec", {"fr": ("scrutin",)}, parent="pol")]
+    assert compile_specs(flat) is not compile_specs(tree)
+    doc = fr("Le scrutin a lieu dimanche.")
+    assert [hit.slug for hit in score_topics(doc, flat, language="fr", actor_surfaces=(), content_end=None)] == ["elec"]
+
+
+def test_seed_desk_topics_tag_their_parents(fr, en, specs):
+    parents = {spec.slug: spec.parent for spec in specs}
+    assert parents["terrorism"] == "conflict-war-and-peace"
+    assert parents["elections"] == parents["diplomacy"] == parents["western-sahara"] == "politics"
+    assert parents["olympic-games"] == "sport"
+    assert all(parents[slug] == "" for slug in IPTC_TOP_LEVEL)
+    assert score_of(scores(fr, specs, FR_ATTACK, "fr"), "conflict-war-and-peace") >= THRESHOLD
+    assert score_of(scores(en, specs, EN_ATTACK, "en"), "conflict-war-and-peace") >= THRESHOLD
+    assert score_of(scores(fr, specs, FR_SAHARA, "fr"), "politics") >= THRESHOLD
+    elections = ("Le second tour du scrutin aura lieu dimanche. "
+                 "Les électeurs départageront les deux candidats, selon les derniers sondages.")
+    assert score_of(scores(fr, specs, elections, "fr"), "politics") >= THRESHOLD
+    olympics = "Les Jeux olympiques d'hiver s'ouvrent vendredi ; la flamme olympique est arrivée au village olympique."
+    assert score_of(scores(fr, specs, olympics, "fr"), "sport") >= THRESHOLD
+
+
+def test_parents_do_not_repeat_their_desk_topics_cues():
+    # With the hierarchy a desk topic's cues already count for its parent; a copy in the parent's
+    # list would only drift apart from the desk topic's (and double its weight if it were summed).
+    by_slug = {entry["slug"]: entry for entry in TOPICS}
+    allowed = {("politics", "voter"), ("politics", "voting"), ("politics", "secretary of state"),
+               ("conflict-war-and-peace", "bombing*")}
+    for entry in TOPICS:
+        if not entry["parent"]:
+            continue
+        parent = by_slug[entry["parent"]]
+        for language, cues in entry["cues"].items():
+            repeated = (set(cues) & set(parent["cues"][language])) - {c for s, c in allowed if s == parent["slug"]}
+            assert not repeated, (entry["slug"], parent["slug"], language, sorted(repeated))
+
+
 def test_demo_article(fr, specs):
     path = CORPUS / "fr-darmanin-rabat.txt"
     if not path.exists():

@@ -1,0 +1,78 @@
+"""axe-core in real Chromium: no serious or critical violation on the pages editors use."""
+
+import json
+
+import pytest
+
+from articles.models import Actor, Article, ArticleTopic, Mention, Topic
+from tests.conftest import REPO, log_in, make_user
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def violations(page) -> list[dict]:
+    if not AXE.exists():
+        pytest.fail(f"{AXE} is missing: run `make install-dev` (npm ci)")
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => JSON.stringify(await axe.run(document, {resultTypes: ['violations']}))")
+    found = json.loads(result)["violations"]
+    return [
+        {"id": v["id"], "impact": v["impact"], "help": v["help"], "nodes": [n["html"][:160] for n in v["nodes"][:3]]}
+        for v in found
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+@pytest.fixture
+def annotated(seeded):
+    body = "Gérald Darmanin est à Rabat. Darmanin a parlé de terrorisme avec Abdelouafi Laftit."
+    article = Article.objects.create(title="Visite à Rabat", body=body, content_hash="a11y",
+                                     status=Article.Status.ANNOTATED, language="fr")
+    for start, end, kind in [(0, 15, "person"), (22, 27, "place"), (29, 37, "person"), (66, 83, "person")]:
+        actor, _ = Actor.objects.get_or_create(key=f"{body[start:end]}|{kind}", defaults={"name": body[start:end], "kind": kind})
+        Mention.objects.create(article=article, start=start, end=end, text=body[start:end], kind=kind, actor=actor)
+    ArticleTopic.objects.create(article=article, topic=Topic.objects.get(slug="terrorism"), score=0.7, evidence=[[29, 84]])
+    return article
+
+
+def test_login_page_has_no_serious_violation(page, live_server, seeded):
+    page.goto(live_server.url + "/accounts/login/")
+    assert violations(page) == []
+
+
+def test_queue_page_has_no_serious_violation(page, live_server, annotated):
+    make_user("ed", "editor")
+    log_in(page, live_server, "ed")
+    assert violations(page) == []
+
+
+def test_review_page_has_no_serious_violation(page, live_server, annotated):
+    make_user("ed", "editor")
+    log_in(page, live_server, "ed")
+    page.goto(f"{live_server.url}/articles/{annotated.id}")
+    page.locator("#article-body a.mention").first.click()
+    page.locator("#mention-panel h2").wait_for()
+    assert violations(page) == []
+
+
+def test_every_control_is_reachable_by_keyboard_with_a_visible_focus(page, live_server, annotated):
+    make_user("ed", "editor")
+    log_in(page, live_server, "ed")
+    page.goto(f"{live_server.url}/articles/{annotated.id}")
+    seen = set()
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        info = page.evaluate("""() => {
+            const el = document.activeElement;
+            const style = getComputedStyle(el);
+            return {tag: el.tagName, name: el.getAttribute('aria-label') || el.innerText || el.value || el.id,
+                    outline: style.outlineStyle !== 'none' && style.outlineWidth !== '0px'};
+        }""")
+        if info["tag"] == "BODY":
+            break
+        assert info["outline"], f"no visible focus on {info}"
+        assert info["name"].strip(), f"no accessible name on {info}"
+        seen.add(info["tag"])
+    assert {"A", "BUTTON", "SELECT"} <= seen
