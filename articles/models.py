@@ -6,8 +6,10 @@ an accepted or rejected row, or one with ``origin=editor``, is never touched
 by the pipeline.
 """
 
+from datetime import date, datetime, time, timedelta
+
 from django.conf import settings
-from django.db import models
+from django.db import connections, models
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -46,6 +48,10 @@ class Source(models.Model):
         return self.name
 
 
+def _start_of_day(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
 class ArticleQuerySet(models.QuerySet):
     def needs_review(self):
         return self.filter(status=Article.Status.ANNOTATED).exclude(review_state=Article.ReviewState.REVIEWED)
@@ -53,11 +59,61 @@ class ArticleQuerySet(models.QuerySet):
     def in_progress(self):
         return self.filter(status__in=[Article.Status.QUEUED, Article.Status.ANNOTATING])
 
+    def finished(self):
+        return self.exclude(status__in=[Article.Status.QUEUED, Article.Status.ANNOTATING])
+
+    def reviewed(self):
+        return self.filter(review_state=Article.ReviewState.REVIEWED)
+
     def with_topic(self, slug):
-        return self.filter(topics__topic__slug=slug).exclude(topics__decision=Decision.REJECTED).distinct()
+        # Exists, not a join + exclude: a rejected *other* topic must not hide the article.
+        return self.filter(models.Exists(
+            ArticleTopic.objects.filter(article=models.OuterRef("pk"), topic__slug=slug)
+            .exclude(decision=Decision.REJECTED)
+        ))
 
     def with_actor(self, actor_id):
-        return self.filter(mentions__actor_id=actor_id).exclude(mentions__decision=Decision.REJECTED).distinct()
+        return self.filter(models.Exists(
+            Mention.objects.filter(article=models.OuterRef("pk"), actor_id=actor_id).exclude(decision=Decision.REJECTED)
+        ))
+
+    def added_between(self, start: date | None = None, end: date | None = None):
+        """Added on or after the ``start`` day and on or before the ``end`` day (days of the current time zone)."""
+        return self._between("created_at", start, end)
+
+    def published_between(self, start: date | None = None, end: date | None = None):
+        return self._between("published_at", start, end)
+
+    def _between(self, field: str, start: date | None, end: date | None):
+        # Bounds as instants rather than field__date: the comparison can use an index.
+        articles = self
+        if start:
+            articles = articles.filter(**{f"{field}__gte": _start_of_day(start)})
+        if end:
+            articles = articles.filter(**{f"{field}__lt": _start_of_day(end + timedelta(days=1))})
+        return articles
+
+    def search(self, q: str):
+        """Articles whose title or body match every word of ``q``.
+
+        PostgreSQL: full-text search (web-search syntax: "quoted phrase", -word, or),
+        'simple' configuration so French and English text match alike. Other
+        databases: each word must occur in the title or the body.
+        """
+        q = " ".join((q or "").split())
+        if not q:
+            return self
+        if connections[self.db].vendor == "postgresql":
+            from django.contrib.postgres.search import SearchQuery, SearchVector
+
+            # alias(), not annotate(): the document is only for the WHERE clause, not worth sending back.
+            return self.alias(
+                search_document=SearchVector("title", "body", config="simple"),
+            ).filter(search_document=SearchQuery(q, config="simple", search_type="websearch"))
+        articles = self
+        for word in q.replace('"', " ").split():
+            articles = articles.filter(Q(title__icontains=word) | Q(body__icontains=word))
+        return articles
 
 
 class Article(models.Model):

@@ -1,10 +1,16 @@
 """Reads that several views and the API share."""
 
-from dataclasses import dataclass, field
+import re
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from urllib.parse import urlencode
 
-from django.db.models import Prefetch
+from django.conf import settings
+from django.db.models import Count, Prefetch, Q, QuerySet
 
-from articles.models import Actor, Article, ArticleTopic, Decision, Mention, ReviewEvent, Topic
+from articles.models import Actor, Article, ArticleTopic, Decision, Mention, Origin, ReviewEvent, Source, Topic
 
 
 @dataclass
@@ -28,7 +34,15 @@ def article_for_display(article_id: int):
     return (
         Article.objects.select_related("source", "created_by")
         .prefetch_related(
-            Prefetch("mentions", queryset=Mention.objects.select_related("actor").order_by("start", "end")),
+            # Only the columns the page shows, and each actor loaded once however
+            # often it is mentioned: the page must not slow down with the mentions.
+            Prefetch(
+                "mentions",
+                queryset=Mention.objects.only(
+                    "id", "article_id", "start", "end", "text", "kind", "actor_id", "origin", "decision"
+                ).order_by("start", "end"),
+            ),
+            Prefetch("mentions__actor", queryset=Actor.objects.only("id", "name", "kind", "confirmed")),
             Prefetch("topics", queryset=ArticleTopic.objects.select_related("topic").order_by("-score")),
             "quotes",
         )
@@ -82,3 +96,165 @@ def next_article_for_review(*, after: Article) -> Article | None:
     queue = Article.objects.needs_review().exclude(id=after.id).only("id")
     older = queue.filter(created_at__lte=after.created_at).order_by("-created_at", "-id").first()
     return older or queue.order_by("-created_at", "-id").first()
+
+
+# The review queue.
+
+QUEUE_PAGE_SIZE = 100
+
+
+def positive_int(value) -> int | None:
+    """``value`` as a database id or page number, or None (ASCII digits only: int() takes "²" too far)."""
+    value = str(value or "")
+    return int(value) if value.isascii() and value.isdigit() and 0 < len(value) < 19 and int(value) > 0 else None
+
+
+@dataclass(frozen=True)
+class QueueParams:
+    """The queue's filters, read from a query string; a value that does not
+    parse is dropped (the filter is off) rather than failing the page."""
+
+    q: str = ""
+    status: str = ""
+    review_state: str = ""
+    topic: str = ""
+    actor: int | None = None
+    source: int | None = None
+    language: str = ""
+    added_from: date | None = None
+    added_to: date | None = None
+    published_from: date | None = None
+    published_to: date | None = None
+
+    @classmethod
+    def from_query(cls, data: Mapping) -> "QueueParams":
+        def text(name, max_length=200):
+            return " ".join(str(data.get(name) or "").split())[:max_length]
+
+        def choice(name, values):
+            value = text(name)
+            return value if value in values else ""
+
+        def number(name):
+            return positive_int(text(name))
+
+        def day(name):
+            try:
+                return date.fromisoformat(text(name))
+            except ValueError:
+                return None
+
+        topic, language = text("topic", 80), text("language", 8).lower()
+        return cls(
+            q=text("q"),
+            status=choice("status", Article.Status.values),
+            review_state=choice("review_state", Article.ReviewState.values),
+            topic=topic if re.fullmatch(r"[-a-zA-Z0-9_]+", topic) else "",
+            actor=number("actor"),
+            source=number("source"),
+            language=language if re.fullmatch(r"[a-z]{2,3}(-[a-z0-9]{2,4})?", language) else "",
+            added_from=day("added_from"),
+            added_to=day("added_to"),
+            published_from=day("published_from"),
+            published_to=day("published_to"),
+        )
+
+    def as_query(self) -> dict[str, str]:
+        """The filters that are on, as query-string values."""
+        return {name: value.isoformat() if isinstance(value, date) else str(value)
+                for name, value in asdict(self).items() if value not in ("", None)}
+
+    def querystring(self, **extra) -> str:
+        return urlencode({**self.as_query(), **{k: v for k, v in extra.items() if v not in ("", None)}})
+
+    def is_filtered(self) -> bool:
+        return bool(self.as_query())
+
+
+def articles_for_queue(params: QueueParams | Mapping) -> QuerySet[Article]:
+    """The queue, newest first, narrowed by every filter that is on."""
+    if not isinstance(params, QueueParams):
+        params = QueueParams.from_query(params)
+    articles = Article.objects.select_related("source").defer("body", "last_error")
+    if params.status:
+        articles = articles.filter(status=params.status)
+    if params.review_state:
+        articles = articles.filter(review_state=params.review_state)
+    if params.topic:
+        articles = articles.with_topic(params.topic)
+    if params.actor:
+        articles = articles.with_actor(params.actor)
+    if params.source:
+        articles = articles.filter(source_id=params.source)
+    if params.language:
+        articles = articles.filter(language=params.language)
+    articles = articles.added_between(params.added_from, params.added_to)
+    articles = articles.published_between(params.published_from, params.published_to)
+    if params.q:
+        articles = articles.search(params.q)
+    return articles.order_by("-created_at", "-id")
+
+
+@dataclass(frozen=True)
+class ActorCount:
+    id: int
+    name: str
+    kind: str
+    count: int
+
+
+def queue_rows(articles: list[Article], *, top_actors: int = 3) -> list[Article]:
+    """Give each article of a queue page ``top_actors`` (most mentioned first,
+    rejected mentions left out) and ``shown_topics`` (above the threshold or
+    confirmed, not rejected), in two queries whatever the number of rows."""
+    by_id = {article.id: article for article in articles}
+    for article in articles:
+        article.top_actors, article.shown_topics = [], []
+    if not by_id:
+        return articles
+    counts = defaultdict(list)
+    rows = (
+        Mention.objects.filter(article_id__in=by_id, actor__isnull=False)
+        .exclude(decision=Decision.REJECTED)
+        .values("article_id", "actor_id", "actor__name", "actor__kind")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for row in rows:
+        counts[row["article_id"]].append(
+            ActorCount(id=row["actor_id"], name=row["actor__name"], kind=row["actor__kind"], count=row["n"])
+        )
+    for article_id, actors in counts.items():
+        by_id[article_id].top_actors = sorted(actors, key=lambda a: (-a.count, a.name))[:top_actors]
+    article_topics = (
+        ArticleTopic.objects.filter(article_id__in=by_id)
+        .exclude(decision=Decision.REJECTED)
+        .filter(Q(score__gte=settings.TOPIC_THRESHOLD) | Q(decision=Decision.ACCEPTED) | Q(origin=Origin.EDITOR))
+        .select_related("topic")
+        .only("article_id", "score", "decision", "topic__slug", "topic__name_en", "topic__name_fr")
+        .order_by("-score", "topic__name_en")
+    )
+    for article_topic in article_topics:
+        by_id[article_topic.article_id].shown_topics.append(article_topic)
+    return articles
+
+
+def queue_filter_choices(params: QueueParams, *, actor_limit: int = 100) -> dict:
+    """The choices of the queue's filter form besides topics: sources, languages
+    in use and the most mentioned actors (plus the chosen one if it is not among them)."""
+    actors = list(
+        Actor.objects.canonical()
+        .annotate(n=Count("mentions", filter=~Q(mentions__decision=Decision.REJECTED)))
+        .filter(n__gt=0)
+        .only("id", "name", "kind")
+        .order_by("-n", "name")[:actor_limit]
+    )
+    if params.actor and all(actor.id != params.actor for actor in actors):
+        actors += list(Actor.objects.filter(id=params.actor).only("id", "name", "kind"))
+    return {
+        "sources": list(Source.objects.only("id", "name")),
+        "languages": list(
+            Article.objects.exclude(language="").order_by("language").values_list("language", flat=True).distinct()
+        ),
+        "actors": actors,
+    }

@@ -7,6 +7,7 @@ app_name = "articles"
 urlpatterns = [
     path("", views.article_list, name="list"),
     path("articles/new", views.article_new, name="new"),
+    path("articles/bulk", views.articles_bulk, name="bulk"),
     path("articles/<int:article_id>", views.article_detail, name="detail"),
     path("articles/<int:article_id>/retry", views.article_retry, name="retry"),
     path("articles/<int:article_id>/reviewed", views.article_reviewed, name="reviewed"),

@@ -2,11 +2,13 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseStopPolling
 
@@ -24,20 +26,133 @@ can_change = permission_required("articles.change_article", raise_exception=True
 can_review = permission_required("articles.change_mention", raise_exception=True)
 
 
+BULK_ACTIONS = [
+    ("reviewed", gettext_lazy("Mark reviewed")),
+    ("topic_add", gettext_lazy("Add a topic")),
+    ("topic_remove", gettext_lazy("Remove a topic")),
+    ("requeue", gettext_lazy("Re-annotate")),
+]
+BULK_MAX = 1000
+MESSAGE_LEVELS = {"success": messages.SUCCESS, "warning": messages.WARNING, "error": messages.ERROR}
+
+
+def _queue_url(params: selectors.QueueParams, page=None) -> str:
+    page = selectors.positive_int(page)
+    query = params.querystring(page=page if page and page > 1 else None)
+    return f"{reverse('articles:list')}?{query}" if query else reverse("articles:list")
+
+
+def _queue_context(request, params: selectors.QueueParams, *, page_number=None, part="page", notice="",
+                   notice_level="success") -> dict:
+    """What the queue page needs; ``part`` is "page", "results" or "rows" (less to load for the smaller parts)."""
+    page = Paginator(selectors.articles_for_queue(params), selectors.QUEUE_PAGE_SIZE).get_page(page_number)
+    rows = selectors.queue_rows(list(page.object_list))
+    can_bulk = request.user.has_perm("articles.change_article")
+    topics = selectors.topics_for_choice() if part == "page" or (part == "results" and can_bulk) else []
+    context = {
+        "page": page,
+        "rows": rows,
+        "params": params,
+        "polling": any(not article.is_finished() for article in rows),
+        # Where the rows poll and where a bulk action comes back to: this page of the filtered queue.
+        "queue_url": _queue_url(params, page.number),
+        "queue_query": params.querystring(page=page.number if page.number > 1 else None),
+        "previous_url": _queue_url(params, page.previous_page_number()) if page.has_previous() else "",
+        "next_url": _queue_url(params, page.next_page_number()) if page.has_next() else "",
+        "can_bulk": can_bulk,
+        "bulk_topics": topics if can_bulk else [],
+        "bulk_actions": BULK_ACTIONS,
+        "notice": notice,
+        "notice_level": notice_level,
+    }
+    if part == "page":
+        context.update(selectors.queue_filter_choices(params), topics=topics, statuses=Article.Status.choices,
+                       review_states=Article.ReviewState.choices)
+    return context
+
+
 @login_required
 @can_view
 def article_list(request):
-    articles = Article.objects.select_related("source").defer("body")
-    status = request.GET.get("status", "")
-    if status in Article.Status.values:
-        articles = articles.filter(status=status)
-    page = Paginator(articles, 50).get_page(request.GET.get("page"))
-    polling = any(not a.is_finished() for a in page.object_list)
-    context = {"page": page, "status": status, "statuses": Article.Status.choices, "polling": polling}
-    if request.htmx:
+    params = selectors.QueueParams.from_query(request.GET)
+    part = "page"
+    if request.htmx and not request.htmx.history_restore_request:
+        part = "rows" if request.htmx.target == "article-rows" else "results"
+    context = _queue_context(request, params, page_number=request.GET.get("page"), part=part)
+    if part == "rows":
+        # The rows poll while annotation runs; 286 tells htmx to stop once nothing on the page is pending.
         response = render(request, "articles/list.html#rows", context)
-        return response if polling else _stop_polling(response)
-    return render(request, "articles/list.html", context)
+        if not context["polling"]:
+            response = _stop_polling(response)
+    elif part == "results":
+        response = render(request, "articles/list.html#results", context)
+        # The address bar shows the filters that are on, not every empty field of the form.
+        response["HX-Push-Url"] = context["queue_url"]
+    else:
+        response = render(request, "articles/list.html", context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def _selected_ids(post) -> list[int]:
+    # "all" is the select-all box: without JavaScript it stands for every row the page showed.
+    values = post.getlist("shown") if post.get("all") == "page" else post.getlist("articles")
+    return sorted({selectors.positive_int(v) for v in values} - {None})[:BULK_MAX]
+
+
+def _bulk_run(request, action: str, article_ids: list[int]) -> tuple[str, str]:
+    """Run one bulk action through its service; returns (message, level)."""
+    if action not in dict(BULK_ACTIONS):
+        return _("Choose an action for the selected articles."), "error"
+    if not article_ids:
+        return _("Select at least one article first."), "error"
+    topic = None
+    if action in ("topic_add", "topic_remove"):
+        topics = Topic.objects.active() if action == "topic_add" else Topic.objects.all()
+        topic = topics.filter(slug=request.POST.get("topic") or "").first()
+        if topic is None:
+            return _("Choose the topic to add or remove."), "error"
+    if action == "reviewed":
+        changed = review.articles_mark_reviewed(article_ids=article_ids, user=request.user)
+        done = ngettext("%(n)d article marked reviewed.", "%(n)d articles marked reviewed.", len(changed))
+        left = _("%(left)d left as they were (already reviewed, or still being annotated).")
+    elif action == "topic_add":
+        changed = review.articles_topic_add(article_ids=article_ids, topic=topic, user=request.user)
+        done = ngettext("Topic “%(topic)s” added to %(n)d article.", "Topic “%(topic)s” added to %(n)d articles.",
+                        len(changed))
+        left = _("%(left)d already had it.")
+    elif action == "topic_remove":
+        changed = review.articles_topic_remove(article_ids=article_ids, topic=topic, user=request.user)
+        done = ngettext("Topic “%(topic)s” removed from %(n)d article.",
+                        "Topic “%(topic)s” removed from %(n)d articles.", len(changed))
+        left = _("%(left)d did not have it.")
+    else:
+        changed = review.articles_requeue(article_ids=article_ids)
+        done = ngettext("%(n)d article queued for annotation again.", "%(n)d articles queued for annotation again.",
+                        len(changed))
+        left = _("%(left)d left as they were (already queued or being annotated).")
+    values = {"n": len(changed), "left": len(article_ids) - len(changed),
+              "topic": topic.name_for(request.LANGUAGE_CODE) if topic else ""}
+    message = done % values
+    if values["left"]:
+        message = f"{message} {left % values}"
+    return message, "success" if changed else "warning"
+
+
+@require_POST
+@login_required
+@can_change
+def articles_bulk(request):
+    """Apply one action to the articles selected in the queue, then show the same filtered queue page."""
+    query = QueryDict(request.POST.get("query", ""))
+    params = selectors.QueueParams.from_query(query)
+    message, level = _bulk_run(request, request.POST.get("action", ""), _selected_ids(request.POST))
+    if request.htmx:
+        context = _queue_context(request, params, page_number=query.get("page"), part="results", notice=message,
+                                 notice_level=level)
+        return render(request, "articles/list.html#results", context, status=422 if level == "error" else 200)
+    messages.add_message(request, MESSAGE_LEVELS[level], message)
+    return redirect(_queue_url(params, query.get("page")))
 
 
 def _stop_polling(response):

@@ -300,3 +300,122 @@ def actors_search(query: str, *, kind: str = "", limit: int = 10) -> list[Actor]
     if kind:
         actors = actors.filter(kind=kind)
     return list(actors.distinct().order_by("-confirmed", "name")[:limit])
+
+
+# Bulk actions from the queue. They take ids (the queue shows no versions), so
+# instead of checking a version they lock the rows, change only what differs
+# and bump the version of every article they change: a review page opened
+# before gets a Conflict rather than overwriting the bulk decision.
+
+
+def _lock_articles(article_ids: Iterable[int]) -> list[Article]:
+    # In id order, so two bulk actions on overlapping selections cannot deadlock.
+    return list(
+        Article.objects.select_for_update()
+        .filter(id__in=set(article_ids))
+        .only("id", "status", "review_state")
+        .order_by("id")
+    )
+
+
+def _bump(article_ids: list[int]) -> None:
+    if not article_ids:
+        return
+    Article.objects.filter(id__in=article_ids).update(version=F("version") + 1)
+    Article.objects.filter(id__in=article_ids, review_state=Article.ReviewState.UNREVIEWED).update(
+        review_state=Article.ReviewState.IN_REVIEW
+    )
+
+
+def articles_mark_reviewed(*, article_ids: Iterable[int], user) -> list[int]:
+    """Mark the articles reviewed; returns the ids of those that changed.
+
+    Already reviewed articles, and articles still queued or being annotated
+    (their suggestions are not there yet), are left as they are.
+    """
+    with transaction.atomic():
+        articles = [
+            a for a in _lock_articles(article_ids)
+            if a.review_state != Article.ReviewState.REVIEWED and a.is_finished()
+        ]
+        changed = [a.id for a in articles]
+        Article.objects.filter(id__in=changed).update(
+            review_state=Article.ReviewState.REVIEWED, version=F("version") + 1
+        )
+        ReviewEvent.objects.bulk_create(
+            _log(article=a, user=user, action="article_reviewed", target=f"article {a.id}",
+                 before={"review_state": a.review_state}, after={"review_state": Article.ReviewState.REVIEWED})
+            for a in articles
+        )
+        return changed
+
+
+def articles_topic_add(*, article_ids: Iterable[int], topic: Topic, user) -> list[int]:
+    """Give every article the topic as an editor decision (accepted); returns
+    the ids of the articles that changed (not those where it was already accepted)."""
+    now = timezone.now()
+    with transaction.atomic():
+        articles = _lock_articles(article_ids)
+        existing = {
+            t.article_id: t
+            for t in ArticleTopic.objects.filter(article__in=articles, topic=topic).only("id", "article_id", "decision")
+        }
+        created, updated, events = [], [], []
+        for article in articles:
+            article_topic = existing.get(article.id)
+            if article_topic is None:
+                created.append(ArticleTopic(article=article, topic=topic, origin=Origin.EDITOR, score=1.0,
+                                            decision=Decision.ACCEPTED, decided_by=user, decided_at=now))
+                before = {}
+            elif article_topic.decision != Decision.ACCEPTED:
+                updated.append(article_topic.id)
+                before = {"decision": article_topic.decision}
+            else:
+                continue
+            events.append(_log(article=article, user=user, action="topic_add", target=f"topic {topic.slug}",
+                               before=before, after={"decision": Decision.ACCEPTED}))
+        ArticleTopic.objects.bulk_create(created)
+        ArticleTopic.objects.filter(id__in=updated).update(decision=Decision.ACCEPTED, decided_by=user, decided_at=now)
+        ReviewEvent.objects.bulk_create(events)
+        changed = [event.article.id for event in events]
+        _bump(changed)
+        return changed
+
+
+def articles_topic_remove(*, article_ids: Iterable[int], topic: Topic, user) -> list[int]:
+    """Reject the topic on every article that has it (it is not suggested
+    again); returns the ids of the articles that changed."""
+    now = timezone.now()
+    with transaction.atomic():
+        articles = {a.id: a for a in _lock_articles(article_ids)}
+        article_topics = list(
+            ArticleTopic.objects.filter(article_id__in=articles, topic=topic)
+            .exclude(decision=Decision.REJECTED)
+            .only("id", "article_id", "decision")
+        )
+        ArticleTopic.objects.filter(id__in=[t.id for t in article_topics]).update(
+            decision=Decision.REJECTED, decided_by=user, decided_at=now
+        )
+        ReviewEvent.objects.bulk_create(
+            _log(article=articles[t.article_id], user=user, action="topic_rejected", target=f"topic {topic.slug}",
+                 before={"decision": t.decision}, after={"decision": Decision.REJECTED})
+            for t in article_topics
+        )
+        changed = sorted(t.article_id for t in article_topics)
+        _bump(changed)
+        return changed
+
+
+def articles_requeue(*, article_ids: Iterable[int]) -> list[int]:
+    """Queue the articles for annotation again; returns the ids queued.
+
+    Articles already queued or being annotated are skipped: a second task for
+    them could run beside the first. Editor decisions survive re-annotation.
+    """
+    from articles.services.ingest import article_requeue
+
+    with transaction.atomic():
+        articles = [a for a in _lock_articles(article_ids) if a.is_finished()]
+        for article in articles:
+            article_requeue(article=article)
+        return [a.id for a in articles]

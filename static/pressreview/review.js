@@ -27,6 +27,10 @@
     select(next);
   }
 
+  function mentionUrl(link, action) {
+    return body().dataset.mentionUrl + link.dataset.mention + "/" + action;
+  }
+
   function post(link, url, values) {
     values.version = version();
     htmx.ajax("POST", url, { source: link, target: "#workspace", swap: "outerHTML", values: values });
@@ -99,10 +103,10 @@
     const link = current();
     if (event.key === "j") { move(1); event.preventDefault(); }
     else if (event.key === "k") { move(-1); event.preventDefault(); }
-    else if (event.key === "a" && link) { post(link, link.dataset.decideUrl, { decision: "accepted" }); event.preventDefault(); }
-    else if (event.key === "x" && link) { post(link, link.dataset.decideUrl, { decision: "rejected" }); event.preventDefault(); }
+    else if (event.key === "a" && link) { post(link, mentionUrl(link, "decide"), { decision: "accepted" }); event.preventDefault(); }
+    else if (event.key === "x" && link) { post(link, mentionUrl(link, "decide"), { decision: "rejected" }); event.preventDefault(); }
     else if (/^[1-5]$/.test(event.key) && link) {
-      post(link, link.dataset.kindUrl, { kind: KINDS[Number(event.key) - 1] });
+      post(link, mentionUrl(link, "kind"), { kind: KINDS[Number(event.key) - 1] });
       event.preventDefault();
     } else if (event.key === "n") {
       const next = document.querySelector("[data-shortcut='n']");

@@ -1,0 +1,556 @@
+"""Server time and query count of the review page and the queue, against a trivial page, in one run.
+
+    .venv/bin/python bench/review_page.py [--articles 10000] [--requests 30] [--warmup 5] [--profile]
+
+Measured with Django's test Client (the whole request/response cycle in this process: middleware,
+session and permission lookups, view, template rendering; no network, no WSGI server, no static
+files), DEBUG off, a logged-in editor:
+
+- the article review page (GET /articles/<id>) for an article with 20 mentions and one with 1,000
+  mentions; the target is time(1,000) / time(20) <= 2 with the same number of queries;
+- the queue's first page (GET /) with --articles articles in the database, each with 3 mentions
+  and 2 topics, whatever that view currently returns (rows are counted in the HTML);
+- the baseline: the login page (GET /accounts/login/, anonymous), a trivial Django page rendered in
+  the same run, so each figure is also given as a multiple of it.
+
+Requests to the pages are interleaved round by round, so drift on this machine (CPU frequency,
+other processes) hits every page alike. Query counts come from one extra request per page under
+CaptureQueriesContext (not timed: capturing adds its own cost).
+
+Embedded mode (a fresh SQLite in a temporary folder, removed at the end unless --keep) unless
+--services is given, in which case DATABASE_URL (and REDIS_URL) are used as set. Then the script
+refuses to run on a database that already holds articles, unless --reuse is given, in which case
+it DELETES EVERY ARTICLE in that database (and the actors this benchmark created) before building.
+Create a database for it, e.g.:
+
+    psql -h 127.0.0.1 -U postgres -c 'create database pressreview_bench'
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/pressreview_bench .venv/bin/python bench/review_page.py --services
+"""
+
+import argparse
+import hashlib
+import math
+import os
+import random
+import re
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from datetime import timedelta
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+TARGET_RATIO = 2.0
+# Quoted in the issue for Label Studio 1.23.2 on this kind of machine; NOT measured by this script.
+LABEL_STUDIO_MS = {"task list, 100 per page": 430.0, "one task with predictions": 76.0}
+
+# ---- synthetic French news text -----------------------------------------------------------------
+# Generic vocabulary, no real article's content: the page's cost depends on how many mentions,
+# actors and topics there are and how long the body is, not on which words they are.
+
+FIRST_NAMES = [
+    "Jean", "Marie", "Pierre", "Sophie", "Nicolas", "Isabelle", "François", "Catherine", "Laurent", "Nathalie",
+    "Philippe", "Sandrine", "Thomas", "Valérie", "Julien", "Céline", "Olivier", "Aurélie", "Stéphane", "Claire",
+    "Mathieu", "Émilie", "Antoine", "Camille", "Yannick", "Hélène", "Karim", "Nadia", "Mehdi", "Fatima",
+    "Guillaume", "Élodie", "Sébastien", "Anne", "Benoît", "Julie", "Rachid", "Samira", "Hugo", "Léa",
+    "Vincent", "Caroline", "Alexandre", "Pauline", "Damien", "Agnès", "Cédric", "Martine", "Romain", "Inès",
+]
+LAST_NAMES = [
+    "Martin", "Bernard", "Dubois", "Thomas", "Robert", "Richard", "Petit", "Durand", "Leroy", "Moreau",
+    "Simon", "Laurent", "Lefèvre", "Michel", "Garcia", "David", "Bertrand", "Roux", "Vincent", "Fournier",
+    "Morel", "Girard", "André", "Mercier", "Dupont", "Lambert", "Bonnet", "François", "Martinez", "Legrand",
+    "Garnier", "Faure", "Rousseau", "Blanc", "Guérin", "Muller", "Henry", "Roussel", "Nicolas", "Perrin",
+    "Morin", "Mathieu", "Clément", "Gauthier", "Dumont", "Lopez", "Fontaine", "Chevalier", "Robin", "Masson",
+    "Benali", "Haddad", "Mansouri", "Benjelloun", "Cherkaoui", "Diallo", "Traoré", "Nguyen", "Kone", "Meyer",
+]
+ORG_PATTERNS = [
+    "Groupe {last}", "Fondation {last}", "Banque {last}", "Association {last}", "Cabinet {last}",
+    "Institut {last}", "Éditions {last}", "Laboratoires {last}", "Transports {last}", "Syndicat {last}",
+]
+ORGS_FIXED = [
+    "ministère de l’Intérieur", "ministère de l’Économie", "ministère des Affaires étrangères", "Assemblée nationale",
+    "Sénat", "Conseil constitutionnel", "Cour des comptes", "Banque centrale européenne", "Commission européenne",
+    "Organisation des Nations unies", "Union africaine", "Fonds monétaire international", "Conseil d’État",
+    "préfecture de police", "Agence française de développement", "Conseil régional", "Haut Conseil pour le climat",
+]
+PLACES = [
+    "Paris", "Lyon", "Marseille", "Toulouse", "Bordeaux", "Lille", "Nantes", "Strasbourg", "Montpellier", "Rennes",
+    "Grenoble", "Dijon", "Brest", "Metz", "Nice", "Rouen", "Tours", "Limoges", "Amiens", "Perpignan",
+    "Rabat", "Casablanca", "Alger", "Tunis", "Dakar", "Abidjan", "Bruxelles", "Genève", "Madrid", "Rome",
+    "Berlin", "Londres", "Lisbonne", "Varsovie", "Athènes", "Le Caire", "Beyrouth", "Montréal", "Bamako", "Niamey",
+    "France", "Maroc", "Algérie", "Tunisie", "Sénégal", "Belgique", "Suisse", "Espagne", "Italie", "Allemagne",
+    "Bretagne", "Normandie", "Occitanie", "Provence", "Alsace", "Corse", "Sahel", "Méditerranée", "Europe", "Afrique",
+]
+EVENT_PATTERNS = ["Sommet de {place}", "Festival de {place}", "Forum de {place}", "Salon de {place}",
+                  "Conférence de {place}", "Marathon de {place}", "Biennale de {place}", "Rencontres de {place}"]
+OTHER_PATTERNS = ["plan {word}", "loi {word}", "programme {word}", "rapport {word}", "projet {word}"]
+OTHER_WORDS = ["Horizon", "Avenir", "Climat", "Mobilité", "Jeunesse", "Solidarité", "Numérique", "Ruralité",
+               "Santé", "Logement", "Énergie", "Eau", "Littoral", "Innovation", "Transition", "Sécurité"]
+
+TEMPLATES = {
+    "person": [
+        "Interrogé mardi, {} a défendu le calendrier retenu par le gouvernement.",
+        "Selon {}, les discussions devraient reprendre dans les prochaines semaines.",
+        "« Nous avons besoin de temps », a reconnu {} devant la presse.",
+        "{} a rappelé que les engagements pris l’an dernier seraient tenus.",
+        "La position de {} n’a pas convaincu l’ensemble des élus présents.",
+        "Dans un entretien accordé à un quotidien régional, {} a détaillé ses priorités.",
+        "Plusieurs proches de {} évoquent une décision mûrement réfléchie.",
+        "{} doit se rendre sur place à la fin du mois, selon son entourage.",
+    ],
+    "organisation": [
+        "Dans un communiqué, le {} a salué un accord « équilibré ».",
+        "Les représentants du {} ont demandé des garanties supplémentaires.",
+        "Le {} n’a pas souhaité commenter ces informations.",
+        "Une délégation du {} est attendue jeudi pour une réunion de travail.",
+        "Le rapport publié par le {} pointe plusieurs retards dans la mise en œuvre.",
+        "Le budget alloué au {} sera revu à la hausse l’an prochain.",
+    ],
+    "place": [
+        "La réunion s’est tenue à {} en présence de nombreux observateurs.",
+        "Les habitants de {} attendent désormais des mesures concrètes.",
+        "À {}, la situation reste tendue depuis le début de la semaine.",
+        "Les échanges commerciaux avec {} ont progressé de plusieurs points.",
+        "Des renforts ont été dépêchés vers {} dans la nuit de lundi à mardi.",
+        "Le projet concerne aussi les communes voisines de {}.",
+    ],
+    "event": [
+        "Le {} a réuni plus de deux mille participants cette année.",
+        "Les organisateurs du {} ont annoncé une nouvelle édition au printemps.",
+        "La sécurité du {} mobilisera plusieurs centaines d’agents.",
+        "Le bilan du {} sera présenté lors d’une conférence de presse.",
+    ],
+    "other": [
+        "Le {} prévoit un financement étalé sur cinq ans.",
+        "Les critiques se concentrent sur le volet social du {}.",
+        "Adopté en première lecture, le {} doit encore passer devant les sénateurs.",
+        "Le {} fixe des objectifs chiffrés pour chaque région.",
+    ],
+}
+FILLERS = [
+    "Les négociations se sont poursuivies tard dans la soirée sans qu’un accord définitif soit trouvé.",
+    "Le texte prévoit également un mécanisme de suivi annuel associant les collectivités locales.",
+    "Plusieurs associations dénoncent un manque de concertation avec les acteurs de terrain.",
+    "La hausse des prix de l’énergie pèse toujours sur le budget des ménages les plus modestes.",
+    "Les syndicats appellent à une nouvelle journée de mobilisation la semaine prochaine.",
+    "Cette décision intervient après plusieurs mois de discussions parfois tendues.",
+    "Les premiers résultats devraient être connus avant la fin de l’année.",
+    "De nombreux experts jugent le calendrier trop ambitieux au regard des moyens engagés.",
+    "La coopération entre les services de sécurité a été renforcée ces derniers mois.",
+    "Le gouvernement assure que les crédits nécessaires seront débloqués rapidement.",
+    "Sur les réseaux sociaux, les réactions ont été nombreuses et souvent contrastées.",
+    "Les entreprises du secteur attendent des précisions sur les aides annoncées.",
+    "L’opposition réclame un débat au Parlement avant toute décision.",
+    "Les chiffres publiés jeudi montrent un ralentissement de la croissance au dernier trimestre.",
+    "La question du financement reste au cœur des échanges entre les partenaires.",
+    "Des élus locaux ont exprimé leur inquiétude face à la fermeture annoncée de plusieurs sites.",
+    "Le dispositif sera évalué au bout de dix-huit mois, a précisé le ministère.",
+    "Cette visite s’inscrit dans un contexte de rapprochement diplomatique entre les deux pays.",
+]
+KIND_WEIGHTS = {"person": 45, "organisation": 25, "place": 18, "event": 7, "other": 5}
+
+
+def actor_pool(rng, count):
+    """(name, kind, surfaces) triples, distinct, kinds mixed."""
+    names = {}
+
+    def add(name, kind, surfaces):
+        names.setdefault((name, kind), surfaces)
+
+    for place in PLACES:
+        add(place, "place", [place])
+    for org in ORGS_FIXED:
+        add(org, "organisation", [org])
+    attempts = 0
+    while len(names) < count and attempts < count * 20:
+        attempts += 1
+        kind = rng.choices(list(KIND_WEIGHTS), weights=list(KIND_WEIGHTS.values()))[0]
+        if kind == "person":
+            first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+            add(f"{first} {last}", kind, [f"{first} {last}", f"{first} {last}", last])
+        elif kind == "organisation":
+            name = rng.choice(ORG_PATTERNS).format(last=rng.choice(LAST_NAMES))
+            add(name, kind, [name])
+        elif kind == "event":
+            name = rng.choice(EVENT_PATTERNS).format(place=rng.choice(PLACES[:40]))
+            add(name, kind, [name])
+        elif kind == "other":
+            name = rng.choice(OTHER_PATTERNS).format(word=rng.choice(OTHER_WORDS))
+            add(name, kind, [name])
+    pool = [(name, kind, surfaces) for (name, kind), surfaces in names.items()]
+    rng.shuffle(pool)
+    return pool
+
+
+def compose(rng, picks, filler_rate=0.5):
+    """A body with one mention per `picks` item ((actor_index or None, kind, surface)), in order.
+
+    Returns (body, mentions as (start, end, text, kind, actor_index), sentence spans)."""
+    parts, mentions, sentences = [], [], []
+    position = 0
+
+    def sentence(text, mention=None):
+        nonlocal position
+        if parts:
+            separator = "\n\n" if len(sentences) % 5 == 0 else " "
+            parts.append(separator)
+            position += len(separator)
+        if mention is not None:
+            offset, surface, kind, actor = mention
+            mentions.append((position + offset, position + offset + len(surface), surface, kind, actor))
+        sentences.append((position, position + len(text)))
+        parts.append(text)
+        position += len(text)
+
+    for actor, kind, surface in picks:
+        template = rng.choice(TEMPLATES[kind])
+        before, after = template.split("{}")
+        if not before:  # sentence starts with the mention
+            surface_text = surface[0].upper() + surface[1:]
+        else:
+            surface_text = surface
+        sentence(before + surface_text + after, (len(before), surface_text, kind, actor))
+        if rng.random() < filler_rate:
+            sentence(rng.choice(FILLERS))
+    return "".join(parts), mentions, sentences
+
+
+def percentile(values, p):
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--articles", type=int, default=10_000, help="articles in the queue (default 10,000)")
+    parser.add_argument("--requests", type=int, default=30, help="timed requests per page (default 30)")
+    parser.add_argument("--warmup", type=int, default=5, help="untimed requests per page first (default 5)")
+    parser.add_argument("--services", action="store_true", help="use DATABASE_URL/REDIS_URL as set")
+    parser.add_argument("--reuse", action="store_true",
+                        help="with --services: run even if the database holds articles, DELETING THEM ALL first")
+    parser.add_argument("--keep", action="store_true", help="embedded mode: keep the temporary folder")
+    parser.add_argument("--profile", action="store_true",
+                        help="also print a cProfile of the 1,000-mention review page (cumulative, top entries)")
+    parser.add_argument("--seed", type=int, default=20240501)
+    args = parser.parse_args()
+
+    tmp = None
+    if not args.services:
+        os.environ.pop("DATABASE_URL", None)
+        os.environ.pop("REDIS_URL", None)
+        tmp = tempfile.mkdtemp(prefix="pressreview-bench-")
+        os.environ["PRESSREVIEW_VAR_DIR"] = tmp
+    os.environ["DEBUG"] = "false"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pressreview.settings")
+    try:
+        run(args)
+    finally:
+        if tmp and not args.keep:
+            shutil.rmtree(tmp, ignore_errors=True)
+        elif tmp:
+            print(f"kept {tmp}")
+
+
+def run(args):
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.db import connection
+
+    assert not settings.DEBUG, "DEBUG must be off for this benchmark"
+    vendor = connection.vendor
+    if args.services and "articles_article" in connection.introspection.table_names():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT COUNT(*) FROM articles_article")
+            existing = cursor.fetchone()[0]
+        if existing and not args.reuse:
+            where = settings.DATABASES["default"].get("NAME")
+            raise SystemExit(f"refusing to run: the {vendor} database {where!r} already holds {existing:,} articles. "
+                             "Point DATABASE_URL at a fresh database, or pass --reuse to DELETE them all.")
+
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+    from django.contrib.auth.models import Group, User
+    from django.test import Client
+
+    from articles.models import Actor, Article
+
+    if args.reuse and Article.objects.exists():
+        deleted = Article.objects.count()
+        Article.objects.all().delete()
+        print(f"--reuse: deleted {deleted:,} existing articles")
+    Actor.objects.filter(key__startswith="bench|").delete()
+
+    rng = random.Random(args.seed)
+    editor, _ = User.objects.get_or_create(username="bench-editor")
+    editor.groups.add(Group.objects.get(name="editor"))
+
+    started = time.perf_counter()
+    small = build_review_article(rng, editor, 20, label="20")
+    large = build_review_article(rng, editor, 1000, label="1000")
+    review_built = time.perf_counter() - started
+    started = time.perf_counter()
+    queue_counts = build_queue(rng, editor, args.articles)
+    queue_built = time.perf_counter() - started
+
+    mode = (f"services ({vendor}, {settings.DATABASES['default'].get('NAME')})" if args.services
+            else f"embedded ({vendor}, temporary file)")
+    print(f"Press Review page benchmark — {mode}; DEBUG off; Django test Client, logged-in editor")
+    print(f"built: review articles of {small['mentions']} and {large['mentions']:,} mentions "
+          f"({small['actors']} and {large['actors']} actors, bodies {small['chars']:,} and {large['chars']:,} chars) "
+          f"in {review_built:.1f} s; queue of {queue_counts['articles']:,} articles, {queue_counts['mentions']:,} "
+          f"mentions, {queue_counts['topics']:,} article topics, {queue_counts['actors']:,} actors "
+          f"in {queue_built:.1f} s")
+
+    editor_client = Client()
+    editor_client.force_login(editor)
+    anonymous = Client()
+    pages = [
+        ("login page (baseline)", anonymous, "/accounts/login/"),
+        ("review page, 20 mentions", editor_client, f"/articles/{small['id']}"),
+        ("review page, 1,000 mentions", editor_client, f"/articles/{large['id']}"),
+        (f"queue first page, {args.articles:,} articles", editor_client, "/"),
+    ]
+    results = measure(pages, args.warmup, args.requests)
+    report(results, small, large, args)
+
+    if args.profile:
+        profile(editor_client, f"/articles/{large['id']}")
+
+
+def measure(pages, warmup, requests):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for _, client, url in pages:
+        for _ in range(warmup):
+            response = client.get(url)
+            if response.status_code != 200:
+                raise SystemExit(f"GET {url} answered {response.status_code}")
+    times = {name: [] for name, _, _ in pages}
+    cpu = {name: [] for name, _, _ in pages}
+    for _ in range(requests):  # interleaved: one request per page per round
+        for name, client, url in pages:
+            started, started_cpu = time.perf_counter(), time.process_time()
+            response = client.get(url)
+            times[name].append(time.perf_counter() - started)
+            cpu[name].append(time.process_time() - started_cpu)
+            assert response.status_code == 200
+    results = {}
+    for name, client, url in pages:
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url)
+        html = response.content.decode("utf-8")
+        results[name] = {
+            "url": url,
+            "median": statistics.median(times[name]) * 1000,
+            "p95": percentile(times[name], 95) * 1000,
+            "cpu": statistics.median(cpu[name]) * 1000,
+            "queries": len(captured.captured_queries),
+            "sql": [q["sql"] for q in captured.captured_queries],
+            "kb": len(response.content) / 1024,
+            "html": html,
+        }
+    return results
+
+
+def queue_rows(html):
+    """Rows the queue shows: <tr in the article tbody(ies), and links to an article."""
+    bodies = re.findall(r"<tbody\b.*?</tbody>", html, flags=re.S)
+    rows = sum(len(re.findall(r"<tr\b", body)) for body in bodies)
+    links = len(set(re.findall(r'href="/articles/(\d+)"', html)))
+    return rows, links
+
+
+def report(results, small, large, args):
+    base = results["login page (baseline)"]["median"]
+    print()
+    print(f"{'page':<36}{'median ms':>10}{'p95 ms':>9}{'cpu ms':>8}{'× login':>9}{'queries':>9}{'KB':>8}  shown")
+    for name, r in results.items():
+        html = r["html"]
+        if name.startswith("review"):
+            shown = f"{html.count('data-mention=')} mentions highlighted"
+        elif name.startswith("queue"):
+            rows, links = queue_rows(html)
+            shown = f"{rows} <tr> in tbody, {links} article links"
+        else:
+            shown = ""
+        print(f"{name:<36}{r['median']:>10.1f}{r['p95']:>9.1f}{r['cpu']:>8.1f}{r['median'] / base:>9.1f}"
+              f"{r['queries']:>9}{r['kb']:>8.0f}  {shown}")
+    r20, r1000 = results["review page, 20 mentions"], results["review page, 1,000 mentions"]
+    queue = results[f"queue first page, {args.articles:,} articles"]
+    time_ratio = r1000["median"] / r20["median"]
+    query_ratio = r1000["queries"] / r20["queries"]
+    print("(median and p95: wall time per request; cpu ms: median CPU time of this process per request, which")
+    print(" other processes on the machine do not inflate, but which leaves out the database server's own work)")
+    print()
+    verdict = "meets" if time_ratio <= TARGET_RATIO else "MISSES"
+    print(f"review page 1,000 / 20 mentions: time ×{time_ratio:.2f} (median; p95 ×{r1000['p95'] / r20['p95']:.2f};"
+          f" cpu ×{r1000['cpu'] / r20['cpu']:.2f}) — {verdict} the target ≤ {TARGET_RATIO:g}")
+    print(f"                                 queries ×{query_ratio:.2f} ({r1000['queries']} vs {r20['queries']};"
+          f" should be 1.00)")
+    print()
+    print("For reference only — NOT measured here: figures the issue quotes for Label Studio 1.23.2 "
+          "on this kind of machine")
+    ls_list, ls_task = LABEL_STUDIO_MS["task list, 100 per page"], LABEL_STUDIO_MS["one task with predictions"]
+    print(f"  task list, 100 per page   ~{ls_list:.0f} ms   our queue first page {queue['median']:.1f} ms "
+          f"= ×{queue['median'] / ls_list:.2f} of it")
+    print(f"  one task with predictions ~{ls_task:.0f} ms    our review page: 20 mentions {r20['median']:.1f} ms "
+          f"= ×{r20['median'] / ls_task:.2f}, 1,000 mentions {r1000['median']:.1f} ms "
+          f"= ×{r1000['median'] / ls_task:.2f}")
+    print("  (their figures come from another setup and server stack; only the order of magnitude compares)")
+
+
+def profile(client, url, rounds=20):
+    import cProfile
+    import pstats
+
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(rounds):
+        client.get(url)
+    profiler.disable()
+    print(f"\ncProfile of GET {url}, {rounds} requests (cumulative time, top 30):")
+    pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
+
+
+# ---- data --------------------------------------------------------------------------------------
+
+
+def build_review_article(rng, editor, n_mentions, *, label):
+    """One annotated article with `n_mentions` mentions over ~n/5 actors, 4 topics with evidence,
+    3 quotes and 12 history events."""
+    from django.utils import timezone
+
+    from articles.models import (Actor, Article, ArticleTopic, Decision, Mention, Origin, Quote, ReviewEvent,
+                                 Source, Topic)
+
+    n_actors = max(2, round(n_mentions / 5))
+    pool = actor_pool(rng, n_actors)[:n_actors]
+    actors = Actor.objects.bulk_create(
+        [Actor(name=name, kind=kind, key=f"bench|{label}|{kind}|{name.lower()}", confirmed=rng.random() < 0.3)
+         for name, kind, _ in pool])
+    # Skewed: a few actors are mentioned often, most a few times (as in news text); every actor once at least.
+    weights = [1 / (rank + 1) ** 0.8 for rank in range(n_actors)]
+    order = list(range(n_actors)) + rng.choices(range(n_actors), weights=weights, k=n_mentions - n_actors)
+    rng.shuffle(order)
+    picks = []
+    for index in order[:n_mentions]:
+        name, kind, surfaces = pool[index]
+        if rng.random() < 0.05:  # a mention the pipeline did not link to an actor
+            picks.append((None, kind, rng.choice(surfaces)))
+        else:
+            picks.append((index, kind, rng.choice(surfaces)))
+    body, spans, sentences = compose(rng, picks)
+    source, _ = Source.objects.get_or_create(name="Agence de presse (bench)", defaults={"language": "fr"})
+    now = timezone.now()
+    article = Article.objects.create(
+        title=f"Bench: article de {n_mentions} mentions", body=body, language="fr", source=source,
+        url=f"https://example.org/bench/{label}", published_at=now - timedelta(days=1),
+        content_hash=hashlib.sha256(f"bench-review-{label}-{body}".encode()).hexdigest(),
+        status=Article.Status.ANNOTATED, pipeline_version="bench", annotated_at=now,
+        review_state=Article.ReviewState.IN_REVIEW, created_by=editor,
+    )
+    decisions = [Decision.PENDING] * 7 + [Decision.ACCEPTED] * 2 + [Decision.REJECTED]
+    mentions = Mention.objects.bulk_create([
+        Mention(article=article, start=start, end=end, text=text, kind=kind,
+                actor=actors[index] if index is not None else None,
+                origin=Origin.EDITOR if rng.random() < 0.03 else Origin.MODEL,
+                decision=rng.choice(decisions), confidence=round(rng.uniform(0.5, 1.0), 3), pipeline_version="bench")
+        for start, end, text, kind, index in spans
+    ], batch_size=500)
+    topics = list(Topic.objects.active().order_by("id")[:40])
+    ArticleTopic.objects.bulk_create([
+        ArticleTopic(article=article, topic=topic, score=round(rng.uniform(0.35, 0.95), 3),
+                     evidence=[list(s) for s in rng.sample(sentences, min(3, len(sentences)))],
+                     decision=rng.choice([Decision.PENDING, Decision.PENDING, Decision.ACCEPTED]))
+        for topic in rng.sample(topics, 4)
+    ])
+    persons = [m for m in mentions if m.kind == "person" and m.actor_id]
+    Quote.objects.bulk_create([
+        Quote(article=article, start=s, end=e, text=body[s:e], speaker=rng.choice(persons).actor if persons else None,
+              cue="a déclaré")
+        for s, e in sentences[:3]
+    ])
+    ReviewEvent.objects.bulk_create([
+        ReviewEvent(article=article, user=editor, action="mention.decide", target=f"mention:{m.id}",
+                    before={"decision": "pending", "text": m.text, "start": m.start, "end": m.end},
+                    after={"decision": "accepted", "text": m.text, "start": m.start, "end": m.end})
+        for m in mentions[:12]
+    ])
+    return {"id": article.id, "mentions": len(mentions), "actors": n_actors, "chars": len(body)}
+
+
+def build_queue(rng, editor, count, *, chunk=1000):
+    """`count` annotated articles of ~10 sentences, each with 3 mentions (actors drawn, skewed, from a
+    shared pool) and 2 topics."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from articles.models import Actor, Article, ArticleTopic, Decision, Mention, Source, Topic
+
+    pool = actor_pool(rng, max(50, count // 4))
+    actors = []
+    for i in range(0, len(pool), chunk):
+        actors += Actor.objects.bulk_create(
+            [Actor(name=name, kind=kind, key=f"bench|queue|{kind}|{name.lower()}", confirmed=rng.random() < 0.3)
+             for name, kind, _ in pool[i : i + chunk]])
+    weights = [1 / (rank + 1) ** 0.9 for rank in range(len(pool))]
+    sources = [Source.objects.get_or_create(name=name, defaults={"language": "fr"})[0]
+               for name in ("Le Quotidien (bench)", "Agence Sud (bench)", "La Gazette (bench)", "Radio Est (bench)")]
+    topics = list(Topic.objects.active().order_by("id"))
+    states = ([Article.ReviewState.UNREVIEWED] * 6 + [Article.ReviewState.IN_REVIEW] * 2
+              + [Article.ReviewState.REVIEWED] * 2)
+    now = timezone.now()
+    totals = {"articles": 0, "mentions": 0, "topics": 0, "actors": len(actors)}
+    for first in range(0, count, chunk):
+        articles, spans_of, sentences_of = [], [], []
+        for i in range(first, min(count, first + chunk)):
+            picks = []
+            for index in rng.choices(range(len(pool)), weights=weights, k=3):
+                name, kind, surfaces = pool[index]
+                picks.append((index, kind, rng.choice(surfaces)))
+            body, spans, sentences = compose(rng, picks, filler_rate=1.0)
+            body += " " + " ".join(rng.sample(FILLERS, 4))
+            articles.append(Article(
+                title=f"Dépêche {i + 1} : {pool[picks[0][0]][0]} et {pool[picks[1][0]][0]}", body=body,
+                language="fr", source=rng.choice(sources), url=f"https://example.org/bench/queue/{i + 1}",
+                published_at=now - timedelta(minutes=count - i),
+                content_hash=hashlib.sha256(f"bench-queue-{i}-{body}".encode()).hexdigest(),
+                status=Article.Status.ANNOTATED, pipeline_version="bench", annotated_at=now,
+                review_state=rng.choice(states), created_by=editor,
+            ))
+            spans_of.append(spans)
+            sentences_of.append(sentences)
+        with transaction.atomic():
+            Article.objects.bulk_create(articles)
+            mentions = [
+                Mention(article=article, start=start, end=end, text=text, kind=kind, actor=actors[index],
+                        decision=rng.choice([Decision.PENDING] * 8 + [Decision.ACCEPTED, Decision.REJECTED]),
+                        confidence=round(rng.uniform(0.5, 1.0), 3), pipeline_version="bench")
+                for article, spans in zip(articles, spans_of, strict=True)
+                for start, end, text, kind, index in spans
+            ]
+            Mention.objects.bulk_create(mentions)
+            article_topics = [
+                ArticleTopic(article=article, topic=topic, score=round(rng.uniform(0.35, 0.95), 3),
+                             evidence=[list(rng.choice(sentences))])
+                for article, sentences in zip(articles, sentences_of, strict=True)
+                for topic in rng.sample(topics, 2)
+            ]
+            ArticleTopic.objects.bulk_create(article_topics)
+        totals["articles"] += len(articles)
+        totals["mentions"] += len(mentions)
+        totals["topics"] += len(article_topics)
+    return totals
+
+
+if __name__ == "__main__":
+    main()

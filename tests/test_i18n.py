@@ -1,0 +1,28 @@
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_interface_follows_the_browser_language(client):
+    page = client.get(reverse("login"), headers={"Accept-Language": "fr-FR,fr;q=0.9"}).content.decode()
+    assert "Se connecter" in page and 'lang="fr"' in page
+    page = client.get(reverse("login"), headers={"Accept-Language": "en-GB"}).content.decode()
+    assert "Log in" in page
+
+
+def test_the_language_switch_changes_the_interface(client, editor):
+    client.force_login(editor)
+    response = client.post(reverse("set_language"), {"language": "fr", "next": reverse("articles:new")})
+    assert response.status_code == 302
+    page = client.get(reverse("articles:new")).content.decode()
+    assert "Ajouter un article" in page and "Coller" in page
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert "Add an article" in client.get(reverse("articles:new")).content.decode()
+
+
+def test_messages_from_the_server_are_translated(client, editor):
+    client.force_login(editor)
+    client.post(reverse("set_language"), {"language": "fr", "next": "/"})
+    response = client.post(reverse("articles:new"), {"paste-body": "  ", "paste-title": ""})
+    assert "Le texte de l’article est vide." in response.content.decode()
