@@ -48,6 +48,18 @@ def viewer(db):
     return make_user("viewer", "viewer")
 
 
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client
+
+
+@pytest.fixture
+def viewer_client(client, viewer):
+    client.force_login(viewer)
+    return client
+
+
 def _database_url(settings_dict) -> str:
     engine = settings_dict["ENGINE"]
     if engine.endswith("sqlite3"):

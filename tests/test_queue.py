@@ -22,18 +22,6 @@ BULK = reverse("articles:bulk")
 _hashes = itertools.count()
 
 
-@pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
-
-
-@pytest.fixture
-def viewer_client(client, viewer):
-    client.force_login(viewer)
-    return client
-
-
 def make_article(title="Article", *, body="Un texte.", status=Article.Status.ANNOTATED,
                  review_state=Article.ReviewState.UNREVIEWED, source="", language="fr", published_at=None,
                  added_at=None) -> Article:

@@ -27,12 +27,6 @@ def article():
     return article
 
 
-@pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
-
-
 def htmx_post(client, url, data):
     return client.post(url, data, headers={"HX-Request": "true", "HX-Target": "workspace"})
 
@@ -219,7 +213,7 @@ def test_htmx_posts_need_the_csrf_header(editor, article):
     assert response.status_code == 403
     page = client.get(url("detail", article))
     token = page.cookies["csrftoken"].value
-    assert f'"x-csrftoken": "' in page.content.decode()
+    assert '"x-csrftoken": "' in page.content.decode()
     response = client.post(url("mention-decide", article, mention.id), {"decision": "rejected", "version": 1},
                            headers={"HX-Request": "true", "X-CSRFToken": token})
     assert response.status_code == 200

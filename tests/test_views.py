@@ -12,18 +12,6 @@ pytestmark = pytest.mark.django_db
 BODY = "Le ministre français de l'Intérieur s'est rendu à Rabat pour parler de terrorisme."
 
 
-@pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
-
-
-@pytest.fixture
-def viewer_client(client, viewer):
-    client.force_login(viewer)
-    return client
-
-
 def paste(client, **fields):
     data = {"paste-title": "", "paste-body": BODY, "paste-source": "", "paste-url": "", "paste-published_at": "",
             "paste-language": ""}

@@ -10,7 +10,7 @@ import threading
 from collections.abc import Sequence
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Count, F, Max, Q, Value
 from django.db.models.functions import Concat
 from django.utils import timezone

@@ -1,0 +1,35 @@
+"""Settings come from the environment; production mode is strict."""
+
+import os
+import secrets
+import subprocess
+import sys
+
+from tests.conftest import REPO
+
+
+def manage(*args, **env):
+    base = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "SECRET_KEY", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE")}
+    return subprocess.run([sys.executable, "manage.py", *args], cwd=REPO, env={**base, **env},
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_production_settings_pass_the_deployment_checks(tmp_path):
+    result = manage("check", "--deploy", "--fail-level", "WARNING", PRESSREVIEW_ENV="production",
+                    SECRET_KEY=secrets.token_urlsafe(60), ALLOWED_HOSTS="press.example",
+                    PRESSREVIEW_VAR_DIR=str(tmp_path))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key(tmp_path):
+    result = manage("check", PRESSREVIEW_ENV="production", ALLOWED_HOSTS="press.example",
+                    PRESSREVIEW_VAR_DIR=str(tmp_path))
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_a_malformed_setting_gets_a_clear_message(tmp_path):
+    result = manage("check", DEBUG="maybe", PRESSREVIEW_VAR_DIR=str(tmp_path))
+    assert result.returncode != 0
+    assert "DEBUG must be true or false" in result.stderr
