@@ -13,36 +13,40 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from articles.models import Actor, Article, ArticleTopic, Decision, Mention, Origin, ReviewEvent, Source, Topic
 
 
+@dataclass(frozen=True, slots=True)
+class MentionRow:
+    """A mention as the review page shows it: plain values, no model instance
+    (building a thousand model instances would cost more than the page itself)."""
+
+    id: int
+    start: int
+    end: int
+    text: str
+    kind: str
+    origin: str
+    decision: str
+    actor_id: int | None
+    actor_name: str | None
+
+
 @dataclass
 class ActorGroupView:
-    actor: Actor | None
+    actor_id: int | None
+    name: str
     kind: str
-    mentions: list[Mention] = field(default_factory=list)
-
-    @property
-    def name(self):
-        return self.actor.name if self.actor else self.mentions[0].text
+    mentions: list[MentionRow] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
 class Segment:
     text: str
-    mention: Mention | None = None
+    mention: MentionRow | None = None
 
 
 def article_for_display(article_id: int):
     return (
         Article.objects.select_related("source", "created_by")
         .prefetch_related(
-            # Only the columns the page shows, and each actor loaded once however
-            # often it is mentioned: the page must not slow down with the mentions.
-            Prefetch(
-                "mentions",
-                queryset=Mention.objects.only(
-                    "id", "article_id", "start", "end", "text", "kind", "actor_id", "origin", "decision"
-                ).order_by("start", "end"),
-            ),
-            Prefetch("mentions__actor", queryset=Actor.objects.only("id", "name", "kind", "confirmed")),
             Prefetch("topics", queryset=ArticleTopic.objects.select_related("topic").order_by("-score")),
             "quotes",
         )
@@ -50,24 +54,35 @@ def article_for_display(article_id: int):
     )
 
 
-def article_actor_groups(article: Article) -> list[ActorGroupView]:
+def article_mentions(article: Article) -> list[MentionRow]:
+    rows = (
+        Mention.objects.filter(article=article)
+        .order_by("start", "end")
+        .values_list("id", "start", "end", "text", "kind", "origin", "decision", "actor_id", "actor__name")
+    )
+    return [MentionRow(*row) for row in rows]
+
+
+def article_actor_groups(mentions: list[MentionRow]) -> list[ActorGroupView]:
     """Mentions grouped by actor, most mentioned first; rejected ones left out."""
     groups: dict = {}
-    for mention in article.mentions.all():
+    for mention in mentions:
         if mention.decision == Decision.REJECTED:
             continue
         key = mention.actor_id or ("unlinked", mention.text, mention.kind)
-        group = groups.setdefault(key, ActorGroupView(actor=mention.actor, kind=mention.kind))
+        group = groups.get(key)
+        if group is None:
+            group = groups[key] = ActorGroupView(mention.actor_id, mention.actor_name or mention.text, mention.kind)
         group.mentions.append(mention)
     return sorted(groups.values(), key=lambda g: (-len(g.mentions), g.name))
 
 
-def article_segments(article: Article) -> list[Segment]:
+def article_segments(article: Article, mentions: list[MentionRow]) -> list[Segment]:
     """The body cut into plain text and highlighted mentions (rejected ones
     too, shown struck through so a decision can be reversed), in order."""
     segments = []
     position = 0
-    for mention in article.mentions.all():
+    for mention in mentions:
         if mention.start < position:
             continue
         if mention.start > position:

@@ -229,12 +229,14 @@ def article_new(request):
 
 def _review_context(article_id: int, *, mention_id=None, error: str = "") -> dict:
     article = selectors.article_for_display(article_id)
-    mentions = list(article.mentions.all())
-    current = next((m for m in mentions if str(m.id) == str(mention_id)), None) if mention_id else None
+    mentions = selectors.article_mentions(article) if article.status == Article.Status.ANNOTATED else []
+    current = None
+    if str(mention_id or "").isdigit():
+        current = Mention.objects.select_related("actor").filter(id=mention_id, article=article).first()
     return {
         "article": article,
-        "groups": selectors.article_actor_groups(article),
-        "segments": selectors.article_segments(article),
+        "groups": selectors.article_actor_groups(mentions),
+        "segments": selectors.article_segments(article, mentions),
         "topics": [(t, selectors.topic_evidence(article, t)) for t in article.topics.all()],
         "all_topics": selectors.topics_for_choice(),
         "kinds": Kind.choices,

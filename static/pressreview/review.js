@@ -116,7 +116,11 @@
 
   document.addEventListener("click", (event) => {
     const link = event.target.closest("#article-body a.mention");
-    if (link) mentions().forEach((m) => m.classList.toggle("is-current", m === link));
+    if (link && !event.ctrlKey && !event.metaKey && !event.shiftKey) {
+      // One delegated handler rather than htmx attributes on every mention.
+      event.preventDefault();
+      select(link);
+    }
     if (event.target.closest("[data-help]")) toggleHelp(true);
     if (event.target.closest("[data-help-close]")) toggleHelp(false);
   });
