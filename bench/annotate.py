@@ -46,7 +46,7 @@ def build_texts(count: int) -> list[tuple[str, str]]:
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--articles", type=int, default=200)
-    parser.add_argument("--batch", type=int, default=25)
+    parser.add_argument("--batch", type=int, default=50)
     parser.add_argument("--services", action="store_true", help="use DATABASE_URL/REDIS_URL instead of a temp embedded setup")
     args = parser.parse_args()
     if not CORPUS.exists():

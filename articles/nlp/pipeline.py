@@ -79,7 +79,7 @@ class Annotator:
         self,
         texts: Sequence[str],
         languages: Sequence[str | None] | None = None,
-        batch_size: int = 16,
+        batch_size: int = 64,
     ) -> list[Annotation]:
         if languages is None:
             languages = [None] * len(texts)

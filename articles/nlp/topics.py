@@ -12,6 +12,7 @@ and a broader topic's list need not repeat its narrower topics' vocabulary.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import unicodedata
@@ -59,14 +60,17 @@ def _casefold(text: str) -> str:
     return text.casefold().translate(_LIGATURES)
 
 
+# Cached: every article repeats the same few thousand words, and these run per token.
+@functools.lru_cache(maxsize=100_000)
 def _strip_accents(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
 
 
-def _pieces(text: str) -> list[str]:
+@functools.lru_cache(maxsize=100_000)
+def _pieces(text: str) -> tuple[str, ...]:
     # Hyphens and elisions split words the same way in cues and in text, whatever the
     # tokenizer did with them ("l'Intérieur", "Jeux-Olympiques", "e-mail").
-    return _WORD.findall(_casefold(text))
+    return tuple(_WORD.findall(_casefold(text)))
 
 
 @dataclass(frozen=True)
@@ -81,6 +85,8 @@ class _Cue:
 class _LanguageIndex:
     exact: dict[str, list[_Cue]] = field(default_factory=lambda: defaultdict(list))
     prefix: dict[int, dict[str, list[_Cue]]] = field(default_factory=dict)
+    # forms -> cues: the same words come back in every article.
+    seen: dict[frozenset[str], frozenset[_Cue]] = field(default_factory=dict)
 
 
 @dataclass
@@ -262,14 +268,20 @@ def _word_matches(word: str, is_prefix: bool, forms: frozenset[str]) -> bool:
     return word in forms
 
 
-def _candidates(index: _LanguageIndex, forms: frozenset[str]) -> set[_Cue]:
+def _candidates(index: _LanguageIndex, forms: frozenset[str]) -> frozenset[_Cue]:
+    cached = index.seen.get(forms)
+    if cached is not None:
+        return cached
     found: set[_Cue] = set()
     for form in forms:
         found.update(index.exact.get(form, ()))
         for length, by_prefix in index.prefix.items():
             if len(form) >= length:
                 found.update(by_prefix.get(form[:length], ()))
-    return found
+    result = frozenset(found)
+    if len(index.seen) < 200_000:
+        index.seen[forms] = result
+    return result
 
 
 @dataclass
