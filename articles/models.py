@@ -14,6 +14,8 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from articles.nlp.normalise import normalise_surface
+
 
 class Kind(models.TextChoices):
     PERSON = "person", _("person")
@@ -198,6 +200,11 @@ class Actor(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.kind})"
+
+    @staticmethod
+    def key_for(name: str, kind: str) -> str:
+        """The unique key of the actor of that name and kind."""
+        return f"{normalise_surface(name)}|{kind}"[:340]
 
 
 class ActorAlias(models.Model):

@@ -48,7 +48,6 @@ def article_for_display(article_id: int):
         Article.objects.select_related("source", "created_by")
         .prefetch_related(
             Prefetch("topics", queryset=ArticleTopic.objects.select_related("topic").order_by("-score")),
-            "quotes",
         )
         .get(id=article_id)
     )

@@ -41,7 +41,7 @@ MACHINE_ORIGINS = (Origin.MODEL, Origin.RULE)
 
 
 class ArticleGone(Exception):
-    """The article was deleted or claimed by someone else."""
+    """The article was deleted before its annotation could be stored."""
 
 
 def get_annotator() -> Annotator:
@@ -170,14 +170,14 @@ def _resolve_actors(*, groups: Sequence[ActorGroup], languages: Sequence[str]) -
         actor = next((by_alias[(n, group.kind)] for n in names if (n, group.kind) in by_alias), None)
         resolved.append(actor)
         if actor is None:
-            keys[_actor_key(group)] = group
+            keys[Actor.key_for(group.name, group.kind)] = group
     if keys:
         Actor.objects.bulk_create(
             [Actor(key=key, name=group.name[:300], kind=group.kind) for key, group in keys.items()],
             ignore_conflicts=True,
         )
         created = Actor.objects.in_bulk(list(keys), field_name="key")
-        resolved = [actor or created[_actor_key(group)] for actor, group in zip(resolved, groups, strict=True)]
+        resolved = [actor or created[Actor.key_for(group.name, group.kind)] for actor, group in zip(resolved, groups, strict=True)]
 
     suggested = {actor.id for actor in resolved if not actor.confirmed}
     known = set(ActorAlias.objects.filter(actor_id__in=suggested).values_list("actor_id", "normalised"))
@@ -192,10 +192,6 @@ def _resolve_actors(*, groups: Sequence[ActorGroup], languages: Sequence[str]) -
                 new_aliases.append(ActorAlias(actor=actor, surface=surface[:300], normalised=norm, language=language))
     ActorAlias.objects.bulk_create(new_aliases, ignore_conflicts=True)
     return resolved
-
-
-def _actor_key(group: ActorGroup) -> str:
-    return f"{normalise_surface(group.name)}|{group.kind}"[:340]
 
 
 def annotation_apply(*, article_id: int, annotation: Annotation) -> Article:

@@ -275,7 +275,7 @@ def _actor_for(*, name: str, kind: str, user=None, confirm: bool = False) -> Act
     if alias is not None:
         actor = alias.actor.merged_into or alias.actor
     else:
-        actor, _ = Actor.objects.get_or_create(key=f"{normalised}|{kind}"[:340],
+        actor, _ = Actor.objects.get_or_create(key=Actor.key_for(name, kind),
                                                defaults={"name": name[:300], "kind": kind, "created_by": user})
         _alias_add(actor=actor, surface=name, user=user, language="")
     if confirm and not actor.confirmed:
