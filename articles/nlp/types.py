@@ -57,6 +57,16 @@ class ActorGroup:
 
 
 @dataclass(frozen=True)
+class RoleSpan:
+    """A title or role written next to a person ("ministre français de l'Intérieur")."""
+
+    group: int  # index into Annotation.groups: the person it describes
+    title: str  # as written in the stored text, without the leading article
+    start: int  # offsets of the title in the text
+    end: int
+
+
+@dataclass(frozen=True)
 class TopicHit:
     slug: str
     score: float
@@ -82,4 +92,5 @@ class Annotation:
     groups: list[ActorGroup] = field(default_factory=list)
     topics: list[TopicHit] = field(default_factory=list)
     quotes: list[QuoteSpan] = field(default_factory=list)
+    roles: list[RoleSpan] = field(default_factory=list)
     content_end: int | None = None  # where trailing site boilerplate starts, if any
