@@ -6,6 +6,7 @@ an accepted or rejected row, or one with ``origin=editor``, is never touched
 by the pipeline.
 """
 
+import unicodedata
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
@@ -15,6 +16,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from articles.nlp.normalise import normalise_surface
+
+
+def fold_surface(text: str) -> str:
+    """The normalised surface without accents: what a search box matches ("gerald" finds "Gérald")."""
+    decomposed = unicodedata.normalize("NFKD", normalise_surface(text))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 class Kind(models.TextChoices):
@@ -197,9 +204,21 @@ class Actor(models.Model):
 
     class Meta:
         ordering = ["name"]
+        permissions = [
+            ("merge_actor", "Can merge, split and un-merge actors"),
+            ("reannotate_article", "Can re-annotate past articles with the registry's corrections"),
+        ]
 
     def __str__(self):
         return f"{self.name} ({self.kind})"
+
+    def survivor(self) -> "Actor":
+        """The actor this one was merged into, following chains of merges."""
+        actor, seen = self, {self.id}
+        while actor.merged_into_id is not None and actor.merged_into_id not in seen:
+            actor = actor.merged_into
+            seen.add(actor.id)
+        return actor
 
     @staticmethod
     def key_for(name: str, kind: str) -> str:
@@ -211,7 +230,8 @@ class ActorAlias(models.Model):
     actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="aliases")
     surface = models.CharField(max_length=300)
     normalised = models.CharField(max_length=300, db_index=True)
-    language = models.CharField(max_length=8, blank=True)
+    folded = models.CharField(max_length=300, db_index=True, blank=True, help_text="Normalised, without accents.")
+    language = models.CharField(max_length=8, blank=True, help_text="Empty: the entity ruler of every language uses it.")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -221,15 +241,87 @@ class ActorAlias(models.Model):
     def __str__(self):
         return self.surface
 
+    @classmethod
+    def build(cls, *, actor: Actor, surface: str, language: str = "", created_by=None) -> "ActorAlias":
+        """An unsaved alias with its normalised and folded forms filled in."""
+        surface = " ".join(surface.split())[:300]
+        return cls(actor=actor, surface=surface, normalised=normalise_surface(surface)[:300],
+                   folded=fold_surface(surface)[:300], language=language, created_by=created_by)
+
 
 class ActorRole(models.Model):
     actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="roles")
     title = models.CharField(max_length=300)
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="roles")
     origin = models.CharField(max_length=8, choices=Origin, default=Origin.MODEL)
+    start = models.PositiveIntegerField(null=True, blank=True)
+    end = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-article__published_at", "-article__created_at", "title"]
 
     def __str__(self):
         return self.title
+
+
+class ActorMerge(models.Model):
+    """One merge, with what it moved, so that it can be undone."""
+
+    survivor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="merges_in")
+    merged = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="merges_out")
+    # {"mentions": [ids], "aliases": [ids], "roles": [ids], "quotes": [ids],
+    #  "dropped_aliases": [{"surface", "normalised", "language"}], "survivor_confirmed": bool}
+    moved = models.JSONField(default=dict)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    undone_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    undone_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.merged_id} → {self.survivor_id}"
+
+
+class DuplicateDismissal(models.Model):
+    """A chief editor said these two actors are not the same: not suggested again."""
+
+    low = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="+")
+    high = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["low", "high"], name="duplicate_dismissed_once"),
+            models.CheckConstraint(condition=Q(low__lt=models.F("high")), name="duplicate_dismissal_ordered"),
+        ]
+
+
+class ReannotationJob(models.Model):
+    """'Apply to past articles': the articles a correction affects, queued again.
+
+    Progress is read from the articles themselves (job state lives in rows):
+    done = the job's articles no longer queued or annotating.
+    """
+
+    reason = models.CharField(max_length=300)
+    article_ids = models.JSONField(default=list)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return self.reason
+
+    def progress(self) -> tuple[int, int]:
+        """(articles done, articles in the job)."""
+        total = len(self.article_ids)
+        pending = Article.objects.filter(id__in=self.article_ids).in_progress().count() if total else 0
+        return total - pending, total
 
 
 class Mention(models.Model):
@@ -264,8 +356,11 @@ class RejectedSurface(models.Model):
     """A surface an editor rejected: the pipeline will not suggest it again."""
 
     normalised = models.CharField(max_length=300)
+    surface = models.CharField(max_length=300, blank=True, help_text="As the editor saw it.")
     kind = models.CharField(max_length=16, choices=Kind, blank=True, help_text="Empty: rejected whatever the kind.")
     source = models.ForeignKey(Source, null=True, blank=True, on_delete=models.CASCADE, help_text="Empty: everywhere.")
+    article = models.ForeignKey("Article", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                                help_text="The article where the editor made the correction.")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -8,9 +8,28 @@ from datetime import date
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.functions import Coalesce, TruncMonth
 
-from articles.models import Actor, Article, ArticleTopic, Decision, Mention, Origin, ReviewEvent, Source, Topic
+from articles.models import (
+    Actor,
+    ActorAlias,
+    ActorMerge,
+    ActorRole,
+    Article,
+    ArticleTopic,
+    Decision,
+    DuplicateDismissal,
+    Kind,
+    Mention,
+    Origin,
+    ReannotationJob,
+    RejectedSurface,
+    ReviewEvent,
+    Source,
+    Topic,
+    fold_surface,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -272,3 +291,248 @@ def queue_filter_choices(params: QueueParams, *, actor_limit: int = 100) -> dict
         ),
         "actors": actors,
     }
+
+
+# The actor registry.
+
+ACTOR_SORTS = {"mentions": "-mention_count", "recent": "-last_seen", "name": "name"}
+ACRONYM_SKIP = {"de", "des", "du", "la", "le", "les", "l", "d", "et", "of", "the", "and", "for", "pour", "en", "à", "a"}
+
+
+def actors_search(query: str, *, kind: str = "", limit: int = 10) -> list[Actor]:
+    """Canonical actors whose name or an alias contains ``query``, accents and case ignored (confirmed first)."""
+    folded = fold_surface(query)
+    if not folded:
+        return []
+    actors = Actor.objects.canonical().filter(aliases__folded__contains=folded)
+    if kind:
+        actors = actors.filter(kind=kind)
+    return list(actors.distinct().order_by("-confirmed", "name")[:limit])
+
+
+@dataclass
+class ActorParams:
+    q: str = ""
+    kind: str = ""
+    sort: str = "mentions"
+    confirmed: str = ""  # "", "yes", "no"
+
+    @classmethod
+    def from_query(cls, query: Mapping) -> "ActorParams":
+        kind = query.get("kind", "")
+        sort = query.get("sort", "mentions")
+        confirmed = query.get("confirmed", "")
+        return cls(
+            q=" ".join(str(query.get("q", "")).split())[:200],
+            kind=kind if kind in Kind.values else "",
+            sort=sort if sort in ACTOR_SORTS else "mentions",
+            confirmed=confirmed if confirmed in ("yes", "no") else "",
+        )
+
+    def query_string(self, **changes) -> str:
+        values = {**asdict(self), **changes}
+        return urlencode({k: v for k, v in values.items() if v and not (k == "sort" and v == "mentions")})
+
+
+def actors_for_directory(params: ActorParams) -> QuerySet:
+    """Canonical actors with their article and mention counts and when they were last seen."""
+    actors = Actor.objects.canonical()
+    if params.q:
+        folded = fold_surface(params.q)
+        actors = actors.filter(Exists(ActorAlias.objects.filter(actor=OuterRef("pk"), folded__contains=folded)))
+    if params.kind:
+        actors = actors.filter(kind=params.kind)
+    if params.confirmed:
+        actors = actors.filter(confirmed=params.confirmed == "yes")
+    live = ~Q(mentions__decision=Decision.REJECTED)
+    actors = actors.annotate(
+        mention_count=Count("mentions", filter=live),
+        article_count=Count("mentions__article", filter=live, distinct=True),
+        last_seen=Max("mentions__article__created_at", filter=live),
+    )
+    order = ACTOR_SORTS[params.sort]
+    nulls = F(order.lstrip("-")).desc(nulls_last=True) if order.startswith("-") else F(order).asc()
+    return actors.order_by(nulls, "name", "id")
+
+
+def actor_articles(actor: Actor) -> QuerySet:
+    """The articles that mention the actor (a rejected mention does not count), latest first."""
+    return (
+        Article.objects.with_actor(actor.id)
+        .select_related("source")
+        .only("id", "title", "status", "review_state", "published_at", "created_at", "source__name")
+        .order_by(F("published_at").desc(nulls_last=True), "-created_at", "-id")
+    )
+
+
+def _actor_article_ids(actor: Actor) -> QuerySet:
+    return Mention.objects.filter(actor=actor).exclude(decision=Decision.REJECTED).values("article_id")
+
+
+def actor_co_mentioned(actor: Actor, limit: int = 12) -> list[tuple[Actor, int]]:
+    """Other actors in the same articles, with the number of articles shared."""
+    rows = (
+        Mention.objects.filter(article_id__in=_actor_article_ids(actor), actor__isnull=False,
+                               actor__merged_into__isnull=True)
+        .exclude(actor=actor)
+        .exclude(decision=Decision.REJECTED)
+        .values("actor_id")
+        .annotate(n=Count("article_id", distinct=True))
+        .order_by("-n", "actor_id")[:limit]
+    )
+    counts = {row["actor_id"]: row["n"] for row in rows}
+    actors = Actor.objects.in_bulk(list(counts))
+    return [(actors[i], n) for i, n in counts.items() if i in actors]
+
+
+def actor_topics(actor: Actor, limit: int = 10) -> list[tuple[Topic, int]]:
+    rows = (
+        ArticleTopic.objects.filter(article_id__in=_actor_article_ids(actor))
+        .exclude(decision=Decision.REJECTED)
+        .values("topic_id")
+        .annotate(n=Count("article_id", distinct=True))
+        .order_by("-n", "topic_id")[:limit]
+    )
+    counts = {row["topic_id"]: row["n"] for row in rows}
+    topics = Topic.objects.in_bulk(list(counts))
+    return [(topics[i], n) for i, n in counts.items() if i in topics]
+
+
+def actor_roles(actor: Actor, limit: int = 50) -> list[ActorRole]:
+    return list(
+        ActorRole.objects.filter(actor=actor)
+        .select_related("article")
+        .only("id", "title", "article__id", "article__title", "article__published_at", "article__created_at")[:limit]
+    )
+
+
+@dataclass(frozen=True)
+class TimelineBar:
+    """One month of the actor page's chart, in SVG units (a bar every 10, 100 high at most)."""
+
+    label: str  # YYYY-MM
+    count: int
+    x: int
+    y: int
+    height: int
+
+
+def actor_timeline(actor: Actor, months: int = 24) -> list[TimelineBar]:
+    """Mentions per month (of the article's publication date, else when it was
+    added): the last ``months`` months that have any, oldest first."""
+    rows = (
+        Mention.objects.filter(actor=actor)
+        .exclude(decision=Decision.REJECTED)
+        .annotate(month=TruncMonth(Coalesce("article__published_at", "article__created_at")))
+        .values("month")
+        .annotate(n=Count("id"))
+        .order_by("-month")[:months]
+    )
+    counts = [(row["month"], row["n"]) for row in rows if row["month"] is not None][::-1]
+    top = max((n for _, n in counts), default=0)
+    bars = []
+    for i, (month, n) in enumerate(counts):
+        height = max(2, round(100 * n / top))
+        bars.append(TimelineBar(label=month.strftime("%Y-%m"), count=n, x=i * 10, y=100 - height, height=height))
+    return bars
+
+
+def actor_merges(actor: Actor) -> list[ActorMerge]:
+    """Merges into this actor, latest first (the undo buttons)."""
+    return list(ActorMerge.objects.filter(survivor=actor).select_related("merged", "created_by", "undone_by")[:20])
+
+
+@dataclass(frozen=True)
+class DuplicatePair:
+    first: Actor
+    second: Actor
+    reason: str
+
+
+def _initials(words: list[str]) -> str:
+    return "".join(w[0] for w in words if w and w not in ACRONYM_SKIP).upper()
+
+
+def _name_words(text: str) -> list[str]:
+    return [w for w in re.split(r"[\s\-'’.]+", fold_surface(text)) if w]
+
+
+def duplicate_suggestions(limit: int = 50) -> list[DuplicatePair]:
+    """Pairs of canonical actors of the same kind that look like one actor.
+
+    - an acronym and a name whose initials spell it ("AFP" / "Agence France-Presse"),
+      or spell it but its first letter (a generic head: "ONU" / "Nations unies");
+    - the same name once accents, case and hyphens are ignored;
+    - people with the same surname, one of them without a first name or with
+      the same initial ("Darmanin" / "Gérald Darmanin", "G. Darmanin").
+    Pairs a chief editor dismissed are left out. Suggested actors without any
+    live mention are not considered.
+    """
+    live = Mention.objects.filter(actor=OuterRef("pk")).exclude(decision=Decision.REJECTED)
+    actors = {a.id: a for a in Actor.objects.canonical().filter(Q(confirmed=True) | Exists(live))}
+    aliases = defaultdict(set)
+    for actor_id, surface in ActorAlias.objects.filter(actor_id__in=list(actors)).values_list("actor_id", "surface"):
+        aliases[actor_id].add(surface)
+    for actor in actors.values():
+        aliases[actor.id].add(actor.name)
+
+    acronyms, initials, flat, surnames = defaultdict(set), defaultdict(set), defaultdict(set), defaultdict(set)
+    for actor_id, surfaces in aliases.items():
+        kind = actors[actor_id].kind
+        for surface in surfaces:
+            words = _name_words(surface)
+            compact = surface.replace(".", "").strip()
+            if 2 <= len(compact) <= 8 and compact.isupper() and compact.isalpha():
+                acronyms[(kind, compact)].add(actor_id)
+            elif len([w for w in words if w not in ACRONYM_SKIP]) >= 2:
+                initials[(kind, _initials(words))].add(actor_id)
+            if words:
+                flat[(kind, "".join(words))].add(actor_id)
+            if kind == Kind.PERSON and words and len(words[-1]) >= 3:
+                surnames[words[-1]].add((actor_id, words[0][0] if len(words) > 1 else ""))
+
+    pairs: dict[tuple[int, int], str] = {}
+
+    def add(a: int, b: int, reason: str) -> None:
+        if a != b:
+            pairs.setdefault((min(a, b), max(a, b)), reason)
+
+    for (kind, acronym), holders in acronyms.items():
+        spelled = initials.get((kind, acronym), set()) | initials.get((kind, acronym[1:]), set())
+        for a in holders:
+            for b in spelled:
+                add(a, b, "acronym")
+    for holders in flat.values():
+        ordered = sorted(holders)
+        for b in ordered[1:]:
+            add(ordered[0], b, "same name")
+    for people in surnames.values():
+        people = sorted(people)
+        for i, (a, initial_a) in enumerate(people):
+            for b, initial_b in people[i + 1:]:
+                if not initial_a or not initial_b or initial_a == initial_b:
+                    add(a, b, "same surname")
+
+    dismissed = set(DuplicateDismissal.objects.values_list("low_id", "high_id"))
+    found = [DuplicatePair(actors[a], actors[b], reason) for (a, b), reason in pairs.items() if (a, b) not in dismissed]
+    found.sort(key=lambda p: (p.first.name.lower(), p.second.name.lower()))
+    return found[:limit]
+
+
+def learned_records(limit: int = 200) -> dict[str, list]:
+    """What steers the pipeline, newest first: aliases of confirmed actors (the ruler) and rejected surfaces."""
+    return {
+        "aliases": list(
+            ActorAlias.objects.filter(actor__confirmed=True, actor__merged_into__isnull=True)
+            .select_related("actor", "created_by")
+            .order_by("-created_at", "-id")[:limit]
+        ),
+        "rejected": list(
+            RejectedSurface.objects.select_related("source", "created_by", "article")
+            .order_by("-created_at", "-id")[:limit]
+        ),
+    }
+
+
+def reannotation_jobs(limit: int = 10) -> list[ReannotationJob]:
+    return list(ReannotationJob.objects.select_related("created_by")[:limit])

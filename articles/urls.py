@@ -1,6 +1,6 @@
 from django.urls import path
 
-from articles import views
+from articles.views import actors, articles as views
 
 app_name = "articles"
 
@@ -18,4 +18,19 @@ urlpatterns = [
     path("articles/<int:article_id>/mentions/<int:mention_id>/actors", views.actor_search, name="actor-search"),
     path("articles/<int:article_id>/topics", views.topic_add, name="topic-add"),
     path("articles/<int:article_id>/topics/<int:topic_id>/decide", views.topic_decide, name="topic-decide"),
+    path("actors/", actors.actor_list, name="actors"),
+    path("actors/duplicates", actors.duplicates, name="actor-duplicates"),
+    path("actors/duplicates/resolve", actors.duplicate_resolve, name="actor-duplicate-resolve"),
+    path("actors/learned", actors.learned, name="actors-learned"),
+    path("actors/learned/rejected/<int:rejected_id>/remove", actors.rejected_remove, name="rejected-remove"),
+    path("actors/reannotate", actors.reannotate, name="actors-reannotate"),
+    path("actors/jobs/<int:job_id>", actors.job_progress, name="reannotation-job"),
+    path("actors/merges/<int:merge_id>/undo", actors.merge_undo, name="merge-undo"),
+    path("actors/<int:actor_id>", actors.actor_detail, name="actor"),
+    path("actors/<int:actor_id>/edit", actors.actor_edit, name="actor-edit"),
+    path("actors/<int:actor_id>/aliases", actors.alias_add, name="alias-add"),
+    path("actors/<int:actor_id>/aliases/<int:alias_id>/remove", actors.alias_remove, name="alias-remove"),
+    path("actors/<int:actor_id>/aliases/<int:alias_id>/split", actors.alias_split, name="alias-split"),
+    path("actors/<int:actor_id>/merge", actors.actor_merge, name="actor-merge"),
+    path("actors/<int:actor_id>/merge/candidates", actors.merge_candidates, name="merge-candidates"),
 ]

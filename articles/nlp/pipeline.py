@@ -44,6 +44,7 @@ class Annotator:
         self._detect_languages = tuple(detect_languages)
         self._topics = tuple(topics)
         self._knowledge = knowledge
+        self._source_rejected = knowledge.rejected_by_source()
         self._topic_threshold = topic_threshold
         self._nlps: dict[str, Language | None] = {}
         self._lexicons: dict[str, Lexicon] = {}
@@ -62,9 +63,10 @@ class Annotator:
         if knowledge == self._knowledge:
             return
         self._knowledge = knowledge
-        for nlp in self._nlps.values():
+        self._source_rejected = knowledge.rejected_by_source()
+        for language, nlp in self._nlps.items():
             if nlp is not None:
-                self._load_patterns(nlp)
+                self._load_patterns(nlp, language)
 
     def set_topics(self, topics: Sequence[TopicSpec]) -> None:
         self._topics = tuple(topics)
@@ -72,19 +74,26 @@ class Annotator:
             if nlp is not None:
                 self._select_components(nlp)
 
-    def annotate(self, text: str, language: str | None = None) -> Annotation:
-        return self.annotate_many([text], [language])[0]
+    def annotate(self, text: str, language: str | None = None, source: int | None = None) -> Annotation:
+        return self.annotate_many([text], [language], [source])[0]
 
     def annotate_many(
         self,
         texts: Sequence[str],
         languages: Sequence[str | None] | None = None,
+        sources: Sequence[int | None] | None = None,
         batch_size: int = 64,
     ) -> list[Annotation]:
+        """Annotate texts in one ``nlp.pipe`` pass per language.
+
+        ``sources`` (ids) select the surfaces rejected for one source only.
+        """
         if languages is None:
             languages = [None] * len(texts)
-        if len(languages) != len(texts):
-            raise ValueError("texts and languages differ in length")
+        if sources is None:
+            sources = [None] * len(texts)
+        if not (len(languages) == len(sources) == len(texts)):
+            raise ValueError("texts, languages and sources differ in length")
         version = self.version()
         normalised = [normalise_text(text) for text in texts]
         content_ends = [find_content_end(text) for text in normalised]
@@ -111,14 +120,16 @@ class Annotator:
             with nlp.memory_zone():
                 # Docs die with the zone: everything is copied out as plain data inside it.
                 for i, doc in zip(indexes, nlp.pipe(inputs, batch_size=batch_size)):
-                    results[i] = self._annotation(doc, texts[i], language, content_ends[i], version)
+                    rejected = self._source_rejected.get(sources[i], self._knowledge.rejected)
+                    results[i] = self._annotation(doc, texts[i], language, content_ends[i], version, rejected)
         return results  # type: ignore[return-value]
 
-    def _annotation(self, doc, original: str, language: str, content_end: int | None, version: str) -> Annotation:
+    def _annotation(self, doc, original: str, language: str, content_end: int | None, version: str,
+                    rejected: frozenset[tuple[str, str]]) -> Annotation:
         candidates = extract_mentions(
             doc,
             lexicon=self._lexicons[language],
-            rejected=self._knowledge.rejected,
+            rejected=rejected,
             content_end=content_end,
         )
         # The topic tagger searches the doc's folded text; editors see the surfaces as typed.
@@ -162,16 +173,16 @@ class Annotator:
             except OSError:
                 logger.warning("spaCy model %s for %r is not installed; %r is not supported", name, language, language)
         if nlp is not None:
-            self._load_patterns(nlp)
+            self._load_patterns(nlp, language)
             self._lexicons[language] = lexicon_for(nlp)
         self._nlps[language] = nlp
         return nlp
 
-    def _load_patterns(self, nlp: Language) -> None:
+    def _load_patterns(self, nlp: Language, language: str) -> None:
         ruler = nlp.get_pipe(RULER_NAME)
         ruler.clear()
         labels = nlp.get_pipe("ner").labels if "ner" in nlp.pipe_names else ()
-        patterns = ruler_patterns(self._knowledge.aliases, labels)
+        patterns = ruler_patterns(self._knowledge.aliases_for(language), labels)
         if patterns:
             ruler.add_patterns(patterns)
         self._select_components(nlp)

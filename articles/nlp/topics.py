@@ -284,6 +284,12 @@ def _candidates(index: _LanguageIndex, forms: frozenset[str]) -> frozenset[_Cue]
     return result
 
 
+def _rank(cue: _Cue) -> tuple[float, int, bool, str]:
+    """Which of several cues matching at one place stands for the topic: the weightiest, the
+    longest, a whole word over a prefix, then by key so that the choice is stable."""
+    return (cue.weight, len(cue.words), not cue.words[-1][1], cue.key)
+
+
 @dataclass
 class _Evidence:
     """Where each topic's cues were found in one article."""
@@ -311,15 +317,26 @@ def _collect(doc, compiled: CompiledSpecs, language: str, actor_surfaces: Sequen
 
     index = compiled.language(language)
     positions = _positions(doc, limit)
+    # topic -> first position not yet covered by one of its cues: the same words are evidence
+    # once per topic ("the bill" and "bill", "minister*" and "ministers" on one word).
+    covered: dict[int, int] = {}
     for i, (forms, offset) in enumerate(positions):
         if not forms:
             continue
+        best: dict[int, _Cue] = {}
         for cue in _candidates(index, forms):
             rest = cue.words[1:]
-            if i + len(rest) >= len(positions):
+            if i + len(rest) >= len(positions) or covered.get(cue.topic, 0) > i:
                 continue
             if all(_word_matches(w, p, positions[i + 1 + j][0]) for j, (w, p) in enumerate(rest)):
-                record(cue.topic, cue.key, cue.weight, sentence_of(offset))
+                current = best.get(cue.topic)
+                if current is None or _rank(cue) > _rank(current):
+                    best[cue.topic] = cue
+        if best:
+            sentence = sentence_of(offset)
+            for topic, cue in best.items():
+                covered[topic] = i + len(cue.words)
+                record(topic, cue.key, cue.weight, sentence)
 
     surfaces: dict[str, set[str]] = defaultdict(set)
     for surface in actor_surfaces:

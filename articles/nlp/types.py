@@ -28,12 +28,28 @@ class Knowledge:
     """What editors taught the registry; it steers the next run.
 
     ``aliases``: (surface, kind) pairs found by an entity ruler before the
-    statistical model. ``rejected``: normalised surfaces never suggested again,
-    either for every kind (kind "") or for one kind, as (normalised, kind).
+    statistical model, in every language; ``language_aliases``: (surface,
+    kind, language) triples for the ruler of one language only.
+    ``rejected``: normalised surfaces never suggested again, either for every
+    kind (kind "") or for one kind, as (normalised, kind);
+    ``source_rejected``: (source id, normalised, kind) triples, the same for
+    the articles of one source only.
     """
 
     aliases: tuple[tuple[str, str], ...] = ()
     rejected: frozenset[tuple[str, str]] = frozenset()
+    language_aliases: tuple[tuple[str, str, str], ...] = ()
+    source_rejected: frozenset[tuple[int, str, str]] = frozenset()
+
+    def aliases_for(self, language: str) -> list[tuple[str, str]]:
+        return [*self.aliases, *((s, k) for s, k, lang in self.language_aliases if lang == language)]
+
+    def rejected_by_source(self) -> dict[int, frozenset[tuple[str, str]]]:
+        """Global rejections plus each source's own, per source id."""
+        by_source: dict[int, set[tuple[str, str]]] = {}
+        for source, normalised, kind in self.source_rejected:
+            by_source.setdefault(source, set(self.rejected)).add((normalised, kind))
+        return {source: frozenset(pairs) for source, pairs in by_source.items()}
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from django.utils import timezone
 from articles.models import (
     Actor,
     ActorAlias,
+    ActorRole,
     Article,
     ArticleTopic,
     Decision,
@@ -68,21 +69,42 @@ def annotator_preload() -> None:
 
 
 def _registry_state() -> tuple:
-    """A cheap fingerprint of everything that steers the pipeline."""
+    """A cheap fingerprint of everything that steers the pipeline.
+
+    Counts and high-water marks: any record added or removed, an actor
+    confirmed or merged, a topic edited changes it.
+    """
     aliases = ActorAlias.objects.aggregate(n=Count("id"), m=Max("id"))
     rejected = RejectedSurface.objects.aggregate(n=Count("id"), m=Max("id"))
+    actors = Actor.objects.aggregate(confirmed=Count("id", filter=Q(confirmed=True)),
+                                     merged=Count("id", filter=Q(merged_into__isnull=False)))
     topics = Topic.objects.aggregate(n=Count("id", filter=Q(active=True)), m=Max("updated_at"))
-    return (aliases["n"], aliases["m"], rejected["n"], rejected["m"], topics["n"], topics["m"])
+    return (aliases["n"], aliases["m"], rejected["n"], rejected["m"], actors["confirmed"], actors["merged"],
+            topics["n"], topics["m"])
 
 
 def load_knowledge() -> Knowledge:
-    aliases = (
-        ActorAlias.objects.filter(actor__confirmed=True, actor__merged_into__isnull=True)
-        .values_list("surface", "actor__kind")
-        .distinct()
+    """The registry's records that steer the pipeline: confirmed actors'
+    aliases (for every language, or for the language they were seen in) and
+    rejected surfaces (everywhere, or for one source)."""
+    aliases = set()
+    language_aliases = set()
+    rows = ActorAlias.objects.filter(actor__confirmed=True, actor__merged_into__isnull=True).values_list(
+        "surface", "actor__kind", "language"
     )
-    rejected = RejectedSurface.objects.filter(source__isnull=True).values_list("normalised", "kind")
-    return Knowledge(aliases=tuple(aliases), rejected=frozenset(rejected))
+    for surface, kind, language in rows:
+        if language:
+            language_aliases.add((surface, kind, language))
+        else:
+            aliases.add((surface, kind))
+    rejected, source_rejected = set(), set()
+    for normalised, kind, source_id in RejectedSurface.objects.values_list("normalised", "kind", "source_id"):
+        if source_id is None:
+            rejected.add((normalised, kind))
+        else:
+            source_rejected.add((source_id, normalised, kind))
+    return Knowledge(aliases=tuple(sorted(aliases)), rejected=frozenset(rejected),
+                     language_aliases=tuple(sorted(language_aliases)), source_rejected=frozenset(source_rejected))
 
 
 def load_topic_specs() -> list[TopicSpec]:
@@ -189,7 +211,7 @@ def _resolve_actors(*, groups: Sequence[ActorGroup], languages: Sequence[str]) -
             norm = normalise_surface(surface)[:300]
             if norm and (actor.id, norm) not in known:
                 known.add((actor.id, norm))
-                new_aliases.append(ActorAlias(actor=actor, surface=surface[:300], normalised=norm, language=language))
+                new_aliases.append(ActorAlias.build(actor=actor, surface=surface, language=language))
     ActorAlias.objects.bulk_create(new_aliases, ignore_conflicts=True)
     return resolved
 
@@ -217,9 +239,11 @@ def annotations_apply(*, results: dict[int, Annotation]) -> list[Article]:
         Mention.objects.filter(**machine_pending).delete()
         ArticleTopic.objects.filter(**machine_pending).delete()
         Quote.objects.filter(**machine_pending).delete()
+        ActorRole.objects.filter(article_id__in=ids, origin=Origin.MODEL).delete()
 
         supported = [(article, results[article.id]) for article in articles if results[article.id].supported]
-        _persist_mentions(supported)
+        group_actors = _persist_mentions(supported)
+        _persist_roles(supported, group_actors)
         _persist_topics(supported)
         now = timezone.now()
         for article in articles:
@@ -246,16 +270,25 @@ def annotations_apply(*, results: dict[int, Annotation]) -> list[Article]:
     return articles
 
 
-def _persist_mentions(items: list[tuple[Article, Annotation]]) -> None:
-    # Spans that hold a decision (or an editor's mention) are never proposed again.
-    taken = set(
-        Mention.objects.filter(article__in=[article for article, _ in items]).values_list("article_id", "start", "end")
-    )
+def _persist_mentions(items: list[tuple[Article, Annotation]]) -> dict[tuple[int, int], int | None]:
+    """Store new suggestions; returns the actor id of each (article id, group)."""
+    # Spans that hold a decision (or an editor's mention) are never proposed again;
+    # their actor (an editor's link) is the group's actor.
+    decided = {
+        (article_id, start, end): actor_id
+        for article_id, start, end, actor_id, decision in Mention.objects.filter(
+            article__in=[article for article, _ in items]
+        ).values_list("article_id", "start", "end", "actor_id", "decision")
+        if decision != Decision.REJECTED
+    }
+    taken = set(decided)
     todo = []  # (article, annotation, span)
     groups: dict[tuple[int, int], ActorGroup] = {}
+    group_actors: dict[tuple[int, int], int | None] = {}
     for article, annotation in items:
         for span in annotation.mentions:
             if (article.id, span.start, span.end) in taken:
+                group_actors.setdefault((article.id, span.group), decided.get((article.id, span.start, span.end)))
                 continue
             taken.add((article.id, span.start, span.end))
             todo.append((article, annotation, span))
@@ -263,6 +296,7 @@ def _persist_mentions(items: list[tuple[Article, Annotation]]) -> None:
     language = {article.id: annotation.language for article, annotation in items}
     keys = list(groups)
     actors = dict(zip(keys, _resolve_actors(groups=[groups[k] for k in keys], languages=[language[k[0]] for k in keys])))
+    group_actors.update((key, actor.id) for key, actor in actors.items())
     Mention.objects.bulk_create(
         Mention(
             article=article,
@@ -277,6 +311,18 @@ def _persist_mentions(items: list[tuple[Article, Annotation]]) -> None:
             pipeline_version=annotation.pipeline_version,
         )
         for article, annotation, span in todo
+    )
+    return group_actors
+
+
+def _persist_roles(items: list[tuple[Article, Annotation]], group_actors: dict[tuple[int, int], int | None]) -> None:
+    """Titles seen next to people, stored per actor with the article (replaced on each run)."""
+    ActorRole.objects.bulk_create(
+        ActorRole(actor_id=group_actors[(article.id, role.group)], article=article, title=role.title[:300],
+                  start=role.start, end=role.end, origin=Origin.MODEL)
+        for article, annotation in items
+        for role in annotation.roles
+        if group_actors.get((article.id, role.group))
     )
 
 
@@ -302,7 +348,7 @@ def _persist_topics(items: list[tuple[Article, Annotation]]) -> None:
 
 
 def _annotation_input(article_ids: Sequence[int]) -> list[Article]:
-    return list(Article.objects.filter(id__in=article_ids).only("id", "body", "language", "language_given"))
+    return list(Article.objects.filter(id__in=article_ids).only("id", "body", "language", "language_given", "source_id"))
 
 
 def articles_annotate(*, article_ids: Sequence[int]) -> list[int]:
@@ -318,7 +364,9 @@ def articles_annotate(*, article_ids: Sequence[int]) -> list[int]:
     annotator = get_annotator()
     refresh_annotator(annotator)
     annotations = annotator.annotate_many(
-        [a.body for a in articles], languages=[a.language if a.language_given else None for a in articles]
+        [a.body for a in articles],
+        languages=[a.language if a.language_given else None for a in articles],
+        sources=[a.source_id for a in articles],
     )
     stored = annotations_apply(results={a.id: ann for a, ann in zip(articles, annotations, strict=True)})
     for article in stored:

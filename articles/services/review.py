@@ -28,6 +28,10 @@ from articles.models import (
     Topic,
 )
 from articles.nlp.normalise import normalise_surface
+from articles.services.actors import actor_confirm, alias_add, surface_reject
+
+# Where a rejected surface is not suggested again (besides the mention itself).
+FORGET_SCOPES = ("", "source", "everywhere")
 
 
 class ReviewError(ValueError):
@@ -88,13 +92,30 @@ def _apply(*, article: Article, user, action: str, mentions: Iterable[Mention], 
     return changed
 
 
-def mention_decide(*, mention: Mention, user, decision: str, expected_version: int, everywhere: bool = False) -> list[Mention]:
-    """Accept or reject a mention (or every mention of the same surface in the article)."""
+def mention_decide(*, mention: Mention, user, decision: str, expected_version: int, everywhere: bool = False,
+                   forget: str = "") -> list[Mention]:
+    """Accept or reject a mention (or every mention of the same surface in the article).
+
+    The registry learns from it: accepting confirms the actor and makes the
+    surface one of its aliases (found in the next articles); rejecting with
+    ``forget`` ("source" or "everywhere") records the surface as never to be
+    suggested again in the articles of this source, or in any article.
+    """
     if decision not in (Decision.ACCEPTED, Decision.REJECTED):
         raise ReviewError("A decision is accept or reject.")
+    if forget not in FORGET_SCOPES:
+        raise ReviewError("Choose where the surface should not be suggested again.")
     article = mention.article
     with transaction.atomic():
         _claim_version(article=article, expected_version=expected_version)
+        if decision == Decision.ACCEPTED and mention.actor is not None:
+            actor_confirm(actor=mention.actor)
+            alias_add(actor=mention.actor, surface=mention.text, user=user, language=article.language)
+        elif decision == Decision.REJECTED and forget:
+            if forget == "source" and article.source_id is None:
+                raise ReviewError("This article has no source: choose “everywhere” or “only here”.")
+            surface_reject(surface=mention.text, user=user, article=article,
+                           source=article.source if forget == "source" else None)
 
         def change(m):
             m.decision = decision
@@ -104,13 +125,22 @@ def mention_decide(*, mention: Mention, user, decision: str, expected_version: i
 
 
 def mention_relabel(*, mention: Mention, user, kind: str, expected_version: int, everywhere: bool = False) -> list[Mention]:
-    """Change a mention's kind; the editor's kind is a decision (accepted)."""
+    """Change a mention's kind; the editor's kind is a decision (accepted).
+
+    Learned: the surface is an alias of a confirmed actor of the new kind
+    (the ruler finds it with that kind next time) and is not suggested again
+    with the old kind.
+    """
     if kind not in Kind.values:
         raise ReviewError(f"Unknown kind {kind!r}.")
     article = mention.article
     with transaction.atomic():
         _claim_version(article=article, expected_version=expected_version)
-        actor = _actor_for(name=mention.actor.name if mention.actor else mention.text, kind=kind)
+        actor = _actor_for(name=mention.actor.name if mention.actor else mention.text, kind=kind, user=user,
+                           confirm=True)
+        alias_add(actor=actor, surface=mention.text, user=user, language=article.language)
+        if mention.kind != kind:
+            surface_reject(surface=mention.text, kind=mention.kind, user=user, article=article)
 
         def change(m):
             m.kind = kind
@@ -128,7 +158,7 @@ def mention_link(*, mention: Mention, user, actor: Actor, expected_version: int,
     article = mention.article
     with transaction.atomic():
         _claim_version(article=article, expected_version=expected_version)
-        _alias_add(actor=actor, surface=mention.text, user=user, language=article.language)
+        alias_add(actor=actor, surface=mention.text, user=user, language=article.language)
 
         def change(m):
             m.actor = actor
@@ -179,7 +209,7 @@ def mention_create(*, article: Article, user, start: int, end: int, kind: str, e
         if overlapping is not None:
             raise ReviewError(f"“{overlapping.text}” is already marked there: change or reject it first.")
         text = body[start:end]
-        actor = _actor_for(name=text, kind=kind)
+        actor = _actor_for(name=text, kind=kind, user=user, confirm=True)
         mention, created = Mention.objects.update_or_create(
             article=article, start=start, end=end,
             defaults={"text": text, "kind": kind, "actor": actor, "origin": Origin.EDITOR,
@@ -277,29 +307,10 @@ def _actor_for(*, name: str, kind: str, user=None, confirm: bool = False) -> Act
     else:
         actor, _ = Actor.objects.get_or_create(key=Actor.key_for(name, kind),
                                                defaults={"name": name[:300], "kind": kind, "created_by": user})
-        _alias_add(actor=actor, surface=name, user=user, language="")
-    if confirm and not actor.confirmed:
-        actor.confirmed = True
-        actor.save(update_fields=["confirmed"])
+        alias_add(actor=actor, surface=name, user=user)
+    if confirm:
+        actor_confirm(actor=actor)
     return actor
-
-
-def _alias_add(*, actor: Actor, surface: str, user, language: str) -> None:
-    normalised = normalise_surface(surface)[:300]
-    if normalised:
-        ActorAlias.objects.get_or_create(actor=actor, normalised=normalised,
-                                         defaults={"surface": surface[:300], "created_by": user, "language": language})
-
-
-def actors_search(query: str, *, kind: str = "", limit: int = 10) -> list[Actor]:
-    """Registry actors whose name or an alias contains ``query`` (confirmed first)."""
-    normalised = normalise_surface(query)
-    if not normalised:
-        return []
-    actors = Actor.objects.canonical().filter(aliases__normalised__contains=normalised)
-    if kind:
-        actors = actors.filter(kind=kind)
-    return list(actors.distinct().order_by("-confirmed", "name")[:limit])
 
 
 # Bulk actions from the queue. They take ids (the queue shows no versions), so

@@ -9,6 +9,7 @@ markup is joined directly, escaping everything that comes from the text.
 from html import escape as _escape
 
 from django import template
+from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 from articles.models import Decision, Kind, Origin
@@ -55,6 +56,7 @@ def actor_groups_list(groups):
     kinds = _labels(Kind.choices)
     decisions = _labels(Decision.choices)
     origins = _labels(Origin.choices)
+    actor_url = reverse("articles:actor", args=[0])[:-1]  # + the id, without reversing per group
     parts = []
     for group in groups:
         mentions = "".join(
@@ -63,8 +65,11 @@ def actor_groups_list(groups):
             f"{escape(origins.get(m.origin, m.origin))} · {escape(decisions.get(m.decision, m.decision))}</span></li>"
             for m in group.mentions
         )
+        name = escape(group.name)
+        if group.actor_id:
+            name = f'<a href="{actor_url}{group.actor_id}">{name}</a>'
         parts.append(
-            f'<li><span class="kind-dot kind-{group.kind}" aria-hidden="true"></span> <strong>{escape(group.name)}</strong> '
+            f'<li><span class="kind-dot kind-{group.kind}" aria-hidden="true"></span> <strong>{name}</strong> '
             f'<span class="muted">{escape(kinds.get(group.kind, group.kind))} · {len(group.mentions)}×</span>'
             f'<ul class="mentions">{mentions}</ul></li>'
         )

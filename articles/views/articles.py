@@ -311,7 +311,8 @@ def mention_decide(request, article_id, mention_id):
     mention = _mention(article_id, mention_id)
     return _review_action(request, article_id, lambda: review.mention_decide(
         mention=mention, user=request.user, decision=request.POST.get("decision", ""),
-        expected_version=_version(request), everywhere=bool(request.POST.get("everywhere"))), mention_id=mention_id)
+        expected_version=_version(request), everywhere=bool(request.POST.get("everywhere")),
+        forget=request.POST.get("forget", "")), mention_id=mention_id)
 
 
 @require_POST
@@ -422,7 +423,7 @@ def article_reviewed(request, article_id):
 @can_view
 def actor_search(request, article_id, mention_id):
     mention = _mention(article_id, mention_id)
-    actors = review.actors_search(request.GET.get("q", ""))
+    actors = selectors.actors_search(request.GET.get("q", ""))
     context = {"actors": actors, "current": mention, "article": mention.article, "query": request.GET.get("q", "")}
     return render(request, "articles/detail.html#actor-results", context)
 

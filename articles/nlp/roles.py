@@ -1,0 +1,467 @@
+"""Titles and roles written next to a person: "le ministre français de l'Intérieur, Gérald Darmanin".
+
+What ``find_roles`` guarantees:
+
+- only mentions of kind "person" get roles, and only from a title phrase written right next to
+  them: before the name ("le président français Emmanuel Macron", "the chancellor, Gordon
+  Brown,"), or as an apposition after it ("Gérald Darmanin, ministre de l'Intérieur, a …");
+- a title never reaches its person across a sentence start, a line break, another mention or
+  any word but a comma or a courtesy title ("Mr", "Mme"); a title with no person next to it
+  ("le ministre a déclaré") gives nothing;
+- a plural title gives its role to every person of the list it introduces ("les princesses
+  marocaines A, B et C");
+- ``title`` is sliced from the stored text, so it keeps the editor's typography ("’"); it
+  never starts with a determiner or a possessive ("son homologue X" → "homologue") and never
+  ends with punctuation or space; ``start``/``end`` index that text;
+- each (person group, title) pair is returned once, at its first occurrence, titles compared
+  case-insensitively and with apostrophes folded.
+
+The dependency parser is not in the pipeline: the rules read tokens, POS tags, morphology,
+sentence starts and entity labels, and a small lexicon of title head words per language. No
+rule names a person, a country or a sentence. Languages without a lexicon get no roles.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Token
+
+from .types import MentionSpan, RoleSpan
+
+
+@dataclass(frozen=True)
+class _Lexicon:
+    heads: frozenset[str]
+    plural_heads: frozenset[str]
+    # Heads that are only a title with a complement ("head of the BBC", not "his head").
+    needs_complement: frozenset[str]
+    # Words allowed before the head ("premier ministre", "ancien ministre"). English also
+    # takes any adjective or noun there ("French Interior Minister", "finance minister").
+    before: frozenset[str]
+    open_before: bool
+    # Words allowed after the head besides adjectives ("secrétaire général", "Attorney General").
+    after: frozenset[str]
+    open_after: bool  # French adjectives follow the noun: "ministre français"
+    prepositions: frozenset[str]  # introduce a complement: "de l'Intérieur", "of State"
+    conjunctions: frozenset[str]  # join portfolios: "de l'Europe et des Affaires étrangères"
+    articles: frozenset[str]  # may open a complement's noun phrase
+    definite_prepositions: frozenset[str]  # "du", "des": the article is inside the preposition
+
+
+def _words(*groups: str) -> frozenset[str]:
+    return frozenset(word for group in groups for word in group.split())
+
+
+_FR_SINGULAR = """
+    ministre président présidente vice-président vice-présidente chef cheffe secrétaire porte-parole
+    directeur directrice ambassadeur ambassadrice roi reine prince princesse souverain souveraine monarque
+    homologue député députée sénateur sénatrice maire général commissaire patron patronne dirigeant
+    dirigeante fondateur fondatrice cofondateur cofondatrice pdg p.-d.g. p-dg procureur procureure
+    juge chancelier chancelière conseiller conseillère gouverneur gouverneure préfet préfète émir
+    sultan pape cardinal archevêque évêque rabbin imam leader représentant représentante envoyé
+    envoyée émissaire médiateur médiatrice rapporteur rapporteure candidat candidate avocat avocate
+    entraîneur entraîneuse sélectionneur capitaine président-directeur administrateur administratrice
+    responsable coordinateur coordinatrice trésorier trésorière haut-commissaire haut-représentant
+    vice-chancelier
+"""
+_FR_PLURAL = """
+    ministres présidents présidentes vice-présidents chefs cheffes secrétaires directeurs directrices
+    ambassadeurs ambassadrices rois reines princes princesses souverains monarques homologues députés
+    députées sénateurs sénatrices maires généraux commissaires patrons patronnes dirigeants dirigeantes
+    fondateurs fondatrices cofondateurs procureurs juges chanceliers conseillers conseillères
+    gouverneurs préfets émirs sultans cardinaux évêques rabbins imams leaders représentants
+    représentantes envoyés émissaires médiateurs rapporteurs candidats candidates avocats avocates
+    entraîneurs sélectionneurs capitaines administrateurs responsables coordinateurs trésoriers
+"""
+_EN_SINGULAR = """
+    minister premier president vice-president secretary chancellor spokesman spokeswoman spokesperson
+    executive chairman chairwoman chairperson director ambassador king queen prince princess
+    counterpart senator congressman congresswoman mayor general leader founder co-founder cofounder
+    judge prosecutor mp mep governor commissioner chief boss head manager coach captain lawyer
+    attorney envoy adviser advisor representative speaker pope archbishop bishop candidate sheikh
+    emir sultan treasurer commander president-elect
+"""
+_EN_PLURAL = """
+    ministers presidents secretaries chancellors spokesmen spokeswomen spokespeople executives chairmen
+    directors ambassadors kings queens princes princesses counterparts senators congressmen mayors
+    generals leaders founders judges prosecutors mps meps governors commissioners chiefs bosses heads
+    managers coaches captains lawyers envoys advisers advisors representatives candidates
+"""
+
+_LEXICONS = {
+    "fr": _Lexicon(
+        heads=_words(_FR_SINGULAR, _FR_PLURAL),
+        plural_heads=_words(_FR_PLURAL),
+        needs_complement=frozenset({"responsable"}),  # "responsable" alone is mostly the adjective
+        before=_words("premier première ancien ancienne anciens anciennes ex nouveau nouvel nouvelle nouveaux futur future actuel actuelle haut haute grand grande vice"),  # noqa: E501
+        open_before=False,
+        after=_words(
+            "général générale généraux adjoint adjointe adjoints délégué déléguée délégués chargé chargée"
+            " chargés sortant sortante démissionnaire intérimaire honoraire exécutif exécutive élu élue"
+        ),
+        open_after=True,
+        prepositions=_words("de d' du des"),
+        conjunctions=_words("et ,"),
+        articles=_words("la le l' les"),
+        definite_prepositions=_words("du des"),
+    ),
+    "en": _Lexicon(
+        heads=_words(_EN_SINGULAR, _EN_PLURAL),
+        plural_heads=_words(_EN_PLURAL),
+        needs_complement=frozenset({"head", "heads"}),
+        before=_words("former acting deputy shadow outgoing incoming interim vice co"),
+        open_before=True,
+        after=_words("general elect"),
+        open_after=False,
+        prepositions=_words("of for"),
+        conjunctions=_words("and ,"),
+        articles=_words("the"),
+        definite_prepositions=frozenset(),
+    ),
+}
+
+# Read before a head word: "ex-ministre", "vice-président", "co-founder".
+_PREFIXES = ("ex-", "vice-", "co-", "sous-", "haut-", "former-")
+# Between a title and a name: "the chancellor, Mr Brown".
+_COURTESY = _words("m. mme mmes mlle me mgr dr dr. pr mr mr. mrs mrs. ms ms. prof prof. sir dame")
+# Words that may stand between "X," and an apposed title: "Tony Blair, the prime minister".
+_DETERMINERS = _words(
+    "le la l' les un une son sa ses leur leurs notre nos ce cet cette"
+    " the a an his her its their our this that"
+)
+# French adjectives after a head that do not belong to the title ("le ministre lui-même").
+_NOT_TITLE_ADJECTIVES = _words("même mêmes seul seule seuls seules tel telle autre autres prochain prochaine")
+# A title must not swallow a date written before it: "Monday Prime Minister …".
+_TIME_LABELS = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"})
+_NEGATIONS = _words("ne n' pas not never")
+_LIST_JOINERS = _words(", et and &")
+_NOUNS = frozenset({"NOUN", "PROPN"})
+_MAX_BEFORE = 4  # modifiers before an English head: "Deputy Prime Minister", "French Interior Minister"
+_MAX_COMPLEMENTS = 4
+
+
+@dataclass(frozen=True)
+class _Mention:
+    start: int  # token offsets, end exclusive
+    end: int
+    mention: MentionSpan
+
+    @property
+    def is_person(self) -> bool:
+        return self.mention.kind == "person"
+
+
+@dataclass(frozen=True)
+class _Phrase:
+    start: int  # token offsets, end exclusive
+    end: int
+    plural: bool
+    has_determiner: bool  # "le ministre …", "son homologue …" rather than a bare "ministre …"
+
+
+def find_roles(doc: Doc, mentions: Sequence[MentionSpan], text: str) -> list[RoleSpan]:
+    """Roles of the person mentions, in the order their titles appear in the text."""
+    lexicon = _LEXICONS.get(doc.lang_)
+    if lexicon is None or not any(m.kind == "person" for m in mentions):
+        return []
+    owner = _mention_owners(doc, mentions)
+    roles: list[RoleSpan] = []
+    seen: set[tuple[int, str]] = set()
+    for phrase in _title_phrases(doc, owner, lexicon):
+        people = _people_after(doc, owner, phrase) or _person_before(doc, owner, phrase)
+        if not people:
+            continue
+        start = doc[phrase.start].idx
+        end = doc[phrase.end - 1].idx + len(doc[phrase.end - 1])
+        title = text[start:end]
+        key = " ".join(title.replace("\u2019", "'").casefold().split())
+        for person in people:
+            if (person.mention.group, key) not in seen:
+                seen.add((person.mention.group, key))
+                roles.append(RoleSpan(group=person.mention.group, title=title, start=start, end=end))
+    return roles
+
+
+def _mention_owners(doc: Doc, mentions: Sequence[MentionSpan]) -> list[_Mention | None]:
+    # Token → the mention covering it: names stop every title phrase, and only persons get one.
+    owner: list[_Mention | None] = [None] * len(doc)
+    for mention in mentions:
+        span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+        if span is None or not len(span):
+            continue  # beyond the analysed text (the doc may stop at the boilerplate)
+        entry = _Mention(span.start, span.end, mention)
+        for i in range(span.start, span.end):
+            owner[i] = entry
+    return owner
+
+
+def _joined(doc: Doc, i: int) -> bool:
+    """Tokens i and i + 1 belong to the same sentence and line."""
+    if i < 0 or i + 1 >= len(doc):
+        return False
+    nxt = doc[i + 1]
+    return not nxt.is_sent_start and "\n" not in doc[i].whitespace_ and "\n" not in nxt.text
+
+
+def _lower(token: Token) -> str:
+    return token.lower_.replace("\u2019", "'")
+
+
+def _is_head(token: Token, lexicon: _Lexicon) -> bool:
+    word = _lower(token)
+    if word in lexicon.heads:
+        return True
+    return any(word.startswith(p) and word[len(p) :] in lexicon.heads for p in _PREFIXES)
+
+
+def _title_phrases(doc: Doc, owner: list[_Mention | None], lexicon: _Lexicon) -> list[_Phrase]:
+    # One phrase per head word; a phrase inside a longer one ("général" in "secrétaire
+    # général") is the same title read twice and is dropped.
+    phrases: list[_Phrase] = []
+    for i, token in enumerate(doc):
+        if owner[i] is not None or not _is_head(token, lexicon):
+            continue
+        after_determiner = i > 0 and _joined(doc, i - 1) and _lower(doc[i - 1]) in _DETERMINERS
+        # "in general", "responsable de": the word must be used as a noun; a determiner
+        # before it makes up for a mis-tag ("son homologue" tagged ADJ).
+        if token.pos_ not in _NOUNS and not after_determiner:
+            continue
+        start = _extend_left(doc, owner, lexicon, i)
+        end, has_complement = _extend_right(doc, owner, lexicon, i)
+        if _lower(token) in lexicon.needs_complement and not has_complement:
+            continue
+        if phrases and phrases[-1].start <= start and end <= phrases[-1].end:
+            continue
+        if phrases and start <= phrases[-1].start and phrases[-1].end <= end:
+            phrases.pop()
+        has_determiner = start > 0 and _joined(doc, start - 1) and _lower(doc[start - 1]) in _DETERMINERS
+        plural = _lower(token) in lexicon.plural_heads or token.morph.get("Number") == ["Plur"]
+        phrases.append(_Phrase(start, end, plural, has_determiner))
+    return phrases
+
+
+def _extend_left(doc: Doc, owner: list[_Mention | None], lexicon: _Lexicon, head: int) -> int:
+    start = head
+    capitalised_head = doc[head].text[:1].isupper()
+    for _ in range(_MAX_BEFORE):
+        j = start - 1
+        if not _joined(doc, j):
+            break
+        token = doc[j]
+        if owner[j] is not None:
+            mention = owner[j]
+            # "Microsoft chief executive", "US Secretary of State": a name may qualify an
+            # English title, a person's never does.
+            if not lexicon.open_before or mention.is_person or mention.end != start:
+                break
+            if not all(_joined(doc, k) for k in range(mention.start, start)):
+                break
+            start = mention.start
+            continue
+        if _is_glue_hyphen(doc, j):
+            start = j
+            continue
+        if _lower(token) in lexicon.before:
+            start = j
+            continue
+        if not lexicon.open_before or token.ent_type_ in _TIME_LABELS:
+            break
+        if token.pos_ not in ("ADJ", "NOUN", "PROPN") or token.is_punct:
+            break
+        # "told reporters Prime Minister X": a capitalised title is a unit, lower-case words
+        # before it belong to the sentence.
+        if capitalised_head and not token.text[:1].isupper():
+            break
+        start = j
+    if start < head and _is_glue_hyphen(doc, start):
+        start += 1
+    return start
+
+
+def _is_glue_hyphen(doc: Doc, i: int) -> bool:
+    # "vice-president" is three tokens in English; the hyphen binds only without spaces.
+    return doc[i].text == "-" and i > 0 and not doc[i - 1].whitespace_ and not doc[i].whitespace_
+
+
+def _extend_right(doc: Doc, owner: list[_Mention | None], lexicon: _Lexicon, head: int) -> tuple[int, bool]:
+    """End of the title (exclusive) and whether it has a complement ("de l'Intérieur")."""
+    end = head + 1
+    complements = 0
+    while _joined(doc, end - 1) and owner[end] is None:
+        token = doc[end]
+        word = _lower(token)
+        if word in lexicon.after or (
+            lexicon.open_after and token.pos_ == "ADJ" and word not in _NOT_TITLE_ADJECTIVES
+        ):
+            end += 1
+            continue
+        if word == "-" and _is_glue_hyphen(doc, end) and _lower(doc[end + 1]) in lexicon.after:
+            end += 2  # "President-elect"
+            continue
+        if complements >= _MAX_COMPLEMENTS:
+            break
+        nxt = _complement(doc, owner, lexicon, end, first=complements == 0)
+        if nxt is None:
+            break
+        end = nxt
+        complements += 1
+    return end, complements > 0
+
+
+def _complement(doc: Doc, owner: list[_Mention | None], lexicon: _Lexicon, i: int, *, first: bool) -> int | None:
+    """End of a complement starting at token i ("de la diplomatie française"), or None."""
+    word = _lower(doc[i])
+    joined_list = False
+    if word in lexicon.conjunctions:
+        # "de l'Europe et des Affaires étrangères": a second portfolio, never a new clause.
+        if first or not _joined(doc, i):
+            return None
+        i += 1
+        word = _lower(doc[i])
+        joined_list = True
+    if word not in lexicon.prepositions or not _joined(doc, i) or owner[i + 1] is not None and owner[i + 1].is_person:
+        return None
+    j = i + 1
+    has_article = word in lexicon.definite_prepositions
+    if _lower(doc[j]) in lexicon.articles and owner[j] is None:
+        if not _joined(doc, j):
+            return None
+        has_article = True
+        j += 1
+    end = _noun_phrase(doc, owner, lexicon, j)
+    if end is None:
+        return None
+    capitalised = doc[j].text[:1].isupper() or owner[j] is not None
+    # Chained complements stay in the title only when they look like one: "d'état-major des
+    # armées", "de l'Europe et des Affaires étrangères"; not "ministre de l'Intérieur de passage".
+    if joined_list and not capitalised:
+        return None
+    if not first and not (has_article or capitalised):
+        return None
+    return end
+
+
+def _noun_phrase(doc: Doc, owner: list[_Mention | None], lexicon: _Lexicon, i: int) -> int | None:
+    """End of the noun phrase at token i, or None if there is none (a name, a verb …)."""
+    if i >= len(doc):
+        return None
+    mention = owner[i]
+    if mention is not None:
+        if mention.is_person or mention.start != i:
+            return None
+        end = mention.end
+    elif lexicon.open_after:
+        # French: one noun, its adjectives follow ("diplomatie française").
+        if doc[i].pos_ not in _NOUNS:
+            return None
+        end = i + 1
+    else:
+        # English: modifiers come first ("the Foreign and Commonwealth Office").
+        end = i
+        while end < len(doc) and owner[end] is None and _english_np_word(doc, end):
+            if end > i and not _joined(doc, end - 1):
+                break
+            end += 1
+        while end > i and doc[end - 1].pos_ not in _NOUNS:
+            end -= 1  # a phrase ends on its noun
+        if end == i:
+            return None
+    while lexicon.open_after and _joined(doc, end - 1) and owner[end] is None:
+        token = doc[end]
+        if token.pos_ != "ADJ" and _lower(token) not in lexicon.after:
+            break
+        if _lower(token) in _NOT_TITLE_ADJECTIVES:
+            break
+        end += 1
+    return end
+
+
+def _english_np_word(doc: Doc, i: int) -> bool:
+    token = doc[i]
+    if token.pos_ in ("ADJ", "NOUN", "PROPN") and not token.is_punct:
+        return True
+    # "Foreign and Commonwealth Affairs": "and" between two capitalised words.
+    return (
+        token.lower_ == "and"
+        and 0 < i < len(doc) - 1
+        and doc[i - 1].text[:1].isupper()
+        and doc[i + 1].text[:1].isupper()
+    )
+
+
+def _people_after(doc: Doc, owner: list[_Mention | None], phrase: _Phrase) -> list[_Mention]:
+    """Persons the title introduces: "le président français Emmanuel Macron", "the chancellor, Gordon Brown,"."""
+    i = phrase.end
+    comma = _at(doc, i - 1, ",")
+    if comma:
+        i += 1
+    person = _person_at(doc, owner, i - 1)
+    if person is None:
+        return []
+    # "Selon le ministre, Dupont a menti": after a comma the name must close like an
+    # apposition does, otherwise the title is the end of a clause.
+    if comma and not phrase.plural and not _closes(doc, person.end):
+        return []
+    if comma and _person_before(doc, owner, phrase) and phrase.has_determiner:
+        return []  # "A, the prime minister, B, …": whose title it is cannot be told
+    people = [person]
+    while phrase.plural:
+        nxt = _next_in_list(doc, owner, people[-1].end)
+        if nxt is None:
+            break
+        people.append(nxt)
+    return people
+
+
+def _at(doc: Doc, i: int, text: str) -> bool:
+    """Token i + 1 is ``text`` and in the same sentence as token i."""
+    return _joined(doc, i) and doc[i + 1].text == text
+
+
+def _person_at(doc: Doc, owner: list[_Mention | None], before: int) -> _Mention | None:
+    # The person whose name starts after token ``before``, courtesy titles skipped ("Mr Brown").
+    i = before
+    while _joined(doc, i) and owner[i + 1] is None and _lower(doc[i + 1]) in _COURTESY:
+        i += 1
+    if not _joined(doc, i):
+        return None
+    mention = owner[i + 1]
+    if mention is None or not mention.is_person or mention.start != i + 1:
+        return None
+    return mention
+
+
+def _next_in_list(doc: Doc, owner: list[_Mention | None], end: int) -> _Mention | None:
+    # "A, B et C": each joiner must be followed at once by the next person.
+    i = end - 1
+    seen_joiner = False
+    while _joined(doc, i) and _lower(doc[i + 1]) in _LIST_JOINERS:
+        i += 1
+        seen_joiner = True
+    return _person_at(doc, owner, i) if seen_joiner else None
+
+
+def _person_before(doc: Doc, owner: list[_Mention | None], phrase: _Phrase) -> list[_Mention]:
+    """The person an apposed title follows: "Gérald Darmanin, ministre de l'Intérieur, a …"."""
+    i = phrase.start - 1
+    if phrase.has_determiner:
+        i -= 1
+    if not (_at(doc, i - 1, ",") and _joined(doc, i - 1)):
+        return []
+    mention = owner[i - 1] if i >= 1 else None
+    if mention is None or not mention.is_person or mention.end != i:
+        return []
+    # "Selon Jean Dupont, le président a commis …": the title opens a clause, it is not apposed.
+    if not _closes(doc, phrase.end):
+        return []
+    return [mention]
+
+
+def _closes(doc: Doc, i: int) -> bool:
+    """Token i may follow an apposition: punctuation, a sentence end, a preposition or adverb."""
+    if i >= len(doc) or not _joined(doc, i - 1):
+        return True
+    token = doc[i]
+    if token.is_punct:
+        return True
+    return token.pos_ in ("ADP", "ADV") and _lower(token) not in _NEGATIONS

@@ -1,0 +1,271 @@
+"""The actor registry's screens: directory, actor page, merges, duplicates, learned records."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseStopPolling
+
+from articles import selectors
+from articles.models import Actor, ActorAlias, ActorMerge, Kind, ReannotationJob, RejectedSurface
+from articles.services import actors as registry
+from articles.services.actors import RegistryError
+
+can_view = permission_required("articles.view_actor", raise_exception=True)
+can_edit = permission_required("articles.change_actor", raise_exception=True)
+can_merge = permission_required("articles.merge_actor", raise_exception=True)
+can_delete_alias = permission_required("articles.delete_actoralias", raise_exception=True)
+can_unreject = permission_required("articles.delete_rejectedsurface", raise_exception=True)
+can_reannotate = permission_required("articles.reannotate_article", raise_exception=True)
+
+ACTORS_PER_PAGE = 50
+ARTICLES_PER_PAGE = 20
+
+
+def _vary(response):
+    response["Vary"] = "HX-Request"
+    return response
+
+
+@login_required
+@can_view
+def actor_list(request):
+    params = selectors.ActorParams.from_query(request.GET)
+    page = Paginator(selectors.actors_for_directory(params), ACTORS_PER_PAGE).get_page(request.GET.get("page"))
+    context = {"params": params, "page": page, "kinds": Kind.choices, "sorts": selectors.ACTOR_SORTS}
+    if request.htmx:
+        return _vary(render(request, "actors/list.html#results", context))
+    return _vary(render(request, "actors/list.html", context))
+
+
+def _actor_context(actor: Actor, *, page_number=None, error: str = "", job: ReannotationJob | None = None) -> dict:
+    articles = Paginator(selectors.actor_articles(actor), ARTICLES_PER_PAGE).get_page(page_number)
+    return {
+        "actor": actor,
+        "aliases": list(actor.aliases.select_related("created_by").order_by("surface")),
+        "roles": selectors.actor_roles(actor),
+        "articles": articles,
+        "co_mentioned": selectors.actor_co_mentioned(actor),
+        "topics": selectors.actor_topics(actor),
+        "timeline": selectors.actor_timeline(actor),
+        "merges": selectors.actor_merges(actor),
+        "kinds": Kind.choices,
+        "error": error,
+        "job": job,
+    }
+
+
+@login_required
+@can_view
+def actor_detail(request, actor_id):
+    actor = get_object_or_404(Actor.objects.select_related("merged_into"), id=actor_id)
+    if actor.merged_into_id:
+        survivor = actor.survivor()
+        messages.info(request, _("“%(merged)s” was merged into “%(survivor)s”.") % {
+            "merged": actor.name, "survivor": survivor.name})
+        return redirect("articles:actor", actor_id=survivor.id)
+    job_id = request.GET.get("job", "")
+    job = ReannotationJob.objects.filter(id=job_id).first() if job_id.isdigit() else None
+    context = _actor_context(actor, page_number=request.GET.get("page"), job=job)
+    if request.htmx and request.htmx.target == "actor-articles":
+        return _vary(render(request, "actors/detail.html#articles", context))
+    return _vary(render(request, "actors/detail.html", context))
+
+
+def _after(request, actor: Actor, *, error: str = "", status: int = 200, job=None):
+    """HTMX: the refreshed actor page body; plain form post: back to the page."""
+    actor = Actor.objects.select_related("merged_into").get(id=actor.id)
+    if request.htmx:
+        return render(request, "actors/detail.html#actor-main", _actor_context(actor, error=error, job=job),
+                      status=status)
+    if error:
+        messages.error(request, error)
+    return redirect("articles:actor", actor_id=actor.survivor().id)
+
+
+def _registry_action(request, actor: Actor, action):
+    try:
+        result = action()
+    except RegistryError as exc:
+        return _after(request, actor, error=str(exc), status=422)
+    return _after(request, actor, job=result if isinstance(result, ReannotationJob) else None)
+
+
+def _canonical(actor_id) -> Actor:
+    return get_object_or_404(Actor.objects.canonical(), id=actor_id)
+
+
+@require_POST
+@login_required
+@can_edit
+def actor_edit(request, actor_id):
+    actor = _canonical(actor_id)
+    return _registry_action(request, actor, lambda: registry.actor_update(
+        actor=actor, user=request.user, name=request.POST.get("name", ""), kind=request.POST.get("kind", ""),
+        description=request.POST.get("description", ""), wikidata_id=request.POST.get("wikidata_id", "")))
+
+
+@require_POST
+@login_required
+@can_edit
+def alias_add(request, actor_id):
+    actor = _canonical(actor_id)
+    return _registry_action(request, actor, lambda: registry.actor_alias_add(
+        actor=actor, user=request.user, surface=request.POST.get("surface", ""),
+        language=request.POST.get("language", "")))
+
+
+@require_POST
+@login_required
+@can_delete_alias
+def alias_remove(request, actor_id, alias_id):
+    alias = get_object_or_404(ActorAlias.objects.select_related("actor"), id=alias_id, actor_id=actor_id)
+    return _registry_action(request, alias.actor, lambda: registry.actor_alias_remove(alias=alias, user=request.user))
+
+
+@require_POST
+@login_required
+@can_merge
+def alias_split(request, actor_id, alias_id):
+    alias = get_object_or_404(ActorAlias.objects.select_related("actor"), id=alias_id, actor_id=actor_id)
+    try:
+        new = registry.actor_split(actor=alias.actor, alias=alias, user=request.user)
+    except RegistryError as exc:
+        return _after(request, alias.actor, error=str(exc), status=422)
+    messages.success(request, _("“%(alias)s” is now its own actor.") % {"alias": new.name})
+    return _after(request, alias.actor)
+
+
+@login_required
+@can_merge
+def merge_candidates(request, actor_id):
+    actor = _canonical(actor_id)
+    query = request.GET.get("q", "")
+    found = [a for a in selectors.actors_search(query, kind=actor.kind) if a.id != actor.id]
+    return render(request, "actors/detail.html#merge-results", {"actor": actor, "candidates": found, "query": query})
+
+
+@require_POST
+@login_required
+@can_merge
+def actor_merge(request, actor_id):
+    """Merge another actor (``merged``) into this one."""
+    actor = _canonical(actor_id)
+    merged = Actor.objects.filter(id=request.POST.get("merged") or 0).first()
+    if merged is None:
+        return _after(request, actor, error=_("Choose the actor to merge into this one."), status=422)
+    return _registry_action(request, actor, lambda: registry.actor_merge(survivor=actor, merged=merged,
+                                                                         user=request.user))
+
+
+@require_POST
+@login_required
+@can_merge
+def merge_undo(request, merge_id):
+    merge = get_object_or_404(ActorMerge.objects.select_related("survivor", "merged"), id=merge_id)
+    try:
+        registry.actor_merge_undo(merge=merge, user=request.user)
+    except RegistryError as exc:
+        return _after(request, merge.survivor, error=str(exc), status=422)
+    messages.success(request, _("The merge of “%(name)s” was undone.") % {"name": merge.merged.name})
+    return _after(request, merge.survivor)
+
+
+@login_required
+@can_merge
+def duplicates(request):
+    return render(request, "actors/duplicates.html", {"pairs": selectors.duplicate_suggestions()})
+
+
+@require_POST
+@login_required
+@can_merge
+def duplicate_resolve(request):
+    """Merge a suggested pair (either way) or dismiss it."""
+    pair = Actor.objects.canonical().in_bulk([request.POST.get("first") or 0, request.POST.get("second") or 0])
+    action = request.POST.get("action", "")
+    if len(pair) != 2:
+        messages.error(request, _("One of the two actors was merged or deleted meanwhile."))
+    else:
+        first, second = (pair[int(request.POST["first"])], pair[int(request.POST["second"])])
+        try:
+            if action == "dismiss":
+                registry.duplicate_dismiss(first=first, second=second, user=request.user)
+                messages.success(request, _("“%(a)s” and “%(b)s” will not be suggested again.") % {
+                    "a": first.name, "b": second.name})
+            elif action in ("keep_first", "keep_second"):
+                survivor, merged = (first, second) if action == "keep_first" else (second, first)
+                registry.actor_merge(survivor=survivor, merged=merged, user=request.user)
+                messages.success(request, _("“%(merged)s” was merged into “%(survivor)s”.") % {
+                    "merged": merged.name, "survivor": survivor.name})
+        except RegistryError as exc:
+            messages.error(request, str(exc))
+    if request.htmx:
+        return render(request, "actors/duplicates.html#pairs", {"pairs": selectors.duplicate_suggestions()})
+    return redirect("articles:actor-duplicates")
+
+
+@login_required
+@can_view
+def learned(request):
+    context = {**selectors.learned_records(), "jobs": selectors.reannotation_jobs()}
+    return render(request, "actors/learned.html", context)
+
+
+@require_POST
+@login_required
+@can_unreject
+def rejected_remove(request, rejected_id):
+    rejected = get_object_or_404(RejectedSurface, id=rejected_id)
+    registry.rejected_surface_remove(rejected=rejected, user=request.user)
+    messages.success(request, _("“%(surface)s” can be suggested again.") % {"surface": rejected.surface or
+                                                                             rejected.normalised})
+    return redirect("articles:actors-learned")
+
+
+@require_POST
+@login_required
+@can_reannotate
+def reannotate(request):
+    """Apply the registry's corrections to past articles: those containing the
+    actor's aliases (``actor``) or a rejected surface (``rejected``)."""
+    actor = Actor.objects.canonical().filter(id=request.POST.get("actor") or 0).first()
+    rejected = RejectedSurface.objects.filter(id=request.POST.get("rejected") or 0).first()
+    try:
+        if actor is not None:
+            surfaces = list(actor.aliases.values_list("surface", flat=True))
+            reason = _("Corrections about “%(name)s”") % {"name": actor.name}
+        elif rejected is not None:
+            surfaces = [rejected.surface or rejected.normalised]
+            reason = _("“%(surface)s” rejected") % {"surface": surfaces[0]}
+        else:
+            raise RegistryError(_("Choose what to apply to past articles."))
+        job = registry.reannotation_start(article_ids=registry.articles_affected(surfaces=surfaces), reason=reason,
+                                          user=request.user)
+    except RegistryError as exc:
+        messages.error(request, str(exc))
+        job = None
+    else:
+        messages.success(request, ngettext("%(count)d article is being annotated again.",
+                                           "%(count)d articles are being annotated again.",
+                                           len(job.article_ids)) % {"count": len(job.article_ids)})
+    if actor is not None:
+        return redirect(reverse("articles:actor", args=[actor.id]) + (f"?job={job.id}" if job else ""))
+    return redirect("articles:actors-learned")
+
+
+@login_required
+@can_view
+def job_progress(request, job_id):
+    job = get_object_or_404(ReannotationJob, id=job_id)
+    response = render(request, "actors/_job.html", {"job": job})
+    done, total = job.progress()
+    if request.htmx and done >= total:
+        stopped = HttpResponseStopPolling(response.content)
+        stopped["Content-Type"] = response["Content-Type"]
+        return stopped
+    return response
