@@ -175,7 +175,7 @@ def annotated_article():
 def test_detail_shows_actors_grouped_with_offsets_and_topics(editor_client):
     article = annotated_article()
     page = editor_client.get(reverse("articles:detail", args=[article.id])).content.decode()
-    assert page.count("<strong>Gérald Darmanin</strong>") == 1
+    assert page.count(">Gérald Darmanin</a></strong>") == 1
     assert "2×" in page
     assert "0–15" in page
     assert "Terrorism" in page and "0.80" in page

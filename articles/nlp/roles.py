@@ -109,7 +109,7 @@ _LEXICONS = {
         heads=_words(_EN_SINGULAR, _EN_PLURAL),
         plural_heads=_words(_EN_PLURAL),
         needs_complement=frozenset({"head", "heads"}),
-        before=_words("former acting deputy shadow outgoing incoming interim vice co"),
+        before=_words("former acting deputy shadow outgoing incoming interim vice co managing"),
         open_before=True,
         after=_words("general elect"),
         open_after=False,
@@ -121,7 +121,7 @@ _LEXICONS = {
 }
 
 # Read before a head word: "ex-ministre", "vice-président", "co-founder".
-_PREFIXES = ("ex-", "vice-", "co-", "sous-", "haut-", "former-")
+_PREFIXES = frozenset({"ex", "vice", "co", "sous", "haut"})
 # Between a title and a name: "the chancellor, Mr Brown".
 _COURTESY = _words("m. mme mmes mlle me mgr dr dr. pr mr mr. mrs mrs. ms ms. prof prof. sir dame")
 # Words that may stand between "X," and an apposed title: "Tony Blair, the prime minister".
@@ -133,6 +133,13 @@ _DETERMINERS = _words(
 _NOT_TITLE_ADJECTIVES = _words("même mêmes seul seule seuls seules tel telle autre autres prochain prochaine")
 # A title must not swallow a date written before it: "Monday Prime Minister …".
 _TIME_LABELS = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"})
+# "le fils du ministre, Paul Dupont": the name after the comma is the relative's, not the title's.
+_RELATIVES = _words(
+    "fils fille filles épouse époux femme mari frère frères sœur soeur sœurs père mère parents enfant enfants"
+    " veuve veuf compagne compagnon neveu nièce cousin cousine oncle tante petit-fils petite-fille"
+    " son sons daughter daughters wife husband brother sister father mother widow widower partner"
+    " nephew niece cousin uncle aunt grandson granddaughter children"
+)
 _NEGATIONS = _words("ne n' pas not never")
 _LIST_JOINERS = _words(", et and &")
 _NOUNS = frozenset({"NOUN", "PROPN"})
@@ -168,7 +175,7 @@ def find_roles(doc: Doc, mentions: Sequence[MentionSpan], text: str) -> list[Rol
     roles: list[RoleSpan] = []
     seen: set[tuple[int, str]] = set()
     for phrase in _title_phrases(doc, owner, lexicon):
-        people = _people_after(doc, owner, phrase) or _person_before(doc, owner, phrase)
+        people = _described_people(doc, owner, phrase)
         if not people:
             continue
         start = doc[phrase.start].idx
@@ -211,7 +218,8 @@ def _is_head(token: Token, lexicon: _Lexicon) -> bool:
     word = _lower(token)
     if word in lexicon.heads:
         return True
-    return any(word.startswith(p) and word[len(p) :] in lexicon.heads for p in _PREFIXES)
+    prefix, hyphen, rest = word.partition("-")
+    return bool(hyphen) and prefix in _PREFIXES and rest in lexicon.heads
 
 
 def _title_phrases(doc: Doc, owner: list[_Mention | None], lexicon: _Lexicon) -> list[_Phrase]:
@@ -242,7 +250,7 @@ def _title_phrases(doc: Doc, owner: list[_Mention | None], lexicon: _Lexicon) ->
 
 def _extend_left(doc: Doc, owner: list[_Mention | None], lexicon: _Lexicon, head: int) -> int:
     start = head
-    capitalised_head = doc[head].text[:1].isupper()
+    capitalised = doc[head].text[:1].isupper()
     for _ in range(_MAX_BEFORE):
         j = start - 1
         if not _joined(doc, j):
@@ -257,6 +265,7 @@ def _extend_left(doc: Doc, owner: list[_Mention | None], lexicon: _Lexicon, head
             if not all(_joined(doc, k) for k in range(mention.start, start)):
                 break
             start = mention.start
+            capitalised = True
             continue
         if _is_glue_hyphen(doc, j):
             start = j
@@ -268,10 +277,12 @@ def _extend_left(doc: Doc, owner: list[_Mention | None], lexicon: _Lexicon, head
             break
         if token.pos_ not in ("ADJ", "NOUN", "PROPN") or token.is_punct:
             break
-        # "told reporters Prime Minister X": a capitalised title is a unit, lower-case words
-        # before it belong to the sentence.
-        if capitalised_head and not token.text[:1].isupper():
+        # "told reporters Prime Minister X", "at their launch Tory co-chairman X": lower-case
+        # words before a capitalised part of a title belong to the sentence.
+        upper = token.text[:1].isupper()
+        if capitalised and not upper:
             break
+        capitalised = capitalised or upper
         start = j
     if start < head and _is_glue_hyphen(doc, start):
         start += 1
@@ -295,7 +306,7 @@ def _extend_right(doc: Doc, owner: list[_Mention | None], lexicon: _Lexicon, hea
         ):
             end += 1
             continue
-        if word == "-" and _is_glue_hyphen(doc, end) and _lower(doc[end + 1]) in lexicon.after:
+        if end + 1 < len(doc) and _is_glue_hyphen(doc, end) and _lower(doc[end + 1]) in lexicon.after:
             end += 2  # "President-elect"
             continue
         if complements >= _MAX_COMPLEMENTS:
@@ -319,7 +330,7 @@ def _complement(doc: Doc, owner: list[_Mention | None], lexicon: _Lexicon, i: in
         i += 1
         word = _lower(doc[i])
         joined_list = True
-    if word not in lexicon.prepositions or not _joined(doc, i) or owner[i + 1] is not None and owner[i + 1].is_person:
+    if word not in lexicon.prepositions or not _joined(doc, i):
         return None
     j = i + 1
     has_article = word in lexicon.definite_prepositions
@@ -342,38 +353,59 @@ def _complement(doc: Doc, owner: list[_Mention | None], lexicon: _Lexicon, i: in
 
 
 def _noun_phrase(doc: Doc, owner: list[_Mention | None], lexicon: _Lexicon, i: int) -> int | None:
-    """End of the noun phrase at token i, or None if there is none (a name, a verb …)."""
+    """End of the noun phrase at token i, or None if there is none (a person, a verb …)."""
     if i >= len(doc):
         return None
-    mention = owner[i]
-    if mention is not None:
-        if mention.is_person or mention.start != i:
-            return None
-        end = mention.end
-    elif lexicon.open_after:
-        # French: one noun, its adjectives follow ("diplomatie française").
-        if doc[i].pos_ not in _NOUNS:
-            return None
-        end = i + 1
-    else:
-        # English: modifiers come first ("the Foreign and Commonwealth Office").
-        end = i
-        while end < len(doc) and owner[end] is None and _english_np_word(doc, end):
-            if end > i and not _joined(doc, end - 1):
-                break
-            end += 1
-        while end > i and doc[end - 1].pos_ not in _NOUNS:
-            end -= 1  # a phrase ends on its noun
-        if end == i:
-            return None
+    end = _french_noun_phrase(doc, owner, i) if lexicon.open_after else _english_noun_phrase(doc, owner, i)
+    if end is None:
+        return None
     while lexicon.open_after and _joined(doc, end - 1) and owner[end] is None:
         token = doc[end]
-        if token.pos_ != "ADJ" and _lower(token) not in lexicon.after:
-            break
-        if _lower(token) in _NOT_TITLE_ADJECTIVES:
+        word = _lower(token)
+        if (token.pos_ != "ADJ" and word not in lexicon.after) or word in _NOT_TITLE_ADJECTIVES:
             break
         end += 1
     return end
+
+
+def _french_noun_phrase(doc: Doc, owner: list[_Mention | None], i: int) -> int | None:
+    # One name or one noun; its adjectives follow ("diplomatie française").
+    mention = owner[i]
+    if mention is None:
+        return i + 1 if doc[i].pos_ in _NOUNS else None
+    if mention.is_person or mention.start != i:
+        return None
+    end = _mention_end(doc, mention)
+    return end if end > i else None
+
+
+def _english_noun_phrase(doc: Doc, owner: list[_Mention | None], i: int) -> int | None:
+    # Modifiers come first ("the Foreign and Commonwealth Office", "the Frankfurt-based exchange").
+    end = i
+    while end < len(doc) and (end == i or _joined(doc, end - 1)):
+        mention = owner[end]
+        if mention is not None:
+            if mention.is_person or mention.start != end or _mention_end(doc, mention) != mention.end:
+                break
+            end = mention.end
+            continue
+        if _is_glue_hyphen(doc, end) and end + 1 < len(doc) and owner[end + 1] is None:
+            end += 2
+            continue
+        if not _english_np_word(doc, end):
+            break
+        end += 1
+    while end > i and doc[end - 1].pos_ not in _NOUNS and owner[end - 1] is None:
+        end -= 1  # a phrase ends on its noun
+    return end if end > i else None
+
+
+def _mention_end(doc: Doc, mention: _Mention) -> int:
+    # "Survivors Fund (SURF": a mention may hold half of a bracket, a title must not.
+    for k in range(mention.start, mention.end):
+        if doc[k].text in "([{":
+            return k
+    return mention.end
 
 
 def _english_np_word(doc: Doc, i: int) -> bool:
@@ -389,28 +421,45 @@ def _english_np_word(doc: Doc, i: int) -> bool:
     )
 
 
-def _people_after(doc: Doc, owner: list[_Mention | None], phrase: _Phrase) -> list[_Mention]:
-    """Persons the title introduces: "le président français Emmanuel Macron", "the chancellor, Gordon Brown,"."""
-    i = phrase.end
-    comma = _at(doc, i - 1, ",")
-    if comma:
-        i += 1
-    person = _person_at(doc, owner, i - 1)
+def _described_people(doc: Doc, owner: list[_Mention | None], phrase: _Phrase) -> list[_Mention]:
+    after, through_comma = _people_after(doc, owner, phrase)
+    before = _person_before(doc, owner, phrase)
+    if after and before and through_comma:
+        # "A, ministre de l'Intérieur, B": a French apposition has no article, so it is A's.
+        # "A, the prime minister, B, …" may be a list of appositions or an introduction of B:
+        # whose title it is cannot be told, and a wrong role is worse than none.
+        return [] if phrase.has_determiner else before
+    return after or before
+
+
+def _people_after(doc: Doc, owner: list[_Mention | None], phrase: _Phrase) -> tuple[list[_Mention], bool]:
+    """Persons the title introduces ("le président français Emmanuel Macron", "the chancellor,
+    Gordon Brown,"), and whether a comma stands between."""
+    comma = _at(doc, phrase.end - 1, ",")
+    person = _person_at(doc, owner, phrase.end if comma else phrase.end - 1)
     if person is None:
-        return []
+        return [], comma
     # "Selon le ministre, Dupont a menti": after a comma the name must close like an
-    # apposition does, otherwise the title is the end of a clause.
+    # apposition does, otherwise the title ends a clause and the name starts the next one.
     if comma and not phrase.plural and not _closes(doc, person.end):
-        return []
-    if comma and _person_before(doc, owner, phrase) and phrase.has_determiner:
-        return []  # "A, the prime minister, B, …": whose title it is cannot be told
+        return [], comma
+    if comma and _after_relative(doc, phrase):
+        return [], comma
     people = [person]
     while phrase.plural:
         nxt = _next_in_list(doc, owner, people[-1].end)
         if nxt is None:
             break
         people.append(nxt)
-    return people
+    return people, comma
+
+
+def _after_relative(doc: Doc, phrase: _Phrase) -> bool:
+    """The title completes a relative: "le fils du ministre", "the wife of the prime minister"."""
+    i = phrase.start - 2 if phrase.has_determiner else phrase.start - 1  # "du", "de (la)", "of (the)"
+    if i < 1 or not (_joined(doc, i - 1) and _joined(doc, i)):
+        return False
+    return doc[i].pos_ in ("ADP", "DET") and _lower(doc[i - 1]) in _RELATIVES
 
 
 def _at(doc: Doc, i: int, text: str) -> bool:
@@ -443,10 +492,8 @@ def _next_in_list(doc: Doc, owner: list[_Mention | None], end: int) -> _Mention 
 
 def _person_before(doc: Doc, owner: list[_Mention | None], phrase: _Phrase) -> list[_Mention]:
     """The person an apposed title follows: "Gérald Darmanin, ministre de l'Intérieur, a …"."""
-    i = phrase.start - 1
-    if phrase.has_determiner:
-        i -= 1
-    if not (_at(doc, i - 1, ",") and _joined(doc, i - 1)):
+    i = phrase.start - 2 if phrase.has_determiner else phrase.start - 1  # the comma
+    if not (_at(doc, i - 1, ",") and _joined(doc, i)):
         return []
     mention = owner[i - 1] if i >= 1 else None
     if mention is None or not mention.is_person or mention.end != i:
@@ -462,6 +509,8 @@ def _closes(doc: Doc, i: int) -> bool:
     if i >= len(doc) or not _joined(doc, i - 1):
         return True
     token = doc[i]
+    if _is_glue_hyphen(doc, i):
+        return False  # "chief executive of the Frankfurt-based exchange"
     if token.is_punct:
         return True
     return token.pos_ in ("ADP", "ADV") and _lower(token) not in _NEGATIONS

@@ -290,6 +290,34 @@ def _rank(cue: _Cue) -> tuple[float, int, bool, str]:
     return (cue.weight, len(cue.words), not cue.words[-1][1], cue.key)
 
 
+def _root(merged: dict[str, str], key: str) -> str:
+    while merged.get(key, key) != key:
+        key = merged[key]
+    return key
+
+
+def _merge(merged: dict[str, str], a: str, b: str) -> None:
+    a, b = _root(merged, a), _root(merged, b)
+    if a != b:
+        merged[max(a, b)] = min(a, b)
+
+
+def _fold(hits: dict[str, tuple[float, dict[int | None, int]]], merged: dict[str, str]) -> None:
+    """Pool the evidence of merged cues under one key, at the largest weight."""
+    for key in list(hits):
+        root = _root(merged, key)
+        if root == key:
+            continue
+        weight, where = hits.pop(key)
+        if root in hits:
+            kept, into = hits[root]
+            for sentence, count in where.items():
+                into[sentence] += count
+            hits[root] = (max(kept, weight), into)
+        else:
+            hits[root] = (weight, where)
+
+
 @dataclass
 class _Evidence:
     """Where each topic's cues were found in one article."""
@@ -317,26 +345,38 @@ def _collect(doc, compiled: CompiledSpecs, language: str, actor_surfaces: Sequen
 
     index = compiled.language(language)
     positions = _positions(doc, limit)
-    # topic -> first position not yet covered by one of its cues: the same words are evidence
-    # once per topic ("the bill" and "bill", "minister*" and "ministers" on one word).
-    covered: dict[int, int] = {}
+    # Cues of one topic that match the same words are one piece of evidence ("court" and "courts"
+    # on "courts", "the bill" and "bill", "minister*" and "ministers"): the words count once, for
+    # the weightiest cue, and the cues are merged into one for the rest of the article.
+    covering: dict[int, tuple[int, _Cue]] = {}  # topic -> (end position, cue) of its last match
+    same: dict[int, dict[str, str]] = defaultdict(dict)  # topic -> key -> key it was merged into
     for i, (forms, offset) in enumerate(positions):
         if not forms:
             continue
-        best: dict[int, _Cue] = {}
+        found: dict[int, list[_Cue]] = defaultdict(list)
         for cue in _candidates(index, forms):
             rest = cue.words[1:]
-            if i + len(rest) >= len(positions) or covered.get(cue.topic, 0) > i:
+            if i + len(rest) >= len(positions):
                 continue
             if all(_word_matches(w, p, positions[i + 1 + j][0]) for j, (w, p) in enumerate(rest)):
-                current = best.get(cue.topic)
-                if current is None or _rank(cue) > _rank(current):
-                    best[cue.topic] = cue
-        if best:
-            sentence = sentence_of(offset)
-            for topic, cue in best.items():
-                covered[topic] = i + len(cue.words)
-                record(topic, cue.key, cue.weight, sentence)
+                found[cue.topic].append(cue)
+        if not found:
+            continue
+        sentence = sentence_of(offset)
+        for topic, cues in found.items():
+            end, cover = covering.get(topic, (0, None))
+            if cover is not None and end > i:
+                # Inside a phrase this topic already counted here.
+                for cue in cues:
+                    _merge(same[topic], cover.key, cue.key)
+                continue
+            best = max(cues, key=_rank)
+            for cue in cues:
+                _merge(same[topic], best.key, cue.key)
+            covering[topic] = (i + len(best.words), best)
+            record(topic, best.key, best.weight, sentence)
+    for topic, merged in same.items():
+        _fold(cue_hits[topic], merged)
 
     surfaces: dict[str, set[str]] = defaultdict(set)
     for surface in actor_surfaces:
