@@ -57,6 +57,15 @@ def test_review_page_has_no_serious_violation(page, live_server, annotated):
     assert violations(page) == []
 
 
+@pytest.mark.parametrize("path", ["/actors/", "/actors/{actor}", "/actors/learned", "/actors/duplicates"])
+def test_registry_pages_have_no_serious_violation(page, live_server, annotated, path):
+    make_user("chief", "chief editor")
+    log_in(page, live_server, "chief")
+    actor = Mention.objects.filter(article=annotated).first().actor_id
+    page.goto(live_server.url + path.format(actor=actor))
+    assert violations(page) == []
+
+
 def test_every_control_is_reachable_by_keyboard_with_a_visible_focus(page, live_server, annotated):
     make_user("ed", "editor")
     log_in(page, live_server, "ed")

@@ -51,7 +51,8 @@ def _actor_context(actor: Actor, *, page_number=None, error: str = "", job: Rean
         "articles": articles,
         "co_mentioned": selectors.actor_co_mentioned(actor),
         "topics": selectors.actor_topics(actor),
-        "timeline": selectors.actor_timeline(actor),
+        "timeline": (timeline := selectors.actor_timeline(actor)),
+        "timeline_width": max(len(timeline), 12) * 10,  # a lone month is one narrow bar, not the whole width
         "merges": selectors.actor_merges(actor),
         "kinds": Kind.choices,
         "error": error,
