@@ -11,7 +11,8 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.security import HttpBearer
 
-from articles.models import ApiToken, Article, ArticleTopic, Decision, Mention
+from articles import selectors
+from articles.models import Actor, ApiToken, Article, ArticleTopic, Decision, Mention
 from articles.services.accounts import token_digest
 from articles.services.ingest import IngestError, article_create
 
@@ -243,3 +244,50 @@ def list_articles(request, status: str | None = None, topic: str | None = None, 
     if source:
         articles = articles.filter(source__name=source)
     return articles
+
+
+class AliasOut(Schema):
+    surface: str
+    language: str
+
+
+class RoleOut(Schema):
+    title: str
+    article_id: int
+
+
+class ActorSummary(Schema):
+    id: int
+    name: str
+    kind: str
+    confirmed: bool
+    wikidata_id: str
+
+
+class ActorOut(ActorSummary):
+    description: str
+    merged_into: int | None = Field(None, alias="merged_into_id")
+    aliases: list[AliasOut]
+    roles: list[RoleOut]
+
+
+@api.get("/actors", response=list[ActorSummary], summary="Search the actor registry")
+@paginate(Page)
+def list_actors(request, q: str = "", kind: str = ""):
+    """Canonical actors whose name or an alias contains ``q`` (accents and case ignored)."""
+    _require(request, "articles.view_actor")
+    params = selectors.ActorParams.from_query({"q": q, "kind": kind, "sort": "name"})
+    return selectors.actors_for_directory(params)
+
+
+@api.get("/actors/{actor_id}", response=ActorOut, summary="An actor with its aliases and roles")
+def get_actor(request, actor_id: int):
+    """A merged actor answers with ``merged_into`` set: follow it to the survivor."""
+    _require(request, "articles.view_actor")
+    actor = get_object_or_404(Actor, id=actor_id)
+    return {
+        "id": actor.id, "name": actor.name, "kind": actor.kind, "confirmed": actor.confirmed,
+        "wikidata_id": actor.wikidata_id, "description": actor.description, "merged_into_id": actor.merged_into_id,
+        "aliases": [{"surface": a.surface, "language": a.language} for a in actor.aliases.order_by("surface")],
+        "roles": [{"title": r.title, "article_id": r.article_id} for r in selectors.actor_roles(actor)],
+    }

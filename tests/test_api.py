@@ -149,3 +149,21 @@ def test_openapi_schema_and_docs_for_logged_in_users(client, editor):
     schema = client.get("/api/openapi.json").json()
     assert "/api/articles" in schema["paths"] and "/api/articles/{article_id}" in schema["paths"]
     assert client.get("/api/docs").status_code == 200
+
+
+def test_actors_are_searched_and_read_through_the_api(client, viewer_token):
+    from articles.services.actors import alias_add
+
+    gerald = Actor.objects.create(name="Gérald Darmanin", kind="person", key="gerald darmanin|person", confirmed=True)
+    for surface in ("Gérald Darmanin", "Darmanin"):
+        alias_add(actor=gerald, surface=surface, user=None)
+    Actor.objects.create(name="Rabat", kind="place", key="rabat|place")
+
+    found = client.get("/api/actors?q=gerald", headers=auth(viewer_token)).json()
+    assert found["count"] == 1 and found["items"][0]["name"] == "Gérald Darmanin"
+
+    body = client.get(f"/api/actors/{gerald.id}", headers=auth(viewer_token)).json()
+    assert body["kind"] == "person" and body["merged_into"] is None
+    assert sorted(a["surface"] for a in body["aliases"]) == ["Darmanin", "Gérald Darmanin"]
+    assert client.get("/api/actors/999999", headers=auth(viewer_token)).status_code == 404
+    assert client.get("/api/actors").status_code == 401
