@@ -91,12 +91,23 @@ class TopicHit:
 
 @dataclass(frozen=True)
 class QuoteSpan:
+    """Direct or reported speech and who said it.
+
+    ``start``/``end`` cover the quoted words without the quotation marks
+    (for reported speech: the reported clause). ``speaker_group`` indexes
+    Annotation.groups (None when no speaker was found); ``cue`` is the verb or
+    phrase that attributes it as written ("a déclaré", "selon", "said");
+    ``speaker_role`` the title the text used for the speaker, as written
+    ("le chef de la diplomatie française"), when it named them that way.
+    """
+
     start: int
     end: int
     text: str
     kind: str  # direct | fragment | reported
     speaker_group: int | None
     cue: str = ""
+    speaker_role: str = ""
 
 
 @dataclass
