@@ -432,14 +432,23 @@ class Quote(models.Model):
     text = models.TextField()
     kind = models.CharField(max_length=10, choices=QuoteKind, default=QuoteKind.DIRECT)
     speaker = models.ForeignKey(Actor, null=True, blank=True, on_delete=models.SET_NULL, related_name="quotes")
+    speaker_role = models.CharField(max_length=300, blank=True, help_text="How the text named the speaker, if by a title.")
     cue = models.CharField(max_length=100, blank=True)
     origin = models.CharField(max_length=8, choices=Origin, default=Origin.RULE)
     decision = models.CharField(max_length=8, choices=Decision, default=Decision.PENDING)
+    pipeline_version = models.CharField(max_length=64, blank=True)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     decided_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        ordering = ["start"]
+        ordering = ["start", "end"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "start", "end"], name="quote_one_per_span"),
+            models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="quote_nonempty"),
+        ]
+
+    def __str__(self):
+        return f"{self.text[:40]} [{self.start}:{self.end}]"
 
 
 class ReviewEvent(models.Model):

@@ -23,6 +23,7 @@ from articles.models import (
     Kind,
     Mention,
     Origin,
+    Quote,
     ReannotationJob,
     RejectedSurface,
     ReviewEvent,
@@ -93,6 +94,23 @@ def article_actor_groups(mentions: list[MentionRow]) -> list[ActorGroupView]:
             group = groups[key] = ActorGroupView(mention.actor_id, mention.actor_name or mention.text, mention.kind)
         group.mentions.append(mention)
     return sorted(groups.values(), key=lambda g: (-len(g.mentions), g.name))
+
+
+def article_quotes(article: Article) -> list[Quote]:
+    """The article's quotes in text order, rejected ones last (kept so a decision can be reversed)."""
+    if article.status != Article.Status.ANNOTATED:
+        return []
+    quotes = list(article.quotes.select_related("speaker").order_by("start", "end"))
+    return sorted(quotes, key=lambda q: q.decision == Decision.REJECTED)
+
+
+def actor_quotes(actor: Actor, limit: int = 20) -> list[Quote]:
+    return list(
+        Quote.objects.filter(speaker=actor).exclude(decision=Decision.REJECTED)
+        .select_related("article").only("id", "text", "kind", "start", "article__id", "article__title",
+                                        "article__published_at", "article__created_at")
+        .order_by(F("article__published_at").desc(nulls_last=True), "-article__created_at", "start")[:limit]
+    )
 
 
 def article_segments(article: Article, mentions: list[MentionRow]) -> list[Segment]:

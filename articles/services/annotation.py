@@ -244,6 +244,7 @@ def annotations_apply(*, results: dict[int, Annotation]) -> list[Article]:
         supported = [(article, results[article.id]) for article in articles if results[article.id].supported]
         group_actors = _persist_mentions(supported)
         _persist_roles(supported, group_actors)
+        _persist_quotes(supported, group_actors)
         _persist_topics(supported)
         now = timezone.now()
         for article in articles:
@@ -324,6 +325,22 @@ def _persist_roles(items: list[tuple[Article, Annotation]], group_actors: dict[t
         for role in annotation.roles
         if group_actors.get((article.id, role.group))
     )
+
+
+def _persist_quotes(items: list[tuple[Article, Annotation]], group_actors: dict[tuple[int, int], int | None]) -> None:
+    # A quote an editor decided on (or added) holds its span: it is never proposed again.
+    taken = set(Quote.objects.filter(article__in=[article for article, _ in items]).values_list("article_id", "start", "end"))
+    quotes = []
+    for article, annotation in items:
+        for quote in annotation.quotes:
+            if (article.id, quote.start, quote.end) in taken:
+                continue
+            taken.add((article.id, quote.start, quote.end))
+            speaker = group_actors.get((article.id, quote.speaker_group)) if quote.speaker_group is not None else None
+            quotes.append(Quote(article=article, start=quote.start, end=quote.end, text=quote.text, kind=quote.kind,
+                                speaker_id=speaker, speaker_role=quote.speaker_role[:300], cue=quote.cue[:100],
+                                origin=Origin.RULE, pipeline_version=annotation.pipeline_version))
+    Quote.objects.bulk_create(quotes)
 
 
 def _persist_topics(items: list[tuple[Article, Annotation]]) -> None:

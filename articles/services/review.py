@@ -24,6 +24,7 @@ from articles.models import (
     Kind,
     Mention,
     Origin,
+    Quote,
     ReviewEvent,
     Topic,
 )
@@ -291,6 +292,113 @@ def article_mark_reviewed(*, article: Article, user, expected_version: int) -> A
         ReviewEvent.objects.create(article=article, user=user, action="article_reviewed", target=f"article {article.id}",
                                    before=before, after={"review_state": article.review_state})
         return article
+
+
+QUOTE_MARKS = "«»“”„‟\"'‹›‘’ \u00a0\u202f\n\t"
+
+
+def _quote_state(quote: Quote) -> dict:
+    return {"kind": quote.kind, "decision": quote.decision, "speaker": quote.speaker_id, "start": quote.start,
+            "end": quote.end, "text": quote.text[:200]}
+
+
+def _quote_change(*, quote: Quote, user, action: str, change) -> Quote:
+    before = _quote_state(quote)
+    change(quote)
+    quote.decided_by, quote.decided_at = user, timezone.now()
+    quote.save()
+    ReviewEvent.objects.create(article=quote.article, user=user, action=action, target=f"quote {quote.id}",
+                               before=before, after=_quote_state(quote))
+    return quote
+
+
+def quote_decide(*, quote: Quote, user, decision: str, expected_version: int) -> Quote:
+    """Accept or reject a quote; a rejected span is not proposed again."""
+    if decision not in (Decision.ACCEPTED, Decision.REJECTED):
+        raise ReviewError("A decision is accept or reject.")
+    with transaction.atomic():
+        _claim_version(article=quote.article, expected_version=expected_version)
+
+        def change(q):
+            q.decision = decision
+
+        return _quote_change(quote=quote, user=user, action=f"quote_{decision}", change=change)
+
+
+def quote_set_speaker(*, quote: Quote, user, actor: Actor | None, expected_version: int) -> Quote:
+    """Say who said it (None: nobody named); the quote is then accepted."""
+    if actor is not None:
+        actor = actor.survivor()
+    with transaction.atomic():
+        _claim_version(article=quote.article, expected_version=expected_version)
+
+        def change(q):
+            q.speaker = actor
+            q.decision = Decision.ACCEPTED
+
+        return _quote_change(quote=quote, user=user, action="quote_speaker", change=change)
+
+
+def _quote_bounds(body: str, start: int, end: int) -> tuple[int, int]:
+    if not (0 <= start < end <= len(body)):
+        raise ReviewError("The selection is outside the article text.")
+    while start < end and body[start] in QUOTE_MARKS:
+        start += 1
+    while end > start and body[end - 1] in QUOTE_MARKS:
+        end -= 1
+    if end - start < 2:
+        raise ReviewError("Select the quoted words.")
+    return start, end
+
+
+def quote_create(*, article: Article, user, start: int, end: int, expected_version: int, speaker: Actor | None = None,
+                 kind: str = Quote.QuoteKind.DIRECT, cue: str = "") -> Quote:
+    """Add a quote the pipeline missed (an editor's row: it survives every run)."""
+    if kind not in Quote.QuoteKind.values:
+        raise ReviewError(f"Unknown quote kind {kind!r}.")
+    start, end = _quote_bounds(article.body, start, end)
+    with transaction.atomic():
+        _claim_version(article=article, expected_version=expected_version)
+        clash = Quote.objects.filter(article=article, start=start, end=end).first()
+        if clash is not None:
+            raise ReviewError("This passage is already a quote: change that one.")
+        quote = Quote.objects.create(
+            article=article, start=start, end=end, text=article.body[start:end], kind=kind, cue=cue[:100],
+            speaker=speaker.survivor() if speaker else None, origin=Origin.EDITOR, decision=Decision.ACCEPTED,
+            decided_by=user, decided_at=timezone.now(),
+        )
+        ReviewEvent.objects.create(article=article, user=user, action="quote_add", target=f"quote {quote.id}",
+                                   before={}, after=_quote_state(quote))
+        return quote
+
+
+def quote_set_span(*, quote: Quote, user, start: int, end: int, expected_version: int) -> Quote:
+    """Correct where a quote starts and ends.
+
+    The old span is kept as rejected (so the pipeline does not propose it
+    again) and the corrected one is an editor's quote with the same speaker.
+    """
+    article = quote.article
+    start, end = _quote_bounds(article.body, start, end)
+    if (start, end) == (quote.start, quote.end):
+        return quote
+    with transaction.atomic():
+        _claim_version(article=article, expected_version=expected_version)
+        if Quote.objects.filter(article=article, start=start, end=end).exists():
+            raise ReviewError("This passage is already a quote: change that one.")
+
+        def change(q):
+            q.decision = Decision.REJECTED
+
+        _quote_change(quote=quote, user=user, action="quote_rejected", change=change)
+        corrected = Quote.objects.create(
+            article=article, start=start, end=end, text=article.body[start:end], kind=quote.kind, cue=quote.cue,
+            speaker=quote.speaker, speaker_role=quote.speaker_role, origin=Origin.EDITOR, decision=Decision.ACCEPTED,
+            decided_by=user, decided_at=timezone.now(),
+        )
+        ReviewEvent.objects.create(article=article, user=user, action="quote_span", target=f"quote {corrected.id}",
+                                   before=_quote_state(quote), after=_quote_state(corrected))
+        return corrected
 
 
 def _actor_for(*, name: str, kind: str, user=None, confirm: bool = False) -> Actor:

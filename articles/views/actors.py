@@ -48,6 +48,7 @@ def _actor_context(actor: Actor, *, page_number=None, error: str = "", job: Rean
         "actor": actor,
         "aliases": list(actor.aliases.select_related("created_by").order_by("surface")),
         "roles": selectors.actor_roles(actor),
+        "quotes": selectors.actor_quotes(actor),
         "articles": articles,
         "co_mentioned": selectors.actor_co_mentioned(actor),
         "topics": selectors.actor_topics(actor),

@@ -14,7 +14,7 @@ from django_htmx.http import HttpResponseStopPolling
 
 from articles import selectors
 from articles.forms import ArticlePasteForm, ArticleUploadForm
-from articles.models import Actor, Article, ArticleTopic, Kind, Mention, Topic
+from articles.models import Actor, Article, ArticleTopic, Kind, Mention, Quote, Topic
 from articles.services import review
 from articles.services.extract import ExtractionError, extract
 from articles.services.ingest import IngestError, article_create, article_requeue
@@ -24,6 +24,7 @@ can_view = permission_required("articles.view_article", raise_exception=True)
 can_add = permission_required("articles.add_article", raise_exception=True)
 can_change = permission_required("articles.change_article", raise_exception=True)
 can_review = permission_required("articles.change_mention", raise_exception=True)
+can_review_quotes = permission_required("articles.change_quote", raise_exception=True)
 
 
 BULK_ACTIONS = [
@@ -233,15 +234,18 @@ def _review_context(article_id: int, *, mention_id=None, error: str = "") -> dic
     current = None
     if str(mention_id or "").isdigit():
         current = Mention.objects.select_related("actor").filter(id=mention_id, article=article).first()
+    groups = selectors.article_actor_groups(mentions)
     return {
         "article": article,
-        "groups": selectors.article_actor_groups(mentions),
+        "groups": groups,
         "segments": selectors.article_segments(article, mentions),
         "topics": [(t, selectors.topic_evidence(article, t)) for t in article.topics.all()],
         "all_topics": selectors.topics_for_choice(),
         "kinds": Kind.choices,
         "current": current,
         "events": selectors.article_events(article),
+        "quotes": selectors.article_quotes(article),
+        "speakers": [g for g in groups if g.actor_id and g.kind in (Kind.PERSON, Kind.ORGANISATION)],
         "error": error,
     }
 
@@ -369,6 +373,64 @@ def mention_add(request, article_id):
     if created and not request.htmx:
         return redirect(f"{reverse('articles:detail', args=[article_id])}?mention={created[0].id}#mention-panel")
     return response
+
+
+def _offsets(request) -> tuple[int, int]:
+    try:
+        return int(request.POST.get("start", "")), int(request.POST.get("end", ""))
+    except ValueError:
+        raise review.ReviewError(_("Select the words in the text first.")) from None
+
+
+def _quote(article_id, quote_id) -> Quote:
+    return get_object_or_404(Quote.objects.select_related("article", "speaker"), id=quote_id, article_id=article_id)
+
+
+@require_POST
+@login_required
+@can_review_quotes
+def quote_add(request, article_id):
+    article = _get_article(article_id)
+    speaker = Actor.objects.filter(id=request.POST.get("speaker") or 0).first()
+
+    def action():
+        start, end = _offsets(request)
+        review.quote_create(article=article, user=request.user, start=start, end=end, speaker=speaker,
+                            expected_version=_version(request))
+
+    return _review_action(request, article_id, action)
+
+
+@require_POST
+@login_required
+@can_review_quotes
+def quote_decide(request, article_id, quote_id):
+    quote = _quote(article_id, quote_id)
+    return _review_action(request, article_id, lambda: review.quote_decide(
+        quote=quote, user=request.user, decision=request.POST.get("decision", ""), expected_version=_version(request)))
+
+
+@require_POST
+@login_required
+@can_review_quotes
+def quote_speaker(request, article_id, quote_id):
+    quote = _quote(article_id, quote_id)
+    speaker = Actor.objects.filter(id=request.POST.get("speaker") or 0).first()
+    return _review_action(request, article_id, lambda: review.quote_set_speaker(
+        quote=quote, user=request.user, actor=speaker, expected_version=_version(request)))
+
+
+@require_POST
+@login_required
+@can_review_quotes
+def quote_span(request, article_id, quote_id):
+    quote = _quote(article_id, quote_id)
+
+    def action():
+        start, end = _offsets(request)
+        review.quote_set_span(quote=quote, user=request.user, start=start, end=end, expected_version=_version(request))
+
+    return _review_action(request, article_id, action)
 
 
 @require_POST

@@ -80,6 +80,27 @@
     if (!dialog.hidden) dialog.querySelector("button").focus();
   }
 
+  // Every quote underlined in the text (CSS Custom Highlight API; the list beside it is the fallback).
+  function highlightQuotes() {
+    const container = body();
+    if (!("highlights" in CSS)) return;
+    if (!container) { CSS.highlights.delete("quote"); return; }
+    const ranges = (container.dataset.quotes || "").split(",").filter(Boolean).map((pair) => {
+      const [start, end] = pair.split("-").map(Number);
+      return rangeFor(container, start, end);
+    }).filter(Boolean);
+    CSS.highlights.set("quote", new Highlight(...ranges));
+  }
+
+  // "Use the selected text" for a quote's span: the offsets the selection gave the add-mention form.
+  function useSelection(button) {
+    const source = document.getElementById("add-mention");
+    const form = button.closest("form");
+    if (!source || !form || source.elements.start.value === "") return;
+    form.elements.start.value = source.elements.start.value;
+    form.elements.end.value = source.elements.end.value;
+  }
+
   function highlightEvidence(item, on) {
     if (!("highlights" in CSS) || !body()) return;
     if (!on) { CSS.highlights.delete("evidence"); return; }
@@ -121,6 +142,8 @@
       event.preventDefault();
       select(link);
     }
+    const use = event.target.closest("[data-use-selection]");
+    if (use) useSelection(use);
     if (event.target.closest("[data-help]")) toggleHelp(true);
     if (event.target.closest("[data-help-close]")) toggleHelp(false);
   });
@@ -133,20 +156,22 @@
   });
 
   document.addEventListener("mouseover", (event) => {
-    const item = event.target.closest(".topic[data-evidence]");
+    const item = event.target.closest("li[data-evidence]");
     if (item) highlightEvidence(item, true);
   });
   document.addEventListener("mouseout", (event) => {
-    const item = event.target.closest(".topic[data-evidence]");
+    const item = event.target.closest("li[data-evidence]");
     if (item) highlightEvidence(item, false);
   });
   document.addEventListener("focusin", (event) => {
-    const item = event.target.closest(".topic[data-evidence]");
+    const item = event.target.closest("li[data-evidence]");
     highlightEvidence(item || document.body, Boolean(item));
   });
 
   // After the workspace is swapped, keep the editor's place in the text.
+  document.addEventListener("DOMContentLoaded", highlightQuotes);
   document.addEventListener("htmx:afterSettle", () => {
+    highlightQuotes();
     const link = current();
     if (link && document.activeElement === document.body) link.focus({ preventScroll: true });
   });

@@ -1,0 +1,152 @@
+"""Quotes on the review page: persisted from the pipeline with their speaker,
+reviewed by editors under the same layer rules as mentions."""
+
+import pytest
+from django.urls import reverse
+
+from articles.models import Actor, Article, Decision, Origin, Quote, ReviewEvent
+from articles.nlp.types import ActorGroup, Annotation, MentionSpan, QuoteSpan
+from articles.services import review
+from articles.services.annotation import annotations_apply
+from articles.services.review import ReviewError
+
+pytestmark = pytest.mark.django_db
+
+BODY = ("Gérald Darmanin s'est rendu à Rabat. « Je tiens à remercier le Maroc », a-t-il déclaré. "
+        "Le ministère a salué un « partenaire fiable ».")
+SAID = BODY.index("Je tiens")
+SAID_END = BODY.index(" »")
+FRAGMENT = BODY.index("partenaire fiable")
+
+
+def run(article, quotes):
+    """Persist one pipeline run that found Darmanin and these quotes."""
+    annotation = Annotation(
+        language="fr", supported=True, pipeline_version="test",
+        mentions=[MentionSpan(start=0, end=15, text="Gérald Darmanin", kind="person", origin="model", group=0)],
+        groups=[ActorGroup(name="Gérald Darmanin", kind="person", surfaces=("Gérald Darmanin",))],
+        quotes=quotes,
+    )
+    annotations_apply(results={article.id: annotation})
+    article.refresh_from_db()
+
+
+def said(**changes):
+    values = {"start": SAID, "end": SAID_END, "text": BODY[SAID:SAID_END], "kind": "direct", "speaker_group": 0,
+              "cue": "a-t-il déclaré"}
+    return QuoteSpan(**{**values, **changes})
+
+
+@pytest.fixture
+def article():
+    article = Article.objects.create(title="Rabat", body=BODY, content_hash="q", status=Article.Status.ANNOTATING,
+                                     language="fr")
+    run(article, [said(), QuoteSpan(start=FRAGMENT, end=FRAGMENT + 17, text="partenaire fiable", kind="fragment",
+                                    speaker_group=None)])
+    return article
+
+
+def test_a_run_stores_quotes_with_their_speaker_cue_and_kind(article):
+    quote, fragment = Quote.objects.filter(article=article).order_by("start")
+    assert (quote.text, quote.speaker.name, quote.cue, quote.kind, quote.origin, quote.decision) == (
+        "Je tiens à remercier le Maroc", "Gérald Darmanin", "a-t-il déclaré", "direct", Origin.RULE, Decision.PENDING)
+    assert (fragment.kind, fragment.speaker) == ("fragment", None)
+
+
+def test_a_rejected_quote_is_not_proposed_again_and_an_accepted_one_survives(article, editor):
+    quote, fragment = Quote.objects.filter(article=article).order_by("start")
+    review.quote_decide(quote=fragment, user=editor, decision=Decision.REJECTED, expected_version=article.version)
+    article.refresh_from_db()
+    review.quote_decide(quote=quote, user=editor, decision=Decision.ACCEPTED, expected_version=article.version)
+
+    run(article, [said(cue="a dit"), QuoteSpan(start=FRAGMENT, end=FRAGMENT + 17, text="partenaire fiable",
+                                               kind="fragment", speaker_group=None)])
+
+    rows = list(Quote.objects.filter(article=article).order_by("start").values_list("id", "decision", "cue"))
+    assert rows == [(quote.id, Decision.ACCEPTED, "a-t-il déclaré"), (fragment.id, Decision.REJECTED, "")]
+
+
+def test_pending_quotes_are_replaced_on_each_run(article):
+    run(article, [said(cue="a dit")])
+    assert list(Quote.objects.filter(article=article).values_list("cue", flat=True)) == ["a dit"]
+
+
+def test_an_editor_sets_the_speaker(article, editor):
+    laftit = Actor.objects.create(name="Abdelouafi Laftit", kind="person", key="abdelouafi laftit|person")
+    quote = Quote.objects.get(article=article, kind="direct")
+    review.quote_set_speaker(quote=quote, user=editor, actor=laftit, expected_version=article.version)
+    quote.refresh_from_db()
+    assert (quote.speaker, quote.decision, quote.decided_by) == (laftit, Decision.ACCEPTED, editor)
+    event = ReviewEvent.objects.get(action="quote_speaker")
+    assert event.before["speaker"] != event.after["speaker"] == laftit.id
+
+
+def test_correcting_a_span_keeps_the_old_one_rejected(article, editor):
+    quote = Quote.objects.get(article=article, kind="direct")
+    same = review.quote_set_span(quote=quote, user=editor, start=BODY.index("« Je"), end=SAID_END + 2,
+                                 expected_version=article.version)
+    assert same == quote, "quotation marks and spaces are trimmed: nothing changed"
+    corrected = review.quote_set_span(quote=quote, user=editor, start=SAID, end=BODY.index(" le Maroc"),
+                                      expected_version=article.version)
+    assert corrected.text == "Je tiens à remercier"
+    quote.refresh_from_db()
+    assert quote.decision == Decision.REJECTED
+    assert corrected.origin == Origin.EDITOR and corrected.speaker == quote.speaker
+
+
+def test_an_editor_adds_a_quote_and_cannot_add_it_twice(article, editor):
+    start = BODY.index("s'est rendu")
+    added = review.quote_create(article=article, user=editor, start=start - 1, end=BODY.index(". «"),
+                                expected_version=article.version, kind="reported")
+    assert added.text == "s'est rendu à Rabat" and added.origin == Origin.EDITOR
+    article.refresh_from_db()
+    with pytest.raises(ReviewError, match="already a quote"):
+        review.quote_create(article=article, user=editor, start=FRAGMENT, end=FRAGMENT + 17,
+                            expected_version=article.version)
+    with pytest.raises(ReviewError, match="outside"):
+        review.quote_create(article=article, user=editor, start=5, end=len(BODY) + 3, expected_version=article.version)
+
+
+def test_the_review_page_lists_quotes_and_escapes_them(editor_client, article):
+    Quote.objects.filter(article=article, kind="fragment").update(text="<b>partenaire</b>")
+    article.status = Article.Status.ANNOTATED
+    article.save()
+    page = editor_client.get(reverse("articles:detail", args=[article.id])).content.decode()
+    assert "Je tiens à remercier le Maroc" in page and "a-t-il déclaré" in page
+    assert "&lt;b&gt;partenaire&lt;/b&gt;" in page and "<b>partenaire</b>" not in page
+    assert f'data-quotes="{SAID}-{SAID_END},' in page
+
+
+def test_quote_actions_answer_htmx_with_the_workspace(editor_client, article):
+    Article.objects.filter(id=article.id).update(status=Article.Status.ANNOTATED)
+    quote = Quote.objects.get(article=article, kind="direct")
+    response = editor_client.post(reverse("articles:quote-decide", args=[article.id, quote.id]),
+                                  {"decision": "rejected", "version": article.version},
+                                  headers={"HX-Request": "true", "HX-Target": "workspace"})
+    assert response.status_code == 200
+    assert 'class="quote decision-rejected"' in response.content.decode()
+    stale = editor_client.post(reverse("articles:quote-decide", args=[article.id, quote.id]),
+                               {"decision": "accepted", "version": article.version},
+                               headers={"HX-Request": "true", "HX-Target": "workspace"})
+    assert stale.status_code == 409
+    assert Quote.objects.get(id=quote.id).decision == Decision.REJECTED
+
+
+def test_a_viewer_cannot_change_a_quote(viewer_client, article):
+    quote = Quote.objects.get(article=article, kind="direct")
+    response = viewer_client.post(reverse("articles:quote-decide", args=[article.id, quote.id]),
+                                  {"decision": "rejected", "version": article.version})
+    assert response.status_code == 403
+    assert Quote.objects.get(id=quote.id).decision == Decision.PENDING
+
+
+def test_the_api_and_the_actor_page_show_quotes(client, editor_client, editor, article):
+    from articles.services.accounts import api_token_create
+
+    token = api_token_create(user=editor)
+    body = client.get(f"/api/articles/{article.id}", headers={"Authorization": f"Bearer {token}"}).json()
+    speaker = Actor.objects.get(name="Gérald Darmanin")
+    assert {"start": SAID, "end": SAID_END, "text": "Je tiens à remercier le Maroc", "speaker_actor_id": speaker.id,
+            "cue": "a-t-il déclaré", "kind": "direct", "origin": "rule", "decision": "pending"} in body["quotes"]
+    page = editor_client.get(reverse("articles:actor", args=[speaker.id])).content.decode()
+    assert "Je tiens à remercier le Maroc" in page
