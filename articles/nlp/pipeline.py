@@ -13,9 +13,10 @@ from .entities import Lexicon, extract_mentions, lexicon_for, ruler_patterns
 from .grouping import group_mentions
 from .language import detect_language
 from .normalise import normalise_text
+from .roles import find_roles
 from .types import Annotation, Knowledge, MentionSpan, TopicSpec
 
-PIPELINE_VERSION = "1"  # bump when output changes
+PIPELINE_VERSION = "2"  # bump when output changes
 
 logger = logging.getLogger(__name__)
 
@@ -152,6 +153,8 @@ class Annotator:
                 threshold=self._topic_threshold,
                 content_end=content_end,
             )
+        # Titles are sliced from the original so they keep the editor's typography.
+        roles = find_roles(doc, mentions, original)
         return Annotation(
             language=language,
             supported=True,
@@ -159,6 +162,7 @@ class Annotator:
             mentions=mentions,
             groups=groups,
             topics=list(topics),
+            roles=roles,
             content_end=content_end,
         )
 

@@ -19,11 +19,15 @@ What ``find_roles`` guarantees:
 The dependency parser is not in the pipeline: the rules read tokens, POS tags, morphology,
 sentence starts and entity labels, and a small lexicon of title head words per language. No
 rule names a person, a country or a sentence. Languages without a lexicon get no roles.
+Cost: one vectorised pass over the tokens to find head words, then a few tokens around each.
 """
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy
+from spacy.attrs import LOWER
+from spacy.strings import hash_string
 from spacy.tokens import Doc, Token
 
 from .types import MentionSpan, RoleSpan
@@ -46,6 +50,14 @@ class _Lexicon:
     conjunctions: frozenset[str]  # join portfolios: "de l'Europe et des Affaires étrangères"
     articles: frozenset[str]  # may open a complement's noun phrase
     definite_prepositions: frozenset[str]  # "du", "des": the article is inside the preposition
+    # May stand between "X," and an apposed title ("Tony Blair, the prime minister"); a possessive
+    # is dropped from the title ("son homologue").
+    determiners: frozenset[str]
+    courtesy: frozenset[str]  # between a title and a name: "the chancellor, Mr Brown"
+    list_joiners: frozenset[str]  # "les princesses A, B et C"
+    # "le fils du ministre, Paul Dupont": the name after the comma is the relative's.
+    relatives: frozenset[str]
+    negations: frozenset[str]  # "Pour Dupont, le président n'a pas …" opens a clause
 
 
 def _words(*groups: str) -> frozenset[str]:
@@ -93,7 +105,10 @@ _LEXICONS = {
         heads=_words(_FR_SINGULAR, _FR_PLURAL),
         plural_heads=_words(_FR_PLURAL),
         needs_complement=frozenset({"responsable"}),  # "responsable" alone is mostly the adjective
-        before=_words("premier première ancien ancienne anciens anciennes ex nouveau nouvel nouvelle nouveaux futur future actuel actuelle haut haute grand grande vice"),  # noqa: E501
+        before=_words(
+            "premier première ancien ancienne anciens anciennes ex nouveau nouvel nouvelle nouveaux futur future"
+            " actuel actuelle haut haute grand grande vice"
+        ),
         open_before=False,
         after=_words(
             "général générale généraux adjoint adjointe adjoints délégué déléguée délégués chargé chargée"
@@ -104,6 +119,14 @@ _LEXICONS = {
         conjunctions=_words("et ,"),
         articles=_words("la le l' les"),
         definite_prepositions=_words("du des"),
+        determiners=_words("le la l' les un une son sa ses leur leurs notre nos ce cet cette"),
+        courtesy=_words("m. mme mmes mlle me mgr dr pr"),
+        list_joiners=_words(", et"),
+        relatives=_words(
+            "fils fille filles épouse époux femme mari frère frères sœur soeur sœurs père mère parents enfant"
+            " enfants veuve veuf compagne compagnon neveu nièce cousin cousine oncle tante petit-fils petite-fille"
+        ),
+        negations=_words("ne n' pas"),
     ),
     "en": _Lexicon(
         heads=_words(_EN_SINGULAR, _EN_PLURAL),
@@ -117,31 +140,23 @@ _LEXICONS = {
         conjunctions=_words("and ,"),
         articles=_words("the"),
         definite_prepositions=frozenset(),
+        determiners=_words("the a an his her its their our this that"),
+        courtesy=_words("mr mr. mrs mrs. ms ms. dr dr. prof prof. sir dame"),
+        list_joiners=_words(", and &"),
+        relatives=_words(
+            "son sons daughter daughters wife husband brother sister father mother widow widower partner"
+            " nephew niece cousin uncle aunt grandson granddaughter children"
+        ),
+        negations=_words("not never"),
     ),
 }
 
 # Read before a head word: "ex-ministre", "vice-président", "co-founder".
 _PREFIXES = frozenset({"ex", "vice", "co", "sous", "haut"})
-# Between a title and a name: "the chancellor, Mr Brown".
-_COURTESY = _words("m. mme mmes mlle me mgr dr dr. pr mr mr. mrs mrs. ms ms. prof prof. sir dame")
-# Words that may stand between "X," and an apposed title: "Tony Blair, the prime minister".
-_DETERMINERS = _words(
-    "le la l' les un une son sa ses leur leurs notre nos ce cet cette"
-    " the a an his her its their our this that"
-)
 # French adjectives after a head that do not belong to the title ("le ministre lui-même").
 _NOT_TITLE_ADJECTIVES = _words("même mêmes seul seule seuls seules tel telle autre autres prochain prochaine")
 # A title must not swallow a date written before it: "Monday Prime Minister …".
 _TIME_LABELS = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"})
-# "le fils du ministre, Paul Dupont": the name after the comma is the relative's, not the title's.
-_RELATIVES = _words(
-    "fils fille filles épouse époux femme mari frère frères sœur soeur sœurs père mère parents enfant enfants"
-    " veuve veuf compagne compagnon neveu nièce cousin cousine oncle tante petit-fils petite-fille"
-    " son sons daughter daughters wife husband brother sister father mother widow widower partner"
-    " nephew niece cousin uncle aunt grandson granddaughter children"
-)
-_NEGATIONS = _words("ne n' pas not never")
-_LIST_JOINERS = _words(", et and &")
 _NOUNS = frozenset({"NOUN", "PROPN"})
 _MAX_BEFORE = 4  # modifiers before an English head: "Deputy Prime Minister", "French Interior Minister"
 _MAX_COMPLEMENTS = 4
@@ -169,13 +184,16 @@ class _Phrase:
 def find_roles(doc: Doc, mentions: Sequence[MentionSpan], text: str) -> list[RoleSpan]:
     """Roles of the person mentions, in the order their titles appear in the text."""
     lexicon = _LEXICONS.get(doc.lang_)
-    if lexicon is None or not any(m.kind == "person" for m in mentions):
+    if lexicon is None or not len(doc) or not any(m.kind == "person" for m in mentions):
+        return []
+    heads = numpy.flatnonzero(numpy.isin(doc.to_array(LOWER), _HEAD_HASHES[doc.lang_])).tolist()
+    if not heads:
         return []
     owner = _mention_owners(doc, mentions)
     roles: list[RoleSpan] = []
     seen: set[tuple[int, str]] = set()
-    for phrase in _title_phrases(doc, owner, lexicon):
-        people = _described_people(doc, owner, phrase)
+    for phrase in _title_phrases(doc, owner, lexicon, heads):
+        people = _described_people(doc, owner, lexicon, phrase)
         if not people:
             continue
         start = doc[phrase.start].idx
@@ -214,22 +232,24 @@ def _lower(token: Token) -> str:
     return token.lower_.replace("\u2019", "'")
 
 
-def _is_head(token: Token, lexicon: _Lexicon) -> bool:
-    word = _lower(token)
-    if word in lexicon.heads:
-        return True
-    prefix, hyphen, rest = word.partition("-")
-    return bool(hyphen) and prefix in _PREFIXES and rest in lexicon.heads
+def _head_hashes(lexicon: _Lexicon) -> numpy.ndarray:
+    words = lexicon.heads | {f"{prefix}-{head}" for prefix in _PREFIXES for head in lexicon.heads}
+    return numpy.array(sorted(hash_string(word) for word in words), dtype=numpy.uint64)
 
 
-def _title_phrases(doc: Doc, owner: list[_Mention | None], lexicon: _Lexicon) -> list[_Phrase]:
+# Head words as the hashes of token.lower_: the article is scanned once, in numpy.
+_HEAD_HASHES = {language: _head_hashes(lexicon) for language, lexicon in _LEXICONS.items()}
+
+
+def _title_phrases(doc: Doc, owner: list[_Mention | None], lexicon: _Lexicon, heads: list[int]) -> list[_Phrase]:
     # One phrase per head word; a phrase inside a longer one ("général" in "secrétaire
     # général") is the same title read twice and is dropped.
     phrases: list[_Phrase] = []
-    for i, token in enumerate(doc):
-        if owner[i] is not None or not _is_head(token, lexicon):
+    for i in heads:
+        token = doc[i]
+        if owner[i] is not None:
             continue
-        after_determiner = i > 0 and _joined(doc, i - 1) and _lower(doc[i - 1]) in _DETERMINERS
+        after_determiner = i > 0 and _joined(doc, i - 1) and _lower(doc[i - 1]) in lexicon.determiners
         # "in general", "responsable de": the word must be used as a noun; a determiner
         # before it makes up for a mis-tag ("son homologue" tagged ADJ).
         if token.pos_ not in _NOUNS and not after_determiner:
@@ -240,9 +260,9 @@ def _title_phrases(doc: Doc, owner: list[_Mention | None], lexicon: _Lexicon) ->
             continue
         if phrases and phrases[-1].start <= start and end <= phrases[-1].end:
             continue
-        if phrases and start <= phrases[-1].start and phrases[-1].end <= end:
+        while phrases and start <= phrases[-1].start and phrases[-1].end <= end:
             phrases.pop()
-        has_determiner = start > 0 and _joined(doc, start - 1) and _lower(doc[start - 1]) in _DETERMINERS
+        has_determiner = start > 0 and _joined(doc, start - 1) and _lower(doc[start - 1]) in lexicon.determiners
         plural = _lower(token) in lexicon.plural_heads or token.morph.get("Number") == ["Plur"]
         phrases.append(_Phrase(start, end, plural, has_determiner))
     return phrases
@@ -301,9 +321,7 @@ def _extend_right(doc: Doc, owner: list[_Mention | None], lexicon: _Lexicon, hea
     while _joined(doc, end - 1) and owner[end] is None:
         token = doc[end]
         word = _lower(token)
-        if word in lexicon.after or (
-            lexicon.open_after and token.pos_ == "ADJ" and word not in _NOT_TITLE_ADJECTIVES
-        ):
+        if word in lexicon.after or (lexicon.open_after and token.pos_ == "ADJ" and word not in _NOT_TITLE_ADJECTIVES):
             end += 1
             continue
         if end + 1 < len(doc) and _is_glue_hyphen(doc, end) and _lower(doc[end + 1]) in lexicon.after:
@@ -385,9 +403,11 @@ def _english_noun_phrase(doc: Doc, owner: list[_Mention | None], i: int) -> int 
     while end < len(doc) and (end == i or _joined(doc, end - 1)):
         mention = owner[end]
         if mention is not None:
-            if mention.is_person or mention.start != end or _mention_end(doc, mention) != mention.end:
+            if mention.is_person or mention.start != end:
                 break
-            end = mention.end
+            end = _mention_end(doc, mention)
+            if end < mention.end:
+                break
             continue
         if _is_glue_hyphen(doc, end) and end + 1 < len(doc) and owner[end + 1] is None:
             end += 2
@@ -421,9 +441,9 @@ def _english_np_word(doc: Doc, i: int) -> bool:
     )
 
 
-def _described_people(doc: Doc, owner: list[_Mention | None], phrase: _Phrase) -> list[_Mention]:
-    after, through_comma = _people_after(doc, owner, phrase)
-    before = _person_before(doc, owner, phrase)
+def _described_people(doc: Doc, owner: list[_Mention | None], lexicon: _Lexicon, phrase: _Phrase) -> list[_Mention]:
+    after, through_comma = _people_after(doc, owner, lexicon, phrase)
+    before = _person_before(doc, owner, lexicon, phrase)
     if after and before and through_comma:
         # "A, ministre de l'Intérieur, B": a French apposition has no article, so it is A's.
         # "A, the prime minister, B, …" may be a list of appositions or an introduction of B:
@@ -432,34 +452,36 @@ def _described_people(doc: Doc, owner: list[_Mention | None], phrase: _Phrase) -
     return after or before
 
 
-def _people_after(doc: Doc, owner: list[_Mention | None], phrase: _Phrase) -> tuple[list[_Mention], bool]:
+def _people_after(
+    doc: Doc, owner: list[_Mention | None], lexicon: _Lexicon, phrase: _Phrase
+) -> tuple[list[_Mention], bool]:
     """Persons the title introduces ("le président français Emmanuel Macron", "the chancellor,
     Gordon Brown,"), and whether a comma stands between."""
     comma = _at(doc, phrase.end - 1, ",")
-    person = _person_at(doc, owner, phrase.end if comma else phrase.end - 1)
+    person = _person_at(doc, owner, lexicon, phrase.end if comma else phrase.end - 1)
     if person is None:
         return [], comma
     # "Selon le ministre, Dupont a menti": after a comma the name must close like an
     # apposition does, otherwise the title ends a clause and the name starts the next one.
-    if comma and not phrase.plural and not _closes(doc, person.end):
+    if comma and not phrase.plural and not _closes(doc, lexicon, person.end):
         return [], comma
-    if comma and _after_relative(doc, phrase):
+    if comma and _after_relative(doc, lexicon, phrase):
         return [], comma
     people = [person]
     while phrase.plural:
-        nxt = _next_in_list(doc, owner, people[-1].end)
+        nxt = _next_in_list(doc, owner, lexicon, people[-1].end)
         if nxt is None:
             break
         people.append(nxt)
     return people, comma
 
 
-def _after_relative(doc: Doc, phrase: _Phrase) -> bool:
+def _after_relative(doc: Doc, lexicon: _Lexicon, phrase: _Phrase) -> bool:
     """The title completes a relative: "le fils du ministre", "the wife of the prime minister"."""
     i = phrase.start - 2 if phrase.has_determiner else phrase.start - 1  # "du", "de (la)", "of (the)"
     if i < 1 or not (_joined(doc, i - 1) and _joined(doc, i)):
         return False
-    return doc[i].pos_ in ("ADP", "DET") and _lower(doc[i - 1]) in _RELATIVES
+    return doc[i].pos_ in ("ADP", "DET") and _lower(doc[i - 1]) in lexicon.relatives
 
 
 def _at(doc: Doc, i: int, text: str) -> bool:
@@ -467,10 +489,10 @@ def _at(doc: Doc, i: int, text: str) -> bool:
     return _joined(doc, i) and doc[i + 1].text == text
 
 
-def _person_at(doc: Doc, owner: list[_Mention | None], before: int) -> _Mention | None:
+def _person_at(doc: Doc, owner: list[_Mention | None], lexicon: _Lexicon, before: int) -> _Mention | None:
     # The person whose name starts after token ``before``, courtesy titles skipped ("Mr Brown").
     i = before
-    while _joined(doc, i) and owner[i + 1] is None and _lower(doc[i + 1]) in _COURTESY:
+    while _joined(doc, i) and owner[i + 1] is None and _lower(doc[i + 1]) in lexicon.courtesy:
         i += 1
     if not _joined(doc, i):
         return None
@@ -480,17 +502,17 @@ def _person_at(doc: Doc, owner: list[_Mention | None], before: int) -> _Mention 
     return mention
 
 
-def _next_in_list(doc: Doc, owner: list[_Mention | None], end: int) -> _Mention | None:
+def _next_in_list(doc: Doc, owner: list[_Mention | None], lexicon: _Lexicon, end: int) -> _Mention | None:
     # "A, B et C": each joiner must be followed at once by the next person.
     i = end - 1
     seen_joiner = False
-    while _joined(doc, i) and _lower(doc[i + 1]) in _LIST_JOINERS:
+    while _joined(doc, i) and _lower(doc[i + 1]) in lexicon.list_joiners:
         i += 1
         seen_joiner = True
-    return _person_at(doc, owner, i) if seen_joiner else None
+    return _person_at(doc, owner, lexicon, i) if seen_joiner else None
 
 
-def _person_before(doc: Doc, owner: list[_Mention | None], phrase: _Phrase) -> list[_Mention]:
+def _person_before(doc: Doc, owner: list[_Mention | None], lexicon: _Lexicon, phrase: _Phrase) -> list[_Mention]:
     """The person an apposed title follows: "Gérald Darmanin, ministre de l'Intérieur, a …"."""
     i = phrase.start - 2 if phrase.has_determiner else phrase.start - 1  # the comma
     if not (_at(doc, i - 1, ",") and _joined(doc, i)):
@@ -499,12 +521,12 @@ def _person_before(doc: Doc, owner: list[_Mention | None], phrase: _Phrase) -> l
     if mention is None or not mention.is_person or mention.end != i:
         return []
     # "Selon Jean Dupont, le président a commis …": the title opens a clause, it is not apposed.
-    if not _closes(doc, phrase.end):
+    if not _closes(doc, lexicon, phrase.end):
         return []
     return [mention]
 
 
-def _closes(doc: Doc, i: int) -> bool:
+def _closes(doc: Doc, lexicon: _Lexicon, i: int) -> bool:
     """Token i may follow an apposition: punctuation, a sentence end, a preposition or adverb."""
     if i >= len(doc) or not _joined(doc, i - 1):
         return True
@@ -513,4 +535,4 @@ def _closes(doc: Doc, i: int) -> bool:
         return False  # "chief executive of the Frankfurt-based exchange"
     if token.is_punct:
         return True
-    return token.pos_ in ("ADP", "ADV") and _lower(token) not in _NEGATIONS
+    return token.pos_ in ("ADP", "ADV") and _lower(token) not in lexicon.negations
