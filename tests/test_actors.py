@@ -419,3 +419,26 @@ def test_an_editor_cannot_reannotate_past_articles(editor_client, editor):
     rejected = RejectedSurface.objects.create(normalised="amazonie", surface="Amazonie", created_by=editor)
     assert editor_client.post(reverse("articles:actors-reannotate"), {"rejected": rejected.id}).status_code == 403
     assert not ReannotationJob.objects.exists()
+
+
+def test_a_later_confirmation_overrides_an_earlier_rejection(editor):
+    RejectedSurface.objects.create(normalised="suisse", surface="Suisse", created_by=editor)
+    RejectedSurface.objects.create(normalised="suisse", kind="person", surface="Suisse", created_by=editor)
+    text = article("La Suisse a voté.")
+    place = actor("Suisse", kind="place")
+    target = mention(text, "Suisse", place)
+
+    review.mention_decide(mention=target, user=editor, decision=Decision.ACCEPTED, expected_version=text.version)
+
+    assert list(RejectedSurface.objects.values_list("kind", flat=True)) == ["person"], \
+        "the rejection for another kind is not contradicted"
+    assert ("Suisse", "place") in load_knowledge().aliases_for("fr")
+    event = ReviewEvent.objects.get(action="rejected_surface_remove")
+    assert event.user == editor and event.after["actor"] == place.id
+
+
+def test_an_alias_rejected_for_its_kind_does_not_reach_the_ruler(editor):
+    actor("Tour", kind="event", confirmed=True)
+    assert ("Tour", "event") in load_knowledge().aliases_for("fr")
+    RejectedSurface.objects.create(normalised="tour", kind="event", created_by=editor)
+    assert ("Tour", "event") not in load_knowledge().aliases_for("fr")

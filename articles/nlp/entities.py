@@ -461,3 +461,41 @@ def _without_overlaps(candidates: list[Candidate]) -> list[Candidate]:
         if all(c.end <= k.start or k.end <= c.start for k in kept):
             kept.append(c)
     return sorted(kept, key=lambda c: c.start)
+
+
+GUARD_NAME = "knowledge_guard"
+_COMPLEMENT_WORDS = frozenset({"de", "du", "des", "d'", "of"})
+
+
+@Language.component(GUARD_NAME)
+def knowledge_guard(doc: Doc) -> Doc:
+    """Runs between the registry's ruler and the statistical model: drops a
+    ruler match that is only part of a longer name, so that the model can
+    still find the whole of it. A learned "Zurich" must not cut
+    "Zurich-Kloten" in two, nor "Genève" take the end of "Tribune de Genève"."""
+    kept, dropped = [], []
+    for ent in doc.ents:
+        (dropped if _part_of_longer_name(doc, ent) else kept).append(ent)
+    if dropped:
+        for ent in dropped:
+            for token in ent:
+                token.ent_id_ = ""  # what the model finds there is the model's, not the rule's
+        doc.set_ents(kept, default="missing")  # missing, not "outside": the model may still tag them
+    return doc
+
+
+def _part_of_longer_name(doc: Doc, ent: Span) -> bool:
+    text = doc.text
+    start, end = ent.start_char, ent.end_char
+    if start >= 2 and text[start - 1] == "-" and text[start - 2].isalnum():
+        return True
+    if end + 1 < len(text) and text[end] == "-" and text[end + 1].isalnum():
+        return True
+    # "<Capitalised> de [la|l'] <match>": the complement of a name, not sentence-initial.
+    i = ent.start - 1
+    if i >= 1 and doc[i].lower_ in DETERMINERS:
+        i -= 1
+    if i < 1 or doc[i].lower_ not in _COMPLEMENT_WORDS:
+        return False
+    head = doc[i - 1]
+    return head.is_title and not head.is_sent_start and head.pos_ in ("PROPN", "NOUN")

@@ -9,7 +9,7 @@ import spacy
 from spacy.language import Language
 
 from .boilerplate import find_content_end
-from .entities import Lexicon, extract_mentions, lexicon_for, ruler_patterns
+from .entities import GUARD_NAME, Lexicon, extract_mentions, lexicon_for, ruler_patterns
 from .grouping import group_mentions
 from .language import detect_language
 from .normalise import normalise_text
@@ -196,7 +196,7 @@ class Annotator:
         if "senter" not in nlp.component_names:
             wanted = wanted | {"parser"}  # the only source of sentence starts then
         if len(nlp.get_pipe(RULER_NAME)):
-            wanted = wanted | {RULER_NAME}  # an empty ruler only warns, once per doc
+            wanted = wanted | {RULER_NAME, GUARD_NAME}  # an empty ruler only warns, once per doc
         for component in nlp.component_names:
             if component in wanted and component in nlp.disabled:
                 nlp.enable_pipe(component)
@@ -214,6 +214,7 @@ def _load(name: str) -> Language:
         # an editor's alias wins over the statistical guess.
         config={"phrase_matcher_attr": "LOWER", "overwrite_ents": True},
     )
+    nlp.add_pipe(GUARD_NAME, after=RULER_NAME)
     return nlp
 
 

@@ -68,15 +68,33 @@ def alias_add(*, actor: Actor, surface: str, user, language: str = "") -> ActorA
     return alias
 
 
+def surface_teach(*, actor: Actor, surface: str, user, language: str = "") -> ActorAlias | None:
+    """An editor confirmed that ``surface`` names ``actor``: confirm the actor,
+    keep the surface as its alias, and drop the rejections it contradicts
+    (the surface for any kind or for this kind, everywhere or for a source):
+    the newest decision wins, and the removal is logged."""
+    actor_confirm(actor=actor)
+    alias = alias_add(actor=actor, surface=surface, user=user, language=language)
+    normalised = normalise_surface(surface)[:300]
+    contradicted = list(RejectedSurface.objects.filter(normalised=normalised, kind__in=["", actor.kind]))
+    for rejected in contradicted:
+        ReviewEvent.objects.create(
+            user=user, action="rejected_surface_remove", target=f"surface {rejected.normalised}"[:100],
+            before={"surface": rejected.normalised, "kind": rejected.kind, "source": rejected.source_id},
+            after={"actor": actor.id, "reason": "confirmed as a name"},
+        )
+    RejectedSurface.objects.filter(id__in=[r.id for r in contradicted]).delete()
+    return alias
+
+
 def actor_alias_add(*, actor: Actor, surface: str, user, language: str = "") -> ActorAlias:
     """An editor adds an alias on the actor page (the actor is confirmed: the alias feeds the ruler)."""
     if not " ".join(surface.split()):
         raise RegistryError("Type the alias.")
     with transaction.atomic():
-        alias = alias_add(actor=actor, surface=surface, user=user, language=language)
+        alias = surface_teach(actor=actor, surface=surface, user=user, language=language)
         if alias is None:
             raise RegistryError("An alias needs at least one letter or digit.")
-        actor_confirm(actor=actor)
         _event(user=user, action="alias_add", actor=actor, before={}, after={"alias": alias.surface})
         return alias
 

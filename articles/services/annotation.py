@@ -74,7 +74,10 @@ def _registry_state() -> tuple:
     Counts and high-water marks: any record added or removed, an actor
     confirmed or merged, a topic edited changes it.
     """
-    aliases = ActorAlias.objects.aggregate(n=Count("id"), m=Max("id"))
+    # Only what steers the ruler: suggested actors get new aliases on every run.
+    aliases = ActorAlias.objects.filter(actor__confirmed=True, actor__merged_into__isnull=True).aggregate(
+        n=Count("id"), m=Max("id")
+    )
     rejected = RejectedSurface.objects.aggregate(n=Count("id"), m=Max("id"))
     actors = Actor.objects.aggregate(confirmed=Count("id", filter=Q(confirmed=True)),
                                      merged=Count("id", filter=Q(merged_into__isnull=False)))
@@ -92,7 +95,14 @@ def load_knowledge() -> Knowledge:
     rows = ActorAlias.objects.filter(actor__confirmed=True, actor__merged_into__isnull=True).values_list(
         "surface", "actor__kind", "language"
     )
+    rejected_anywhere = {
+        (normalised, kind) for normalised, kind in RejectedSurface.objects.filter(source__isnull=True)
+        .values_list("normalised", "kind")
+    }
     for surface, kind, language in rows:
+        normalised = normalise_surface(surface)
+        if (normalised, "") in rejected_anywhere or (normalised, kind) in rejected_anywhere:
+            continue  # the ruler would claim the words only for the match to be dropped
         if language:
             language_aliases.add((surface, kind, language))
         else:

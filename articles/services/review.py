@@ -29,7 +29,7 @@ from articles.models import (
     Topic,
 )
 from articles.nlp.normalise import normalise_surface
-from articles.services.actors import actor_confirm, alias_add, surface_reject
+from articles.services.actors import actor_confirm, alias_add, surface_reject, surface_teach
 
 # Where a rejected surface is not suggested again (besides the mention itself).
 FORGET_SCOPES = ("", "source", "everywhere")
@@ -110,8 +110,7 @@ def mention_decide(*, mention: Mention, user, decision: str, expected_version: i
     with transaction.atomic():
         _claim_version(article=article, expected_version=expected_version)
         if decision == Decision.ACCEPTED and mention.actor is not None:
-            actor_confirm(actor=mention.actor)
-            alias_add(actor=mention.actor, surface=mention.text, user=user, language=article.language)
+            surface_teach(actor=mention.actor, surface=mention.text, user=user, language=article.language)
         elif decision == Decision.REJECTED and forget:
             if forget == "source" and article.source_id is None:
                 raise ReviewError("This article has no source: choose “everywhere” or “only here”.")
@@ -139,7 +138,7 @@ def mention_relabel(*, mention: Mention, user, kind: str, expected_version: int,
         _claim_version(article=article, expected_version=expected_version)
         actor = _actor_for(name=mention.actor.name if mention.actor else mention.text, kind=kind, user=user,
                            confirm=True)
-        alias_add(actor=actor, surface=mention.text, user=user, language=article.language)
+        surface_teach(actor=actor, surface=mention.text, user=user, language=article.language)
         if mention.kind != kind:
             surface_reject(surface=mention.text, kind=mention.kind, user=user, article=article)
 
@@ -159,7 +158,7 @@ def mention_link(*, mention: Mention, user, actor: Actor, expected_version: int,
     article = mention.article
     with transaction.atomic():
         _claim_version(article=article, expected_version=expected_version)
-        alias_add(actor=actor, surface=mention.text, user=user, language=article.language)
+        surface_teach(actor=actor, surface=mention.text, user=user, language=article.language)
 
         def change(m):
             m.actor = actor
@@ -210,7 +209,8 @@ def mention_create(*, article: Article, user, start: int, end: int, kind: str, e
         if overlapping is not None:
             raise ReviewError(f"“{overlapping.text}” is already marked there: change or reject it first.")
         text = body[start:end]
-        actor = _actor_for(name=text, kind=kind, user=user, confirm=True)
+        actor = _actor_for(name=text, kind=kind, user=user)
+        surface_teach(actor=actor, surface=text, user=user, language=article.language)
         mention, created = Mention.objects.update_or_create(
             article=article, start=start, end=end,
             defaults={"text": text, "kind": kind, "actor": actor, "origin": Origin.EDITOR,

@@ -164,3 +164,14 @@ def test_a_long_running_worker_does_not_keep_the_words_it_saw(annotator):
     annotator.annotate_many([f"Le maire Zorvathique{i} a reçu Plumbrax{i} hier." for i in range(20)], ["fr"] * 20)
     assert "Zorvathique3" not in strings
     assert len(strings) == before
+
+
+def test_a_learned_name_does_not_cut_a_longer_name_in_two(taught):
+    taught.set_knowledge(Knowledge(aliases=(("Zurich", "place"), ("Genève", "place"))))
+    found = {(m.text, m.kind) for m in taught.annotate(
+        "L'avion a atterri à Zurich-Kloten hier. La Tribune de Genève l'a raconté. Zurich et Genève ont réagi.",
+        language="fr").mentions}
+    assert ("Zurich", "place") in found and ("Genève", "place") in found, "the learned names still count alone"
+    texts = {text for text, _ in found}
+    assert not {"Kloten", "Tribune"} & texts, f"a longer name was cut: {sorted(texts)}"
+    assert ("Zurich-Kloten", "rule") not in {(m.text, m.origin) for m in taught.annotate("à Zurich-Kloten.", language="fr").mentions}
