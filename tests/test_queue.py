@@ -516,3 +516,14 @@ def test_dates_are_compared_in_local_days(editor_client, settings):
         "Just after midnight"]
     assert titles(editor_client.get(QUEUE, {"published_to": "2024-03-01"})) == []
     assert titles(editor_client.get(QUEUE, {"added_to": "2024-03-01"})) == []
+
+
+def test_postgresql_search_uses_the_full_text_index(db):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the full-text index exists on PostgreSQL only")
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # a tiny table would be scanned anyway
+        plan = Article.objects.search("Darmanin Rabat").explain()
+    assert "article_search_gin" in plan
