@@ -21,6 +21,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Sequence
 
+from spacy.attrs import IDX, IS_SPACE, LEMMA, ORTH
+
 from .types import TopicHit, TopicSpec
 
 MAX_EVIDENCE = 5
@@ -241,24 +243,44 @@ def _sentence_spans(doc, text: str, limit: int) -> list[tuple[int, int]]:
     return spans
 
 
+def _inflects(word: str, lemma: str) -> bool:
+    """Whether ``word`` reads as an inflection of ``lemma``: it keeps the lemma's stem, all but
+    its last letter ("parties", "party"; "hôpitaux", "hôpital"). A lemma the word does not spell
+    ("struck", "strike") is another word for a cue's purposes: a strike is not a blow."""
+    stem = _strip_accents(lemma[: max(1, len(lemma) - 1)])
+    return _strip_accents(word).startswith(stem)
+
+
+@functools.lru_cache(maxsize=100_000)
+def _token_forms(text: str, lemma: str) -> tuple[frozenset[str], ...]:
+    """The forms a cue may match on each word piece of a token: as written, without accents, and
+    the lemma for a token of one piece. No piece (punctuation): one empty set, a barrier."""
+    pieces = _pieces(text)
+    if not pieces:
+        return (frozenset(),)
+    lemma_pieces = _pieces(lemma) if len(pieces) == 1 and lemma else ()
+    result = []
+    for piece in pieces:
+        forms = {piece, _strip_accents(piece)}
+        if len(lemma_pieces) == 1 and _inflects(piece, lemma_pieces[0]):
+            forms.update((lemma_pieces[0], _strip_accents(lemma_pieces[0])))
+        result.append(frozenset(forms))
+    return tuple(result)
+
+
 def _positions(doc, limit: int) -> list[tuple[frozenset[str], int]]:
     """Word pieces of the content as (forms, char offset); punctuation is a barrier."""
     positions: list[tuple[frozenset[str], int]] = []
-    for token in doc:
-        if token.idx >= limit:
+    strings = doc.vocab.strings
+    # Read as arrays: building a Token object for every word costs more than the matching.
+    for orth, lemma, is_space, idx in doc.to_array([ORTH, LEMMA, IS_SPACE, IDX]).tolist():
+        if idx >= limit:
             break
-        if token.is_space or token.text in _JOINERS:
+        text = strings[orth]
+        if is_space or text in _JOINERS:
             continue
-        pieces = _pieces(token.text)
-        if not pieces:
-            positions.append((frozenset(), token.idx))
-            continue
-        lemma = _pieces(token.lemma_) if len(pieces) == 1 and token.lemma_ else []
-        for piece in pieces:
-            forms = {piece, _strip_accents(piece)}
-            if len(lemma) == 1:
-                forms.update((lemma[0], _strip_accents(lemma[0])))
-            positions.append((frozenset(forms), token.idx))
+        for forms in _token_forms(text, strings[lemma] if lemma else ""):
+            positions.append((forms, idx))
     return positions
 
 
@@ -370,9 +392,10 @@ def _collect(doc, compiled: CompiledSpecs, language: str, actor_surfaces: Sequen
                 for cue in cues:
                     _merge(same[topic], cover.key, cue.key)
                 continue
-            best = max(cues, key=_rank)
+            best = max(cues, key=_rank) if len(cues) > 1 else cues[0]
             for cue in cues:
-                _merge(same[topic], best.key, cue.key)
+                if cue is not best:
+                    _merge(same[topic], best.key, cue.key)
             covering[topic] = (i + len(best.words), best)
             record(topic, best.key, best.weight, sentence)
     for topic, merged in same.items():

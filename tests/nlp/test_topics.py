@@ -398,3 +398,160 @@ def test_demo_article(fr, specs):
     for hit in hits.values():
         assert all(0 <= start < end <= content_end for start, end in hit.evidence)
     assert doc.text == text
+
+
+def test_cues_matching_the_same_words_count_once(en):
+    # A list that spells out inflections ("court", "courts") or a phrase with its head word
+    # ("the bill", "bill") must not outscore one that does not: the same words, the same evidence.
+    def score(text, cues):
+        doc = en(text)
+        return score_topics(doc, [TopicSpec("t", {"en": cues})], language="en", actor_surfaces=(),
+                            content_end=None)[0].score
+
+    courts = "The courts were busy.\nThe court sat late.\nCourts will reopen on Monday."
+    assert score(courts, ("court", "courts")) == pytest.approx(score(courts, ("court",)))
+    bill = "The bill was rejected.\nMPs said the bill was flawed."
+    assert score(bill, ("the bill", "bill")) == pytest.approx(score(bill, ("the bill",)))
+    # Distinct words still add up.
+    judges = courts + "\nTwo judges retired."
+    assert score(judges, ("court", "judge")) > score(judges, ("court",))
+
+
+def test_lemma_counts_only_when_the_word_spells_it(en):
+    specs = [TopicSpec("labour", {"en": ("strike",)}), TopicSpec("party", {"en": ("party",)})]
+
+    def slugs(text):
+        return {hit.slug for hit in score_topics(en(text), specs, language="en", actor_surfaces=(),
+                                                 content_end=None)}
+
+    assert slugs("Workers voted for two strikes in March.") == {"labour"}
+    assert slugs("Both parties agreed.") == {"party"}  # "parties" keeps the stem of "party"
+    assert slugs("The storm struck the coast overnight.") == set()  # "struck" is not a strike
+
+
+# Prefix cues and lemmas once matched unrelated words: each of these sentences used to be evidence
+# for the topic named with it.
+@pytest.mark.parametrize(
+    "language, text, slug",
+    [
+        ("en", "Operating profit rose as the operator raised its prices.", "arts-culture-entertainment-and-media"),
+        ("en", "The firm made a concerted effort to cut costs.", "arts-culture-entertainment-and-media"),
+        ("en", "The hospitality group reported record bookings.", "health"),
+        ("en", "Churchill's speech was read out again; a rabbit ran across the lawn.", "religion"),
+        ("en", "The stadium floodlights failed before kick-off.", "disaster-accident-and-emergency-incident"),
+        ("en", "The think tank published its report on Monday.", "conflict-war-and-peace"),
+        ("en", "He suffers from migraines every spring.", "migration"),
+        ("en", "She was hailed as the best of her generation.", "weather"),
+        ("fr", "Finalement, le golfe est resté calme toute la semaine.", "sport"),
+        ("fr", "Il faudra équiper les salles et supporter les coûts.", "sport"),
+        ("fr", "Le banquet a réuni les invités autour d'une banquette.", "economy-business-and-finance"),
+        ("fr", "La concertation sur l'opération se poursuit, littéralement sans fin.",
+         "arts-culture-entertainment-and-media"),
+        ("fr", "Il souffre de migraines depuis des années.", "migration"),
+        ("fr", "Les pucerons envahissent le potager ; il faut le consoler.", "science-and-technology"),
+        ("fr", "C'est un acte cruel, a-t-il dit.", "disaster-accident-and-emergency-incident"),
+    ],
+)
+def test_seed_cues_do_not_match_unrelated_words(request, specs, language, text, slug):
+    nlp = request.getfixturevalue(language)
+    assert slug not in scores(nlp, specs, text, language), text
+
+
+# Short articles written for these tests, one per top-level topic whose cues were reworked: the
+# topic must be the best-scoring top-level topic and reach the threshold.
+TOP_LEVEL_ARTICLES = [
+    ("en", "sport",
+     "Late winner sends the visitors top of the table\n"
+     "The striker headed in a corner kick in stoppage time to seal a 2-1 away win, after the goalkeeper "
+     "had saved a penalty. The coach said his squad deserved the points in the title race."),
+    ("fr", "sport",
+     "Le club s'impose dans les arrêts de jeu et prend la tête du classement\n"
+     "L'attaquant a repris un corner de la tête pour offrir la victoire à son équipe (2-1), après un "
+     "penalty arrêté par le gardien de but. L'entraîneur a salué ses joueurs dans la course au titre."),
+    ("en", "economy-business-and-finance",
+     "Retailer's profits fall as shoppers cut spending\n"
+     "The supermarket chain reported a 12% fall in pre-tax profit, blaming weak consumer demand and a "
+     "price war. Its shares dropped 5%, and analysts cut their forecasts as the central bank weighs "
+     "another rate rise."),
+    ("fr", "economy-business-and-finance",
+     "Les bénéfices du distributeur reculent\n"
+     "Le groupe a annoncé une baisse de 12 % de son bénéfice net, pénalisé par une demande intérieure "
+     "atone et une guerre des prix. L'action a chuté de 5 % en Bourse, tandis que la banque centrale "
+     "envisage une nouvelle hausse des taux."),
+    ("en", "arts-culture-entertainment-and-media",
+     "Singer's debut album tops the charts\n"
+     "The singer-songwriter's first studio album went straight to number one this week, ahead of a "
+     "sold-out world tour. Critics praised the lyrics and the band's concert at the festival."),
+    ("fr", "arts-culture-entertainment-and-media",
+     "Le premier album de la chanteuse en tête des ventes\n"
+     "L'autrice-compositrice a vu son premier album se classer numéro un, avant une tournée dans toute "
+     "la France. Les critiques saluent les paroles et le concert donné au festival cet été."),
+    ("en", "science-and-technology",
+     "Phone makers race to launch faster handsets\n"
+     "Mobile operators say the new smartphones will download video in seconds over the upgraded "
+     "network. The chip inside each handset saves battery, and a software update fixes a security "
+     "flaw that hackers had exploited."),
+    ("fr", "science-and-technology",
+     "Les fabricants de smartphones misent sur le nouveau réseau\n"
+     "Les opérateurs mobiles promettent des téléchargements plus rapides. La puce de chaque appareil "
+     "économise la batterie, et une mise à jour logicielle corrige une faille exploitée par des pirates "
+     "informatiques."),
+    ("en", "politics",
+     "Ministers face rebellion over planning bill\n"
+     "Dozens of backbench MPs say they will vote against the government's plans when the bill returns "
+     "to the Commons next week. The opposition leader accused the prime minister of ignoring his own "
+     "party."),
+    ("fr", "politics",
+     "Le gouvernement face à une fronde de sa majorité\n"
+     "Plusieurs députés menacent de voter contre le projet de loi lors de son examen à l'Assemblée "
+     "nationale. L'opposition dénonce un passage en force du Premier ministre et prépare une motion de "
+     "censure."),
+    ("en", "weather",
+     "Storms and heavy snow expected this weekend\n"
+     "Forecasters warned of gale-force winds and snowfall on high ground, with temperatures dropping "
+     "below freezing overnight."),
+    ("fr", "weather",
+     "Tempête et neige attendues ce week-end\n"
+     "Les prévisions météo annoncent de fortes rafales de vent et des chutes de neige en altitude, avec "
+     "des températures négatives la nuit."),
+    ("en", "religion",
+     "Church leaders call for a day of prayer\n"
+     "The archbishop asked churches and parishes to hold a day of prayer, and the rabbi of the city's "
+     "synagogue joined the appeal."),
+    ("fr", "religion",
+     "Les évêques appellent à une journée de prière\n"
+     "L'archevêque invite les paroisses et les églises du diocèse à prier, et le rabbin de la synagogue "
+     "s'associe à l'appel."),
+    ("en", "health",
+     "Hospitals struggle as flu cases rise\n"
+     "Nurses and doctors say patients are waiting longer for surgery as the flu outbreak fills hospital "
+     "beds."),
+    ("fr", "health",
+     "Les hôpitaux débordés par l'épidémie de grippe\n"
+     "Médecins et infirmiers décrivent des patients qui attendent des heures aux urgences, et des "
+     "opérations chirurgicales reportées."),
+    ("en", "disaster-accident-and-emergency-incident",
+     "Floods force thousands from their homes\n"
+     "Rescue teams evacuated villages after the river burst its banks, and the death toll rose to "
+     "twelve as the flooding spread."),
+    ("fr", "disaster-accident-and-emergency-incident",
+     "Les crues chassent des milliers d'habitants\n"
+     "Les secours ont évacué plusieurs villages après la crue de la rivière ; le bilan humain s'élève "
+     "à douze morts."),
+    ("en", "human-interest",
+     "Zoo celebrates the birth of two panda cubs\n"
+     "Staff at the zoo said the newborn cubs and their mother were doing well."),
+    ("fr", "human-interest",
+     "Le zoo fête la naissance de deux pandas\n"
+     "Au zoo, les petits et leur mère se portent bien, et les visiteurs font la queue pour les voir."),
+]
+
+
+@pytest.mark.parametrize("language, slug, text", TOP_LEVEL_ARTICLES)
+def test_short_articles_get_their_top_level_topic(request, specs, language, slug, text):
+    nlp = request.getfixturevalue(language)
+    hits = scores(nlp, specs, text, language, actor_surfaces=())
+    top_level = [hit for hit in hits.values() if hit.slug in IPTC_TOP_LEVEL]
+    best = max(top_level, key=lambda hit: hit.score)
+    assert best.slug == slug, sorted(((hit.slug, round(hit.score, 3)) for hit in top_level), key=lambda x: -x[1])
+    assert best.score >= THRESHOLD
