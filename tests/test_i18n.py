@@ -26,3 +26,15 @@ def test_messages_from_the_server_are_translated(client, editor):
     client.post(reverse("set_language"), {"language": "fr", "next": "/"})
     response = client.post(reverse("articles:new"), {"paste-body": "  ", "paste-title": ""})
     assert "Le texte de l’article est vide." in response.content.decode()
+
+
+def test_the_registry_pages_are_in_french(client, editor):
+    from articles.models import Actor
+
+    actor = Actor.objects.create(name="Agence France-Presse", kind="organisation", key="afp|organisation")
+    client.force_login(editor)
+    client.post(reverse("set_language"), {"language": "fr", "next": "/"})
+    assert "Nom ou alias" in client.get(reverse("articles:actors")).content.decode()
+    page = client.get(reverse("articles:actor", args=[actor.id])).content.decode()
+    assert "Mentions au fil du temps" in page and "proposé par la machine" in page
+    assert "Ce que le registre a appris" in client.get(reverse("articles:actors-learned")).content.decode()
