@@ -7,7 +7,7 @@ import unicodedata
 import pytest
 from django.core.management import call_command
 
-from articles.models import ActorRole, Article, ArticleTopic, Decision, Mention, Origin
+from articles.models import ActorRole, Article, ArticleTopic, Decision, Mention, Origin, Quote
 from articles.services.ingest import article_create, article_requeue
 from tests.conftest import corpus_file, wait_annotated
 
@@ -74,6 +74,19 @@ def test_the_demo_article_meets_its_reference_annotation(worker):
     for slug in ("economy-business-and-finance", "health", "arts-culture-entertainment-and-media",
                  "science-and-technology", "environment"):
         assert slug not in topics
+
+    # Quotes: every required one with its speaker, none of the boilerplate.
+    quotes = list(Quote.objects.filter(article=article).select_related("speaker"))
+    for expected in gold["quotes"]:
+        if not expected["required"]:
+            continue
+        match = [q for q in quotes if fold(q.text).startswith(fold(expected["starts_with"]))]
+        assert match, f"quote {expected['starts_with']!r} not found"
+        assert match[0].speaker and match[0].speaker.name == expected["speaker"], (
+            f"{expected['starts_with']!r}: speaker {match[0].speaker}, expected {expected['speaker']}")
+        assert match[0].kind == "direct"
+    for bad in gold["not_quotes"]:
+        assert not [q for q in quotes if fold(q.text).startswith(fold(bad["starts_with"]))], bad["why"]
 
     # Roles are stored per actor with the article. The reference expects roles the text only
     # implies ("son homologue" for Laftit; "le chef de la diplomatie française" with no name

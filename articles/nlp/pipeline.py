@@ -13,6 +13,7 @@ from .entities import GUARD_NAME, Lexicon, extract_mentions, lexicon_for, ruler_
 from .grouping import group_mentions
 from .language import detect_language
 from .normalise import normalise_text
+from .quotes import find_quotes
 from .roles import find_roles
 from .types import Annotation, Knowledge, MentionSpan, TopicSpec
 
@@ -155,6 +156,7 @@ class Annotator:
             )
         # Titles are sliced from the original so they keep the editor's typography.
         roles = find_roles(doc, mentions, original)
+        quotes = find_quotes(doc, original, mentions, groups, roles, language, content_end)
         return Annotation(
             language=language,
             supported=True,
@@ -163,6 +165,7 @@ class Annotator:
             groups=groups,
             topics=list(topics),
             roles=roles,
+            quotes=quotes,
             content_end=content_end,
         )
 

@@ -1,0 +1,1594 @@
+"""Who said what: direct quotes, quoted fragments and reported speech, with their speaker.
+
+What ``find_quotes`` guarantees:
+
+- every span it returns indexes the stored text: ``text[start:end] == QuoteSpan.text``, ``start < end``,
+  ``end`` is at or before ``content_end`` (site boilerplate after it is never read), spans come in
+  text order and no two share the same (start, end);
+- a direct quote or fragment covers the words between its quotation marks, without the marks, the
+  spaces inside them (U+00A0 and U+202F included) or a trailing comma. Marks read: « », “ ” „, ‹ ›,
+  straight " (paired by the spaces around them; after a number it is seconds or inches and never
+  opens a quote), and single ‘ ’ or ' only when both ends are found where an apostrophe cannot be;
+- a quote inside a quote gives the outer one only. An opening mark never closed ends its quote at
+  the next opening mark of its kind that starts a sentence ("… avant. « J'y veillerai »"), else at
+  the end of the paragraph;
+- kind "direct" is a statement: a clause with a finite verb, a capitalised sentence of its own, or a
+  long passage a speech verb introduces; a few words inside the reporter's sentence, a scare quote
+  ("so-called", « soi-disant ») or the title of a work ("le film « … »") are kind "fragment"; kind
+  "reported" is a clause a speech verb or a source introduces ("X a déclaré que …", "X said (that)
+  …", "selon X, …", "…, according to X.") and is only returned when its speaker is known and it
+  holds no direct quote;
+- the speaker is a group index of a person or organisation (never a place). It is the subject of a
+  speech verb after the quote ("« … », a déclaré X", ""…," said X", "« … » X a déclaré"), before it
+  ("X a déclaré : « … »"), or inside it (« …, a-t-il dit, … »); "selon X", "according to X",
+  "pour X," name it too, but a source the reporter cites for the sentence ("…, a-t-il ajouté, selon
+  l'AFP") never outranks a speech verb. A pronoun is the last person named outside quotes, the
+  subject of the nearest sentence naming one first, "elle"/"she" a woman when the text tells
+  (courtesy title, gendered title, agreement). A title ("le chef de la diplomatie française", "the
+  company's chief executive") is the person whose role matches it, else the one with the most
+  compatible role, else the latest person the article gives no other title; ``speaker_role`` then
+  keeps the phrase as written; "un porte-parole", "an official" are unnamed (no group, phrase kept),
+  "a spokesman for X" is organisation X. With no speech verb, a colon hands the quote to the subject
+  of its sentence ("X a été plus direct : « … »"), and a statement with no attribution continues the
+  quote next to it, or the previous one when no one else is named in between;
+- ``cue`` is the attribution as written ("a déclaré", "a-t-il ajouté", "dit-il", "selon", "said"),
+  empty when the speaker came from a colon or a neighbouring quote.
+
+The dependency parser is not in the pipeline: the rules read tokens, POS tags, morphology, sentence
+starts and entity mentions, and small word lists per language (speech verbs, titles, pronouns). No
+rule names a person, a place or a sentence. Languages without word lists get quotes and kinds, no
+speakers. The work is linear in the text: each quote looks at a bounded window around it.
+"""
+
+import re
+import unicodedata
+from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy
+from spacy.attrs import IDX, LENGTH, POS, SENT_START
+from spacy.parts_of_speech import NAMES
+from spacy.tokens import Doc
+
+from .types import ActorGroup, MentionSpan, QuoteSpan, RoleSpan
+
+# --------------------------------------------------------------------------------------------
+# Word lists
+# --------------------------------------------------------------------------------------------
+
+
+def _words(*groups: str) -> frozenset[str]:
+    return frozenset(word for group in groups for word in group.split())
+
+
+def _first_conjugation(stems: str) -> frozenset[str]:
+    # Regular "-er" verbs: the forms a news report uses (present, past participle, simple past,
+    # imperfect, future, conditional, present participle).
+    endings = ("e", "ent", "é", "ée", "és", "ées", "a", "ait", "aient", "era", "erait", "ant")
+    return frozenset(stem + ending for stem in stems.split() for ending in endings)
+
+
+def _regular_english(bases: str) -> frozenset[str]:
+    forms = set()
+    for base in bases.split():
+        past = base + "d" if base.endswith("e") else (base[:-1] + "ied" if base.endswith("y") else base + "ed")
+        third = base + "es" if base.endswith(("s", "sh", "ch", "x")) else base + "s"
+        forms.update((base, past, third))
+    return frozenset(forms)
+
+
+@dataclass(frozen=True)
+class _Lexicon:
+    verbs: frozenset[str]  # speech verbs, every form
+    according: tuple[tuple[str, ...], ...]  # "selon", "d'après", "according to": the source follows
+    auxiliaries: frozenset[str]  # "a", "ont", "has": part of the cue as written
+    inverted: dict[str, str]  # inverted subject pronoun → gender ("-t-il", "said he")
+    subjects: dict[str, str]  # subject pronoun → gender: "M", "F", "P" (plural) or "N" (it)
+    object_pronouns: dict[str, str]  # "selon lui", "according to her"
+    complementisers: frozenset[str]  # "que", "that"
+    determiners: frozenset[str]  # definite and possessive: the title names someone known
+    indefinites: frozenset[str]  # "un porte-parole", "an official": someone unnamed
+    prepositions: frozenset[str]  # inside a title: "chef de la diplomatie", "head of the IMF"
+    titles: frozenset[str]  # title head words
+    spokespeople: frozenset[str]  # speak for an organisation: "a spokesman for X" is X
+    organisations: frozenset[str]  # "le ministère", "the company": an organisation named again
+    generic_organisations: frozenset[str]  # "the company": the latest organisation, whatever its name
+    tell_verbs: frozenset[str]  # take a listener before the clause: "told reporters that"
+    title_modifiers: frozenset[str]  # before a head: "premier ministre", "former minister"
+    not_title_adjectives: frozenset[str]
+    courtesy_female: frozenset[str]
+    courtesy_male: frozenset[str]
+    female_titles: frozenset[str]
+    male_titles: frozenset[str]
+    relatives: frozenset[str]  # "X, qui …": a name inside a relative clause is not the subject
+    work_nouns: frozenset[str]  # "le film « … »", "so-called": what follows is a name or a scare quote
+    source_verbs: frozenset[str]  # "comme le rapporte X": the reporter's source ends a clause
+    sentence_openers: frozenset[str]  # "Mais selon X, …"
+    coordinators: frozenset[str]
+
+
+_FR_VERBS = _first_conjugation(
+    "déclar affirm soulign ajout expliqu indiqu estim assur insist précis confi évoqu qualifi annonc"
+    " répliqu déplor regrett dénonc not observ lâch gliss comment racont témoign résum exclam plaid interrog"
+    " demand confirm ni tweet accus avou assén fustig critiqu exhort relev signal martel rappel lanc avanc"
+    " jug souffl tranch ironis mentionn"
+) | _words(
+    "dit dis disait disaient dira dirait disent disant écrit écrivait écrivent écrira répond répondu répondait"
+    " répondent reconnaît reconnait reconnu reconnaissait admet admis admettait promet promis promettait conclut"
+    " conclu concluait prévient prévenu prévenait avertit averti avertissait soutient soutenu soutenait poursuit"
+    " poursuivi poursuivait réagit réagi réagissait dément démenti démentait martèle martèlent rappelle"
+    " rappellent lança lançait annonça annonçait avança avançait considère considéré considérait jugea jugeait"
+    " répète répété répétait dénonça"
+)
+_EN_VERBS = _regular_english(
+    "add state insist warn explain note argue claim declare announce admit acknowledge confirm deny stress"
+    " emphasise emphasize reply respond answer tweet conclude suggest comment observe remark recall predict"
+    " promise vow urge caution agree concede maintain assert complain joke reiterate contend reveal boast"
+    " counter allege"
+) | _words(
+    "said says say saying told tells tell wrote writes adding insisting warning explaining asked asks called calls",
+    "admitted admits described describes",
+)
+
+_LEXICONS: dict[str, _Lexicon] = {
+    "fr": _Lexicon(
+        verbs=_FR_VERBS,
+        according=(("selon",), ("d'", "après"), ("d'après",)),
+        auxiliaries=_words("a ont avait avaient aurait auraient aura est sont était s' se"),
+        inverted={"-il": "M", "-elle": "F", "-ils": "P", "-elles": "P", "-on": "P"},
+        subjects={"il": "M", "elle": "F", "ils": "P", "elles": "P"},
+        object_pronouns={"lui": "M", "elle": "F", "eux": "P", "elles": "P"},
+        complementisers=_words("que qu'"),
+        determiners=_words("le la l' les son sa ses leur leurs ce cet cette notre"),
+        indefinites=_words("un une"),
+        prepositions=_words("de d' du des"),
+        titles=_words(
+            "ministre président présidente chef cheffe porte-parole secrétaire directeur directrice ambassadeur"
+            " ambassadrice maire député députée sénateur sénatrice patron patronne dirigeant dirigeante procureur"
+            " procureure juge avocat avocate commissaire gouverneur préfet préfète roi reine prince princesse"
+            " souverain monarque pape conseiller conseillère chancelier chancelière homologue entraîneur"
+            " sélectionneur capitaine fondateur fondatrice pdg p.-d.g. candidat candidate leader émissaire envoyé"
+            " envoyée médiateur médiatrice représentant représentante haut-commissaire diplomate général colonel"
+            " commandant émir sultan"
+        ),
+        spokespeople=_words("porte-parole représentant représentante"),
+        organisations=_words(
+            "ministère gouvernement entreprise société groupe parti agence commission police armée parquet"
+            " tribunal cour banque fédération syndicat association organisation conseil mairie préfecture"
+            " ambassade présidence club équipe ong"
+        ),
+        generic_organisations=_words("entreprise société groupe"),
+        tell_verbs=_words("confié confie confiait expliqué rappelé assuré annoncé indiqué promis répondu écrit"),
+        title_modifiers=_words("premier première ancien ancienne ex nouveau nouvelle haut haute vice"),
+        not_title_adjectives=_words("même seul seule tel telle autre prochain prochaine dernier dernière"),
+        courtesy_female=_words("mme madame mlle mademoiselle"),
+        courtesy_male=_words("m. monsieur"),
+        female_titles=_words(
+            "présidente directrice ambassadrice députée sénatrice patronne dirigeante procureure avocate"
+            " préfète reine princesse conseillère chancelière fondatrice candidate envoyée médiatrice représentante"
+            " cheffe épouse mère fille sœur soeur veuve actrice chanteuse"
+        ),
+        male_titles=_words(
+            "président directeur ambassadeur député sénateur patron dirigeant procureur avocat préfet roi prince"
+            " conseiller chancelier fondateur candidat envoyé médiateur représentant époux mari père fils frère"
+            " acteur chanteur émir sultan"
+        ),
+        relatives=_words("qui dont lequel laquelle"),
+        work_nouns=_words(
+            "film films roman romans livre livres ouvrage ouvrages série séries album albums chanson chansons"
+            " pièce émission émissions documentaire spectacle titre titré intitulé intitulée intitulés baptisé"
+            " baptisée surnommé surnommée appelé appelée dit dite dits dites soi-disant journal magazine"
+            " quotidien hebdomadaire opération opérations programme plan slogan devise hashtag mot terme"
+            " expression formule"
+        ),
+        source_verbs=_words("rapporte rapportent rapportait rapporté indique indiquait précise précisait"),
+        sentence_openers=_words("mais et or pourtant toutefois cependant"),
+        coordinators=_words("et ou"),
+    ),
+    "en": _Lexicon(
+        verbs=_EN_VERBS,
+        according=(("according", "to"),),
+        auxiliaries=_words("has have had"),
+        inverted={"he": "M", "she": "F", "they": "P", "it": "N"},
+        subjects={"he": "M", "she": "F", "they": "P", "it": "N"},
+        object_pronouns={"him": "M", "her": "F", "them": "P"},
+        complementisers=_words("that"),
+        determiners=_words("the his her its their our this that"),
+        indefinites=_words("a an one"),
+        prepositions=_words("of for at"),
+        titles=_words(
+            "minister president chief executive spokesman spokeswoman spokesperson secretary director ambassador"
+            " chairman chairwoman chair mayor governor senator leader boss head manager coach captain founder"
+            " chancellor king queen prince princess pope premier prosecutor judge lawyer attorney commissioner"
+            " envoy adviser advisor official analyst economist representative general commander officer"
+            " counterpart mp ceo president-elect"
+        ),
+        spokespeople=_words("spokesman spokeswoman spokesperson representative official"),
+        organisations=_words(
+            "ministry department government company firm group party agency commission police army court bank"
+            " federation union association organisation organization council office embassy board club team"
+            " regulator watchdog"
+        ),
+        generic_organisations=_words("company firm group"),
+        tell_verbs=_words("told tells tell assured assures reminded reminds warned warns promised promises"),
+        title_modifiers=_words("former acting deputy shadow outgoing interim vice prime"),
+        not_title_adjectives=frozenset(),
+        courtesy_female=_words("mrs mrs. ms ms. miss dame lady"),
+        courtesy_male=_words("mr mr. sir lord"),
+        female_titles=_words(
+            "spokeswoman chairwoman queen princess congresswoman wife mother daughter sister widow actress"
+            " businesswoman"
+        ),
+        male_titles=_words("spokesman chairman king prince congressman husband father son brother widower actor"),
+        relatives=_words("who which whose"),
+        work_nouns=_words(
+            "film films movie movies novel novels book books series show shows album albums song songs play"
+            " programme program documentary titled entitled called dubbed named nicknamed so-called newspaper"
+            " magazine operation slogan motto hashtag word term phrase"
+        ),
+        source_verbs=_words("reported reports"),
+        sentence_openers=_words("but and yet however"),
+        coordinators=_words("and or"),
+    ),
+}
+
+_POS = {int(code): name for code, name in NAMES.items()}
+_LINE_BREAKS = re.compile(r"\n\s*")
+_ACCORDING_FIRST = frozenset(phrase[0] for lexicon in _LEXICONS.values() for phrase in lexicon.according)
+
+# Equivalent ways to name a portfolio or a function, folded: compared as one word each.
+_CONCEPTS = (
+    (re.compile(r"\baffaires etrangeres\b|\bdiplomatie\b|\bforeign(?: affairs)?\b"), " foreignaffairs "),
+    (re.compile(r"\bchef du gouvernement\b|\bpremier ministre\b|\bprime minister\b"), " headofgovernment "),
+    (re.compile(r"\bchef de l'etat\b|\bhead of state\b"), " president "),
+    (re.compile(r"\bchief executive\b|\bdirecteur general\b|\bp\.?-?d\.?g\.?\b|\bceo\b|\bboss\b|\bpatron\b"), " ceo "),
+    (re.compile(r"\binterieur\b|\binterior\b|\bhome secretary\b|\bhome office\b"), " interior "),
+)
+_STOPWORDS = _words("le la les l de d du des un une son sa ses leur leurs the of a an his her its their s et and for")
+
+_TERMINALS = frozenset({".", "!", "?", "…", ";", "...", "?!", "!?", "!!", "??"})
+_MARK_CHARS = "«»“”„‟\"‹›‘’'"
+_MARK_RE = re.compile("[" + _MARK_CHARS + "]")
+_SPACES = " \t\r\n\u00a0\u202f\u2009\u2007\u2002\u2003\u2004\u2005\u2006\u2008\u200a\u3000"
+_OPEN_CONTEXT = "([{—–-/:«“‘\u00a0\u202f"
+_CLOSE_CONTEXT = ".,;:!?)]}—–-…»”’"
+_UNSURE_FAMILIES = frozenset({"single", "apostrophe"})
+_LONG = 10  # words: a quote this long is a statement, not a phrase in the reporter's sentence
+_WINDOW_AFTER = 12  # tokens read after a quote for its attribution
+_WINDOW_BEFORE = 30  # tokens read back from a quote for a speech verb
+# Days and other time words: "a affirmé mercredi que", "said on Monday".
+_TIME_WORDS = _words(
+    "lundi mardi mercredi jeudi vendredi samedi dimanche hier aujourd'hui demain soir matin",
+    "monday tuesday wednesday thursday friday saturday sunday yesterday today tomorrow tonight",
+)
+# Words that may stand between a subject and its verb: "il nous a dit", "X ne l'a pas caché".
+_CLITICS = _words("se s' lui leur nous vous y en ne n' l' le la les me m' pas not n't")
+_SPEAKER_KINDS = frozenset({"person", "organisation"})
+
+
+# --------------------------------------------------------------------------------------------
+# Data
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Mark:
+    pos: int
+    family: str  # "guillemet", "curly", "straight", "angle", "single"
+    side: str  # "open", "close" or "both" (direction told by pairing only)
+
+
+@dataclass
+class _Quote:
+    open: int  # position of the opening mark
+    close: int  # position of the closing mark, or where the quote was cut
+    closed: bool  # an explicit closing mark ends it
+    start: int  # the quoted words
+    end: int
+    t0: int = 0  # its tokens, end exclusive
+    t1: int = 0
+    kind: str = "fragment"
+    speaker: int | None = None
+    cue: str = ""
+    role: str = ""
+    attributed: bool = False  # a speech verb or "selon" was found for it
+    by_verb: bool = False  # … and it was a speech verb
+
+
+@dataclass(frozen=True)
+class _Attribution:
+    speaker: int | None
+    cue: str
+    role: str = ""
+    by_verb: bool = True  # False for "selon X", "according to X", "pour X"
+
+
+@dataclass
+class _Context:
+    doc: Doc
+    text: str
+    lexicon: _Lexicon | None
+    limit: int
+    idx: list[int]
+    ends: list[int]
+    lower: list[str]
+    pos: list[str]
+    para: list[int]  # paragraph number of each token
+    sent: list[int]  # sentence number of each token
+    owner: list[MentionSpan | None]  # the mention covering each token
+    mentions: list[MentionSpan]  # in text order
+    groups: Sequence[ActorGroup]
+    roles: Sequence[RoleSpan]
+    quote_of: list[int] = field(default_factory=list)  # token → index of the quote containing it, or -1
+    quotes: list[_Quote] = field(default_factory=list)
+    opens: frozenset[int] = frozenset()  # char positions of opening marks
+    free: list[MentionSpan] = field(default_factory=list)  # mentions outside quotes, in text order
+    free_starts: list[int] = field(default_factory=list)
+    free_tokens: list[int] = field(default_factory=list)
+    person_starts: dict[int, list[int]] = field(default_factory=dict)  # person group → its free mentions' starts
+    genders: dict[int, str] = field(default_factory=dict)
+    morphs: dict[int, str] = field(default_factory=dict)  # read on demand: few tokens need it
+
+    def morph(self, i: int) -> str:
+        if i not in self.morphs:
+            self.morphs[i] = str(self.doc[i].morph)
+        return self.morphs[i]
+
+    def finite(self, i: int) -> bool:
+        return "VerbForm=Fin" in self.morph(i)
+
+    def is_boundary(self, i: int) -> bool:
+        return self.lower[i] in _TERMINALS or "\n" in self.lower[i]
+
+
+# --------------------------------------------------------------------------------------------
+# Entry point
+# --------------------------------------------------------------------------------------------
+
+
+def find_quotes(
+    doc: Doc,
+    text: str,
+    mentions: Sequence[MentionSpan],
+    groups: Sequence[ActorGroup],
+    roles: Sequence[RoleSpan],
+    language: str,
+    content_end: int | None = None,
+) -> list[QuoteSpan]:
+    """Direct quotes, fragments and reported speech of ``text``, in text order."""
+    folded = doc.text
+    limit = min(len(text), len(folded), content_end if content_end is not None else len(text))
+    ctx = _context(doc, folded, text, mentions, groups, roles, language, limit)
+    ctx.quotes = [q for q in _pair_marks(text, limit) if _trim(text, q)]
+    if not ctx.quotes and ctx.lexicon is None:
+        return []
+    _index_quotes(ctx)
+    for quote in ctx.quotes:
+        attribution = _attribute(ctx, quote)
+        if attribution is not None:
+            quote.attributed, quote.by_verb = True, attribution.by_verb
+            quote.speaker, quote.cue, quote.role = attribution.speaker, attribution.cue, attribution.role
+        quote.kind = _kind(ctx, quote)
+    _continue_speakers(ctx)
+    spans = [QuoteSpan(q.start, q.end, text[q.start : q.end], q.kind, q.speaker, q.cue, q.role) for q in ctx.quotes]
+    spans.extend(_reported(ctx))
+    seen: set[tuple[int, int]] = set()
+    unique = []
+    for span in sorted(spans, key=lambda s: (s.start, s.end)):
+        if (span.start, span.end) not in seen and span.start < span.end <= limit:
+            seen.add((span.start, span.end))
+            unique.append(span)
+    return unique
+
+
+def _context(
+    doc: Doc,
+    folded: str,
+    text: str,
+    mentions: Sequence[MentionSpan],
+    groups: Sequence[ActorGroup],
+    roles: Sequence[RoleSpan],
+    language: str,
+    limit: int,
+) -> _Context:
+    # Token attributes are read once, in bulk: creating a Token per access dominates the time otherwise.
+    columns = doc.to_array([IDX, LENGTH, POS, SENT_START])
+    idx = columns[:, 0].tolist()
+    ends = (columns[:, 0] + columns[:, 1]).tolist()
+    lower = [folded[a:b].lower() for a, b in zip(idx, ends)]
+    pos = [_POS.get(tag, "") for tag in columns[:, 2].tolist()]
+    sent = numpy.cumsum(columns[:, 3] == 1).tolist()
+    # A paragraph starts after each run of line breaks (blank lines included).
+    breaks = [match.start() for match in _LINE_BREAKS.finditer(folded)]
+    para = numpy.searchsorted(numpy.asarray(breaks, dtype=numpy.int64), columns[:, 0], side="left").tolist()
+    owner: list[MentionSpan | None] = [None] * len(idx)
+    kept = sorted((m for m in mentions if m.end <= limit), key=lambda m: m.start)
+    for mention in kept:
+        for i in range(bisect_left(idx, mention.start), bisect_left(idx, mention.end)):
+            owner[i] = mention
+    ctx = _Context(
+        doc,
+        text,
+        _LEXICONS.get((language or "").lower()[:2]),
+        limit,
+        idx,
+        ends,
+        lower,
+        pos,
+        para,
+        sent,
+        owner,
+        kept,
+        groups,
+        roles,
+    )
+    if ctx.lexicon is not None:
+        ctx.genders = _genders(ctx)
+    return ctx
+
+
+# --------------------------------------------------------------------------------------------
+# Quotation marks
+# --------------------------------------------------------------------------------------------
+
+
+def _pair_marks(text: str, limit: int) -> list[_Quote]:
+    """Outer quotes of each paragraph; the text after ``limit`` is not read."""
+    quotes: list[_Quote] = []
+    start = 0
+    while start < limit:
+        end = text.find("\n", start, limit)
+        end = limit if end < 0 else end
+        marks = _marks(text, start, end)
+        if marks:
+            quotes.extend(_pair_paragraph(text, marks, end))
+        start = end + 1
+    return quotes
+
+
+def _marks(text: str, start: int, end: int) -> list[_Mark]:
+    marks: list[_Mark] = []
+    for match in _MARK_RE.finditer(text, start, end):
+        pos = match.start()
+        ch = text[pos]
+        before = text[pos - 1] if pos > start else "\n"
+        after = text[pos + 1] if pos + 1 < end else "\n"
+        opens = before in _SPACES or before in _OPEN_CONTEXT
+        closes = after in _SPACES or after in _CLOSE_CONTEXT
+        if ch == "«":
+            marks.append(_Mark(pos, "guillemet", "open"))
+        elif ch == "»":
+            marks.append(_Mark(pos, "guillemet", "close"))
+        elif ch in "“„‟":
+            marks.append(_Mark(pos, "curly", "open"))
+        elif ch == "”":
+            # Some copy types ” on both sides: one that opens a word may open a quote.
+            marks.append(_Mark(pos, "curly", "both" if opens and not closes else "close"))
+        elif ch == "‹":
+            marks.append(_Mark(pos, "angle", "open"))
+        elif ch == "›":
+            marks.append(_Mark(pos, "angle", "close"))
+        elif ch in "‘’'":
+            # Single marks double as apostrophes ("l’État", "don't", "’90s", "the ministers' plan"): a mark
+            # opens only before a letter after a space, closes only after a word before a space or
+            # punctuation, and a quote is kept only when both ends are found.
+            family = "apostrophe" if ch == "'" else "single"
+            if ch != "’" and opens and after.isalpha():
+                marks.append(_Mark(pos, family, "open"))
+            elif ch != "‘" and closes and before not in _SPACES and not before.isdigit():
+                marks.append(_Mark(pos, family, "close"))
+        elif ch == '"':
+            # After a number ("41 \"", "2'24\"", "12\"") it is seconds or inches: it may close a quote
+            # ("… by 2008\"") but never opens one.
+            number = before.isdigit() or before == " " and pos - 2 >= start and text[pos - 2].isdigit()
+            if number:
+                side = "close"
+            else:
+                side = "open" if opens and not closes else "close" if closes and not opens else "both"
+            marks.append(_Mark(pos, "straight", side))
+    return marks
+
+
+def _pair_paragraph(text: str, marks: list[_Mark], paragraph_end: int) -> list[_Quote]:
+    quotes: list[_Quote] = []
+    i = 0
+    while i < len(marks):
+        mark = marks[i]
+        if mark.side == "close":
+            i += 1  # a closing mark nothing opened
+            continue
+        j = _closing(marks, i)
+        if j is not None:
+            quotes.append(_Quote(mark.pos, marks[j].pos, True, 0, 0))
+            i = j + 1
+            continue
+        if mark.family in _UNSURE_FAMILIES:
+            i += 1  # likely an apostrophe after all
+            continue
+        # Never closed: the quote stops where the next one of its kind opens a sentence ("… avant.
+        # « J'y veillerai »"), or with the paragraph; a quote opening mid-sentence is one inside it.
+        k = next((k for k in range(i + 1, len(marks)) if _opens_next(text, mark, marks[k])), None)
+        quotes.append(_Quote(mark.pos, marks[k].pos if k is not None else paragraph_end, False, 0, 0))
+        if k is None:
+            break
+        i = k
+    return quotes
+
+
+def _opens_next(text: str, unclosed: _Mark, mark: _Mark) -> bool:
+    if mark.family != unclosed.family or mark.side != "open":
+        return False
+    if mark.family in ("straight", *_UNSURE_FAMILIES):
+        return True  # these never nest
+    before = text[unclosed.pos + 1 : mark.pos].rstrip(_SPACES)
+    return before[-1:] in (".", "!", "?", "…")
+
+
+def _closing(marks: list[_Mark], i: int) -> int | None:
+    """Index of the mark closing marks[i]; marks of another family inside are a quote in the quote."""
+    family = marks[i].family
+    depth = 0
+    for j in range(i + 1, len(marks)):
+        mark = marks[j]
+        if mark.family != family:
+            continue
+        if mark.side == "open":
+            if family == "straight" or family in _UNSURE_FAMILIES:
+                return None  # these do not nest: this one opens the next quote
+            depth += 1
+        elif depth == 0:
+            return j
+        else:
+            depth -= 1
+    return None
+
+
+def _trim(text: str, quote: _Quote) -> bool:
+    """Set the quoted words inside the marks; False when nothing is quoted."""
+    start, end = quote.open + 1, quote.close
+    while start < end and text[start] in _SPACES:
+        start += 1
+    while end > start and (text[end - 1] in _SPACES or text[end - 1] == ","):
+        end -= 1
+    quote.start, quote.end = start, end
+    # Words start a quote; punctuation first means the mark closed something instead.
+    return start < end and text[start] not in ".,;:!?)]}" and any(ch.isalnum() for ch in text[start:end])
+
+
+def _index_quotes(ctx: _Context) -> None:
+    ctx.quote_of = [-1] * len(ctx.idx)
+    for n, quote in enumerate(ctx.quotes):
+        quote.t0 = bisect_left(ctx.idx, quote.start)
+        quote.t1 = bisect_left(ctx.idx, quote.end)
+        # The marks themselves belong to the quote: a walk through the sentence jumps over all of it.
+        for i in range(
+            bisect_left(ctx.idx, quote.open), bisect_left(ctx.idx, quote.close + (1 if quote.closed else 0))
+        ):
+            ctx.quote_of[i] = n
+    ctx.opens = frozenset(q.open for q in ctx.quotes)
+    for mention in ctx.mentions:
+        token = bisect_left(ctx.idx, mention.start)
+        if token < len(ctx.quote_of) and ctx.quote_of[token] < 0:
+            ctx.free.append(mention)
+            ctx.free_starts.append(mention.start)
+            ctx.free_tokens.append(token)
+            if mention.kind == "person":
+                ctx.person_starts.setdefault(mention.group, []).append(mention.start)
+
+
+# --------------------------------------------------------------------------------------------
+# Direct or fragment
+# --------------------------------------------------------------------------------------------
+
+
+def _kind(ctx: _Context, quote: _Quote) -> str:
+    tokens = range(quote.t0, quote.t1)
+    words = sum(1 for i in tokens if any(ch.isalnum() for ch in ctx.lower[i]))
+    if _names_a_work(ctx, quote):
+        return "fragment"
+    finite = any(ctx.finite(i) for i in tokens)
+    first = next((ch for ch in ctx.text[quote.start : quote.end] if ch.isalpha()), "")
+    # A long passage is a statement when it is a clause, a sentence of its own, or what a speech verb
+    # introduces ("a évoqué « l'obtention d'informations … »"); a long phrase a newspaper or a
+    # document is credited with ("selon les documents officiels") stays a fragment.
+    if words >= _LONG and (finite or quote.by_verb or first.isupper() and _opens_sentence(ctx, quote)):
+        return "direct"
+    # A clause is a statement; three words of one inside the reporter's sentence ("a promis de
+    # « ne pas reculer »") are still a fragment.
+    if finite and (words >= 4 or words >= 3 and first.isupper()):
+        return "direct"
+    if first.isupper() and _opens_sentence(ctx, quote):
+        # A capitalised sentence of its own: a statement when it ends like one or someone said it.
+        last = ctx.text[quote.start : quote.end].rstrip()[-1:]
+        if (finite and words >= 2) or (last in ".!?…" and words >= 2) or quote.attributed:
+            return "direct"
+    return "fragment"
+
+
+def _opens_sentence(ctx: _Context, quote: _Quote) -> bool:
+    i = quote.open - 1
+    while i >= 0 and ctx.text[i] in " \t\u00a0\u202f":
+        i -= 1
+    return i < 0 or ctx.text[i] in "\n.!?…:—–-"
+
+
+def _names_a_work(ctx: _Context, quote: _Quote) -> bool:
+    # "le film « Les Misérables »", "the so-called "experts"": a name or a scare quote, not speech.
+    lexicon = ctx.lexicon
+    i = bisect_left(ctx.idx, quote.open) - 1
+    if lexicon is None or i < 0:
+        return False
+    word = ctx.lower[i]
+    return word in lexicon.work_nouns and ctx.pos[i] != "VERB" or word in ("so-called", "soi-disant")
+
+
+# --------------------------------------------------------------------------------------------
+# Attribution
+# --------------------------------------------------------------------------------------------
+
+
+def _attribute(ctx: _Context, quote: _Quote) -> _Attribution | None:
+    if ctx.lexicon is None:
+        return None
+    return _attribution_after(ctx, quote) or _attribution_before(ctx, quote) or _attribution_inside(ctx, quote)
+
+
+def _attribution_inside(ctx: _Context, quote: _Quote) -> _Attribution | None:
+    """An incise inside the marks, as French typography allows: « Il faut agir, a-t-il dit, et vite »."""
+    for i in range(quote.t0 + 1, quote.t1 - 1):
+        if ctx.lower[i - 1] != ",":
+            continue
+        verb = next((j for j in range(i, min(i + 4, quote.t1)) if _is_speech_verb(ctx, j)), None)
+        if verb is None or _cue_chain(ctx, verb)[0] != i and verb != i:
+            continue
+        # The incise closes with a comma or a sentence end soon after its verb.
+        if not any(ctx.lower[k] == "," or ctx.is_boundary(k) for k in range(verb + 1, min(verb + 9, quote.t1))):
+            continue
+        found = _speaker_of_verb(ctx, verb, quote, window_start=i)
+        if found.speaker is not None or found.role:
+            return found
+    return None
+
+
+def _attribution_after(ctx: _Context, quote: _Quote) -> _Attribution | None:
+    """« … », a-t-il ajouté / "…," she said / « … » X a déclaré / "…," said X, the chief executive."""
+    if not quote.closed:
+        return None
+    first = bisect_right(ctx.idx, quote.close)
+    if first >= len(ctx.idx) or "\n" in ctx.text[quote.close : ctx.idx[first]]:
+        return None
+    # The quote ended its sentence and a capitalised word follows: a new sentence, which attributes the
+    # quote only if it opens with its subject and speech verb ("« … » Darmanin a déclaré …").
+    new_sentence = ctx.text[quote.start : quote.end].rstrip()[-1:] in ".!?…" and ctx.text[ctx.idx[first]].isupper()
+    for i in range(first, min(first + _WINDOW_AFTER, len(ctx.idx))):
+        if new_sentence and i - first > 5 or new_sentence and not _may_lead_cue(ctx, i):
+            return None
+        if ctx.idx[i] in ctx.opens or ctx.quote_of[i] >= 0 or ctx.is_boundary(i) or ctx.para[i] != ctx.para[first]:
+            return None
+        according = _according_at(ctx, i)
+        if according:
+            return _source_speaker(ctx, i + according, ctx.text[ctx.idx[i] : ctx.ends[i + according - 1]], quote)
+        if _is_speech_verb(ctx, i):
+            if _introduces(ctx, i):
+                return None  # "… », la chanteuse déclare : « … »": the verb is the next quote's
+            found = _speaker_of_verb(ctx, i, quote, window_start=first)
+            # A new sentence about someone else ("England confirmed that …") does not attribute it.
+            return None if new_sentence and found.speaker is None else found
+        if ctx.pos[i] in ("VERB", "AUX") and ctx.finite(i) and not _is_auxiliary_of_cue(ctx, i):
+            return None  # a clause of its own starts: its verb says nothing of the quote
+    return None
+
+
+def _introduces(ctx: _Context, verb: int) -> bool:
+    """The speech verb is followed by a colon, or by a noun phrase then a colon: it opens what follows."""
+    for k in range(verb + 1, min(verb + 8, len(ctx.lower))):
+        if ctx.lower[k] == ":":
+            return True
+        if ctx.is_boundary(k) or ctx.lower[k] == "," or ctx.idx[k] in ctx.opens:
+            return False
+    return False
+
+
+def _may_lead_cue(ctx: _Context, i: int) -> bool:
+    """Token i may stand before a speech verb opening a sentence: subject, auxiliary, adverb, the verb."""
+    lexicon = ctx.lexicon
+    word = ctx.lower[i]
+    return (
+        ctx.owner[i] is not None
+        or word in lexicon.subjects
+        or word in lexicon.auxiliaries
+        or word in lexicon.courtesy_female
+        or word in lexicon.courtesy_male
+        or word in lexicon.inverted
+        or word == "-t"
+        or ctx.pos[i] == "ADV"
+        or _is_speech_verb(ctx, i)
+    )
+
+
+def _attribution_before(ctx: _Context, quote: _Quote) -> _Attribution | None:
+    """X a déclaré : « … » / X said: "…" / selon X, « … » / Pour X, « … »."""
+    i = bisect_left(ctx.idx, quote.open) - 1
+    floor = _clause_floor(ctx, i)
+    steps = 0
+    while i >= floor and steps < _WINDOW_BEFORE:
+        if ctx.quote_of[i] >= 0:
+            # Over a quote of the same sentence, marks and all: "X a dit « A » puis « B »".
+            i = bisect_left(ctx.idx, ctx.quotes[ctx.quote_of[i]].open) - 1
+            continue
+        steps += 1
+        if _is_speech_verb(ctx, i):
+            return _speaker_of_verb(ctx, i, quote, window_start=floor)
+        according = _according_ending_at(ctx, i)
+        if according:
+            start = i - according + 1
+            return _source_speaker(ctx, i + 1, ctx.text[ctx.idx[start] : ctx.ends[i]], quote)
+        if ctx.lower[i] == "pour" and i == floor and ctx.lexicon is _LEXICONS["fr"]:
+            found = _pour_speaker(ctx, i, quote)
+            if found is not None:
+                return found
+        i -= 1
+    # "X a été plus direct : « … »", "X was blunt: "…"": a colon hands the word to the sentence's subject.
+    colon = bisect_left(ctx.idx, quote.open) - 1
+    if colon > floor and ctx.lower[colon] == ":":
+        found = _sentence_subject(ctx, floor, colon, quote)
+        if found is not None and found.speaker is not None:
+            return _Attribution(found.speaker, "", found.role, by_verb=False)
+    return None
+
+
+def _clause_floor(ctx: _Context, i: int, reach: int = 300) -> int:
+    """First token of the sentence holding token i, read back over quotes; a paragraph ending in a
+    colon ("X said:\\n"…"") introduces the next one and belongs to its sentence."""
+    stop = i - reach  # copy without punctuation (a list, a table) must not make this quadratic
+    while i >= 0:
+        if i <= stop:
+            return i + 1
+        if ctx.quote_of[i] >= 0:
+            quote = ctx.quotes[ctx.quote_of[i]]
+            if ctx.text[quote.start : quote.end][-1:] in ".!?…":
+                return i + 1  # « … le mieux. » Après …: the quote ended the sentence
+            i = bisect_left(ctx.idx, quote.open) - 1
+            continue
+        if "\n" in ctx.lower[i]:
+            k = i - 1
+            while k >= 0 and not ctx.lower[k].strip():
+                k -= 1
+            if k >= 0 and ctx.lower[k] == ":":
+                i = k - 1
+                continue
+            return i + 1
+        if ctx.lower[i] in _TERMINALS:
+            return i + 1
+        i -= 1
+    return 0
+
+
+def _is_speech_verb(ctx: _Context, i: int) -> bool:
+    lexicon = ctx.lexicon
+    word = ctx.lower[i]
+    if word not in lexicon.verbs:
+        return False
+    if ctx.pos[i] in ("VERB", "AUX"):
+        return True
+    # Tags slip on "note", "juge", "estime": an auxiliary before or a pronoun after settles it.
+    return (i > 0 and ctx.lower[i - 1] in lexicon.auxiliaries) or (
+        i + 1 < len(ctx.lower) and ctx.lower[i + 1] in lexicon.inverted and ctx.lower[i + 1].startswith("-")
+    )
+
+
+def _is_auxiliary_of_cue(ctx: _Context, i: int) -> bool:
+    # "a" in "a-t-il ajouté", "has" in "has said": the speech verb follows within three tokens.
+    if ctx.lower[i] not in ctx.lexicon.auxiliaries:
+        return False
+    return any(j < len(ctx.lower) and _is_speech_verb(ctx, j) for j in range(i + 1, i + 4))
+
+
+def _according_at(ctx: _Context, i: int) -> int:
+    """Length of a "selon" / "d'après" / "according to" starting at token i, else 0."""
+    if ctx.lower[i] not in _ACCORDING_FIRST:
+        return 0
+    for phrase in ctx.lexicon.according:
+        n = len(phrase)
+        if tuple(ctx.lower[i : i + n]) == phrase:
+            return n
+    return 0
+
+
+def _according_ending_at(ctx: _Context, i: int) -> int:
+    for phrase in ctx.lexicon.according:
+        n = len(phrase)
+        if i - n + 1 >= 0 and tuple(ctx.lower[i - n + 1 : i + 1]) == phrase:
+            return n
+    return 0
+
+
+def _cue_chain(ctx: _Context, verb: int) -> tuple[int, int, str | None]:
+    """Token range of the cue as written, and the gender of a French inverted pronoun in it, if any."""
+    lexicon = ctx.lexicon
+    start, end, inverted = verb, verb + 1, None
+    if lexicon is not _LEXICONS["fr"]:
+        # "has said", "had also told": the auxiliary is part of the cue.
+        k = verb - 1
+        if k >= 1 and ctx.pos[k] == "ADV" and ctx.lower[k - 1] in lexicon.auxiliaries:
+            k -= 1
+        if k >= 0 and ctx.lower[k] in lexicon.auxiliaries:
+            start = k
+        return start, end, None
+    # Forward: "dit-il", "ajoute-t-elle".
+    j = verb + 1
+    if j < len(ctx.lower) and ctx.lower[j] == "-t":
+        j += 1
+    if j < len(ctx.lower) and ctx.lower[j] in lexicon.inverted:
+        end, inverted = j + 1, lexicon.inverted[ctx.lower[j]]
+    # Backward: "a-t-il ajouté", "a également déclaré", "s'est exclamé".
+    k = verb - 1
+    adverbs = 0
+    while k >= 0:
+        word = ctx.lower[k]
+        if word in lexicon.inverted:
+            inverted = lexicon.inverted[word]
+        elif word == "-t":
+            pass
+        elif word in lexicon.auxiliaries:
+            start = k
+        elif (
+            ctx.pos[k] == "ADV"
+            and adverbs < 2
+            and k > 0
+            and (
+                ctx.lower[k - 1] in lexicon.auxiliaries
+                or ctx.lower[k - 1] in lexicon.inverted
+                or ctx.pos[k - 1] == "ADV"
+            )
+        ):
+            adverbs += 1
+        else:
+            break
+        k -= 1
+    return start, end, inverted
+
+
+def _speaker_of_verb(ctx: _Context, verb: int, quote: _Quote, window_start: int) -> _Attribution:
+    start, end, inverted = _cue_chain(ctx, verb)
+    cue = ctx.text[ctx.idx[start] : ctx.ends[end - 1]]
+    if inverted is not None and ctx.lexicon is _LEXICONS["fr"]:
+        return _Attribution(_resolve_pronoun(ctx, inverted, min(quote.open, ctx.idx[start])), cue)
+    before = _subject_before(ctx, start, window_start, quote)
+    if before is None and start > 0 and ctx.lower[verb].endswith(("ing", "ant")):
+        # "…, saying that …", "…, ajoutant que …": the participle shares the subject of its sentence.
+        before = _sentence_subject(ctx, _clause_floor(ctx, start - 1), start, quote)
+    if before is None and start == verb:
+        # "X a, de son côté, critiqué …": the subject stands before an auxiliary a few words back.
+        aux = next(
+            (
+                k
+                for k in range(verb - 1, max(window_start, verb - 6) - 1, -1)
+                if ctx.lower[k] in ctx.lexicon.auxiliaries and ctx.pos[k] in ("AUX", "VERB")
+            ),
+            None,
+        )
+        if aux is not None and not any(ctx.is_boundary(k) or ctx.quote_of[k] >= 0 for k in range(aux, verb)):
+            before = _subject_before(ctx, aux, window_start, quote)
+    if before is not None:
+        return _Attribution(before.speaker, cue, before.role)
+    after = _subject_after(ctx, end, quote)
+    if after is not None:
+        return _Attribution(after.speaker, cue, after.role)
+    return _Attribution(None, cue)
+
+
+def _sentence_subject(ctx: _Context, floor: int, stop: int, quote: _Quote) -> _Attribution | None:
+    """The subject of the sentence starting at token ``floor``: what it names before its first verb."""
+    for k in range(floor, stop):
+        if _foreign(ctx, k, quote) or ctx.pos[k] in ("VERB", "AUX") and ctx.finite(k):
+            return None
+        owner = ctx.owner[k]
+        if owner is not None and owner.kind == "person":
+            return _Attribution(owner.group, "")
+        if owner is not None and owner.kind == "organisation":
+            # "Home Office minister Hazel Blears": the organisation qualifies the person's title.
+            after = bisect_left(ctx.idx, owner.end)
+            person = next((ctx.owner[j] for j in range(after, min(after + 4, stop)) if ctx.owner[j] is not None), None)
+            if (
+                person is not None
+                and person.kind == "person"
+                and all(
+                    ctx.pos[j] in ("NOUN", "PROPN", "ADJ") for j in range(after, bisect_left(ctx.idx, person.start))
+                )
+            ):
+                return _Attribution(person.group, "")
+            return _Attribution(owner.group, "")
+        if ctx.lower[k] in ctx.lexicon.subjects and ctx.pos[k] == "PRON":
+            return _Attribution(_resolve_pronoun(ctx, ctx.lexicon.subjects[ctx.lower[k]], ctx.idx[k]), "")
+    return None
+
+
+def _subject_before(ctx: _Context, cue_start: int, floor: int, quote: _Quote) -> _Attribution | None:
+    """The subject written right before the speech verb: a name, a pronoun, a title, an organisation."""
+    i = cue_start - 1
+    skipped = 0
+    # Between a subject and its verb: "X, lundi, a déclaré", "X, qui a rencontré Y, a déclaré".
+    while i >= floor and skipped < 6:
+        if _foreign(ctx, i, quote) or ctx.is_boundary(i):
+            return None
+        if ctx.lower[i] == ",":
+            relative = _relative_start(ctx, i - 1, floor)
+            i = relative - 1 if relative is not None else i - 1
+        elif ctx.owner[i] is None and (ctx.pos[i] == "ADV" or _is_time(ctx, i) or ctx.lower[i] in _CLITICS):
+            i -= 1
+        else:
+            break
+        skipped += 1
+    if i < floor or _foreign(ctx, i, quote) or ctx.is_boundary(i):
+        return None
+    head = _noun_phrase_head(ctx, i, floor)
+    return _subject_at(ctx, head, cue_start, floor, quote)
+
+
+def _is_time(ctx: _Context, i: int) -> bool:
+    return ctx.lower[i] in _TIME_WORDS or ctx.doc[i].ent_type_ in ("DATE", "TIME")
+
+
+def _foreign(ctx: _Context, i: int, quote: _Quote) -> bool:
+    """Token i is inside a quote other than ``quote``: an attribution never reads into one."""
+    n = ctx.quote_of[i]
+    return n >= 0 and ctx.quotes[n] is not quote
+
+
+def _noun_phrase_head(ctx: _Context, i: int, floor: int) -> int:
+    """Head of the noun phrase ending at token i: complements and French adjectives are skipped
+    ("le chef de la diplomatie française" → "chef", "the head of the IMF" → "head")."""
+    lexicon = ctx.lexicon
+    while i > floor:
+        mention = ctx.owner[i]
+        start = bisect_left(ctx.idx, mention.start) if mention is not None else i
+        j = start - 1
+        if (
+            j >= floor
+            and ctx.lower[j] in lexicon.determiners
+            and j - 1 >= floor
+            and ctx.lower[j - 1] in lexicon.prepositions
+        ):
+            j -= 1  # "de la", "of the"
+        if (
+            j > floor
+            and ctx.lower[j] in lexicon.prepositions
+            and ctx.owner[j] is None
+            and (ctx.pos[start] in ("NOUN", "PROPN") or mention is not None)
+        ):
+            i = j - 1  # a complement: the head is before it
+            continue
+        if (
+            mention is None
+            and ctx.pos[i] == "ADJ"
+            and lexicon is _LEXICONS["fr"]
+            and ctx.pos[i - 1] in ("NOUN", "PROPN", "ADJ")
+        ):
+            i -= 1  # French adjectives follow their noun
+            continue
+        return start
+    return i
+
+
+def _subject_at(ctx: _Context, i: int, cue_start: int, floor: int, quote: _Quote) -> _Attribution | None:
+    lexicon = ctx.lexicon
+    mention = ctx.owner[i]
+    if mention is not None:
+        if mention.kind not in _SPEAKER_KINDS:
+            return None  # "la France a déclaré": a place is not a speaker
+        return _Attribution(mention.group, "")
+    word = ctx.lower[i]
+    if word in lexicon.subjects and ctx.pos[i] == "PRON":
+        return _Attribution(_resolve_pronoun(ctx, lexicon.subjects[word], ctx.idx[i]), "")
+    if ctx.pos[i] == "PROPN":
+        person = _person_by_surname(ctx, i)
+        if person is not None:
+            return _Attribution(person, "")
+    if _is_title_head(ctx, i):
+        return _title_subject(ctx, i, cue_start, quote)
+    if word in lexicon.organisations and ctx.pos[i] in ("NOUN", "PROPN"):
+        return _organisation_named_again(ctx, i)
+    return None
+
+
+def _person_by_surname(ctx: _Context, i: int) -> int | None:
+    """A name the entity model missed ("Mr Gates insisted"): the one person of the article whose name
+    ends with that word."""
+    word = _fold(ctx.lower[i])
+    if not ctx.text[ctx.idx[i]].isupper():
+        return None
+    found = {
+        n
+        for n, group in enumerate(ctx.groups)
+        if group.kind == "person"
+        and any(_fold(surface).split()[-1:] == [word] for surface in (group.name, *group.surfaces))
+    }
+    return found.pop() if len(found) == 1 else None
+
+
+def _subject_after(ctx: _Context, i: int, quote: _Quote) -> _Attribution | None:
+    """An inverted subject: "a déclaré le chef de la diplomatie", "said Jane Smith", "said he"."""
+    lexicon = ctx.lexicon
+    n = len(ctx.lower)
+    # Dates and adverbs may come first: "a déclaré lundi le ministre".
+    while i < n and (ctx.pos[i] == "ADV" or _is_time(ctx, i)) and ctx.owner[i] is None:
+        i += 1
+    if i >= n or _foreign(ctx, i, quote) or ctx.is_boundary(i):
+        return None
+    # A name, maybe after a courtesy or an English title: "estime M. Dupont", "said Foreign Secretary X".
+    for j in range(i, min(i + 5, n)):
+        mention = ctx.owner[j]
+        if mention is not None:
+            return _Attribution(mention.group, "") if mention.kind in _SPEAKER_KINDS else None
+        word = ctx.lower[j]
+        if not (
+            word in lexicon.courtesy_female
+            or word in lexicon.courtesy_male
+            or (lexicon is _LEXICONS["en"] and ctx.text[ctx.idx[j]].isupper() and ctx.pos[j] in ("PROPN", "NOUN"))
+        ):
+            break
+    word = ctx.lower[i]
+    # "said he." inverts the subject; in "argued it was" the pronoun opens the reported clause.
+    if lexicon is _LEXICONS["en"] and word in ("he", "she") and (i + 1 >= n or ctx.pos[i + 1] == "PUNCT"):
+        return _Attribution(_resolve_pronoun(ctx, lexicon.subjects[word], quote.open), "")
+    if word in lexicon.determiners or word in lexicon.indefinites:
+        for j in range(i + 1, min(i + 6, n)):
+            if ctx.owner[j] is not None or ctx.is_boundary(j):
+                break
+            if _is_title_head(ctx, j):
+                return _title_subject(ctx, j, None, quote)
+            if ctx.lower[j] in lexicon.organisations and ctx.pos[j] in ("NOUN", "PROPN"):
+                return _organisation_named_again(ctx, j)
+            if ctx.pos[j] not in ("DET", "ADJ", "NOUN", "PROPN", "PART"):
+                break
+    return None
+
+
+def _relative_start(ctx: _Context, i: int, floor: int) -> int | None:
+    """Start (the comma) of a relative clause holding token i: ", qui …", ", who …"."""
+    j = i - 1
+    while j > floor and i - j < 10:
+        if ctx.lower[j] == "," and ctx.lower[j + 1] in ctx.lexicon.relatives:
+            return j
+        if ctx.lower[j] == ",":
+            return None
+        j -= 1
+    return None
+
+
+def _source_speaker(ctx: _Context, i: int, cue: str, quote: _Quote) -> _Attribution:
+    """The source named after "selon" / "according to": a name, a pronoun or a title."""
+    lexicon = ctx.lexicon
+    n = len(ctx.lower)
+    if i < n and ctx.lower[i] in lexicon.object_pronouns:
+        return _Attribution(
+            _resolve_pronoun(ctx, lexicon.object_pronouns[ctx.lower[i]], quote.open), cue, by_verb=False
+        )
+    for j in range(i, min(i + 10, n)):
+        if ctx.lower[j] == "," or ctx.is_boundary(j) or _foreign(ctx, j, quote) or ctx.idx[j] in ctx.opens:
+            break
+        mention = ctx.owner[j]
+        if mention is not None and mention.kind in _SPEAKER_KINDS:
+            return _Attribution(mention.group, cue, by_verb=False)
+    found = _subject_after(ctx, i, quote)
+    if found is None:
+        return _Attribution(None, cue, by_verb=False)
+    return _Attribution(found.speaker, cue, found.role, by_verb=False)
+
+
+def _pour_speaker(ctx: _Context, i: int, quote: _Quote) -> _Attribution | None:
+    # "Pour Jean Dupont, « … »": an opinion given by a person or an organisation, comma required.
+    found = _source_speaker(ctx, i + 1, ctx.text[ctx.idx[i] : ctx.ends[i]], quote)
+    if found.speaker is None:
+        return None
+    j = i + 1
+    while j < len(ctx.lower) and ctx.lower[j] != "," and not ctx.is_boundary(j) and j - i < 10:
+        j += 1
+    return found if j < len(ctx.lower) and ctx.lower[j] == "," else None
+
+
+# --------------------------------------------------------------------------------------------
+# Pronouns, titles and organisations named again
+# --------------------------------------------------------------------------------------------
+
+
+def _resolve_pronoun(ctx: _Context, gender: str, before: int) -> int | None:
+    """The person (or, for "it", the organisation) a pronoun at char ``before`` refers to."""
+    if gender == "P":
+        return None  # several speakers: no one group said it
+    kind = "organisation" if gender == "N" else "person"
+    last = bisect_left(ctx.idx, before)
+    wanted = "F" if gender == "F" else None
+    unwanted = "F" if gender == "M" else None
+    for pass_ in (0, 1):
+        found = _nearest_antecedent(ctx, last, kind, wanted if pass_ == 0 else None, unwanted if pass_ == 0 else None)
+        if found is not None:
+            return found
+    return None
+
+
+def _nearest_antecedent(ctx: _Context, last: int, kind: str, wanted: str | None, unwanted: str | None) -> int | None:
+    # Walks back to the nearest sentence naming a fitting actor; there its subject (named before any
+    # finite verb of the sentence) wins over the others, then the latest one.
+    same: list[MentionSpan] = []
+    sentence = -1
+    for mention, token in _mentions_back(ctx, last):
+        if sentence >= 0 and ctx.sent[token] != sentence:
+            break
+        if mention.kind == kind and _fits(ctx, mention.group, wanted, unwanted):
+            sentence = ctx.sent[token]
+            same.append(mention)
+    if not same:
+        return None
+    first_token = bisect_left(ctx.sent, sentence)
+    verbs = [
+        i
+        for i in range(first_token, bisect_left(ctx.idx, same[0].start))
+        if ctx.quote_of[i] < 0 and ctx.pos[i] in ("VERB", "AUX") and ctx.finite(i)
+    ]
+    for mention in reversed(same):  # text order
+        if not verbs or ctx.idx[verbs[0]] > mention.start:
+            return mention.group
+    return same[0].group
+
+
+def _mentions_back(ctx: _Context, last: int):
+    """Mentions outside quotes (a name inside a quote is not the speaker) ending before token ``last``,
+    nearest first, with the token each starts at."""
+    end = ctx.idx[last] if last < len(ctx.idx) else ctx.limit
+    for n in range(bisect_left(ctx.free_starts, end) - 1, -1, -1):
+        mention = ctx.free[n]
+        if mention.end <= end:
+            yield mention, ctx.free_tokens[n]
+
+
+def _fits(ctx: _Context, group: int, wanted: str | None, unwanted: str | None) -> bool:
+    gender = ctx.genders.get(group)
+    if wanted is not None:
+        return gender == wanted
+    return unwanted is None or gender != unwanted
+
+
+def _genders(ctx: _Context) -> dict[int, str]:
+    """What the text tells of each person's gender: courtesy titles, gendered titles, agreement."""
+    lexicon = ctx.lexicon
+    votes: dict[int, list[str]] = {}
+    for mention in ctx.mentions:
+        if mention.kind != "person":
+            continue
+        start = bisect_left(ctx.idx, mention.start)
+        end = bisect_left(ctx.idx, mention.end)
+        for i in (start - 1, start):
+            if 0 <= i < len(ctx.lower):
+                if ctx.lower[i] in lexicon.courtesy_female:
+                    votes.setdefault(mention.group, []).append("F")
+                elif ctx.lower[i] in lexicon.courtesy_male:
+                    votes.setdefault(mention.group, []).append("M")
+        # French agreement: "X s'est rendue", "X est arrivée" (the masculine is also the default).
+        for i in range(end, min(end + 3, len(ctx.lower))):
+            if ctx.pos[i] == "VERB" and "VerbForm=Part" in ctx.morph(i):
+                if "Gender=Fem" in ctx.morph(i) and ctx.lower[end] in ("est", "s'", "a"):
+                    votes.setdefault(mention.group, []).append("F")
+                break
+    for role in ctx.roles:
+        words = set(role.title.casefold().split())
+        if words & lexicon.female_titles:
+            votes.setdefault(role.group, []).append("F")
+        elif words & lexicon.male_titles:
+            votes.setdefault(role.group, []).append("M")
+    return {group: max(set(v), key=v.count) for group, v in votes.items() if len(set(v)) == 1}
+
+
+def _is_title_head(ctx: _Context, i: int) -> bool:
+    return ctx.lower[i] in ctx.lexicon.titles and ctx.pos[i] in ("NOUN", "PROPN", "ADJ") and ctx.owner[i] is None
+
+
+def _title_span(ctx: _Context, head: int) -> tuple[int, int]:
+    """Token range of the title phrase around a head word, its determiner included."""
+    lexicon = ctx.lexicon
+    n = len(ctx.lower)
+    english = lexicon is _LEXICONS["en"]
+    region = ctx.quote_of[head]  # the phrase stays inside (or outside) the quote its head is in
+    start = head
+    # Modifiers before the head: "Premier ministre", "the company's chief executive".
+    while start - 1 >= 0 and head - start < 5 and ctx.quote_of[start - 1] == region:
+        word, pos = ctx.lower[start - 1], ctx.pos[start - 1]
+        if (
+            word in lexicon.title_modifiers
+            or word in lexicon.titles
+            or (english and (pos in ("ADJ", "NOUN", "PROPN") or word == "'s") and not ctx.is_boundary(start - 1))
+        ):
+            start -= 1
+        else:
+            break
+    if start - 1 >= 0 and (ctx.lower[start - 1] in lexicon.determiners or ctx.lower[start - 1] in lexicon.indefinites):
+        start -= 1
+    end = head + 1
+    complements = 0
+    while end < n and ctx.quote_of[end] == region and not ctx.is_boundary(end):
+        word, pos = ctx.lower[end], ctx.pos[end]
+        if not english and pos == "ADJ" and word not in lexicon.not_title_adjectives:
+            end += 1
+            continue
+        if word in lexicon.titles and ctx.owner[end] is None and pos in ("NOUN", "PROPN", "ADJ"):
+            end += 1  # "chief executive", "secrétaire général"
+            continue
+        if word in lexicon.prepositions and complements < 3:
+            j = end + 1
+            if j < n and ctx.lower[j] in lexicon.determiners:
+                j += 1
+            if j < n and ctx.owner[j] is not None and ctx.owner[j].kind != "person":
+                end = bisect_left(ctx.idx, ctx.owner[j].end)
+                complements += 1
+                continue
+            if j < n and ctx.pos[j] in ("NOUN", "PROPN") and ctx.owner[j] is None:
+                end = j + 1
+                complements += 1
+                continue
+        break
+    return start, end
+
+
+def _title_subject(ctx: _Context, head: int, cue_start: int | None, quote: _Quote) -> _Attribution | None:
+    start, end = _title_span(ctx, head)
+    if cue_start is not None and any(
+        ctx.pos[k] not in ("ADV", "PUNCT", "AUX", "PART", "PRON") and not _is_time(ctx, k)
+        for k in range(end, cue_start)
+    ):
+        return None  # the title is not the subject of this verb
+    lexicon = ctx.lexicon
+    phrase = ctx.text[ctx.idx[start] : ctx.ends[end - 1]]
+    # "X, le ministre de l'Intérieur, a déclaré": the title is an apposition, the name the subject.
+    before = start - 1
+    if (
+        before - 1 >= 0
+        and ctx.lower[before] == ","
+        and ctx.owner[before - 1] is not None
+        and ctx.owner[before - 1].kind == "person"
+    ):
+        return _Attribution(ctx.owner[before - 1].group, "")
+    if (
+        end + 1 < len(ctx.lower)
+        and ctx.lower[end] == ","
+        and ctx.owner[end + 1] is not None
+        and ctx.owner[end + 1].kind == "person"
+        and ctx.idx[end + 1] == ctx.owner[end + 1].start
+    ):
+        return _Attribution(ctx.owner[end + 1].group, "")  # "said the chief executive, Jane Smith"
+    definite = ctx.lower[start] in lexicon.determiners
+    position = min(quote.open, ctx.idx[start])
+    if ctx.lower[head] in lexicon.spokespeople:
+        # "le porte-parole du ministère", "a spokesman for Acme": the organisation speaks through them,
+        # unless a person of the article holds that very title.
+        organisation = next(
+            (
+                ctx.owner[k]
+                for k in range(head, end)
+                if ctx.owner[k] is not None and ctx.owner[k].kind == "organisation"
+            ),
+            None,
+        )
+        if organisation is not None:
+            person = _role_holder(ctx, phrase, position, exact=True) if definite else None
+            return _Attribution(person if person is not None else organisation.group, "", phrase)
+    if ctx.lower[start] in lexicon.indefinites:
+        return _Attribution(None, "", phrase)  # "un diplomate", "an official": someone unnamed
+    if lexicon is _LEXICONS["fr"] and not definite:
+        return None  # "ministre" alone, without its article, is not a French subject
+    person = _role_holder(ctx, phrase, position, exact=False)
+    if person is None:
+        # The latest person, skipping those the article gives another title only ("le chancelier
+        # allemand" is not "le président français").
+        titled = {role.group for role in ctx.roles}
+        recency = {group: at for group, at in _person_recency(ctx, position).items() if group not in titled}
+        person = max(recency, key=recency.get) if recency else None
+    return _Attribution(person, "", phrase)
+
+
+def _role_holder(ctx: _Context, phrase: str, before: int, exact: bool) -> int | None:
+    """The person whose role matches a title phrase (its words all in the role, or the role's all in
+    it), else, unless ``exact``, the one sharing most words with it; ties go to the latest mentioned."""
+    wanted = _stems(phrase)
+    recency = _person_recency(ctx, before)
+    best: tuple[int, int, int, int] | None = None  # (match, overlap, recency, group)
+    for role in ctx.roles:
+        have = _stems(role.title)
+        overlap = len(wanted & have)
+        if not overlap:
+            continue
+        match = 1 if wanted <= have or have <= wanted else 0
+        if exact and not match:
+            continue
+        key = (match, overlap, recency.get(role.group, -1), role.group)
+        if best is None or key > best:
+            best = key
+    return best[3] if best is not None else None
+
+
+def _person_recency(ctx: _Context, before: int) -> dict[int, int]:
+    # Persons mentioned before char ``before`` outside quotes → position of their latest mention.
+    recency = {}
+    for group, starts in ctx.person_starts.items():
+        n = bisect_left(starts, before)
+        if n:
+            recency[group] = starts[n - 1]
+    return recency
+
+
+def _organisation_named_again(ctx: _Context, head: int) -> _Attribution | None:
+    """ "le ministère", "the company": the latest organisation with that word in its name (or, for a
+    company, the latest organisation); None when no organisation fits."""
+    lexicon = ctx.lexicon
+    if head == 0 or ctx.lower[head - 1] not in lexicon.determiners:
+        return None
+    word = _fold(ctx.lower[head])
+    for mention, _ in _mentions_back(ctx, head):
+        if mention.kind != "organisation":
+            continue
+        names = (_fold(ctx.groups[mention.group].name), *(_fold(s) for s in ctx.groups[mention.group].surfaces))
+        if any(word in name.split() for name in names) or ctx.lower[head] in lexicon.generic_organisations:
+            return _Attribution(mention.group, "")
+    return None
+
+
+def _fold(words: str) -> str:
+    decomposed = unicodedata.normalize("NFD", words.replace("\u2019", "'").casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+@lru_cache(maxsize=4096)
+def _stems(phrase: str) -> frozenset[str]:
+    folded = " " + " ".join(re.findall(r"[a-z0-9.'-]+", _fold(phrase))) + " "
+    for pattern, concept in _CONCEPTS:
+        folded = pattern.sub(concept, folded)
+    stems = set()
+    for word in re.findall(r"[a-z0-9]+", folded):
+        if word in _STOPWORDS:
+            continue
+        # One form for the masculine, feminine and plural: "français", "française", "étrangères".
+        for suffix in ("s", "e", "s"):
+            if len(word) > 3 and word.endswith(suffix):
+                word = word[: -len(suffix)]
+        stems.add(word)
+    return frozenset(stems)
+
+
+# --------------------------------------------------------------------------------------------
+# Quotes with no attribution of their own
+# --------------------------------------------------------------------------------------------
+
+
+def _continue_speakers(ctx: _Context) -> None:
+    """A quote without a cue continues its neighbour: « A. « B », a-t-il dit / "A," he said. "B." """
+    quotes = ctx.quotes
+    # Right next to each other (only spaces or punctuation between): one utterance in two pieces.
+    for n in range(len(quotes) - 1, 0, -1):
+        a, b = quotes[n - 1], quotes[n]
+        if _adjacent(ctx, a, b) and not a.attributed and b.attributed and a.kind == "direct":
+            a.speaker, a.cue, a.role, a.attributed = b.speaker, b.cue, b.role, True
+    # A following statement in the same or the next paragraph, with no one else named between.
+    previous = -1
+    for n, quote in enumerate(quotes):
+        if quote.kind != "direct":
+            continue
+        before = quotes[previous] if previous >= 0 else None
+        if (
+            not quote.attributed
+            and before is not None
+            and before.speaker is not None
+            and _continues(ctx, before, quote, previous)
+        ):
+            quote.speaker, quote.role = before.speaker, before.role
+        previous = n
+
+
+def _adjacent(ctx: _Context, a: _Quote, b: _Quote) -> bool:
+    if not a.closed:
+        return a.close == b.open
+    between = ctx.text[a.close + 1 : b.open]
+    return "\n" not in between and all(not ch.isalnum() for ch in between)
+
+
+def _continues(ctx: _Context, a: _Quote, b: _Quote, a_index: int) -> bool:
+    if not a.closed and a.close == b.open:
+        return True  # "A … "B …": the first never closed, the second goes on
+    first, last = bisect_left(ctx.idx, a.close), bisect_left(ctx.idx, b.open)
+    if last <= first or ctx.para[last] - ctx.para[first] > 1:
+        return False
+    for i in range(first, last):
+        if ctx.quote_of[i] >= 0 and ctx.quote_of[i] != a_index:
+            continue
+        owner = ctx.owner[i]
+        if owner is not None and owner.kind == "person" and owner.group != a.speaker:
+            return False
+        if (
+            ctx.lexicon is not None
+            and ctx.lower[i] in ctx.lexicon.verbs
+            and ctx.pos[i] == "VERB"
+            and ctx.quote_of[i] < 0
+            and not _belongs_to(ctx, i, a)
+        ):
+            return False  # someone else's speech verb between
+    return True
+
+
+def _belongs_to(ctx: _Context, i: int, quote: _Quote) -> bool:
+    # The verb of the quote's own cue ("« … », a-t-il ajouté") sits right after it.
+    return (
+        bool(quote.cue)
+        and ctx.text[ctx.idx[i] : ctx.ends[i]] in quote.cue
+        and i - bisect_left(ctx.idx, quote.close) <= _WINDOW_AFTER
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Reported speech
+# --------------------------------------------------------------------------------------------
+
+
+def _reported(ctx: _Context) -> list[QuoteSpan]:
+    if ctx.lexicon is None:
+        return []
+    spans: list[QuoteSpan] = []
+    n = len(ctx.lower)
+    i = 0
+    while i < n:
+        if ctx.quote_of[i] >= 0:
+            i += 1
+            continue
+        span = None
+        if _is_speech_verb(ctx, i):
+            span = _reported_after_verb(ctx, i)
+        elif _according_at(ctx, i):
+            span = _reported_according(ctx, i)
+        if span is not None:
+            spans.append(span)
+            i = max(i + 1, bisect_left(ctx.idx, span.end))
+        else:
+            i += 1
+    return spans
+
+
+def _reported_after_verb(ctx: _Context, verb: int) -> QuoteSpan | None:
+    """X a déclaré (dans un communiqué) que … / X said (on Monday) (that) …"""
+    lexicon = ctx.lexicon
+    n = len(ctx.lower)
+    j = verb + 1
+    while j < n and (ctx.lower[j] in ("-t",) or ctx.lower[j] in lexicon.inverted and ctx.lower[j].startswith("-")):
+        j += 1
+    clause = None
+    # A short complement may come first: "dans un communiqué", "on Monday", "told reporters"; a noun
+    # right after "said" starts the clause itself ("said reports that … were wrong").
+    tells = ctx.lower[verb] in lexicon.tell_verbs
+    for k in range(j, min(j + 7, n)):
+        if (
+            k == j
+            and not tells
+            and ctx.pos[k] in ("DET", "NOUN", "PROPN", "PRON", "NUM", "ADJ")
+            and not _is_time(ctx, k)
+        ):
+            break
+        if ctx.lower[k] in lexicon.complementisers and ctx.pos[k] in ("SCONJ", "PRON", "ADP", "DET"):
+            clause = k + 1
+            break
+        if (
+            ctx.is_boundary(k)
+            or ctx.quote_of[k] >= 0
+            or ctx.lower[k] in (",", ":")
+            or (ctx.pos[k] in ("VERB", "AUX") and ctx.finite(k))
+        ):
+            break
+    if clause is None and lexicon is _LEXICONS["en"] and ctx.lower[verb] in ("said", "says"):
+        clause = _bare_clause(ctx, j)
+    if clause is None:
+        return None
+    start, end, _ = _cue_chain(ctx, verb)
+    floor = _clause_floor(ctx, start - 1) if start > 0 else 0
+    subject = _subject_before(ctx, start, floor, _Quote(ctx.idx[start], ctx.idx[start], False, 0, 0))
+    if subject is None or subject.speaker is None or _coordinated(ctx, start, floor):
+        return None
+    return _clause_span(ctx, clause, subject, ctx.text[ctx.idx[start] : ctx.ends[end - 1]])
+
+
+def _bare_clause(ctx: _Context, j: int) -> int | None:
+    # "He said the firm would cut jobs": a subject then a finite verb within five tokens, no comma.
+    for k in range(j, min(j + 6, len(ctx.lower))):
+        if ctx.is_boundary(k) or ctx.quote_of[k] >= 0 or ctx.pos[k] in ("PUNCT", "ADP", "SCONJ") and k == j:
+            return None
+        if ctx.lower[k] == ",":
+            return None
+        if k > j and ctx.pos[k] in ("VERB", "AUX") and ctx.finite(k):
+            return j
+    return None
+
+
+def _coordinated(ctx: _Context, cue_start: int, floor: int) -> bool:
+    # "Laftit et Darmanin ont souligné que …": two speakers, no one group said it.
+    words = [ctx.lower[k] for k in range(max(floor, cue_start - 8), cue_start)]
+    return any(w in ctx.lexicon.coordinators for w in words) and ctx.lower[cue_start] in ("ont", "have", "sont")
+
+
+def _reported_according(ctx: _Context, i: int) -> QuoteSpan | None:
+    """Selon X, … / According to X, … (sentence start) and …, selon X. (sentence end)."""
+    length = _according_at(ctx, i)
+    cue = ctx.text[ctx.idx[i] : ctx.ends[i + length - 1]]
+    floor = _clause_floor(ctx, i - 1) if i > 0 else 0
+    head = floor
+    if head < i and ctx.lower[head] in ctx.lexicon.sentence_openers:
+        head += 1
+    probe = _Quote(ctx.idx[i], ctx.idx[i], False, 0, 0)
+    if head == i:
+        comma = next(
+            (
+                k
+                for k in range(i + length, min(i + length + 12, len(ctx.lower)))
+                if ctx.lower[k] == "," or ctx.is_boundary(k)
+            ),
+            None,
+        )
+        if comma is None or ctx.lower[comma] != ",":
+            return None
+        comma = _after_apposition(ctx, comma)
+        source = _source_speaker(ctx, i + length, cue, probe)
+        if source.speaker is None:
+            return None
+        return _clause_span(ctx, comma + 1, source, cue)
+    if i > floor and ctx.lower[i - 1] == ",":
+        end = next((k for k in range(i + length, min(i + length + 14, len(ctx.lower))) if ctx.is_boundary(k)), None)
+        if end is None or any(ctx.quote_of[k] >= 0 or ctx.lower[k] == "," for k in range(i + length, end)):
+            return None
+        source = _source_speaker(ctx, i + length, cue, probe)
+        if source.speaker is None or any(ctx.quote_of[k] >= 0 for k in range(floor, i)):
+            return None
+        start_char, end_char = ctx.idx[floor], ctx.ends[i - 2]
+        return QuoteSpan(
+            start_char, end_char, ctx.text[start_char:end_char], "reported", source.speaker, cue, source.role
+        )
+    return None
+
+
+def _after_apposition(ctx: _Context, comma: int) -> int:
+    """ "Selon X, délégué général du festival, le film …", "According to X, the business daily, …": the
+    comma after a noun phrase set beside the source (no verb in it), else ``comma`` itself."""
+    first = comma + 1
+    if first >= len(ctx.lower) or ctx.pos[first] not in ("DET", "NOUN", "PROPN", "ADJ") or _is_time(ctx, first):
+        return comma
+    for k in range(first, min(first + 8, len(ctx.lower))):
+        if ctx.is_boundary(k) or ctx.quote_of[k] >= 0 or ctx.pos[k] in ("VERB", "AUX"):
+            return comma
+        if ctx.lower[k] == ",":
+            return k if k > first else comma
+    return comma
+
+
+def _clause_span(ctx: _Context, first: int, attribution: _Attribution, cue: str) -> QuoteSpan | None:
+    """The reported clause from token ``first`` to the sentence end, less a trailing source."""
+    n = len(ctx.lower)
+    last = first
+    while last < n and not ctx.is_boundary(last) and ctx.para[last] == ctx.para[first]:
+        if ctx.quote_of[last] >= 0 and ctx.quotes[ctx.quote_of[last]].kind == "direct":
+            return None  # the direct quote already says it
+        last += 1
+    last = _without_source(ctx, first, last)
+    while last > first and ctx.pos[last - 1] in ("PUNCT", "SPACE") and ctx.quote_of[last - 1] < 0:
+        last -= 1  # the closing mark of a fragment inside the clause stays
+    if last - first < 3:
+        return None
+    start, end = ctx.idx[first], ctx.ends[last - 1]
+    return QuoteSpan(start, end, ctx.text[start:end], "reported", attribution.speaker, cue, attribution.role)
+
+
+def _without_source(ctx: _Context, first: int, last: int) -> int:
+    # ", comme le rapporte X", ", selon X", ", according to X" end the sentence, not the speech.
+    for k in range(first, last):
+        if ctx.lower[k] != ",":
+            continue
+        rest = ctx.lower[k + 1 : k + 4]
+        if rest and (
+            rest[0] in ("comme", "as") and any(w in ctx.lexicon.source_verbs for w in rest) or _according_at(ctx, k + 1)
+        ):
+            return k
+    return last

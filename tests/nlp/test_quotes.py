@@ -1,0 +1,556 @@
+"""Quotes and their speakers (articles.nlp.quotes), with the real spaCy models and the production doc.
+
+Each case is a piece of news copy written like the real thing; the assertions name the speaker
+by its group's name, the kind, the cue and the start of the quoted words, so a wrong attribution
+fails.
+"""
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+
+from articles.nlp.normalise import normalise_text
+from articles.nlp.quotes import find_quotes
+from articles.nlp.types import RoleSpan
+
+CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
+TEXT = CORPUS / "fr-darmanin-rabat.txt"
+GOLD = CORPUS / "fr-darmanin-rabat.gold.json"
+
+
+def fold(text: str) -> str:
+    return text.replace("\u2019", "'")
+
+
+class Found:
+    """find_quotes on a text, with the doc built as the pipeline builds it (content only, no parser)."""
+
+    def __init__(self, annotator, text: str, language: str, roles=None, content_end=None):
+        self.text = text
+        self.language = language
+        self.annotation = annotator.annotate(text, language=language)
+        end = self.annotation.content_end if content_end is None else content_end
+        self.content_end = len(text) if end is None else end
+        self.doc = annotator._nlp(language)(normalise_text(text)[: self.content_end])
+        self.roles = self.annotation.roles if roles is None else roles
+        self.quotes = self.run()
+
+    def run(self):
+        a = self.annotation
+        return find_quotes(self.doc, self.text, a.mentions, a.groups, self.roles, self.language, self.content_end)
+
+    def with_roles(self, *roles: tuple[str, str]) -> "Found":
+        """The same text with hand-written roles (person, title), independent of the role finder."""
+        self.roles = [self.role(person, title) for person, title in roles]
+        self.quotes = self.run()
+        return self
+
+    def role(self, person: str, title: str) -> RoleSpan:
+        group = self.group(person)
+        start = self.text.index(title)
+        return RoleSpan(group=group, title=title, start=start, end=start + len(title))
+
+    def group(self, name: str) -> int:
+        return next(i for i, g in enumerate(self.annotation.groups) if g.name == name)
+
+    def speaker(self, quote) -> str | None:
+        return None if quote.speaker_group is None else self.annotation.groups[quote.speaker_group].name
+
+    def starting(self, words: str):
+        """The one quote whose text starts with ``words``."""
+        matches = [q for q in self.quotes if fold(q.text).startswith(fold(words))]
+        assert len(matches) == 1, (words, self.summary())
+        return matches[0]
+
+    def none_starting(self, words: str) -> bool:
+        return not any(fold(q.text).startswith(fold(words)) for q in self.quotes)
+
+    def of_kind(self, kind: str) -> list:
+        return [q for q in self.quotes if q.kind == kind]
+
+    def summary(self) -> list[tuple[str, str | None, str, str, str]]:
+        return [(q.kind, self.speaker(q), q.cue, q.speaker_role, q.text[:50]) for q in self.quotes]
+
+
+def check(found: Found, words: str, kind: str, speaker: str | None, cue: str | None = None, role: str | None = None):
+    quote = found.starting(words)
+    assert (quote.kind, found.speaker(quote)) == (kind, speaker), found.summary()
+    if cue is not None:
+        assert quote.cue == cue, found.summary()
+    if role is not None:
+        assert quote.speaker_role == role, found.summary()
+    assert found.text[quote.start : quote.end] == quote.text
+    return quote
+
+
+# ----------------------------------------------------------------------------------------------
+# The demo article against its reference
+# ----------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def demo(annotator):
+    if not (TEXT.exists() and GOLD.exists()):
+        pytest.skip(
+            f"the demo article and its reference are not in {CORPUS}: the shared corpus sits beside the repository"
+        )
+    return Found(annotator, TEXT.read_text(encoding="utf-8"), "fr"), json.loads(GOLD.read_text(encoding="utf-8"))
+
+
+def _gold_group(found: Found, speaker: str) -> str:
+    # The reference names the actor; the group is the one whose name or surfaces match it.
+    wanted = fold(speaker).casefold()
+    for group in found.annotation.groups:
+        if wanted in {fold(s).casefold() for s in (group.name, *group.surfaces)}:
+            return group.name
+    return speaker
+
+
+def test_demo_required_quotes_are_direct_with_their_speaker(demo):
+    found, gold = demo
+    required = [item for item in gold["quotes"] if item["required"]]
+    assert required
+    for item in required:
+        check(found, item["starts_with"], "direct", _gold_group(found, item["speaker"]))
+
+
+def test_demo_optional_quotes_are_found_with_their_speaker(demo):
+    found, gold = demo
+    for item in gold["quotes"]:
+        if not item["required"]:
+            check(found, item["starts_with"], "direct", _gold_group(found, item["speaker"]))
+
+
+def test_demo_boilerplate_bio_is_not_a_quote(demo):
+    found, gold = demo
+    for item in gold["not_quotes"]:
+        assert found.none_starting(item["starts_with"]), found.summary()
+    assert all(q.end <= found.annotation.content_end for q in found.quotes)
+
+
+def test_demo_cues_as_written_and_the_title_speaker(demo):
+    found, _ = demo
+    check(found, "Je tiens à remercier", "direct", "Gérald Darmanin", cue="a déclaré")  # "» Darmanin a déclaré"
+    # "…, a-t-il ajouté, selon l'AFP": the agency is the reporter's source, "il" the speaker.
+    check(found, "Le Maroc peut compter", "direct", "Stéphane Séjourné", cue="a-t-il ajouté", role="")
+    check(found, "Il est convenu", "direct", "ministère marocain de l’Intérieur", cue="a déclaré")
+    check(
+        found,
+        "C’est une question existentielle",
+        "direct",
+        "Stéphane Séjourné",
+        cue="a déclaré",
+        role="le chef de la diplomatie française",
+    )
+
+
+def test_demo_unclosed_quote_stops_at_the_next_opening_mark(demo):
+    found, _ = demo
+    first = check(found, "Nous l’avons déjà dit", "direct", "Stéphane Séjourné")
+    assert fold(first.text).endswith("il est maintenant temps d'aller de l'avant.")
+    check(found, "J’y veillerai personnellement", "direct", "Stéphane Séjourné", cue="a-t-il souligné")
+
+
+def test_demo_embedded_words_are_fragments(demo):
+    found, _ = demo
+    for words in ("profonde", "multidimensionnelle", "essentielle", "partenaire fiable", "soutien clair et persistant"):
+        assert found.starting(words).kind == "fragment", found.summary()
+
+
+def test_demo_title_without_roles_falls_back_to_the_latest_person(demo):
+    found, _ = demo
+    found.roles, found.quotes = [], None
+    found.quotes = found.run()
+    check(
+        found,
+        "C’est une question existentielle",
+        "direct",
+        "Stéphane Séjourné",
+        role="le chef de la diplomatie française",
+    )
+
+
+def test_demo_is_fast(demo):
+    found, _ = demo
+    best = float("inf")
+    for _ in range(5):
+        start = time.perf_counter()
+        found.run()
+        best = min(best, time.perf_counter() - start)
+    assert best < 0.03, best  # about 1.5 ms on a developer machine; generous for a loaded one
+
+
+# ----------------------------------------------------------------------------------------------
+# French copy
+# ----------------------------------------------------------------------------------------------
+
+HIDALGO = (
+    "La maire de Paris, Anne Hidalgo, a présenté mardi son plan pour les transports devant le préfet de police,"
+    " Laurent Nuñez.\n"
+    "«Nous allons doubler le nombre de pistes cyclables d’ici à 2026», a-t-elle déclaré devant le Conseil de Paris.\n"
+    "Laurent Nuñez s’est montré plus prudent. « Il faudra du temps », a estimé M. Nuñez.\n"
+    "Selon l’opposition, le projet coûtera « au moins deux milliards d’euros ».\n"
+)
+
+
+def test_guillemets_without_spaces_and_inverted_cue_with_a_woman_speaker(annotator):
+    found = Found(annotator, HIDALGO, "fr")
+    check(found, "Nous allons doubler", "direct", "Anne Hidalgo", cue="a-t-elle déclaré")
+    check(found, "Il faudra du temps", "direct", "Laurent Nuñez", cue="a estimé")
+    check(found, "au moins deux milliards", "fragment", None)
+
+
+BARNIER = (
+    "Le Premier ministre, Michel Barnier, a reçu les syndicats à Matignon.\n"
+    "Il a assuré\u202f: «\u202fNous ne toucherons pas à l’âge de départ à la retraite.\u202f»\n"
+    "La secrétaire générale de la CGT, Sophie Binet, a dénoncé une « mascarade ».\n"
+    "«\u00a0Le gouvernement n’a rien compris à la colère des salariés\u00a0», a-t-elle lancé à la sortie.\n"
+)
+
+
+def test_narrow_no_break_spaces_cue_before_and_pronoun_subject(annotator):
+    found = Found(annotator, BARNIER, "fr")
+    quote = check(found, "Nous ne toucherons pas", "direct", "Michel Barnier", cue="a assuré")
+    assert quote.text == "Nous ne toucherons pas à l’âge de départ à la retraite."  # no mark, no space kept
+    check(found, "mascarade", "fragment", "Sophie Binet", cue="a dénoncé")
+    check(found, "Le gouvernement n’a rien compris", "direct", "Sophie Binet", cue="a-t-elle lancé")
+
+
+TYPOGRAPHY = (
+    'Marine Le Pen a de son côté critiqué "un passage en force". "Nous voterons contre ce texte", a-t-elle'
+    " prévenu.\n"
+    "Jordan Bardella a quant à lui été plus direct : “Ce gouvernement ne passera pas l’hiver.”\n"
+)
+
+
+def test_straight_and_curly_double_quotes_in_french_copy(annotator):
+    found = Found(annotator, TYPOGRAPHY, "fr")
+    check(found, "un passage en force", "fragment", "Marine Le Pen")
+    check(found, "Nous voterons contre ce texte", "direct", "Marine Le Pen", cue="a-t-elle prévenu")
+    check(found, "Ce gouvernement ne passera pas", "direct", "Jordan Bardella", cue="")  # the colon hands it over
+
+
+MISSING_CLOSE = (
+    "Le ministère de la Santé a lancé lundi une nouvelle campagne de vaccination contre la grippe.\n"
+    "« Il est essentiel que les personnes âgées se fassent vacciner avant l’hiver, a indiqué le ministère dans un"
+    " communiqué. Les doses sont disponibles en pharmacie.\n"
+    "La campagne durera jusqu’en février.\n"
+)
+
+
+def test_missing_closing_mark_stops_at_the_paragraph_end_and_an_incise_attributes_it(annotator):
+    found = Found(annotator, MISSING_CLOSE, "fr")
+    quote = check(found, "Il est essentiel", "direct", "ministère de la Santé", cue="a indiqué")
+    assert quote.text.endswith("disponibles en pharmacie.")
+    assert found.none_starting("La campagne")
+
+
+NESTED = (
+    "Le réalisateur Ladj Ly a reçu le prix du jury pour son film « Les Misérables ».\n"
+    "« Ce film parle de la banlieue que je connais depuis toujours. « On n’a jamais vu ça », m’a dit ma mère en"
+    " sortant de la projection », a-t-il confié.\n"
+)
+
+
+def test_quote_inside_a_quote_gives_the_outer_one_and_a_work_title_is_a_fragment(annotator):
+    found = Found(annotator, NESTED, "fr")
+    outer = check(found, "Ce film parle de la banlieue", "direct", "Ladj Ly", cue="a-t-il confié")
+    assert outer.text.endswith("en sortant de la projection")
+    assert found.none_starting("On n’a jamais vu ça")
+    assert found.starting("Les Misérables").kind == "fragment"
+
+
+ACROSS_PARAGRAPHS = (
+    "Le ministre de l’Économie, Bruno Le Maire, s’est rendu mardi à Bercy pour présenter le budget.\n"
+    "Le texte prévoit dix milliards d’euros d’économies, dont une large part sur les dépenses de l’État.\n"
+    "« Nous tiendrons nos engagements européens », a-t-il assuré.\n"
+)
+
+
+def test_pronoun_resolves_to_the_last_person_across_paragraphs(annotator):
+    found = Found(annotator, ACROSS_PARAGRAPHS, "fr")
+    check(found, "Nous tiendrons nos engagements", "direct", "Bruno Le Maire", cue="a-t-il assuré")
+
+
+GENDER = (
+    "Mme Catherine Vautrin a reçu mercredi les représentants des médecins, conduits par Jean Dupuis.\n"
+    "« Nous ne fermerons aucune maternité sans concertation », a-t-elle promis.\n"
+)
+
+
+def test_elle_resolves_to_the_woman_when_the_text_tells(annotator):
+    found = Found(annotator, GENDER, "fr")
+    check(found, "Nous ne fermerons aucune maternité", "direct", "Catherine Vautrin", cue="a-t-elle promis")
+
+
+SUMMIT = (
+    "Emmanuel Macron s’est rendu à Berlin pour rencontrer le chancelier allemand Olaf Scholz.\n"
+    "« Nous devons investir massivement dans notre défense commune », a déclaré le chef de l’État.\n"
+    "« Nous partageons cet objectif », a répondu le chancelier.\n"
+    "Le président français a plaidé pour « une Europe puissante ».\n"
+)
+
+
+def test_title_speakers_resolve_by_role_and_keep_the_phrase(annotator):
+    found = Found(annotator, SUMMIT, "fr").with_roles(("Olaf Scholz", "chancelier allemand"))
+    check(found, "Nous devons investir", "direct", "Emmanuel Macron", cue="a déclaré", role="le chef de l’État")
+    check(found, "Nous partageons cet objectif", "direct", "Olaf Scholz", cue="a répondu", role="le chancelier")
+    check(found, "une Europe puissante", "fragment", "Emmanuel Macron", role="Le président français")
+
+
+MINISTRIES = (
+    "Le ministre de l’Intérieur, Gérald Martin, a rencontré à Rome son homologue italien, Marco Rossi.\n"
+    "« La coopération entre nos polices n’a jamais été aussi étroite », a déclaré le ministre italien.\n"
+)
+
+
+def test_title_speaker_matching_a_role_wins_over_the_latest_person(annotator):
+    found = Found(annotator, MINISTRIES, "fr").with_roles(
+        ("Gérald Martin", "ministre de l’Intérieur"), ("Marco Rossi", "homologue italien")
+    )
+    check(found, "La coopération entre nos polices", "direct", "Marco Rossi", role="le ministre italien")
+
+
+ORGANISATION = (
+    "Par ailleurs, le ministère marocain de l’Intérieur a déclaré dans un communiqué que les deux pays « ont"
+    " convenu de renforcer leurs échanges d’informations sur les menaces terroristes ».\n"
+    "Pour Amnesty International, « ces accords ne doivent pas se faire au détriment des droits des migrants ».\n"
+)
+
+
+def test_organisation_speakers_before_the_quote(annotator):
+    found = Found(annotator, ORGANISATION, "fr")
+    check(found, "ont convenu de renforcer", "direct", "ministère marocain de l’Intérieur", cue="a déclaré")
+    check(found, "ces accords ne doivent pas", "direct", "Amnesty International", cue="Pour")
+
+
+REPORTED_FR = (
+    "Le porte-parole du gouvernement, Prisca Thevenot, a affirmé mercredi que la réforme serait adoptée avant"
+    " l’été.\n"
+    "Selon Laurent Berger, ancien secrétaire général de la CFDT, le dialogue social est rompu depuis des mois.\n"
+)
+
+
+def test_french_reported_speech(annotator):
+    found = Found(annotator, REPORTED_FR, "fr")
+    check(found, "la réforme serait adoptée", "reported", "Prisca Thevenot", cue="a affirmé")
+    check(found, "le dialogue social est rompu", "reported", "Laurent Berger", cue="Selon")
+
+
+def test_bio_line_after_the_content_end_is_never_read(annotator):
+    text = (
+        "« Nous ne lâcherons rien », a déclaré Jean Dupuis devant les grévistes.\n"
+        "En savoir plus\n"
+        "« Faiseur de troubles. Communicateur. Incapable de taper avec des gants de boxe. »"
+    )
+    found = Found(annotator, text, "fr", content_end=text.index("En savoir plus"))
+    check(found, "Nous ne lâcherons rien", "direct", "Jean Dupuis", cue="a déclaré")
+    assert found.none_starting("Faiseur")
+
+
+# ----------------------------------------------------------------------------------------------
+# English copy
+# ----------------------------------------------------------------------------------------------
+
+BLAIR = (
+    "Prime Minister Tony Blair has defended his government's record on schools.\n"
+    'Speaking in London on Monday, Mr Blair said: "We have made real progress, but there is much more to do."\n'
+    "He added that the reforms would continue after the election.\n"
+    '"I am not going to apologise for raising standards," he told reporters.\n'
+    'The Conservative leader, Michael Howard, disagreed. "This government has failed a generation of children,"'
+    " said Mr Howard.\n"
+)
+
+
+def test_english_cue_before_pronoun_after_and_inverted_name(annotator):
+    found = Found(annotator, BLAIR, "en")
+    check(found, "We have made real progress", "direct", "Tony Blair", cue="said")
+    check(found, "I am not going to apologise", "direct", "Tony Blair", cue="told")
+    check(found, "This government has failed", "direct", "Michael Howard", cue="said")
+    check(found, "the reforms would continue", "reported", "Tony Blair", cue="added")
+
+
+VODAFONE = (
+    "Shares in Vodafone rose 3% after the mobile phone group reported better than expected sales.\n"
+    '"These are strong results in a difficult market," said Arun Sarin, the company\'s chief executive.\n'
+    '"We expect growth to continue into next year."\n'
+    'Analysts were more cautious. "The outlook is still uncertain," said Jane Smith, an analyst at Barclays'
+    " Capital.\n"
+)
+
+
+def test_english_said_name_with_apposition_and_a_continued_quote(annotator):
+    found = Found(annotator, VODAFONE, "en")
+    check(found, "These are strong results", "direct", "Arun Sarin", cue="said")
+    check(found, "We expect growth", "direct", "Arun Sarin")  # the next paragraph goes on
+    check(found, "The outlook is still uncertain", "direct", "Jane Smith", cue="said")
+
+
+HEWITT = (
+    "Health Secretary Patricia Hewitt announced new targets for the Department of Health on Tuesday, alongside"
+    " the NHS chief executive, Mr David Nicholson.\n"
+    '"Nobody will wait more than 18 weeks by 2008," she told reporters.\n'
+    'Ms Hewitt said the NHS was "on the right track".\n'
+    "According to the department, waiting lists have fallen by 10% since 2003.\n"
+)
+
+
+def test_english_she_told_reporters_according_to_and_an_embedded_fragment(annotator):
+    found = Found(annotator, HEWITT, "en")
+    check(found, "Nobody will wait", "direct", "Patricia Hewitt", cue="told")
+    check(found, "on the right track", "fragment", "Patricia Hewitt", cue="said")
+    check(found, "waiting lists have fallen", "reported", "Department of Health", cue="According to")
+
+
+MICROSOFT = (
+    "Microsoft has warned users about a new virus.\n"
+    '"Users should update their software immediately," a spokesman for Microsoft said.\n'
+    "The company said the virus had infected thousands of computers.\n"
+    "Bill Gates, the firm's chairman, said: “Security is our top priority. We will not accept the ‘so-called’"
+    " compromise.”\n"
+    "'We have fixed the flaw,' Mr Gates insisted.\n"
+)
+
+
+def test_english_spokesman_for_an_organisation_curly_and_single_quotes(annotator):
+    found = Found(annotator, MICROSOFT, "en")
+    check(found, "Users should update", "direct", "Microsoft", cue="said", role="a spokesman for Microsoft")
+    check(found, "the virus had infected", "reported", "Microsoft", cue="said")
+    check(found, "Security is our top priority", "direct", "Bill Gates", cue="said")
+    assert found.none_starting("so-called")  # inside the outer quote
+    check(found, "We have fixed the flaw", "direct", "Bill Gates", cue="insisted")
+
+
+BROWN = (
+    "The chancellor, Gordon Brown, will deliver his budget on Wednesday.\n"
+    'In an interview with the BBC, the chancellor said the economy was "stronger than at any time in a'
+    ' generation".\n'
+    'His Conservative opposite number, Oliver Letwin, said: "The figures simply do not add up. Taxes will have'
+    " to rise.\n"
+    "Whoever wins the election will face a black hole.\n"
+)
+
+
+def test_english_title_speaker_and_missing_closing_mark(annotator):
+    found = Found(annotator, BROWN, "en").with_roles(("Gordon Brown", "chancellor"))
+    check(found, "stronger than at any time", "fragment", "Gordon Brown", role="the chancellor")
+    quote = check(found, "The figures simply do not add up", "direct", "Oliver Letwin", cue="said")
+    assert quote.text.endswith("Taxes will have to rise.")  # closed at the paragraph end
+
+
+SALLES = (
+    'The film "The Motorcycle Diaries" won the award for best foreign film.\n'
+    'Its director, Walter Salles, said he was delighted. "This is a great honour for everyone who worked on it,"'
+    " he said.\n"
+    'The so-called "experts" had predicted a different result.\n'
+)
+
+
+def test_english_titles_and_scare_quotes_are_fragments(annotator):
+    found = Found(annotator, SALLES, "en")
+    assert found.starting("The Motorcycle Diaries").kind == "fragment"
+    assert found.starting("experts").kind == "fragment"
+    check(found, "This is a great honour", "direct", "Walter Salles", cue="said")
+    assert not [q for q in found.of_kind("direct") if q.text in ("The Motorcycle Diaries", "experts")]
+
+
+POLICE = (
+    "Police are investigating after a man was found dead in Glasgow.\n"
+    "Detective Inspector John Smith said officers were keeping an open mind.\n"
+    '"We are appealing for anyone who saw anything to come forward," he said. "Any information, however'
+    ' small, could help."\n'
+    'A police spokeswoman added: "The family has been informed."\n'
+)
+
+
+def test_english_unnamed_speaker_keeps_the_phrase_and_no_group(annotator):
+    found = Found(annotator, POLICE, "en")
+    check(found, "We are appealing", "direct", "John Smith", cue="said")
+    check(found, "Any information", "direct", "John Smith")
+    check(found, "The family has been informed", "direct", None, cue="added", role="A police spokeswoman")
+    check(found, "officers were keeping", "reported", "John Smith", cue="said")
+
+
+# ----------------------------------------------------------------------------------------------
+# Guarantees on any text
+# ----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        (HIDALGO, "fr"),
+        (BARNIER, "fr"),
+        (TYPOGRAPHY, "fr"),
+        (NESTED, "fr"),
+        (ORGANISATION, "fr"),
+        (BLAIR, "en"),
+        (MICROSOFT, "en"),
+        (BROWN, "en"),
+        (POLICE, "en"),
+    ],
+)
+def test_spans_index_the_stored_text_and_are_unique(annotator, text, language):
+    found = Found(annotator, text, language)
+    assert found.quotes
+    for quote in found.quotes:
+        assert quote.start < quote.end <= len(text)
+        assert text[quote.start : quote.end] == quote.text
+        assert quote.text == quote.text.strip()
+        if quote.kind != "reported":  # a reported clause may end on a fragment's closing mark
+            assert quote.text[0] not in '«»"“”' and quote.text[-1] not in '«»"“”,'
+        assert quote.kind in ("direct", "fragment", "reported")
+        assert quote.speaker_group is None or 0 <= quote.speaker_group < len(found.annotation.groups)
+    spans = [(q.start, q.end) for q in found.quotes]
+    assert len(spans) == len(set(spans)) and spans == sorted(spans)
+
+
+def test_apostrophes_are_not_quotes(annotator):
+    text = "L’État n’a pas tenu ses promesses aujourd’hui, et les ministres’ collaborateurs l’ont reconnu.\n"
+    assert Found(annotator, text, "fr").quotes == []
+    text = "The ministers' advisers don't think it's over, and Mr Brown's team agrees.\n"
+    assert Found(annotator, text, "en").quotes == []
+
+
+def test_a_language_without_word_lists_gets_quotes_without_speakers(annotator):
+    text = "El ministro dijo: «Vamos a ganar las elecciones del próximo año con una mayoría clara».\n"
+    found = Found(annotator, text, "en")  # the English model, but the Spanish word lists do not exist
+    quotes = find_quotes(found.doc, text, found.annotation.mentions, found.annotation.groups, [], "es", len(text))
+    assert [(q.kind, q.speaker_group) for q in quotes] == [("direct", None)]
+
+
+def test_seconds_and_inches_marks_are_not_quotes(annotator):
+    text = (
+        "Abraham Olano s'est imposé avec 41 \" d'avance sur Melchior Mauri et 1'03 \" sur Uwe Peschel.\n"
+        "Alex Zulle a concédé 2'24\". Puis les Suisses : 15. Zulle à 2'24 \".\n"
+    )
+    assert Found(annotator, text, "fr").quotes == []
+
+
+def test_an_unclosed_quote_keeps_a_quote_opened_inside_its_sentence(annotator):
+    text = (
+        "Le producteur David Wehren a pris contact avec la chanteuse en 2007 : « Comme beaucoup de monde, je"
+        " l’avais vue dans l’émission « Nouvelle Star », et je m’étais dit : « Il faut absolument que je la"
+        " rencontre ».\n"
+    )
+    found = Found(annotator, text, "fr")
+    # No speech verb, but the colon hands the quote to the subject of the sentence.
+    quote = check(found, "Comme beaucoup de monde", "direct", "David Wehren", cue="")
+    assert quote.text.endswith("que je la rencontre ».")  # the unclosed outer quote runs to the paragraph end
+    assert found.none_starting("Nouvelle Star") and found.none_starting("Il faut absolument")
+
+
+def test_a_verb_before_a_colon_belongs_to_the_next_quote(annotator):
+    text = (
+        "La chanteuse Cindy Santos a passé cinq jours en studio à New York avec le producteur David Wehren.\n"
+        "« Des contacts ont déjà été pris avec plusieurs maisons de disques », assure David Wehren. Cindy Santos"
+        " déclare pour sa part : « Je suis beaucoup plus sûre de moi. »\n"
+        "« Elle est retombée dans l’ombre », Cindy Santos déclare aujourd’hui : « Il faut croire en son destin. »\n"
+    )
+    found = Found(annotator, text, "fr")
+    check(found, "Des contacts ont déjà été pris", "direct", "David Wehren", cue="assure")
+    check(found, "Je suis beaucoup plus sûre de moi", "direct", "Cindy Santos", cue="déclare")
+    check(found, "Il faut croire en son destin", "direct", "Cindy Santos", cue="déclare")
+    assert found.starting("Elle est retombée").cue == "", found.summary()
