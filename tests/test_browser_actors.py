@@ -79,3 +79,28 @@ def test_an_editor_sees_no_merge_controls(page, live_server, registry):
     }""" % registry["AFP"].id, f"{live_server.url}/actors/{registry['Agence France-Presse'].id}/merge")
     assert status == 403
     assert Actor.objects.get(id=registry["AFP"].id).merged_into_id is None
+
+
+def test_an_editor_reviews_quotes_highlighted_in_the_text(page, live_server, seeded):
+    from articles.models import Decision, Quote
+
+    body = "Gérald Darmanin est à Rabat. « Je tiens à remercier le Maroc », a-t-il déclaré."
+    article = Article.objects.create(title="Rabat", body=body, content_hash="quotes",
+                                     status=Article.Status.ANNOTATED, language="fr")
+    darmanin = Actor.objects.create(name="Gérald Darmanin", kind="person", key=Actor.key_for("Gérald Darmanin", "person"))
+    Mention.objects.create(article=article, start=0, end=15, text="Gérald Darmanin", kind="person", actor=darmanin)
+    start = body.index("Je tiens")
+    quote = Quote.objects.create(article=article, start=start, end=body.index(" »"), text="Je tiens à remercier le Maroc",
+                                 speaker=darmanin, cue="a-t-il déclaré")
+    make_user("ed", "editor")
+    log_in(page, live_server, "ed")
+    page.goto(f"{live_server.url}/articles/{article.id}")
+
+    item = page.locator("li.quote")
+    expect(item).to_contain_text("Je tiens à remercier le Maroc")
+    expect(item).to_contain_text("Gérald Darmanin")
+    assert page.evaluate("() => CSS.highlights.has('quote') && CSS.highlights.get('quote').size") == 1
+    item.get_by_role("button", name="Reject").click()
+    expect(page.locator("li.quote.decision-rejected")).to_have_count(1)
+    assert Quote.objects.get(id=quote.id).decision == Decision.REJECTED
+    assert page.evaluate("() => CSS.highlights.get('quote').size") == 0, "a rejected quote is no longer underlined"
