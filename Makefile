@@ -33,7 +33,7 @@ node_modules/.installed: package.json package-lock.json
 # Browser tests drive the distribution's Chromium; nothing is downloaded by a test tool.
 browser:
 	@command -v chromium >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils >/dev/null; \
 	  else echo "Chromium is missing: run 'sudo apt-get install -y chromium' (browser tests are skipped without it)"; fi; }
 
 migrate: install

@@ -93,11 +93,15 @@ INSTALLED_APPS = [
     "template_partials",
     "ninja",
     "articles",
+    "imports",
+    "digests",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "pressreview.middleware.RequestSizeLimitMiddleware",
+    # Refuses oversized bodies before anything reads them; the bulk import form
+    # takes larger files (IMPORT_MAX_BYTES) than every other form.
+    "imports.middleware.RequestSizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -184,6 +188,21 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = envint("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 1
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 MAX_ARTICLE_CHARS = envint("MAX_ARTICLE_CHARS", 1_000_000)
 
+# Stored uploads (bulk import files), read by the workers: on a shared disk
+# (or another storage backend) when workers run on other machines.
+MEDIA_ROOT = Path(envstr("MEDIA_ROOT", str(VAR_DIR / "media")))
+MEDIA_URL = "media/"
+
+# Bulk import (imports app): an archive or a day's feed in one file.
+IMPORT_MAX_BYTES = envint("IMPORT_MAX_BYTES", 200 * 1024 * 1024)
+IMPORT_MAX_ROWS = envint("IMPORT_MAX_ROWS", 100_000)
+IMPORT_MAX_ZIP_FILES = envint("IMPORT_MAX_ZIP_FILES", 10_000)
+IMPORT_MAX_UNPACKED_BYTES = envint("IMPORT_MAX_UNPACKED_BYTES", 1024 * 1024 * 1024)
+IMPORT_MAX_COMPRESSION_RATIO = envint("IMPORT_MAX_COMPRESSION_RATIO", 100)
+IMPORT_CHUNK_ROWS = envint("IMPORT_CHUNK_ROWS", 500)
+IMPORT_ANNOTATION_BATCH = envint("IMPORT_ANNOTATION_BATCH", 50)
+IMPORT_TIME_LIMIT = envint("IMPORT_TIME_LIMIT", 3600)
+
 # Celery: Redis when REDIS_URL is set, otherwise kombu's filesystem transport.
 REDIS_URL = envstr("REDIS_URL")
 BROKER_DIR = VAR_DIR / "broker"
@@ -213,6 +232,10 @@ CELERY_TASK_DEFAULT_QUEUE = "annotate"
 CELERY_TASK_ROUTES = {
     "articles.annotate_article": {"queue": "annotate"},
     "articles.annotate_batch": {"queue": "bulk"},
+    "imports.check_import": {"queue": "bulk"},
+    "imports.run_import": {"queue": "bulk"},
+    "imports.finish_import": {"queue": "bulk"},
+    "digests.export": {"queue": "export"},
 }
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = envint("CELERY_WORKER_MAX_MEMORY_PER_CHILD", 2_000_000)  # KiB
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True

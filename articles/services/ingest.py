@@ -14,7 +14,7 @@ from django.utils import timezone
 from articles.models import Article, Source
 
 _FOLDS = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u201c": '"', "\u201d": '"', "\u00ab": '"', "\u00bb": '"'})
-_SPACES = re.compile(r"\s+")
+_FOLD_PAIRS = tuple((chr(code), replacement) for code, replacement in _FOLDS.items())
 _TRACKING_PARAMS = re.compile(r"^(utm_|fbclid$|gclid$|xtor$|at_)")
 
 
@@ -32,8 +32,13 @@ def content_fingerprint(body: str) -> str:
     """Hash of the text with typography, spacing and case folded: the same
     article pasted from two places (curly or straight quotes, extra blank
     lines) is one article."""
-    folded = unicodedata.normalize("NFKC", body).translate(_FOLDS)
-    folded = _SPACES.sub(" ", folded).strip().casefold()
+    folded = unicodedata.normalize("NFKC", body)
+    # The same as .translate(_FOLDS), several times faster on long text (bulk import).
+    for char, replacement in _FOLD_PAIRS:
+        if char in folded:
+            folded = folded.replace(char, replacement)
+    # str.split() and re's \s agree on every code point: this is re.sub(r"\s+", " ", …).strip().
+    folded = " ".join(folded.split()).casefold()
     return hashlib.sha256(folded.encode("utf-8")).hexdigest()
 
 
@@ -55,10 +60,15 @@ def _find_duplicate(*, fingerprint: str, url: str) -> Article | None:
     return article
 
 
+# Unicode category Cc (U+0000-001F, U+007F-009F) except tab and newline; one
+# regular expression rather than a category lookup per character (bulk import).
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
 def _clean_body(body: str) -> str:
     body = (body or "").replace("\r\n", "\n").replace("\r", "\n")
     # Control characters break rendering and offsets; keep newlines and tabs.
-    body = "".join(ch for ch in body if ch in "\n\t" or unicodedata.category(ch) != "Cc")
+    body = _CONTROLS.sub("", body)
     return body.strip()
 
 
@@ -67,6 +77,38 @@ def _first_line_title(body: str, limit: int = 120) -> str:
     if len(first) <= limit:
         return first
     return first[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+
+
+@dataclass(frozen=True)
+class PreparedArticle:
+    """An article's fields as ``article_create`` stores them, with its dedupe key."""
+
+    title: str
+    body: str
+    url: str
+    language: str
+    content_hash: str
+
+
+def article_prepare(*, body: str, title: str = "", url: str = "", language: str = "") -> PreparedArticle:
+    """Clean and check an article's fields without storing anything.
+
+    The same cleaning, limits and messages as ``article_create``, for callers
+    that insert many articles at once (bulk import): an imported article and a
+    pasted one are duplicates of each other exactly when two pasted ones would
+    be. Raises IngestError.
+    """
+    body = _clean_body(body)
+    if not body:
+        raise IngestError("The article text is empty.")
+    if len(body) > settings.MAX_ARTICLE_CHARS:
+        raise IngestError(f"The article is too long ({len(body):,} characters; the limit is {settings.MAX_ARTICLE_CHARS:,}).")
+    title = (title or "").strip() or _first_line_title(body)
+    language = (language or "").strip().lower()
+    if language and not re.fullmatch(r"[a-z]{2}", language):
+        raise IngestError(f"Unknown language code {language!r}: use a two-letter code such as fr or en.")
+    return PreparedArticle(title=title[:500], body=body, url=normalise_url(url), language=language,
+                           content_hash=content_fingerprint(body))
 
 
 def article_create(

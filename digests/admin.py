@@ -1,0 +1,27 @@
+from django.contrib import admin
+
+from digests import models
+
+
+class DigestItemInline(admin.TabularInline):
+    model = models.DigestItem
+    extra = 0
+    raw_id_fields = ["article", "section", "added_by"]
+    fields = ["section", "position", "article", "summary", "note"]
+
+
+@admin.register(models.Digest)
+class DigestAdmin(admin.ModelAdmin):
+    list_display = ["title", "period_start", "period_end", "status", "published_at", "created_by"]
+    list_filter = ["status", "language"]
+    search_fields = ["title"]
+    raw_id_fields = ["created_by", "published_by"]
+    readonly_fields = ["token", "snapshot", "published_at", "published_by", "created_at", "updated_at"]
+    inlines = [DigestItemInline]
+
+
+@admin.register(models.ExportJob)
+class ExportJobAdmin(admin.ModelAdmin):
+    list_display = ["id", "digest", "format", "status", "progress_done", "progress_total", "created_at", "finished_at"]
+    list_filter = ["status", "format"]
+    raw_id_fields = ["digest", "created_by"]

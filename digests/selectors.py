@@ -1,0 +1,231 @@
+"""Reads of the digests app: a digest's view model, the builder's choices, the articles to pull in."""
+
+import re
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.utils import translation
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+
+from articles.models import Article, ArticleTopic, Decision, Mention, Quote
+from articles.selectors import positive_int
+from digests.models import Digest, DigestItem, DigestSection, ExportJob
+from digests.viewmodel import ActorView, DigestView, ItemView, QuoteView, SectionView, TopicView
+
+KEY_ACTORS = 5
+MAX_QUOTES = 2
+PULL_LIMIT = 50
+
+
+def section_title(section: DigestSection, language: str) -> str:
+    if section.topic is None:
+        with translation.override(language):
+            return _("Other news")
+    return capfirst(section.topic.name_for(language))
+
+
+def key_actors(article_ids, *, limit: int = KEY_ACTORS) -> dict[int, list[ActorView]]:
+    """Per article, its most mentioned actors (rejected mentions left out), in one query."""
+    rows = (
+        Mention.objects.filter(article_id__in=article_ids, actor__isnull=False)
+        .exclude(decision=Decision.REJECTED)
+        .values("article_id", "actor_id", "actor__name", "actor__kind", "actor__wikidata_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    found = defaultdict(list)
+    for row in rows:
+        found[row["article_id"]].append(ActorView(id=row["actor_id"], name=row["actor__name"], kind=row["actor__kind"],
+                                                  mentions=row["n"], wikidata_id=row["actor__wikidata_id"] or ""))
+    return {article_id: sorted(actors, key=lambda a: (-a.mentions, a.name))[:limit]
+            for article_id, actors in found.items()}
+
+
+def article_topics(article_ids, *, language: str) -> dict[int, list[TopicView]]:
+    """Per article, the topics an editor would see: confirmed, added by an editor, or above the threshold."""
+    rows = (
+        ArticleTopic.objects.filter(article_id__in=article_ids)
+        .exclude(decision=Decision.REJECTED)
+        .filter(Q(score__gte=settings.TOPIC_THRESHOLD) | Q(decision=Decision.ACCEPTED))
+        .select_related("topic__parent")
+        .order_by("-score", "topic__name_en")
+    )
+    found = defaultdict(list)
+    for row in rows:
+        topic = row.topic
+        found[row.article_id].append(TopicView(
+            slug=topic.slug, name=capfirst(topic.name_for(language)), iptc_code=topic.iptc_code,
+            parent_iptc_code=topic.parent.iptc_code if topic.parent_id else "",
+        ))
+    return found
+
+
+def _quote_view(quote: Quote) -> QuoteView:
+    return QuoteView(id=quote.id, text=quote.text, speaker=quote.speaker.name if quote.speaker_id else "",
+                     speaker_role=quote.speaker_role)
+
+
+def digest_view(digest: Digest, *, permalink: str = "", include_empty: bool = False) -> DigestView:
+    """A draft's view, read live: a fixed number of queries whatever the number of items.
+
+    A published digest's view comes from its snapshot instead (``view_for``).
+    """
+    sections = list(DigestSection.objects.filter(digest=digest).select_related("topic").order_by("position", "id"))
+    items = list(
+        DigestItem.objects.filter(digest=digest)
+        .select_related("article__source")
+        .defer("article__body", "article__last_error")
+        .prefetch_related(Prefetch("quotes", queryset=Quote.objects.select_related("speaker").order_by("start")))
+        .order_by("position", "id")
+    )
+    article_ids = [item.article_id for item in items if item.article_id]
+    actors = key_actors(article_ids)
+    topics = article_topics(article_ids, language=digest.language)
+    by_section = defaultdict(list)
+    for item in items:
+        article = item.article
+        by_section[item.section_id].append(ItemView(
+            id=item.id,
+            article_id=item.article_id,
+            position=item.position,
+            title=article.title if article else "",
+            source=article.source.name if article and article.source_id else "",
+            url=article.url if article else "",
+            published_at=article.published_at if article else None,
+            language=article.language if article else "",
+            summary=item.summary,
+            note=item.note,
+            actors=actors.get(item.article_id, []),
+            quotes=[_quote_view(quote) for quote in item.quotes.all()],
+            topics=topics.get(item.article_id, []),
+            reviewed=bool(article and article.review_state == Article.ReviewState.REVIEWED),
+        ))
+    section_views = []
+    for section in sections:
+        section_items = by_section.get(section.id, [])
+        if not section_items and not include_empty:
+            continue
+        section_views.append(SectionView(
+            id=section.id, title=section_title(section, digest.language),
+            slug=section.topic.slug if section.topic else "", iptc_code=section.topic.iptc_code if section.topic else "",
+            items=section_items,
+        ))
+    return DigestView(
+        id=digest.id, token=digest.token, title=digest.title, introduction=digest.introduction,
+        period_start=digest.period_start, period_end=digest.period_end, language=digest.language,
+        status=digest.status, sections=section_views, published_at=digest.published_at,
+        published_by=digest.published_by.get_username() if digest.published_by_id else "",
+        created_at=digest.created_at, permalink=permalink,
+    )
+
+
+def view_for(digest: Digest, *, permalink: str = "") -> DigestView:
+    """What the digest shows: its snapshot once published, its live rows while a draft."""
+    if digest.is_published() and digest.snapshot:
+        return DigestView.from_dict(digest.snapshot)
+    return digest_view(digest, permalink=permalink)
+
+
+def quote_choices(article_ids) -> dict[int, list[Quote]]:
+    """Per article, the direct quotes an editor may put in the digest (accepted or still pending)."""
+    found = defaultdict(list)
+    quotes = (
+        Quote.objects.filter(article_id__in=article_ids, kind=Quote.QuoteKind.DIRECT)
+        .exclude(decision=Decision.REJECTED)
+        .select_related("speaker")
+        .order_by("start")
+    )
+    for quote in quotes:
+        found[quote.article_id].append(quote)
+    return found
+
+
+def digests_for_list(user) -> QuerySet[Digest]:
+    return (
+        Digest.objects.visible_to(user)
+        .select_related("created_by", "published_by")
+        .annotate(item_count=Count("items"))
+        .defer("snapshot")
+    )
+
+
+def draft_digests(*, article_id: int | None = None, limit: int = 20) -> list[Digest]:
+    """The latest drafts (one query), each with ``has_article`` when ``article_id`` is given."""
+    drafts = Digest.objects.drafts().only("id", "title", "period_start", "period_end")
+    if article_id is not None:
+        drafts = drafts.annotate(has_article=Exists(DigestItem.objects.filter(digest=OuterRef("pk"),
+                                                                              article_id=article_id)))
+    return list(drafts.order_by("-period_end", "-id")[:limit])
+
+
+def recent_export_jobs(digest: Digest, limit: int = 5) -> list[ExportJob]:
+    return list(ExportJob.objects.filter(digest=digest).order_by("-created_at", "-id")[:limit])
+
+
+# Pulling articles in.
+
+@dataclass(frozen=True)
+class PullParams:
+    """The builder's "pull in articles" form. ``within_period`` and ``reviewed_only``
+    are on unless a submitted form left them unticked."""
+
+    topic: str = ""
+    actor: int | None = None
+    source: int | None = None
+    q: str = ""
+    within_period: bool = True
+    reviewed_only: bool = True
+
+    @classmethod
+    def from_query(cls, data: Mapping) -> "PullParams":
+        submitted = bool(data.get("pull"))
+        topic = " ".join(str(data.get("topic") or "").split())[:80]
+        return cls(
+            topic=topic if re.fullmatch(r"[-a-zA-Z0-9_]+", topic) else "",
+            actor=positive_int(data.get("actor")),
+            source=positive_int(data.get("source")),
+            q=" ".join(str(data.get("q") or "").split())[:200],
+            within_period=bool(data.get("within_period")) if submitted else True,
+            reviewed_only=bool(data.get("reviewed_only")) if submitted else True,
+        )
+
+    def is_filtered(self) -> bool:
+        return bool(self.topic or self.actor or self.source or self.q)
+
+    def querystring(self) -> str:
+        values = {"pull": "1", "topic": self.topic, "actor": self.actor or "", "source": self.source or "",
+                  "q": self.q, "within_period": "1" if self.within_period else "",
+                  "reviewed_only": "1" if self.reviewed_only else ""}
+        return urlencode({k: v for k, v in values.items() if v})
+
+
+def articles_to_pull(digest: Digest, params: PullParams, *, limit: int = PULL_LIMIT) -> list[Article]:
+    """Articles matching the form, newest first; each with ``in_digest`` set."""
+    articles = Article.objects.filter(status=Article.Status.ANNOTATED).select_related("source").defer(
+        "body", "last_error")
+    if params.reviewed_only:
+        articles = articles.reviewed()
+    if params.topic:
+        articles = articles.with_topic(params.topic)
+    if params.actor:
+        articles = articles.with_actor(params.actor)
+    if params.source:
+        articles = articles.filter(source_id=params.source)
+    if params.within_period:
+        dated = Article.objects.published_between(digest.period_start, digest.period_end).values("id")
+        undated = Article.objects.filter(published_at__isnull=True).added_between(
+            digest.period_start, digest.period_end).values("id")
+        articles = articles.filter(Q(id__in=dated) | Q(id__in=undated))
+    if params.q:
+        articles = articles.search(params.q)
+    found = list(articles.order_by(F("published_at").desc(nulls_last=True), "-created_at", "-id")[:limit])
+    present = set(DigestItem.objects.filter(digest=digest, article_id__in=[a.id for a in found])
+                  .values_list("article_id", flat=True))
+    for article in found:
+        article.in_digest = article.id in present
+    return found

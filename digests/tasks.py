@@ -1,0 +1,39 @@
+"""Celery tasks of the digests app: thin, idempotent, given ids only."""
+
+import logging
+
+from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
+from django.db import InterfaceError, OperationalError
+
+from digests import services
+
+logger = logging.getLogger(__name__)
+
+EXPORT_TIME_LIMIT = 900
+
+
+@shared_task(
+    name="digests.export",
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    max_retries=3,
+    soft_time_limit=EXPORT_TIME_LIMIT,
+    time_limit=EXPORT_TIME_LIMIT + 30,
+)
+def export_digest(self, job_id: int):
+    """Write an export job's file. A second delivery of the same message finds the
+    job claimed or finished and does nothing (the claim is a conditional update)."""
+    try:
+        services.export_job_run(job_id=job_id, stale_after=EXPORT_TIME_LIMIT + 60)
+    except (OperationalError, InterfaceError, ConnectionError, TimeoutError) as exc:
+        logger.warning("export %s: transient error, retrying: %s", job_id, exc)
+        if self.request.retries >= self.max_retries:
+            services.export_job_fail(job_id=job_id, error=f"{type(exc).__name__}: {exc}")
+            return
+        # Let the retry claim the job again straight away.
+        services.export_job_requeue(job_id=job_id)
+        raise self.retry(exc=exc, countdown=min(2 ** self.request.retries, 30))
+    except SoftTimeLimitExceeded:
+        services.export_job_fail(job_id=job_id, error=f"The export stopped at the time limit ({EXPORT_TIME_LIMIT} s).")

@@ -1,0 +1,42 @@
+from django import template
+from django.utils import formats
+
+from digests import exports, selectors
+
+register = template.Library()
+
+
+@register.filter
+def period(digest) -> str:
+    """"3 March 2024" or "1 March 2024 – 3 March 2024", in the active language."""
+    start = formats.date_format(digest.period_start, "DATE_FORMAT")
+    if digest.period_start == digest.period_end:
+        return start
+    return f"{start} – {formats.date_format(digest.period_end, 'DATE_FORMAT')}"
+
+
+@register.filter
+def http_url(url) -> str:
+    return exports.http_url(url)
+
+
+@register.filter
+def quote_text(text) -> str:
+    """A quote without its own quotation marks (the layout adds them)."""
+    return (text or "").strip(exports.QUOTE_MARKS)
+
+
+@register.filter
+def format_label(fmt) -> str:
+    export_format = exports.FORMATS.get(fmt)
+    return export_format.label if export_format else fmt
+
+
+@register.simple_tag(takes_context=True)
+def draft_digests_for(context, article):
+    """The drafts an article can be added to, each with ``has_article`` set; empty for
+    someone who may not change digests (the control is then not shown)."""
+    request = context.get("request")
+    if request is None or not request.user.has_perm("digests.add_digestitem"):
+        return []
+    return selectors.draft_digests(article_id=article.id)

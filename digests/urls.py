@@ -1,0 +1,30 @@
+from django.urls import path
+
+from digests import views
+
+app_name = "digests"
+
+urlpatterns = [
+    path("digests/", views.digest_list, name="list"),
+    path("digests/new", views.digest_new, name="new"),
+    path("digests/add", views.add_from_article, name="add-from-article"),
+    path("digests/<int:digest_id>", views.digest_detail, name="detail"),
+    path("digests/<int:digest_id>/edit", views.digest_edit, name="edit"),
+    path("digests/<int:digest_id>/delete", views.digest_delete, name="delete"),
+    path("digests/<int:digest_id>/items", views.items_add, name="items-add"),
+    path("digests/<int:digest_id>/items/<int:item_id>", views.item_update, name="item-update"),
+    path("digests/<int:digest_id>/items/<int:item_id>/move", views.item_move, name="item-move"),
+    path("digests/<int:digest_id>/items/<int:item_id>/remove", views.item_remove, name="item-remove"),
+    path("digests/<int:digest_id>/order", views.section_order, name="section-order"),
+    path("digests/<int:digest_id>/sections/<int:section_id>/move", views.section_move, name="section-move"),
+    path("digests/<int:digest_id>/sections/<int:section_id>/remove", views.section_remove, name="section-remove"),
+    path("digests/<int:digest_id>/preview", views.digest_preview, name="preview"),
+    path("digests/<int:digest_id>/publish", views.digest_publish, name="publish"),
+    path("digests/<int:digest_id>/published", views.digest_published, name="published"),
+    path("digests/<int:digest_id>/export/<str:fmt>", views.digest_export, name="export"),
+    path("digests/<int:digest_id>/exports", views.export_start, name="export-start"),
+    path("digests/<int:digest_id>/exports/<int:job_id>", views.export_job, name="export-job"),
+    path("digests/<int:digest_id>/exports/<int:job_id>/download", views.export_download, name="export-download"),
+    path("annotations/", views.annotations_page, name="annotations"),
+    path("annotations/export.<str:fmt>", views.annotations_download, name="annotations-download"),
+]
