@@ -153,6 +153,7 @@ class Article(models.Model):
     last_error = models.TextField(blank=True)
     pipeline_version = models.CharField(max_length=64, blank=True)
     queued_at = models.DateTimeField(default=timezone.now)
+    claimed_at = models.DateTimeField(null=True, blank=True, help_text="When a worker last took it.")
     annotated_at = models.DateTimeField(null=True, blank=True)
 
     review_state = models.CharField(max_length=16, choices=ReviewState, default=ReviewState.UNREVIEWED, db_index=True)

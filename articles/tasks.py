@@ -8,7 +8,8 @@ from celery.signals import worker_process_init
 from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError
 
-from articles.services import annotation
+from articles.nlp.language import detect_language
+from articles.services import annotation, recovery
 
 logger = logging.getLogger(__name__)
 
@@ -19,8 +20,13 @@ TRANSIENT_ERRORS = (OperationalError, InterfaceError, ConnectionError, TimeoutEr
 
 @worker_process_init.connect
 def _load_pipeline(**kwargs):
-    # Load the spaCy models before the first task rather than inside it.
+    # Load the spaCy models, and the language detector's (about a second of
+    # work on its first call), before the first task rather than inside it.
     annotation.annotator_preload()
+    try:
+        detect_language("Press Review reads the news. La revue de presse lit les nouvelles.", settings.DETECT_LANGUAGES)
+    except Exception:
+        logger.exception("could not load the language detector")
 
 
 def _fail(article_ids, exc, *, final):
@@ -81,3 +87,9 @@ def _annotate(task, article_ids):
             return
         logger.exception("article %s failed", article_ids[0])
         _fail(article_ids, exc, final=True)
+
+
+@shared_task(name="articles.sweep", ignore_result=True, soft_time_limit=60, time_limit=90)
+def sweep():
+    """Every minute (beat): send again the articles a lost message or a dead worker stranded."""
+    recovery.articles_sweep()

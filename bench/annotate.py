@@ -2,16 +2,31 @@
 
 Real path: articles stored through the ingest service, ids sent to the broker,
 one Celery worker process (concurrency 1) annotates and writes every row.
-Baseline: `nlp.pipe` of the same models on the same texts in this process.
-Both exclude model loading (the worker is warmed up first).
+Baseline: `nlp.pipe` of the same models, with the pipeline `spacy.load` gives
+(every default component, the parser included, where the real path runs the
+lighter sentence splitter) and the batch size the real path uses, on the same
+texts in this process.
 
-    .venv/bin/python bench/annotate.py [--articles 200] [--batch 25]
+Both exclude model loading: the baseline loads its models before its clock
+starts, and the worker is warmed up first (an article of each language, with
+language detection, through the batch task). The real path's clock starts when
+the ids are sent to the broker (the articles are stored first; storing is timed
+apart) and stops when every article has its rows. Both sides are timed
+`--repeat` times and the best run counts (the one-by-one path runs once), since
+this machine's timings vary from run to run. CPU seconds are printed too (the
+baseline's process; the worker's processes): they vary less with the load of
+the machine than elapsed time does. Where Linux tells it, so is the time each
+side was ready to run but waited for a CPU that other programs held, and the
+ratio of elapsed times net of that wait.
+
+    .venv/bin/python bench/annotate.py [--articles 200] [--batch 50] [--repeat 2] [--no-single]
 
 Embedded mode (a fresh SQLite + filesystem broker in a temporary folder) unless
 --services is given, in which case DATABASE_URL and REDIS_URL are used as set.
 """
 
 import argparse
+import inspect
 import json
 import os
 import subprocess
@@ -43,10 +58,46 @@ def build_texts(count: int) -> list[tuple[str, str]]:
     return texts
 
 
+def _tree(pid: int) -> list[int]:
+    pids = [pid]
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        pids += [int(c) for c in (task / "children").read_text().split()]
+    return pids
+
+
+def process_tree_cpu(pid: int) -> tuple[float, float | None] | None:
+    """(CPU seconds used, seconds spent waiting for a CPU) so far by a process and
+    its live children, from Linux /proc; None where it cannot be read."""
+    tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    used = 0.0
+    waited: float | None = 0.0
+    try:
+        for i, p in enumerate(_tree(pid)):
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+            # utime, stime; and for the parent, its reaped children's (a replaced pool child).
+            used += sum(int(v) for v in fields[11:13] + (fields[13:15] if i == 0 else [])) / tick
+            try:
+                waited += int(Path(f"/proc/{p}/schedstat").read_text().split()[1]) / 1e9
+            except (OSError, ValueError, IndexError, TypeError):
+                waited = None
+    except (OSError, ValueError, IndexError):
+        return None
+    return used, waited
+
+
+def _delta(before, after) -> tuple[float | None, float | None]:
+    if before is None or after is None:
+        return None, None
+    waited = after[1] - before[1] if before[1] is not None and after[1] is not None else None
+    return after[0] - before[0], waited
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--articles", type=int, default=200)
     parser.add_argument("--batch", type=int, default=50)
+    parser.add_argument("--repeat", type=int, default=2, help="runs of the baseline and of the batched path; the best counts")
+    parser.add_argument("--no-single", dest="single", action="store_false", help="skip the one-by-one path")
     parser.add_argument("--services", action="store_true", help="use DATABASE_URL/REDIS_URL instead of a temp embedded setup")
     args = parser.parse_args()
     if not CORPUS.exists():
@@ -66,30 +117,38 @@ def main():
     from django.core.management import call_command
     from django.db import transaction
 
-    from articles.models import Article, Mention
+    from articles.models import Actor, Article, Mention
+    from articles.nlp.pipeline import Annotator
     from articles.services.ingest import article_create
-    from articles.tasks import annotate_batch
+    from articles.tasks import annotate_article, annotate_batch
 
     call_command("migrate", verbosity=0)
     Article.objects.all().delete()
+    Actor.objects.all().delete()
     texts = build_texts(args.articles)
     words = sum(len(text.split()) for _, text in texts)
     mode = "PostgreSQL + Redis" if args.services else "embedded (SQLite + filesystem broker)"
     print(f"{len(texts)} articles, {words:,} words; {mode}; batch size {args.batch}")
 
-    # Baseline: bare nlp.pipe, same models, same texts.
+    # Baseline: bare nlp.pipe, same models as loaded by spacy.load, same texts,
+    # the real path's batch size (spaCy's default, 1000, is slower on this machine).
+    batch_size = inspect.signature(Annotator.annotate_many).parameters["batch_size"].default
     models = {lang: spacy.load(settings.SPACY_MODELS[lang]) for lang in ("fr", "en")}
     bare_runs = []
-    for _ in range(2):  # best of two: this machine's timings vary from run to run
-        start = time.perf_counter()
+    for _ in range(args.repeat):
+        before = process_tree_cpu(os.getpid())
+        start, cpu = time.perf_counter(), time.process_time()
         for lang, nlp in models.items():
-            for _ in nlp.pipe([text.replace("\u2019", "'") for text_lang, text in texts if text_lang == lang]):
+            inputs = [text.replace("\u2019", "'") for text_lang, text in texts if text_lang == lang]
+            for _ in nlp.pipe(inputs, batch_size=batch_size):
                 pass
-        bare_runs.append(time.perf_counter() - start)
-    bare = min(bare_runs)
+        elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
+        bare_runs.append((elapsed, cpu, _delta(before, process_tree_cpu(os.getpid()))[1]))
+    bare, bare_cpu, bare_waited = min(bare_runs)
     del models
 
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    Path(settings.VAR_DIR).mkdir(parents=True, exist_ok=True)
     log = open(Path(settings.VAR_DIR) / "bench-worker.log", "wb")
     worker = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "pressreview", "worker", "-Q", "annotate,bulk", "--concurrency", "1",
@@ -97,38 +156,80 @@ def main():
         cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     try:
-        warm = article_create(body="Le ministre est à Paris. The minister is in London.", language="fr").article
-        wait_done([warm.id], timeout=300)
-        warm.delete()
+        # Warm-up: an article of each language, detected, through the batch task.
+        warm = [article_create(body=body, enqueue=False).article.id for body in (
+            "Le ministre de l'Intérieur Gérald Darmanin est arrivé à Rabat pour une visite officielle au Maroc.",
+            "The Prime Minister met union leaders in London on Monday to discuss the strike.",
+        )]
+        annotate_batch.delay(warm)
+        wait_done(warm, timeout=300)
+        Article.objects.filter(id__in=warm).delete()
 
-        def real_path(batch: int) -> float:
+        def real_path(batch: int) -> tuple[float, float, float | None, float | None]:
+            """Seconds from enqueue to the last row, seconds storing the articles,
+            and the worker's CPU seconds and seconds waiting for a CPU."""
             Article.objects.all().delete()
-            started = time.perf_counter()
+            Actor.objects.all().delete()  # each run starts from the same empty registry
+            stored = time.perf_counter()
             with transaction.atomic():
-                ids = [article_create(body=text, title=f"bench {i}", enqueue=batch == 1).article.id
+                ids = [article_create(body=text, title=f"bench {i}", enqueue=False).article.id
                        for i, (_, text) in enumerate(texts)]
-                if batch > 1:
-                    for i in range(0, len(ids), batch):
-                        annotate_batch.delay_on_commit(ids[i : i + batch])
+            stored = time.perf_counter() - stored
+            cpu = process_tree_cpu(worker.pid)
+            started = time.perf_counter()
+            if batch > 1:
+                for i in range(0, len(ids), batch):
+                    annotate_batch.delay(ids[i : i + batch])
+            else:
+                for article_id in ids:
+                    annotate_article.delay(article_id)  # as the ingest service sends them
             wait_done(ids, timeout=1800)
-            return time.perf_counter() - started
+            elapsed = time.perf_counter() - started
+            return elapsed, stored, *_delta(cpu, process_tree_cpu(worker.pid))
 
-        batched = real_path(args.batch)
-        mentions = Mention.objects.count()
-        single = real_path(1)
+        batched_runs = []
+        failed = 0
+        for _ in range(args.repeat):
+            batched_runs.append(real_path(args.batch))
+            mentions = Mention.objects.count()
+            failed += Article.objects.exclude(status=Article.Status.ANNOTATED).count()
+        batched = min(batched_runs)
+        if args.single:
+            single = real_path(1)
+            failed += Article.objects.exclude(status=Article.Status.ANNOTATED).count()
     finally:
         worker.terminate()
         worker.wait(timeout=60)
         log.close()
 
-    failed = Article.objects.exclude(status=Article.Status.ANNOTATED).count()
     n = len(texts)
-    print(f"bare nlp.pipe            {bare:7.2f} s  {n / bare:6.2f} articles/s  {words / bare:8.0f} words/s")
-    print(f"real path, batches of {args.batch:<3}{batched:7.2f} s  {n / batched:6.2f} articles/s  {words / batched:8.0f} words/s"
-          f"  ratio {bare / batched:.2f}")
-    print(f"real path, one by one    {single:7.2f} s  {n / single:6.2f} articles/s  {words / single:8.0f} words/s"
-          f"  ratio {bare / single:.2f}")
-    print(f"{mentions:,} mentions written; {failed} articles not annotated")
+
+    def line(label, seconds, cpu, waited, extra=""):
+        cpu_text = f"  cpu {cpu:6.2f} s" if cpu is not None else ""
+        waited_text = f"  waited for a CPU {waited:5.2f} s" if waited is not None else ""
+        return (f"{label:<25}{seconds:7.2f} s  {n / seconds:6.2f} articles/s  {words / seconds:8.0f} words/s"
+                f"{cpu_text}{waited_text}{extra}")
+
+    print(f"bare nlp.pipe with batch_size={batch_size}")
+    print(line("bare nlp.pipe", bare, bare_cpu, bare_waited)
+          + "   (runs: " + ", ".join(f"{s:.2f}" for s, _, _ in bare_runs) + ")")
+
+    def ratios(seconds, cpu, waited):
+        text = f"  ratio {bare / seconds:.2f}"
+        if cpu:
+            text += f", cpu ratio {bare_cpu / cpu:.2f}"
+        if waited is not None and bare_waited is not None and seconds > waited:
+            # Elapsed time less the time spent ready to run while other programs had the CPUs.
+            text += f", net of waiting {(bare - bare_waited) / (seconds - waited):.2f}"
+        return text
+
+    seconds, stored, cpu, waited = batched
+    print(line(f"real path, batches of {args.batch}", seconds, cpu, waited, ratios(seconds, cpu, waited))
+          + "   (runs: " + ", ".join(f"{s:.2f}" for s, _, _, _ in batched_runs) + f"; storing {stored:.2f} s apart)")
+    if args.single:
+        seconds, stored, cpu, waited = single
+        print(line("real path, one by one", seconds, cpu, waited, ratios(seconds, cpu, waited)))
+    print(f"{mentions:,} mentions written per run; {failed} articles not annotated in all runs")
 
 
 def wait_done(ids, timeout):

@@ -237,6 +237,15 @@ CELERY_TASK_ROUTES = {
     "imports.finish_import": {"queue": "bulk"},
     "digests.export": {"queue": "export"},
 }
+# The sweeper (articles.sweep, every minute from beat) sends again what a lost
+# message or a dead worker left "queued" or "annotating" (articles/services/recovery.py).
+SWEEP_QUEUED_AFTER = envint("SWEEP_QUEUED_AFTER", 600)  # seconds
+SWEEP_ANNOTATING_GRACE = envint("SWEEP_ANNOTATING_GRACE", 120)  # seconds after a batch's hard time limit
+CELERY_BEAT_SCHEDULE = {
+    "sweep-stranded-articles": {"task": "articles.sweep", "schedule": envint("SWEEP_EVERY", 60)},
+}
+# Sending a task while the broker is down fails fast; the sweeper sends it later.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = envint("CELERY_WORKER_MAX_MEMORY_PER_CHILD", 2_000_000)  # KiB
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 

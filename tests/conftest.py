@@ -222,3 +222,24 @@ def log_in(page, live_server, username, password="pw-for-tests-only"):
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url(live_server.url + "/")
+
+
+def _reset_broker_pools():
+    from pressreview.celery import app
+
+    if app._pool is not None:
+        app._pool.force_close_all()
+        app._pool = None
+    app.amqp._producer_pool = None
+
+
+@pytest.fixture
+def broker_down(monkeypatch):
+    """This process's tasks go to a broker nobody listens on (the real one stays up for the others)."""
+    from pressreview.celery import app
+
+    monkeypatch.setattr(app.conf, "broker_url", "redis://127.0.0.1:1/0")
+    _reset_broker_pools()
+    yield
+    monkeypatch.undo()
+    _reset_broker_pools()

@@ -2,7 +2,6 @@
 
 import pytest
 
-from pressreview.celery import app
 from tests.conftest import wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -18,8 +17,7 @@ def test_health_reports_database_broker_and_workers(client, worker):
     assert body["workers"] >= 1
 
 
-def test_health_is_an_error_when_the_broker_is_down(client, monkeypatch):
-    monkeypatch.setattr(app.conf, "broker_url", "redis://127.0.0.1:1/0")
+def test_health_is_an_error_when_the_broker_is_down(client, broker_down):
     response = client.get("/health")
     assert response.status_code == 503
     assert response.json() == {"status": "error", "database": True, "broker": False, "workers": 0}

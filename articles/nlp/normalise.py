@@ -7,6 +7,7 @@ one character by one character.
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # Typographic variants that make spaCy split "qu’" into junk entities or miss
 # an alias that an editor typed with a plain apostrophe.
@@ -61,6 +62,9 @@ _SPACES = re.compile(r"\s+")
 _EDGE_PUNCT = "\"'«»()[]{},;:.!?-–—…*"
 
 
+# Pure, and asked again and again for the same few surfaces (filters, grouping,
+# the registry): cached.
+@lru_cache(maxsize=1 << 16)
 def normalise_surface(surface: str) -> str:
     """The form used to compare surfaces and aliases: "La  France" → "france"."""
     s = unicodedata.normalize("NFC", surface).translate(_TABLE).casefold()

@@ -150,24 +150,44 @@ def article_claim(*, article_id: int) -> bool:
     A row left "annotating" by a worker that died is claimed again (the task
     is redelivered), until the attempts run out.
     """
-    claimed = Article.objects.filter(
-        id=article_id,
-        status__in=[Article.Status.QUEUED, Article.Status.ANNOTATING],
-        attempts__lt=settings.ANNOTATION_MAX_ATTEMPTS,
-    ).update(status=Article.Status.ANNOTATING, attempts=F("attempts") + 1)
-    if not claimed:
-        # Out of attempts: a worker died on it, or the database failed, each time.
-        Article.objects.filter(
-            id=article_id,
-            status__in=[Article.Status.QUEUED, Article.Status.ANNOTATING],
-            attempts__gte=settings.ANNOTATION_MAX_ATTEMPTS,
-        ).update(
-            status=Article.Status.FAILED,
-            last_error=Concat(
-                Value(f"Gave up after {settings.ANNOTATION_MAX_ATTEMPTS} attempts. "), F("last_error")
-            ),
-        )
-    return bool(claimed)
+    return bool(_articles_claim([article_id]))
+
+
+def _articles_claim(article_ids: Sequence[int]) -> list[int]:
+    """Claim several articles at once (see ``article_claim``); the ids taken, in the given order.
+
+    One transaction and a fixed number of statements, whatever the number of
+    ids: the claimable rows are read and locked, then updated together.
+    """
+    ids = list(dict.fromkeys(article_ids))
+    if not ids:
+        return []
+    pending = [Article.Status.QUEUED, Article.Status.ANNOTATING]
+    limit = settings.ANNOTATION_MAX_ATTEMPTS
+    take = {"status": Article.Status.ANNOTATING, "attempts": F("attempts") + 1, "claimed_at": timezone.now()}
+    with transaction.atomic():
+        if len(ids) == 1:
+            # One row: the count the UPDATE returns says whether it was taken.
+            taken = Article.objects.filter(id=ids[0], status__in=pending, attempts__lt=limit).update(**take)
+            claimable = set(ids) if taken else set()
+        else:
+            claimable = set(
+                Article.objects.select_for_update()
+                .filter(id__in=ids, status__in=pending, attempts__lt=limit)
+                .order_by("id")
+                .values_list("id", flat=True)
+            )
+            if claimable:
+                Article.objects.filter(id__in=claimable).update(**take)
+        if len(claimable) < len(ids):
+            # Out of attempts: a worker died on it, or the database failed, each time.
+            Article.objects.filter(
+                id__in=[i for i in ids if i not in claimable], status__in=pending, attempts__gte=limit
+            ).update(
+                status=Article.Status.FAILED,
+                last_error=Concat(Value(f"Gave up after {limit} attempts. "), F("last_error")),
+            )
+    return [i for i in ids if i in claimable]
 
 
 def article_fail(*, article_id: int, error: str, final: bool) -> None:
@@ -257,6 +277,7 @@ def annotations_apply(*, results: dict[int, Annotation]) -> list[Article]:
         _persist_quotes(supported, group_actors)
         _persist_topics(supported)
         now = timezone.now()
+        outcomes: dict[tuple, list[int]] = {}
         for article in articles:
             annotation = results[article.id]
             if annotation.supported:
@@ -270,11 +291,18 @@ def annotations_apply(*, results: dict[int, Annotation]) -> list[Article]:
             article.pipeline_version = annotation.pipeline_version
             article.annotated_at = now
             article.updated_at = now
+            key = (article.status, article.last_error, article.language_given, article.language, article.pipeline_version)
+            outcomes.setdefault(key, []).append(article.id)
+        # One UPDATE per outcome (status, language...), not per article: a batch
+        # has few, and a plain UPDATE costs far less than bulk_update's CASE per row.
+        for (status, last_error, language_given, language, pipeline_version), group in outcomes.items():
+            values = {"status": status, "last_error": last_error, "pipeline_version": pipeline_version}
+            if not language_given:
+                values["language"] = language
             # Suggestions were replaced: an editor's open page is now stale.
-            article.version = F("version") + 1
-        Article.objects.bulk_update(
-            articles, ["status", "last_error", "language", "pipeline_version", "annotated_at", "updated_at", "version"]
-        )
+            Article.objects.filter(id__in=group).update(
+                **values, annotated_at=now, updated_at=now, version=F("version") + 1
+            )
         versions = dict(Article.objects.filter(id__in=ids).values_list("id", "version"))
         for article in articles:
             article.version = versions[article.id]
@@ -384,7 +412,7 @@ def articles_annotate(*, article_ids: Sequence[int]) -> list[int]:
     Idempotent: an article already annotated, or claimed past its attempts, is
     skipped; running the same ids twice leaves the same rows.
     """
-    claimed = [article_id for article_id in article_ids if article_claim(article_id=article_id)]
+    claimed = _articles_claim(article_ids)
     if not claimed:
         return []
     articles = _annotation_input(claimed)

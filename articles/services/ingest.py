@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from articles.models import Article, Source
+from articles.services.recovery import annotation_enqueue
 
 _FOLDS = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u201c": '"', "\u201d": '"', "\u00ab": '"', "\u00bb": '"'})
 _FOLD_PAIRS = tuple((chr(code), replacement) for code, replacement in _FOLDS.items())
@@ -146,8 +147,6 @@ def article_create(
     if existing is not None:
         return IngestResult(article=existing, duplicate=True)
 
-    from articles.tasks import annotate_article
-
     try:
         with transaction.atomic():
             source = None
@@ -167,7 +166,7 @@ def article_create(
                 queued_at=timezone.now(),
             )
             if enqueue:
-                annotate_article.delay_on_commit(article.id)
+                annotation_enqueue([article.id])
     except IntegrityError:
         # Another request stored the same text between our check and our insert.
         existing = _find_duplicate(fingerprint=fingerprint, url=url)
@@ -182,12 +181,10 @@ def article_requeue(*, article: Article) -> Article:
 
     Editor decisions are kept: annotation only replaces pending suggestions.
     """
-    from articles.tasks import annotate_article
-
     with transaction.atomic():
         Article.objects.filter(id=article.id).update(
             status=Article.Status.QUEUED, attempts=0, last_error="", queued_at=timezone.now()
         )
-        annotate_article.delay_on_commit(article.id)
+        annotation_enqueue([article.id])
     article.refresh_from_db()
     return article

@@ -4,6 +4,7 @@ import subprocess
 import sys
 import time
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
 
@@ -19,8 +20,10 @@ class Command(BaseCommand):
         python = sys.executable
         commands = {
             "web": [python, "manage.py", "runserver", f"{host}:{port}", "--noreload"],
+            # --beat: the one worker also runs the periodic sweeper (production runs beat on its own).
             "worker": [python, "-m", "celery", "-A", "pressreview", "worker", "-Q", "annotate,bulk,export",
-                       "--concurrency", str(concurrency), "--loglevel", "INFO"],
+                       "--concurrency", str(concurrency), "--loglevel", "INFO", "--beat",
+                       "--schedule", str(settings.VAR_DIR / "celerybeat-schedule")],
         }
         children = {name: subprocess.Popen(cmd, start_new_session=True) for name, cmd in commands.items()}
         self.stdout.write(f"Press Review on http://{host}:{port}/  (Ctrl-C stops the web server and the worker)")
