@@ -1,5 +1,4 @@
 from django.conf import settings
-from django.template.response import TemplateResponse
 from django.urls import reverse
 
 from pressreview import middleware
@@ -13,20 +12,11 @@ class RequestSizeLimitMiddleware(middleware.RequestSizeLimitMiddleware):
     length, before anything reads it.
     """
 
-    def __call__(self, request):
-        if request.method != "POST" or request.path_info != reverse("admin:imports_importbatch_import"):
-            return super().__call__(request)
-        try:
-            length = int(request.META.get("CONTENT_LENGTH") or 0)
-        except ValueError:
-            length = 0
-        if length > settings.IMPORT_MAX_BYTES + 64 * 1024:  # room for the other form fields
-            response = TemplateResponse(
-                request,
-                "imports/request_too_large.html",
-                {"size_mb": length / 1024 / 1024, "limit_mb": settings.IMPORT_MAX_BYTES / 1024 / 1024},
-                status=413,
-            )
-            response["Connection"] = "close"
-            return response.render()
-        return self.get_response(request)
+    def _is_import(self, request) -> bool:
+        return request.method == "POST" and request.path_info == reverse("admin:imports_importbatch_import")
+
+    def limit(self, request) -> int:
+        return settings.IMPORT_MAX_BYTES if self._is_import(request) else super().limit(request)
+
+    def template_for(self, request) -> str:
+        return "imports/request_too_large.html" if self._is_import(request) else super().template_for(request)

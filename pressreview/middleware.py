@@ -12,19 +12,28 @@ class RequestSizeLimitMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
+    template = "request_too_large.html"
+
+    def limit(self, request) -> int:
+        """The largest body this request may have, in bytes."""
+        return settings.MAX_UPLOAD_BYTES
+
     def __call__(self, request):
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             length = 0
-        limit = settings.MAX_UPLOAD_BYTES + 64 * 1024  # room for the other form fields
-        if length > limit:
+        limit = self.limit(request)
+        if length > limit + 64 * 1024:  # room for the other form fields
             response = TemplateResponse(
                 request,
-                "request_too_large.html",
-                {"size_mb": length / 1024 / 1024, "limit_mb": settings.MAX_UPLOAD_BYTES / 1024 / 1024},
+                self.template_for(request),
+                {"size_mb": length / 1024 / 1024, "limit_mb": limit / 1024 / 1024},
                 status=413,
             )
             response["Connection"] = "close"
             return response.render()
         return self.get_response(request)
+
+    def template_for(self, request) -> str:
+        return self.template

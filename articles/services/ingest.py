@@ -131,17 +131,9 @@ def article_create(
     stored again, the existing one is returned with ``duplicate=True``.
     ``enqueue=False`` leaves the queued article to a caller that annotates in batches.
     """
-    body = _clean_body(body)
-    if not body:
-        raise IngestError("The article text is empty.")
-    if len(body) > settings.MAX_ARTICLE_CHARS:
-        raise IngestError(f"The article is too long ({len(body):,} characters; the limit is {settings.MAX_ARTICLE_CHARS:,}).")
-    title = (title or "").strip() or _first_line_title(body)
-    language = (language or "").strip().lower()
-    if language and not re.fullmatch(r"[a-z]{2}", language):
-        raise IngestError(f"Unknown language code {language!r}: use a two-letter code such as fr or en.")
-    url = normalise_url(url)
-    fingerprint = content_fingerprint(body)
+    prepared = article_prepare(body=body, title=title, url=url, language=language)
+    body, title, url, language, fingerprint = (prepared.body, prepared.title, prepared.url, prepared.language,
+                                               prepared.content_hash)
 
     existing = _find_duplicate(fingerprint=fingerprint, url=url)
     if existing is not None:
