@@ -45,6 +45,7 @@ class Annotator:
         self._models = dict(models)
         self._detect_languages = tuple(detect_languages)
         self._topics = tuple(topics)
+        self._compiled_topics = None  # compiled on first use, once per set_topics
         self._knowledge = knowledge
         self._source_rejected = knowledge.rejected_by_source()
         self._topic_threshold = topic_threshold
@@ -72,6 +73,7 @@ class Annotator:
 
     def set_topics(self, topics: Sequence[TopicSpec]) -> None:
         self._topics = tuple(topics)
+        self._compiled_topics = None
         for nlp in self._nlps.values():
             if nlp is not None:
                 self._select_components(nlp)
@@ -144,11 +146,14 @@ class Annotator:
         ]
         topics = []
         if self._topics:
-            from .topics import tag_topics
+            from .topics import compile_specs, tag_topics
 
+            if self._compiled_topics is None:
+                # Once, not per article: compile_specs fingerprints the whole taxonomy on every call.
+                self._compiled_topics = compile_specs(self._topics)
             topics = tag_topics(
                 doc,
-                self._topics,
+                self._compiled_topics,
                 language=language,
                 actor_surfaces=folded_surfaces,
                 threshold=self._topic_threshold,
