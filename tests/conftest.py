@@ -225,11 +225,11 @@ def log_in(page, live_server, username, password="pw-for-tests-only"):
 
 
 def _reset_broker_pools():
+    # Forget the app's pools so the next task picks the broker URL again. Not
+    # closed: kombu keeps one pool per URL for the whole process.
     from pressreview.celery import app
 
-    if app._pool is not None:
-        app._pool.force_close_all()
-        app._pool = None
+    app._pool = None
     app.amqp._producer_pool = None
 
 

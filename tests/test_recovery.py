@@ -9,12 +9,13 @@ from django.utils import timezone
 from articles.models import Article
 from articles.services import recovery
 from articles.services.ingest import article_create
-from tests.conftest import wait_annotated
+from tests.conftest import make_user, wait_annotated
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_an_article_accepted_while_the_broker_is_down_is_kept_and_queued(client, editor, broker_down):
+def test_an_article_accepted_while_the_broker_is_down_is_kept_and_queued(seeded, client, broker_down):
+    editor = make_user("editor", "editor")
     client.force_login(editor)
     response = client.post("/articles/new", {"paste-title": "Panne", "paste-body": "Le serveur de file est en panne."})
     assert response.status_code == 302, "the editor's request does not fail"
