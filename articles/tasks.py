@@ -10,6 +10,7 @@ from django.db import DatabaseError, InterfaceError, OperationalError
 
 from articles.nlp.language import detect_language
 from articles.services import annotation, recovery
+from pressreview.logs import about_articles
 
 logger = logging.getLogger(__name__)
 
@@ -45,7 +46,8 @@ def _fail(article_ids, exc, *, final):
     time_limit=settings.ANNOTATION_TIME_LIMIT + 30,
 )
 def annotate_article(self, article_id: int):
-    _annotate(self, [article_id])
+    with about_articles([article_id]):
+        _annotate(self, [article_id])
 
 
 @shared_task(
@@ -58,7 +60,8 @@ def annotate_article(self, article_id: int):
     time_limit=settings.ANNOTATION_TIME_LIMIT * 4 + 30,
 )
 def annotate_batch(self, article_ids: list[int]):
-    _annotate(self, article_ids)
+    with about_articles(article_ids):
+        _annotate(self, article_ids)
 
 
 def _annotate(task, article_ids):
