@@ -65,6 +65,9 @@ def test_an_editor_builds_a_digest_and_a_chief_editor_publishes_it(page, browser
     # Reorder with the buttons...
     page.get_by_role("button", name="Move down: Menace terroriste").click()
     page.wait_for_function(first % "Darmanin à Rabat")
+    # The moved item takes the focus once the swap settles: wait for it, or it would take the focus back below.
+    menace = DigestItem.objects.get(article__title="Menace terroriste")
+    page.wait_for_function(f"document.activeElement && document.activeElement.id === 'item-{menace.id}'")
     assert titles_in(page, "Terrorisme") == ["Darmanin à Rabat", "Menace terroriste"]
     # ...and with the keyboard: Alt+Arrow on the focused item, which keeps the focus.
     moved = DigestItem.objects.get(article=found["rabat"])
