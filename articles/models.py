@@ -182,10 +182,19 @@ class ActorQuerySet(models.QuerySet):
     def canonical(self):
         return self.filter(merged_into__isnull=True)
 
+    def with_alias_containing(self, folded: str):
+        """Actors one of whose aliases contains ``folded`` (see ``fold_surface``)."""
+        return self.filter(models.Exists(
+            ActorAlias.objects.filter(actor=models.OuterRef("pk"), folded__contains=folded)
+        ))
+
     def with_counts(self):
+        """Each actor's mentions and articles (rejected mentions left out) and when it was last seen."""
+        live = ~Q(mentions__decision=Decision.REJECTED)
         return self.annotate(
-            mention_count=Count("mentions", filter=~Q(mentions__decision=Decision.REJECTED), distinct=True),
-            article_count=Count("mentions__article", filter=~Q(mentions__decision=Decision.REJECTED), distinct=True),
+            mention_count=Count("mentions", filter=live),
+            article_count=Count("mentions__article", filter=live, distinct=True),
+            last_seen=models.Max("mentions__article__created_at", filter=live),
         )
 
 

@@ -8,7 +8,7 @@ from datetime import date
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce, TruncMonth
 
 from articles.models import (
@@ -322,10 +322,10 @@ def actors_search(query: str, *, kind: str = "", limit: int = 10) -> list[Actor]
     folded = fold_surface(query)
     if not folded:
         return []
-    actors = Actor.objects.canonical().filter(aliases__folded__contains=folded)
+    actors = Actor.objects.canonical().with_alias_containing(folded)
     if kind:
         actors = actors.filter(kind=kind)
-    return list(actors.distinct().order_by("-confirmed", "name")[:limit])
+    return list(actors.order_by("-confirmed", "name")[:limit])
 
 
 @dataclass
@@ -356,18 +356,12 @@ def actors_for_directory(params: ActorParams) -> QuerySet:
     """Canonical actors with their article and mention counts and when they were last seen."""
     actors = Actor.objects.canonical()
     if params.q:
-        folded = fold_surface(params.q)
-        actors = actors.filter(Exists(ActorAlias.objects.filter(actor=OuterRef("pk"), folded__contains=folded)))
+        actors = actors.with_alias_containing(fold_surface(params.q))
     if params.kind:
         actors = actors.filter(kind=params.kind)
     if params.confirmed:
         actors = actors.filter(confirmed=params.confirmed == "yes")
-    live = ~Q(mentions__decision=Decision.REJECTED)
-    actors = actors.annotate(
-        mention_count=Count("mentions", filter=live),
-        article_count=Count("mentions__article", filter=live, distinct=True),
-        last_seen=Max("mentions__article__created_at", filter=live),
-    )
+    actors = actors.with_counts()
     order = ACTOR_SORTS[params.sort]
     nulls = F(order.lstrip("-")).desc(nulls_last=True) if order.startswith("-") else F(order).asc()
     return actors.order_by(nulls, "name", "id")

@@ -995,6 +995,8 @@ TOPICS: list[dict] = [
         "actors": [],
     },
 ]
+
+
 def topic_specs_from_seed() -> list[TopicSpec]:
     """The seeded taxonomy as the pipeline sees it, without a database."""
     return [

@@ -140,6 +140,7 @@ def main():
     try:
         setup(var_dir)
         from digests import exports, selectors, services
+        from digests.views import SYNC_EXPORT_MAX_ITEMS
 
         started = time.perf_counter()
         digest, user = build(args.articles)
@@ -187,7 +188,7 @@ def main():
               f"{statistics.median(frozen) / baseline:>11.2f}   (published: rebuilt from the frozen JSON)")
         slow = [labels[n] for n in formats if statistics.median(times["preview" if n == "html" else n]) > 1.0]
         print(f"\nformats over 1 s for {view.item_count} articles: {', '.join(slow) or 'none'}; digests over "
-              f"{__import__('digests.views', fromlist=['x']).SYNC_EXPORT_MAX_ITEMS} articles are exported in the background.")
+              f"{SYNC_EXPORT_MAX_ITEMS} articles are exported in the background.")
     finally:
         if args.keep:
             print(f"kept {var_dir}")

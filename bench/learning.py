@@ -46,7 +46,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.ner import CORPUS, GOLD_KINDS, MODEL, score
+from bench.ner import CORPUS, GOLD_KINDS, MODEL, gold_sets, load_rows, score, typed_match
 
 SPLITS = ("first", "second")
 # How the editor rejects a suggestion that overlaps no gold entity: always "everywhere" (the plain
@@ -60,10 +60,6 @@ EXAMPLES = 8
 
 
 # --- corpus and splits -------------------------------------------------------
-
-
-def load_rows() -> list[dict]:
-    return [json.loads(line) for line in CORPUS.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
 def document_order(rows: list[dict]) -> list[str]:
@@ -95,14 +91,6 @@ def split_rows(rows: list[dict], split: str) -> tuple[list[dict], list[dict]]:
 def describe(rows: list[dict]) -> str:
     docs = document_order(rows)
     return f"{len(docs)} documents, {len(rows)} segments, {sum(len(r['entities']) for r in rows)} gold entities"
-
-
-def gold_sets(rows: list[dict]) -> list[set]:
-    return [{tuple(e) for e in row["entities"]} for row in rows]
-
-
-def typed_match(predicted: tuple, gold: tuple) -> bool:
-    return predicted[:2] == gold[:2] and predicted[2] in GOLD_KINDS[gold[2]]
 
 
 # --- the product, in a throwaway database ------------------------------------
@@ -307,8 +295,7 @@ def changes(rows: list[dict], article_ids: list[int], before: dict, after: dict)
 
     rejected = load_knowledge().rejected
     tally, lost, new_fp = Counter(), [], []
-    for row, article_id in zip(rows, article_ids, strict=True):
-        gold = {tuple(e) for e in row["entities"]}
+    for row, article_id, gold in zip(rows, article_ids, gold_sets(rows), strict=True):
         old = {m[:3]: m for m in before[article_id]}
         new = {m[:3]: m for m in after[article_id]}
         right = {span for span in old.keys() | new.keys() if any(typed_match(span, g) for g in gold)}
@@ -380,10 +367,10 @@ def measure(split: str, policy: str) -> dict:
 
     editor = Editor(user, gold_names(teach) if policy == "careful" else frozenset())
     reviewed = set()
-    for row, article_id in zip(teach, teach_ids, strict=True):
+    for article_id, gold in zip(teach_ids, gold_sets(teach), strict=True):
         if article_id not in reviewed:  # a text seen twice is one article, reviewed once
             reviewed.add(article_id)
-            editor.review(article_id, {tuple(e) for e in row["entities"]})
+            editor.review(article_id, gold)
 
     requeue(test_ids)
     timing_after = annotate(test_ids)

@@ -22,6 +22,19 @@ REPEAT = 5
 GOLD_KINDS = {"PER": {"person"}, "ORG": {"organisation"}, "LOC": {"place"}, "MISC": {"event", "other"}}
 
 
+def load_rows() -> list[dict]:
+    return [json.loads(line) for line in CORPUS.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def gold_sets(rows: list[dict]) -> list[set]:
+    return [{tuple(e) for e in row["entities"]} for row in rows]
+
+
+def typed_match(predicted: tuple, gold: tuple) -> bool:
+    """Same span, and our kind is one of those the gold label covers."""
+    return predicted[:2] == gold[:2] and predicted[2] in GOLD_KINDS[gold[2]]
+
+
 def score(gold: list[set], predicted: list[set], same) -> tuple[float, float, float]:
     tp = n_pred = n_gold = 0
     for g, p in zip(gold, predicted):
@@ -48,9 +61,9 @@ def main() -> int:
 
     from articles.nlp.pipeline import Annotator
 
-    rows = [json.loads(line) for line in CORPUS.read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows = load_rows()
     texts = [row["text"] for row in rows]
-    gold = [{tuple(e) for e in row["entities"]} for row in rows]
+    gold = gold_sets(rows)
 
     nlp = spacy.load(MODEL)
     annotator = Annotator(models={"fr": MODEL}, detect_languages=("fr",))
@@ -72,7 +85,7 @@ def main() -> int:
     ours = [{(m.start, m.end, m.kind) for m in a.mentions} for a in annotations]
 
     bp, br, bf = score(gold, bare, lambda p, g: p == g)
-    op, orr, of = score(gold, ours, lambda p, g: p[:2] == g[:2] and p[2] in GOLD_KINDS[g[2]])
+    op, orr, of = score(gold, ours, typed_match)
     bare_rate = len(texts) / bare_seconds
     ours_rate = len(texts) / ours_seconds
 

@@ -81,7 +81,8 @@ def pdf(view: DigestView, *, progress: Progress = None) -> bytes:
     return weasyprint.HTML(string=html, url_fetcher=fetcher, base_url=None).write_pdf()
 
 
-def _period(view: DigestView) -> str:
+def period_label(view) -> str:
+    """"3 March 2024" or "1 March 2024 – 3 March 2024", in the active language (a view or a digest)."""
     start = formats.date_format(view.period_start, "DATE_FORMAT")
     end = formats.date_format(view.period_end, "DATE_FORMAT")
     return start if view.period_start == view.period_end else f"{start} – {end}"
@@ -147,7 +148,7 @@ def docx(view: DigestView, *, progress: Progress = None) -> bytes:
         document.core_properties.title = _xml_safe(view.title)
         document.core_properties.language = view.language
         document.add_heading(_xml_safe(view.title), level=0)
-        document.add_paragraph(_("Press review") + " · " + _period(view), style="Subtitle")
+        document.add_paragraph(_("Press review") + " · " + period_label(view), style="Subtitle")
         for paragraph in filter(None, (view.introduction or "").split("\n")):
             document.add_paragraph(_xml_safe(paragraph))
 
@@ -206,7 +207,8 @@ def markdown_escape(text: str) -> str:
 
 def markdown(view: DigestView, *, progress: Progress = None) -> bytes:
     with translation.override(view.language):
-        lines = [f"# {markdown_escape(view.title)}", "", f"*{markdown_escape(_('Press review') + ' · ' + _period(view))}*", ""]
+        kicker = markdown_escape(_("Press review") + " · " + period_label(view))
+        lines = [f"# {markdown_escape(view.title)}", "", f"*{kicker}*", ""]
         for paragraph in filter(None, (view.introduction or "").split("\n")):
             lines += [markdown_escape(paragraph), ""]
         lines += [f"## {markdown_escape(_('Contents'))}", ""]
@@ -365,7 +367,7 @@ def ninjs(view: DigestView, *, progress: Progress = None) -> bytes:
             "headlines": [{"role": "main", "value": view.title}],
             "language": view.language,
             "pubstatus": "usable" if view.status == "published" else "withheld",
-            "title": f"{_('Press review')} {_period(view)}",
+            "title": f"{_('Press review')} {period_label(view)}",
             "associations": associations,
         }
         if view.introduction:

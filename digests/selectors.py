@@ -46,12 +46,18 @@ def key_actors(article_ids, *, limit: int = KEY_ACTORS) -> dict[int, list[ActorV
             for article_id, actors in found.items()}
 
 
-def article_topics(article_ids, *, language: str) -> dict[int, list[TopicView]]:
-    """Per article, the topics an editor would see: confirmed, added by an editor, or above the threshold."""
-    rows = (
-        ArticleTopic.objects.filter(article_id__in=article_ids)
-        .exclude(decision=Decision.REJECTED)
+def shown_article_topics() -> QuerySet[ArticleTopic]:
+    """The topics an editor would see: confirmed (an editor's own are), or above the threshold; never rejected."""
+    return (
+        ArticleTopic.objects.exclude(decision=Decision.REJECTED)
         .filter(Q(score__gte=settings.TOPIC_THRESHOLD) | Q(decision=Decision.ACCEPTED))
+    )
+
+
+def article_topics(article_ids, *, language: str) -> dict[int, list[TopicView]]:
+    """Per article, the topics an editor would see (``shown_article_topics``)."""
+    rows = (
+        shown_article_topics().filter(article_id__in=article_ids)
         .select_related("topic__parent")
         .order_by("-score", "topic__name_en")
     )

@@ -13,14 +13,15 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F, Max, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from articles.models import Article, ArticleTopic, Decision, Quote, Topic
+from articles.models import Article, Decision, Quote, Topic
 from digests import exports
 from digests.models import Digest, DigestItem, DigestSection, ExportJob
-from digests.selectors import MAX_QUOTES, digest_view, view_for
+from digests.selectors import MAX_QUOTES, digest_view, shown_article_topics, view_for
 from digests.summary import lead_sentences
 
 logger = logging.getLogger(__name__)
@@ -89,17 +90,18 @@ def digest_delete(*, digest: Digest) -> None:
         _lock(digest).delete()
 
 
-def _main_topic(article: Article) -> Topic | None:
-    """The section an article goes to by default: its confirmed topic, else its best suggestion."""
-    article_topic = (
-        ArticleTopic.objects.filter(article=article, topic__active=True)
-        .exclude(decision=Decision.REJECTED)
-        .filter(Q(score__gte=settings.TOPIC_THRESHOLD) | Q(decision=Decision.ACCEPTED))
+def _main_topics(articles: list[Article]) -> dict[int, Topic]:
+    """Per article, the section it goes to by default: its confirmed topic, else its best suggestion
+    (one query; an article without one is left out, for "Other news")."""
+    rows = (
+        shown_article_topics().filter(article__in=articles, topic__active=True)
         .select_related("topic")
-        .order_by("decision", "-score", "topic__name_en")  # "accepted" sorts before "pending"
-        .first()
+        .order_by("article_id", "decision", "-score", "topic__name_en")  # "accepted" sorts before "pending"
     )
-    return article_topic.topic if article_topic else None
+    found: dict[int, Topic] = {}
+    for row in rows:
+        found.setdefault(row.article_id, row.topic)
+    return found
 
 
 def _section(digest: Digest, topic: Topic | None) -> DigestSection:
@@ -134,17 +136,27 @@ def digest_items_add(*, digest: Digest, articles: list[Article], user=None, topi
     """
     with transaction.atomic():
         digest = _lock(digest)
-        present = set(DigestItem.objects.filter(digest=digest, article__in=articles).values_list("article_id", flat=True))
+        present = set(DigestItem.objects.filter(digest=digest, article__in=articles)
+                      .values_list("article_id", flat=True))
+        main_topics = _main_topics(articles) if topic is None else {}
+        sections: dict[int | None, DigestSection] = {}  # by topic id
+        positions: dict[int, int] = {}  # the next free position, by section id
         added = []
         for article in articles:
             if article.id in present:
                 continue
             present.add(article.id)
-            section = _section(digest, topic if topic is not None else _main_topic(article))
+            chosen = topic if topic is not None else main_topics.get(article.id)
+            key = chosen.id if chosen else None
+            if key not in sections:
+                sections[key] = _section(digest, chosen)
+            section = sections[key]
+            position = positions[section.id] if section.id in positions else _next_position(section)
+            positions[section.id] = position + 1
             body = article.body if "body" not in article.get_deferred_fields() else (
                 Article.objects.values_list("body", flat=True).get(id=article.id))
             added.append(DigestItem.objects.create(
-                digest=digest, section=section, article=article, position=_next_position(section),
+                digest=digest, section=section, article=article, position=position,
                 summary=lead_sentences(body, title=article.title), added_by=user,
             ))
         if added:
@@ -308,7 +320,7 @@ def export_job_run(*, job_id: int, stale_after: int = 900) -> bool:
         return False
     job = ExportJob.objects.select_related("digest").get(id=job_id)
     digest = job.digest
-    permalink = f"{job.base_url.rstrip('/')}/digests/{digest.id}/published" if job.base_url else ""
+    permalink = job.base_url.rstrip("/") + reverse("digests:published", args=[digest.id]) if job.base_url else ""
     view = view_for(digest, permalink=permalink)
     if not view.permalink and permalink and digest.is_published():
         view.permalink = permalink

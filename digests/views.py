@@ -85,15 +85,12 @@ def _builder_context(request, digest: Digest, *, error: str = "", saved_item: in
     for item in view.items:
         item.quote_choices = choices.get(item.article_id, [])
         item.chosen_ids = {quote.id for quote in item.quotes}
-    params = selectors.PullParams.from_query(request.GET)
     return {
         "digest": digest,
-        "view": view,
         "sections": view.sections,
         "error": error,
         "saved_item": saved_item,
         "meta_form": meta_form or DigestForm.for_digest(digest),
-        "pull": params,
         "max_quotes": selectors.MAX_QUOTES,
         "can_edit": request.user.has_perm("digests.change_digestitem"),
     }
@@ -105,7 +102,7 @@ def _pull_context(request, digest: Digest) -> dict:
         "digest": digest,
         "pull": params,
         "results": selectors.articles_to_pull(digest, params),
-        "can_edit": request.user.has_perm("digests.add_digestitem"),
+        "can_add": request.user.has_perm("digests.add_digestitem"),
     }
 
 
@@ -315,13 +312,20 @@ def section_remove(request, digest_id, section_id):
     return _after_change(request, digest)
 
 
-def _exports_context(request, digest: Digest, view) -> dict:
+def _exports_context(request, digest: Digest, item_count: int) -> dict:
     return {
         "formats": exports.FORMATS.values(),
-        "direct": view.item_count <= SYNC_EXPORT_MAX_ITEMS,
+        "item_count": item_count,
+        "direct": item_count <= SYNC_EXPORT_MAX_ITEMS,
         "jobs": selectors.recent_export_jobs(digest),
         "can_export_job": request.user.has_perm("digests.add_exportjob"),
     }
+
+
+def _exports_url(digest: Digest) -> str:
+    """The exports block of the digest's page: its permalink once published, its preview before."""
+    target = "digests:published" if digest.is_published() else "digests:preview"
+    return reverse(target, args=[digest.id]) + "#exports"
 
 
 @login_required
@@ -331,8 +335,8 @@ def digest_preview(request, digest_id):
     digest = _get_digest(request, digest_id)
     if digest.is_published():
         return redirect("digests:published", digest_id=digest.id)
-    view = selectors.digest_view(digest, permalink=_permalink(request, digest))
-    context = {"digest": digest, "view": view, **_exports_context(request, digest, view),
+    # The page shows the e-mail in a frame (its own request): only the count is needed here.
+    context = {"digest": digest, **_exports_context(request, digest, digest.items.count()),
                "can_publish": request.user.has_perm("digests.publish_digest")}
     return render(request, "digests/preview.html", context)
 
@@ -346,7 +350,7 @@ def digest_published(request, digest_id):
         raise Http404
     view = selectors.view_for(digest)
     return render(request, "digests/published.html", {"digest": digest, "view": view,
-                                                      **_exports_context(request, digest, view)})
+                                                      **_exports_context(request, digest, view.item_count)})
 
 
 @require_POST
@@ -377,8 +381,7 @@ def digest_export(request, digest_id, fmt):
     view = selectors.view_for(digest, permalink=_permalink(request, digest))
     if view.item_count > SYNC_EXPORT_MAX_ITEMS and not inline:
         messages.warning(request, _("This digest is large: prepare the file in the background below."))
-        target = "digests:published" if digest.is_published() else "digests:preview"
-        return redirect(reverse(target, args=[digest.id]) + "#exports")
+        return redirect(_exports_url(digest))
     content = export_format.render(view)
     response = HttpResponse(content, content_type=export_format.content_type)
     if inline:
@@ -410,8 +413,7 @@ def export_start(request, digest_id):
                                      base_url=request.build_absolute_uri("/"))
     if request.htmx:
         return render(request, "digests/_export_job.html", {"job": job, "digest": digest})
-    target = "digests:published" if digest.is_published() else "digests:preview"
-    return redirect(reverse(target, args=[digest.id]) + "#exports")
+    return redirect(_exports_url(digest))
 
 
 @login_required

@@ -478,9 +478,10 @@ def _check_rows(batch: ImportBatch, chunk: list[parsers.Row], state: _State):
             issues.append((index, _issue(batch, row, ImportIssue.Kind.DUPLICATE_FILE, f"Same {same} as {first}.",
                                          title=prepared.title)))
             continue
-        state.seen_hashes[prepared.content_hash] = _where(row)
+        where = _where(row)
+        state.seen_hashes[prepared.content_hash] = where
         if prepared.url:
-            state.seen_urls[prepared.url] = _where(row)
+            state.seen_urls[prepared.url] = where
         candidates.append(candidate)
     return candidates, issues
 

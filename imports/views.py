@@ -6,6 +6,7 @@ from django.contrib import admin, messages
 from django.contrib.auth.decorators import permission_required
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
@@ -24,8 +25,6 @@ def _context(request, **extra) -> dict:
 
 
 def _detail_url(batch: ImportBatch) -> str:
-    from django.urls import reverse
-
     return reverse("admin:imports_importbatch_change", args=[batch.id])
 
 

@@ -12,8 +12,6 @@ class RequestSizeLimitMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
-    template = "request_too_large.html"
-
     def limit(self, request) -> int:
         """The largest body this request may have, in bytes."""
         return settings.MAX_UPLOAD_BYTES
@@ -36,4 +34,5 @@ class RequestSizeLimitMiddleware:
         return self.get_response(request)
 
     def template_for(self, request) -> str:
-        return self.template
+        """The page shown when the body is over ``limit``."""
+        return "request_too_large.html"

@@ -61,7 +61,6 @@ def test_an_admin_dry_runs_a_csv_then_imports_it_and_watches_it_annotated(page, 
     batch = ImportBatch.objects.get()
     assert batch.status == ImportBatch.Status.DONE
     assert sorted(batch.articles().values_list("status", flat=True)) == ["annotated"] * 3
-    ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "import-done.png"), full_page=True)
 
     with page.expect_download() as download:

@@ -233,3 +233,14 @@ def test_review_page_queries_do_not_grow_with_mentions(editor_client, django_ass
         assert response.content.decode().count('class="mention kind-person') == n
         counts[n] = len(queries)
     assert counts[20] == counts[400]
+
+
+def test_the_mention_panel_alone_is_sent_when_a_mention_is_clicked(editor_client, article, django_assert_max_num_queries):
+    mention = mention_at(article, "Rabat")
+    with django_assert_max_num_queries(6):
+        response = editor_client.get(f"{url('detail', article)}?mention={mention.id}",
+                                     headers={"HX-Request": "true", "HX-Target": "mention-panel"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "“Rabat”" in html and f'value="{article.version}"' in html
+    assert url("mention-decide", article, mention.id) in html and 'id="article-body"' not in html

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from .normalise import normalise_surface, normalise_text
+from .normalise import is_acronym, normalise_surface, normalise_text
 
 RULE_ID_PREFIX = "rule:"
 _CASED = ":cased"
@@ -337,14 +337,9 @@ def _misc_kind(span: Span) -> str:
         return "event"
     if words and (words[0] in ORGANISATION_HEADS or words[-1] in ORGANISATION_HEADS):
         return "organisation"
-    if len(span) == 1 and _is_acronym(span.text):
+    if len(span) == 1 and is_acronym(span.text):
         return "organisation"  # "BBC", "UEFA": acronyms tagged MISC are mostly organisations
     return "other"
-
-
-def _is_acronym(text: str) -> bool:
-    letters = text.replace(".", "")
-    return 2 <= len(letters) <= 6 and letters.isalpha() and letters.isupper()
 
 
 def _without_time_tail(span: Span) -> int:
@@ -474,8 +469,9 @@ def knowledge_guard(doc: Doc) -> Doc:
     still find the whole of it. A learned "Zurich" must not cut
     "Zurich-Kloten" in two, nor "Genève" take the end of "Tribune de Genève"."""
     kept, dropped = [], []
+    text = doc.text  # Doc.text joins every token: once per doc, not per match
     for ent in doc.ents:
-        (dropped if _part_of_longer_name(doc, ent) else kept).append(ent)
+        (dropped if _part_of_longer_name(doc, text, ent) else kept).append(ent)
     if dropped:
         for ent in dropped:
             for token in ent:
@@ -484,8 +480,7 @@ def knowledge_guard(doc: Doc) -> Doc:
     return doc
 
 
-def _part_of_longer_name(doc: Doc, ent: Span) -> bool:
-    text = doc.text
+def _part_of_longer_name(doc: Doc, text: str, ent: Span) -> bool:
     start, end = ent.start_char, ent.end_char
     if start >= 2 and text[start - 1] == "-" and text[start - 2].isalnum():
         return True

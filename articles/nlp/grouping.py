@@ -3,7 +3,7 @@
 from collections.abc import Sequence
 from typing import Protocol
 
-from .normalise import normalise_surface
+from .normalise import is_acronym, normalise_surface
 from .types import ActorGroup
 
 _STOPWORDS = frozenset(
@@ -94,9 +94,9 @@ def _surname_owner(key, first_seen, counts, mentions) -> tuple[str, str] | None:
 
 def _acronym_owner(key, first_seen, mentions) -> tuple[str, str] | None:
     text = mentions[first_seen[key]].text
-    letters = text.replace(".", "")
-    if not (2 <= len(letters) <= 6 and letters.isalpha() and letters.isupper()):
+    if not is_acronym(text):
         return None
+    letters = text.replace(".", "")
     for other in first_seen:
         if other == key or other[1] != key[1]:
             continue

@@ -72,3 +72,9 @@ def normalise_surface(surface: str) -> str:
     stripped = _LEADING_DETERMINER.sub("", s, count=1)
     # "Les" alone or "l'" alone must not become empty.
     return stripped.strip() or s
+
+
+def is_acronym(text: str) -> bool:
+    """Two to six capital letters, dots aside: "BBC", "U.N.", "UEFA"."""
+    letters = text.replace(".", "")
+    return 2 <= len(letters) <= 6 and letters.isalpha() and letters.isupper()

@@ -15,6 +15,7 @@ from .language import detect_language
 from .normalise import normalise_text
 from .quotes import find_quotes
 from .roles import find_roles
+from .topics import compile_specs, tag_topics
 from .types import Annotation, Knowledge, MentionSpan, TopicSpec
 
 PIPELINE_VERSION = "2"  # bump when output changes
@@ -146,8 +147,6 @@ class Annotator:
         ]
         topics = []
         if self._topics:
-            from .topics import compile_specs, tag_topics
-
             if self._compiled_topics is None:
                 # Once, not per article: compile_specs fingerprints the whole taxonomy on every call.
                 self._compiled_topics = compile_specs(self._topics)

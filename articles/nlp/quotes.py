@@ -925,7 +925,7 @@ def _subject_before(ctx: _Context, cue_start: int, floor: int, quote: _Quote) ->
     if i < floor or _foreign(ctx, i, quote) or ctx.is_boundary(i):
         return None
     head = _noun_phrase_head(ctx, i, floor)
-    return _subject_at(ctx, head, cue_start, floor, quote)
+    return _subject_at(ctx, head, cue_start, quote)
 
 
 def _is_time(ctx: _Context, i: int) -> bool:
@@ -973,7 +973,7 @@ def _noun_phrase_head(ctx: _Context, i: int, floor: int) -> int:
     return i
 
 
-def _subject_at(ctx: _Context, i: int, cue_start: int, floor: int, quote: _Quote) -> _Attribution | None:
+def _subject_at(ctx: _Context, i: int, cue_start: int, quote: _Quote) -> _Attribution | None:
     lexicon = ctx.lexicon
     mention = ctx.owner[i]
     if mention is not None:

@@ -51,6 +51,20 @@ def _bump_articles(mention_ids: Iterable[int]) -> None:
         Article.objects.filter(id__in=article_ids).update(version=F("version") + 1)
 
 
+def actors_by_alias(normalised: Iterable[str]) -> dict[tuple[str, str], Actor]:
+    """The registry actor each (normalised surface, kind) names, in one query:
+    a confirmed actor before a suggested one, then the oldest; merges followed."""
+    by_alias: dict[tuple[str, str], Actor] = {}
+    aliases = (
+        ActorAlias.objects.filter(normalised__in=set(normalised))
+        .select_related("actor", "actor__merged_into")
+        .order_by("actor__confirmed", "-actor_id")  # later rows win: confirmed, then oldest
+    )
+    for alias in aliases:
+        by_alias[(alias.normalised, alias.actor.kind)] = alias.actor.merged_into or alias.actor
+    return by_alias
+
+
 def alias_language(*, kind: str, language: str) -> str:
     return "" if kind in LANGUAGE_FREE_KINDS else (language or "")
 
@@ -76,14 +90,9 @@ def surface_teach(*, actor: Actor, surface: str, user, language: str = "") -> Ac
     actor_confirm(actor=actor)
     alias = alias_add(actor=actor, surface=surface, user=user, language=language)
     normalised = normalise_surface(surface)[:300]
-    contradicted = list(RejectedSurface.objects.filter(normalised=normalised, kind__in=["", actor.kind]))
-    for rejected in contradicted:
-        ReviewEvent.objects.create(
-            user=user, action="rejected_surface_remove", target=f"surface {rejected.normalised}"[:100],
-            before={"surface": rejected.normalised, "kind": rejected.kind, "source": rejected.source_id},
-            after={"actor": actor.id, "reason": "confirmed as a name"},
-        )
-    RejectedSurface.objects.filter(id__in=[r.id for r in contradicted]).delete()
+    contradicted = RejectedSurface.objects.filter(normalised=normalised, kind__in=["", actor.kind])
+    _rejected_surfaces_delete(list(contradicted), user=user,
+                              after={"actor": actor.id, "reason": "confirmed as a name"})
     return alias
 
 
@@ -272,13 +281,19 @@ def surface_reject(*, surface: str, user, kind: str = "", source: Source | None 
     return rejected
 
 
+def _rejected_surfaces_delete(rejected: list[RejectedSurface], *, user, after: dict) -> None:
+    """Let these surfaces be suggested again, logging one event each."""
+    ReviewEvent.objects.bulk_create(
+        ReviewEvent(user=user, action="rejected_surface_remove", target=f"surface {r.normalised}"[:100],
+                    before={"surface": r.normalised, "kind": r.kind, "source": r.source_id}, after=after)
+        for r in rejected
+    )
+    RejectedSurface.objects.filter(id__in=[r.id for r in rejected]).delete()
+
+
 def rejected_surface_remove(*, rejected: RejectedSurface, user) -> None:
     with transaction.atomic():
-        ReviewEvent.objects.create(
-            user=user, action="rejected_surface_remove", target=f"surface {rejected.normalised}"[:100],
-            before={"surface": rejected.normalised, "kind": rejected.kind, "source": rejected.source_id}, after={},
-        )
-        rejected.delete()
+        _rejected_surfaces_delete([rejected], user=user, after={})
 
 
 def articles_affected(*, surfaces: Iterable[str], exclude: Iterable[int] = ()) -> list[int]:

@@ -31,6 +31,7 @@ from articles.models import (
 from articles.nlp.normalise import normalise_surface
 from articles.nlp.pipeline import Annotator
 from articles.nlp.types import ActorGroup, Annotation, Knowledge, TopicSpec
+from articles.services.actors import actors_by_alias
 
 logger = logging.getLogger(__name__)
 
@@ -39,10 +40,6 @@ _annotator_lock = threading.Lock()
 _state_seen: tuple | None = None
 
 MACHINE_ORIGINS = (Origin.MODEL, Origin.RULE)
-
-
-class ArticleGone(Exception):
-    """The article was deleted before its annotation could be stored."""
 
 
 def get_annotator() -> Annotator:
@@ -90,29 +87,25 @@ def load_knowledge() -> Knowledge:
     """The registry's records that steer the pipeline: confirmed actors'
     aliases (for every language, or for the language they were seen in) and
     rejected surfaces (everywhere, or for one source)."""
-    aliases = set()
-    language_aliases = set()
-    rows = ActorAlias.objects.filter(actor__confirmed=True, actor__merged_into__isnull=True).values_list(
-        "surface", "actor__kind", "language"
-    )
-    rejected_anywhere = {
-        (normalised, kind) for normalised, kind in RejectedSurface.objects.filter(source__isnull=True)
-        .values_list("normalised", "kind")
-    }
-    for surface, kind, language in rows:
-        normalised = normalise_surface(surface)
-        if (normalised, "") in rejected_anywhere or (normalised, kind) in rejected_anywhere:
-            continue  # the ruler would claim the words only for the match to be dropped
-        if language:
-            language_aliases.add((surface, kind, language))
-        else:
-            aliases.add((surface, kind))
     rejected, source_rejected = set(), set()
     for normalised, kind, source_id in RejectedSurface.objects.values_list("normalised", "kind", "source_id"):
         if source_id is None:
             rejected.add((normalised, kind))
         else:
             source_rejected.add((source_id, normalised, kind))
+    aliases = set()
+    language_aliases = set()
+    rows = ActorAlias.objects.filter(actor__confirmed=True, actor__merged_into__isnull=True).values_list(
+        "surface", "actor__kind", "language"
+    )
+    for surface, kind, language in rows:
+        normalised = normalise_surface(surface)
+        if (normalised, "") in rejected or (normalised, kind) in rejected:
+            continue  # the ruler would claim the words only for the match to be dropped
+        if language:
+            language_aliases.add((surface, kind, language))
+        else:
+            aliases.add((surface, kind))
     return Knowledge(aliases=tuple(sorted(aliases)), rejected=frozenset(rejected),
                      language_aliases=tuple(sorted(language_aliases)), source_rejected=frozenset(source_rejected))
 
@@ -144,17 +137,11 @@ def refresh_annotator(annotator: Annotator) -> None:
         _state_seen = state
 
 
-def article_claim(*, article_id: int) -> bool:
-    """Take an article for annotation; False if there is nothing to do.
+def _articles_claim(article_ids: Sequence[int]) -> list[int]:
+    """Take articles for annotation; the ids taken, in the given order (none: nothing to do).
 
     A row left "annotating" by a worker that died is claimed again (the task
     is redelivered), until the attempts run out.
-    """
-    return bool(_articles_claim([article_id]))
-
-
-def _articles_claim(article_ids: Sequence[int]) -> list[int]:
-    """Claim several articles at once (see ``article_claim``); the ids taken, in the given order.
 
     One transaction and a fixed number of statements, whatever the number of
     ids: the claimable rows are read and locked, then updated together.
@@ -206,15 +193,7 @@ def _resolve_actors(*, groups: Sequence[ActorGroup], languages: Sequence[str]) -
     an editor's to change.
     """
     normalised = [sorted({normalise_surface(s) for s in (g.name, *g.surfaces)} - {""}) for g in groups]
-    by_alias: dict[tuple[str, str], Actor] = {}
-    aliases = (
-        ActorAlias.objects.filter(normalised__in={n for names in normalised for n in names})
-        .select_related("actor", "actor__merged_into")
-        .order_by("actor__confirmed", "-actor_id")  # later rows win: confirmed, then oldest
-    )
-    for alias in aliases:
-        actor = alias.actor.merged_into or alias.actor
-        by_alias[(alias.normalised, alias.actor.kind)] = actor
+    by_alias = actors_by_alias(n for names in normalised for n in names)
 
     keys = {}
     resolved: list[Actor | None] = []
@@ -244,14 +223,6 @@ def _resolve_actors(*, groups: Sequence[ActorGroup], languages: Sequence[str]) -
                 new_aliases.append(ActorAlias.build(actor=actor, surface=surface, language=language))
     ActorAlias.objects.bulk_create(new_aliases, ignore_conflicts=True)
     return resolved
-
-
-def annotation_apply(*, article_id: int, annotation: Annotation) -> Article:
-    """Persist one pipeline run for one article (see ``annotations_apply``)."""
-    articles = annotations_apply(results={article_id: annotation})
-    if not articles:
-        raise ArticleGone(article_id)
-    return articles[0]
 
 
 def annotations_apply(*, results: dict[int, Annotation]) -> list[Article]:

@@ -14,8 +14,9 @@ from django.utils import timezone
 from articles.models import Article, Source
 from articles.services.recovery import annotation_enqueue
 
-_FOLDS = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u201c": '"', "\u201d": '"', "\u00ab": '"', "\u00bb": '"'})
-_FOLD_PAIRS = tuple((chr(code), replacement) for code, replacement in _FOLDS.items())
+# Typography folded by the fingerprint: curly apostrophes and quotes, guillemets.
+_FOLD_PAIRS = (("\u2019", "'"), ("\u2018", "'"), ("\u02bc", "'"), ("\u201c", '"'), ("\u201d", '"'), ("\u00ab", '"'),
+               ("\u00bb", '"'))
 _TRACKING_PARAMS = re.compile(r"^(utm_|fbclid$|gclid$|xtor$|at_)")
 
 
@@ -34,7 +35,7 @@ def content_fingerprint(body: str) -> str:
     article pasted from two places (curly or straight quotes, extra blank
     lines) is one article."""
     folded = unicodedata.normalize("NFKC", body)
-    # The same as .translate(_FOLDS), several times faster on long text (bulk import).
+    # str.replace per pair rather than str.translate: several times faster on long text (bulk import).
     for char, replacement in _FOLD_PAIRS:
         if char in folded:
             folded = folded.replace(char, replacement)
@@ -73,11 +74,14 @@ def _clean_body(body: str) -> str:
     return body.strip()
 
 
-def _first_line_title(body: str, limit: int = 120) -> str:
+_TITLE_FROM_BODY_CHARS = 120
+
+
+def _first_line_title(body: str) -> str:
     first = body.strip().split("\n", 1)[0].strip()
-    if len(first) <= limit:
+    if len(first) <= _TITLE_FROM_BODY_CHARS:
         return first
-    return first[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+    return first[:_TITLE_FROM_BODY_CHARS].rsplit(" ", 1)[0].rstrip(",;:") + "…"
 
 
 @dataclass(frozen=True)
@@ -132,10 +136,7 @@ def article_create(
     ``enqueue=False`` leaves the queued article to a caller that annotates in batches.
     """
     prepared = article_prepare(body=body, title=title, url=url, language=language)
-    body, title, url, language, fingerprint = (prepared.body, prepared.title, prepared.url, prepared.language,
-                                               prepared.content_hash)
-
-    existing = _find_duplicate(fingerprint=fingerprint, url=url)
+    existing = _find_duplicate(fingerprint=prepared.content_hash, url=prepared.url)
     if existing is not None:
         return IngestResult(article=existing, duplicate=True)
 
@@ -145,15 +146,15 @@ def article_create(
             if source_name.strip():
                 source, _ = Source.objects.get_or_create(name=source_name.strip()[:200])
             article = Article.objects.create(
-                title=title[:500],
-                body=body,
-                language=language,
-                language_given=bool(language),
+                title=prepared.title,
+                body=prepared.body,
+                language=prepared.language,
+                language_given=bool(prepared.language),
                 source=source,
-                url=url,
+                url=prepared.url,
                 published_at=published_at,
                 original_filename=original_filename[:255],
-                content_hash=fingerprint,
+                content_hash=prepared.content_hash,
                 created_by=created_by,
                 queued_at=timezone.now(),
             )
@@ -161,7 +162,7 @@ def article_create(
                 annotation_enqueue([article.id])
     except IntegrityError:
         # Another request stored the same text between our check and our insert.
-        existing = _find_duplicate(fingerprint=fingerprint, url=url)
+        existing = _find_duplicate(fingerprint=prepared.content_hash, url=prepared.url)
         if existing is None:
             raise
         return IngestResult(article=existing, duplicate=True)

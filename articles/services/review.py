@@ -17,7 +17,6 @@ from django.utils import timezone
 
 from articles.models import (
     Actor,
-    ActorAlias,
     Article,
     ArticleTopic,
     Decision,
@@ -29,7 +28,7 @@ from articles.models import (
     Topic,
 )
 from articles.nlp.normalise import normalise_surface
-from articles.services.actors import actor_confirm, alias_add, surface_reject, surface_teach
+from articles.services.actors import actor_confirm, actors_by_alias, alias_add, surface_reject, surface_teach
 
 # Where a rejected surface is not suggested again (besides the mention itself).
 FORGET_SCOPES = ("", "source", "everywhere")
@@ -211,7 +210,7 @@ def mention_create(*, article: Article, user, start: int, end: int, kind: str, e
         text = body[start:end]
         actor = _actor_for(name=text, kind=kind, user=user)
         surface_teach(actor=actor, surface=text, user=user, language=article.language)
-        mention, created = Mention.objects.update_or_create(
+        mention, _ = Mention.objects.update_or_create(
             article=article, start=start, end=end,
             defaults={"text": text, "kind": kind, "actor": actor, "origin": Origin.EDITOR,
                       "decision": Decision.ACCEPTED, "decided_by": user, "decided_at": timezone.now()},
@@ -404,15 +403,8 @@ def quote_set_span(*, quote: Quote, user, start: int, end: int, expected_version
 def _actor_for(*, name: str, kind: str, user=None, confirm: bool = False) -> Actor:
     """The registry actor of that name and kind, created if missing."""
     normalised = normalise_surface(name)
-    alias = (
-        ActorAlias.objects.filter(normalised=normalised, actor__kind=kind)
-        .select_related("actor__merged_into")
-        .order_by("-actor__confirmed", "actor_id")
-        .first()
-    )
-    if alias is not None:
-        actor = alias.actor.merged_into or alias.actor
-    else:
+    actor = actors_by_alias([normalised]).get((normalised, kind))
+    if actor is None:
         actor, _ = Actor.objects.get_or_create(key=Actor.key_for(name, kind),
                                                defaults={"name": name[:300], "kind": kind, "created_by": user})
         alias_add(actor=actor, surface=name, user=user)

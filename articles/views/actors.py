@@ -8,12 +8,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
-from django_htmx.http import HttpResponseStopPolling
 
 from articles import selectors
 from articles.models import Actor, ActorAlias, ActorMerge, Kind, ReannotationJob, RejectedSurface
 from articles.services import actors as registry
 from articles.services.actors import RegistryError
+from articles.views.articles import _stop_polling
 
 can_view = permission_required("articles.view_actor", raise_exception=True)
 can_edit = permission_required("articles.change_actor", raise_exception=True)
@@ -264,10 +264,7 @@ def reannotate(request):
 @can_view
 def job_progress(request, job_id):
     job = get_object_or_404(ReannotationJob, id=job_id)
-    response = render(request, "actors/_job.html", {"job": job})
-    done, total = job.progress()
-    if request.htmx and done >= total:
-        stopped = HttpResponseStopPolling(response.content)
-        stopped["Content-Type"] = response["Content-Type"]
-        return stopped
-    return response
+    progress = job.progress()
+    response = render(request, "actors/_job.html", {"job": job, "progress": progress})
+    done, total = progress
+    return _stop_polling(response) if request.htmx and done >= total else response

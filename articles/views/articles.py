@@ -228,12 +228,16 @@ def article_new(request):
     return render(request, "articles/new.html", {"paste_form": paste_form, "upload_form": upload_form}, status=status)
 
 
+def _current_mention(article: Article, mention_id) -> Mention | None:
+    if not str(mention_id or "").isdigit():
+        return None
+    return Mention.objects.select_related("actor").filter(id=mention_id, article=article).first()
+
+
 def _review_context(article_id: int, *, mention_id=None, error: str = "") -> dict:
     article = selectors.article_for_display(article_id)
     mentions = selectors.article_mentions(article) if article.status == Article.Status.ANNOTATED else []
-    current = None
-    if str(mention_id or "").isdigit():
-        current = Mention.objects.select_related("actor").filter(id=mention_id, article=article).first()
+    current = _current_mention(article, mention_id)
     groups = selectors.article_actor_groups(mentions)
     return {
         "article": article,
@@ -257,12 +261,17 @@ def _get_article(article_id: int) -> Article:
 @login_required
 @can_view
 def article_detail(request, article_id):
+    if request.htmx and request.htmx.target == "mention-panel":
+        # A click on a mention: only the panel, not the body, groups, quotes and history of the whole page.
+        article = get_object_or_404(Article.objects.select_related("source").only("id", "version", "source__name"),
+                                    id=article_id)
+        context = {"article": article, "current": _current_mention(article, request.GET.get("mention")),
+                   "kinds": Kind.choices}
+        return render(request, "articles/detail.html#mention-panel", context)
     try:
         context = _review_context(article_id, mention_id=request.GET.get("mention"))
     except Article.DoesNotExist:
         raise Http404 from None
-    if request.htmx and request.htmx.target == "mention-panel":
-        return render(request, "articles/detail.html#mention-panel", context)
     if request.htmx:
         response = render(request, "articles/detail.html#annotation", context)
         return _stop_polling(response) if context["article"].is_finished() else response
@@ -289,18 +298,23 @@ def _version(request) -> int:
         return -1
 
 
-def _review_action(request, article_id, action, *, mention_id=None):
-    """Run a review service, turning its refusals into messages for the editor."""
-    try:
-        action()
-    except Conflict:
+def _refused(request, article_id, exc: Conflict | ReviewError, *, mention_id=None):
+    """A review service's refusal, as a message for the editor."""
+    if isinstance(exc, Conflict):
         return _after_review_action(
             request, article_id, mention_id=mention_id, status=409,
             error=_("Someone else changed this article since you opened it. Their changes are shown now; "
                     "check them and try again."),
         )
-    except ReviewError as exc:
-        return _after_review_action(request, article_id, mention_id=mention_id, error=str(exc), status=422)
+    return _after_review_action(request, article_id, mention_id=mention_id, error=str(exc), status=422)
+
+
+def _review_action(request, article_id, action, *, mention_id=None):
+    """Run a review service, turning its refusals into messages for the editor."""
+    try:
+        action()
+    except (Conflict, ReviewError) as exc:
+        return _refused(request, article_id, exc, mention_id=mention_id)
     return _after_review_action(request, article_id, mention_id=mention_id)
 
 
@@ -464,14 +478,12 @@ def topic_decide(request, article_id, topic_id):
 @can_review
 def article_reviewed(request, article_id):
     article = _get_article(article_id)
-    if not request.POST.get("next"):
-        return _review_action(request, article_id, lambda: review.article_mark_reviewed(
-            article=article, user=request.user, expected_version=_version(request)))
     try:
         review.article_mark_reviewed(article=article, user=request.user, expected_version=_version(request))
-    except (Conflict, ReviewError):
-        return _review_action(request, article_id, lambda: review.article_mark_reviewed(
-            article=article, user=request.user, expected_version=_version(request)))
+    except (Conflict, ReviewError) as exc:
+        return _refused(request, article_id, exc)
+    if not request.POST.get("next"):
+        return _after_review_action(request, article_id)
     following = selectors.next_article_for_review(after=article)
     url = reverse("articles:detail", args=[following.id]) if following else reverse("articles:list")
     if request.htmx:

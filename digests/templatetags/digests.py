@@ -1,5 +1,4 @@
 from django import template
-from django.utils import formats
 
 from digests import exports, selectors
 
@@ -8,11 +7,7 @@ register = template.Library()
 
 @register.filter
 def period(digest) -> str:
-    """"3 March 2024" or "1 March 2024 – 3 March 2024", in the active language."""
-    start = formats.date_format(digest.period_start, "DATE_FORMAT")
-    if digest.period_start == digest.period_end:
-        return start
-    return f"{start} – {formats.date_format(digest.period_end, 'DATE_FORMAT')}"
+    return exports.period_label(digest)
 
 
 @register.filter

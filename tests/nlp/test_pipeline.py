@@ -147,6 +147,7 @@ def test_topics_are_tagged_inside_the_memory_zone(annotator):
     finally:
         annotator.set_topics(())
     assert isinstance(result, Annotation)
+    assert result.topics, "the cues are in the text: the topic must be tagged"
     assert all(hit.slug == "security" for hit in result.topics)
     for hit in result.topics:
         for start, end in hit.evidence:
