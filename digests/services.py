@@ -362,3 +362,19 @@ def export_job_fail(*, job_id: int, error: str) -> None:
 
 def export_job_requeue(*, job_id: int) -> None:
     ExportJob.objects.filter(id=job_id, status=ExportJob.Status.RUNNING).update(status=ExportJob.Status.QUEUED)
+
+
+def export_jobs_expire(*, keep_days: int | None = None) -> int:
+    """Remove the export jobs finished more than ``keep_days`` ago, their files first.
+    Returns how many jobs were removed."""
+    keep_days = settings.EXPORT_KEEP_DAYS if keep_days is None else keep_days
+    cutoff = timezone.now() - timedelta(days=keep_days)
+    removed = 0
+    for job in ExportJob.objects.filter(status__in=ExportJob.FINISHED, finished_at__lt=cutoff).iterator():
+        if job.file:
+            job.file.delete(save=False)  # a file already gone is not an error
+        job.delete()
+        removed += 1
+    if removed:
+        logger.info("removed %s digest exports finished before %s", removed, cutoff.isoformat())
+    return removed

@@ -37,3 +37,9 @@ def export_digest(self, job_id: int):
         raise self.retry(exc=exc, countdown=min(2 ** self.request.retries, 30))
     except SoftTimeLimitExceeded:
         services.export_job_fail(job_id=job_id, error=f"The export stopped at the time limit ({EXPORT_TIME_LIMIT} s).")
+
+
+@shared_task(name="digests.expire_exports", ignore_result=True, soft_time_limit=300, time_limit=330)
+def expire_exports():
+    """Hourly (beat): remove export files older than EXPORT_KEEP_DAYS."""
+    services.export_jobs_expire()

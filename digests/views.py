@@ -319,6 +319,7 @@ def _exports_context(request, digest: Digest, item_count: int) -> dict:
         "direct": item_count <= SYNC_EXPORT_MAX_ITEMS,
         "jobs": selectors.recent_export_jobs(digest),
         "can_export_job": request.user.has_perm("digests.add_exportjob"),
+        "keep_days": settings.EXPORT_KEEP_DAYS,
     }
 
 

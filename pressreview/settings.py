@@ -203,6 +203,10 @@ IMPORT_CHUNK_ROWS = envint("IMPORT_CHUNK_ROWS", 500)
 IMPORT_ANNOTATION_BATCH = envint("IMPORT_ANNOTATION_BATCH", 50)
 IMPORT_TIME_LIMIT = envint("IMPORT_TIME_LIMIT", 3600)
 
+# Files written by background digest exports are removed this many days after
+# they were made (digests.expire_exports, hourly from beat); the export can be made again.
+EXPORT_KEEP_DAYS = envint("EXPORT_KEEP_DAYS", 7)
+
 # Celery: Redis when REDIS_URL is set, otherwise kombu's filesystem transport.
 REDIS_URL = envstr("REDIS_URL")
 BROKER_DIR = VAR_DIR / "broker"
@@ -236,6 +240,7 @@ CELERY_TASK_ROUTES = {
     "imports.run_import": {"queue": "bulk"},
     "imports.finish_import": {"queue": "bulk"},
     "digests.export": {"queue": "export"},
+    "digests.expire_exports": {"queue": "export"},
 }
 # The sweeper (articles.sweep, every minute from beat) sends again what a lost
 # message or a dead worker left "queued" or "annotating" (articles/services/recovery.py).
@@ -243,6 +248,7 @@ SWEEP_QUEUED_AFTER = envint("SWEEP_QUEUED_AFTER", 600)  # seconds
 SWEEP_ANNOTATING_GRACE = envint("SWEEP_ANNOTATING_GRACE", 120)  # seconds after a batch's hard time limit
 CELERY_BEAT_SCHEDULE = {
     "sweep-stranded-articles": {"task": "articles.sweep", "schedule": envint("SWEEP_EVERY", 60)},
+    "expire-digest-exports": {"task": "digests.expire_exports", "schedule": 3600},
 }
 # Sending a task while the broker is down fails fast; the sweeper sends it later.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}

@@ -6,6 +6,7 @@ import json
 import re
 import shutil
 import subprocess
+from datetime import timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -260,3 +261,23 @@ def test_export_files_are_not_public_media(client, digest):
     client.force_login(make_user("vi", "viewer"))
     assert client.get(url("export-download", digest, job.id)).status_code == 404  # a draft: not theirs to read
     assert client.get("/media/" + job.file.name).status_code in (302, 404)
+
+
+def test_old_export_files_are_removed_and_recent_ones_kept(editor_client, digest, settings):
+    settings.EXPORT_KEEP_DAYS = 7
+    assert "kept for 7 days" in editor_client.get(url("preview", digest)).content.decode()
+    old, recent, lost = (ExportJob.objects.create(digest=digest, format="md") for _ in range(3))
+    for job in (old, recent, lost):
+        services.export_job_run(job_id=job.id)
+    old, recent, lost = (ExportJob.objects.get(id=job.id) for job in (old, recent, lost))
+    eight_days_ago = old.finished_at - timedelta(days=8)
+    ExportJob.objects.filter(id__in=[old.id, lost.id]).update(finished_at=eight_days_ago)
+    Path(lost.file.path).unlink()  # removed by hand already: not an error
+    old_path = Path(old.file.path)
+    assert old_path.exists()
+
+    assert services.export_jobs_expire() == 2
+
+    assert list(ExportJob.objects.values_list("id", flat=True)) == [recent.id]
+    assert not old_path.exists()
+    assert Path(recent.file.path).exists()
