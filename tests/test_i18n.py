@@ -1,6 +1,8 @@
 import pytest
 from django.urls import reverse
 
+from tests.test_review import article  # noqa: F401 (a fixture)
+
 pytestmark = pytest.mark.django_db
 
 
@@ -38,3 +40,15 @@ def test_the_registry_pages_are_in_french(client, editor):
     page = client.get(reverse("articles:actor", args=[actor.id])).content.decode()
     assert "Mentions au fil du temps" in page and "proposé par la machine" in page
     assert "Ce que le registre a appris" in client.get(reverse("articles:actors-learned")).content.decode()
+
+
+def test_refusals_of_the_review_services_are_translated(client, editor, article):
+    from articles.models import Mention
+    from tests.test_review import htmx_post, url
+
+    client.force_login(editor)
+    client.post(reverse("set_language"), {"language": "fr", "next": "/"})
+    response = htmx_post(client, url("mention-add", article), {"text": "Zanzibar", "kind": "place", "version": 1})
+    assert response.status_code == 422
+    assert "« Zanzibar » n&#x27;apparaît pas dans cet article" in response.content.decode()
+    assert not Mention.objects.filter(text="Zanzibar").exists()

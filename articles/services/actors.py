@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from articles.models import (
     Actor,
@@ -99,11 +100,11 @@ def surface_teach(*, actor: Actor, surface: str, user, language: str = "") -> Ac
 def actor_alias_add(*, actor: Actor, surface: str, user, language: str = "") -> ActorAlias:
     """An editor adds an alias on the actor page (the actor is confirmed: the alias feeds the ruler)."""
     if not " ".join(surface.split()):
-        raise RegistryError("Type the alias.")
+        raise RegistryError(_("Type the alias."))
     with transaction.atomic():
         alias = surface_teach(actor=actor, surface=surface, user=user, language=language)
         if alias is None:
-            raise RegistryError("An alias needs at least one letter or digit.")
+            raise RegistryError(_("An alias needs at least one letter or digit."))
         _event(user=user, action="alias_add", actor=actor, before={}, after={"alias": alias.surface})
         return alias
 
@@ -111,7 +112,7 @@ def actor_alias_add(*, actor: Actor, surface: str, user, language: str = "") -> 
 def actor_alias_remove(*, alias: ActorAlias, user) -> None:
     actor = alias.actor
     if normalise_surface(actor.name) == alias.normalised:
-        raise RegistryError("This alias is the actor's name: rename the actor first.")
+        raise RegistryError(_("This alias is the actor's name: rename the actor first."))
     with transaction.atomic():
         _event(user=user, action="alias_remove", actor=actor, before={"alias": alias.surface}, after={})
         alias.delete()
@@ -128,11 +129,11 @@ def actor_update(*, actor: Actor, user, name: str, kind: str, description: str, 
     name = " ".join(name.split())[:300]
     wikidata_id = wikidata_id.strip().upper()
     if not name:
-        raise RegistryError("An actor needs a name.")
+        raise RegistryError(_("An actor needs a name."))
     if kind not in Kind.values:
-        raise RegistryError(f"Unknown kind {kind!r}.")
+        raise RegistryError(_("Unknown kind '%(kind)s'.") % {"kind": kind})
     if wikidata_id and not (wikidata_id[0] == "Q" and wikidata_id[1:].isdigit()):
-        raise RegistryError("A Wikidata id looks like Q90.")
+        raise RegistryError(_("A Wikidata id looks like Q90."))
     with transaction.atomic():
         before = {"name": actor.name, "kind": actor.kind, "description": actor.description,
                   "wikidata_id": actor.wikidata_id}
@@ -161,15 +162,17 @@ def actor_merge(*, survivor: Actor, merged: Actor, user) -> ActorMerge:
         locked = {a.id: a for a in Actor.objects.select_for_update().filter(id__in=[survivor.id, merged.id])}
         survivor, merged = locked.get(survivor.id), locked.get(merged.id)
         if survivor is None or merged is None:
-            raise RegistryError("One of the two actors no longer exists.")
+            raise RegistryError(_("One of the two actors no longer exists."))
         if survivor.id == merged.id:
-            raise RegistryError("An actor cannot be merged into itself.")
+            raise RegistryError(_("An actor cannot be merged into itself."))
         if survivor.merged_into_id or merged.merged_into_id:
-            raise RegistryError("One of the two actors was already merged into another one.")
+            raise RegistryError(_("One of the two actors was already merged into another one."))
         if survivor.kind != merged.kind:
             raise RegistryError(
-                f"“{merged.name}” is a {merged.get_kind_display()} and “{survivor.name}” a "
-                f"{survivor.get_kind_display()}: change the kind of one of them first."
+                _("“%(merged)s” is a %(merged_kind)s and “%(survivor)s” a %(survivor_kind)s: "
+                  "change the kind of one of them first.")
+                % {"merged": merged.name, "merged_kind": merged.get_kind_display(),
+                   "survivor": survivor.name, "survivor_kind": survivor.get_kind_display()}
             )
         mention_ids = list(Mention.objects.filter(actor=merged).values_list("id", flat=True))
         kept = set(survivor.aliases.values_list("normalised", flat=True))
@@ -210,10 +213,10 @@ def actor_merge_undo(*, merge: ActorMerge, user) -> Actor:
     with transaction.atomic():
         merge = ActorMerge.objects.select_for_update().select_related("survivor", "merged").get(id=merge.id)
         if merge.undone_at is not None:
-            raise RegistryError("This merge was already undone.")
+            raise RegistryError(_("This merge was already undone."))
         merged, survivor = merge.merged, merge.survivor
         if merged.merged_into_id != survivor.id:
-            raise RegistryError("The merged actor was changed since; this merge cannot be undone.")
+            raise RegistryError(_("The merged actor was changed since; this merge cannot be undone."))
         moved = merge.moved
         # Only rows still on the survivor go back: an editor's later relink stays.
         mention_ids = list(Mention.objects.filter(id__in=moved.get("mentions", []), actor=survivor)
@@ -242,9 +245,9 @@ def actor_merge_undo(*, merge: ActorMerge, user) -> Actor:
 def actor_split(*, actor: Actor, alias: ActorAlias, user) -> Actor:
     """Make an alias its own actor; the mentions written that way follow it."""
     if alias.actor_id != actor.id:
-        raise RegistryError("This alias belongs to another actor.")
+        raise RegistryError(_("This alias belongs to another actor."))
     if normalise_surface(actor.name) == alias.normalised:
-        raise RegistryError("This alias is the actor's name: rename the actor first, then split the alias off.")
+        raise RegistryError(_("This alias is the actor's name: rename the actor first, then split the alias off."))
     with transaction.atomic():
         key = Actor.key_for(alias.surface, actor.kind)
         if Actor.objects.filter(key=key).exists():
@@ -263,8 +266,8 @@ def actor_split(*, actor: Actor, alias: ActorAlias, user) -> Actor:
 def duplicate_dismiss(*, first: Actor, second: Actor, user) -> DuplicateDismissal:
     low, high = sorted([first, second], key=lambda a: a.id)
     if low.id == high.id:
-        raise RegistryError("Choose two different actors.")
-    dismissal, _ = DuplicateDismissal.objects.get_or_create(low=low, high=high, defaults={"created_by": user})
+        raise RegistryError(_("Choose two different actors."))
+    dismissal, _created = DuplicateDismissal.objects.get_or_create(low=low, high=high, defaults={"created_by": user})
     return dismissal
 
 
@@ -274,7 +277,7 @@ def surface_reject(*, surface: str, user, kind: str = "", source: Source | None 
     normalised = normalise_surface(surface)[:300]
     if not normalised:
         return None
-    rejected, _ = RejectedSurface.objects.get_or_create(
+    rejected, _created = RejectedSurface.objects.get_or_create(
         normalised=normalised, kind=kind, source=source,
         defaults={"surface": surface[:300], "created_by": user, "article": article},
     )
@@ -315,10 +318,10 @@ def reannotation_start(*, article_ids: list[int], reason: str, user) -> Reannota
     from articles.services.review import articles_requeue
 
     if not article_ids:
-        raise RegistryError("No past article is affected.")
+        raise RegistryError(_("No past article is affected."))
     if len(article_ids) > REANNOTATE_MAX:
-        raise RegistryError(f"More than {REANNOTATE_MAX:,} articles are affected: use the queue's filters "
-                            "and its re-annotate action in steps.")
+        raise RegistryError(_("More than %(limit)s articles are affected: use the queue's filters "
+                              "and its re-annotate action in steps.") % {"limit": f"{REANNOTATE_MAX:,}"})
     with transaction.atomic():
         queued = articles_requeue(article_ids=article_ids)
         job = ReannotationJob.objects.create(reason=reason[:300], article_ids=queued, created_by=user)

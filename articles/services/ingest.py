@@ -10,6 +10,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from articles.models import Article, Source
 from articles.services.recovery import annotation_enqueue
@@ -105,13 +106,15 @@ def article_prepare(*, body: str, title: str = "", url: str = "", language: str 
     """
     body = _clean_body(body)
     if not body:
-        raise IngestError("The article text is empty.")
+        raise IngestError(_("The article text is empty."))
     if len(body) > settings.MAX_ARTICLE_CHARS:
-        raise IngestError(f"The article is too long ({len(body):,} characters; the limit is {settings.MAX_ARTICLE_CHARS:,}).")
+        raise IngestError(_("The article is too long (%(length)s characters; the limit is %(limit)s).")
+                          % {"length": f"{len(body):,}", "limit": f"{settings.MAX_ARTICLE_CHARS:,}"})
     title = (title or "").strip() or _first_line_title(body)
     language = (language or "").strip().lower()
     if language and not re.fullmatch(r"[a-z]{2}", language):
-        raise IngestError(f"Unknown language code {language!r}: use a two-letter code such as fr or en.")
+        raise IngestError(_("Unknown language code '%(code)s': use a two-letter code such as fr or en.")
+                          % {"code": language})
     return PreparedArticle(title=title[:500], body=body, url=normalise_url(url), language=language,
                            content_hash=content_fingerprint(body))
 
@@ -144,7 +147,7 @@ def article_create(
         with transaction.atomic():
             source = None
             if source_name.strip():
-                source, _ = Source.objects.get_or_create(name=source_name.strip()[:200])
+                source, _created = Source.objects.get_or_create(name=source_name.strip()[:200])
             article = Article.objects.create(
                 title=prepared.title,
                 body=prepared.body,

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from articles.models import (
     Actor,
@@ -102,9 +103,9 @@ def mention_decide(*, mention: Mention, user, decision: str, expected_version: i
     suggested again in the articles of this source, or in any article.
     """
     if decision not in (Decision.ACCEPTED, Decision.REJECTED):
-        raise ReviewError("A decision is accept or reject.")
+        raise ReviewError(_("A decision is accept or reject."))
     if forget not in FORGET_SCOPES:
-        raise ReviewError("Choose where the surface should not be suggested again.")
+        raise ReviewError(_("Choose where the surface should not be suggested again."))
     article = mention.article
     with transaction.atomic():
         _claim_version(article=article, expected_version=expected_version)
@@ -112,7 +113,7 @@ def mention_decide(*, mention: Mention, user, decision: str, expected_version: i
             surface_teach(actor=mention.actor, surface=mention.text, user=user, language=article.language)
         elif decision == Decision.REJECTED and forget:
             if forget == "source" and article.source_id is None:
-                raise ReviewError("This article has no source: choose “everywhere” or “only here”.")
+                raise ReviewError(_("This article has no source: choose “everywhere” or “only here”."))
             surface_reject(surface=mention.text, user=user, article=article,
                            source=article.source if forget == "source" else None)
 
@@ -131,7 +132,7 @@ def mention_relabel(*, mention: Mention, user, kind: str, expected_version: int,
     with the old kind.
     """
     if kind not in Kind.values:
-        raise ReviewError(f"Unknown kind {kind!r}.")
+        raise ReviewError(_("Unknown kind '%(kind)s'.") % {"kind": kind})
     article = mention.article
     with transaction.atomic():
         _claim_version(article=article, expected_version=expected_version)
@@ -173,9 +174,9 @@ def mention_link_new(*, mention: Mention, user, name: str, kind: str, expected_v
     """Create a confirmed actor named ``name`` and link the mention to it."""
     name = " ".join(name.split())
     if not name:
-        raise ReviewError("Give the new actor a name.")
+        raise ReviewError(_("Give the new actor a name."))
     if kind not in Kind.values:
-        raise ReviewError(f"Unknown kind {kind!r}.")
+        raise ReviewError(_("Unknown kind '%(kind)s'.") % {"kind": kind})
     with transaction.atomic():
         actor = _actor_for(name=name, kind=kind, user=user, confirm=True)
         return mention_link(mention=mention, user=user, actor=actor, expected_version=expected_version,
@@ -185,19 +186,19 @@ def mention_link_new(*, mention: Mention, user, name: str, kind: str, expected_v
 def mention_create(*, article: Article, user, start: int, end: int, kind: str, expected_version: int) -> Mention:
     """Add a mention the model missed, at character offsets into the stored body."""
     if kind not in Kind.values:
-        raise ReviewError(f"Unknown kind {kind!r}.")
+        raise ReviewError(_("Unknown kind '%(kind)s'.") % {"kind": kind})
     body = article.body
     if not (0 <= start < end <= len(body)):
-        raise ReviewError("The selection is outside the article text.")
+        raise ReviewError(_("The selection is outside the article text."))
     # Selections often catch a space or a punctuation mark at either end.
     while start < end and not (body[start].isalnum()):
         start += 1
     while end > start and not (body[end - 1].isalnum() or body[end - 1] in ".)"):
         end -= 1
     if end - start < 1:
-        raise ReviewError("Select at least one letter or digit.")
+        raise ReviewError(_("Select at least one letter or digit."))
     if end - start > 300:
-        raise ReviewError("A mention is at most 300 characters long.")
+        raise ReviewError(_("A mention is at most 300 characters long."))
     with transaction.atomic():
         _claim_version(article=article, expected_version=expected_version)
         overlapping = (
@@ -206,11 +207,12 @@ def mention_create(*, article: Article, user, start: int, end: int, kind: str, e
             .first()
         )
         if overlapping is not None:
-            raise ReviewError(f"“{overlapping.text}” is already marked there: change or reject it first.")
+            raise ReviewError(_("“%(text)s” is already marked there: change or reject it first.")
+                              % {"text": overlapping.text})
         text = body[start:end]
         actor = _actor_for(name=text, kind=kind, user=user)
         surface_teach(actor=actor, surface=text, user=user, language=article.language)
-        mention, _ = Mention.objects.update_or_create(
+        mention, _created = Mention.objects.update_or_create(
             article=article, start=start, end=end,
             defaults={"text": text, "kind": kind, "actor": actor, "origin": Origin.EDITOR,
                       "decision": Decision.ACCEPTED, "decided_by": user, "decided_at": timezone.now()},
@@ -224,14 +226,14 @@ def mentions_add_by_text(*, article: Article, user, text: str, kind: str, expect
     """Mark every occurrence of ``text`` that is not part of another mention (works without a mouse)."""
     text = text.strip()
     if not text:
-        raise ReviewError("Type the words to mark.")
+        raise ReviewError(_("Type the words to mark."))
     body = article.body
     positions, index = [], body.find(text)
     while index != -1:
         positions.append(index)
         index = body.find(text, index + len(text))
     if not positions:
-        raise ReviewError(f"“{text}” does not occur in this article (the match is case-sensitive).")
+        raise ReviewError(_("“%(text)s” does not occur in this article (the match is case-sensitive).") % {"text": text})
     with transaction.atomic():
         version = expected_version
         created = []
@@ -243,7 +245,7 @@ def mentions_add_by_text(*, article: Article, user, text: str, kind: str, expect
                 continue
             version = article.version
         if not created:
-            raise ReviewError(f"Every occurrence of “{text}” is already part of a mention.")
+            raise ReviewError(_("Every occurrence of “%(text)s” is already part of a mention.") % {"text": text})
         return created
 
 
@@ -267,7 +269,7 @@ def topic_add(*, article: Article, user, topic: Topic, expected_version: int) ->
 def topic_decide(*, article_topic: ArticleTopic, user, decision: str, expected_version: int) -> ArticleTopic:
     """Confirm (accepted) or remove (rejected) a topic; a rejected topic is not suggested again."""
     if decision not in (Decision.ACCEPTED, Decision.REJECTED):
-        raise ReviewError("A decision is accept or reject.")
+        raise ReviewError(_("A decision is accept or reject."))
     article = article_topic.article
     with transaction.atomic():
         _claim_version(article=article, expected_version=expected_version)
@@ -314,7 +316,7 @@ def _quote_change(*, quote: Quote, user, action: str, change) -> Quote:
 def quote_decide(*, quote: Quote, user, decision: str, expected_version: int) -> Quote:
     """Accept or reject a quote; a rejected span is not proposed again."""
     if decision not in (Decision.ACCEPTED, Decision.REJECTED):
-        raise ReviewError("A decision is accept or reject.")
+        raise ReviewError(_("A decision is accept or reject."))
     with transaction.atomic():
         _claim_version(article=quote.article, expected_version=expected_version)
 
@@ -340,13 +342,13 @@ def quote_set_speaker(*, quote: Quote, user, actor: Actor | None, expected_versi
 
 def _quote_bounds(body: str, start: int, end: int) -> tuple[int, int]:
     if not (0 <= start < end <= len(body)):
-        raise ReviewError("The selection is outside the article text.")
+        raise ReviewError(_("The selection is outside the article text."))
     while start < end and body[start] in QUOTE_MARKS:
         start += 1
     while end > start and body[end - 1] in QUOTE_MARKS:
         end -= 1
     if end - start < 2:
-        raise ReviewError("Select the quoted words.")
+        raise ReviewError(_("Select the quoted words."))
     return start, end
 
 
@@ -354,13 +356,13 @@ def quote_create(*, article: Article, user, start: int, end: int, expected_versi
                  kind: str = Quote.QuoteKind.DIRECT, cue: str = "") -> Quote:
     """Add a quote the pipeline missed (an editor's row: it survives every run)."""
     if kind not in Quote.QuoteKind.values:
-        raise ReviewError(f"Unknown quote kind {kind!r}.")
+        raise ReviewError(_("Unknown quote kind '%(kind)s'.") % {"kind": kind})
     start, end = _quote_bounds(article.body, start, end)
     with transaction.atomic():
         _claim_version(article=article, expected_version=expected_version)
         clash = Quote.objects.filter(article=article, start=start, end=end).first()
         if clash is not None:
-            raise ReviewError("This passage is already a quote: change that one.")
+            raise ReviewError(_("This passage is already a quote: change that one."))
         quote = Quote.objects.create(
             article=article, start=start, end=end, text=article.body[start:end], kind=kind, cue=cue[:100],
             speaker=speaker.survivor() if speaker else None, origin=Origin.EDITOR, decision=Decision.ACCEPTED,
@@ -384,7 +386,7 @@ def quote_set_span(*, quote: Quote, user, start: int, end: int, expected_version
     with transaction.atomic():
         _claim_version(article=article, expected_version=expected_version)
         if Quote.objects.filter(article=article, start=start, end=end).exists():
-            raise ReviewError("This passage is already a quote: change that one.")
+            raise ReviewError(_("This passage is already a quote: change that one."))
 
         def change(q):
             q.decision = Decision.REJECTED
@@ -405,7 +407,7 @@ def _actor_for(*, name: str, kind: str, user=None, confirm: bool = False) -> Act
     normalised = normalise_surface(name)
     actor = actors_by_alias([normalised]).get((normalised, kind))
     if actor is None:
-        actor, _ = Actor.objects.get_or_create(key=Actor.key_for(name, kind),
+        actor, _created = Actor.objects.get_or_create(key=Actor.key_for(name, kind),
                                                defaults={"name": name[:300], "kind": kind, "created_by": user})
         alias_add(actor=actor, surface=name, user=user)
     if confirm:
