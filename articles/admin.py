@@ -102,3 +102,32 @@ class ApiTokenAdmin(admin.ModelAdmin):
     list_display = ["user", "label", "created_at", "last_used_at"]
     readonly_fields = ["digest", "created_at", "last_used_at"]
     raw_id_fields = ["user"]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records the application writes and reads back (an undo, a progress bar): shown, never edited here."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(models.ActorMerge)
+class ActorMergeAdmin(ReadOnlyAdmin):
+    list_display = ["merged", "survivor", "created_by", "created_at", "undone_at"]
+    list_select_related = ["merged", "survivor", "created_by"]
+
+
+@admin.register(models.DuplicateDismissal)
+class DuplicateDismissalAdmin(ReadOnlyAdmin):
+    """Deleting one suggests the pair again."""
+
+    list_display = ["low", "high", "created_by", "created_at"]
+    list_select_related = ["low", "high", "created_by"]
+
+
+@admin.register(models.ReannotationJob)
+class ReannotationJobAdmin(ReadOnlyAdmin):
+    list_display = ["reason", "created_by", "created_at"]

@@ -3,6 +3,12 @@ from django.contrib import admin
 from digests import models
 
 
+class DigestSectionInline(admin.TabularInline):
+    model = models.DigestSection
+    extra = 0
+    fields = ["position", "topic"]
+
+
 class DigestItemInline(admin.TabularInline):
     model = models.DigestItem
     extra = 0
@@ -17,7 +23,7 @@ class DigestAdmin(admin.ModelAdmin):
     search_fields = ["title"]
     raw_id_fields = ["created_by", "published_by"]
     readonly_fields = ["token", "snapshot", "published_at", "published_by", "created_at", "updated_at"]
-    inlines = [DigestItemInline]
+    inlines = [DigestSectionInline, DigestItemInline]
 
 
 @admin.register(models.ExportJob)

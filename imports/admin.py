@@ -2,8 +2,9 @@ from django.contrib import admin
 from django.shortcuts import redirect
 from django.urls import path
 
+from articles.admin import ReadOnlyAdmin
 from imports import views
-from imports.models import ImportBatch
+from imports.models import ImportBatch, ImportedArticle, ImportIssue
 
 
 @admin.register(ImportBatch)
@@ -40,3 +41,24 @@ class ImportBatchAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         # A running batch is deleted by cancelling it, which also removes what it wrote.
         return super().has_delete_permission(request, obj) and (obj is None or not obj.is_running())
+
+
+@admin.register(ImportedArticle)
+class ImportedArticleAdmin(ReadOnlyAdmin):
+    """What a batch created (a cancel removes these articles)."""
+
+    list_display = ["article", "batch", "line"]
+    list_filter = ["batch"]
+    list_select_related = ["article", "batch"]
+    raw_id_fields = ["article", "batch"]
+
+
+@admin.register(ImportIssue)
+class ImportIssueAdmin(ReadOnlyAdmin):
+    """The rows a batch did not create, and why (also in the batch's error report)."""
+
+    list_display = ["batch", "line", "location", "kind", "reason"]
+    list_filter = ["kind", "batch"]
+    search_fields = ["reason", "title", "location"]
+    list_select_related = ["batch"]
+    raw_id_fields = ["batch", "duplicate_of"]
