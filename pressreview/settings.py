@@ -265,6 +265,9 @@ DETECT_LANGUAGES = envlist("DETECT_LANGUAGES", ["fr", "en", "es", "de", "it", "p
 ANNOTATION_MAX_ATTEMPTS = envint("ANNOTATION_MAX_ATTEMPTS", 3)
 ANNOTATION_TIME_LIMIT = envint("ANNOTATION_TIME_LIMIT", 300)
 TOPIC_THRESHOLD = float(envstr("TOPIC_THRESHOLD", "0.35"))
+# How often (seconds) a worker process looks for new topic decisions on reviewed articles and
+# learns from them again.
+TOPIC_LEARN_EVERY = envint("TOPIC_LEARN_EVERY", 60)
 
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

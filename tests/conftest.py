@@ -98,7 +98,9 @@ class Worker:
         self.process = None
 
     def start(self):
-        env = {**os.environ, "DATABASE_URL": self.database_url, "PYTHONUNBUFFERED": "1", **self.extra_env}
+        # Tests decide and annotate within seconds: the worker looks at topic decisions each time.
+        env = {**os.environ, "DATABASE_URL": self.database_url, "PYTHONUNBUFFERED": "1", "TOPIC_LEARN_EVERY": "0",
+               **self.extra_env}
         self.log = open(self.log_path, "ab")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "pressreview", "worker", "-Q", "annotate,bulk,export",

@@ -15,10 +15,10 @@ from .language import detect_language
 from .normalise import normalise_text
 from .quotes import find_quotes
 from .roles import find_roles
-from .topics import compile_specs, tag_topics
+from .topics import LearnedTopics, compile_specs, tag_topics
 from .types import Annotation, Knowledge, MentionSpan, TopicSpec
 
-PIPELINE_VERSION = "2"  # bump when output changes
+PIPELINE_VERSION = "3"  # bump when output changes
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +47,7 @@ class Annotator:
         self._detect_languages = tuple(detect_languages)
         self._topics = tuple(topics)
         self._compiled_topics = None  # compiled on first use, once per set_topics
+        self._learned_topics = LearnedTopics()
         self._knowledge = knowledge
         self._source_rejected = knowledge.rejected_by_source()
         self._topic_threshold = topic_threshold
@@ -78,6 +79,14 @@ class Annotator:
         for nlp in self._nlps.values():
             if nlp is not None:
                 self._select_components(nlp)
+
+    @property
+    def learned_topics(self) -> LearnedTopics:
+        return self._learned_topics
+
+    def set_learned_topics(self, learned: LearnedTopics) -> None:
+        """Topic profiles learned from editors' decisions on reviewed articles."""
+        self._learned_topics = learned
 
     def annotate(self, text: str, language: str | None = None, source: int | None = None) -> Annotation:
         return self.annotate_many([text], [language], [source])[0]
@@ -157,6 +166,7 @@ class Annotator:
                 actor_surfaces=folded_surfaces,
                 threshold=self._topic_threshold,
                 content_end=content_end,
+                learned=self._learned_topics,
             )
         # Titles are sliced from the original so they keep the editor's typography.
         roles = find_roles(doc, mentions, original)

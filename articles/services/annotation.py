@@ -7,6 +7,8 @@ created, survive every run; a span an editor rejected is never proposed again.
 
 import logging
 import threading
+import time
+from collections import defaultdict
 from collections.abc import Sequence
 
 from django.conf import settings
@@ -28,8 +30,10 @@ from articles.models import (
     RejectedSurface,
     Topic,
 )
-from articles.nlp.normalise import normalise_surface
+from articles.nlp.boilerplate import find_content_end
+from articles.nlp.normalise import normalise_surface, normalise_text
 from articles.nlp.pipeline import Annotator
+from articles.nlp.topics import TopicExample, learn_topics
 from articles.nlp.types import ActorGroup, Annotation, Knowledge, TopicSpec
 from articles.services.actors import actors_by_alias
 
@@ -38,6 +42,12 @@ logger = logging.getLogger(__name__)
 _annotator: Annotator | None = None
 _annotator_lock = threading.Lock()
 _state_seen: tuple | None = None
+_decisions_seen: tuple | None = None
+_decisions_checked = 0.0  # time.monotonic() of the last look at the decisions
+
+# Topics are learned from the most recent reviewed articles: enough to learn a newsroom's
+# conventions, few enough that retraining after a decision takes about a second.
+TOPIC_EXAMPLES_LIMIT = 1000
 
 MACHINE_ORIGINS = (Origin.MODEL, Origin.RULE)
 
@@ -127,14 +137,66 @@ def load_topic_specs() -> list[TopicSpec]:
     return specs
 
 
+def _topic_decisions_state() -> tuple:
+    """A cheap fingerprint of the topic decisions the learner reads: an article marked reviewed,
+    a topic accepted, rejected or deleted on a reviewed article changes it."""
+    reviewed = ArticleTopic.objects.filter(article__review_state=Article.ReviewState.REVIEWED)
+    state = reviewed.aggregate(accepted=Count("id", filter=Q(decision=Decision.ACCEPTED)),
+                               rejected=Count("id", filter=Q(decision=Decision.REJECTED)),
+                               articles=Count("article_id", distinct=True), decided=Max("decided_at"))
+    return state["accepted"], state["rejected"], state["articles"], state["decided"]
+
+
+def load_topic_examples(*, limit: int = TOPIC_EXAMPLES_LIMIT) -> list[TopicExample]:
+    """Reviewed articles with the topics editors accepted and rejected on them, the most recent first.
+
+    The text is what the pipeline annotated (normalised, without the boilerplate), so the
+    learner sees the same words at training and at annotation time.
+    """
+    decided = Q(topics__decision__in=[Decision.ACCEPTED, Decision.REJECTED], topics__topic__active=True)
+    ids = list(
+        Article.objects.filter(decided, review_state=Article.ReviewState.REVIEWED)
+        .distinct().order_by("-id").values_list("id", flat=True)[:limit]
+    )
+    slugs: dict[tuple[int, str], list[str]] = defaultdict(list)
+    for article_id, decision, slug in ArticleTopic.objects.filter(
+        article_id__in=ids, decision__in=[Decision.ACCEPTED, Decision.REJECTED], topic__active=True
+    ).values_list("article_id", "decision", "topic__slug"):
+        slugs[article_id, decision].append(slug)
+    examples = []
+    for article_id, body, language in Article.objects.filter(id__in=ids).order_by("-id").values_list(
+        "id", "body", "language"
+    ):
+        text = normalise_text(body)
+        examples.append(TopicExample(text=text[: find_content_end(text)], language=language,
+                                     slugs=tuple(sorted(slugs[article_id, Decision.ACCEPTED])),
+                                     rejected=tuple(sorted(slugs[article_id, Decision.REJECTED]))))
+    return examples
+
+
 def refresh_annotator(annotator: Annotator) -> None:
-    """Give the pipeline the registry's and taxonomy's latest state, if changed."""
-    global _state_seen
+    """Give the pipeline the registry's and taxonomy's latest state, and topic profiles learned from
+    the latest reviewed articles, if changed."""
+    global _state_seen, _decisions_seen, _decisions_checked
     state = _registry_state()
+    specs = None
     if state != _state_seen:
+        specs = load_topic_specs()
         annotator.set_knowledge(load_knowledge())
-        annotator.set_topics(load_topic_specs())
-        _state_seen = state
+        annotator.set_topics(specs)
+    # The taxonomy is part of it: an accepted topic also teaches its broader topics.
+    # Editors decide all day: look at their decisions at most every TOPIC_LEARN_EVERY seconds
+    # (a scan of the reviewed articles' topics, and a retraining when they changed), at once
+    # when the taxonomy changed.
+    now = time.monotonic()
+    taxonomy_changed = _decisions_seen is None or _decisions_seen[1] != state[-2:]
+    if taxonomy_changed or now - _decisions_checked >= settings.TOPIC_LEARN_EVERY:
+        _decisions_checked = now
+        decisions = (_topic_decisions_state(), state[-2:])
+        if decisions != _decisions_seen:
+            annotator.set_learned_topics(learn_topics(load_topic_examples(), specs or load_topic_specs()))
+            _decisions_seen = decisions
+    _state_seen = state
 
 
 def _articles_claim(article_ids: Sequence[int]) -> list[int]:

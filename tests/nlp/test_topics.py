@@ -15,7 +15,7 @@ if str(REPO) not in sys.path:
 
 import spacy  # noqa: E402
 
-from articles.nlp.topics import compile_specs, score_topics, tag_topics  # noqa: E402
+from articles.nlp.topics import TopicExample, compile_specs, learn_topics, score_topics, tag_topics  # noqa: E402
 from articles.nlp.types import TopicSpec  # noqa: E402
 from articles.topics_seed import TOPICS, topic_specs_from_seed  # noqa: E402
 
@@ -555,3 +555,114 @@ def test_short_articles_get_their_top_level_topic(request, specs, language, slug
     best = max(top_level, key=lambda hit: hit.score)
     assert best.slug == slug, sorted(((hit.slug, round(hit.score, 3)) for hit in top_level), key=lambda x: -x[1])
     assert best.score >= THRESHOLD
+
+
+# ---- Learning from editors' decisions ----------------------------------------------------
+
+# A newsroom that files video games under leisure, where the cues alone read technology.
+EN_GAMES_REVIEWED = [
+    ("The new console game sold two million copies in its first week, and players queued outside shops "
+     "at midnight to buy the sequel to last year's hit shooter."),
+    ("Gamers praised the open-world adventure for its vast map, while reviewers said the console version "
+     "ran more smoothly than the one for home computers."),
+    ("The studio behind the racing game said an online multiplayer mode would arrive in the spring, "
+     "letting players race friends across the world from their consoles."),
+    ("Sales of handheld consoles rose over Christmas as families bought puzzle and party games, and the "
+     "best-selling title was a football game."),
+]
+EN_GAMES_NEW = (
+    "Players who bought the fantasy role-playing game for their console can now download a free expansion, "
+    "the studio said, and the sequel is expected next year."
+)
+EN_OTHER_REVIEWED = [
+    ("sport", EN_FOOTBALL),
+    ("politics", ("The prime minister faced questions in parliament over the budget, and the opposition party "
+                  "called a vote on the new tax policy.")),
+    ("politics", ("Ministers defended the government's plan for local elections as opposition MPs demanded a "
+                  "parliamentary inquiry.")),
+    ("sport", "The tennis champion won the final in straight sets and dedicated the trophy to her coach."),
+]
+
+
+def reviewed(nlp, texts_and_slugs, language="en", specs=None):
+    """Articles an editor reviewed: the topic accepted, and (given ``specs``) every other top-level
+    topic the cues suggested rejected."""
+    examples = []
+    for slug, text in texts_and_slugs:
+        rejected = ()
+        if specs is not None:
+            rejected = tuple(hit.slug for hit in scores(nlp, specs, text, language).values()
+                             if hit.slug in IPTC_TOP_LEVEL and hit.score >= THRESHOLD and hit.slug != slug)
+        examples.append(TopicExample(text=nlp(text).text, language=language, slugs=(slug,), rejected=rejected))
+    return examples
+
+
+def top_level_best(hits):
+    return max((hit for hit in hits.values() if hit.slug in IPTC_TOP_LEVEL), key=lambda hit: hit.score).slug
+
+
+def test_accepted_topics_teach_a_newsroom_convention(en, specs):
+    learned = learn_topics(
+        reviewed(en, [("lifestyle-and-leisure", text) for text in EN_GAMES_REVIEWED] + EN_OTHER_REVIEWED,
+                 specs=specs), specs
+    )
+    assert top_level_best(scores(en, specs, EN_GAMES_NEW, "en")) != "lifestyle-and-leisure", "what cues alone say"
+
+    hits = scores(en, specs, EN_GAMES_NEW, "en", learned=learned)
+
+    assert top_level_best(hits) == "lifestyle-and-leisure"
+    assert hits["lifestyle-and-leisure"].score >= THRESHOLD
+    assert hits["lifestyle-and-leisure"].evidence, "editors see the sentences that resemble the examples"
+
+
+def test_what_was_learned_does_not_override_plain_cues_elsewhere(en, specs):
+    learned = learn_topics(
+        reviewed(en, [("lifestyle-and-leisure", text) for text in EN_GAMES_REVIEWED] + EN_OTHER_REVIEWED), specs
+    )
+    assert top_level_best(scores(en, specs, EN_ATTACK, "en", learned=learned)) == "conflict-war-and-peace"
+    hits = scores(en, specs, EN_COOKING, "en", learned=learned)
+    assert score_of(hits, "sport") < THRESHOLD and score_of(hits, "politics") < THRESHOLD
+
+
+def test_no_reviewed_articles_leave_the_cue_scores_as_they_are(en, specs):
+    learned = learn_topics([], specs)
+    assert not learned
+    plain = scores(en, specs, EN_ATTACK, "en")
+    assert scores(en, specs, EN_ATTACK, "en", learned=learned) == plain
+
+
+def test_learning_is_per_language(en, fr, specs):
+    learned = learn_topics(
+        reviewed(en, [("lifestyle-and-leisure", text) for text in EN_GAMES_REVIEWED] + EN_OTHER_REVIEWED), specs
+    )
+    assert learned.examples("fr") == {}
+    assert scores(fr, specs, FR_FOOTBALL, "fr", learned=learned) == scores(fr, specs, FR_FOOTBALL, "fr")
+
+
+def test_an_accepted_desk_topic_teaches_its_parents(en, specs):
+    learned = learn_topics(reviewed(en, [("terrorism", EN_ATTACK), ("terrorism", EN_ATTACK.upper())]), specs)
+    assert learned.examples("en") == {"terrorism": 2, "conflict-war-and-peace": 2}
+
+
+def test_a_topic_needs_two_examples_and_an_unknown_topic_is_ignored(en, specs):
+    learned = learn_topics(reviewed(en, [("sport", EN_FOOTBALL), ("no-such-topic", EN_ATTACK)]), specs)
+    assert learned.examples("en") == {}
+    assert learned, "one reviewed article still counts, for the topics editors did not accept"
+
+
+def test_a_topic_nobody_rejected_keeps_its_cues_however_many_reviews(en, specs):
+    many = [("lifestyle-and-leisure", text) for text in EN_GAMES_REVIEWED] * 10 + EN_OTHER_REVIEWED * 10
+    learned = learn_topics(reviewed(en, many), specs)
+    plain, hits = scores(en, specs, EN_ATTACK, "en"), scores(en, specs, EN_ATTACK, "en", learned=learned)
+    assert "terrorism" not in learned.examples("en")
+    assert hits["terrorism"].score == plain["terrorism"].score >= THRESHOLD
+
+
+def test_a_topic_editors_keep_rejecting_is_weighed_down(en, specs):
+    examples = [TopicExample(text=text, language="en", slugs=("lifestyle-and-leisure",),
+                             rejected=("science-and-technology", "no-such-topic"))
+                for text in EN_GAMES_REVIEWED]
+    learned = learn_topics(examples, specs)
+    plain, hits = scores(en, specs, EN_GAMES_NEW, "en"), scores(en, specs, EN_GAMES_NEW, "en", learned=learned)
+    assert learned.languages["en"].rejected == {"science-and-technology": 4}
+    assert 0 < hits["science-and-technology"].score < plain["science-and-technology"].score * 0.75
