@@ -18,6 +18,7 @@ from digests import annotations, exports, selectors, services
 from digests.forms import DigestForm
 from digests.models import Digest, DigestItem, DigestSection, ExportJob
 from digests.services import DigestError
+from pressreview.middleware import content_security_policy
 
 can_view = permission_required("digests.view_digest", raise_exception=True)
 can_add = permission_required("digests.add_digest", raise_exception=True)
@@ -32,8 +33,10 @@ can_export_annotations = permission_required("digests.export_annotations", raise
 # Above this many items an export runs in the background (a large PDF takes seconds).
 SYNC_EXPORT_MAX_ITEMS = getattr(settings, "DIGEST_SYNC_EXPORT_MAX_ITEMS", 50)
 
-# The e-mail preview is shown in a sandboxed frame: it may only use its own inline styles.
-EMAIL_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'; base-uri 'none'"
+# The e-mail HTML, shown in the preview's sandboxed frame or downloaded: inline
+# styles (mail clients read no stylesheet), nothing else, never a script.
+EMAIL_CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'none'; "
+             "frame-ancestors 'self'; base-uri 'none'; sandbox")
 
 
 def _get_digest(request, digest_id: int) -> Digest:
@@ -369,6 +372,7 @@ def digest_publish(request, digest_id):
     return redirect("digests:published", digest_id=digest.id)
 
 
+@content_security_policy(EMAIL_CSP)
 @xframe_options_sameorigin
 @login_required
 @can_view
@@ -385,9 +389,7 @@ def digest_export(request, digest_id, fmt):
         return redirect(_exports_url(digest))
     content = export_format.render(view)
     response = HttpResponse(content, content_type=export_format.content_type)
-    if inline:
-        response["Content-Security-Policy"] = EMAIL_CSP
-    else:
+    if not inline:
         response["Content-Disposition"] = f'attachment; filename="{services.export_filename(view, fmt)}"'
     response["X-Content-Type-Options"] = "nosniff"
     return response
@@ -425,6 +427,7 @@ def export_job(request, digest_id, job_id):
     return _job_response(request, job)
 
 
+@content_security_policy(EMAIL_CSP)
 @login_required
 @can_view
 def export_download(request, digest_id, job_id):

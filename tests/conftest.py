@@ -214,6 +214,11 @@ def page(browser):
     context = browser.new_context(locale="en-GB", viewport={"width": 1400, "height": 1000})
     page = context.new_page()
     page.set_default_timeout(20_000)
+    from playwright.sync_api import expect
+
+    # Waits go through locators and expect(), never wait_for_function: Playwright evaluates its
+    # predicate string with eval(), which the pages' Content-Security-Policy refuses.
+    expect.set_options(timeout=20_000)
     yield page
     context.close()
 

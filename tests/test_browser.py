@@ -2,6 +2,7 @@
 
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from playwright.sync_api import expect
 
 from articles.models import Article
 from tests.conftest import ARTIFACTS, corpus_file, log_in, make_user
@@ -131,7 +132,7 @@ def test_editor_reviews_the_demo_article_end_to_end(page, live_server, worker):
     # Add a mention the model missed by selecting words in the text.
     select_text(page, "services de renseignement marocains")
     page.locator("#add-mention select[name=kind]").select_option("organisation")
-    page.wait_for_function("document.querySelector('#add-mention input[name=start]').value !== ''")
+    expect(page.locator("#add-mention input[name=start]")).not_to_have_value("")
     page.locator("#add-mention").get_by_role("button", name="Add mention").click()
     page.locator("#article-body a.mention", has_text="services de renseignement marocains").wait_for()
     added = Mention.objects.get(article=article, origin=Origin.EDITOR)
@@ -140,7 +141,7 @@ def test_editor_reviews_the_demo_article_end_to_end(page, live_server, worker):
     # Keyboard: next mention, accept it.
     page.locator("body").press("j")
     page.locator("body").press("a")
-    page.wait_for_function("document.querySelectorAll('#article-body a.mention.decision-accepted').length >= 3")
+    page.locator("#article-body a.mention.decision-accepted").nth(2).wait_for()
 
     # Add a topic, then mark the article reviewed.
     page.get_by_label("Add a topic").select_option("migration")

@@ -1,6 +1,9 @@
 """The digest builder in real headless Chromium, from annotated articles to a published press review."""
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 from digests.models import Digest, DigestItem
 from tests.conftest import ARTIFACTS, log_in, make_user
@@ -61,28 +64,28 @@ def test_an_editor_builds_a_digest_and_a_chief_editor_publishes_it(page, browser
     results.get_by_role("button", name="Add to the digest: Sécurité des Jeux").click()
     page.locator("section.digest-section h3", has_text="Jeux olympiques").wait_for()
 
-    first = "document.querySelector('li.digest-item h4').innerText === '%s'"
+    first = page.locator("li.digest-item h4").first
     # Reorder with the buttons...
     page.get_by_role("button", name="Move down: Menace terroriste").click()
-    page.wait_for_function(first % "Darmanin à Rabat")
+    expect(first).to_have_text("Darmanin à Rabat", use_inner_text=True)
     # The moved item takes the focus once the swap settles: wait for it, or it would take the focus back below.
     menace = DigestItem.objects.get(article__title="Menace terroriste")
-    page.wait_for_function(f"document.activeElement && document.activeElement.id === 'item-{menace.id}'")
+    expect(page.locator(f"#item-{menace.id}")).to_be_focused()
     assert titles_in(page, "Terrorisme") == ["Darmanin à Rabat", "Menace terroriste"]
     # ...and with the keyboard: Alt+Arrow on the focused item, which keeps the focus.
     moved = DigestItem.objects.get(article=found["rabat"])
     page.locator(f"#item-{moved.id}").focus()
     page.keyboard.press("Alt+ArrowDown")
-    page.wait_for_function(first % "Menace terroriste")
-    page.wait_for_function(f"document.activeElement && document.activeElement.id === 'item-{moved.id}'")
+    expect(first).to_have_text("Menace terroriste", use_inner_text=True)
+    expect(page.locator(f"#item-{moved.id}")).to_be_focused()
     page.keyboard.press("Alt+ArrowUp")
-    page.wait_for_function(first % "Darmanin à Rabat")
+    expect(first).to_have_text("Darmanin à Rabat", use_inner_text=True)
     assert titles_in(page, "Terrorisme") == ["Darmanin à Rabat", "Menace terroriste"]
     assert list(DigestItem.objects.filter(section=moved.section).order_by("position")
                 .values_list("article_id", flat=True)) == [found["rabat"].id, found["attentat"].id]
     # The section order too.
     page.get_by_role("button", name="Move the section Jeux olympiques up").click()
-    page.wait_for_function("document.querySelector('section.digest-section h3').innerText.startsWith('Jeux')")
+    expect(page.locator("section.digest-section h3").first).to_have_text(re.compile("^Jeux"), use_inner_text=True)
 
     # Edit a summary and a note, choose a quote.
     item = page.locator(f"#item-{moved.id}")
@@ -154,7 +157,7 @@ def test_drag_and_drop_reorders_where_the_browser_allows_it(page, live_server, s
         page.mouse.move(box["x"] + 60, box["y"] + box["height"] / 2, steps=5)
         page.mouse.move(box["x"] + 60, box["y"] + box["height"] - 4, steps=5)
         page.mouse.up()
-    page.wait_for_function("document.querySelector('li.digest-item h4').innerText === 'Menace terroriste'")
+    expect(page.locator("li.digest-item h4").first).to_have_text("Menace terroriste", use_inner_text=True)
     order = list(DigestItem.objects.filter(digest=digest).order_by("position").values_list("article__title", flat=True))
     assert order == ["Menace terroriste", "Darmanin à Rabat"]
 
