@@ -3,6 +3,7 @@
 import logging
 
 from celery import shared_task
+from celery.contrib.django.task import DjangoTask
 from celery.exceptions import SoftTimeLimitExceeded
 from celery.signals import worker_process_init
 from django.conf import settings
@@ -30,6 +31,20 @@ def _load_pipeline(**kwargs):
         logger.exception("could not load the language detector")
 
 
+class WorkerTimeLimits(DjangoTask):
+    """A task whose time limits are the worker's own settings.
+
+    Celery copies the sender's limits into each message, and a worker obeys the
+    message: the web process's or the sweeper's ANNOTATION_TIME_LIMIT, not the
+    worker's. Sent without them, the message leaves the worker its own.
+    """
+
+    def apply_async(self, args=None, kwargs=None, **options):
+        options.setdefault("time_limit", None)
+        options.setdefault("soft_time_limit", None)
+        return super().apply_async(args, kwargs, **options)
+
+
 def _fail(article_ids, exc, *, final):
     message = f"{type(exc).__name__}: {exc}"
     for article_id in article_ids:
@@ -38,6 +53,7 @@ def _fail(article_ids, exc, *, final):
 
 @shared_task(
     name="articles.annotate_article",
+    base=WorkerTimeLimits,
     bind=True,
     acks_late=True,
     reject_on_worker_lost=True,
@@ -52,6 +68,7 @@ def annotate_article(self, article_id: int):
 
 @shared_task(
     name="articles.annotate_batch",
+    base=WorkerTimeLimits,
     bind=True,
     acks_late=True,
     reject_on_worker_lost=True,

@@ -256,6 +256,11 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "inte
 # The worker logs through LOGGING above, so its lines carry the article ids too.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = envint("CELERY_WORKER_MAX_MEMORY_PER_CHILD", 2_000_000)  # KiB
+# A pool process loads the spaCy models before it reports ready (worker_process_init):
+# seconds, more on a busy machine. Celery's default of 4 s kills the process that
+# replaces one ended by a hard time limit, a memory recycle or the OOM killer before
+# it is ready, then its replacement, forever: the worker stops taking tasks.
+CELERY_WORKER_PROC_ALIVE_TIMEOUT = envint("CELERY_WORKER_PROC_ALIVE_TIMEOUT", 300)  # seconds
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
 # Annotation pipeline.

@@ -90,9 +90,11 @@ def _purge_broker():
 class Worker:
     """A real `celery worker` process on the test database and broker."""
 
-    def __init__(self, database_url: str, log_path: Path, concurrency: int = 1, env: dict | None = None):
+    def __init__(self, database_url: str, log_path: Path, concurrency: int = 1, env: dict | None = None,
+                 args: tuple = ()):
         self.database_url = database_url
         self.extra_env = env or {}
+        self.extra_args = tuple(args)
         self.log_path = log_path
         self.concurrency = concurrency
         self.process = None
@@ -105,7 +107,7 @@ class Worker:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "pressreview", "worker", "-Q", "annotate,bulk,export",
              "--concurrency", str(self.concurrency), "--loglevel", "INFO", "--without-gossip", "--without-mingle",
-             "--without-heartbeat", "-n", f"test-{os.getpid()}@%h"],
+             "--without-heartbeat", "-n", f"test-{os.getpid()}@%h", *self.extra_args],
             cwd=REPO, env=env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
         )
 
@@ -138,9 +140,9 @@ def worker_factory(django_db_setup, django_db_blocker, tmp_path_factory):
     database_url = _database_url(connection.settings_dict)
     started = []
 
-    def start(concurrency=1, env=None):
+    def start(concurrency=1, env=None, args=()):
         log_path = tmp_path_factory.mktemp("worker") / "worker.log"
-        worker = Worker(database_url, log_path, concurrency, env)
+        worker = Worker(database_url, log_path, concurrency, env, args)
         worker.start()
         started.append(worker)
         return worker

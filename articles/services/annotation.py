@@ -346,14 +346,16 @@ def _persist_mentions(items: list[tuple[Article, Annotation]]) -> dict[tuple[int
     """Store new suggestions; returns the actor id of each (article id, group)."""
     # Spans that hold a decision (or an editor's mention) are never proposed again;
     # their actor (an editor's link) is the group's actor.
-    decided = {
-        (article_id, start, end): actor_id
-        for article_id, start, end, actor_id, decision in Mention.objects.filter(
-            article__in=[article for article, _ in items]
-        ).values_list("article_id", "start", "end", "actor_id", "decision")
-        if decision != Decision.REJECTED
-    }
-    taken = set(decided)
+    # A rejected span is taken too (it holds its row), but lends no actor.
+    kept = Mention.objects.filter(article__in=[article for article, _ in items]).values_list(
+        "article_id", "start", "end", "actor_id", "decision"
+    )
+    taken = set()
+    decided = {}
+    for article_id, start, end, actor_id, decision in kept:
+        taken.add((article_id, start, end))
+        if decision != Decision.REJECTED:
+            decided[(article_id, start, end)] = actor_id
     todo = []  # (article, annotation, span)
     groups: dict[tuple[int, int], ActorGroup] = {}
     group_actors: dict[tuple[int, int], int | None] = {}

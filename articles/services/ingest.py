@@ -178,9 +178,15 @@ def article_requeue(*, article: Article) -> Article:
     Editor decisions are kept: annotation only replaces pending suggestions.
     """
     with transaction.atomic():
-        Article.objects.filter(id=article.id).update(
-            status=Article.Status.QUEUED, attempts=0, last_error="", queued_at=timezone.now()
-        )
-        annotation_enqueue([article.id])
+        articles_queue_again([article.id])
     article.refresh_from_db()
     return article
+
+
+def articles_queue_again(article_ids: list[int], *, batch_size: int = 1) -> None:
+    """Mark the articles queued with their attempts reset, and send them once the transaction
+    commits (in ``annotate_batch`` messages of ``batch_size`` above 1)."""
+    Article.objects.filter(id__in=article_ids).update(
+        status=Article.Status.QUEUED, attempts=0, last_error="", queued_at=timezone.now()
+    )
+    annotation_enqueue(article_ids, batch_size=batch_size)

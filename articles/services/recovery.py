@@ -27,27 +27,34 @@ logger = logging.getLogger(__name__)
 SWEEP_BATCH = 500
 
 
-def annotation_enqueue(article_ids: Iterable[int]) -> None:
+def annotation_enqueue(article_ids: Iterable[int], *, batch_size: int = 1) -> None:
     """Send the articles to the workers once the current transaction commits.
 
+    One message per article, or with ``batch_size`` above 1 one ``annotate_batch``
+    message per that many articles (the bulk queue: one ``nlp.pipe`` pass each).
     Best effort: with the broker down the articles stay "queued" and the
     sweeper sends them when it is back; the editor's request does not fail.
     """
     ids = list(article_ids)
     if ids:
-        transaction.on_commit(lambda: _send(ids))
+        transaction.on_commit(lambda: _send(ids, batch_size=batch_size))
 
 
-def _send(article_ids: list[int]) -> int:
-    from articles.tasks import annotate_article
+def _send(article_ids: list[int], *, batch_size: int = 1) -> int:
+    """Send messages in order; the number of articles sent before the broker failed."""
+    from articles.tasks import annotate_article, annotate_batch
 
     sent = 0
-    for article_id in article_ids:
+    for i in range(0, len(article_ids), max(batch_size, 1)):
+        chunk = article_ids[i : i + max(batch_size, 1)]
         try:
-            annotate_article.apply_async((article_id,), retry=False)
-            sent += 1
+            if batch_size > 1:
+                annotate_batch.apply_async((chunk,), retry=False)
+            else:
+                annotate_article.apply_async((chunk[0],), retry=False)
+            sent += len(chunk)
         except Exception as exc:  # the broker is unreachable: the sweeper will send it
-            logger.warning("article %s: not sent to the workers (%s); the sweeper will send it", article_id, exc)
+            logger.warning("articles %s: not sent to the workers (%s); the sweeper will send them", chunk, exc)
             return sent
     return sent
 

@@ -519,16 +519,16 @@ def articles_topic_remove(*, article_ids: Iterable[int], topic: Topic, user) -> 
         return changed
 
 
-def articles_requeue(*, article_ids: Iterable[int]) -> list[int]:
+def articles_requeue(*, article_ids: Iterable[int], batch_size: int = 1) -> list[int]:
     """Queue the articles for annotation again; returns the ids queued.
 
     Articles already queued or being annotated are skipped: a second task for
     them could run beside the first. Editor decisions survive re-annotation.
+    ``batch_size`` above 1 sends them to the bulk queue in batches (``annotation_enqueue``).
     """
-    from articles.services.ingest import article_requeue
+    from articles.services.ingest import articles_queue_again
 
     with transaction.atomic():
-        articles = [a for a in _lock_articles(article_ids) if a.is_finished()]
-        for article in articles:
-            article_requeue(article=article)
-        return [a.id for a in articles]
+        ids = [a.id for a in _lock_articles(article_ids) if a.is_finished()]
+        articles_queue_again(ids, batch_size=batch_size)
+        return ids
