@@ -6,7 +6,9 @@ admin's code path: ``import_start`` stores the file and ``import_run`` (what the
 in chunks, then queues them for annotation. Baseline: a bare
 ``Article.objects.bulk_create`` of the same rows, already cleaned and hashed, in one
 transaction. Both start from empty tables, alternate, and the best of --repeat runs
-counts. A re-import of the same file (everything a duplicate) is timed too.
+counts. A re-import of the same file (everything a duplicate) is timed too. The CPU
+seconds of each run (this process's threads and its PostgreSQL backend, when the server
+runs on this machine) are printed beside the elapsed times.
 
 Annotation phase: --annotate (1,000) of those articles imported again through a
 real Celery worker (concurrency 1, the task on the bulk queue, then ``annotate_batch``
@@ -126,8 +128,26 @@ def empty_tables():
         cursor.execute("VACUUM ANALYZE articles_article")
 
 
-def bare_bulk_create(rows: list[dict]) -> float:
-    """Seconds for a bare bulk_create of the same rows (cleaned and hashed beforehand)."""
+def cpu_now() -> float:
+    """CPU seconds used so far by this process (all its threads) and its PostgreSQL backend.
+
+    The backend's share is read from /proc, so only when the server runs on this machine
+    (0 otherwise); on a shared machine these vary less than elapsed time."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        [pid] = cursor.fetchone()
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        backend = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except OSError:
+        backend = 0.0
+    return time.process_time() + backend
+
+
+def bare_bulk_create(rows: list[dict]) -> tuple[float, float]:
+    """Seconds (elapsed, CPU) for a bare bulk_create of the same rows (cleaned and hashed beforehand)."""
     from django.db import transaction
     from django.utils import timezone
     from django.utils.dateparse import parse_datetime
@@ -141,7 +161,7 @@ def bare_bulk_create(rows: list[dict]) -> float:
     prepared = [(article_prepare(body=row["body"], title=row["title"], url=row["url"], language=row["language"]), row)
                 for row in rows]
     now = timezone.now()
-    started = time.perf_counter()
+    cpu, started = cpu_now(), time.perf_counter()
     with transaction.atomic():
         Article.objects.bulk_create(
             [Article(title=p.title, body=p.body, language=p.language, language_given=True, source_id=sources[row["source"]],
@@ -149,7 +169,7 @@ def bare_bulk_create(rows: list[dict]) -> float:
                      queued_at=now) for p, row in prepared],
             batch_size=500,
         )
-    return time.perf_counter() - started
+    return time.perf_counter() - started, cpu_now() - cpu
 
 
 def import_file(path: Path, *, enqueue: bool):
@@ -161,15 +181,15 @@ def import_file(path: Path, *, enqueue: bool):
         return import_start(file=File(handle, name=path.name), filename=path.name, options={}, enqueue=enqueue)
 
 
-def timed_import(path: Path) -> tuple[float, object]:
+def timed_import(path: Path) -> tuple[float, object, float]:
     from imports.services import import_run
 
     batch = import_file(path, enqueue=False)
-    started = time.perf_counter()
+    cpu, started = cpu_now(), time.perf_counter()
     import_run(batch_id=batch.id)
-    elapsed = time.perf_counter() - started
+    elapsed, cpu = time.perf_counter() - started, cpu_now() - cpu
     batch.refresh_from_db()
-    return elapsed, batch
+    return elapsed, batch, cpu
 
 
 def purge_queues():
@@ -253,24 +273,30 @@ def main():
           + ", ".join(f"{v:.1f}" for v in os.getloadavg()) + f" on {os.cpu_count()} cores")
 
     # --- insert phase ---------------------------------------------------------------------
-    bare_runs, import_runs, batch = [], [], None
+    bare_runs, import_runs, bare_cpus, import_cpus, batch = [], [], [], [], None
     for _ in range(args.repeat):
         empty_tables()
-        bare_runs.append(bare_bulk_create(rows))
+        elapsed, cpu = bare_bulk_create(rows)
+        bare_runs.append(elapsed)
+        bare_cpus.append(cpu)
         empty_tables()
-        elapsed, batch = timed_import(path)
+        elapsed, batch, cpu = timed_import(path)
         purge_queues()  # no worker in this phase: the annotation tasks it queued are dropped
         assert batch.status == "annotating" and batch.created == len(rows), (batch.status, batch.created, batch.error)
         import_runs.append(elapsed)
-    reimport, again = timed_import(path)
+        import_cpus.append(cpu)
+    reimport, again, _ = timed_import(path)
     assert again.created == 0 and again.duplicates == len(rows), (again.created, again.duplicates)
     bare, best = min(bare_runs), min(import_runs)
     n = len(rows)
-    print(f"{'bare bulk_create':<34}{bare:7.2f} s  {n / bare:8.0f} rows/s   (runs: {', '.join(f'{s:.2f}' for s in bare_runs)})")
+    print(f"{'bare bulk_create':<34}{bare:7.2f} s  {n / bare:8.0f} rows/s   (runs: {', '.join(f'{s:.2f}' for s in bare_runs)}; "
+          f"cpu {', '.join(f'{s:.1f}' for s in bare_cpus)})")
     print(f"{'import (admin code path)':<34}{best:7.2f} s  {n / best:8.0f} rows/s   ratio {bare / best:.2f}  "
-          f"(runs: {', '.join(f'{s:.2f}' for s in import_runs)}; parse, check, de-duplicate, insert, queue)")
+          f"(runs: {', '.join(f'{s:.2f}' for s in import_runs)}; cpu {', '.join(f'{s:.1f}' for s in import_cpus)}; "
+          "parse, check, de-duplicate, insert, queue)")
     print(f"{'re-import of the same file':<34}{reimport:7.2f} s  {n / reimport:8.0f} rows/s   "
           f"0 created, {again.duplicates:,} duplicates")
+    print("  (cpu: seconds of this process and of its PostgreSQL backend, per run)")
 
     # --- annotation phase -----------------------------------------------------------------
     subset = rows[: args.annotate]
