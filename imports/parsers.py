@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 import charset_normalizer
 
-from articles.services.extract import ExtractionError, extract
+from articles.services.extract import ExtractionError, extract, size_text
 
 FORMATS = ("csv", "json", "jsonl", "zip")
 FIELDS = ("title", "body", "url", "source", "published_at", "language")
@@ -77,14 +77,6 @@ class Options:
     encoding: str = "auto"
     columns: dict[str, str] = field(default_factory=dict)  # field -> column name in the file
     manifest: str = ""  # name of the CSV manifest inside a ZIP; "" finds manifest.csv
-
-
-def size_text(n: int) -> str:
-    if n >= 1024 * 1024:
-        return f"{n / (1024 * 1024):.1f}".removesuffix(".0") + " MB"
-    if n >= 1024:
-        return f"{n / 1024:.1f}".removesuffix(".0") + " KB"
-    return f"{n} bytes"
 
 
 # --- format and encoding ---------------------------------------------------------

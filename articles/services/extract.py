@@ -78,7 +78,7 @@ def extract(
     if not data.strip():
         raise ExtractionError("The file is empty")
     if len(data) > max_bytes:
-        raise ExtractionError(f"The file is too large ({_size(len(data))}; the limit is {_size(max_bytes)})")
+        raise ExtractionError(f"The file is too large ({size_text(len(data))}; the limit is {size_text(max_bytes)})")
 
     result = handler(data, max_chars)
     text = _tidy(result.text)
@@ -105,7 +105,8 @@ def _extension(filename: str) -> str:
     return f".{ext.lower()}" if dot and stem else ""
 
 
-def _size(n: int) -> str:
+def size_text(n: int) -> str:
+    """A byte count as people read it: 12 bytes, 3.5 KB, 20 MB."""
     if n >= 1024 * 1024:
         return f"{n / (1024 * 1024):.1f}".removesuffix(".0") + " MB"
     if n >= 1024:
@@ -505,8 +506,8 @@ def _check_archive(archive: zipfile.ZipFile) -> None:
     packed = sum(info.compress_size for info in entries)
     if unpacked > DOCX_MAX_UNPACKED_BYTES:
         raise ExtractionError(
-            f"This .docx file was refused for safety: it would unpack to {_size(unpacked)} "
-            f"(the limit is {_size(DOCX_MAX_UNPACKED_BYTES)})"
+            f"This .docx file was refused for safety: it would unpack to {size_text(unpacked)} "
+            f"(the limit is {size_text(DOCX_MAX_UNPACKED_BYTES)})"
         )
     if unpacked > DOCX_RATIO_FROM_BYTES and unpacked > DOCX_MAX_RATIO * max(packed, 1):
         raise ExtractionError(

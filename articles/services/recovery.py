@@ -45,8 +45,9 @@ def _send(article_ids: list[int], *, batch_size: int = 1) -> int:
     from articles.tasks import annotate_article, annotate_batch
 
     sent = 0
-    for i in range(0, len(article_ids), max(batch_size, 1)):
-        chunk = article_ids[i : i + max(batch_size, 1)]
+    step = max(batch_size, 1)
+    for i in range(0, len(article_ids), step):
+        chunk = article_ids[i : i + step]
         try:
             if batch_size > 1:
                 annotate_batch.apply_async((chunk,), retry=False)
