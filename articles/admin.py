@@ -131,3 +131,12 @@ class DuplicateDismissalAdmin(ReadOnlyAdmin):
 @admin.register(models.ReannotationJob)
 class ReannotationJobAdmin(ReadOnlyAdmin):
     list_display = ["reason", "created_by", "created_at"]
+
+
+@admin.register(models.SearchDocument)
+class SearchDocumentAdmin(ReadOnlyAdmin):
+    """Written by the application (``articles.services.search``); deleting one is made good within a minute."""
+
+    list_display = ["article"]
+    list_select_related = ["article"]
+    raw_id_fields = ["article"]

@@ -10,6 +10,7 @@ import unicodedata
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import connections, models
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -106,19 +107,18 @@ class ArticleQuerySet(models.QuerySet):
         """Articles whose title or body match every word of ``q``.
 
         PostgreSQL: full-text search (web-search syntax: "quoted phrase", -word, or),
-        'simple' configuration so French and English text match alike. Other
-        databases: each word must occur in the title or the body.
+        'simple' configuration so French and English text match alike, over the
+        articles' ``SearchDocument`` rows (an article is found once it has one; see
+        ``articles.services.search``). Other databases: each word must occur in the
+        title or the body.
         """
         q = " ".join((q or "").split())
         if not q:
             return self
         if connections[self.db].vendor == "postgresql":
-            from django.contrib.postgres.search import SearchQuery, SearchVector
+            from django.contrib.postgres.search import SearchQuery
 
-            # alias(), not annotate(): the document is only for the WHERE clause, not worth sending back.
-            return self.alias(
-                search_document=SearchVector("title", "body", config="simple"),
-            ).filter(search_document=SearchQuery(q, config="simple", search_type="websearch"))
+            return self.filter(search_document__vector=SearchQuery(q, config="simple", search_type="websearch"))
         articles = self
         for word in q.replace('"', " ").split():
             articles = articles.filter(Q(title__icontains=word) | Q(body__icontains=word))
@@ -176,6 +176,21 @@ class Article(models.Model):
 
     def can_retry(self):
         return self.status in (self.Status.FAILED, self.Status.UNSUPPORTED)
+
+
+class SearchDocument(models.Model):
+    """An article's full-text search vector (PostgreSQL; other databases search the text itself).
+
+    Kept apart from the article and written after it (``articles.services.search``):
+    parsing a text for the index costs the database more than storing it, and a bulk
+    import would wait for it. Title and body never change, so a document never does.
+    """
+
+    article = models.OneToOneField(Article, primary_key=True, on_delete=models.CASCADE, related_name="search_document")
+    vector = SearchVectorField()
+
+    def __str__(self):
+        return f"search document of article {self.article_id}"
 
 
 class ActorQuerySet(models.QuerySet):

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError
 
 from articles.nlp.language import detect_language
-from articles.services import annotation, recovery
+from articles.services import annotation, recovery, search
 from pressreview.logs import about_articles
 
 logger = logging.getLogger(__name__)
@@ -113,3 +113,9 @@ def _annotate(task, article_ids):
 def sweep():
     """Every minute (beat): send again the articles a lost message or a dead worker stranded."""
     recovery.articles_sweep()
+
+
+@shared_task(name="articles.index_search", ignore_result=True, soft_time_limit=3600, time_limit=3660)
+def index_search():
+    """After a bulk import, and every minute (beat): write the missing full-text search documents."""
+    search.articles_index_missing()

@@ -44,7 +44,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.validators import URLValidator
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
@@ -433,7 +433,7 @@ def _lock(batch_id: int, expected: str, token: int) -> None:
 
 
 def _finish(batch: ImportBatch, rows: parsers.Rows, state: _State, *, write: bool, token: int) -> None:
-    from articles.tasks import annotate_batch
+    from articles.tasks import annotate_batch, index_search
     from imports.tasks import finish_import
 
     now = timezone.now()
@@ -454,6 +454,8 @@ def _finish(batch: ImportBatch, rows: parsers.Rows, state: _State, *, write: boo
         # Only now, with every row committed, do the articles go to the workers.
         ids = list(ImportedArticle.objects.filter(batch_id=batch.id).order_by("article_id")
                    .values_list("article_id", flat=True))
+        if ids:
+            index_search.delay_on_commit()  # searchable first: a few seconds for ten thousand articles
         size = max(settings.IMPORT_ANNOTATION_BATCH, 1)
         for i in range(0, len(ids), size):
             annotate_batch.delay_on_commit(ids[i:i + size])
@@ -622,32 +624,30 @@ def _insert(batch: ImportBatch, fresh: list[_Candidate], issues: list[ImportIssu
     if not fresh:
         return fresh
     sources = _source_ids({c.source for c in fresh if c.source}, state)
-    now = timezone.now()
     filename = batch.original_filename[:255]
     for _ in range(3):
-        articles = [
-            Article(
-                title=c.prepared.title,
-                body=c.prepared.body,
-                language=c.prepared.language,
-                language_given=bool(c.prepared.language),
-                source_id=sources.get(c.source),
-                url=c.prepared.url,
-                published_at=c.published_at,
-                original_filename=(c.row.location or filename)[:255],
-                content_hash=c.prepared.content_hash,
-                created_by_id=batch.created_by_id,
-                queued_at=now,
-            )
+        rows = [
+            {
+                "title": c.prepared.title,
+                "body": c.prepared.body,
+                "language": c.prepared.language,
+                "language_given": bool(c.prepared.language),
+                "source_id": sources.get(c.source),
+                "url": c.prepared.url,
+                "published_at": c.published_at,
+                "original_filename": (c.row.location or filename)[:255],
+                "content_hash": c.prepared.content_hash,
+                "created_by_id": batch.created_by_id,
+            }
             for c in fresh
         ]
         try:
             with transaction.atomic():
-                _bulk_insert(articles, meanwhile=meanwhile)
+                ids = _bulk_insert(Article, rows, meanwhile=meanwhile)
             break
         except IntegrityError:
             # Someone pasted one of these texts since the chunk was checked.
-            taken = dict(Article.objects.filter(content_hash__in=[a.content_hash for a in articles])
+            taken = dict(Article.objects.filter(content_hash__in=[row["content_hash"] for row in rows])
                          .values_list("content_hash", "id"))
             for c in fresh:
                 if c.prepared.content_hash in taken:
@@ -659,50 +659,49 @@ def _insert(batch: ImportBatch, fresh: list[_Candidate], issues: list[ImportIssu
             fresh = [c for c in fresh if c.prepared.content_hash not in taken]
     else:
         raise IntegrityError("the chunk kept conflicting with concurrent inserts")
-    _bulk_insert([ImportedArticle(batch_id=batch.id, article_id=article.id, line=c.row.line)
-                  for article, c in zip(articles, fresh, strict=True)])
-    state.created += len(articles)
+    _bulk_insert(ImportedArticle, [{"batch_id": batch.id, "article_id": article_id, "line": c.row.line}
+                                   for article_id, c in zip(ids, fresh, strict=True)])
+    state.created += len(ids)
     return fresh
 
 
-def _bulk_insert(objs: list, *, meanwhile: Callable[[], None] | None = None) -> None:
-    """``bulk_create`` of new rows of one model, setting their ids; through COPY on PostgreSQL.
+def _bulk_insert(model: type[models.Model], rows: list[dict], *,
+                 meanwhile: Callable[[], None] | None = None) -> list[int]:
+    """Insert new rows of ``model``, each given as ``{attname: value}``; the ids, in order.
 
-    COPY skips the SQL compiler and the quoting of every value, which took
-    longer than the database's own work for a chunk of articles. The ids are
-    taken from the table's sequence first, as an INSERT would take them. The
-    model's fields must be plain values psycopg adapts itself (text, numbers,
-    booleans, aware datetimes), as Article's and ImportedArticle's are.
+    A field a row leaves out takes the value a new instance gets (its default;
+    ``auto_now`` timestamps: now), the same for every row. On PostgreSQL through
+    COPY, with no model instance per row: COPY skips the SQL compiler and the
+    quoting of every value, and building instances took longer than the
+    database's own work for a chunk of articles. The ids are taken from the
+    table's sequence first, as an INSERT would take them. Values must be plain
+    ones psycopg adapts itself (text, numbers, booleans, aware datetimes), as
+    Article's and ImportedArticle's are.
 
     ``meanwhile`` is called once the rows are sent, before waiting for the
-    server to store them and update its indexes (mostly the full-text index's
-    parsing): work done there costs no time. On other databases, which do not
-    work while the caller does, it is not called.
+    server to store them and update its indexes: work done there costs no time.
+    On other databases, which do not work while the caller does, it is not called.
     """
-    if not objs:
-        return
-    model = type(objs[0])
+    if not rows:
+        return []
     if connection.vendor != "postgresql":
-        model.objects.bulk_create(objs)
-        return
+        return [obj.pk for obj in model.objects.bulk_create([model(**row) for row in rows])]
     meta = model._meta
     fields = [f for f in meta.concrete_fields if f is not meta.pk]
+    new = model()
+    defaults = [(f.attname, f.pre_save(new, True)) for f in fields]
     quote = connection.ops.quote_name
     with connection.cursor() as cursor, connection.wrap_database_errors:
         cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                       [meta.db_table, meta.pk.column, len(objs)])
-        for obj, (pk,) in zip(objs, cursor.fetchall(), strict=True):
-            obj.pk = pk
+                       [meta.db_table, meta.pk.column, len(rows)])
+        ids = [pk for (pk,) in cursor.fetchall()]
         columns = ", ".join(quote(f.column) for f in [meta.pk, *fields])
         with cursor.copy(f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN") as copy:
-            for obj in objs:
-                # pre_save: what bulk_create stores too (auto_now timestamps, defaults already set).
-                copy.write_row([obj.pk, *(f.pre_save(obj, True) for f in fields)])
+            for pk, row in zip(ids, rows, strict=True):
+                copy.write_row([pk, *(row.get(name, default) for name, default in defaults)])
             if meanwhile is not None:
                 meanwhile()
-    for obj in objs:
-        obj._state.adding = False
-        obj._state.db = connection.alias
+    return ids
 
 
 # --- reading the state --------------------------------------------------------------

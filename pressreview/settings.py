@@ -237,6 +237,7 @@ CELERY_TASK_DEFAULT_QUEUE = "annotate"
 CELERY_TASK_ROUTES = {
     "articles.annotate_article": {"queue": "annotate"},
     "articles.annotate_batch": {"queue": "bulk"},
+    "articles.index_search": {"queue": "bulk"},
     "imports.check_import": {"queue": "bulk"},
     "imports.run_import": {"queue": "bulk"},
     "imports.finish_import": {"queue": "bulk"},
@@ -250,6 +251,7 @@ SWEEP_ANNOTATING_GRACE = envint("SWEEP_ANNOTATING_GRACE", 120)  # seconds after 
 CELERY_BEAT_SCHEDULE = {
     "sweep-stranded-articles": {"task": "articles.sweep", "schedule": envint("SWEEP_EVERY", 60)},
     "expire-digest-exports": {"task": "digests.expire_exports", "schedule": 3600},
+    "index-search-documents": {"task": "articles.index_search", "schedule": envint("SWEEP_EVERY", 60)},
 }
 # Sending a task while the broker is down fails fast; the sweeper sends it later.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Actor, Article, ArticleTopic, Decision, Mention, Quote, Source, Topic
+from articles.services.search import articles_index
 from digests import services
 from digests.models import Digest, DigestItem, DigestSection
 from digests.summary import lead_sentences, sentences
@@ -37,6 +38,7 @@ def annotated_article(title, body, *, topic="", mentions=(), quotes=(), source="
         status=Article.Status.ANNOTATED,
         review_state=Article.ReviewState.REVIEWED if reviewed else Article.ReviewState.UNREVIEWED,
     )
+    articles_index([article.id])  # searchable, as the ingest service leaves it
     for surfaces, decision in ((mentions, Decision.ACCEPTED), (rejected, Decision.REJECTED)):
         for surface, kind in surfaces:
             start = -1

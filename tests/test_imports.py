@@ -474,6 +474,8 @@ def test_an_import_stores_the_rows_and_queues_them_for_annotation_in_batches(db,
     annotate = [c.args[0] for c in callbacks if getattr(c, "func", None) and c.func.__self__.name == "articles.annotate_batch"]
     assert [c.args for c in callbacks if getattr(c, "func", None) and c.func.__self__.name == "imports.finish_import"] == [(batch.id,)]
     assert annotate == [ids[0:2], ids[2:4], ids[4:5]]
+    sent = [c.func.__self__.name for c in callbacks if getattr(c, "func", None)]
+    assert sent[0] == "articles.index_search"  # searchable before the annotation batches start
 
     visite, second, strike, shares, _ = Article.objects.order_by("id")
     assert (visite.title, visite.url, visite.source.name, visite.language, visite.language_given) == (
@@ -819,6 +821,7 @@ def test_a_worker_imports_a_batch_then_annotates_it_in_batches(worker):
     assert [a.language for a in articles] == ["fr", "fr", "en"]
     assert all(a.mentions.exists() for a in articles)
     assert batch.annotation_counts() == (3, 0)
+    assert list(Article.objects.search("Dakar Sénégal")) == [articles[1]]  # the worker wrote its search document
 
 
 def test_the_dedupe_key_is_the_one_pasted_articles_always_had():

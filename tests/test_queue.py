@@ -11,9 +11,22 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Actor, Article, ArticleTopic, Decision, Mention, Origin, ReviewEvent, Source, Topic
+from articles.models import (
+    Actor,
+    Article,
+    ArticleTopic,
+    Decision,
+    Mention,
+    Origin,
+    ReviewEvent,
+    SearchDocument,
+    Source,
+    Topic,
+)
 from articles.selectors import QueueParams, articles_for_queue
 from articles.services import review
+from articles.services.ingest import article_create
+from articles.services.search import articles_index, articles_index_missing
 from tests.conftest import make_user
 
 pytestmark = pytest.mark.django_db
@@ -31,6 +44,7 @@ def make_article(title="Article", *, body="Un texte.", status=Article.Status.ANN
         source=Source.objects.get_or_create(name=source)[0] if source else None, published_at=published_at,
         content_hash=f"hash-{next(_hashes)}",
     )
+    articles_index([article.id])  # searchable, as the ingest service leaves it
     if added_at:
         Article.objects.filter(id=article.id).update(created_at=added_at)
         article.refresh_from_db()
@@ -244,6 +258,7 @@ def test_a_page_holds_100_rows_and_page_links_keep_the_filters(editor_client):
         Article(title=f"Sécurité {i}", body="b", content_hash=f"s{i}", language="fr", status=Article.Status.ANNOTATED)
         for i in range(130)
     )
+    articles_index_missing()
     make_article("Other language", language="en")
     first = editor_client.get(QUEUE, {"language": "fr", "q": "sécurité"})
     assert len(first.context["rows"]) == 100
@@ -522,12 +537,33 @@ def test_dates_are_compared_in_local_days(editor_client, settings):
     assert titles(editor_client.get(QUEUE, {"added_to": "2024-03-01"})) == []
 
 
-def test_postgresql_search_uses_the_full_text_index(db):
-    from django.db import connection
+def test_an_article_is_searchable_once_its_search_document_is_written(db):
+    if connection.vendor != "postgresql":
+        pytest.skip("search documents exist on PostgreSQL only")
+    pasted = article_create(body="Le ministre est arrivé à Rabat.", enqueue=False).article
+    assert list(Article.objects.search("Rabat")) == [pasted]  # in the transaction that stored it
+    stored = Article.objects.create(title="Sommet", body="Les ministres se retrouvent à Rabat.", content_hash="other")
+    assert list(Article.objects.search("ministres")) == []  # stored another way: not yet
+    assert articles_index_missing(batch_size=1) == 1
+    assert articles_index_missing() == 0
+    assert set(Article.objects.search("Rabat")) == {pasted, stored}
+    assert list(Article.objects.search("sommet")) == [stored]  # the title counts
+    stored.delete()
+    assert SearchDocument.objects.count() == 1
 
+
+def test_the_missing_search_documents_are_written_every_minute():
+    from django.conf import settings
+
+    schedule = {entry["task"]: entry["schedule"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert schedule["articles.index_search"] <= 60
+    assert settings.CELERY_TASK_ROUTES["articles.index_search"] == {"queue": "bulk"}
+
+
+def test_postgresql_search_uses_the_full_text_index(db):
     if connection.vendor != "postgresql":
         pytest.skip("the full-text index exists on PostgreSQL only")
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")  # a tiny table would be scanned anyway
         plan = Article.objects.search("Darmanin Rabat").explain()
-    assert "article_search_gin" in plan
+    assert "searchdocument_vector_gin" in plan

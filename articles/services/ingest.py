@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from articles.models import Article, Source
 from articles.services.recovery import annotation_enqueue
+from articles.services.search import articles_index
 
 # Typography folded by the fingerprint: curly apostrophes and quotes, guillemets.
 _FOLD_PAIRS = (("\u2019", "'"), ("\u2018", "'"), ("\u02bc", "'"), ("\u201c", '"'), ("\u201d", '"'), ("\u00ab", '"'),
@@ -161,6 +162,7 @@ def article_create(
                 created_by=created_by,
                 queued_at=timezone.now(),
             )
+            articles_index([article.id])
             if enqueue:
                 annotation_enqueue([article.id])
     except IntegrityError:
