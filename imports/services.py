@@ -36,16 +36,17 @@ import logging
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from email.utils import parsedate_to_datetime
 from pathlib import PurePath
 
+from celery import Task
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.validators import URLValidator
 from django.db import IntegrityError, connection, models, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
@@ -61,6 +62,27 @@ ZIP_CHUNK_FILES = 50
 SAMPLE_ROWS = 100
 _DELETE_CHUNK = 1000
 _url_valid = URLValidator(schemes=["http", "https"])
+
+
+@dataclass(frozen=True)
+class _Send:
+    """A task sent once the transaction commits. With the broker down, the
+    error is logged and the request or the import goes on: ``imports_sweep``
+    sends again a batch that waits, the articles' sweeper sends stranded
+    articles, and beat writes the missing search documents."""
+
+    task: Task
+    args: tuple = ()
+
+    def __call__(self) -> None:
+        try:
+            self.task.delay(*self.args)
+        except Exception as exc:  # the broker is unreachable
+            logger.warning("%s%s not sent to the workers (%s); sent again later", self.task.name, self.args, exc)
+
+
+def _send_on_commit(task: Task, *args) -> None:
+    transaction.on_commit(_Send(task, args))
 
 
 class ImportStopped(Exception):
@@ -142,7 +164,7 @@ def _batch_create(*, file: File, filename: str, options: dict, created_by, statu
         batch.file.save(name[-100:], file, save=False)
         batch.save()
         if task is not None:
-            task.delay_on_commit(batch.id)
+            _send_on_commit(task, batch.id)
     return batch
 
 
@@ -154,7 +176,7 @@ def import_confirm(*, batch: ImportBatch, enqueue: bool = True) -> bool:
         started = ImportBatch.objects.filter(id=batch.id, status=ImportBatch.Status.DRY_RUN_READY).update(
             status=ImportBatch.Status.QUEUED, attempts=0, error="")
         if started and enqueue:
-            run_import.delay_on_commit(batch.id)
+            _send_on_commit(run_import, batch.id)
     batch.refresh_from_db()
     return bool(started)
 
@@ -171,9 +193,9 @@ def import_recheck(*, batch: ImportBatch, options: dict, enqueue: bool = True) -
             id=batch.id, status__in=[ImportBatch.Status.DRY_RUN_READY, ImportBatch.Status.FAILED],
             inserted_at__isnull=True,
         ).exclude(file="").update(status=ImportBatch.Status.CHECKING, options=options, format=fmt, attempts=0,
-                                  error="", finished_at=None)
+                                  error="", started_at=None, finished_at=None)
         if again and enqueue:
-            check_import.delay_on_commit(batch.id)
+            _send_on_commit(check_import, batch.id)
     batch.refresh_from_db()
     return bool(again)
 
@@ -455,12 +477,12 @@ def _finish(batch: ImportBatch, rows: parsers.Rows, state: _State, *, write: boo
         ids = list(ImportedArticle.objects.filter(batch_id=batch.id).order_by("article_id")
                    .values_list("article_id", flat=True))
         if ids:
-            index_search.delay_on_commit()  # searchable first: a few seconds for ten thousand articles
+            _send_on_commit(index_search)  # searchable first: a few seconds for ten thousand articles
         size = max(settings.IMPORT_ANNOTATION_BATCH, 1)
         for i in range(0, len(ids), size):
-            annotate_batch.delay_on_commit(ids[i:i + size])
+            _send_on_commit(annotate_batch, ids[i:i + size])
         if ids:
-            finish_import.delay_on_commit(batch.id)  # behind the batches on the queue
+            _send_on_commit(finish_import, batch.id)  # behind the batches on the queue
         _delete_file_on_commit(batch.id)
 
 
@@ -702,6 +724,41 @@ def _bulk_insert(model: type[models.Model], rows: list[dict], *,
             if meanwhile is not None:
                 meanwhile()
     return ids
+
+
+def imports_sweep(*, now=None) -> list[int]:
+    """Send again the batches whose message was lost; returns their ids.
+
+    A batch that no worker has taken (a dry run or an import waiting) for
+    ``SWEEP_QUEUED_AFTER`` seconds gets its task again: its message may never
+    have reached the broker, or the broker lost it. A message sent twice is
+    harmless: the claim lets one run take the batch, the other finds it taken.
+    A batch a worker has started is left to the broker, which delivers its
+    message again if the worker dies. An annotating batch whose articles are
+    all done is marked done (its ``finish_import`` may have been lost too).
+    """
+    from imports.tasks import check_import, run_import
+
+    now = now or timezone.now()
+    before = now - timedelta(seconds=settings.SWEEP_QUEUED_AFTER)
+    tasks = {ImportBatch.Status.CHECKING: check_import, ImportBatch.Status.QUEUED: run_import}
+    waiting = Q(status=ImportBatch.Status.QUEUED) | Q(status=ImportBatch.Status.CHECKING, started_at__isnull=True)
+    stalled = list(ImportBatch.objects.filter(waiting, updated_at__lt=before).values_list("id", "status"))
+    sent = []
+    for batch_id, status in stalled:
+        try:
+            tasks[status].delay(batch_id)
+        except Exception as exc:  # the broker is still down: next time
+            logger.warning("import %s: not sent to the workers (%s)", batch_id, exc)
+            break
+        ImportBatch.objects.filter(id=batch_id, status=status).update(updated_at=now)
+        sent.append(batch_id)
+    for batch_id in ImportBatch.objects.filter(status=ImportBatch.Status.ANNOTATING, updated_at__lt=before).values_list(
+            "id", flat=True):
+        import_finish(batch_id=batch_id)
+    if sent:
+        logger.info("sweeper: import batches %s sent again", sent)
+    return sent
 
 
 # --- reading the state --------------------------------------------------------------

@@ -45,3 +45,9 @@ FINISH_INTERVAL = 10
 def finish_import(self, batch_id: int):
     if not services.import_finish(batch_id=batch_id):
         raise self.retry(countdown=FINISH_INTERVAL)
+
+
+@shared_task(name="imports.sweep", ignore_result=True, soft_time_limit=60, time_limit=90)
+def sweep():
+    """Every minute (beat): send again the batches whose message was lost."""
+    services.imports_sweep()

@@ -37,8 +37,9 @@ from imports.services import (
     import_recheck,
     import_run,
     import_start,
+    imports_sweep,
 )
-from tests.conftest import make_user, wait_for
+from tests.conftest import _reset_broker_pools, make_user, wait_for
 from tests.test_extract import make_pdf
 
 FR = [
@@ -106,6 +107,11 @@ def imported(data: bytes, name="feed.csv", **options) -> ImportBatch:
     import_run(batch_id=batch.id)
     batch.refresh_from_db()
     return batch
+
+
+def sent(callbacks) -> list[tuple[str, tuple]]:
+    """The tasks sent once the transaction committed, as (name, arguments)."""
+    return [(c.task.name, c.args) for c in callbacks if hasattr(c, "task")]
 
 
 def issues(batch) -> list[tuple]:
@@ -447,7 +453,7 @@ def test_confirming_a_dry_run_imports_it(db, django_capture_on_commit_callbacks)
     batch = dry_run(articles_csv(FR))
     with django_capture_on_commit_callbacks() as callbacks:
         assert import_confirm(batch=batch)
-    assert [(c.func.__self__.name, c.args) for c in callbacks] == [("imports.run_import", (batch.id,))]
+    assert sent(callbacks) == [("imports.run_import", (batch.id,))]
     import_run(batch_id=batch.id)
     batch.refresh_from_db()
     assert (batch.status, batch.created) == ("annotating", 4)
@@ -471,11 +477,10 @@ def test_an_import_stores_the_rows_and_queues_them_for_annotation_in_batches(db,
     batch.refresh_from_db()
     assert (batch.status, batch.parsed, batch.created, batch.original_filename) == ("annotating", 5, 5, "feed.csv")
     ids = list(batch.articles().order_by("id").values_list("id", flat=True))
-    annotate = [c.args[0] for c in callbacks if getattr(c, "func", None) and c.func.__self__.name == "articles.annotate_batch"]
-    assert [c.args for c in callbacks if getattr(c, "func", None) and c.func.__self__.name == "imports.finish_import"] == [(batch.id,)]
-    assert annotate == [ids[0:2], ids[2:4], ids[4:5]]
-    sent = [c.func.__self__.name for c in callbacks if getattr(c, "func", None)]
-    assert sent[0] == "articles.index_search"  # searchable before the annotation batches start
+    tasks = sent(callbacks)
+    assert tasks[0] == ("articles.index_search", ())  # searchable before the annotation batches start
+    assert [args[0] for name, args in tasks if name == "articles.annotate_batch"] == [ids[0:2], ids[2:4], ids[4:5]]
+    assert tasks[-1] == ("imports.finish_import", (batch.id,))
 
     visite, second, strike, shares, _ = Article.objects.order_by("id")
     assert (visite.title, visite.url, visite.source.name, visite.language, visite.language_given) == (
@@ -686,7 +691,51 @@ def test_a_dry_run_from_the_admin_stores_the_file_and_queues_its_check(importer_
     assert response["Location"] == reverse("admin:imports_importbatch_change", args=[batch.id])
     assert (batch.status, batch.format, batch.created_by) == ("checking", "csv", importer)
     assert batch.options["delimiter"] == ";" and batch.options["columns"] == {"body": "texte"}
-    assert [(c.func.__self__.name, c.args) for c in callbacks] == [("imports.check_import", (batch.id,))]
+    assert sent(callbacks) == [("imports.check_import", (batch.id,))]
+
+
+def test_an_import_asked_for_while_the_broker_is_down_is_kept_and_sent_by_the_sweeper(
+        importer_client, broker_down, monkeypatch, settings, django_capture_on_commit_callbacks, caplog):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = importer_client.post(reverse("admin:imports_importbatch_import"), {
+            **form_data(action="import"), "file": SimpleUploadedFile("feed.csv", articles_csv(FR[:2]))})
+    assert response.status_code == 302, "the request does not fail"
+    batch = ImportBatch.objects.get()
+    assert batch.status == "queued" and batch.file
+    assert "imports.run_import(%s,) not sent to the workers" % batch.id in caplog.text
+
+    later = timezone.now() + timedelta(seconds=settings.SWEEP_QUEUED_AFTER + 1)
+    assert imports_sweep(now=later) == [], "still down: nothing sent, tried again next time"
+    monkeypatch.undo()  # the broker is back
+    _reset_broker_pools()
+    assert imports_sweep(now=timezone.now()) == [], "not before SWEEP_QUEUED_AFTER seconds"
+    assert imports_sweep(now=later) == [batch.id]
+    assert imports_sweep(now=later) == [], "stamped: sent once per period"
+    import_run(batch_id=batch.id)  # what the message does; a second one would find the batch taken
+    batch.refresh_from_db()
+    assert (batch.status, batch.created) == ("annotating", 2)
+    assert imports_sweep(now=later + timedelta(seconds=settings.SWEEP_QUEUED_AFTER + 1)) == []
+
+
+def test_an_import_that_ends_while_the_broker_is_down_keeps_its_rows(db, broker_down, django_capture_on_commit_callbacks):
+    batch = import_start(file=ContentFile(articles_csv(FR[:3])), filename="feed.csv", options={}, enqueue=False)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        import_run(batch_id=batch.id)  # the sends after the commit fail, and are logged
+    batch.refresh_from_db()
+    assert (batch.status, batch.created) == ("annotating", 3)
+    assert set(batch.articles().values_list("status", flat=True)) == {"queued"}  # the articles' sweeper sends them
+    assert [name for name, _ in sent(callbacks)][:2] == ["articles.index_search", "articles.annotate_batch"]
+
+
+def test_the_sweeper_marks_done_an_annotating_batch_whose_articles_are_done(db, settings):
+    batch = imported(articles_csv(FR[:2]))
+    assert batch.status == "annotating"
+    batch.articles().update(status=Article.Status.ANNOTATED)
+    later = timezone.now() + timedelta(seconds=settings.SWEEP_QUEUED_AFTER + 1)
+    imports_sweep(now=timezone.now())
+    assert ImportBatch.objects.get(id=batch.id).status == "annotating", "not before SWEEP_QUEUED_AFTER seconds"
+    imports_sweep(now=later)
+    assert ImportBatch.objects.get(id=batch.id).status == "done"
 
 
 def test_the_import_button_queues_the_import_itself(importer_client, django_capture_on_commit_callbacks):
@@ -695,7 +744,7 @@ def test_the_import_button_queues_the_import_itself(importer_client, django_capt
             **form_data(action="import"), "file": SimpleUploadedFile("feed.jsonl", b'{"text": "x"}\n')})
     batch = ImportBatch.objects.get()
     assert (batch.status, batch.format) == ("queued", "jsonl")
-    assert [c.func.__self__.name for c in callbacks] == ["imports.run_import"]
+    assert [name for name, _ in sent(callbacks)] == ["imports.run_import"]
 
 
 def test_bad_options_are_refused_on_the_form(importer_client):
