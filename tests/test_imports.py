@@ -702,7 +702,7 @@ def test_an_import_asked_for_while_the_broker_is_down_is_kept_and_sent_by_the_sw
     assert response.status_code == 302, "the request does not fail"
     batch = ImportBatch.objects.get()
     assert batch.status == "queued" and batch.file
-    assert "imports.run_import(%s,) not sent to the workers" % batch.id in caplog.text
+    assert f"imports.run_import({batch.id},) not sent to the workers" in caplog.text
 
     later = timezone.now() + timedelta(seconds=settings.SWEEP_QUEUED_AFTER + 1)
     assert imports_sweep(now=later) == [], "still down: nothing sent, tried again next time"
