@@ -174,7 +174,7 @@ def import_confirm(*, batch: ImportBatch, enqueue: bool = True) -> bool:
 
     with transaction.atomic():
         started = ImportBatch.objects.filter(id=batch.id, status=ImportBatch.Status.DRY_RUN_READY).update(
-            status=ImportBatch.Status.QUEUED, attempts=0, error="")
+            status=ImportBatch.Status.QUEUED, attempts=0, error="", updated_at=timezone.now())
         if started and enqueue:
             _send_on_commit(run_import, batch.id)
     batch.refresh_from_db()
@@ -193,7 +193,7 @@ def import_recheck(*, batch: ImportBatch, options: dict, enqueue: bool = True) -
             id=batch.id, status__in=[ImportBatch.Status.DRY_RUN_READY, ImportBatch.Status.FAILED],
             inserted_at__isnull=True,
         ).exclude(file="").update(status=ImportBatch.Status.CHECKING, options=options, format=fmt, attempts=0,
-                                  error="", started_at=None, finished_at=None)
+                                  error="", started_at=None, finished_at=None, updated_at=timezone.now())
         if again and enqueue:
             _send_on_commit(check_import, batch.id)
     batch.refresh_from_db()

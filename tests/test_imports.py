@@ -449,11 +449,14 @@ def test_a_dry_run_classifies_every_row_and_writes_no_article(db):
     assert not Source.objects.exists()
 
 
-def test_confirming_a_dry_run_imports_it(db, django_capture_on_commit_callbacks):
+def test_confirming_a_dry_run_imports_it(db, django_capture_on_commit_callbacks, settings):
     batch = dry_run(articles_csv(FR))
+    read_long_ago = timezone.now() - timedelta(seconds=settings.SWEEP_QUEUED_AFTER + 60)
+    ImportBatch.objects.filter(id=batch.id).update(updated_at=read_long_ago)  # the editor read the dry run slowly
     with django_capture_on_commit_callbacks() as callbacks:
         assert import_confirm(batch=batch)
     assert sent(callbacks) == [("imports.run_import", (batch.id,))]
+    assert imports_sweep() == [], "just sent: the sweeper leaves it alone"
     import_run(batch_id=batch.id)
     batch.refresh_from_db()
     assert (batch.status, batch.created) == ("annotating", 4)
