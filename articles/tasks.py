@@ -1,5 +1,6 @@
 """Celery tasks: thin, idempotent, given ids only."""
 
+import gc
 import logging
 
 from celery import shared_task
@@ -11,6 +12,7 @@ from django.db import DatabaseError, InterfaceError, OperationalError
 
 from articles.nlp.language import detect_language
 from articles.services import annotation, recovery, search
+from pressreview.heap import keep_freed_memory
 from pressreview.logs import about_articles
 
 logger = logging.getLogger(__name__)
@@ -22,6 +24,9 @@ TRANSIENT_ERRORS = (OperationalError, InterfaceError, ConnectionError, TimeoutEr
 
 @worker_process_init.connect
 def _load_pipeline(**kwargs):
+    # A batch's arrays, freed at its end, are reused by the next batch rather
+    # than given back to the system and faulted in again page by page.
+    keep_freed_memory(settings.ANNOTATION_WORKER_KEEP_MEMORY_MB * 2**20)
     # Load the spaCy models, and the language detector's (about a second of
     # work on its first call), before the first task rather than inside it.
     annotation.annotator_preload()
@@ -29,6 +34,9 @@ def _load_pipeline(**kwargs):
         detect_language("Press Review reads the news. La revue de presse lit les nouvelles.", settings.DETECT_LANGUAGES)
     except Exception:
         logger.exception("could not load the language detector")
+    # The models are some 600,000 objects that live as long as the process: out of
+    # the collector's sight, each full collection no longer walks them all again.
+    gc.freeze()
 
 
 class WorkerTimeLimits(DjangoTask):
