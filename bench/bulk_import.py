@@ -6,10 +6,11 @@ admin's code path: ``import_start`` stores the file and ``import_run`` (what the
 in chunks, then queues them for annotation. Baseline: a bare
 ``Article.objects.bulk_create`` of the same rows, already cleaned and hashed, in one
 transaction. Both start from empty tables, alternate, and the best of --repeat runs
-counts. The full-text search documents, which the bulk worker writes once the rows are
-in (``articles.index_search``), are timed apart. A re-import of the same file (everything a duplicate) is timed too. The CPU
-seconds of each run (this process's threads and its PostgreSQL backend, when the server
-runs on this machine) are printed beside the elapsed times.
+counts. The full-text search documents, which a worker writes once the rows are in
+(``articles.index_search``, on the export queue), are timed apart. A re-import of the
+same file (everything a duplicate) is timed too. The CPU seconds of each run (this
+process's threads and its PostgreSQL backend, when the server runs on this machine) are
+printed beside the elapsed times.
 
 Annotation phase: --annotate (1,000) of those articles imported again through a
 real Celery worker (concurrency 1, the task on the bulk queue, then ``annotate_batch``
@@ -302,7 +303,7 @@ def main():
           f"(runs: {', '.join(f'{s:.2f}' for s in import_runs)}; cpu {', '.join(f'{s:.1f}' for s in import_cpus)}; "
           "parse, check, de-duplicate, insert, queue)")
     print(f"{'then its search documents':<34}{min(index_runs):7.2f} s  {n / min(index_runs):8.0f} rows/s   "
-          f"(runs: {', '.join(f'{s:.2f}' for s in index_runs)}; the bulk worker's task after the insert: "
+          f"(runs: {', '.join(f'{s:.2f}' for s in index_runs)}; a worker's task after the insert: "
           "the archive is searchable then)")
     print(f"{'re-import of the same file':<34}{reimport:7.2f} s  {n / reimport:8.0f} rows/s   "
           f"0 created, {again.duplicates:,} duplicates")

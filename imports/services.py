@@ -477,7 +477,7 @@ def _finish(batch: ImportBatch, rows: parsers.Rows, state: _State, *, write: boo
         ids = list(ImportedArticle.objects.filter(batch_id=batch.id).order_by("article_id")
                    .values_list("article_id", flat=True))
         if ids:
-            _send_on_commit(index_search)  # searchable first: a few seconds for ten thousand articles
+            _send_on_commit(index_search)  # searchable in seconds (another queue than the batches')
         size = max(settings.IMPORT_ANNOTATION_BATCH, 1)
         for i in range(0, len(ids), size):
             _send_on_commit(annotate_batch, ids[i:i + size])

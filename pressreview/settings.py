@@ -237,7 +237,8 @@ CELERY_TASK_DEFAULT_QUEUE = "annotate"
 CELERY_TASK_ROUTES = {
     "articles.annotate_article": {"queue": "annotate"},
     "articles.annotate_batch": {"queue": "bulk"},
-    "articles.index_search": {"queue": "bulk"},
+    # Not behind an archive's annotation batches on "bulk": the bulk worker also takes "export".
+    "articles.index_search": {"queue": "export"},
     "imports.check_import": {"queue": "bulk"},
     "imports.run_import": {"queue": "bulk"},
     "imports.finish_import": {"queue": "bulk"},
