@@ -1,5 +1,7 @@
 """End to end in real headless Chromium: the page an editor sees while a worker runs."""
 
+import threading
+
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
@@ -57,6 +59,42 @@ def test_viewer_sees_no_way_to_add(page, live_server, seeded):
     assert page.get_by_role("link", name="Add an article").count() == 0
     response = page.goto(live_server.url + "/articles/new")
     assert response.status == 403
+
+
+def test_a_slow_panel_does_not_replace_the_mention_chosen_after_it(page, live_server, seeded, monkeypatch):
+    from articles.models import Mention
+    from articles.views import articles as views
+
+    make_user("ed", "editor")
+    body = "Gérald Darmanin a rencontré Abdelouafi Laftit à Rabat."
+    article = Article.objects.create(title="Rencontre", body=body, content_hash="slow-panel", language="fr",
+                                     status=Article.Status.ANNOTATED)
+    first, second = (Mention.objects.create(article=article, start=body.index(name), end=body.index(name) + len(name),
+                                            text=name, kind="person")
+                     for name in ("Gérald Darmanin", "Abdelouafi Laftit"))
+    # The first mention's panel is held back on the server until the second one is shown and
+    # typed in (j pressed twice quickly, a slow response): it must not come back over them.
+    released = threading.Event()
+    current_mention = views._current_mention
+
+    def slow_for_the_first(article, mention_id):
+        if str(mention_id) == str(first.id):
+            released.wait(20)
+        return current_mention(article, mention_id)
+
+    monkeypatch.setattr(views, "_current_mention", slow_for_the_first)
+    log_in(page, live_server, "ed")
+    page.goto(f"{live_server.url}/articles/{article.id}")
+    page.locator("#article-body a.mention", has_text="Gérald Darmanin").click()
+    page.locator("#article-body a.mention", has_text="Abdelouafi Laftit").click()
+    page.locator("#mention-panel h2", has_text="Abdelouafi Laftit").wait_for()
+    page.locator("#mention-panel").get_by_role("searchbox").fill("Laf")
+    with page.expect_response(lambda response: f"mention={first.id}" in response.url):
+        released.set()
+    page.wait_for_timeout(500)  # time for the late response to be swapped in, were it to be
+    expect(page.locator("#mention-panel h2")).to_have_text(f"“{second.text}”")
+    expect(page.locator("#mention-panel").get_by_role("searchbox")).to_have_value("Laf")
+    expect(page.locator("#article-body a.mention.is-current")).to_have_text(second.text)
 
 
 def select_text(page, surface, nth=0):

@@ -16,6 +16,8 @@
   function select(link) {
     mentions().forEach((m) => m.classList.toggle("is-current", m === link));
     link.focus();
+    // outerHTML: a late response for a mention chosen earlier targets the panel that the
+    // later one replaced, no longer in the page, and changes nothing.
     htmx.ajax("GET", link.getAttribute("href").split("#")[0], { source: link, target: "#mention-panel", swap: "outerHTML" });
   }
 
