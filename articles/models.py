@@ -10,7 +10,7 @@ import unicodedata
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchVectorField
+from django.contrib.postgres.search import SearchQuery, SearchVectorField
 from django.db import connections, models
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -116,8 +116,6 @@ class ArticleQuerySet(models.QuerySet):
         if not q:
             return self
         if connections[self.db].vendor == "postgresql":
-            from django.contrib.postgres.search import SearchQuery
-
             return self.filter(search_document__vector=SearchQuery(q, config="simple", search_type="websearch"))
         articles = self
         for word in q.replace('"', " ").split():

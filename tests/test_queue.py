@@ -552,9 +552,7 @@ def test_an_article_is_searchable_once_its_search_document_is_written(db):
     assert SearchDocument.objects.count() == 1
 
 
-def test_the_missing_search_documents_are_written_every_minute():
-    from django.conf import settings
-
+def test_the_missing_search_documents_are_written_every_minute(settings):
     schedule = {entry["task"]: entry["schedule"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert schedule["articles.index_search"] <= 60
     # Not behind an archive's annotation batches: the queue the bulk worker takes besides "bulk".

@@ -2,14 +2,14 @@
 
 ``ArticleQuerySet.search`` finds an article through its ``SearchDocument``.
 Parsing a text into a search vector is most of what storing an article costs
-the database, so a bulk import stores its rows first and leaves the documents to
-the ``articles.index_search`` task it sends when it ends (on the ``export``
+the database, so a bulk import stores its rows first and leaves the documents
+to the ``articles.index_search`` task it sends when it ends (on the ``export``
 queue, not behind annotation batches): its archive becomes searchable seconds
-after its rows are in. An article pasted by an editor gets
-its document in the transaction that stores it. The same task runs every
-minute from beat and writes any document still missing (an article stored by
-other means, or an import whose task was lost), so nothing stays unsearchable.
-On other databases the search reads the text itself and these do nothing.
+after its rows are in. An article pasted by an editor gets its document in the
+transaction that stores it. The same task runs every minute from beat and
+writes any document still missing (an article stored by other means, or an
+import whose task was lost), so nothing stays unsearchable. On other
+databases the search reads the text itself and these do nothing.
 """
 
 import logging
