@@ -731,19 +731,26 @@ def imports_sweep(*, now=None) -> list[int]:
 
     A batch that no worker has taken (a dry run or an import waiting) for
     ``SWEEP_QUEUED_AFTER`` seconds gets its task again: its message may never
-    have reached the broker, or the broker lost it. A message sent twice is
-    harmless: the claim lets one run take the batch, the other finds it taken.
-    A batch a worker has started is left to the broker, which delivers its
-    message again if the worker dies. An annotating batch whose articles are
-    all done is marked done (its ``finish_import`` may have been lost too).
+    have reached the broker, or the broker lost it. So does a batch a worker
+    took longer ago than the task's hard time limit (plus
+    ``SWEEP_ANNOTATING_GRACE``) and left importing or checking: that run is
+    over, and the broker, which delivers the message of a dead worker again
+    within ``CELERY_VISIBILITY_TIMEOUT``, has not (it lost it). A message sent
+    twice is harmless: the claim lets one run take the batch, and its attempts
+    still bound a file that kills its worker. An annotating batch whose
+    articles are all done is marked done (its ``finish_import`` may have been
+    lost too).
     """
     from imports.tasks import check_import, run_import
 
     now = now or timezone.now()
     before = now - timedelta(seconds=settings.SWEEP_QUEUED_AFTER)
-    tasks = {ImportBatch.Status.CHECKING: check_import, ImportBatch.Status.QUEUED: run_import}
+    over = now - timedelta(seconds=settings.IMPORT_TIME_LIMIT + 60 + settings.SWEEP_ANNOTATING_GRACE)
+    tasks = {ImportBatch.Status.CHECKING: check_import, ImportBatch.Status.QUEUED: run_import,
+             ImportBatch.Status.IMPORTING: run_import}
     waiting = Q(status=ImportBatch.Status.QUEUED) | Q(status=ImportBatch.Status.CHECKING, started_at__isnull=True)
-    stalled = list(ImportBatch.objects.filter(waiting, updated_at__lt=before).values_list("id", "status"))
+    abandoned = Q(status__in=[ImportBatch.Status.IMPORTING, ImportBatch.Status.CHECKING], started_at__lt=over)
+    stalled = list(ImportBatch.objects.filter(waiting | abandoned, updated_at__lt=before).values_list("id", "status"))
     sent = []
     for batch_id, status in stalled:
         try:

@@ -576,6 +576,25 @@ def test_an_import_taken_over_from_a_worker_that_died_starts_again_from_nothing(
     assert Article.objects.count() == 4
 
 
+def test_an_import_left_importing_past_its_time_limit_is_sent_again_by_the_sweeper(db, settings):
+    batch = import_start(file=ContentFile(articles_csv(FR)), filename="feed.csv", options={}, enqueue=False)
+    # A worker died after its first chunk, and Redis lost the message it would have delivered again.
+    leftover = article_create(body=FR[0], enqueue=False).article
+    ImportedArticle.objects.create(batch=batch, article=leftover, line=2)
+    started = timezone.now()
+    ImportBatch.objects.filter(id=batch.id).update(status="importing", attempts=1, created=1, started_at=started,
+                                                   updated_at=started)
+    limit = settings.IMPORT_TIME_LIMIT + 60 + settings.SWEEP_ANNOTATING_GRACE
+    assert imports_sweep(now=started + timedelta(seconds=limit - 5)) == [], "it may still be running"
+    assert imports_sweep(now=started + timedelta(seconds=limit + 5)) == [batch.id]
+    assert imports_sweep(now=started + timedelta(seconds=limit + 10)) == [], "stamped: sent once per period"
+
+    import_run(batch_id=batch.id)  # what the message sent again does
+    batch.refresh_from_db()
+    assert (batch.status, batch.attempts, batch.created) == ("annotating", 2, 4)
+    assert not Article.objects.filter(id=leftover.id).exists()
+
+
 def test_a_batch_that_kills_its_worker_every_time_fails_without_leftovers(db):
     batch = import_start(file=ContentFile(articles_csv(FR)), filename="feed.csv", options={}, enqueue=False)
     leftover = article_create(body=FR[0], enqueue=False).article
