@@ -40,7 +40,6 @@ from datetime import datetime, time, timedelta
 from email.utils import parsedate_to_datetime
 from pathlib import PurePath
 
-from celery import Task
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
@@ -52,6 +51,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 
 from articles.models import Article, Source
 from articles.services.ingest import IngestError, PreparedArticle, article_prepare
+from articles.services.recovery import Message, annotation_messages, send, send_on_commit
 from imports import parsers
 from imports.models import ImportBatch, ImportedArticle, ImportIssue
 
@@ -62,27 +62,6 @@ ZIP_CHUNK_FILES = 50
 SAMPLE_ROWS = 100
 _DELETE_CHUNK = 1000
 _url_valid = URLValidator(schemes=["http", "https"])
-
-
-@dataclass(frozen=True)
-class _Send:
-    """A task sent once the transaction commits. With the broker down, the
-    error is logged and the request or the import goes on: ``imports_sweep``
-    sends again a batch that waits, the articles' sweeper sends stranded
-    articles, and beat writes the missing search documents."""
-
-    task: Task
-    args: tuple = ()
-
-    def __call__(self) -> None:
-        try:
-            self.task.delay(*self.args)
-        except Exception as exc:  # the broker is unreachable
-            logger.warning("%s%s not sent to the workers (%s); sent again later", self.task.name, self.args, exc)
-
-
-def _send_on_commit(task: Task, *args) -> None:
-    transaction.on_commit(_Send(task, args))
 
 
 class ImportStopped(Exception):
@@ -164,7 +143,7 @@ def _batch_create(*, file: File, filename: str, options: dict, created_by, statu
         batch.file.save(name[-100:], file, save=False)
         batch.save()
         if task is not None:
-            _send_on_commit(task, batch.id)
+            send_on_commit(Message(task, (batch.id,)))
     return batch
 
 
@@ -176,7 +155,7 @@ def import_confirm(*, batch: ImportBatch, enqueue: bool = True) -> bool:
         started = ImportBatch.objects.filter(id=batch.id, status=ImportBatch.Status.DRY_RUN_READY).update(
             status=ImportBatch.Status.QUEUED, attempts=0, error="", updated_at=timezone.now())
         if started and enqueue:
-            _send_on_commit(run_import, batch.id)
+            send_on_commit(Message(run_import, (batch.id,)))
     batch.refresh_from_db()
     return bool(started)
 
@@ -195,7 +174,7 @@ def import_recheck(*, batch: ImportBatch, options: dict, enqueue: bool = True) -
         ).exclude(file="").update(status=ImportBatch.Status.CHECKING, options=options, format=fmt, attempts=0,
                                   error="", started_at=None, finished_at=None, updated_at=timezone.now())
         if again and enqueue:
-            _send_on_commit(check_import, batch.id)
+            send_on_commit(Message(check_import, (batch.id,)))
     batch.refresh_from_db()
     return bool(again)
 
@@ -455,7 +434,7 @@ def _lock(batch_id: int, expected: str, token: int) -> None:
 
 
 def _finish(batch: ImportBatch, rows: parsers.Rows, state: _State, *, write: bool, token: int) -> None:
-    from articles.tasks import annotate_batch, index_search
+    from articles.tasks import index_search
     from imports.tasks import finish_import
 
     now = timezone.now()
@@ -476,13 +455,10 @@ def _finish(batch: ImportBatch, rows: parsers.Rows, state: _State, *, write: boo
         # Only now, with every row committed, do the articles go to the workers.
         ids = list(ImportedArticle.objects.filter(batch_id=batch.id).order_by("article_id")
                    .values_list("article_id", flat=True))
+        # Searchable in seconds (another queue than the batches'); finished behind the batches.
         if ids:
-            _send_on_commit(index_search)  # searchable in seconds (another queue than the batches')
-        size = max(settings.IMPORT_ANNOTATION_BATCH, 1)
-        for i in range(0, len(ids), size):
-            _send_on_commit(annotate_batch, ids[i:i + size])
-        if ids:
-            _send_on_commit(finish_import, batch.id)  # behind the batches on the queue
+            send_on_commit(Message(index_search), *annotation_messages(ids, batch_size=settings.IMPORT_ANNOTATION_BATCH),
+                           Message(finish_import, (batch.id,)))
         _delete_file_on_commit(batch.id)
 
 
@@ -753,11 +729,8 @@ def imports_sweep(*, now=None) -> list[int]:
     stalled = list(ImportBatch.objects.filter(waiting | abandoned, updated_at__lt=before).values_list("id", "status"))
     sent = []
     for batch_id, status in stalled:
-        try:
-            tasks[status].delay(batch_id)
-        except Exception as exc:  # the broker is still down: next time
-            logger.warning("import %s: not sent to the workers (%s)", batch_id, exc)
-            break
+        if not send([Message(tasks[status], (batch_id,))]):
+            break  # the broker is still down: next time
         ImportBatch.objects.filter(id=batch_id, status=status).update(updated_at=now)
         sent.append(batch_id)
     for batch_id in ImportBatch.objects.filter(status=ImportBatch.Status.ANNOTATING, updated_at__lt=before).values_list(

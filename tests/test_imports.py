@@ -111,7 +111,7 @@ def imported(data: bytes, name="feed.csv", **options) -> ImportBatch:
 
 def sent(callbacks) -> list[tuple[str, tuple]]:
     """The tasks sent once the transaction committed, as (name, arguments)."""
-    return [(c.task.name, c.args) for c in callbacks if hasattr(c, "task")]
+    return [(m.task.name, m.args) for c in callbacks for m in getattr(c, "messages", ())]
 
 
 def issues(batch) -> list[tuple]:

@@ -185,9 +185,9 @@ def article_requeue(*, article: Article) -> Article:
     return article
 
 
-def articles_queue_again(article_ids: list[int], *, batch_size: int = 1) -> None:
+def articles_queue_again(article_ids: list[int], *, batch_size: int | None = None) -> None:
     """Mark the articles queued with their attempts reset, and send them once the transaction
-    commits (in ``annotate_batch`` messages of ``batch_size`` above 1)."""
+    commits (with ``batch_size``, in ``annotate_batch`` messages of that many)."""
     Article.objects.filter(id__in=article_ids).update(
         status=Article.Status.QUEUED, attempts=0, last_error="", queued_at=timezone.now()
     )

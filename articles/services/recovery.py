@@ -2,7 +2,7 @@
 
 Two ways an article can be stranded, and what brings it back:
 - "queued" with no message on the broker: the broker was down when the
-  article was accepted (sending is best effort, see ``annotation_enqueue``),
+  article was accepted (sending is best effort, see ``send``),
   or the broker lost its data. The sweeper sends a message again.
 - "annotating" with nobody working on it: the worker died and the message was
   not redelivered. The sweeper sends a message again; the claim counts the
@@ -13,8 +13,10 @@ A message sent twice is harmless: the claim lets one task take the article.
 
 import logging
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import timedelta
 
+from celery import Task
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
@@ -27,37 +29,66 @@ logger = logging.getLogger(__name__)
 SWEEP_BATCH = 500
 
 
-def annotation_enqueue(article_ids: Iterable[int], *, batch_size: int = 1) -> None:
-    """Send the articles to the workers once the current transaction commits.
+@dataclass(frozen=True)
+class Message:
+    """A task to send to the workers, with its arguments."""
 
-    One message per article, or with ``batch_size`` above 1 one ``annotate_batch``
-    message per that many articles (the bulk queue: one ``nlp.pipe`` pass each).
-    Best effort: with the broker down the articles stay "queued" and the
-    sweeper sends them when it is back; the editor's request does not fail.
-    """
-    ids = list(article_ids)
-    if ids:
-        transaction.on_commit(lambda: _send(ids, batch_size=batch_size))
+    task: Task
+    args: tuple = ()
 
 
-def _send(article_ids: list[int], *, batch_size: int = 1) -> int:
-    """Send messages in order; the number of articles sent before the broker failed."""
+def annotation_messages(article_ids: list[int], *, batch_size: int | None = None) -> list[Message]:
+    """One ``annotate_article`` message per article (the ``annotate`` queue), or with
+    ``batch_size`` one ``annotate_batch`` message per that many (the bulk queue: one
+    ``nlp.pipe`` pass each)."""
     from articles.tasks import annotate_article, annotate_batch
 
-    sent = 0
+    if batch_size is None:
+        return [Message(annotate_article, (article_id,)) for article_id in article_ids]
     step = max(batch_size, 1)
-    for i in range(0, len(article_ids), step):
-        chunk = article_ids[i : i + step]
+    return [Message(annotate_batch, (article_ids[i : i + step],)) for i in range(0, len(article_ids), step)]
+
+
+def send(messages: Iterable[Message]) -> int:
+    """Send the messages in order; the number sent before the broker failed.
+
+    Best effort: the first refusal is logged and ends the sending (the broker
+    is down, the rest would fail the same way, each after a wait); the
+    sweepers send again what waits.
+    """
+    sent = 0
+    for message in messages:
         try:
-            if batch_size > 1:
-                annotate_batch.apply_async((chunk,), retry=False)
-            else:
-                annotate_article.apply_async((chunk[0],), retry=False)
-            sent += len(chunk)
-        except Exception as exc:  # the broker is unreachable: the sweeper will send it
-            logger.warning("articles %s: not sent to the workers (%s); the sweeper will send them", chunk, exc)
+            message.task.apply_async(message.args, retry=False)
+        except Exception as exc:  # the broker is unreachable: a sweeper will send it
+            logger.warning("%s%s not sent to the workers (%s); sent again later", message.task.name, message.args,
+                           exc)
             return sent
+        sent += 1
     return sent
+
+
+@dataclass(frozen=True)
+class _SendOnCommit:
+    messages: tuple[Message, ...]
+
+    def __call__(self) -> None:
+        send(self.messages)
+
+
+def send_on_commit(*messages: Message) -> None:
+    """Send the messages, in order, once the current transaction commits (``send``):
+    with the broker down, the request or the task that asked goes on."""
+    if messages:
+        transaction.on_commit(_SendOnCommit(messages))
+
+
+def annotation_enqueue(article_ids: Iterable[int], *, batch_size: int | None = None) -> None:
+    """Send the articles to the workers once the current transaction commits
+    (``annotation_messages``). With the broker down the articles stay "queued"
+    and the sweeper sends them when it is back; the editor's request does not fail.
+    """
+    send_on_commit(*annotation_messages(list(article_ids), batch_size=batch_size))
 
 
 def articles_sweep(*, now=None) -> list[int]:
@@ -80,6 +111,6 @@ def articles_sweep(*, now=None) -> list[int]:
         return []
     Article.objects.filter(id__in=ids, status=Article.Status.QUEUED).update(queued_at=now)
     Article.objects.filter(id__in=ids, status=Article.Status.ANNOTATING).update(claimed_at=now)
-    sent = _send(ids)
+    sent = send(annotation_messages(ids))
     logger.info("sweeper: %s stranded articles, %s sent again", len(ids), sent)
     return ids[:sent]

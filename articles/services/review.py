@@ -519,12 +519,12 @@ def articles_topic_remove(*, article_ids: Iterable[int], topic: Topic, user) -> 
         return changed
 
 
-def articles_requeue(*, article_ids: Iterable[int], batch_size: int = 1) -> list[int]:
+def articles_requeue(*, article_ids: Iterable[int], batch_size: int | None = None) -> list[int]:
     """Queue the articles for annotation again; returns the ids queued.
 
     Articles already queued or being annotated are skipped: a second task for
     them could run beside the first. Editor decisions survive re-annotation.
-    ``batch_size`` above 1 sends them to the bulk queue in batches (``annotation_enqueue``).
+    With ``batch_size`` they go to the bulk queue in batches of that many (``annotation_messages``).
     """
     from articles.services.ingest import articles_queue_again
 
