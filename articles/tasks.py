@@ -1,4 +1,8 @@
-"""Celery tasks: thin, idempotent, given ids only."""
+"""Celery tasks: thin, idempotent, given ids only.
+
+Services import these tasks to send them; a task imports its service inside its
+body, so the two never import each other at load time.
+"""
 
 import gc
 import logging
@@ -11,7 +15,6 @@ from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError
 
 from articles.nlp.language import detect_language
-from articles.services import annotation, recovery, search
 from pressreview.heap import keep_freed_memory
 from pressreview.logs import about_articles
 
@@ -26,6 +29,8 @@ TRANSIENT_ERRORS = (OperationalError, InterfaceError, ConnectionError, TimeoutEr
 def _load_pipeline(**kwargs):
     # A batch's arrays, freed at its end, are reused by the next batch rather
     # than given back to the system and faulted in again page by page.
+    from articles.services import annotation
+
     keep_freed_memory(settings.ANNOTATION_WORKER_KEEP_MEMORY_MB * 2**20)
     # Load the spaCy models, and the language detector's (about a second of
     # work on its first call), before the first task rather than inside it.
@@ -54,6 +59,8 @@ class WorkerTimeLimits(DjangoTask):
 
 
 def _fail(article_ids, exc, *, final):
+    from articles.services import annotation
+
     message = f"{type(exc).__name__}: {exc}"
     for article_id in article_ids:
         annotation.article_fail(article_id=article_id, error=message, final=final)
@@ -90,6 +97,8 @@ def annotate_batch(self, article_ids: list[int]):
 
 
 def _annotate(task, article_ids):
+    from articles.services import annotation
+
     try:
         annotation.articles_annotate(article_ids=article_ids)
     except TRANSIENT_ERRORS as exc:
@@ -120,10 +129,14 @@ def _annotate(task, article_ids):
 @shared_task(name="articles.sweep", ignore_result=True, soft_time_limit=60, time_limit=90)
 def sweep():
     """Every minute (beat): send again the articles a lost message or a dead worker stranded."""
-    recovery.articles_sweep()
+    from articles.services.recovery import articles_sweep
+
+    articles_sweep()
 
 
 @shared_task(name="articles.index_search", ignore_result=True, soft_time_limit=3600, time_limit=3660)
 def index_search():
     """After a bulk import, and every minute (beat): write the missing full-text search documents."""
-    search.articles_index_missing()
+    from articles.services.search import articles_index_missing
+
+    articles_index_missing()

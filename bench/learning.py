@@ -10,7 +10,7 @@ Everything goes through the product's own code, in a throwaway SQLite database:
 segments are stored with ``article_create``, annotated with ``articles_annotate``
 (which gives the pipeline the registry's knowledge), reviewed with the services of
 ``articles/services/review.py`` by a user of the "editor" group, and the held-out
-articles are queued again with ``article_requeue`` and annotated again. The editor:
+articles are queued again with ``articles_requeue`` and annotated again. The editor:
 
 - accepts a suggestion whose span and kind match a gold entity;
 - relabels a suggestion with a gold span but the wrong kind;
@@ -158,10 +158,10 @@ def annotate(article_ids: list[int]) -> dict:
 def requeue(article_ids: list[int]) -> None:
     """Queue again the way the product does (the message lands in the throwaway broker folder, unread)."""
     from articles.models import Article
-    from articles.services.ingest import article_requeue
+    from articles.services.ingest import articles_requeue
 
     for article in Article.objects.filter(id__in=set(article_ids)):
-        article_requeue(article=article)
+        articles_requeue(article_ids=[article.id])
 
 
 def stored_mentions(article_ids: list[int]) -> dict[int, list[tuple]]:

@@ -23,6 +23,8 @@ from digests import exports
 from digests.models import Digest, DigestItem, DigestSection, ExportJob
 from digests.selectors import MAX_QUOTES, digest_view, shown_article_topics, view_for
 from digests.summary import lead_sentences
+from digests.tasks import export_digest
+from pressreview.enqueue import Message, send, send_on_commit
 
 logger = logging.getLogger(__name__)
 
@@ -290,14 +292,13 @@ def export_filename(view, fmt: str) -> str:
 
 
 def export_job_create(*, digest: Digest, fmt: str, user=None, base_url: str = "") -> ExportJob:
-    """Queue an export of the digest; the worker writes the file, the page polls the row."""
-    from digests.tasks import export_digest
-
+    """Queue an export of the digest; the worker writes the file, the page polls the row.
+    With the broker down the job waits "queued" and ``export_jobs_sweep`` sends it later."""
     if fmt not in exports.FORMATS:
         raise DigestError(_("Unknown export format."))
     with transaction.atomic():
         job = ExportJob.objects.create(digest=digest, format=fmt, created_by=user, base_url=base_url[:300])
-        export_digest.delay_on_commit(job.id)
+        send_on_commit(Message(export_digest, (job.id,)))
         return job
 
 
@@ -361,7 +362,33 @@ def export_job_fail(*, job_id: int, error: str) -> None:
 
 
 def export_job_requeue(*, job_id: int) -> None:
-    ExportJob.objects.filter(id=job_id, status=ExportJob.Status.RUNNING).update(status=ExportJob.Status.QUEUED)
+    ExportJob.objects.filter(id=job_id, status=ExportJob.Status.RUNNING).update(status=ExportJob.Status.QUEUED,
+                                                                                 queued_at=timezone.now())
+
+
+def export_jobs_sweep(*, stale_after: int, now=None) -> list[int]:
+    """Send again the export jobs whose message was lost; returns their ids.
+
+    A job still "queued" ``SWEEP_QUEUED_AFTER`` seconds after it was last sent
+    (the broker was down, or lost it), or "running" for longer than a worker may
+    (``stale_after``: its worker died). Each is stamped, so it is sent at most once
+    per period; a message sent twice is harmless (the claim).
+    """
+    now = now or timezone.now()
+    before = now - timedelta(seconds=settings.SWEEP_QUEUED_AFTER)
+    stranded = ExportJob.objects.filter(
+        Q(status=ExportJob.Status.QUEUED)
+        | Q(status=ExportJob.Status.RUNNING, started_at__lt=now - timedelta(seconds=stale_after)),
+        queued_at__lt=before,
+    )
+    ids = list(stranded.order_by("queued_at", "id").values_list("id", flat=True)[:100])
+    if not ids:
+        return []
+    sent = ids[: send(Message(export_digest, (job_id,)) for job_id in ids)]
+    ExportJob.objects.filter(id__in=sent).update(queued_at=now)
+    if sent:
+        logger.info("sweeper: export jobs %s sent again", sent)
+    return sent
 
 
 def export_jobs_expire(*, keep_days: int | None = None) -> int:

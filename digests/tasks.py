@@ -6,8 +6,6 @@ from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.db import InterfaceError, OperationalError
 
-from digests import services
-
 logger = logging.getLogger(__name__)
 
 EXPORT_TIME_LIMIT = 900
@@ -25,6 +23,8 @@ EXPORT_TIME_LIMIT = 900
 def export_digest(self, job_id: int):
     """Write an export job's file. A second delivery of the same message finds the
     job claimed or finished and does nothing (the claim is a conditional update)."""
+    from digests import services
+
     try:
         services.export_job_run(job_id=job_id, stale_after=EXPORT_TIME_LIMIT + 60)
     except (OperationalError, InterfaceError, ConnectionError, TimeoutError) as exc:
@@ -42,4 +42,14 @@ def export_digest(self, job_id: int):
 @shared_task(name="digests.expire_exports", ignore_result=True, soft_time_limit=300, time_limit=330)
 def expire_exports():
     """Hourly (beat): remove export files older than EXPORT_KEEP_DAYS."""
+    from digests import services
+
     services.export_jobs_expire()
+
+
+@shared_task(name="digests.sweep", ignore_result=True, soft_time_limit=60, time_limit=90)
+def sweep():
+    """Every minute (beat): send again the export jobs whose message was lost."""
+    from digests import services
+
+    services.export_jobs_sweep(stale_after=EXPORT_TIME_LIMIT + 60)

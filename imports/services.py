@@ -51,9 +51,12 @@ from django.utils.dateparse import parse_date, parse_datetime
 
 from articles.models import Article, Source
 from articles.services.ingest import IngestError, PreparedArticle, article_prepare
-from articles.services.recovery import Message, annotation_messages, send, send_on_commit
+from articles.services.recovery import annotation_messages
+from articles.tasks import index_search
 from imports import parsers
 from imports.models import ImportBatch, ImportedArticle, ImportIssue
+from imports.tasks import check_import, finish_import, run_import
+from pressreview.enqueue import Message, send, send_on_commit
 
 logger = logging.getLogger(__name__)
 
@@ -108,16 +111,12 @@ def import_preview(*, file: File, filename: str, options: dict, created_by=None,
     ``import_confirm`` imports it. ``enqueue=False`` leaves the check to the
     caller (``import_check``), as the management command does.
     """
-    from imports.tasks import check_import
-
     return _batch_create(file=file, filename=filename, options=options, created_by=created_by,
                          status=ImportBatch.Status.CHECKING, task=check_import if enqueue else None)
 
 
 def import_start(*, file: File, filename: str, options: dict, created_by=None, enqueue: bool = True) -> ImportBatch:
     """Store the file and import it in the background, without a dry run first."""
-    from imports.tasks import run_import
-
     return _batch_create(file=file, filename=filename, options=options, created_by=created_by,
                          status=ImportBatch.Status.QUEUED, task=run_import if enqueue else None)
 
@@ -149,8 +148,6 @@ def _batch_create(*, file: File, filename: str, options: dict, created_by, statu
 
 def import_confirm(*, batch: ImportBatch, enqueue: bool = True) -> bool:
     """Import a batch whose dry run is ready; False if it is not in that state."""
-    from imports.tasks import run_import
-
     with transaction.atomic():
         started = ImportBatch.objects.filter(id=batch.id, status=ImportBatch.Status.DRY_RUN_READY).update(
             status=ImportBatch.Status.QUEUED, attempts=0, error="", updated_at=timezone.now())
@@ -163,8 +160,6 @@ def import_confirm(*, batch: ImportBatch, enqueue: bool = True) -> bool:
 def import_recheck(*, batch: ImportBatch, options: dict, enqueue: bool = True) -> bool:
     """Run the dry run again on the stored file with other options (a mapping,
     an encoding…); only before anything was imported."""
-    from imports.tasks import check_import
-
     options = import_options_clean(options)
     with transaction.atomic():
         fmt = options["format"] if options["format"] != "auto" else batch.format
@@ -434,9 +429,6 @@ def _lock(batch_id: int, expected: str, token: int) -> None:
 
 
 def _finish(batch: ImportBatch, rows: parsers.Rows, state: _State, *, write: bool, token: int) -> None:
-    from articles.tasks import index_search
-    from imports.tasks import finish_import
-
     now = timezone.now()
     _, total = rows.progress()
     counts = {"parsed": state.parsed, "created": state.created, "duplicates": state.duplicates, "failed": state.failed,
@@ -717,8 +709,6 @@ def imports_sweep(*, now=None) -> list[int]:
     articles are all done is marked done (its ``finish_import`` may have been
     lost too).
     """
-    from imports.tasks import check_import, run_import
-
     now = now or timezone.now()
     before = now - timedelta(seconds=settings.SWEEP_QUEUED_AFTER)
     over = now - timedelta(seconds=settings.IMPORT_TIME_LIMIT + 60 + settings.SWEEP_ANNOTATING_GRACE)

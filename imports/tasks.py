@@ -1,10 +1,9 @@
 """Celery tasks of the bulk import: thin, given a batch id, idempotent (the
-service claims the batch with a conditional update)."""
+service claims the batch with a conditional update). Each imports its service in
+its body: the services import these tasks to send them."""
 
 from celery import shared_task
 from django.conf import settings
-
-from imports import services
 
 
 @shared_task(
@@ -15,6 +14,8 @@ from imports import services
     time_limit=settings.IMPORT_TIME_LIMIT + 60,
 )
 def check_import(batch_id: int):
+    from imports import services
+
     services.import_check(batch_id=batch_id)
 
 
@@ -26,6 +27,8 @@ def check_import(batch_id: int):
     time_limit=settings.IMPORT_TIME_LIMIT + 60,
 )
 def run_import(batch_id: int):
+    from imports import services
+
     services.import_run(batch_id=batch_id)
 
 
@@ -43,6 +46,8 @@ FINISH_INTERVAL = 10
     max_retries=24 * 3600 // FINISH_INTERVAL,
 )
 def finish_import(self, batch_id: int):
+    from imports import services
+
     if not services.import_finish(batch_id=batch_id):
         raise self.retry(countdown=FINISH_INTERVAL)
 
@@ -50,4 +55,6 @@ def finish_import(self, batch_id: int):
 @shared_task(name="imports.sweep", ignore_result=True, soft_time_limit=60, time_limit=90)
 def sweep():
     """Every minute (beat): send again the batches whose message was lost."""
+    from imports import services
+
     services.imports_sweep()

@@ -254,6 +254,7 @@ CELERY_BEAT_SCHEDULE = {
     "expire-digest-exports": {"task": "digests.expire_exports", "schedule": 3600},
     "index-search-documents": {"task": "articles.index_search", "schedule": envint("SWEEP_EVERY", 60)},
     "sweep-stranded-imports": {"task": "imports.sweep", "schedule": envint("SWEEP_EVERY", 60)},
+    "sweep-stranded-exports": {"task": "digests.sweep", "schedule": envint("SWEEP_EVERY", 60)},
 }
 # Sending a task while the broker is down fails fast; the sweeper sends it later.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}

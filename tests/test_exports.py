@@ -11,12 +11,13 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 
 from articles.models import Article, Quote
 from digests import exports, services
 from digests.models import Digest, DigestItem, ExportJob
 from digests.selectors import view_for
-from tests.conftest import ARTIFACTS, make_user, wait_for
+from tests.conftest import ARTIFACTS, _reset_broker_pools, make_user, wait_for
 from tests.test_digests import build_digest, newsroom, url
 
 pytestmark = pytest.mark.django_db
@@ -281,3 +282,36 @@ def test_old_export_files_are_removed_and_recent_ones_kept(editor_client, digest
     assert list(ExportJob.objects.values_list("id", flat=True)) == [recent.id]
     assert not old_path.exists()
     assert Path(recent.file.path).exists()
+
+
+def test_an_export_asked_for_while_the_broker_is_down_waits_and_is_sent_by_the_sweeper(
+        editor_client, digest, broker_down, monkeypatch, settings, django_capture_on_commit_callbacks, caplog):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = editor_client.post(url("export-start", digest), {"format": "md"}, headers={"HX-Request": "true"})
+    assert response.status_code == 200, "the request does not fail"
+    job = ExportJob.objects.get()
+    assert job.status == ExportJob.Status.QUEUED
+    assert f"digests.export({job.id},) not sent to the workers" in caplog.text
+
+    later = timezone.now() + timedelta(seconds=settings.SWEEP_QUEUED_AFTER + 1)
+    assert services.export_jobs_sweep(stale_after=960, now=later) == [], "still down: tried again next time"
+    monkeypatch.undo()  # the broker is back
+    _reset_broker_pools()
+    assert services.export_jobs_sweep(stale_after=960, now=timezone.now()) == [], "not before SWEEP_QUEUED_AFTER"
+    assert services.export_jobs_sweep(stale_after=960, now=later) == [job.id]
+    assert services.export_jobs_sweep(stale_after=960, now=later) == [], "stamped: sent once per period"
+    assert services.export_job_run(job_id=job.id) is True  # what the message does
+    job.refresh_from_db()
+    assert job.status == ExportJob.Status.DONE
+    much_later = later + timedelta(seconds=settings.SWEEP_QUEUED_AFTER + 1)
+    assert services.export_jobs_sweep(stale_after=960, now=much_later) == [], "a finished job is left alone"
+
+
+def test_an_export_left_running_by_a_dead_worker_is_sent_again(digest, settings):
+    job = ExportJob.objects.create(digest=digest, format="md")
+    now = timezone.now()
+    ExportJob.objects.filter(id=job.id).update(status=ExportJob.Status.RUNNING, started_at=now - timedelta(seconds=100))
+    later = now + timedelta(seconds=settings.SWEEP_QUEUED_AFTER + 1)
+    assert services.export_jobs_sweep(stale_after=960, now=later) == [], "a worker may still be writing it"
+    ExportJob.objects.filter(id=job.id).update(started_at=now - timedelta(seconds=2000))
+    assert services.export_jobs_sweep(stale_after=960, now=later) == [job.id]

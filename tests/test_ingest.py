@@ -1,7 +1,7 @@
 import pytest
 
 from articles.models import Article, Source
-from articles.services.ingest import IngestError, article_create, article_requeue, content_fingerprint, normalise_url
+from articles.services.ingest import IngestError, article_create, articles_requeue, content_fingerprint, normalise_url
 
 pytestmark = pytest.mark.django_db
 
@@ -74,7 +74,7 @@ def test_requeue_resets_a_failed_article(django_capture_on_commit_callbacks):
         article = article_create(body=BODY).article
     Article.objects.filter(id=article.id).update(status=Article.Status.FAILED, attempts=3, last_error="boom")
     with django_capture_on_commit_callbacks() as callbacks:
-        article_requeue(article=article)
+        articles_requeue(article_ids=[article.id])
     article.refresh_from_db()
     assert (article.status, article.attempts, article.last_error) == (Article.Status.QUEUED, 0, "")
     assert len(callbacks) == 1

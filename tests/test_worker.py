@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 
 from articles.models import ActorRole, Article, ArticleTopic, Decision, Mention, Origin, Quote
-from articles.services.ingest import article_create, article_requeue
+from articles.services.ingest import article_create, articles_requeue
 from tests.conftest import corpus_file, wait_annotated
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
@@ -116,7 +116,7 @@ def test_reannotation_keeps_editor_decisions(worker):
                                    origin=Origin.EDITOR, decision=Decision.ACCEPTED)
     before = Mention.objects.filter(article=article).count()
 
-    article_requeue(article=article)
+    articles_requeue(article_ids=[article.id])
     [article] = wait_annotated([article.id], worker=worker)
 
     assert Mention.objects.get(id=rejected.id).decision == Decision.REJECTED

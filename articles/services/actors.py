@@ -29,6 +29,7 @@ from articles.models import (
     Source,
 )
 from articles.nlp.normalise import normalise_surface
+from articles.services.ingest import articles_requeue
 
 # Names of people and places are the same in every language; an
 # organisation's or an event's ("ONU", "UN"; "JO") belong to one.
@@ -315,8 +316,6 @@ def articles_affected(*, surfaces: Iterable[str], exclude: Iterable[int] = ()) -
 
 def reannotation_start(*, article_ids: list[int], reason: str, user) -> ReannotationJob:
     """Queue the articles again; only their pending suggestions will change."""
-    from articles.services.review import articles_requeue
-
     if not article_ids:
         raise RegistryError(_("No past article is affected."))
     if len(article_ids) > REANNOTATE_MAX:

@@ -3,6 +3,7 @@
 import hashlib
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -174,21 +175,22 @@ def article_create(
     return IngestResult(article=article, duplicate=False)
 
 
-def article_requeue(*, article: Article) -> Article:
-    """Queue an article again (after a failure, or to re-annotate it).
+def articles_requeue(*, article_ids: Iterable[int], batch_size: int | None = None) -> list[int]:
+    """Queue the articles for annotation again (after a failure, or to re-annotate them);
+    returns the ids queued. The one way an article goes back to the workers.
 
-    Editor decisions are kept: annotation only replaces pending suggestions.
+    Articles already queued or being annotated are skipped: a second task for
+    them could run beside the first. Their attempts and last error are reset.
+    Editor decisions survive: annotation only replaces pending suggestions.
+    With ``batch_size`` they go to the bulk queue in ``annotate_batch`` messages
+    of that many (``annotation_messages``).
     """
     with transaction.atomic():
-        articles_queue_again([article.id])
-    article.refresh_from_db()
-    return article
-
-
-def articles_queue_again(article_ids: list[int], *, batch_size: int | None = None) -> None:
-    """Mark the articles queued with their attempts reset, and send them once the transaction
-    commits (with ``batch_size``, in ``annotate_batch`` messages of that many)."""
-    Article.objects.filter(id__in=article_ids).update(
-        status=Article.Status.QUEUED, attempts=0, last_error="", queued_at=timezone.now()
-    )
-    annotation_enqueue(article_ids, batch_size=batch_size)
+        # Locked in id order, so two requests on overlapping selections cannot deadlock.
+        finished = Article.objects.select_for_update().filter(id__in=set(article_ids)).finished().order_by("id")
+        ids = list(finished.values_list("id", flat=True))
+        Article.objects.filter(id__in=ids).update(
+            status=Article.Status.QUEUED, attempts=0, last_error="", queued_at=timezone.now()
+        )
+        annotation_enqueue(ids, batch_size=batch_size)
+    return ids

@@ -2,7 +2,7 @@
 
 Two ways an article can be stranded, and what brings it back:
 - "queued" with no message on the broker: the broker was down when the
-  article was accepted (sending is best effort, see ``send``),
+  article was accepted (sending is best effort, see ``pressreview.enqueue``),
   or the broker lost its data. The sweeper sends a message again.
 - "annotating" with nobody working on it: the worker died and the message was
   not redelivered. The sweeper sends a message again; the claim counts the
@@ -13,74 +13,29 @@ A message sent twice is harmless: the claim lets one task take the article.
 
 import logging
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import timedelta
 
-from celery import Task
 from django.conf import settings
-from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from articles.models import Article
+from articles.tasks import annotate_article, annotate_batch
+from pressreview.enqueue import Message, send, send_on_commit
 
 logger = logging.getLogger(__name__)
 
 SWEEP_BATCH = 500
 
 
-@dataclass(frozen=True)
-class Message:
-    """A task to send to the workers, with its arguments."""
-
-    task: Task
-    args: tuple = ()
-
-
 def annotation_messages(article_ids: list[int], *, batch_size: int | None = None) -> list[Message]:
     """One ``annotate_article`` message per article (the ``annotate`` queue), or with
     ``batch_size`` one ``annotate_batch`` message per that many (the bulk queue: one
     ``nlp.pipe`` pass each)."""
-    from articles.tasks import annotate_article, annotate_batch
-
     if batch_size is None:
         return [Message(annotate_article, (article_id,)) for article_id in article_ids]
     step = max(batch_size, 1)
     return [Message(annotate_batch, (article_ids[i : i + step],)) for i in range(0, len(article_ids), step)]
-
-
-def send(messages: Iterable[Message]) -> int:
-    """Send the messages in order; the number sent before the broker failed.
-
-    Best effort: the first refusal is logged and ends the sending (the broker
-    is down, the rest would fail the same way, each after a wait); the
-    sweepers send again what waits.
-    """
-    sent = 0
-    for message in messages:
-        try:
-            message.task.apply_async(message.args, retry=False)
-        except Exception as exc:  # the broker is unreachable: a sweeper will send it
-            logger.warning("%s%s not sent to the workers (%s); sent again later", message.task.name, message.args,
-                           exc)
-            return sent
-        sent += 1
-    return sent
-
-
-@dataclass(frozen=True)
-class _SendOnCommit:
-    messages: tuple[Message, ...]
-
-    def __call__(self) -> None:
-        send(self.messages)
-
-
-def send_on_commit(*messages: Message) -> None:
-    """Send the messages, in order, once the current transaction commits (``send``):
-    with the broker down, the request or the task that asked goes on."""
-    if messages:
-        transaction.on_commit(_SendOnCommit(messages))
 
 
 def annotation_enqueue(article_ids: Iterable[int], *, batch_size: int | None = None) -> None:

@@ -517,18 +517,3 @@ def articles_topic_remove(*, article_ids: Iterable[int], topic: Topic, user) -> 
         changed = sorted(t.article_id for t in article_topics)
         _bump(changed)
         return changed
-
-
-def articles_requeue(*, article_ids: Iterable[int], batch_size: int | None = None) -> list[int]:
-    """Queue the articles for annotation again; returns the ids queued.
-
-    Articles already queued or being annotated are skipped: a second task for
-    them could run beside the first. Editor decisions survive re-annotation.
-    With ``batch_size`` they go to the bulk queue in batches of that many (``annotation_messages``).
-    """
-    from articles.services.ingest import articles_queue_again
-
-    with transaction.atomic():
-        ids = [a.id for a in _lock_articles(article_ids) if a.is_finished()]
-        articles_queue_again(ids, batch_size=batch_size)
-        return ids

@@ -17,7 +17,7 @@ from articles.forms import ArticlePasteForm, ArticleUploadForm
 from articles.models import Actor, Article, ArticleTopic, Kind, Mention, Quote, Topic
 from articles.services import review
 from articles.services.extract import ExtractionError, extract
-from articles.services.ingest import IngestError, article_create, article_requeue
+from articles.services.ingest import IngestError, article_create, articles_requeue
 from articles.services.review import Conflict, ReviewError
 
 can_view = permission_required("articles.view_article", raise_exception=True)
@@ -128,7 +128,7 @@ def _bulk_run(request, action: str, article_ids: list[int]) -> tuple[str, str]:
                         "Topic “%(topic)s” removed from %(n)d articles.", len(changed))
         left = _("%(left)d did not have it.")
     else:
-        changed = review.articles_requeue(article_ids=article_ids)
+        changed = articles_requeue(article_ids=article_ids)
         done = ngettext("%(n)d article queued for annotation again.", "%(n)d articles queued for annotation again.",
                         len(changed))
         left = _("%(left)d left as they were (already queued or being annotated).")
@@ -508,7 +508,7 @@ def actor_search(request, article_id, mention_id):
 def article_retry(request, article_id):
     article = get_object_or_404(Article, id=article_id)
     if article.can_retry():
-        article_requeue(article=article)
+        articles_requeue(article_ids=[article.id])
     if request.htmx:
         return article_detail(request, article_id)
     return redirect("articles:detail", article_id=article_id)

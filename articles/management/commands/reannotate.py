@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand
 
 from articles.models import Article
 from articles.services.annotation import get_annotator
-from articles.services.review import articles_requeue
+from articles.services.ingest import articles_requeue
 
 # Rows locked and queued per transaction.
 CHUNK = 1000
