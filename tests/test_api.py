@@ -5,6 +5,7 @@ from django.core.management import call_command
 
 from articles.models import Actor, ApiToken, Article, ArticleTopic, Mention, Topic
 from articles.services.accounts import api_token_create
+from tests.conftest import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -165,6 +166,18 @@ def test_openapi_schema_and_docs_for_logged_in_users(client, editor):
     schema = client.get("/api/openapi.json").json()
     assert "/api/articles" in schema["paths"] and "/api/articles/{article_id}" in schema["paths"]
     assert client.get("/api/docs").status_code == 200
+
+
+def test_a_viewer_reads_the_api_docs(client, viewer):
+    client.force_login(viewer)
+    assert client.get("/api/docs").status_code == 200
+    assert client.get("/api/openapi.json").status_code == 200
+
+
+def test_a_logged_in_user_without_a_role_cannot_read_the_api_docs(client):
+    client.force_login(make_user("visitor", None))
+    assert client.get("/api/docs").status_code == 403
+    assert client.get("/api/openapi.json").status_code == 403
 
 
 def test_actors_are_searched_and_read_through_the_api(client, viewer_token):
