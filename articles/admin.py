@@ -1,8 +1,10 @@
 from django.contrib import admin
+from django.contrib.admin.widgets import AdminURLFieldWidget
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group, User
 
 from articles import models
+from articles.forms import WebURLField
 
 
 @admin.register(models.Source)
@@ -27,6 +29,12 @@ class ArticleAdmin(admin.ModelAdmin):
     readonly_fields = ["content_hash", "pipeline_version", "annotated_at", "created_at", "updated_at"]
     list_select_related = ["source"]
     inlines = [MentionInline]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "url":  # the same check as every other way in, not URLField's (which takes ftp://)
+            return WebURLField(label=db_field.verbose_name, max_length=db_field.max_length, required=False,
+                               assume_scheme="https", widget=AdminURLFieldWidget)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
 @admin.register(models.Actor)

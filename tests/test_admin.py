@@ -142,3 +142,21 @@ def test_a_superuser_still_grants_the_admin_role_and_superuser_status(admin_clie
     assert state(editor)[1:5] == (True, True, True, ["admin"])
     bulk_delete(admin_client, editor)  # the same action that the admin role is refused on a superuser
     assert not User.objects.filter(id=editor.id).exists()
+
+
+@pytest.mark.parametrize("url, error", [("javascript:alert(1)", True), ("ftp://files.example/a", True),
+                                        ("https://news.example/a", False)])
+def test_the_article_admin_checks_urls_as_every_other_way_in(admin_client, url, error):
+    from articles.models import Article
+
+    article = Article.objects.create(title="A", body="b", content_hash="h", url="https://news.example/first")
+    data = {"title": "A", "body": "b", "url": url, "status": "queued", "attempts": "0", "review_state": "unreviewed",
+            "version": "1", "queued_at_0": "2026-01-01", "queued_at_1": "10:00:00",
+            "mentions-TOTAL_FORMS": "0", "mentions-INITIAL_FORMS": "0"}
+    response = admin_client.post(reverse("admin:articles_article_change", args=[article.id]), data)
+    article.refresh_from_db()
+    if error:
+        assert "Not a web address" in response.content.decode()
+        assert article.url == "https://news.example/first"
+    else:
+        assert response.status_code == 302 and article.url == url
