@@ -2,6 +2,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from hypothesis import given
+from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from articles.models import Article, Source
@@ -143,6 +144,7 @@ _url_like = st.builds(
 )
 
 
+@hypothesis_settings(deadline=None)  # a loaded test machine must not turn a slow example into a failure
 @given(st.one_of(_url_like, st.text(max_size=80)))
 def test_the_url_check_and_normaliser_raise_only_their_own_error_and_keep_only_web_addresses(url):
     try:

@@ -170,7 +170,7 @@ def article_prepare(*, body: str, title: str = "", url: str = "", language: str 
     if len(body) > settings.MAX_ARTICLE_CHARS:
         raise IngestError(_("The article is too long (%(length)s characters; the limit is %(limit)s).")
                           % {"length": f"{len(body):,}", "limit": f"{settings.MAX_ARTICLE_CHARS:,}"})
-    title = clean_line(title) or _first_line_title(body)
+    title = clean_line(title) or clean_line(_first_line_title(body))
     language = (language or "").strip().lower()
     if language and not re.fullmatch(r"[a-z]{2}", language):
         raise IngestError(_("Unknown language code '%(code)s': use a two-letter code such as fr or en.")
