@@ -1,6 +1,10 @@
 from django.contrib import admin
+from django.contrib.admin.widgets import AdminURLFieldWidget
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import Group, User
 
 from articles import models
+from articles.forms import WebURLField
 
 
 @admin.register(models.Source)
@@ -25,6 +29,12 @@ class ArticleAdmin(admin.ModelAdmin):
     readonly_fields = ["content_hash", "pipeline_version", "annotated_at", "created_at", "updated_at"]
     list_select_related = ["source"]
     inlines = [MentionInline]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "url":  # the same check as every other way in, not URLField's (which takes ftp://)
+            return WebURLField(label=db_field.verbose_name, max_length=db_field.max_length, required=False,
+                               assume_scheme="https", widget=AdminURLFieldWidget)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
 @admin.register(models.Actor)
@@ -140,3 +150,53 @@ class SearchDocumentAdmin(ReadOnlyAdmin):
     list_display = ["article"]
     list_select_related = ["article"]
     raw_id_fields = ["article"]
+
+
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class AccountAdmin(UserAdmin):
+    """Accounts, for the admin role, with no way up: only a superuser grants superuser status,
+    direct permissions or the admin role, or edits a superuser or another admin.
+
+    A staff member who is not a superuser may change a user only if every group of that user is
+    one they could grant (a group other than "admin" whose permissions they hold themselves), and
+    in their own account changes neither their groups nor their flags.
+    """
+
+    def grantable_groups(self, request):
+        if request.user.is_superuser:
+            return Group.objects.all()
+        held = request.user.get_all_permissions()
+        ids = [group.id for group in Group.objects.exclude(name="admin").prefetch_related("permissions__content_type")
+               if all(f"{p.content_type.app_label}.{p.codename}" in held for p in group.permissions.all())]
+        return Group.objects.filter(id__in=ids)
+
+    def _outranks(self, request, user) -> bool:
+        """True if ``user`` holds more than the requesting non-superuser could grant."""
+        if user.is_superuser or user.user_permissions.exists():
+            return True
+        return user.groups.exclude(id__in=self.grantable_groups(request)).exists()
+
+    def _may_edit(self, request, obj) -> bool:
+        return request.user.is_superuser or obj is None or obj.pk == request.user.pk or not self._outranks(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._may_edit(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._may_edit(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            fields += ["is_superuser", "user_permissions"]
+            if obj is not None and obj.pk == request.user.pk:
+                fields += ["is_staff", "is_active", "groups"]
+        return fields
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "groups":
+            kwargs["queryset"] = self.grantable_groups(request)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_required, permission_required
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -27,12 +27,18 @@ class BearerToken(HttpBearer):
         return api_token.user
 
 
+def _docs_for_roles(view):
+    """The docs page and the schema: for users who hold a role (viewer and up), as every other page;
+    anonymous visitors go to the login page, a user without a role gets 403."""
+    return login_required(permission_required("articles.view_article", raise_exception=True)(view))
+
+
 api = NinjaAPI(
     title="Press Review API",
     version="1",
     auth=BearerToken(),
     urls_namespace="api",
-    docs_decorator=login_required,
+    docs_decorator=_docs_for_roles,
 )
 
 

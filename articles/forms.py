@@ -2,13 +2,28 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from articles.services.ingest import IngestError, url_check
+
 LANGUAGE_CHOICES = [("", _("Detect automatically")), ("fr", "Français"), ("en", "English")]
+
+
+class WebURLField(forms.URLField):
+    """An address typed without a scheme gets https://; what ingest refuses is refused here with its message."""
+
+    default_validators = ()  # URLField's own validator also takes ftp://
+
+    def validate(self, value):
+        super().validate(value)
+        try:
+            url_check(value)
+        except IngestError as exc:
+            raise forms.ValidationError(str(exc), code="invalid") from None
 
 
 class ArticleMetaForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=500, required=False)
     source = forms.CharField(label=_("Source"), max_length=200, required=False)
-    url = forms.URLField(label=_("URL"), max_length=2000, required=False, assume_scheme="https")
+    url = WebURLField(label=_("URL"), max_length=2000, required=False, assume_scheme="https")
     published_at = forms.DateTimeField(
         label=_("Published"), required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )

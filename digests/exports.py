@@ -24,6 +24,7 @@ from django.utils import formats, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from articles.services.ingest import is_web_url
 from digests.viewmodel import DigestView, ItemView
 
 Progress = Callable[[int, int], None] | None
@@ -46,7 +47,7 @@ def _xml_safe(text: str) -> str:
 def http_url(url: str) -> str:
     """``url`` if it is an http(s) address, else "" (a javascript: link never reaches a reader)."""
     url = (url or "").strip()
-    return url if re.match(r"https?://", url, re.IGNORECASE) else ""
+    return url if is_web_url(url) else ""
 
 
 def _tick(progress: Progress, done: int, total: int) -> None:
@@ -263,7 +264,7 @@ def csv_rows(view: DigestView, *, progress: Progress = None) -> bytes:
     for section in view.sections:
         for position, item in enumerate(section.items, start=1):
             writer.writerow([csv_cell(value) for value in (
-                section.title, position, item.title, item.source, item.url,
+                section.title, position, item.title, item.source, http_url(item.url),
                 item.published_at.isoformat() if item.published_at else "", item.summary, item.note,
                 "; ".join(actor.name for actor in item.actors),
                 " | ".join(_quote_line(quote) for quote in item.quotes),

@@ -41,16 +41,14 @@ from email.utils import parsedate_to_datetime
 from pathlib import PurePath
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.files import File
-from django.core.validators import URLValidator
 from django.db import IntegrityError, connection, models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from articles.models import Article, Source
-from articles.services.ingest import IngestError, PreparedArticle, article_prepare
+from articles.services.ingest import IngestError, PreparedArticle, article_prepare, clean_line
 from articles.services.recovery import annotation_messages
 from articles.tasks import index_search
 from imports import parsers
@@ -64,7 +62,6 @@ MAX_ATTEMPTS = 3
 ZIP_CHUNK_FILES = 50
 SAMPLE_ROWS = 100
 _DELETE_CHUNK = 1000
-_url_valid = URLValidator(schemes=["http", "https"])
 
 
 class ImportStopped(Exception):
@@ -543,19 +540,12 @@ def _without_db_duplicates(batch: ImportBatch, chunk: _Chunk) -> tuple[list[_Can
 
 def _candidate(row: parsers.Row, options: dict, index: int) -> _Candidate:
     fields = row.fields
-    url = (fields.get("url") or "").strip()
-    if url:
-        if len(url) > 2000:
-            raise IngestError("The URL is longer than 2,000 characters.")
-        try:
-            _url_valid(url)
-        except ValidationError:
-            raise IngestError(f"Not a web address: {url[:200]!r} (it must start with http:// or https://).") from None
     language = (fields.get("language") or "").strip() or options.get("default_language", "")
     # "fr-FR", "en_GB": the review works with the language, not the region.
     language = re.sub(r"^([A-Za-z]{2})[-_][A-Za-z0-9-]+$", r"\1", language)
-    prepared = article_prepare(body=fields.get("body", ""), title=fields.get("title", ""), url=url, language=language)
-    source = " ".join((fields.get("source") or "").split()) or options.get("default_source", "")
+    prepared = article_prepare(body=fields.get("body", ""), title=fields.get("title", ""), url=fields.get("url") or "",
+                               language=language)
+    source = clean_line(fields.get("source") or "") or clean_line(options.get("default_source", ""))
     if len(source) > 200:
         raise IngestError("The source name is longer than 200 characters.")
     return _Candidate(row=row, index=index, prepared=prepared, source=source,

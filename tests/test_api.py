@@ -5,6 +5,7 @@ from django.core.management import call_command
 
 from articles.models import Actor, ApiToken, Article, ArticleTopic, Mention, Topic
 from articles.services.accounts import api_token_create
+from tests.conftest import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -87,6 +88,13 @@ def test_post_creates_and_reports_duplicates(client, editor_token, django_captur
         ({"title": "t", "body": "   "}, "empty"),
         ({"title": "t", "body": "x", "published_at": "yesterday"}, "published_at"),
         ({"title": "t", "body": "x", "language": "klingon"}, "language"),
+        ({"title": "t", "body": "x", "url": "javascript:alert(document.cookie)"}, "Not a web address"),
+        ({"title": "t", "body": "x", "url": "data:text/html,<script>alert(1)</script>"}, "Not a web address"),
+        ({"title": "t", "body": "x", "url": "file:///etc/passwd"}, "Not a web address"),
+        ({"title": "t", "body": "x", "url": "vbscript:msgbox(1)"}, "Not a web address"),
+        ({"title": "t", "body": "x", "url": "//evil.example/page"}, "Not a web address"),
+        ({"title": "t", "body": "x", "url": "http://[::1"}, "Not a web address"),
+        ({"title": "t", "body": "x", "url": "https://news.example/a\u0000b"}, "Not a web address"),
     ],
 )
 def test_invalid_input_gets_400_with_a_readable_message(client, editor_token, payload, fragment):
@@ -94,6 +102,15 @@ def test_invalid_input_gets_400_with_a_readable_message(client, editor_token, pa
     assert response.status_code == 400
     assert fragment in response.json()["detail"]
     assert not Article.objects.exists()
+
+
+def test_control_characters_in_title_and_source_never_reach_the_database(client, editor_token):
+    response = post_article(client, editor_token, {"title": "Visite\u0000 à\u001b Rabat", "source": "Le\u0000 Desk\n",
+                                                   "body": "Texte\u0000 reçu.", "url": " https://news.example/1 "})
+    assert response.status_code == 201
+    article = Article.objects.get(id=response.json()["id"])
+    assert (article.title, article.source.name, article.body, article.url) == (
+        "Visite à Rabat", "Le Desk", "Texte reçu.", "https://news.example/1")
 
 
 def test_malformed_json_gets_400(client, editor_token):
@@ -149,6 +166,18 @@ def test_openapi_schema_and_docs_for_logged_in_users(client, editor):
     schema = client.get("/api/openapi.json").json()
     assert "/api/articles" in schema["paths"] and "/api/articles/{article_id}" in schema["paths"]
     assert client.get("/api/docs").status_code == 200
+
+
+def test_a_viewer_reads_the_api_docs(client, viewer):
+    client.force_login(viewer)
+    assert client.get("/api/docs").status_code == 200
+    assert client.get("/api/openapi.json").status_code == 200
+
+
+def test_a_logged_in_user_without_a_role_cannot_read_the_api_docs(client):
+    client.force_login(make_user("visitor", None))
+    assert client.get("/api/docs").status_code == 403
+    assert client.get("/api/openapi.json").status_code == 403
 
 
 def test_actors_are_searched_and_read_through_the_api(client, viewer_token):

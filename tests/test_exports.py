@@ -177,6 +177,18 @@ def test_csv_has_one_row_per_item_and_neutralises_formulas(hostile):
     assert exports.csv_cell("Paris") == "Paris"
 
 
+def test_no_export_writes_an_address_that_is_not_a_web_address(digest):
+    # An article stored before URLs were checked at ingest.
+    item = DigestItem.objects.get(article__title="Menace terroriste")
+    Article.objects.filter(id=item.article_id).update(url="javascript:alert(document.cookie)")
+    digest_view = view(Digest.objects.get(id=digest.id))
+    rows = list(csv.DictReader(io.StringIO(exports.csv_rows(digest_view).decode("utf-8-sig"))))
+    assert [r["url"].startswith("https://news.example/") for r in rows] == [True, False, True]
+    assert rows[1]["url"] == ""
+    for fmt in ("html", "md", "json"):
+        assert b"javascript:" not in exports.FORMATS[fmt].render(digest_view)
+
+
 def test_markdown_escapes_what_people_typed(hostile):
     text = exports.markdown(view(hostile)).decode()
     assert "# Revue \\<script\\>alert('x')\\</script\\>" in text

@@ -496,6 +496,28 @@ def test_an_import_stores_the_rows_and_queues_them_for_annotation_in_batches(db,
     assert not batch.file  # the uploaded file is deleted once its rows are in
 
 
+def test_rows_whose_url_is_not_a_web_address_are_rejected_with_the_message_of_every_entry_point(db):
+    rows = [
+        ["Script", FR[0], "javascript:alert(1)", "", "", ""],
+        ["Données", FR[1], "data:text/html,x", "", "", ""],
+        ["Sans schéma", FR[2], "//evil.example/a", "", "", ""],
+        ["IPv6", FR[3], "http://[::1", "", "", ""],
+        ["Bon", EN[0], "https://news.example/ok", "", "", ""],
+    ]
+    batch = imported(csv_bytes(rows))
+    assert (batch.created, batch.failed) == (1, 4)
+    assert [(line, kind, reason.split(":")[0]) for line, kind, reason in issues(batch)] == [
+        (line, "invalid", "Not a web address") for line in (2, 3, 4, 5)]
+    assert list(Article.objects.values_list("url", flat=True)) == ["https://news.example/ok"]
+
+
+def test_control_characters_in_imported_titles_and_sources_are_turned_into_spaces(db):
+    batch = imported(csv_bytes([["Visite\x00 à\x1b Rabat", FR[0], "", "Le\x00Desk", "", ""]]))
+    assert batch.created == 1
+    article = Article.objects.select_related("source").get()
+    assert (article.title, article.source.name) == ("Visite à Rabat", "Le Desk")
+
+
 def test_imported_and_pasted_articles_are_duplicates_of_each_other(db):
     pasted = article_create(body=FR[0], enqueue=False).article
     batch = imported(articles_csv([FR[0].replace("'", "\u2019") + "  ", FR[1]]))

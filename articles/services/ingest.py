@@ -9,6 +9,8 @@ from datetime import datetime
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,6 +23,13 @@ from articles.services.search import articles_index
 _FOLD_PAIRS = (("\u2019", "'"), ("\u2018", "'"), ("\u02bc", "'"), ("\u201c", '"'), ("\u201d", '"'), ("\u00ab", '"'),
                ("\u00bb", '"'))
 _TRACKING_PARAMS = re.compile(r"^(utm_|fbclid$|gclid$|xtor$|at_)")
+
+
+# Unicode category Cc (U+0000-001F, U+007F-009F) except tab and newline; one
+# regular expression rather than a category lookup per character (bulk import).
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Every control character, tab and newline included: none belongs in a one-line field.
+_LINE_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 class IngestError(ValueError):
@@ -48,14 +57,62 @@ def content_fingerprint(body: str) -> str:
 
 
 def normalise_url(url: str) -> str:
-    """Canonical form used to spot the same page posted twice."""
-    url = (url or "").strip()
+    """Canonical form used to spot the same page posted twice; "" for no URL.
+
+    Every URL stored or followed goes through here: anything but an http(s)
+    address with a host raises IngestError (a ``javascript:`` or ``data:`` link
+    must never reach a page, an export or a fetcher).
+    """
+    url = url_check(url)
     if not url:
         return ""
     parts = urlsplit(url)
     query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _TRACKING_PARAMS.match(k)])
     path = parts.path.rstrip("/") or "/"
     return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, query, ""))
+
+
+MAX_URL_CHARS = 2000
+# Django's validator: a scheme from this list, then a host (name, IPv4 or IPv6) and no spaces.
+_web_url = URLValidator(schemes=["http", "https"])
+
+
+def url_check(url: str) -> str:
+    """``url`` stripped of surrounding spaces if it is an http(s) address with a
+    host, "" if empty; raises IngestError with a message an editor can act on."""
+    url = (url or "").strip()
+    if not url:
+        return ""
+    if len(url) > MAX_URL_CHARS:
+        raise IngestError(_("The URL is longer than %(limit)s characters.") % {"limit": f"{MAX_URL_CHARS:,}"})
+    valid = is_web_url(url)
+    if valid:
+        try:
+            _web_url(url)
+        except ValidationError:
+            valid = False
+    if not valid:
+        raise IngestError(_("Not a web address: %(url)s (it must start with http:// or https:// and name a site).")
+                          % {"url": repr(url[:200])})
+    return url
+
+
+def is_web_url(url: str) -> bool:
+    """True for an http(s) address with a host: what a page or an export may link to.
+
+    Looser than ``url_check`` on the host (an intranet name without a dot passes)
+    so that it can vouch for addresses the app builds itself, such as a permalink.
+    """
+    url = (url or "").strip()
+    # Django's validator lets control characters through in the path (and NUL cannot be stored).
+    if _LINE_CONTROLS.search(url):
+        return False
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError:  # "http://[::1": an unclosed IPv6 bracket
+        return False
+    return parts.scheme.lower() in ("http", "https") and bool(host)
 
 
 def _find_duplicate(*, fingerprint: str, url: str) -> Article | None:
@@ -65,16 +122,18 @@ def _find_duplicate(*, fingerprint: str, url: str) -> Article | None:
     return article
 
 
-# Unicode category Cc (U+0000-001F, U+007F-009F) except tab and newline; one
-# regular expression rather than a category lookup per character (bulk import).
-_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
 def _clean_body(body: str) -> str:
     body = (body or "").replace("\r\n", "\n").replace("\r", "\n")
     # Control characters break rendering and offsets; keep newlines and tabs.
     body = _CONTROLS.sub("", body)
     return body.strip()
+
+
+def clean_line(text: str) -> str:
+    """A one-line field (title, source name) with control characters, NUL included,
+    turned into spaces and runs of spaces folded: PostgreSQL refuses NUL in text,
+    and a tab or line break in a title breaks lists and exports."""
+    return " ".join(_LINE_CONTROLS.sub(" ", text or "").split())
 
 
 _TITLE_FROM_BODY_CHARS = 120
@@ -112,7 +171,7 @@ def article_prepare(*, body: str, title: str = "", url: str = "", language: str 
     if len(body) > settings.MAX_ARTICLE_CHARS:
         raise IngestError(_("The article is too long (%(length)s characters; the limit is %(limit)s).")
                           % {"length": f"{len(body):,}", "limit": f"{settings.MAX_ARTICLE_CHARS:,}"})
-    title = (title or "").strip() or _first_line_title(body)
+    title = clean_line(title) or clean_line(_first_line_title(body))
     language = (language or "").strip().lower()
     if language and not re.fullmatch(r"[a-z]{2}", language):
         raise IngestError(_("Unknown language code '%(code)s': use a two-letter code such as fr or en.")
@@ -148,8 +207,9 @@ def article_create(
     try:
         with transaction.atomic():
             source = None
-            if source_name.strip():
-                source, _created = Source.objects.get_or_create(name=source_name.strip()[:200])
+            source_name = clean_line(source_name)
+            if source_name:
+                source, _created = Source.objects.get_or_create(name=source_name[:200])
             article = Article.objects.create(
                 title=prepared.title,
                 body=prepared.body,
@@ -158,7 +218,7 @@ def article_create(
                 source=source,
                 url=prepared.url,
                 published_at=published_at,
-                original_filename=original_filename[:255],
+                original_filename=clean_line(original_filename)[:255],
                 content_hash=prepared.content_hash,
                 created_by=created_by,
                 queued_at=timezone.now(),

@@ -13,8 +13,16 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 from articles.models import Decision, Kind, Origin
+from articles.services.ingest import is_web_url
 
 register = template.Library()
+
+
+@register.filter
+def http_url(url) -> str:
+    """``url`` if a page may link to it (http or https with a host), else "": rows
+    stored before ingest checked URLs may hold a ``javascript:`` one."""
+    return url if is_web_url(url) else ""
 
 
 def escape(text) -> str:

@@ -17,7 +17,7 @@ from articles.forms import ArticlePasteForm, ArticleUploadForm
 from articles.models import Actor, Article, ArticleTopic, Kind, Mention, Quote, Topic
 from articles.services import review
 from articles.services.extract import ExtractionError, extract
-from articles.services.ingest import IngestError, article_create, articles_requeue
+from articles.services.ingest import IngestError, article_create, articles_requeue, is_web_url
 from articles.services.review import Conflict, ReviewError
 
 can_view = permission_required("articles.view_article", raise_exception=True)
@@ -216,7 +216,8 @@ def article_new(request):
                                     max_chars=settings.MAX_ARTICLE_CHARS)
                 meta = _meta(upload_form)
                 meta["title"] = meta["title"] or extracted.title
-                meta["url"] = meta["url"] or extracted.url
+                # A link found in the file (an HTML page's canonical link) is kept only if it could be typed here.
+                meta["url"] = meta["url"] or (extracted.url if is_web_url(extracted.url) else "")
                 result = article_create(
                     body=extracted.text, created_by=request.user, original_filename=upload.name, **meta
                 )
