@@ -1,9 +1,11 @@
 from django import forms
 from django.conf import settings
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from imports import parsers
 from imports.services import import_options_clean
+from pressreview.files import too_large
 
 FORMAT_CHOICES = [
     ("auto", _("Detect from the file")),
@@ -98,9 +100,6 @@ class ImportForm(ImportOptionsForm):
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if upload.size > settings.IMPORT_MAX_BYTES:
-            raise forms.ValidationError(
-                _("The file is too large (%(size)s; the limit for an import is %(limit)s). "
-                  "Split it into several files.")
-                % {"size": parsers.size_text(upload.size), "limit": parsers.size_text(settings.IMPORT_MAX_BYTES)}
-            )
+            raise forms.ValidationError(too_large(upload.size, settings.IMPORT_MAX_BYTES, for_import=True,
+                                                  translate=gettext))
         return upload

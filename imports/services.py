@@ -54,6 +54,7 @@ from articles.services.ingest import IngestError, PreparedArticle, article_prepa
 from articles.services.recovery import Message, annotation_messages, send, send_on_commit
 from imports import parsers
 from imports.models import ImportBatch, ImportedArticle, ImportIssue
+from pressreview.files import too_large
 
 logger = logging.getLogger(__name__)
 
@@ -126,16 +127,14 @@ def _batch_create(*, file: File, filename: str, options: dict, created_by, statu
     options = import_options_clean(options)
     size = file.size
     if size > settings.IMPORT_MAX_BYTES:
-        raise parsers.ImportFileError(
-            f"The file is too large ({parsers.size_text(size)}; the limit for an import is "
-            f"{parsers.size_text(settings.IMPORT_MAX_BYTES)}). Split it into several files"
-        )
+        raise parsers.ImportFileError(too_large(size, settings.IMPORT_MAX_BYTES, for_import=True))
     if not size:
         raise parsers.ImportFileError("The file is empty")
     file.seek(0)
     head = file.read(4096)
     file.seek(0)
     fmt = options["format"] if options["format"] != "auto" else parsers.detect_format(filename, head)
+    parsers.check_is_text(head, format=fmt)
     name = PurePath(filename.replace("\\", "/")).name or "import"
     with transaction.atomic():
         batch = ImportBatch(created_by=created_by, original_filename=name[:255], size=size, format=fmt,
