@@ -311,6 +311,13 @@ class CsvRows(_TextRows):
         else:
             self.delimiter = detect_delimiter(head)
         self.explicit = options.columns
+        fileobj.seek(max(self.size - 64, 0))
+        tail = fileobj.read()
+        fileobj.seek(0)
+        try:
+            self.ends_with_quote = tail.decode(self.encoding, errors="ignore").rstrip().endswith('"')
+        except LookupError:
+            self.ends_with_quote = True
 
     def __iter__(self) -> Iterator[Row]:
         # Article bodies are long: csv's default field limit is 128 KB.
@@ -335,20 +342,43 @@ class CsvRows(_TextRows):
             index = {name: header.index(column) for name, column in self.mapping.items()}
             width = len(header)
             previous = reader.line_num
+            pending: tuple[Row, list[str]] | None = None  # the last row is checked for an unclosed quote
             for values in reader:
                 start, previous = previous + 1, reader.line_num
                 self.line = previous
                 if not values or (len(values) == 1 and not values[0].strip()):
                     continue  # blank line
-                if len(values) != width and not (len(values) > width and not any(v.strip() for v in values[width:])):
-                    yield Row(line=start, error=f"This row has {len(values)} fields where the header has {width}"
-                                                " (a quote or a delimiter may be missing).")
-                    continue
-                yield Row(line=start, fields={name: values[i] for name, i in index.items()})
+                if pending is not None:
+                    yield pending[0]
+                pending = (self._row(values, start, index, width), values)
+            if pending is not None:
+                yield self._unclosed_quote(*pending) or pending[0]
         except UnicodeError:
             raise self._decode_failed() from None
         except csv.Error as exc:
             raise ImportFileError(f"The CSV file cannot be read after line {reader.line_num:,}: {exc}") from None
+
+    @staticmethod
+    def _row(values: list[str], start: int, index: dict[str, int], width: int) -> Row:
+        if len(values) != width and not (len(values) > width and not any(v.strip() for v in values[width:])):
+            return Row(line=start, error=f"This row has {len(values)} fields where the header has {width}"
+                                         " (a quote or a delimiter may be missing).")
+        return Row(line=start, fields={name: values[i] for name, i in index.items()})
+
+    def _unclosed_quote(self, row: Row, values: list[str]) -> Row | None:
+        """The error for a last row whose quote never closed, or None.
+
+        A quote left open runs to the end of the file: the csv module then
+        gives the rest of the file as one field, the row's last one. A quoted
+        field that was closed is followed by its quote, so a file whose last
+        field spans lines but that does not end with a quote had it open.
+        """
+        lines = values[-1].rstrip("\r\n").count("\n")
+        if not lines or self.ends_with_quote:
+            return None
+        return Row(line=row.line, error=f"A quote opened on line {row.line:,} is not closed: the rest of the file "
+                                        f"({lines + 1:,} lines, up to line {self.line:,}) was read as one field. "
+                                        "Close the quote, or double the quotes inside the text.")
 
 
 def detect_delimiter(text: str) -> str:
