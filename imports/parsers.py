@@ -744,6 +744,8 @@ class ZipRows(Rows):
             extracted = extract(name, data, max_bytes=self.limits.max_member_bytes, max_chars=self.limits.max_chars)
         except ExtractionError as exc:
             return Row(line=line, location=name, error=f"{exc}.")
+        if extracted.note and not self.note:
+            self.note = f"{name}: {extracted.note}"  # the first document read with replacements
         fields = {"body": extracted.text, "title": extracted.title, "url": extracted.url,
                   "published_at": extracted.published, "language": extracted.language}
         fields.update({key: value for key, value in meta.items() if value.strip()})

@@ -1102,3 +1102,11 @@ def test_an_import_links_to_its_articles_in_the_queue(importer_client):
     queue = importer_client.get(link).content.decode()
     assert "Titre 0" in queue and "Titre 1" in queue and "Prime Minister" not in queue
     assert f"Only the articles of import {batch.id}." in queue
+
+
+def test_a_document_of_a_zip_read_with_replaced_bytes_is_named_on_the_batch(db):
+    text = (FR[0] + " " + FR[1]).encode()
+    cut = text.index(b"Rabat")
+    batch = imported(make_zip({"a.txt": FR[2].encode(), "b.txt": text[:cut] + b"\xff" + text[cut:]}), name="archive.zip")
+    assert batch.created == 2
+    assert batch.detected["note"] == f"b.txt: 1 byte not valid in UTF-8 replaced with \ufffd; the first at line 1, byte {cut}"
