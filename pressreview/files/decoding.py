@@ -247,14 +247,14 @@ def _decode_unmarked(data: bytes, declared: str) -> Decoded | None:
 
 
 def _declared(declared: str) -> str:
+    """The codec a file names for itself, if it is one to trust."""
     try:
-        encoding = codecs.lookup(declared).name if declared else ""
+        info = codecs.lookup(declared) if declared else None
     except LookupError:
         return ""
-    if encoding.startswith(("utf-16", "utf-32")) or not getattr(codecs.lookup(encoding or "utf-8"),
-                                                                 "_is_text_encoding", True):
+    if info is None or not getattr(info, "_is_text_encoding", True) or info.name.startswith(("utf-16", "utf-32")):
         return ""  # a UTF-16 label without a BOM is a lie (WHATWG ignores it too)
-    return encoding
+    return info.name
 
 
 def _mostly_latin(data: bytes) -> bool:
