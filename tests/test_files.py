@@ -33,7 +33,7 @@ def test_utf8_with_one_bad_byte_is_read_as_utf8_with_the_byte_replaced_and_its_p
     assert decoded.encoding == "utf-8"
     assert decoded.text == "Ligne une.\n" + FRENCH + "\ufffd Fin de l'été."
     offset = len(("Ligne une.\n" + FRENCH).encode())
-    assert decoded.note == f"1 byte not valid in UTF-8 replaced with \ufffd; the first at line 2, byte {offset}"
+    assert decoded.note == f"1 invalid UTF-8 sequence replaced with \ufffd; the first at line 2, byte {offset}"
 
 
 def test_a_sample_with_a_bad_byte_is_read_as_utf8_with_replacement():
@@ -158,7 +158,7 @@ def test_utf8_with_a_few_bad_bytes_is_never_read_as_windows_1252(words, accents,
         return  # the text happened to be mostly control-free noise the binary check refuses: not mojibake
     assert decoded.encoding == "utf-8"
     assert decoded.text.replace("\ufffd", "") == text.replace("\ufffd", "")
-    assert "byte not valid in UTF-8" in decoded.note
+    assert "invalid UTF-8 sequence" in decoded.note
 
 
 cells = st.text(st.characters(blacklist_categories=("Cs",)), max_size=60)

@@ -961,14 +961,14 @@ def test_utf8_with_one_bad_byte_is_imported_as_utf8_and_the_report_says_where(db
     body = Article.objects.get(title="Titre 0").body
     assert "Intérieur \ufffdGérald Darmanin est arrivé" in body and "Ã©" not in body
     line = good[:cut].count(b"\n") + 1
-    assert batch.detected["note"] == f"1 byte not valid in UTF-8 replaced with \ufffd; the first at line {line}, byte {cut}"
+    assert batch.detected["note"] == f"1 invalid UTF-8 sequence replaced with \ufffd; the first at line {line}, byte {cut}"
 
 
 def test_the_import_page_shows_what_was_replaced(importer_client):
     data = articles_csv(FR)
     batch = dry_run(data[:60] + b"\xff" + data[60:])
     html = importer_client.get(reverse("admin:imports_importbatch_change", args=[batch.id])).content.decode()
-    assert "1 byte not valid in UTF-8 replaced with \ufffd; the first at line 2, byte 60" in html
+    assert "1 invalid UTF-8 sequence replaced with \ufffd; the first at line 2, byte 60" in html
 
 
 def test_a_windows_1252_file_is_still_read_as_windows_1252(db):
@@ -1109,4 +1109,4 @@ def test_a_document_of_a_zip_read_with_replaced_bytes_is_named_on_the_batch(db):
     cut = text.index(b"Rabat")
     batch = imported(make_zip({"a.txt": FR[2].encode(), "b.txt": text[:cut] + b"\xff" + text[cut:]}), name="archive.zip")
     assert batch.created == 2
-    assert batch.detected["note"] == f"b.txt: 1 byte not valid in UTF-8 replaced with \ufffd; the first at line 1, byte {cut}"
+    assert batch.detected["note"] == f"b.txt: 1 invalid UTF-8 sequence replaced with \ufffd; the first at line 1, byte {cut}"

@@ -162,7 +162,7 @@ def test_an_upload_in_utf8_with_one_bad_byte_keeps_its_accents_and_says_where_th
     body = Article.objects.get().body
     assert body == text.replace("\nLa", "\n\ufffdLa") and "Ã©" not in body
     page = editor_client.get(response["Location"]).content.decode()
-    assert f"1 byte not valid in UTF-8 replaced with \ufffd; the first at line 2, byte {cut}" in page
+    assert f"1 invalid UTF-8 sequence replaced with \ufffd; the first at line 2, byte {cut}" in page
 
 
 def test_an_image_uploaded_as_text_is_refused_as_not_text(editor_client):
