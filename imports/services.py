@@ -143,7 +143,11 @@ def _batch_create(*, file: File, filename: str, options: dict, created_by, statu
     file.seek(0)
     head = file.read(4096)
     file.seek(0)
-    fmt = options["format"] if options["format"] != "auto" else parsers.detect_format(filename, head)
+    try:
+        fmt = options["format"] if options["format"] != "auto" else parsers.detect_format(filename, head)
+    except parsers.ImportFileError:
+        parsers.check_is_text(head, format="auto")  # "not text" says more than "format not recognised"
+        raise
     parsers.check_is_text(head, format=fmt)
     name = PurePath(filename.replace("\\", "/")).name or "import"
     with transaction.atomic():

@@ -1007,11 +1007,12 @@ def test_an_encoding_chosen_that_cannot_read_the_file_says_where(db):
     assert "This file cannot be read as utf-8: the byte at line 2, byte" in batch.error
 
 
-@pytest.mark.parametrize("name", ["feed.csv", "feed.json"])
-def test_an_image_uploaded_as_an_import_is_refused_as_not_text(db, name):
+@pytest.mark.parametrize("name, fmt", [("feed.csv", "auto"), ("feed.json", "auto"), ("photo.png", "auto"),
+                                       ("feed.txt", "csv"), ("feed.txt", "json")])
+def test_an_image_uploaded_as_an_import_is_refused_as_not_text(db, name, fmt):
     png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + random.Random(2).randbytes(3000)
     with pytest.raises(parsers.ImportFileError, match=r"^This file is not text \(its content looks like a PNG image\)"):
-        import_preview(file=ContentFile(png), filename=name, options={"format": "csv"})
+        import_preview(file=ContentFile(png), filename=name, options={"format": fmt})
     assert not ImportBatch.objects.exists()
 
 
