@@ -176,6 +176,7 @@ class QueueParams:
     added_to: date | None = None
     published_from: date | None = None
     published_to: date | None = None
+    batch: int | None = None  # an import batch: the articles it created
 
     @classmethod
     def from_query(cls, data: Mapping) -> "QueueParams":
@@ -208,6 +209,7 @@ class QueueParams:
             added_to=day("added_to"),
             published_from=day("published_from"),
             published_to=day("published_to"),
+            batch=number("batch"),
         )
 
     def as_query(self) -> dict[str, str]:
@@ -239,6 +241,8 @@ def articles_for_queue(params: QueueParams | Mapping) -> QuerySet[Article]:
         articles = articles.filter(source_id=params.source)
     if params.language:
         articles = articles.filter(language=params.language)
+    if params.batch:
+        articles = articles.filter(import_entry__batch_id=params.batch)
     articles = articles.added_between(params.added_from, params.added_to)
     articles = articles.published_between(params.published_from, params.published_to)
     if params.q:

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from articles.views import actors, articles as views
+from articles.views import actors
+from articles.views import articles as views
 
 app_name = "articles"
 

@@ -1,9 +1,11 @@
 from django import forms
 from django.conf import settings
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from imports import parsers
 from imports.services import import_options_clean
+from pressreview.files import too_large
 
 FORMAT_CHOICES = [
     ("auto", _("Detect from the file")),
@@ -18,6 +20,11 @@ DELIMITER_CHOICES = [
     (";", _("semicolon ;")),
     ("\t", _("tab")),
     ("|", _("pipe |")),
+]
+DATE_ORDER_CHOICES = [
+    ("auto", _("Day first for rows in French; ask when ambiguous otherwise")),
+    ("day", _("Day first (06/12/2026 is 6 December)")),
+    ("month", _("Month first (06/12/2026 is June 12)")),
 ]
 COLUMN_LABELS = {
     "title": _("Title column"),
@@ -42,6 +49,11 @@ class ImportOptionsForm(forms.Form):
     default_language = forms.CharField(
         label=_("Language for rows without one"), max_length=2, required=False,
         help_text=_("A two-letter code such as fr or en; empty: detected per article"),
+    )
+    date_order = forms.ChoiceField(
+        label=_("Numeric dates"), choices=DATE_ORDER_CHOICES, initial="auto", required=False,
+        help_text=_("How to read a date such as 06/12/2026; dates with a month name (6 décembre 2026, "
+                    "December 6, 2026) and ISO dates are read either way"),
     )
     manifest = forms.CharField(
         label=_("Manifest in the ZIP"), max_length=200, required=False,
@@ -74,13 +86,14 @@ class ImportOptionsForm(forms.Form):
             "default_source": data.get("default_source"),
             "default_language": data.get("default_language"),
             "manifest": data.get("manifest"),
+            "date_order": data.get("date_order") or "auto",
             "columns": {name: data.get(f"column_{name}") or "" for name in COLUMN_LABELS},
         }
 
     @classmethod
     def initial_from(cls, options: dict) -> dict:
         initial = {key: options.get(key, "") for key in ("format", "delimiter", "encoding", "default_source",
-                                                         "default_language", "manifest")}
+                                                         "default_language", "manifest", "date_order")}
         initial.update({f"column_{name}": column for name, column in (options.get("columns") or {}).items()})
         return initial
 
@@ -98,9 +111,6 @@ class ImportForm(ImportOptionsForm):
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if upload.size > settings.IMPORT_MAX_BYTES:
-            raise forms.ValidationError(
-                _("The file is too large (%(size)s; the limit for an import is %(limit)s). "
-                  "Split it into several files.")
-                % {"size": parsers.size_text(upload.size), "limit": parsers.size_text(settings.IMPORT_MAX_BYTES)}
-            )
+            raise forms.ValidationError(too_large(upload.size, settings.IMPORT_MAX_BYTES, for_import=True,
+                                                  translate=gettext))
         return upload

@@ -10,7 +10,6 @@ uploaded the file.
 
 from __future__ import annotations
 
-import codecs
 import csv
 import io
 import json
@@ -19,9 +18,9 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-import charset_normalizer
-
-from articles.services.extract import ExtractionError, extract, size_text
+from articles.services.extract import ExtractionError, extract
+from pressreview.files import FileRefused, decoding, size_text, too_large
+from pressreview.files.archives import ArchiveRules, check_archive
 
 FORMATS = ("csv", "json", "jsonl", "zip")
 FIELDS = ("title", "body", "url", "source", "published_at", "language")
@@ -40,14 +39,11 @@ ALIASES = {
 }
 MANIFEST_FILE_COLUMNS = ("file", "filename", "path", "name", "fichier", "nomdefichier")
 ARCHIVE_EXTENSIONS = (".zip", ".gz", ".tgz", ".tar", ".7z", ".rar", ".bz2", ".xz")
-# Below this the compression ratio is not checked: unpacking a few MB costs
-# nothing whatever the ratio, and a folder of short .txt files compresses well.
-RATIO_FROM_BYTES = 10 * 1024 * 1024
 SAMPLE_BYTES = 1024 * 1024
 _READ_CHUNK = 256 * 1024
 
 
-class ImportFileError(ValueError):
+class ImportFileError(FileRefused):
     """The whole file cannot be imported; the message says why, for the uploader."""
 
 
@@ -93,7 +89,7 @@ def detect_format(filename: str, head: bytes) -> str:
     name = filename.lower()
     if name.endswith((".jsonl", ".ndjson")):
         return "jsonl"
-    text = _strip_bom(head).lstrip()
+    text = decoding.strip_bom(head).lstrip()
     if text.startswith(b"{"):
         first, _, rest = text.partition(b"\n")
         return "jsonl" if first.rstrip().endswith(b"}") and rest.lstrip().startswith(b"{") else "json"
@@ -106,64 +102,32 @@ def detect_format(filename: str, head: bytes) -> str:
     )
 
 
-_BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32"),  # before UTF-16: FF FE 00 00 starts with FF FE
-    (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
-)
-
-
-def _strip_bom(data: bytes) -> bytes:
-    for bom, _ in _BOMS:
-        if data.startswith(bom):
-            return data[len(bom):]
-    return data
+def check_is_text(head: bytes, *, format: str) -> None:
+    """ImportFileError when a file read as CSV or JSON is binary (an image, a PDF, a program)."""
+    reason = decoding.not_text_reason(head) if format != "zip" else ""
+    if reason:
+        raise ImportFileError(f"{reason}: import a CSV, JSON or JSON Lines file, or a ZIP of documents")
 
 
 def encoding_check(name: str) -> str:
-    """The codec's canonical name, or ImportFileError for a name Python does not know."""
+    """The codec's canonical name, or ImportFileError for a name that is not a text encoding."""
     try:
-        return codecs.lookup(name.strip()).name
-    except (LookupError, ValueError):
-        raise ImportFileError(
-            f"Unknown encoding {name!r}: use a name such as utf-8, windows-1252, iso-8859-15 or utf-16"
-        ) from None
+        return decoding.text_encoding(name)
+    except FileRefused as exc:
+        raise ImportFileError(str(exc)) from None
 
 
 def detect_encoding(sample: bytes, *, complete: bool) -> str:
-    """The encoding of text that starts with ``sample`` (the whole file if ``complete``).
+    """The encoding of text that starts with ``sample`` (the whole file if ``complete``);
+    see ``pressreview.files.decoding`` for the order of the guesses."""
+    return _detected(sample, complete=complete).encoding
 
-    A byte order mark wins; then UTF-8 if the bytes are valid UTF-8; then
-    windows-1252 for text that reads as mostly plain Latin letters in it (the
-    legacy encoding of nearly every French or English file, and the one
-    detectors confuse with its neighbours on short text); then
-    charset-normalizer's best guess.
-    """
-    for bom, encoding in _BOMS:
-        if sample.startswith(bom):
-            return encoding
+
+def _detected(sample: bytes, *, complete: bool) -> decoding.Detected:
     try:
-        codecs.getincrementaldecoder("utf-8")().decode(sample, final=complete)
-        return "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        text = sample.decode("cp1252")
-    except UnicodeDecodeError:
-        text = None
-    if text is not None:
-        letters = [ch for ch in text[:100_000] if ch.isalpha()]
-        if letters and sum(1 for ch in letters if ord(ch) > 127) <= 0.3 * len(letters):
-            return "cp1252"
-    best = charset_normalizer.from_bytes(sample).best()
-    if best is None:
-        raise ImportFileError(
-            "The encoding of this file was not recognised: choose it in the form (for example utf-8 or windows-1252)"
-        )
-    encoding = codecs.lookup(best.encoding).name
-    return "cp1252" if encoding in ("latin_1", "iso8859_1", "ascii") else encoding
+        return decoding.detect_encoding(sample, complete=complete)
+    except FileRefused as exc:
+        raise ImportFileError(str(exc)) from None
 
 
 class _CountingReader(io.RawIOBase):
@@ -246,12 +210,20 @@ def _text_value(value) -> str | None:
     return None
 
 
+# A JSON \ud800 escape decodes to a lone surrogate, which no database stores as text.
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
 def _mapped(record: dict, mapping: dict[str, str]) -> tuple[dict[str, str], str]:
     fields, error = {}, ""
     for name, column in mapping.items():
         value = _text_value(record.get(column))
         if value is None:
             error = error or f"The field {column!r} must be text, not a list or an object."
+            continue
+        if _SURROGATE.search(value):
+            error = error or (f"The field {column!r} holds an invalid character (a lone UTF-16 surrogate, "
+                              "such as \\ud800 written alone in JSON).")
             continue
         fields[name] = value
     return fields, error
@@ -266,6 +238,7 @@ class Rows:
     format = ""
     encoding = ""
     delimiter = ""
+    note = ""  # what the people checking the import should know about the reading, else ""
 
     def __init__(self):
         self.columns: list[str] = []
@@ -279,8 +252,9 @@ class Rows:
 
     def described(self) -> dict:
         """What was detected, for the people checking the dry run."""
-        return {"format": self.format, "encoding": self.encoding, "delimiter": self.delimiter,
-                "columns": self.columns[:100], "mapping": self.mapping}
+        described = {"format": self.format, "encoding": self.encoding, "delimiter": self.delimiter,
+                     "columns": self.columns[:100], "mapping": self.mapping}
+        return {**described, "note": self.note} if self.note else described
 
 
 class _TextRows(Rows):
@@ -293,14 +267,22 @@ class _TextRows(Rows):
         fileobj.seek(0)
         sample = fileobj.read(SAMPLE_BYTES)
         fileobj.seek(0)
+        complete = len(sample) < SAMPLE_BYTES
+        check_is_text(sample, format=self.format)
+        errors = "strict"
         if options.encoding and options.encoding != "auto":
             self.encoding = encoding_check(options.encoding)
+            try:
+                decoding.check_forced(sample, self.encoding, complete=complete)
+            except FileRefused as exc:
+                raise ImportFileError(str(exc)) from None
         else:
-            self.encoding = detect_encoding(sample, complete=len(sample) < SAMPLE_BYTES)
+            detected = _detected(sample, complete=complete)
+            self.encoding, errors, self.note = detected.encoding, detected.errors, detected.note
         self.sample = sample
         self._counter = _CountingReader(fileobj)
         self.stream = io.TextIOWrapper(io.BufferedReader(self._counter, buffer_size=_READ_CHUNK),
-                                       encoding=self.encoding, errors="strict", newline="")
+                                       encoding=self.encoding, errors=errors, newline="")
         self.line = 0
 
     def progress(self) -> tuple[int, int]:
@@ -329,6 +311,13 @@ class CsvRows(_TextRows):
         else:
             self.delimiter = detect_delimiter(head)
         self.explicit = options.columns
+        fileobj.seek(max(self.size - 64, 0))
+        tail = fileobj.read()
+        fileobj.seek(0)
+        try:
+            self.ends_with_quote = tail.decode(self.encoding, errors="ignore").rstrip().endswith('"')
+        except LookupError:
+            self.ends_with_quote = True
 
     def __iter__(self) -> Iterator[Row]:
         # Article bodies are long: csv's default field limit is 128 KB.
@@ -353,20 +342,43 @@ class CsvRows(_TextRows):
             index = {name: header.index(column) for name, column in self.mapping.items()}
             width = len(header)
             previous = reader.line_num
+            pending: tuple[Row, list[str]] | None = None  # the last row is checked for an unclosed quote
             for values in reader:
                 start, previous = previous + 1, reader.line_num
                 self.line = previous
                 if not values or (len(values) == 1 and not values[0].strip()):
                     continue  # blank line
-                if len(values) != width and not (len(values) > width and not any(v.strip() for v in values[width:])):
-                    yield Row(line=start, error=f"This row has {len(values)} fields where the header has {width}"
-                                                " (a quote or a delimiter may be missing).")
-                    continue
-                yield Row(line=start, fields={name: values[i] for name, i in index.items()})
-        except UnicodeDecodeError:
+                if pending is not None:
+                    yield pending[0]
+                pending = (self._row(values, start, index, width), values)
+            if pending is not None:
+                yield self._unclosed_quote(*pending) or pending[0]
+        except UnicodeError:
             raise self._decode_failed() from None
         except csv.Error as exc:
             raise ImportFileError(f"The CSV file cannot be read after line {reader.line_num:,}: {exc}") from None
+
+    @staticmethod
+    def _row(values: list[str], start: int, index: dict[str, int], width: int) -> Row:
+        if len(values) != width and not (len(values) > width and not any(v.strip() for v in values[width:])):
+            return Row(line=start, error=f"This row has {len(values)} fields where the header has {width}"
+                                         " (a quote or a delimiter may be missing).")
+        return Row(line=start, fields={name: values[i] for name, i in index.items()})
+
+    def _unclosed_quote(self, row: Row, values: list[str]) -> Row | None:
+        """The error for a last row whose quote never closed, or None.
+
+        A quote left open runs to the end of the file: the csv module then
+        gives the rest of the file as one field, the row's last one. A quoted
+        field that was closed is followed by its quote, so a file whose last
+        field spans lines but that does not end with a quote had it open.
+        """
+        lines = values[-1].rstrip("\r\n").count("\n")
+        if not lines or self.ends_with_quote:
+            return None
+        return Row(line=row.line, error=f"A quote opened on line {row.line:,} is not closed: the rest of the file "
+                                        f"({lines + 1:,} lines, up to line {self.line:,}) was read as one field. "
+                                        "Close the quote, or double the quotes inside the text.")
 
 
 def detect_delimiter(text: str) -> str:
@@ -424,7 +436,7 @@ class JsonLinesRows(_TextRows):
                     yield Row(line=self.line, error="This line is nested too deeply to be an article.")
                     continue
                 yield _record_row(record, self.line, self.explicit, self._mappings, self)
-        except UnicodeDecodeError:
+        except UnicodeError:
             raise self._decode_failed() from None
 
 
@@ -435,6 +447,8 @@ def _json_reason(exc: ValueError) -> str:
 def _record_row(record, line: int, explicit: dict, cache: dict, rows: Rows) -> Row:
     if not isinstance(record, dict):
         return Row(line=line, error="This item is not an object with named fields.")
+    if any(_SURROGATE.search(key) for key in record):
+        return Row(line=line, error="A field name of this item holds an invalid character (a lone UTF-16 surrogate).")
     keys = frozenset(record)
     mapping = cache.get(keys)
     if mapping is None:
@@ -491,7 +505,7 @@ class JsonRows(_TextRows):
             self._skip()
             if self._peek():
                 raise self._invalid("unexpected text after the end of the list")
-        except UnicodeDecodeError:
+        except UnicodeError:
             raise self._decode_failed() from None
 
     # The buffer holds the text from ``pos`` on; consumed text is dropped as
@@ -620,35 +634,13 @@ class ZipRows(Rows):
 
     def _check(self, entries) -> None:
         limits = self.limits
-        if len(self.members) > limits.max_zip_files:
-            raise ImportFileError(
-                f"This archive holds {len(self.members):,} files; the limit is {limits.max_zip_files:,}. "
-                "Split it into several archives"
-            )
-        for info in entries:
-            if _unsafe_name(info.filename):
-                raise ImportFileError(
-                    f"This archive was refused: the name {info.filename!r} points outside the archive "
-                    "(an absolute path or '..')"
-                )
-            if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-                raise ImportFileError(
-                    f"This archive was refused: {info.filename!r} uses a compression method other than "
-                    "deflate. Create the archive again with a standard ZIP tool"
-                )
-        unpacked = sum(info.file_size for info in self.members)
-        packed = sum(info.compress_size for info in self.members)
-        if unpacked > limits.max_unpacked_bytes:
-            raise ImportFileError(
-                f"This archive was refused: it would unpack to {size_text(unpacked)}; "
-                f"the limit is {size_text(limits.max_unpacked_bytes)}"
-            )
-        if unpacked > RATIO_FROM_BYTES and unpacked > limits.max_ratio * max(packed, 1):
-            raise ImportFileError(
-                f"This archive was refused: it is compressed {unpacked // max(packed, 1):,} to 1, far more than "
-                f"documents are (the limit is {limits.max_ratio} to 1); it looks built to exhaust memory"
-            )
-        self.total = unpacked
+        rules = ArchiveRules(max_entries=limits.max_zip_files, max_unpacked_bytes=limits.max_unpacked_bytes,
+                             max_ratio=limits.max_ratio)
+        try:
+            check_archive(entries, rules)
+        except FileRefused as exc:
+            raise ImportFileError(str(exc)) from None
+        self.total = sum(info.file_size for info in self.members)
 
     def _find_manifest(self):
         wanted = (self.options.manifest or "").strip()
@@ -671,7 +663,8 @@ class ZipRows(Rows):
         if info is None:
             return {}, []
         if info.file_size > self.limits.max_member_bytes:
-            raise ImportFileError(f"The manifest is too large ({size_text(info.file_size)})")
+            raise ImportFileError(f"The manifest is too large ({size_text(info.file_size)}; "
+                                  f"the limit is {size_text(self.limits.max_member_bytes)})")
         data = self.archive.read(info)
         rows = CsvRows(io.BytesIO(data), Options(encoding=self.options.encoding, delimiter=self.options.delimiter,
                                                  columns=self.options.columns), self.limits)
@@ -700,7 +693,7 @@ class ZipRows(Rows):
                     errors.append(Row(line=start, location=info.filename, error="This manifest row names no file."))
                     continue
                 by_name[name] = (start, {field: record.get(column, "") for field, column in mapping.items()})
-        except UnicodeDecodeError:
+        except UnicodeError:
             raise ImportFileError("The manifest is not valid text in the chosen encoding") from None
         except csv.Error as exc:
             raise ImportFileError(f"The manifest cannot be read: {exc}") from None
@@ -742,8 +735,7 @@ class ZipRows(Rows):
         if info.flag_bits & 0x1:
             return Row(line=line, location=name, error="This file is encrypted in the archive.")
         if info.file_size > self.limits.max_member_bytes:
-            return Row(line=line, location=name, error=f"This file is too large ({size_text(info.file_size)}; "
-                                                       f"the limit is {size_text(self.limits.max_member_bytes)}).")
+            return Row(line=line, location=name, error=f"{too_large(info.file_size, self.limits.max_member_bytes)}.")
         try:
             data = self.archive.read(info)
         except (zipfile.BadZipFile, ValueError, NotImplementedError, EOFError, OSError, RuntimeError):
@@ -752,20 +744,12 @@ class ZipRows(Rows):
             extracted = extract(name, data, max_bytes=self.limits.max_member_bytes, max_chars=self.limits.max_chars)
         except ExtractionError as exc:
             return Row(line=line, location=name, error=f"{exc}.")
+        if extracted.note and not self.note:
+            self.note = f"{name}: {extracted.note}"  # the first document read with replacements
         fields = {"body": extracted.text, "title": extracted.title, "url": extracted.url,
                   "published_at": extracted.published, "language": extracted.language}
         fields.update({key: value for key, value in meta.items() if value.strip()})
         return Row(line=line, location=name, fields=fields)
-
-
-def _unsafe_name(name: str) -> bool:
-    path = name.replace("\\", "/")
-    return (
-        path.startswith("/")
-        or bool(re.match(r"[A-Za-z]:", path))
-        or ".." in path.split("/")
-        or "\x00" in path
-    )
 
 
 def open_rows(fileobj, *, format: str, options: Options, limits: Limits) -> Rows:

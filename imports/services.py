@@ -52,9 +52,11 @@ from articles.services.ingest import IngestError, PreparedArticle, article_prepa
 from articles.services.recovery import annotation_messages
 from articles.tasks import index_search
 from imports import parsers
+from imports.dates import AmbiguousDate, parse_written_date
 from imports.models import ImportBatch, ImportedArticle, ImportIssue
 from imports.tasks import check_import, finish_import, run_import
 from pressreview.enqueue import Message, send, send_on_commit
+from pressreview.files import too_large
 
 logger = logging.getLogger(__name__)
 
@@ -62,6 +64,11 @@ MAX_ATTEMPTS = 3
 ZIP_CHUNK_FILES = 50
 SAMPLE_ROWS = 100
 _DELETE_CHUNK = 1000
+# How 06/12/2026 is read: "auto" puts the day first for rows in French (the
+# row's language, else the import's default language) and refuses the
+# ambiguous ones of other rows with their value, rather than guess.
+DATE_ORDERS = ("auto", "day", "month")
+_DAY_FIRST_LANGUAGES = {"fr"}
 
 
 class ImportStopped(Exception):
@@ -89,6 +96,9 @@ def import_options_clean(options: dict) -> dict:
     language = (options.get("default_language") or "").strip().lower()
     if language and not re.fullmatch(r"[a-z]{2}", language):
         raise parsers.ImportFileError(f"Unknown language code {language!r}: use a two-letter code such as fr or en")
+    date_order = options.get("date_order") or "auto"
+    if date_order not in DATE_ORDERS:
+        raise parsers.ImportFileError("Choose the order of dates among auto, day first and month first")
     return {
         "format": fmt,
         "delimiter": delimiter,
@@ -97,6 +107,7 @@ def import_options_clean(options: dict) -> dict:
         "manifest": (options.get("manifest") or "").strip(),
         "default_source": (options.get("default_source") or "").strip()[:200],
         "default_language": language,
+        "date_order": date_order,
     }
 
 
@@ -122,16 +133,18 @@ def _batch_create(*, file: File, filename: str, options: dict, created_by, statu
     options = import_options_clean(options)
     size = file.size
     if size > settings.IMPORT_MAX_BYTES:
-        raise parsers.ImportFileError(
-            f"The file is too large ({parsers.size_text(size)}; the limit for an import is "
-            f"{parsers.size_text(settings.IMPORT_MAX_BYTES)}). Split it into several files"
-        )
+        raise parsers.ImportFileError(too_large(size, settings.IMPORT_MAX_BYTES, for_import=True))
     if not size:
         raise parsers.ImportFileError("The file is empty")
     file.seek(0)
     head = file.read(4096)
     file.seek(0)
-    fmt = options["format"] if options["format"] != "auto" else parsers.detect_format(filename, head)
+    try:
+        fmt = options["format"] if options["format"] != "auto" else parsers.detect_format(filename, head)
+    except parsers.ImportFileError:
+        parsers.check_is_text(head, format="auto")  # "not text" says more than "format not recognised"
+        raise
+    parsers.check_is_text(head, format=fmt)
     name = PurePath(filename.replace("\\", "/")).name or "import"
     with transaction.atomic():
         batch = ImportBatch(created_by=created_by, original_filename=name[:255], size=size, format=fmt,
@@ -144,9 +157,11 @@ def _batch_create(*, file: File, filename: str, options: dict, created_by, statu
 
 
 def import_confirm(*, batch: ImportBatch, enqueue: bool = True) -> bool:
-    """Import a batch whose dry run is ready; False if it is not in that state."""
+    """Import a batch whose dry run is ready and would create articles; False otherwise."""
     with transaction.atomic():
-        started = ImportBatch.objects.filter(id=batch.id, status=ImportBatch.Status.DRY_RUN_READY).update(
+        # A dry run that found nothing to create has nothing to import.
+        started = ImportBatch.objects.filter(id=batch.id, status=ImportBatch.Status.DRY_RUN_READY,
+                                             created__gt=0).update(
             status=ImportBatch.Status.QUEUED, attempts=0, error="", updated_at=timezone.now())
         if started and enqueue:
             send_on_commit(Message(run_import, (batch.id,)))
@@ -549,11 +564,20 @@ def _candidate(row: parsers.Row, options: dict, index: int) -> _Candidate:
     if len(source) > 200:
         raise IngestError("The source name is longer than 200 characters.")
     return _Candidate(row=row, index=index, prepared=prepared, source=source,
-                      published_at=_published_at(fields.get("published_at") or ""))
+                      published_at=_published_at(fields.get("published_at") or "",
+                                                 day_first=_day_first(options, prepared.language)))
 
 
-def _published_at(value: str) -> datetime | None:
-    """ISO 8601 (a date, or a date and time), or an RFC 2822 date as in RSS feeds."""
+def _day_first(options: dict, language: str) -> bool | None:
+    order = options.get("date_order") or "auto"
+    if order != "auto":
+        return order == "day"
+    return True if (language or options.get("default_language")) in _DAY_FIRST_LANGUAGES else None
+
+
+def _published_at(value: str, *, day_first: bool | None = None) -> datetime | None:
+    """ISO 8601 (a date, or a date and time), an RFC 2822 date as in RSS feeds, or a
+    date as people write it (``imports.dates``: 06/12/2026, 6 décembre 2026, December 6, 2026)."""
     value = value.strip()
     if not value:
         return None
@@ -565,6 +589,12 @@ def _published_at(value: str) -> datetime | None:
             moment = datetime.combine(day, time.min) if day else None
     except ValueError:
         moment = None
+    if moment is None:
+        # Before RFC 2822, whose lenient parser drops a trailing "pm".
+        try:
+            moment = parse_written_date(value, day_first=day_first)
+        except AmbiguousDate as exc:
+            raise IngestError(str(exc)) from None
     if moment is None:
         try:
             moment = parsedate_to_datetime(value)

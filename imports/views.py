@@ -104,8 +104,11 @@ def import_detail(request, batch_id: int):
 def import_confirm(request, batch_id: int):
     batch = get_object_or_404(ImportBatch, id=batch_id)
     if not services.import_confirm(batch=batch):
-        messages.warning(request, _("This batch cannot be imported now (its state is: %(status)s).")
-                         % {"status": batch.get_status_display()})
+        if batch.status == ImportBatch.Status.DRY_RUN_READY and not batch.created:
+            messages.warning(request, _("There is nothing to import: the dry run found no article to create."))
+        else:
+            messages.warning(request, _("This batch cannot be imported now (its state is: %(status)s).")
+                             % {"status": batch.get_status_display()})
     return redirect(_detail_url(batch))
 
 

@@ -968,3 +968,168 @@ def test_deeply_nested_json_is_refused_without_crashing():
     assert row.error == "This line is nested too deeply to be an article."
     with pytest.raises(parsers.ImportFileError, match="nested too deeply"):
         read_rows(b"[" + nested + b"]", "json")
+
+
+# --- reading: damaged text, binary files, encodings chosen, quotes, dates -------------------------
+
+
+def test_utf8_with_one_bad_byte_is_imported_as_utf8_and_the_report_says_where(db):
+    # One stray windows-1252 byte (a curly apostrophe) in a UTF-8 file.
+    good = articles_csv(FR)
+    cut = good.index("Gérald".encode())
+    data = good[:cut] + b"\x92" + good[cut:]
+    batch = imported(data)
+    assert (batch.status, batch.created, batch.detected["encoding"]) == ("annotating", 4, "utf-8")
+    body = Article.objects.get(title="Titre 0").body
+    assert "Intérieur \ufffdGérald Darmanin est arrivé" in body and "Ã©" not in body
+    line = good[:cut].count(b"\n") + 1
+    assert batch.detected["note"] == f"1 invalid UTF-8 sequence replaced with \ufffd; the first at line {line}, byte {cut}"
+
+
+def test_the_import_page_shows_what_was_replaced(importer_client):
+    data = articles_csv(FR)
+    batch = dry_run(data[:60] + b"\xff" + data[60:])
+    html = importer_client.get(reverse("admin:imports_importbatch_change", args=[batch.id])).content.decode()
+    assert "1 invalid UTF-8 sequence replaced with \ufffd; the first at line 2, byte 60" in html
+
+
+def test_a_windows_1252_file_is_still_read_as_windows_1252(db):
+    batch = imported(articles_csv(FR, encoding="cp1252"))
+    assert (batch.created, batch.detected["encoding"], batch.detected.get("note")) == (4, "cp1252", None)
+    assert Article.objects.filter(body=FR[0]).exists()
+
+
+def test_a_lone_surrogate_in_json_rejects_its_item_only(db):
+    items = [{"texte": FR[0]}, {"texte": "x\ud800" + FR[1]}, {"texte": FR[2]}]
+    batch = imported(json.dumps(items, indent=1).encode(), name="feed.json")
+    assert (batch.status, batch.created, batch.failed) == ("annotating", 2, 1)
+    [(line, kind, reason)] = issues(batch)
+    assert (line, kind) == (5, "invalid") and "'texte' holds an invalid character (a lone UTF-16 surrogate" in reason
+
+
+@pytest.mark.parametrize("encoding", ["rot13", "base64"])
+def test_an_encoding_that_is_not_a_text_encoding_is_refused_on_the_form(importer_client, encoding):
+    response = importer_client.post(reverse("admin:imports_importbatch_import"), {
+        **form_data(encoding=encoding), "file": SimpleUploadedFile("feed.csv", articles_csv(FR))})
+    assert response.status_code == 400
+    assert f"&#x27;{encoding}&#x27; is not a text encoding" in response.content.decode()
+    assert not ImportBatch.objects.exists()
+
+
+def test_utf16_chosen_for_a_file_without_a_byte_order_mark_fails_with_the_way_out(db):
+    batch = dry_run(articles_csv(FR), encoding="utf-16")
+    assert batch.status == ImportBatch.Status.FAILED
+    assert batch.error.startswith("This file cannot be read as utf-16: it does not start with a byte order mark. "
+                                  "Choose utf-16-le or utf-16-be")
+
+
+def test_an_encoding_chosen_that_cannot_read_the_file_says_where(db):
+    batch = dry_run(articles_csv(FR, encoding="cp1252"), encoding="utf-8")
+    assert batch.status == ImportBatch.Status.FAILED
+    assert "This file cannot be read as utf-8: the byte at line 2, byte" in batch.error
+
+
+@pytest.mark.parametrize("name, fmt", [("feed.csv", "auto"), ("feed.json", "auto"), ("photo.png", "auto"),
+                                       ("feed.txt", "csv"), ("feed.txt", "json")])
+def test_an_image_uploaded_as_an_import_is_refused_as_not_text(db, name, fmt):
+    png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + random.Random(2).randbytes(3000)
+    with pytest.raises(parsers.ImportFileError, match=r"^This file is not text \(its content looks like a PNG image\)"):
+        import_preview(file=ContentFile(png), filename=name, options={"format": fmt})
+    assert not ImportBatch.objects.exists()
+
+
+def test_a_binary_file_is_refused_by_the_worker_too(db):
+    batch = import_preview(file=ContentFile(b"title,body\r\n"), filename="feed.csv", options={}, enqueue=False)
+    batch.file.save("feed.csv", ContentFile(b"title,body\r\n" + bytes(range(32)) * 40))
+    import_check(batch_id=batch.id)
+    batch.refresh_from_db()
+    assert batch.error.startswith("This file is not text: import a CSV, JSON or JSON Lines file")
+
+
+def test_an_unclosed_quote_is_reported_on_the_line_where_it_opened(db):
+    data = (b"title,body\r\nUn,Premier texte sans guillemets.\r\n"
+            b'Deux,"Le guillemet de ce texte ne se ferme pas.\r\nTrois,Troisieme texte.\r\nQuatre,Quatrieme texte.\r\n')
+    batch = imported(data)
+    assert (batch.created, batch.failed) == (1, 1)
+    [(line, kind, reason)] = issues(batch)
+    assert (line, kind) == (3, "invalid")
+    assert reason.startswith("A quote opened on line 3 is not closed: the rest of the file (3 lines, up to line 5)")
+
+
+def test_a_quoted_multiline_last_row_is_not_taken_for_an_unclosed_quote():
+    data = csv_bytes([["a", "Premier paragraphe, avec une virgule.\nDeuxième, aussi.\nTroisième, encore."]],
+                     header=["title", "body"])
+    [row] = read_rows(data, "csv")
+    assert row.error == "" and row.fields["body"].count("\n") == 2
+
+
+@pytest.mark.parametrize("written, expected", [
+    ("06/12/2026 08:15", "2026-12-06T08:15"),
+    ("6.12.2026", "2026-12-06T00:00"),
+    ("25/12/2026", "2026-12-25T00:00"),
+    ("6 décembre 2026", "2026-12-06T00:00"),
+    ("1er déc. 2026 à 8h15", "2026-12-01T08:15"),
+    ("dimanche 6 décembre 2026", "2026-12-06T00:00"),
+    ("December 6, 2026", "2026-12-06T00:00"),
+    ("6 Dec 2026", "2026-12-06T00:00"),
+    ("Dec 6, 2026 8:15 pm", "2026-12-06T20:15"),
+])
+def test_french_and_english_written_dates_are_read(db, written, expected):
+    batch = imported(csv_bytes([["t", FR[0], "", "", written, "fr"]]))
+    assert batch.created == 1, issues(batch)
+    published = timezone.localtime(Article.objects.get().published_at)
+    assert published.strftime("%Y-%m-%dT%H:%M") == expected
+
+
+def test_a_numeric_date_is_read_month_first_or_day_first_as_chosen(db):
+    rows = [["a", FR[0], "", "", "06/12/2026", "en"], ["b", FR[1], "", "", "06/12/2026", "en"]]
+    imported(csv_bytes(rows[:1]), date_order="month")
+    imported(csv_bytes(rows[1:]), date_order="day")
+    dates = dict(Article.objects.values_list("title", "published_at"))
+    assert (timezone.localtime(dates["a"]).month, timezone.localtime(dates["b"]).month) == (6, 12)
+
+
+def test_an_ambiguous_date_without_an_order_is_a_row_error_that_names_it(db):
+    rows = [["a", FR[0], "", "", "06/07/2026", "en"], ["b", FR[1], "", "", "13/07/2026", "en"],
+            ["c", FR[2], "", "", "07/06/2026", ""]]
+    batch = imported(csv_bytes(rows))
+    assert (batch.created, batch.failed) == (1, 2)
+    reasons = [reason for _, _, reason in issues(batch)]
+    assert reasons[0].startswith("Ambiguous date '06/07/2026': the day or the month may come first.")
+    assert reasons[1].startswith("Ambiguous date '07/06/2026'")
+    assert Article.objects.filter(title="b").exists()
+
+
+def test_the_default_language_french_reads_numeric_dates_day_first(db):
+    batch = imported(csv_bytes([["a", FR[0], "", "", "06/07/2026", ""]]), default_language="fr")
+    assert batch.created == 1
+    assert timezone.localtime(Article.objects.get().published_at).month == 7
+
+
+def test_a_dry_run_that_creates_nothing_offers_no_import_button_and_says_why(importer_client):
+    batch = dry_run(csv_bytes([["a", "", "", "", "", ""]]))
+    html = importer_client.get(reverse("admin:imports_importbatch_change", args=[batch.id])).content.decode()
+    assert "Import 0" not in html and reverse("admin:imports_importbatch_confirm", args=[batch.id]) not in html
+    assert "no article would be created, so there is nothing to import" in html
+    importer_client.post(reverse("admin:imports_importbatch_confirm", args=[batch.id]))
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.DRY_RUN_READY
+
+
+def test_an_import_links_to_its_articles_in_the_queue(importer_client):
+    article_create(body=EN[0])
+    batch = imported(articles_csv(FR[:2]))
+    html = importer_client.get(reverse("admin:imports_importbatch_change", args=[batch.id])).content.decode()
+    link = f'{reverse("articles:list")}?batch={batch.id}'
+    assert link in html and "See the 2 imported articles in the review queue" in html
+    queue = importer_client.get(link).content.decode()
+    assert "Titre 0" in queue and "Titre 1" in queue and "Prime Minister" not in queue
+    assert f"Only the articles of import {batch.id}." in queue
+
+
+def test_a_document_of_a_zip_read_with_replaced_bytes_is_named_on_the_batch(db):
+    text = (FR[0] + " " + FR[1]).encode()
+    cut = text.index(b"Rabat")
+    batch = imported(make_zip({"a.txt": FR[2].encode(), "b.txt": text[:cut] + b"\xff" + text[cut:]}), name="archive.zip")
+    assert batch.created == 2
+    assert batch.detected["note"] == f"b.txt: 1 invalid UTF-8 sequence replaced with \ufffd; the first at line 1, byte {cut}"

@@ -193,6 +193,36 @@ def test_the_review_page_links_only_web_addresses(editor_client, url):
     assert 'href="https://news.example/1"' in page
 
 
+def test_an_upload_in_utf8_with_one_bad_byte_keeps_its_accents_and_says_where_the_byte_was(
+        editor_client, django_capture_on_commit_callbacks):
+    text = "Le président de la région a présenté le budget.\nLa séance a été levée à midi."
+    data = text.encode()
+    cut = data.index(b"\nLa") + 1
+    with django_capture_on_commit_callbacks():
+        response = upload(editor_client, "note.txt", data[:cut] + b"\x92" + data[cut:])
+    assert response.status_code == 302
+    body = Article.objects.get().body
+    assert body == text.replace("\nLa", "\n\ufffdLa") and "Ã©" not in body
+    page = editor_client.get(response["Location"]).content.decode()
+    assert f"1 invalid UTF-8 sequence replaced with \ufffd; the first at line 2, byte {cut}" in page
+
+
+def test_an_image_uploaded_as_text_is_refused_as_not_text(editor_client):
+    response = upload(editor_client, "note.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4)
+    assert response.status_code == 400
+    assert "This file is not text (its content looks like a PNG image)" in response.content.decode()
+    assert not Article.objects.exists()
+
+
+def test_the_upload_service_refuses_a_file_over_the_limit_before_reading_it(editor, settings):
+    from articles.services.ingest import IngestError, article_create_from_upload
+
+    settings.MAX_UPLOAD_BYTES = 1024
+    with pytest.raises(IngestError, match=r"^The file is too large \(2 KB; the limit is 1 KB\)$"):
+        article_create_from_upload(file=SimpleUploadedFile("big.txt", b"a" * 2048), created_by=editor)
+    assert not Article.objects.exists()
+
+
 def test_an_oversized_request_is_refused_before_reading_it(editor_client, settings):
     settings.MAX_UPLOAD_BYTES = 1024
     response = upload(editor_client, "big.txt", b"a" * 200_000)

@@ -12,14 +12,12 @@ it backtrack for ever.
 
 from __future__ import annotations
 
-import codecs
 import io
 import re
 import zipfile
 from dataclasses import dataclass
 from datetime import date
 
-import charset_normalizer
 import docx
 import pypdf
 import trafilatura
@@ -27,26 +25,26 @@ from docx.text.paragraph import Paragraph
 from pypdf.errors import DependencyError, LimitReachedError
 from trafilatura.utils import load_html
 
+from pressreview.files import FileRefused
+from pressreview.files.archives import ArchiveRules, check_archive
+from pressreview.files.decoding import decode, looks_like
+from pressreview.files.limits import check_size
+
 # A Word document is a zip; these bound what unpacking it may cost. Real
 # documents are a few MB of XML and images in a few dozen entries, and XML
 # compresses about 10:1, so a 100:1 archive is built to blow up, not written.
 DOCX_MAX_UNPACKED_BYTES = 50 * 1024 * 1024
-DOCX_MAX_RATIO = 100
-# Below this the ratio is not checked: a big empty table compresses very well,
-# and unpacking a few MB costs nothing whatever the ratio.
-DOCX_RATIO_FROM_BYTES = 10 * 1024 * 1024
-DOCX_MAX_ENTRIES = 1000
+DOCX_RULES = ArchiveRules(
+    max_entries=1000, max_unpacked_bytes=DOCX_MAX_UNPACKED_BYTES, max_ratio=100, subject="This .docx file",
+    refused="This .docx file was refused for safety", normal="a normal Word document",
+)
 PDF_MAX_PAGES = 500
 # trafilatura's time grows faster than linearly with the number of elements:
 # about 5 s for 15,000 nested divs, over a minute past 50,000. Article pages
 # have a few thousand; inline SVG icons are not counted (removed early, cheaply).
 HTML_MAX_ELEMENTS = 20_000
 
-# More than this share of control characters means the bytes are not prose.
-_MAX_CONTROL_SHARE = 0.05
-
-
-class ExtractionError(ValueError):
+class ExtractionError(FileRefused):
     """A file we cannot turn into article text; the message is for the editor."""
 
 
@@ -57,6 +55,7 @@ class Extracted:
     url: str = ""
     published: str = ""  # ISO date if the document states one, else ""
     language: str = ""  # two-letter code if the document declares one, else ""
+    note: str = ""  # what the editor should know about the reading (bytes replaced), else ""
 
 
 def extract(
@@ -77,10 +76,13 @@ def extract(
         raise ExtractionError(f"Unsupported file type {shown}: upload .txt, .md, .html, .docx or .pdf")
     if not data.strip():
         raise ExtractionError("The file is empty")
-    if len(data) > max_bytes:
-        raise ExtractionError(f"The file is too large ({size_text(len(data))}; the limit is {size_text(max_bytes)})")
-
-    result = handler(data, max_chars)
+    try:
+        check_size(len(data), max_bytes)
+        result = handler(data, max_chars)
+    except ExtractionError:
+        raise
+    except FileRefused as exc:
+        raise ExtractionError(str(exc)) from None
     text = _tidy(result.text)
     if not text:
         raise ExtractionError("The file is empty")
@@ -92,6 +94,7 @@ def extract(
         url=result.url.strip(),
         published=result.published,
         language=result.language,
+        note=result.note,
     )
 
 
@@ -103,15 +106,6 @@ def _extension(filename: str) -> str:
     name = filename.replace("\\", "/").rsplit("/", 1)[-1]
     stem, dot, ext = name.rpartition(".")
     return f".{ext.lower()}" if dot and stem else ""
-
-
-def size_text(n: int) -> str:
-    """A byte count as people read it: 12 bytes, 3.5 KB, 20 MB."""
-    if n >= 1024 * 1024:
-        return f"{n / (1024 * 1024):.1f}".removesuffix(".0") + " MB"
-    if n >= 1024:
-        return f"{n / 1024:.1f}".removesuffix(".0") + " KB"
-    return f"{n} bytes"
 
 
 def _too_long(max_chars: int) -> ExtractionError:
@@ -150,139 +144,26 @@ def _language(declared: object) -> str:
     return match.group(1).lower() if match else ""
 
 
-# Known binary signatures, to say what a mislabelled file really is.
-_SIGNATURES = (
-    (b"%PDF-", "a PDF"),
-    (b"PK\x03\x04", "a zip archive (for instance a .docx)"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Office file (.doc, .xls)"),
-    (b"\x89PNG", "a PNG image"),
-    (b"\xff\xd8\xff", "a JPEG image"),
-    (b"GIF8", "a GIF image"),
-    (b"{\\rtf", "an RTF document"),
-)
-
-
-def _looks_like(data: bytes, expected: bytes = b"") -> str:
-    """A hint for the message when the content is another known format."""
-    for magic, what in _SIGNATURES:
-        if data.startswith(magic) and magic != expected:
-            return f" (its content looks like {what})"
-    return ""
-
-
-# --- text decoding -------------------------------------------------------
-
-_BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32"),  # before UTF-16: FF FE 00 00 starts with FF FE
-    (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
-)
-# WHATWG: pages labelled Latin-1 or ASCII are decoded as windows-1252, which
-# maps 0x80-0x9F to the curly quotes and dashes people actually typed.
-_AS_CP1252 = {"latin_1", "iso8859_1", "ascii", "iso8859_15"}
-
-
-def _decode(data: bytes, declared: str = "") -> str:
-    looks_like = _looks_like(data)
-    not_text = ExtractionError("This file is not text" + (looks_like or ", or its encoding is not recognised"))
-    if looks_like:
-        raise not_text  # even when its bytes happen to decode, its markup is not an article
-    bom_encoding = next((encoding for bom, encoding in _BOMS if data.startswith(bom)), None)
-    if bom_encoding:
-        try:
-            text = data.decode(bom_encoding)  # these codecs drop the BOM itself
-        except UnicodeDecodeError:
-            raise not_text from None
-    elif b"\x00" in data:
-        raise not_text
-    else:
-        text = _decode_unmarked(data, declared)
-    if text is None or _control_share(text) > _MAX_CONTROL_SHARE:
-        raise not_text
-    return text
-
-
-def _decode_unmarked(data: bytes, declared: str) -> str | None:
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return _decode_declared(data, declared) or _decode_western(data) or _decode_guessed(data)
-
-
-def _decode_declared(data: bytes, declared: str) -> str | None:
-    try:
-        encoding = codecs.lookup(declared).name if declared else ""
-    except LookupError:
-        return None
-    if not encoding or encoding.startswith("utf-16") or encoding.startswith("utf-32"):
-        return None  # a UTF-16 label without a BOM is a lie (WHATWG ignores it too)
-    return _decode_strict(data, encoding)
-
-
-def _decode_western(data: bytes) -> str | None:
-    """windows-1252 when the text is mostly plain Latin letters.
-
-    charset-normalizer guesses poorly on short text: "café" comes out as
-    UTF-16 Chinese and "à" as "ŕ" (windows-1250). Legacy files on a French and
-    English desk are nearly always windows-1252, and text in Cyrillic, Greek
-    or Arabic legacy encodings decodes in it to mostly accented letters, so
-    it still goes to the detector.
-    """
-    text = _decode_strict(data, "cp1252")
-    if text is None:
-        return None
-    letters = [ch for ch in text[:100_000] if ch.isalpha()]  # a sample is enough to tell scripts apart
-    accented = sum(1 for ch in letters if ord(ch) > 127)
-    return text if letters and accented <= 0.3 * len(letters) else None
-
-
-def _decode_guessed(data: bytes) -> str | None:
-    best = charset_normalizer.from_bytes(data).best()
-    if best is None:
-        return None
-    return _decode_strict(data, best.encoding) or str(best)
-
-
-def _decode_strict(data: bytes, encoding: str) -> str | None:
-    encoding = codecs.lookup(encoding).name
-    if encoding.replace("-", "_") in _AS_CP1252:
-        try:
-            return data.decode("cp1252")
-        except UnicodeDecodeError:
-            pass  # one of cp1252's five undefined bytes: keep the declared codec
-    try:
-        return data.decode(encoding)
-    except (UnicodeDecodeError, LookupError):
-        return None
-
-
-_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")  # category Cc minus \t \n \v \f \r
-
-
-def _control_share(text: str) -> float:
-    return sum(1 for _ in _CONTROL_CHARS.finditer(text)) / max(len(text), 1)
-
-
 # --- .txt and .md ----------------------------------------------------------
 
 
 def _extract_txt(data: bytes, max_chars: int) -> Extracted:
-    return Extracted(text=_decode_text(data, max_chars))
+    decoded = _decode_text(data, max_chars)
+    return Extracted(text=decoded.text, note=decoded.note)
 
 
 def _extract_md(data: bytes, max_chars: int) -> Extracted:
-    return _strip_markdown(_decode_text(data, max_chars))
+    decoded = _decode_text(data, max_chars)
+    return _strip_markdown(decoded.text, note=decoded.note)
 
 
-def _decode_text(data: bytes, max_chars: int) -> str:
-    text = _decode(data)
+def _decode_text(data: bytes, max_chars: int):
+    decoded = decode(data)
     # Tidying only removes blank space, so twice the limit is surely too long;
     # failing here spares the work on a text we would refuse anyway.
-    if len(text) > 2 * max_chars:
+    if len(decoded.text) > 2 * max_chars:
         raise _too_long(max_chars)
-    return text
+    return decoded
 
 
 _FENCE = re.compile(r"^ {0,3}(```|~~~)")
@@ -315,7 +196,7 @@ def _strip_inline(text: str) -> str:
     return text
 
 
-def _strip_markdown(text: str) -> Extracted:
+def _strip_markdown(text: str, *, note: str = "") -> Extracted:
     """Readable text from Markdown, without a Markdown library.
 
     Light on purpose: headings, emphasis, links, images, quotes and fences
@@ -349,7 +230,7 @@ def _strip_markdown(text: str) -> Extracted:
             out.append(line)
             continue
         out.append(_strip_inline(line))
-    return Extracted(text="\n".join(out), title=title)
+    return Extracted(text="\n".join(out), title=title, note=note)
 
 
 # --- .html -------------------------------------------------------------------
@@ -373,7 +254,8 @@ def _declared_charset(head: bytes) -> str:
 
 
 def _extract_html(data: bytes, max_chars: int) -> Extracted:
-    text = _decode(data, declared=_declared_charset(data[:4096]))
+    decoded = decode(data, declared=_declared_charset(data[:4096]))
+    text = decoded.text
     # lxml refuses an already decoded string that still declares an encoding.
     text = _XML_DECLARATION.sub("", text, count=1)
     try:
@@ -405,6 +287,7 @@ def _extract_html(data: bytes, max_chars: int) -> Extracted:
         url=document.url or "",
         published=_iso_date(document.date),
         language=_html_language(tree),
+        note=decoded.note,
     )
 
 
@@ -449,7 +332,7 @@ _MAX_TABLE_NESTING = 10
 
 
 def _extract_docx(data: bytes, max_chars: int) -> Extracted:
-    hint = _looks_like(data, expected=b"PK\x03\x04")
+    hint = looks_like(data, expected=b"PK\x03\x04")
     damaged = ExtractionError(f"This .docx file is damaged or not a Word document{hint}")
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         raise ExtractionError(
@@ -478,41 +361,16 @@ def _extract_docx(data: bytes, max_chars: int) -> Extracted:
 
 
 def _check_archive(archive: zipfile.ZipFile) -> None:
-    """Refuse archives built to exhaust memory, before anything unpacks them.
-
-    The declared sizes can be trusted as upper bounds: zipfile stops reading an
-    entry at its declared size.
-    """
+    """Refuse archives built to exhaust memory, before anything unpacks them."""
     entries = archive.infolist()
-    names = {info.filename for info in entries}
-    if "word/document.xml" not in names:
+    if "word/document.xml" not in {info.filename for info in entries}:
         raise ExtractionError(
             "This .docx file is damaged or not a Word document (it is a zip archive, but not a Word one)"
         )
-    suspicious = ExtractionError(
-        "This .docx file was refused for safety: its structure is not that of a normal Word document"
-    )
-    if len(entries) > DOCX_MAX_ENTRIES:
-        raise suspicious
-    for info in entries:
-        name = info.filename.replace("\\", "/")
-        if name.startswith("/") or ".." in name.split("/") or ":" in name:
-            raise suspicious
-        # Word only writes these two; bzip2 and lzma decompress without an
-        # output bound in zipfile, so one small chunk can expand enormously.
-        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-            raise suspicious
-    unpacked = sum(info.file_size for info in entries)
-    packed = sum(info.compress_size for info in entries)
-    if unpacked > DOCX_MAX_UNPACKED_BYTES:
-        raise ExtractionError(
-            f"This .docx file was refused for safety: it would unpack to {size_text(unpacked)} "
-            f"(the limit is {size_text(DOCX_MAX_UNPACKED_BYTES)})"
-        )
-    if unpacked > DOCX_RATIO_FROM_BYTES and unpacked > DOCX_MAX_RATIO * max(packed, 1):
-        raise ExtractionError(
-            "This .docx file was refused for safety: it is compressed far more than a normal Word document"
-        )
+    try:
+        check_archive(entries, DOCX_RULES)
+    except FileRefused as exc:
+        raise ExtractionError(str(exc)) from None
 
 
 def _docx_blocks(document) -> tuple[list[str], str]:
@@ -575,7 +433,7 @@ def _is_heading(paragraph: Paragraph) -> bool:
 
 
 def _extract_pdf(data: bytes, max_chars: int) -> Extracted:
-    damaged = ExtractionError("This .pdf file is damaged or not a PDF" + _looks_like(data, expected=b"%PDF-"))
+    damaged = ExtractionError("This .pdf file is damaged or not a PDF" + looks_like(data, expected=b"%PDF-"))
     # Readers accept junk before the header within the first 1024 bytes.
     if b"%PDF-" not in data[:1024]:
         raise damaged

@@ -16,8 +16,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from articles.models import Article, Source
+from articles.services.extract import ExtractionError, extract
 from articles.services.recovery import annotation_enqueue
 from articles.services.search import articles_index
+from pressreview.files import FileRefused
+from pressreview.files.limits import check_size
 
 # Typography folded by the fingerprint: curly apostrophes and quotes, guillemets.
 _FOLD_PAIRS = (("\u2019", "'"), ("\u2018", "'"), ("\u02bc", "'"), ("\u201c", '"'), ("\u201d", '"'), ("\u00ab", '"'),
@@ -40,6 +43,7 @@ class IngestError(ValueError):
 class IngestResult:
     article: Article
     duplicate: bool
+    note: str = ""  # what the editor should know about reading the file (bytes replaced), else ""
 
 
 def content_fingerprint(body: str) -> str:
@@ -233,6 +237,38 @@ def article_create(
             raise
         return IngestResult(article=existing, duplicate=True)
     return IngestResult(article=article, duplicate=False)
+
+
+def article_create_from_upload(
+    *,
+    file,
+    title: str = "",
+    source_name: str = "",
+    url: str = "",
+    published_at: datetime | None = None,
+    language: str = "",
+    created_by=None,
+) -> IngestResult:
+    """Store the article an uploaded file holds (``file``: a Django UploadedFile).
+
+    Guarantees: a file over ``MAX_UPLOAD_BYTES`` is refused before it is read,
+    and one that is not a readable document raises IngestError with the reason;
+    nothing is stored then. The title and URL the editor typed win over the
+    ones the document declares. ``note`` says what was replaced while reading.
+    """
+    try:
+        check_size(file.size, settings.MAX_UPLOAD_BYTES)
+        extracted = extract(file.name, file.read(), max_bytes=settings.MAX_UPLOAD_BYTES,
+                            max_chars=settings.MAX_ARTICLE_CHARS)
+    except (ExtractionError, FileRefused) as exc:
+        raise IngestError(str(exc)) from None
+    # A link found in the file (an HTML page's canonical link) is kept only if it could be typed here.
+    result = article_create(
+        body=extracted.text, title=title or extracted.title, source_name=source_name,
+        url=url or (extracted.url if is_web_url(extracted.url) else ""),
+        published_at=published_at, language=language, created_by=created_by, original_filename=file.name,
+    )
+    return IngestResult(article=result.article, duplicate=result.duplicate, note=extracted.note)
 
 
 def articles_requeue(*, article_ids: Iterable[int], batch_size: int | None = None) -> list[int]:

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
@@ -16,8 +15,7 @@ from articles import selectors
 from articles.forms import ArticlePasteForm, ArticleUploadForm
 from articles.models import Actor, Article, ArticleTopic, Kind, Mention, Quote, Topic
 from articles.services import review
-from articles.services.extract import ExtractionError, extract
-from articles.services.ingest import IngestError, article_create, articles_requeue, is_web_url
+from articles.services.ingest import IngestError, article_create, article_create_from_upload, articles_requeue
 from articles.services.review import Conflict, ReviewError
 
 can_view = permission_required("articles.view_article", raise_exception=True)
@@ -185,6 +183,8 @@ def _created_response(request, result):
         )
     else:
         messages.success(request, _("Article queued for annotation."))
+    if result.note:
+        messages.warning(request, _("Part of the file was not valid text: %(note)s.") % {"note": result.note})
     return redirect("articles:detail", article_id=result.article.id)
 
 
@@ -205,23 +205,10 @@ def article_new(request):
     elif request.method == "POST":
         upload_form = ArticleUploadForm(request.POST, request.FILES, prefix="upload")
         if upload_form.is_valid():
-            upload = upload_form.cleaned_data["file"]
             try:
-                if upload.size > settings.MAX_UPLOAD_BYTES:
-                    raise ExtractionError(
-                        f"The file is too large ({upload.size / 1048576:.1f} MB; the limit is "
-                        f"{settings.MAX_UPLOAD_BYTES / 1048576:.0f} MB)."
-                    )
-                extracted = extract(upload.name, upload.read(), max_bytes=settings.MAX_UPLOAD_BYTES,
-                                    max_chars=settings.MAX_ARTICLE_CHARS)
-                meta = _meta(upload_form)
-                meta["title"] = meta["title"] or extracted.title
-                # A link found in the file (an HTML page's canonical link) is kept only if it could be typed here.
-                meta["url"] = meta["url"] or (extracted.url if is_web_url(extracted.url) else "")
-                result = article_create(
-                    body=extracted.text, created_by=request.user, original_filename=upload.name, **meta
-                )
-            except (ExtractionError, IngestError) as exc:
+                result = article_create_from_upload(file=upload_form.cleaned_data["file"], created_by=request.user,
+                                                    **_meta(upload_form))
+            except IngestError as exc:
                 upload_form.add_error("file", str(exc))
             else:
                 return _created_response(request, result)

@@ -34,6 +34,8 @@ class Command(BaseCommand):
         parser.add_argument("--manifest", default="", help="name of the CSV manifest inside a ZIP")
         parser.add_argument("--source", default="", help="source for rows that name none")
         parser.add_argument("--language", default="", help="two-letter language for rows that state none")
+        parser.add_argument("--date-order", default="auto", choices=["auto", "day", "month"],
+                            help="how to read 06/12/2026: auto (day first for French rows), day or month first")
         parser.add_argument("--user", default="", help="username recorded as the importer")
         parser.add_argument("--dry-run", action="store_true", help="check every row and report; write no article")
         parser.add_argument("--wait", action="store_true", help="run the import in this process and print the counts")
@@ -52,7 +54,7 @@ class Command(BaseCommand):
         delimiter = {"tab": "\t", "\\t": "\t"}.get(options["delimiter"], options["delimiter"])
         import_options = {"format": options["format"], "delimiter": delimiter, "encoding": options["encoding"],
                           "columns": columns, "manifest": options["manifest"], "default_source": options["source"],
-                          "default_language": options["language"]}
+                          "default_language": options["language"], "date_order": options["date_order"]}
         user = None
         if options["user"]:
             user = get_user_model().objects.filter(username=options["user"]).first()
