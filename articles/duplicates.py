@@ -1,0 +1,195 @@
+"""Suggested duplicates in the actor registry: pairs of canonical actors that look like one actor.
+
+Candidates are found by blocking, never by comparing every pair: each name is
+filed under a few keys (its letters as an acronym, its initials, a person's
+surname, its first word, the initials of its first words) and only names that
+share a key are compared, with the rules of ``articles.nlp.names``. A key held
+by more than ``MAX_BLOCK`` names says nothing ("Jean", "Banque") and is skipped,
+so the work stays near-linear in the size of the registry.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, OuterRef, Q
+
+from articles.models import Actor, ActorAlias, Decision, DuplicateDismissal, Kind, Mention
+from articles.nlp.names import (
+    acronym_match,
+    first_names_compatible,
+    fold,
+    initials,
+    person_name,
+    shortens,
+    significant_words,
+)
+from articles.nlp.normalise import is_acronym
+
+MAX_BLOCK = 200
+
+# Best first: how sure each reason makes us.
+SCORES = {"same name": 100, "acronym": 90, "same person": 85, "same surname": 70, "acronym of a longer name": 60,
+          "abbreviates": 55, "contains": 50}
+# The reason as stored on the pair (older callers compare with these three).
+REASONS = {"same name": "same name", "acronym": "acronym", "acronym of a longer name": "acronym",
+           "same person": "same surname", "same surname": "same surname", "abbreviates": "contains",
+           "contains": "contains"}
+
+
+@dataclass(frozen=True)
+class DuplicatePair:
+    first: Actor
+    second: Actor
+    reason: str  # "same name", "acronym", "same surname" or "contains"
+    rule: str = ""  # the finer rule, a key of SCORES
+    detail: str = ""  # the letters of an acronym ("O·N·U"), or the shorter name
+    score: int = 0
+    first_articles: int = 0
+    second_articles: int = 0
+
+
+@dataclass(frozen=True)
+class _Found:
+    rule: str
+    detail: str = ""
+
+
+def duplicate_suggestions() -> list[DuplicatePair]:
+    """Every suggested pair, best first: by the score of its reason, then by the
+    articles both actors appear in. Pairs a chief editor dismissed are left out;
+    suggested actors without any live mention are not considered.
+
+    - the same name once accents, case and punctuation are ignored (for people, a name of two words or more);
+    - an acronym and a name whose significant initials it spells, in its own
+      language ("ONU" / "Organisation des Nations unies", "UN" / "United Nations"),
+      or after a generic first word ("ONU" / "Nations unies");
+    - people with the same surname and compatible first names (the same, an
+      initial of the other, or none);
+    - organisations and events whose shorter name starts the longer one and
+      appears in it in order, words or acronyms ("Coupe du monde 2026" /
+      "Coupe du monde de football 2026", "CM de football").
+    """
+    live = Mention.objects.filter(actor=OuterRef("pk")).exclude(decision=Decision.REJECTED)
+    actors = {a.id: a for a in Actor.objects.canonical().filter(Q(confirmed=True) | Exists(live))}
+    surfaces = defaultdict(set)
+    for actor_id, surface in ActorAlias.objects.filter(actor_id__in=list(actors)).values_list("actor_id", "surface"):
+        surfaces[actor_id].add(surface)
+    for actor in actors.values():
+        surfaces[actor.id].add(actor.name)
+
+    found = find_pairs({a.id: (a.kind, a.name, surfaces[a.id]) for a in actors.values()})
+    dismissed = set(DuplicateDismissal.objects.values_list("low_id", "high_id"))
+    pairs = {key: why for key, why in found.items() if key not in dismissed}
+    counts = _article_counts({i for key in pairs for i in key})
+
+    result = []
+    for (a, b), why in pairs.items():
+        first, second = sorted((actors[a], actors[b]), key=lambda x: (-counts.get(x.id, 0), -len(x.name), x.id))
+        result.append(DuplicatePair(first, second, REASONS[why.rule], why.rule, why.detail, SCORES[why.rule],
+                                    counts.get(first.id, 0), counts.get(second.id, 0)))
+    result.sort(key=lambda p: (-p.score, -(p.first_articles + p.second_articles), p.first.name.lower(),
+                               p.second.name.lower()))
+    return result
+
+
+def _article_counts(actor_ids: set[int]) -> dict[int, int]:
+    rows = (Mention.objects.filter(actor_id__in=actor_ids).exclude(decision=Decision.REJECTED)
+            .values("actor_id").annotate(n=Count("article_id", distinct=True)).order_by())
+    return {row["actor_id"]: row["n"] for row in rows}
+
+
+def find_pairs(actors: dict[int, tuple[str, str, set[str]]]) -> dict[tuple[int, int], _Found]:
+    """Pairs (low id, high id) of actors given as id → (kind, name, surfaces),
+    each with the best rule that pairs them. Plain Python, for the bench too."""
+    pairs: dict[tuple[int, int], _Found] = {}
+
+    def add(a: int, b: int, why: _Found) -> None:
+        key = (min(a, b), max(a, b))
+        if a != b and (key not in pairs or SCORES[why.rule] > SCORES[pairs[key].rule]):
+            pairs[key] = why
+
+    _same_names(actors, add)
+    _acronyms(actors, add)
+    _people(actors, add)
+    _shortened(actors, add)
+    return pairs
+
+
+def _blocks(index: dict) -> list:
+    return [held for held in index.values() if 1 < len(held) <= MAX_BLOCK]
+
+
+def _same_names(actors, add) -> None:
+    index = defaultdict(set)
+    for actor_id, (kind, _name, surfaces) in actors.items():
+        for surface in surfaces:
+            words = [fold(w) for w in significant_words(surface)]
+            # A bare surname is shared by relatives: people need their whole name.
+            if words and (kind != Kind.PERSON or len(surface.split()) > 1):
+                index[(kind, " ".join(fold(w) for w in surface.replace("-", " ").split()))].add(actor_id)
+    for held in _blocks(index):
+        ordered = sorted(held)
+        for other in ordered[1:]:
+            add(ordered[0], other, _Found("same name"))
+
+
+def _acronyms(actors, add) -> None:
+    acronyms, names = defaultdict(list), defaultdict(list)
+    for actor_id, (kind, _name, surfaces) in actors.items():
+        if kind == Kind.PERSON:
+            continue
+        for surface in surfaces:
+            if is_acronym(surface):
+                acronyms[(kind, fold(surface.replace(".", "")).upper())].append((actor_id, surface))
+            elif len(letters := initials(surface)) >= 2:
+                names[(kind, letters)].append((actor_id, surface))
+    for (kind, letters), holders in acronyms.items():
+        candidates = names.get((kind, letters), []) + names.get((kind, letters[1:]), [])
+        if len(candidates) > MAX_BLOCK:
+            continue
+        for actor_id, acronym in holders:
+            for other_id, name in candidates:
+                match = acronym_match(acronym, name)
+                if match:
+                    rule = "acronym" if match == "initials" else "acronym of a longer name"
+                    add(actor_id, other_id, _Found(rule, "·".join(letters)))
+
+
+def _people(actors, add) -> None:
+    # Canonical names only: an alias such as a bare surname may have been given to a relative by mistake.
+    by_surname = defaultdict(list)
+    for actor_id, (kind, name, _surfaces) in actors.items():
+        if kind == Kind.PERSON:
+            first, surname = person_name(name)
+            if len(surname) >= 2:
+                by_surname[surname].append((actor_id, first))
+    for people in _blocks(by_surname):
+        for i, (a, first_a) in enumerate(people):
+            for b, first_b in people[i + 1:]:
+                if first_names_compatible(first_a, first_b):
+                    rule = "same person" if first_a and first_a == first_b else "same surname"
+                    add(a, b, _Found(rule))
+
+
+def _shortened(actors, add) -> None:
+    # A short name starts with the long name's first word, or with an acronym of its first words.
+    index = defaultdict(list)
+    for actor_id, (kind, _name, surfaces) in actors.items():
+        if kind not in (Kind.ORGANISATION, Kind.EVENT, Kind.OTHER):
+            continue
+        for surface in surfaces:
+            words = significant_words(surface)
+            if not words:
+                continue
+            index[(kind, fold(words[0]))].append((actor_id, surface))
+            if is_acronym(words[0]):
+                index[(kind, "·" + fold(words[0].replace(".", "")))].append((actor_id, surface))
+            for n in range(2, min(len(words), 4) + 1):
+                index[(kind, "·" + "".join(fold(w[0]) for w in words[:n]))].append((actor_id, surface))
+    for held in _blocks(index):
+        for actor_id, surface in held:
+            if len(significant_words(surface)) < 2:
+                continue
+            for other_id, other in held:
+                if other_id != actor_id and (how := shortens(surface, other)):
+                    add(actor_id, other_id, _Found(how, surface))
