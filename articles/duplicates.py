@@ -172,24 +172,33 @@ def _people(actors, add) -> None:
 
 
 def _shortened(actors, add) -> None:
-    # A short name starts with the long name's first word, or with an acronym of its first words.
-    index = defaultdict(list)
-    for actor_id, (kind, _name, surfaces) in actors.items():
+    # A short name starts like the long one (its first word, or an acronym of its
+    # first words) and has its second word further on: longer names are filed
+    # under each (start, later word), a short name looks up its own two.
+    longs, shorts = defaultdict(list), []
+    for actor_id, (kind, name, surfaces) in actors.items():
         if kind not in (Kind.ORGANISATION, Kind.EVENT, Kind.OTHER):
             continue
+        if len(words := significant_words(name)) >= 2:
+            start = _start(words[0])
+            shorts.append((actor_id, name, (kind, start, fold(words[1]))))
+        # Only an actor's own name is the short side: an alias may be a short form that grouping attached
+        # to one of several events ("the Games").
         for surface in surfaces:
-            words = significant_words(surface)
-            if not words:
-                continue
-            index[(kind, fold(words[0]))].append((actor_id, surface))
-            if is_acronym(words[0]):
-                index[(kind, "·" + fold(words[0].replace(".", "")))].append((actor_id, surface))
-            for n in range(2, min(len(words), 4) + 1):
-                index[(kind, "·" + "".join(fold(w[0]) for w in words[:n]))].append((actor_id, surface))
-    for held in _blocks(index):
-        for actor_id, surface in held:
-            if len(significant_words(surface)) < 2:
-                continue
-            for other_id, other in held:
-                if other_id != actor_id and (how := shortens(surface, other)):
-                    add(actor_id, other_id, _Found(how, surface))
+            folded = [fold(w) for w in significant_words(surface)]
+            starts = [(0, folded[0])] if folded else []
+            starts += [(n, "·" + "".join(w[0] for w in folded[:n])) for n in range(2, min(len(folded), 4) + 1)]
+            for position, start in starts:
+                for later in set(folded[max(position, 1):]):
+                    longs[(kind, start, later)].append((actor_id, surface))
+    for actor_id, name, key in shorts:
+        held = longs.get(key, [])
+        if len(held) > MAX_BLOCK:
+            continue
+        for other_id, other in held:
+            if other_id != actor_id and (how := shortens(name, other)):
+                add(actor_id, other_id, _Found(how, name))
+
+
+def _start(word: str) -> str:
+    return "·" + fold(word.replace(".", "")) if is_acronym(word) else fold(word)
