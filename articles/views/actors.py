@@ -224,7 +224,8 @@ def duplicate_resolve(request):
             messages.error(request, str(exc))
     if request.htmx:
         return _duplicates(request, _duplicates_context(page_number))
-    return redirect(f"{reverse('articles:actor-duplicates')}?page={int(page_number) if str(page_number).isdigit() else 1}")
+    page = page_number if str(page_number).isdigit() else 1
+    return redirect(f"{reverse('articles:actor-duplicates')}?page={page}")
 
 
 @login_required
