@@ -28,12 +28,12 @@ from articles.nlp.normalise import is_acronym
 MAX_BLOCK = 200
 
 # Best first: how sure each reason makes us.
-SCORES = {"same name": 100, "acronym": 90, "same person": 85, "same surname": 70, "acronym of a longer name": 60,
-          "abbreviates": 55, "contains": 50}
+SCORES = {"same name": 100, "acronym": 90, "same person": 85, "known alias": 80, "same surname": 70,
+          "acronym of a longer name": 60, "abbreviates": 55, "contains": 50, "same surname, ambiguous": 40}
 # The reason as stored on the pair (older callers compare with these three).
-REASONS = {"same name": "same name", "acronym": "acronym", "acronym of a longer name": "acronym",
-           "same person": "same surname", "same surname": "same surname", "abbreviates": "contains",
-           "contains": "contains"}
+REASONS = {"same name": "same name", "known alias": "same name", "acronym": "acronym",
+           "acronym of a longer name": "acronym", "same person": "same surname", "same surname": "same surname",
+           "same surname, ambiguous": "same surname", "abbreviates": "contains", "contains": "contains"}
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,7 @@ class DuplicatePair:
     second: Actor
     reason: str  # "same name", "acronym", "same surname" or "contains"
     rule: str = ""  # the finer rule, a key of SCORES
-    detail: str = ""  # the letters of an acronym ("O·N·U"), or the shorter name
+    detail: str = ""  # the letters of an acronym ("O·N·U"), the shorter name, or the alias
     score: int = 0
     first_articles: int = 0
     second_articles: int = 0
@@ -59,7 +59,8 @@ def duplicate_suggestions() -> list[DuplicatePair]:
     articles both actors appear in. Pairs a chief editor dismissed are left out;
     suggested actors without any live mention are not considered.
 
-    - the same name once accents, case and punctuation are ignored (for people, a name of two words or more);
+    - the same name once accents, case and hyphens are ignored, or one actor's
+      name known as an alias of the other (and of no third one);
     - an acronym and a name whose significant initials it spells, in its own
       language ("ONU" / "Organisation des Nations unies", "UN" / "United Nations"),
       or after a generic first word ("ONU" / "Nations unies");
@@ -119,18 +120,41 @@ def _blocks(index: dict) -> list:
     return [held for held in index.values() if 1 < len(held) <= MAX_BLOCK]
 
 
+def _flat(text: str) -> str:
+    return " ".join(fold(w) for w in text.replace("-", " ").split())
+
+
 def _same_names(actors, add) -> None:
-    index = defaultdict(set)
-    for actor_id, (kind, _name, surfaces) in actors.items():
+    # Names equal but for accents, case and hyphens; or one actor's name known as an alias of the
+    # other ("ONU" an alias of "United Nations"). Two aliases alone say less: grouping may have
+    # given the same short form ("the Games") to two events.
+    names, aliases = defaultdict(set), defaultdict(set)
+    for actor_id, (kind, name, surfaces) in actors.items():
+        names[(kind, _flat(name))].add(actor_id)
         for surface in surfaces:
-            words = [fold(w) for w in significant_words(surface)]
-            # A bare surname is shared by relatives: people need their whole name.
-            if words and (kind != Kind.PERSON or len(surface.split()) > 1):
-                index[(kind, " ".join(fold(w) for w in surface.replace("-", " ").split()))].add(actor_id)
-    for held in _blocks(index):
+            aliases[(kind, _flat(surface))].add(actor_id)
+    for held in _blocks(names):
         ordered = sorted(held)
         for other in ordered[1:]:
-            add(ordered[0], other, _Found("same name"))
+            if _compatible(actors, ordered[0], other):
+                add(ordered[0], other, _Found("same name"))
+    for key, named in names.items():
+        others = aliases.get(key, set()) - named
+        # An alias several actors hold does not say which one the name is.
+        if key[1] and 0 < len(others) <= 1:
+            for actor_id in named:
+                for other in others:
+                    if _compatible(actors, actor_id, other):
+                        add(actor_id, other, _Found("known alias", actors[actor_id][1]))
+
+
+def _compatible(actors, a: int, b: int) -> bool:
+    """People's canonical names must not say two first names ("Mr Brown" is an alias of many)."""
+    if actors[a][0] != Kind.PERSON:
+        return True
+    first_a, surname_a = person_name(actors[a][1])
+    first_b, surname_b = person_name(actors[b][1])
+    return surname_a == surname_b and first_names_compatible(first_a, first_b)
 
 
 def _acronyms(actors, add) -> None:
@@ -164,10 +188,15 @@ def _people(actors, add) -> None:
             if len(surname) >= 2:
                 by_surname[surname].append((actor_id, first))
     for people in _blocks(by_surname):
+        # A bare surname next to two different first names could be either person: ranked lower.
+        ambiguous = len({first for _id, first in people if len(first.rstrip(".")) > 1}) > 1
         for i, (a, first_a) in enumerate(people):
             for b, first_b in people[i + 1:]:
                 if first_names_compatible(first_a, first_b):
-                    rule = "same person" if first_a and first_a == first_b else "same surname"
+                    if first_a and first_a == first_b:
+                        rule = "same person"
+                    else:
+                        rule = "same surname, ambiguous" if ambiguous and not (first_a and first_b) else "same surname"
                     add(a, b, _Found(rule))
 
 
