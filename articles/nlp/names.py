@@ -119,7 +119,7 @@ def person_name(name: str) -> tuple[str, str]:
 
 def first_names_compatible(first: str, other: str) -> bool:
     """The same first name, an initial of the other ("j." and "jean"), or one of them unknown."""
-    a, b = first.rstrip("."), other.rstrip(".")
+    a, b = first.replace(".", ""), other.replace(".", "")  # "A.J." is "AJ"
     if not a or not b or a == b:
         return True
     if len(a) == 1 or len(b) == 1:

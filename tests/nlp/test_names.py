@@ -64,6 +64,7 @@ def test_a_person_name_is_a_first_name_and_a_surname(name, expected):
 @pytest.mark.parametrize(("name", "other", "same"), [
     ("Anne Durand", "Durand", True),
     ("Anne Durand", "A. Durand", True),
+    ("A.J. Durand", "AJ Durand", True),
     ("Anne Durand", "Anne Durand", True),
     ("Anne Durand", "Paul Durand", False),
     ("Anne", "Paul Durand", False),  # a first name alone is not a surname
