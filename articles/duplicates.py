@@ -29,9 +29,10 @@ MAX_BLOCK = 200
 
 # Best first: how sure each reason makes us.
 SCORES = {"same name": 100, "acronym": 90, "same person": 85, "known alias": 80, "same surname": 70,
-          "acronym of a longer name": 60, "abbreviates": 55, "contains": 50, "same surname, ambiguous": 40}
+          "acronym of a longer name": 60, "abbreviates": 55, "contains": 50, "short acronym": 45,
+          "same surname, ambiguous": 40}
 # The reason as stored on the pair (older callers compare with these three).
-REASONS = {"same name": "same name", "known alias": "same name", "acronym": "acronym",
+REASONS = {"same name": "same name", "known alias": "same name", "acronym": "acronym", "short acronym": "acronym",
            "acronym of a longer name": "acronym", "same person": "same surname", "same surname": "same surname",
            "same surname, ambiguous": "same surname", "abbreviates": "contains", "contains": "contains"}
 
@@ -158,25 +159,29 @@ def _compatible(actors, a: int, b: int) -> bool:
 
 
 def _acronyms(actors, add) -> None:
+    # Both actors' own names: an acronym among the aliases was attached by grouping in one
+    # article and may stand for something else elsewhere; an alias shared with an actor's name
+    # is the "known alias" rule.
     acronyms, names = defaultdict(list), defaultdict(list)
-    for actor_id, (kind, _name, surfaces) in actors.items():
+    for actor_id, (kind, name, _surfaces) in actors.items():
         if kind == Kind.PERSON:
             continue
-        for surface in surfaces:
-            if is_acronym(surface):
-                acronyms[(kind, fold(surface.replace(".", "")).upper())].append((actor_id, surface))
-            elif len(letters := initials(surface)) >= 2:
-                names[(kind, letters)].append((actor_id, surface))
+        if is_acronym(name):
+            acronyms[(kind, fold(name.replace(".", "")).upper())].append((actor_id, name))
+        elif len(letters := initials(name)) >= 2:
+            names[(kind, letters)].append((actor_id, name))
     for (kind, letters), holders in acronyms.items():
         candidates = names.get((kind, letters), []) + names.get((kind, letters[1:]), [])
         if len(candidates) > MAX_BLOCK:
             continue
         for actor_id, acronym in holders:
-            for other_id, name in candidates:
-                match = acronym_match(acronym, name)
-                if match:
-                    rule = "acronym" if match == "initials" else "acronym of a longer name"
-                    add(actor_id, other_id, _Found(rule, "·".join(letters)))
+            matches = [(other_id, match) for other_id, name in candidates if (match := acronym_match(acronym, name))]
+            # Two letters spell too many names ("AP": a press agency, a province), and so does an
+            # acronym that spells several names here: which one it means is the editor's guess.
+            sure = len(letters) > 2 and len(matches) == 1
+            for other_id, match in matches:
+                rule = ("acronym" if sure else "short acronym") if match == "initials" else "acronym of a longer name"
+                add(actor_id, other_id, _Found(rule, "·".join(letters)))
 
 
 def _people(actors, add) -> None:

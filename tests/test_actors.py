@@ -276,6 +276,20 @@ def test_acronyms_pair_in_their_own_language_and_across_languages_only_by_a_know
     }
 
 
+def test_an_acronym_that_spells_several_names_is_ranked_below_one_that_spells_a_single_one():
+    actor("BCE", confirmed=True)
+    actor("Banque centrale européenne", confirmed=True)
+    actor("IBM", confirmed=True)
+    actor("Institut de biologie marine", confirmed=True)
+    actor("International Business Machines", confirmed=True)
+
+    ranked = [(p.first.name, p.second.name, p.rule) for p in selectors.duplicate_suggestions()]
+
+    assert ranked[0] == ("Banque centrale européenne", "BCE", "acronym")
+    assert {(first, rule) for first, _second, rule in ranked[1:]} == {
+        ("Institut de biologie marine", "short acronym"), ("International Business Machines", "short acronym")}
+
+
 def test_shorter_names_of_an_event_are_suggested():
     actor("Coupe du monde de football 2026", kind="event", confirmed=True)
     actor("Coupe du monde 2026", kind="event", confirmed=True)
