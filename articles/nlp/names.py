@@ -25,6 +25,7 @@ _WORD_SPLIT = re.compile(r"[\s\-'’]+")
 _EDGES = ".,;:()[]«»\"!?"
 
 
+@lru_cache(maxsize=1 << 16)
 def fold(word: str) -> str:
     """Lower case without accents: "États" → "etats"."""
     decomposed = unicodedata.normalize("NFKD", word.casefold())
