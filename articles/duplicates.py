@@ -175,11 +175,13 @@ def _acronyms(actors, add) -> None:
         if len(candidates) > MAX_BLOCK:
             continue
         for actor_id, acronym in holders:
-            matches = [(other_id, match) for other_id, name in candidates if (match := acronym_match(acronym, name))]
+            matches = [(other_id, name, match) for other_id, name in candidates
+                       if (match := acronym_match(acronym, name))]
             # Two letters spell too many names ("AP": a press agency, a province), and so does an
-            # acronym that spells several names here: which one it means is the editor's guess.
-            sure = len(letters) > 2 and len(matches) == 1
-            for other_id, match in matches:
+            # acronym that spells several names here (written differently is still one name):
+            # which one it means is the editor's guess.
+            sure = len(letters) > 2 and len({_flat(name) for _id, name, _match in matches}) == 1
+            for other_id, _name, match in matches:
                 rule = ("acronym" if sure else "short acronym") if match == "initials" else "acronym of a longer name"
                 add(actor_id, other_id, _Found(rule, "·".join(letters)))
 

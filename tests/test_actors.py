@@ -279,14 +279,18 @@ def test_acronyms_pair_in_their_own_language_and_across_languages_only_by_a_know
 def test_an_acronym_that_spells_several_names_is_ranked_below_one_that_spells_a_single_one():
     actor("BCE", confirmed=True)
     actor("Banque centrale européenne", confirmed=True)
+    actor("Banque centrale-européenne", confirmed=True)  # the same name written differently: still one
     actor("IBM", confirmed=True)
     actor("Institut de biologie marine", confirmed=True)
     actor("International Business Machines", confirmed=True)
 
     ranked = [(p.first.name, p.second.name, p.rule) for p in selectors.duplicate_suggestions()]
 
-    assert ranked[0] == ("Banque centrale européenne", "BCE", "acronym")
-    assert {(first, rule) for first, _second, rule in ranked[1:]} == {
+    assert ranked[0][2] == "same name"
+    assert {pair[:2] for pair in ranked[1:3]} == {("Banque centrale européenne", "BCE"),
+                                                  ("Banque centrale-européenne", "BCE")}
+    assert {pair[2] for pair in ranked[1:3]} == {"acronym"}
+    assert {(first, rule) for first, _second, rule in ranked[3:]} == {
         ("Institut de biologie marine", "short acronym"), ("International Business Machines", "short acronym")}
 
 
