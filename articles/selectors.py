@@ -8,9 +8,11 @@ from datetime import date
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce, TruncMonth
 
+# The suggested duplicates have their own module; these names stay importable from here.
+from articles.duplicates import DuplicatePair, duplicate_suggestions  # noqa: F401
 from articles.models import (
     Actor,
     ActorAlias,
@@ -19,7 +21,6 @@ from articles.models import (
     Article,
     ArticleTopic,
     Decision,
-    DuplicateDismissal,
     Kind,
     Mention,
     Origin,
@@ -318,7 +319,6 @@ def queue_filter_choices(params: QueueParams, *, actor_limit: int = 100) -> dict
 # The actor registry.
 
 ACTOR_SORTS = {"mentions": "-mention_count", "recent": "-last_seen", "name": "name"}
-ACRONYM_SKIP = {"de", "des", "du", "la", "le", "les", "l", "d", "et", "of", "the", "and", "for", "pour", "en", "à", "a"}
 
 
 def actors_search(query: str, *, kind: str = "", limit: int = 10) -> list[Actor]:
@@ -456,83 +456,6 @@ def actor_timeline(actor: Actor, months: int = 24) -> list[TimelineBar]:
 def actor_merges(actor: Actor) -> list[ActorMerge]:
     """Merges into this actor, latest first (the undo buttons)."""
     return list(ActorMerge.objects.filter(survivor=actor).select_related("merged", "created_by", "undone_by")[:20])
-
-
-@dataclass(frozen=True)
-class DuplicatePair:
-    first: Actor
-    second: Actor
-    reason: str
-
-
-def _initials(words: list[str]) -> str:
-    return "".join(w[0] for w in words if w and w not in ACRONYM_SKIP).upper()
-
-
-def _name_words(text: str) -> list[str]:
-    return [w for w in re.split(r"[\s\-'’.]+", fold_surface(text)) if w]
-
-
-def duplicate_suggestions(limit: int = 50) -> list[DuplicatePair]:
-    """Pairs of canonical actors of the same kind that look like one actor.
-
-    - an acronym and a name whose initials spell it ("AFP" / "Agence France-Presse"),
-      or spell it but its first letter (a generic head: "ONU" / "Nations unies");
-    - the same name once accents, case and hyphens are ignored;
-    - people with the same surname, one of them without a first name or with
-      the same initial ("Darmanin" / "Gérald Darmanin", "G. Darmanin").
-    Pairs a chief editor dismissed are left out. Suggested actors without any
-    live mention are not considered.
-    """
-    live = Mention.objects.filter(actor=OuterRef("pk")).exclude(decision=Decision.REJECTED)
-    actors = {a.id: a for a in Actor.objects.canonical().filter(Q(confirmed=True) | Exists(live))}
-    aliases = defaultdict(set)
-    for actor_id, surface in ActorAlias.objects.filter(actor_id__in=list(actors)).values_list("actor_id", "surface"):
-        aliases[actor_id].add(surface)
-    for actor in actors.values():
-        aliases[actor.id].add(actor.name)
-
-    acronyms, initials, flat, surnames = defaultdict(set), defaultdict(set), defaultdict(set), defaultdict(set)
-    for actor_id, surfaces in aliases.items():
-        kind = actors[actor_id].kind
-        for surface in surfaces:
-            words = _name_words(surface)
-            compact = surface.replace(".", "").strip()
-            if 2 <= len(compact) <= 8 and compact.isupper() and compact.isalpha():
-                acronyms[(kind, compact)].add(actor_id)
-            elif len([w for w in words if w not in ACRONYM_SKIP]) >= 2:
-                initials[(kind, _initials(words))].add(actor_id)
-            if words:
-                flat[(kind, "".join(words))].add(actor_id)
-            if kind == Kind.PERSON and words and len(words[-1]) >= 3:
-                surnames[words[-1]].add((actor_id, words[0][0] if len(words) > 1 else ""))
-
-    pairs: dict[tuple[int, int], str] = {}
-
-    def add(a: int, b: int, reason: str) -> None:
-        if a != b:
-            pairs.setdefault((min(a, b), max(a, b)), reason)
-
-    for (kind, acronym), holders in acronyms.items():
-        spelled = initials.get((kind, acronym), set()) | initials.get((kind, acronym[1:]), set())
-        for a in holders:
-            for b in spelled:
-                add(a, b, "acronym")
-    for holders in flat.values():
-        ordered = sorted(holders)
-        for b in ordered[1:]:
-            add(ordered[0], b, "same name")
-    for people in surnames.values():
-        people = sorted(people)
-        for i, (a, initial_a) in enumerate(people):
-            for b, initial_b in people[i + 1:]:
-                if not initial_a or not initial_b or initial_a == initial_b:
-                    add(a, b, "same surname")
-
-    dismissed = set(DuplicateDismissal.objects.values_list("low_id", "high_id"))
-    found = [DuplicatePair(actors[a], actors[b], reason) for (a, b), reason in pairs.items() if (a, b) not in dismissed]
-    found.sort(key=lambda p: (p.first.name.lower(), p.second.name.lower()))
-    return found[:limit]
 
 
 def learned_records(limit: int = 200) -> dict[str, list]:

@@ -1,6 +1,7 @@
 """The actor registry: directory, actor page, merge / undo / split, suggested
 duplicates, learned records and the roles that may touch them."""
 
+import re
 from datetime import datetime, timezone
 
 import pytest
@@ -207,10 +208,150 @@ def test_a_dismissed_pair_is_not_suggested_again(chief, chief_client):
 def test_a_chief_editor_merges_a_suggested_pair_from_the_list(chief_client):
     afp, agency = actor("AFP", confirmed=True), actor("Agence France-Presse", confirmed=True)
     response = chief_client.post(reverse("articles:actor-duplicate-resolve"),
-                                 {"first": afp.id, "second": agency.id, "action": "keep_second"})
+                                 {"first": afp.id, "second": agency.id, "action": "keep_second", "confirm": "yes"})
     assert response.status_code == 302
     afp.refresh_from_db()
     assert afp.merged_into_id == agency.id
+
+
+def test_without_javascript_a_merge_from_the_list_asks_for_confirmation_first(chief_client):
+    afp, agency = actor("AFP", confirmed=True), actor("Agence France-Presse", confirmed=True)
+    response = chief_client.post(reverse("articles:actor-duplicate-resolve"),
+                                 {"first": afp.id, "second": agency.id, "action": "keep_second", "page": "1"})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Merge “AFP” into “Agence France-Presse”?" in page
+    assert 'name="confirm" value="yes"' in page
+    afp.refresh_from_db()
+    assert afp.merged_into_id is None
+
+
+def test_the_merge_buttons_say_which_actor_is_merged_into_which(chief_client):
+    actor("AFP", confirmed=True), actor("Agence France-Presse", confirmed=True)
+    page = chief_client.get(reverse("articles:actor-duplicates")).content.decode()
+    assert "Keep “AFP”, merge “Agence France-Presse” into it" in page
+    assert "Keep “Agence France-Presse”, merge “AFP” into it" in page
+    assert 'data-confirm="Merge “AFP” into “Agence France-Presse”?' in page
+
+
+def pairs_by_names():
+    return {frozenset((p.first.name, p.second.name)): p.rule for p in selectors.duplicate_suggestions()}
+
+
+def test_people_pair_only_with_compatible_first_names():
+    actor("Claire", kind="person", confirmed=True, aliases=["Lefèvre"])  # a first name, given a surname by mistake
+    actor("Paul Lefèvre", kind="person", confirmed=True, aliases=["Lefèvre"])
+    actor("P. Lefèvre", kind="person", confirmed=True)
+    actor("Lefèvre", kind="person", confirmed=True)
+    actor("Anne Lefèvre", kind="person", confirmed=True)
+    actor("Lefèvre Conseil", kind="organisation", confirmed=True)  # a shared word never pairs a person and a firm
+
+    pairs = pairs_by_names()
+
+    # "Lefèvre" alone may be Anne or Paul: suggested with both, ranked below surer pairs.
+    assert pairs == {
+        frozenset(("Paul Lefèvre", "P. Lefèvre")): "same surname",
+        frozenset(("Paul Lefèvre", "Lefèvre")): "same surname, ambiguous",
+        frozenset(("P. Lefèvre", "Lefèvre")): "same surname, ambiguous",
+        frozenset(("Anne Lefèvre", "Lefèvre")): "same surname, ambiguous",
+    }
+
+
+def test_acronyms_pair_in_their_own_language_and_across_languages_only_by_a_known_alias():
+    actor("OMS", confirmed=True)
+    actor("Organisation mondiale de la santé", confirmed=True)
+    actor("World Health Organization", confirmed=True)
+    actor("WHO", confirmed=True)
+    actor("BCE", confirmed=True)
+    actor("European Central Bank", confirmed=True, aliases=["BCE"])
+    actor("Hélène Prat", confirmed=True)  # typed as an organisation by the model
+    actor("AHP", confirmed=True)
+
+    pairs = pairs_by_names()
+
+    assert pairs == {
+        frozenset(("OMS", "Organisation mondiale de la santé")): "acronym",
+        frozenset(("WHO", "World Health Organization")): "acronym",
+        frozenset(("BCE", "European Central Bank")): "known alias",
+    }
+
+
+def test_an_acronym_that_spells_several_names_is_ranked_below_one_that_spells_a_single_one():
+    actor("BCE", confirmed=True)
+    actor("Banque centrale européenne", confirmed=True)
+    actor("Banque centrale-européenne", confirmed=True)  # the same name written differently: still one
+    actor("IBM", confirmed=True)
+    actor("Institut de biologie marine", confirmed=True)
+    actor("International Business Machines", confirmed=True)
+
+    ranked = [(p.first.name, p.second.name, p.rule) for p in selectors.duplicate_suggestions()]
+
+    assert ranked[0][2] == "same name"
+    assert {pair[:2] for pair in ranked[1:3]} == {("Banque centrale européenne", "BCE"),
+                                                  ("Banque centrale-européenne", "BCE")}
+    assert {pair[2] for pair in ranked[1:3]} == {"acronym"}
+    assert {(first, rule) for first, _second, rule in ranked[3:]} == {
+        ("Institut de biologie marine", "short acronym"), ("International Business Machines", "short acronym")}
+
+
+def test_shorter_names_of_an_event_are_suggested():
+    actor("Coupe du monde de football 2026", kind="event", confirmed=True)
+    actor("Coupe du monde 2026", kind="event", confirmed=True)
+    actor("CM de football", kind="event", confirmed=True)
+    actor("Coupe de France", kind="event", confirmed=True)
+
+    pairs = pairs_by_names()
+
+    assert pairs == {
+        frozenset(("Coupe du monde 2026", "Coupe du monde de football 2026")): "contains",
+        frozenset(("CM de football", "Coupe du monde de football 2026")): "abbreviates",
+    }
+
+
+def test_the_duplicates_page_gives_reasons_and_article_counts_best_first(chief_client, django_assert_num_queries):
+    oms = actor("OMS")
+    actor("Organisation mondiale de la santé", confirmed=True)
+    short, person = actor("Durand", kind="person"), actor("Anne Durand", kind="person", confirmed=True)
+    for n in range(3):
+        text = article(f"L'OMS et Durand, dépêche {n}.")
+        mention(text, "OMS", oms)
+        mention(text, "Durand", short)
+    mention(article("Anne Durand dirige l'Organisation mondiale de la santé."), "Anne Durand", person)
+
+    with django_assert_num_queries(8):
+        response = chief_client.get(reverse("articles:actor-duplicates"))
+
+    rows = [[" ".join(cell.split()) for cell in row] for row in _table_rows(response.content.decode())]
+    assert rows == [
+        ["OMS organisation · 3 articles", "Organisation mondiale de la santé 0 articles", "same initials: O·M·S"],
+        ["Durand person · 3 articles", "Anne Durand 1 article", "same surname, compatible first names"],
+    ]
+
+
+def _table_rows(page: str) -> list[list[str]]:
+    body = page[page.index("<tbody>"):page.index("</tbody>")]
+    rows = re.findall(r"<tr>(.*?)</tr>", body, re.DOTALL)
+    return [[re.sub(r"<[^>]+>", "", cell) for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.DOTALL)][:3]
+            for row in rows]
+
+
+def test_the_duplicates_page_is_paged(chief_client):
+    for n in range(27):
+        surname = "Nom" + chr(ord("a") + n % 26) * (1 + n // 26)
+        actor(f"Anne {surname}", kind="person", confirmed=True)
+        actor(surname, kind="person", confirmed=True)
+
+    first = chief_client.get(reverse("articles:actor-duplicates"))
+    second = chief_client.get(reverse("articles:actor-duplicates"), {"page": 2}, headers={"HX-Request": "true"})
+
+    assert len(first.context["pairs"]) == 25
+    assert "Page 1 of 2" in first.content.decode() and 'rel="next"' in first.content.decode()
+    assert "27 suggested pairs" in first.content.decode()
+    rows = _table_rows(second.content.decode())
+    assert len(rows) == 2
+    assert 'rel="prev"' in second.content.decode() and "<html" not in second.content.decode()
+    names = {p.first.name for p in first.context["pairs"]} | {" ".join(row[0].split()[:2]) for row in rows}
+    assert len(names) == 27
 
 
 # Screens and roles

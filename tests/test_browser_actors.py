@@ -104,3 +104,31 @@ def test_an_editor_reviews_quotes_highlighted_in_the_text(page, live_server, see
     expect(page.locator("li.quote.decision-rejected")).to_have_count(1)
     assert Quote.objects.get(id=quote.id).decision == Decision.REJECTED
     assert page.evaluate("() => CSS.highlights.get('quote').size") == 0, "a rejected quote is no longer underlined"
+
+
+def test_a_chief_editor_confirms_a_suggested_merge_in_a_dialog(page, live_server, registry):
+    make_user("chief", "chief editor")
+    errors = []  # a script the page's Content-Security-Policy refused, or one that failed
+    page.on("console", lambda message: errors.append(message.text) if "Refused" in message.text else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    log_in(page, live_server, "chief")
+    page.goto(f"{live_server.url}/actors/duplicates")
+    row = page.locator("#duplicate-pairs tbody tr", has_text="same initials: A·F·P")
+    expect(row).to_contain_text("1 article")
+    merge = row.get_by_role("button", name="Keep “Agence France-Presse”, merge “AFP” into it")
+
+    merge.click()
+    dialog = page.locator("#merge-dialog")
+    expect(dialog).to_be_visible()
+    expect(dialog).to_contain_text("Merge “AFP” into “Agence France-Presse”?")
+    dialog.get_by_role("button", name="Cancel").click()
+    expect(dialog).to_be_hidden()
+    assert Actor.objects.get(id=registry["AFP"].id).merged_into_id is None, "cancelled: nothing merged"
+
+    merge.click()
+    dialog.get_by_role("button", name="Merge").click()
+    expect(page.locator("#duplicate-pairs .messages")).to_contain_text("“AFP” was merged into “Agence France-Presse”.")
+    expect(page.locator("#duplicate-pairs tbody")).to_contain_text("No duplicate suggested.")
+    assert page.url.endswith("/actors/duplicates"), "htmx swapped the list in place"
+    assert Actor.objects.get(id=registry["AFP"].id).merged_into_id == registry["Agence France-Presse"].id
+    assert errors == []

@@ -3,12 +3,9 @@
 from collections.abc import Sequence
 from typing import Protocol
 
+from .names import acronym_match
 from .normalise import is_acronym, normalise_surface
 from .types import ActorGroup
-
-_STOPWORDS = frozenset(
-    {"de", "du", "des", "d'", "la", "le", "les", "l'", "et", "of", "the", "and", "for", "pour", "en"}
-)
 
 
 class _Mention(Protocol):
@@ -96,12 +93,8 @@ def _acronym_owner(key, first_seen, mentions) -> tuple[str, str] | None:
     text = mentions[first_seen[key]].text
     if not is_acronym(text):
         return None
-    letters = text.replace(".", "")
     for other in first_seen:
-        if other == key or other[1] != key[1]:
-            continue
-        words = [w for w in mentions[first_seen[other]].text.replace("-", " ").split() if w.lower() not in _STOPWORDS]
-        if len(words) == len(letters) and "".join(w[0] for w in words).upper() == letters:
+        if other != key and other[1] == key[1] and acronym_match(text, mentions[first_seen[other]].text):
             return other
     return None
 

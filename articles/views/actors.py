@@ -10,6 +10,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from articles import selectors
+from articles.duplicates import duplicate_suggestions
 from articles.models import Actor, ActorAlias, ActorMerge, Kind, ReannotationJob, RejectedSurface
 from articles.services import actors as registry
 from articles.services.actors import RegistryError
@@ -24,6 +25,7 @@ can_reannotate = permission_required("articles.reannotate_article", raise_except
 
 ACTORS_PER_PAGE = 50
 ARTICLES_PER_PAGE = 20
+DUPLICATES_PER_PAGE = 25
 
 
 def _vary(response):
@@ -177,38 +179,53 @@ def merge_undo(request, merge_id):
     return _after(request, merge.survivor)
 
 
+def _duplicates_context(page_number, **extra) -> dict:
+    page = Paginator(duplicate_suggestions(), DUPLICATES_PER_PAGE).get_page(page_number)
+    return {"page": page, "pairs": page.object_list, **extra}
+
+
+def _duplicates(request, context, status=200):
+    template = "actors/duplicates.html#pairs" if request.htmx else "actors/duplicates.html"
+    return _vary(render(request, template, context, status=status))
+
+
 @login_required
 @can_merge
 def duplicates(request):
-    return render(request, "actors/duplicates.html", {"pairs": selectors.duplicate_suggestions()})
+    return _duplicates(request, _duplicates_context(request.GET.get("page")))
 
 
 @require_POST
 @login_required
 @can_merge
 def duplicate_resolve(request):
-    """Merge a suggested pair (either way) or dismiss it."""
+    """Merge a suggested pair (either way, once confirmed) or dismiss it."""
     pair = Actor.objects.canonical().in_bulk([request.POST.get("first") or 0, request.POST.get("second") or 0])
-    action = request.POST.get("action", "")
+    action, page_number = request.POST.get("action", ""), request.POST.get("page") or 1
     if len(pair) != 2:
         messages.error(request, _("One of the two actors was merged or deleted meanwhile."))
     else:
         first, second = (pair[int(request.POST["first"])], pair[int(request.POST["second"])])
+        survivor, merged = (first, second) if action == "keep_first" else (second, first)
+        if action in ("keep_first", "keep_second") and request.POST.get("confirm") != "yes":
+            # Merging moves every mention: asked once more (a <dialog> does it where JavaScript runs).
+            confirm = {"survivor": survivor, "merged": merged, "first": first, "second": second, "action": action}
+            return _duplicates(request, _duplicates_context(page_number, confirm=confirm))
         try:
             if action == "dismiss":
                 registry.duplicate_dismiss(first=first, second=second, user=request.user)
                 messages.success(request, _("“%(a)s” and “%(b)s” will not be suggested again.") % {
                     "a": first.name, "b": second.name})
             elif action in ("keep_first", "keep_second"):
-                survivor, merged = (first, second) if action == "keep_first" else (second, first)
                 registry.actor_merge(survivor=survivor, merged=merged, user=request.user)
                 messages.success(request, _("“%(merged)s” was merged into “%(survivor)s”.") % {
                     "merged": merged.name, "survivor": survivor.name})
         except RegistryError as exc:
             messages.error(request, str(exc))
     if request.htmx:
-        return render(request, "actors/duplicates.html#pairs", {"pairs": selectors.duplicate_suggestions()})
-    return redirect("articles:actor-duplicates")
+        return _duplicates(request, _duplicates_context(page_number))
+    page = page_number if str(page_number).isdigit() else 1
+    return redirect(f"{reverse('articles:actor-duplicates')}?page={page}")
 
 
 @login_required
