@@ -501,7 +501,7 @@ class ReviewEvent(models.Model):
 
     def changes(self) -> list[tuple[str, object, object]]:
         """The fields this decision changed, as (field, before, after)."""
-        keys = [k for k in self.after if k not in ("start", "end", "text")]
+        keys = [k for k in self.after if k not in ("start", "end", "text", "batch", "undoes")]
         return [(k, self.before.get(k), self.after.get(k)) for k in keys if self.before.get(k) != self.after.get(k)]
 
 

@@ -21,12 +21,26 @@
     htmx.ajax("GET", link.getAttribute("href").split("#")[0], { source: link, target: "#mention-panel", swap: "outerHTML" });
   }
 
+  // j / k go over the mentions still to decide, unless the editor ticks the box that
+  // includes decided ones: a decided mention is changed on purpose, not by a stray key.
+  let includeDecided = false;
+  function isPending(link) { return link.classList.contains("decision-pending"); }
+
+  function notice(key) {
+    const box = document.getElementById("review-notice");
+    if (box) box.textContent = key ? box.dataset[key] || "" : "";
+  }
+
   function move(step) {
     const all = mentions();
     if (!all.length) return;
-    const index = all.indexOf(current() || document.activeElement);
-    const next = all[(index + step + all.length) % all.length] || all[0];
-    select(next);
+    const start = all.indexOf(current() || document.activeElement);
+    const n = all.length;
+    for (let i = 1; i <= n; i++) {
+      const index = start === -1 ? (step > 0 ? i - 1 : n - i) : (((start + step * i) % n) + n) % n;
+      if (includeDecided || isPending(all[index])) { notice(""); select(all[index]); return; }
+    }
+    notice("nonePending");
   }
 
   function mentionUrl(link, action) {
@@ -126,11 +140,20 @@
     const link = current();
     if (event.key === "j") { move(1); event.preventDefault(); }
     else if (event.key === "k") { move(-1); event.preventDefault(); }
-    else if (event.key === "a" && link) { post(link, mentionUrl(link, "decide"), { decision: "accepted" }); event.preventDefault(); }
-    else if (event.key === "x" && link) { post(link, mentionUrl(link, "decide"), { decision: "rejected" }); event.preventDefault(); }
-    else if (/^[1-5]$/.test(event.key) && link) {
-      post(link, mentionUrl(link, "kind"), { kind: KINDS[Number(event.key) - 1] });
+    else if ((event.key === "a" || event.key === "x") && link) {
       event.preventDefault();
+      if (!isPending(link)) { notice("decided"); return; }
+      notice("");
+      post(link, mentionUrl(link, "decide"), { decision: event.key === "a" ? "accepted" : "rejected" });
+    } else if (/^[1-5]$/.test(event.key) && link) {
+      event.preventDefault();
+      // A new kind accepts the mention: not a way to bring back a rejected one.
+      if (link.classList.contains("decision-rejected")) { notice("decided"); return; }
+      notice("");
+      post(link, mentionUrl(link, "kind"), { kind: KINDS[Number(event.key) - 1] });
+    } else if (event.key === "u") {
+      const undo = document.querySelector("[data-shortcut='u']");
+      if (undo) { notice(""); undo.click(); event.preventDefault(); }
     } else if (event.key === "n") {
       const next = document.querySelector("[data-shortcut='n']");
       if (next) { next.click(); event.preventDefault(); }
@@ -148,6 +171,10 @@
     if (use) useSelection(use);
     if (event.target.closest("[data-help]")) toggleHelp(true);
     if (event.target.closest("[data-help-close]")) toggleHelp(false);
+  });
+
+  document.addEventListener("change", (event) => {
+    if (event.target.matches("[data-include-decided]")) includeDecided = event.target.checked;
   });
 
   document.addEventListener("mouseup", (event) => {
@@ -174,6 +201,8 @@
   document.addEventListener("DOMContentLoaded", highlightQuotes);
   document.addEventListener("htmx:afterSettle", () => {
     highlightQuotes();
+    const toggle = document.querySelector("[data-include-decided]");
+    if (toggle) toggle.checked = includeDecided;
     const link = current();
     if (link && document.activeElement === document.body) link.focus({ preventScroll: true });
   });
