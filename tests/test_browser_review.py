@@ -76,6 +76,7 @@ def test_j_skips_decided_mentions_and_a_does_not_change_a_rejected_one(page, liv
     expect(page.get_by_role("status").filter(has_text="already decided")).to_be_visible()
     assert decision(article, "Amina Diallo") == Decision.REJECTED
     # The explicit way: the panel's button.
+    expect(page.locator("#mention-panel h2")).to_have_text("“Amina Diallo”")
     page.locator("#mention-panel").get_by_role("button", name="Accept").click()
     expect(mention(page, "Amina Diallo")).to_have_class(re_class("decision-accepted"))
 
@@ -110,3 +111,54 @@ def re_class(name):
     import re
 
     return re.compile(rf"(^|\s){re.escape(name)}(\s|$)")
+
+
+# Focus after a swap of the workspace
+
+
+def topic_items(page):
+    return page.locator("li.topic")
+
+
+def test_confirming_a_topic_by_keyboard_leaves_the_focus_on_the_next_topic(page, live_server, article):
+    open_review(page, live_server, article)
+    first, second, third = (topic_items(page).nth(i) for i in range(3))
+    second_confirm_label = second.get_by_role("button", name="Confirm").get_attribute("aria-label")
+    first.get_by_role("button", name="Confirm").focus()
+    page.keyboard.press("Enter")
+    expect(first.locator(".muted")).to_contain_text("accepted")
+    expect(page.get_by_role("button", name=second_confirm_label)).to_be_focused()
+    page.keyboard.press("Tab")  # Confirm, then Remove of the same topic
+    page.keyboard.press("Enter")
+    expect(second.locator(".muted")).to_contain_text("rejected")
+    expect(third.get_by_role("button", name="Confirm")).to_be_focused()
+    # The last topic: its own remaining button.
+    page.keyboard.press("Enter")
+    expect(third.locator(".muted")).to_contain_text("accepted")
+    expect(third.get_by_role("button", name="Remove")).to_be_focused()
+
+
+def test_deciding_a_quote_by_keyboard_leaves_the_focus_on_the_next_quote(page, live_server, article):
+    open_review(page, live_server, article)
+    page.get_by_role("button", name="Accept the quote « Nous avançons »").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("li.quote").first).to_have_class(re_class("decision-accepted"))
+    expect(page.get_by_role("button", name="Accept the quote « Rien n'est signé »")).to_be_focused()
+
+
+def test_setting_a_speaker_by_keyboard_keeps_the_focus_on_its_button(page, live_server, article):
+    open_review(page, live_server, article)
+    quote = page.locator("li.quote").nth(1)
+    quote.get_by_label("Speaker").select_option(label="Paul Martin")
+    quote.get_by_role("button", name="Set speaker").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("li.quote").nth(1).locator("blockquote + p a")).to_have_text("Paul Martin")
+    expect(page.locator("li.quote").nth(1).get_by_role("button", name="Set speaker")).to_be_focused()
+
+
+def test_a_mention_decided_by_keyboard_keeps_the_focus(page, live_server, article):
+    open_review(page, live_server, article)
+    page.locator("body").press("j")
+    page.keyboard.press("x")
+    expect(mention(page, "Amina Diallo")).to_have_class(re_class("decision-rejected"))
+    expect(mention(page, "Amina Diallo")).to_be_focused()

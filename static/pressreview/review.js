@@ -197,12 +197,74 @@
     highlightEvidence(item || document.body, Boolean(item));
   });
 
+  // Focus across a swap of the workspace: every control is new, so the browser would
+  // drop the focus to the top of the page. Before the request, note which control had it
+  // (by what it does, not by node); after the swap, focus that control again, or for a
+  // decision on a topic or quote the next one's decision button, or else the control
+  // that followed it.
+  const FOCUSABLE = "a[href], button, select, textarea, input:not([type=hidden]), summary";
+  let focusPlan = null;
+
+  function keyOf(el) {
+    if (el.dataset.mention) return "mention:" + el.dataset.mention;
+    if (el.id) return "id:" + el.id;
+    const form = el.form || el.closest("form");
+    return [el.tagName, form ? form.getAttribute("action") : "", el.name || "", el.value || "",
+      el.getAttribute("formaction") || "", el.getAttribute("href") || ""].join("|");
+  }
+
+  function controls(root) {
+    return Array.from(root.querySelectorAll(FOCUSABLE)).filter((el) => !el.disabled && !el.closest("[hidden]"));
+  }
+
+  function planFocus(active) {
+    const workspace = document.getElementById("workspace");
+    if (!active || !workspace || !workspace.contains(active)) return null;
+    const all = controls(workspace);
+    const plan = { keys: [], nextItem: null };
+    const item = active.closest("li.topic, li.quote");
+    if (item && active.name === "decision") {
+      let next = item.nextElementSibling;
+      while (next && !next.matches("li.topic, li.quote")) next = next.nextElementSibling;
+      if (next) plan.nextItem = next.id ? "id:" + next.id : keyOf(controls(next)[0] || next);
+    }
+    plan.keys = all.slice(Math.max(all.indexOf(active), 0)).map(keyOf);
+    return plan;
+  }
+
+  function restoreFocus(plan) {
+    const workspace = document.getElementById("workspace");
+    if (!plan || !workspace) return false;
+    const byKey = new Map();
+    controls(workspace).forEach((el) => { if (!byKey.has(keyOf(el))) byKey.set(keyOf(el), el); });
+    let target = null;
+    if (plan.nextItem) {
+      const item = plan.nextItem.startsWith("id:") ? document.getElementById(plan.nextItem.slice(3)) : null;
+      const inside = item ? controls(item) : [];
+      target = inside.find((el) => el.name === "decision") || inside[0] || byKey.get(plan.nextItem) || null;
+    }
+    if (!target) target = plan.keys.map((key) => byKey.get(key)).find(Boolean) || null;
+    if (!target) return false;
+    target.focus({ preventScroll: false });
+    return true;
+  }
+
+  document.addEventListener("htmx:beforeRequest", (event) => {
+    const target = event.detail.target;
+    if (target && target.id === "workspace") focusPlan = planFocus(document.activeElement);
+  });
+
   // After the workspace is swapped, keep the editor's place in the text.
   document.addEventListener("DOMContentLoaded", highlightQuotes);
-  document.addEventListener("htmx:afterSettle", () => {
+  document.addEventListener("htmx:afterSettle", (event) => {
     highlightQuotes();
     const toggle = document.querySelector("[data-include-decided]");
     if (toggle) toggle.checked = includeDecided;
+    if (event.detail.target && event.detail.target.id === "workspace" && focusPlan) {
+      const plan = focusPlan;
+      focusPlan = null;
+      if (restoreFocus(plan)) return;
+    }
     const link = current();
     if (link && document.activeElement === document.body) link.focus({ preventScroll: true });
   });
