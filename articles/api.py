@@ -236,7 +236,8 @@ class Page(LimitOffsetPagination):
 @api.get("/articles", response=list[ArticleSummary], summary="List articles")
 @paginate(Page)
 def list_articles(request, status: str | None = None, topic: str | None = None, actor: int | None = None,
-                  source: str | None = None):
+                  source: str | None = None, q: str | None = None):
+    """Newest first; ``q`` searches titles and texts as the queue does (case and accents ignored)."""
     _require(request, "articles.view_article")
     articles = Article.objects.select_related("source").defer("body").order_by("-created_at", "-id")
     if status:
@@ -249,6 +250,8 @@ def list_articles(request, status: str | None = None, topic: str | None = None, 
         articles = articles.with_actor(actor)
     if source:
         articles = articles.filter(source__name=source)
+    if q:
+        articles = articles.search(q[:200])
     return articles
 
 

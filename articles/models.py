@@ -16,7 +16,13 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from articles.dbfunctions import SearchMatch
 from articles.nlp.normalise import normalise_surface
+
+# PostgreSQL text search configurations (migration 0009): the French and English
+# stemmers after unaccent. A document is parsed with its article's language's
+# configuration (both when the language is not known yet), a query with both.
+SEARCH_CONFIGS = ("french_unaccent", "english_unaccent")
 
 
 def fold_surface(text: str) -> str:
@@ -104,23 +110,25 @@ class ArticleQuerySet(models.QuerySet):
         return articles
 
     def search(self, q: str):
-        """Articles whose title or body match every word of ``q``.
+        """Articles whose title or body match every word of ``q``, case and accents ignored.
 
-        PostgreSQL: full-text search (web-search syntax: "quoted phrase", -word, or),
-        'simple' configuration so French and English text match alike, over the
-        articles' ``SearchDocument`` rows (an article is found once it has one; see
-        ``articles.services.search``). Other databases: each word must occur in the
-        title or the body.
+        PostgreSQL: full-text search (web-search syntax: "quoted phrase", -word, or)
+        over the articles' ``SearchDocument`` rows (an article is found once it has
+        one; see ``articles.services.search``), through the French and English
+        configurations that fold accents before stemming ("refugie" finds
+        "réfugiés"). Other databases: each word, folded and without a plural
+        ending, must occur in the folded title or body.
         """
         q = " ".join((q or "").split())
         if not q:
             return self
         if connections[self.db].vendor == "postgresql":
-            return self.filter(search_document__vector=SearchQuery(q, config="simple", search_type="websearch"))
-        articles = self
-        for word in q.replace('"', " ").split():
-            articles = articles.filter(Q(title__icontains=word) | Q(body__icontains=word))
-        return articles
+            query = SearchQuery(q, config=SEARCH_CONFIGS[0], search_type="websearch")
+            for config in SEARCH_CONFIGS[1:]:
+                query = query | SearchQuery(q, config=config, search_type="websearch")
+            return self.filter(search_document__vector=query)
+        return self.alias(search_match=SearchMatch("title", "body", q.replace('"', " ").split())).filter(
+            search_match=True)
 
 
 class Article(models.Model):
@@ -493,7 +501,7 @@ class ReviewEvent(models.Model):
 
     def changes(self) -> list[tuple[str, object, object]]:
         """The fields this decision changed, as (field, before, after)."""
-        keys = [k for k in self.after if k not in ("start", "end", "text")]
+        keys = [k for k in self.after if k not in ("start", "end", "text", "batch", "undoes")]
         return [(k, self.before.get(k), self.after.get(k)) for k in keys if self.before.get(k) != self.after.get(k)]
 
 

@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce, TruncMonth
+from django.utils import translation
 
 # The suggested duplicates have their own module; these names stay importable from here.
 from articles.duplicates import DuplicatePair, duplicate_suggestions  # noqa: F401
@@ -309,11 +310,22 @@ def queue_filter_choices(params: QueueParams, *, actor_limit: int = 100) -> dict
         actors += list(Actor.objects.filter(id=params.actor).only("id", "name", "kind"))
     return {
         "sources": list(Source.objects.only("id", "name")),
-        "languages": list(
-            Article.objects.exclude(language="").order_by("language").values_list("language", flat=True).distinct()
-        ),
+        # Not "languages": the base template's language switcher sets that name for the whole page.
+        "queue_languages": [
+            (code, language_label(code))
+            for code in Article.objects.exclude(language="").order_by("language")
+            .values_list("language", flat=True).distinct()
+        ],
         "actors": actors,
     }
+
+
+def language_label(code: str) -> str:
+    """A language's name in the interface's language ("French" for "fr"); the code itself when Django has none."""
+    try:
+        return str(translation.get_language_info(code)["name_translated"])
+    except KeyError:
+        return code
 
 
 # The actor registry.

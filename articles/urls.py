@@ -12,6 +12,7 @@ urlpatterns = [
     path("articles/<int:article_id>", views.article_detail, name="detail"),
     path("articles/<int:article_id>/retry", views.article_retry, name="retry"),
     path("articles/<int:article_id>/reviewed", views.article_reviewed, name="reviewed"),
+    path("articles/<int:article_id>/undo", views.decision_undo, name="undo"),
     path("articles/<int:article_id>/mentions", views.mention_add, name="mention-add"),
     path("articles/<int:article_id>/mentions/<int:mention_id>/decide", views.mention_decide, name="mention-decide"),
     path("articles/<int:article_id>/mentions/<int:mention_id>/kind", views.mention_kind, name="mention-kind"),

@@ -543,7 +543,7 @@ def test_an_article_is_searchable_once_its_search_document_is_written(db):
     pasted = article_create(body="Le ministre est arrivé à Rabat.", enqueue=False).article
     assert list(Article.objects.search("Rabat")) == [pasted]  # in the transaction that stored it
     stored = Article.objects.create(title="Sommet", body="Les ministres se retrouvent à Rabat.", content_hash="other")
-    assert list(Article.objects.search("ministres")) == []  # stored another way: not yet
+    assert list(Article.objects.search("retrouvent")) == []  # stored another way: not yet
     assert articles_index_missing(batch_size=1) == 1
     assert articles_index_missing() == 0
     assert set(Article.objects.search("Rabat")) == {pasted, stored}

@@ -244,3 +244,90 @@ def test_the_mention_panel_alone_is_sent_when_a_mention_is_clicked(editor_client
     html = response.content.decode()
     assert "“Rabat”" in html and f'value="{article.version}"' in html
     assert url("mention-decide", article, mention.id) in html and 'id="article-body"' not in html
+
+
+# Undo
+
+
+def decide(client, article, mention, decision, **extra):
+    article.refresh_from_db()
+    return htmx_post(client, url("mention-decide", article, mention.id),
+                     {"decision": decision, "version": article.version, **extra})
+
+
+def undo(client, article):
+    article.refresh_from_db()
+    return htmx_post(client, url("undo", article), {"version": article.version})
+
+
+def test_undo_puts_back_the_decision_before_the_last_one_and_logs_it(editor_client, editor, article):
+    mention = mention_at(article, "Rabat")
+    decide(editor_client, article, mention, "rejected")
+    decide(editor_client, article, mention, "accepted")
+    response = undo(editor_client, article)
+    assert response.status_code == 200
+    mention.refresh_from_db()
+    assert (mention.decision, mention.decided_by) == (Decision.REJECTED, editor)
+    last = ReviewEvent.objects.order_by("-id").first()
+    assert (last.user, last.action, last.target, last.before["decision"], last.after["decision"]) == (
+        editor, "undo", f"mention {mention.id}", "accepted", "rejected")
+    assert last.changes() == [("decision", "accepted", "rejected")]
+    assert "undo" in response.content.decode().split('class="history"')[1]
+
+    undo(editor_client, article)  # the decision before: back to pending
+    mention.refresh_from_db()
+    assert (mention.decision, mention.decided_by) == (Decision.PENDING, None)
+    response = undo(editor_client, article)
+    assert response.status_code == 422 and "no decision of yours to undo" in response.content.decode()
+
+
+def test_undo_takes_back_every_occurrence_decided_at_once(editor_client, article):
+    decide(editor_client, article, mention_at(article, "Rabat"), "rejected")
+    decide(editor_client, article, mention_at(article, "Darmanin"), "accepted", everywhere="1")
+    undo(editor_client, article)
+    assert list(Mention.objects.filter(text="Darmanin").values_list("decision", flat=True)) == ["pending", "pending"]
+    assert mention_at(article, "Rabat").decision == Decision.REJECTED
+
+
+def test_undo_covers_topics_and_kinds_and_leaves_other_editors_decisions(editor_client, editor, article):
+    other = make_user("other", "editor")
+    client = Client()
+    client.force_login(other)
+    article_topic = ArticleTopic.objects.get(article=article)
+    article.refresh_from_db()
+    htmx_post(editor_client, url("topic-decide", article, article_topic.id), {"decision": "rejected",
+                                                                              "version": article.version})
+    gerald = mention_at(article, "Gérald Darmanin")
+    article.refresh_from_db()
+    htmx_post(editor_client, url("mention-kind", article, gerald.id), {"kind": "organisation",
+                                                                       "version": article.version})
+    decide(client, article, mention_at(article, "Rabat"), "rejected")  # someone else's
+    undo(editor_client, article)
+    gerald.refresh_from_db()
+    assert (gerald.kind, gerald.decision) == ("person", Decision.PENDING)
+    assert mention_at(article, "Rabat").decision == Decision.REJECTED
+    undo(editor_client, article)
+    article_topic.refresh_from_db()
+    assert article_topic.decision == Decision.PENDING
+
+
+def test_undo_refuses_a_decision_changed_since_by_someone_else(editor_client, article):
+    other = make_user("other", "editor")
+    client = Client()
+    client.force_login(other)
+    mention = mention_at(article, "Rabat")
+    decide(editor_client, article, mention, "rejected")
+    decide(client, article, mention, "accepted")
+    response = undo(editor_client, article)
+    assert response.status_code == 422 and "changed since" in response.content.decode()
+    mention.refresh_from_db()
+    assert mention.decision == Decision.ACCEPTED
+
+
+def test_undo_checks_the_version_and_the_permission(editor_client, viewer, article):
+    decide(editor_client, article, mention_at(article, "Rabat"), "rejected")
+    assert htmx_post(editor_client, url("undo", article), {"version": 1}).status_code == 409
+    viewer_client = Client()
+    viewer_client.force_login(viewer)
+    assert undo(viewer_client, article).status_code == 403
+    assert mention_at(article, "Rabat").decision == Decision.REJECTED

@@ -78,3 +78,27 @@ def is_acronym(text: str) -> bool:
     """Two to six capital letters, dots aside: "BBC", "U.N.", "UEFA"."""
     letters = text.replace(".", "")
     return 2 <= len(letters) <= 6 and letters.isalpha() and letters.isupper()
+
+
+# Letters that are not a base letter plus accents, so NFKD leaves them alone;
+# PostgreSQL's unaccent folds them the same way.
+_LIGATURES = str.maketrans({"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ø": "o", "Ø": "o", "đ": "d", "Đ": "d",
+                            "ł": "l", "Ł": "l"})
+
+
+def fold_text(text: str) -> str:
+    """Text as a search compares it: lower case, without accents ("Sénégal" → "senegal").
+
+    Offsets do not survive it (NFKD, "œ" → "oe"): for matching only.
+    """
+    decomposed = unicodedata.normalize("NFKD", text.translate(_TABLE).translate(_LIGATURES))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+
+
+def fold_search_word(word: str) -> str:
+    """One word of a search, folded, with a French or English plural ending taken off
+    ("réfugiés" → "refugie"): a search by substring then finds the singular and the plural."""
+    folded = fold_text(word)
+    if len(folded) > 3 and folded[-1] in "sx" and folded[-2] != "s":
+        return folded[:-1]
+    return folded

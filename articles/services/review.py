@@ -9,6 +9,7 @@ Every function here:
 - runs in one transaction.
 """
 
+import uuid
 from collections.abc import Iterable
 
 from django.db import transaction
@@ -78,6 +79,9 @@ def _targets(mention: Mention, everywhere: bool) -> list[Mention]:
 def _apply(*, article: Article, user, action: str, mentions: Iterable[Mention], change) -> list[Mention]:
     now = timezone.now()
     events, changed = [], []
+    mentions = list(mentions)
+    # One decision on several mentions ("every occurrence") is undone as one.
+    batch = {"batch": uuid.uuid4().hex} if len(mentions) > 1 else {}
     for mention in mentions:
         before = _mention_state(mention)
         change(mention)
@@ -86,7 +90,7 @@ def _apply(*, article: Article, user, action: str, mentions: Iterable[Mention], 
         after = _mention_state(mention)
         if after != before or mention.decision == Decision.PENDING:
             events.append(_log(article=article, user=user, action=action, target=f"mention {mention.id}",
-                               before=before, after=after))
+                               before=before, after={**after, **batch}))
         changed.append(mention)
     Mention.objects.bulk_update(changed, ["kind", "decision", "actor", "decided_by", "decided_at"])
     ReviewEvent.objects.bulk_create(events)
@@ -517,3 +521,79 @@ def articles_topic_remove(*, article_ids: Iterable[int], topic: Topic, user) -> 
         changed = sorted(t.article_id for t in article_topics)
         _bump(changed)
         return changed
+
+
+# Decisions that "undo" takes back: what they changed is all in their event's before/after.
+UNDOABLE = {
+    "mention_accepted", "mention_rejected", "mention_relabel", "mention_link",
+    "topic_accepted", "topic_rejected",
+    "quote_accepted", "quote_rejected", "quote_speaker",
+}
+MENTION_FIELDS = {"decision": "decision", "kind": "kind", "actor": "actor_id"}
+QUOTE_FIELDS = {"decision": "decision", "speaker": "speaker_id"}
+TOPIC_FIELDS = {"decision": "decision"}
+
+
+def _last_undoable(article: Article, user) -> list[ReviewEvent]:
+    """The editor's last decision on the article not undone yet (all its events), newest first."""
+    events = list(ReviewEvent.objects.filter(article=article, user=user).order_by("-id")[:500])
+    undone = {event_id for event in events if event.action == "undo" for event_id in event.after.get("undoes", [])}
+    for event in events:
+        if event.id in undone or event.action == "undo":
+            continue
+        if event.action not in UNDOABLE:
+            return []  # a later step (reviewed, an added mention) is not taken back past
+        batch = event.after.get("batch")
+        if not batch:
+            return [event]
+        return [e for e in events if e.after.get("batch") == batch and e.id not in undone]
+    return []
+
+
+def _undo_row(event: ReviewEvent):
+    """The row an event changed and the fields to put back (field name → model attribute)."""
+    kind, _, ident = event.target.partition(" ")
+    if kind == "mention":
+        return Mention.objects.filter(id=ident, article_id=event.article_id).first(), MENTION_FIELDS
+    if kind == "quote":
+        return Quote.objects.filter(id=ident, article_id=event.article_id).first(), QUOTE_FIELDS
+    if kind == "topic":
+        return ArticleTopic.objects.filter(topic__slug=ident, article_id=event.article_id).first(), TOPIC_FIELDS
+    return None, {}
+
+
+def decision_undo(*, article: Article, user, expected_version: int) -> list[ReviewEvent]:
+    """Take back the editor's last decision on the article (a mention, topic or quote accepted,
+    rejected, relabelled or linked; every occurrence at once when it was made so): each row gets
+    back the state its event recorded before it. The undo is a decision too, logged like the
+    others; a second undo takes back the decision before. Nothing to undo, or a row changed
+    since by someone else: ``ReviewError`` and nothing changes. What the registry learned from
+    the decision (aliases, surfaces not to suggest again) stays.
+    """
+    with transaction.atomic():
+        _claim_version(article=article, expected_version=expected_version)
+        events = _last_undoable(article, user)
+        if not events:
+            raise ReviewError(_("There is no decision of yours to undo on this article."))
+        now, logs = timezone.now(), []
+        for event in events:
+            row, fields = _undo_row(event)
+            if row is None:  # replaced by a new annotation run: nothing left to put back
+                logs.append(_log(article=article, user=user, action="undo", target=event.target, before={},
+                                 after={"undoes": [event.id]}))
+                continue
+            current = {name: getattr(row, attr) for name, attr in fields.items()}
+            if any(current[name] != event.after.get(name) for name in fields if name in event.after):
+                raise ReviewError(_("This decision was changed since; nothing was undone."))
+            restored = {name: event.before.get(name, current[name]) for name in fields}
+            if restored.get("actor") and not Actor.objects.filter(id=restored["actor"]).exists():
+                raise ReviewError(_("The actor this mention was linked to no longer exists; nothing was undone."))
+            for name, attr in fields.items():
+                setattr(row, attr, restored[name])
+            decided = restored["decision"] != Decision.PENDING
+            row.decided_by, row.decided_at = (user, now) if decided else (None, None)
+            row.save(update_fields=[*fields.values(), "decided_by", "decided_at"])
+            logs.append(_log(article=article, user=user, action="undo", target=event.target, before=current,
+                             after={**restored, "undoes": [event.id]}))
+        ReviewEvent.objects.bulk_create(logs)
+        return logs

@@ -23,9 +23,18 @@ logger = logging.getLogger(__name__)
 
 INDEX_BATCH = 1000
 
+# The article's language's configuration (accents folded, then stemmed); both
+# when its language is not known yet, since a query is parsed with both
+# (``ArticleQuerySet.search``). Migration 0009 holds a copy of this expression.
+VECTOR = """CASE language
+    WHEN 'fr' THEN to_tsvector('french_unaccent'::regconfig, COALESCE(title, '') || ' ' || COALESCE(body, ''))
+    WHEN 'en' THEN to_tsvector('english_unaccent'::regconfig, COALESCE(title, '') || ' ' || COALESCE(body, ''))
+    ELSE to_tsvector('french_unaccent'::regconfig, COALESCE(title, '') || ' ' || COALESCE(body, ''))
+        || to_tsvector('english_unaccent'::regconfig, COALESCE(title, '') || ' ' || COALESCE(body, ''))
+END"""
 _WRITE = """
 INSERT INTO {documents} (article_id, vector)
-SELECT id, to_tsvector('simple'::regconfig, COALESCE(title, '') || ' ' || COALESCE(body, ''))
+SELECT id, """ + VECTOR + """
 FROM {articles} WHERE id = ANY(%s)
 ON CONFLICT (article_id) DO NOTHING
 """

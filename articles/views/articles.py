@@ -324,6 +324,20 @@ def mention_decide(request, article_id, mention_id):
 @require_POST
 @login_required
 @can_review
+def decision_undo(request, article_id):
+    article = get_object_or_404(Article, id=article_id)
+    try:
+        undone = review.decision_undo(article=article, user=request.user, expected_version=_version(request))
+    except (Conflict, ReviewError) as exc:
+        return _refused(request, article_id, exc, mention_id=request.POST.get("mention"))
+    # The mention whose decision came back is the one the editor sees.
+    kind, _sep, ident = undone[0].target.partition(" ")
+    return _after_review_action(request, article_id, mention_id=ident if kind == "mention" else request.POST.get("mention"))
+
+
+@require_POST
+@login_required
+@can_review
 def mention_kind(request, article_id, mention_id):
     mention = _mention(article_id, mention_id)
     return _review_action(request, article_id, lambda: review.mention_relabel(

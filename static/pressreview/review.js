@@ -21,12 +21,26 @@
     htmx.ajax("GET", link.getAttribute("href").split("#")[0], { source: link, target: "#mention-panel", swap: "outerHTML" });
   }
 
+  // j / k go over the mentions still to decide, unless the editor ticks the box that
+  // includes decided ones: a decided mention is changed on purpose, not by a stray key.
+  let includeDecided = false;
+  function isPending(link) { return link.classList.contains("decision-pending"); }
+
+  function notice(key) {
+    const box = document.getElementById("review-notice");
+    if (box) box.textContent = key ? box.dataset[key] || "" : "";
+  }
+
   function move(step) {
     const all = mentions();
     if (!all.length) return;
-    const index = all.indexOf(current() || document.activeElement);
-    const next = all[(index + step + all.length) % all.length] || all[0];
-    select(next);
+    const start = all.indexOf(current() || document.activeElement);
+    const n = all.length;
+    for (let i = 1; i <= n; i++) {
+      const index = start === -1 ? (step > 0 ? i - 1 : n - i) : (((start + step * i) % n) + n) % n;
+      if (includeDecided || isPending(all[index])) { notice(""); select(all[index]); return; }
+    }
+    notice("nonePending");
   }
 
   function mentionUrl(link, action) {
@@ -126,11 +140,20 @@
     const link = current();
     if (event.key === "j") { move(1); event.preventDefault(); }
     else if (event.key === "k") { move(-1); event.preventDefault(); }
-    else if (event.key === "a" && link) { post(link, mentionUrl(link, "decide"), { decision: "accepted" }); event.preventDefault(); }
-    else if (event.key === "x" && link) { post(link, mentionUrl(link, "decide"), { decision: "rejected" }); event.preventDefault(); }
-    else if (/^[1-5]$/.test(event.key) && link) {
-      post(link, mentionUrl(link, "kind"), { kind: KINDS[Number(event.key) - 1] });
+    else if ((event.key === "a" || event.key === "x") && link) {
       event.preventDefault();
+      if (!isPending(link)) { notice("decided"); return; }
+      notice("");
+      post(link, mentionUrl(link, "decide"), { decision: event.key === "a" ? "accepted" : "rejected" });
+    } else if (/^[1-5]$/.test(event.key) && link) {
+      event.preventDefault();
+      // A new kind accepts the mention: not a way to bring back a rejected one.
+      if (link.classList.contains("decision-rejected")) { notice("decided"); return; }
+      notice("");
+      post(link, mentionUrl(link, "kind"), { kind: KINDS[Number(event.key) - 1] });
+    } else if (event.key === "u") {
+      const undo = document.querySelector("[data-shortcut='u']");
+      if (undo) { notice(""); undo.click(); event.preventDefault(); }
     } else if (event.key === "n") {
       const next = document.querySelector("[data-shortcut='n']");
       if (next) { next.click(); event.preventDefault(); }
@@ -148,6 +171,10 @@
     if (use) useSelection(use);
     if (event.target.closest("[data-help]")) toggleHelp(true);
     if (event.target.closest("[data-help-close]")) toggleHelp(false);
+  });
+
+  document.addEventListener("change", (event) => {
+    if (event.target.matches("[data-include-decided]")) includeDecided = event.target.checked;
   });
 
   document.addEventListener("mouseup", (event) => {
@@ -170,10 +197,74 @@
     highlightEvidence(item || document.body, Boolean(item));
   });
 
+  // Focus across a swap of the workspace: every control is new, so the browser would
+  // drop the focus to the top of the page. Before the request, note which control had it
+  // (by what it does, not by node); after the swap, focus that control again, or for a
+  // decision on a topic or quote the next one's decision button, or else the control
+  // that followed it.
+  const FOCUSABLE = "a[href], button, select, textarea, input:not([type=hidden]), summary";
+  let focusPlan = null;
+
+  function keyOf(el) {
+    if (el.dataset.mention) return "mention:" + el.dataset.mention;
+    if (el.id) return "id:" + el.id;
+    const form = el.form || el.closest("form");
+    return [el.tagName, form ? form.getAttribute("action") : "", el.name || "", el.value || "",
+      el.getAttribute("formaction") || "", el.getAttribute("href") || ""].join("|");
+  }
+
+  function controls(root) {
+    return Array.from(root.querySelectorAll(FOCUSABLE)).filter((el) => !el.disabled && !el.closest("[hidden]"));
+  }
+
+  function planFocus(active) {
+    const workspace = document.getElementById("workspace");
+    if (!active || !workspace || !workspace.contains(active)) return null;
+    const all = controls(workspace);
+    const plan = { keys: [], nextItem: null };
+    const item = active.closest("li.topic, li.quote");
+    if (item && active.name === "decision") {
+      let next = item.nextElementSibling;
+      while (next && !next.matches("li.topic, li.quote")) next = next.nextElementSibling;
+      if (next) plan.nextItem = next.id ? "id:" + next.id : keyOf(controls(next)[0] || next);
+    }
+    plan.keys = all.slice(Math.max(all.indexOf(active), 0)).map(keyOf);
+    return plan;
+  }
+
+  function restoreFocus(plan) {
+    const workspace = document.getElementById("workspace");
+    if (!plan || !workspace) return false;
+    const byKey = new Map();
+    controls(workspace).forEach((el) => { if (!byKey.has(keyOf(el))) byKey.set(keyOf(el), el); });
+    let target = null;
+    if (plan.nextItem) {
+      const item = plan.nextItem.startsWith("id:") ? document.getElementById(plan.nextItem.slice(3)) : null;
+      const inside = item ? controls(item) : [];
+      target = inside.find((el) => el.name === "decision") || inside[0] || byKey.get(plan.nextItem) || null;
+    }
+    if (!target) target = plan.keys.map((key) => byKey.get(key)).find(Boolean) || null;
+    if (!target) return false;
+    target.focus({ preventScroll: false });
+    return true;
+  }
+
+  document.addEventListener("htmx:beforeRequest", (event) => {
+    const target = event.detail.target;
+    if (target && target.id === "workspace") focusPlan = planFocus(document.activeElement);
+  });
+
   // After the workspace is swapped, keep the editor's place in the text.
   document.addEventListener("DOMContentLoaded", highlightQuotes);
-  document.addEventListener("htmx:afterSettle", () => {
+  document.addEventListener("htmx:afterSettle", (event) => {
     highlightQuotes();
+    const toggle = document.querySelector("[data-include-decided]");
+    if (toggle) toggle.checked = includeDecided;
+    if (event.detail.target && event.detail.target.id === "workspace" && focusPlan) {
+      const plan = focusPlan;
+      focusPlan = null;
+      if (restoreFocus(plan)) return;
+    }
     const link = current();
     if (link && document.activeElement === document.body) link.focus({ preventScroll: true });
   });

@@ -1,0 +1,164 @@
+"""The review workspace by keyboard in real Chromium: which mention j / k reach, what a / x / u change,
+and where the focus is after each swap of the workspace."""
+
+import pytest
+from playwright.sync_api import expect
+
+from articles.models import Actor, Article, ArticleTopic, Decision, Mention, Quote, ReviewEvent, Topic
+from tests.conftest import log_in, make_user
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+BODY = ("Amina Diallo a rencontré Paul Martin à Dakar. « Nous avançons », a déclaré Amina Diallo. "
+        "« Rien n'est signé », a dit Paul Martin. Diallo repart à Bamako.")
+
+
+@pytest.fixture
+def article(seeded):
+    article = Article.objects.create(title="Rencontre à Dakar", body=BODY, content_hash="keyboard", language="fr",
+                                     status=Article.Status.ANNOTATED)
+    for surface, kind in [("Amina Diallo", "person"), ("Paul Martin", "person"), ("Dakar", "place"),
+                          ("Bamako", "place")]:
+        actor = Actor.objects.create(name=surface, kind=kind, key=f"{surface.lower()}|{kind}")
+        start = BODY.index(surface)
+        Mention.objects.create(article=article, start=start, end=start + len(surface), text=surface, kind=kind,
+                               actor=actor)
+    for quote in ("« Nous avançons »", "« Rien n'est signé »"):
+        start = BODY.index(quote)
+        Quote.objects.create(article=article, start=start, end=start + len(quote), text=quote)
+    for slug in ("diplomacy", "terrorism", "migration"):
+        ArticleTopic.objects.create(article=article, topic=Topic.objects.get(slug=slug), score=0.6)
+    return article
+
+
+def open_review(page, live_server, article):
+    make_user("ed", "editor")
+    log_in(page, live_server, "ed")
+    page.goto(f"{live_server.url}/articles/{article.id}")
+
+
+def mention(page, surface):
+    return page.locator("#article-body a.mention", has_text=surface)
+
+
+def current(page):
+    return page.locator("#article-body a.mention.is-current")
+
+
+def decision(article, surface):
+    return Mention.objects.get(article=article, text=surface).decision
+
+
+def test_j_skips_decided_mentions_and_a_does_not_change_a_rejected_one(page, live_server, article):
+    open_review(page, live_server, article)
+    page.locator("body").press("j")
+    expect(current(page)).to_have_text("Amina Diallo")
+    page.keyboard.press("x")
+    expect(mention(page, "Amina Diallo")).to_have_class(re_class("decision-rejected"))
+    page.keyboard.press("j")
+    expect(current(page)).to_have_text("Paul Martin")
+    page.keyboard.press("k")  # back over the rejected one: to the last pending mention
+    expect(current(page)).to_have_text("Bamako")
+    page.keyboard.press("j")  # round the end, over the rejected one again
+    expect(current(page)).to_have_text("Paul Martin")
+    page.keyboard.press("a")
+    expect(mention(page, "Paul Martin")).to_have_class(re_class("decision-accepted"))
+    assert decision(article, "Amina Diallo") == Decision.REJECTED
+    assert not ReviewEvent.objects.filter(action="mention_accepted", target__endswith=str(
+        Mention.objects.get(article=article, text="Amina Diallo").id)).exists()
+
+    # Reaching a decided mention takes the visible toggle; a / x on it then say how to change it.
+    page.get_by_label("j / k also stop on decided mentions").check()
+    page.keyboard.press("Escape")  # out of the box, back to the shortcuts
+    page.keyboard.press("k")
+    expect(current(page)).to_have_text("Amina Diallo")
+    page.keyboard.press("a")
+    expect(page.get_by_role("status").filter(has_text="already decided")).to_be_visible()
+    assert decision(article, "Amina Diallo") == Decision.REJECTED
+    # The explicit way: the panel's button.
+    expect(page.locator("#mention-panel h2")).to_have_text("“Amina Diallo”")
+    page.locator("#mention-panel").get_by_role("button", name="Accept").click()
+    expect(mention(page, "Amina Diallo")).to_have_class(re_class("decision-accepted"))
+
+
+def test_u_and_the_undo_button_take_back_the_last_decision(page, live_server, article):
+    open_review(page, live_server, article)
+    page.locator("body").press("j")
+    page.keyboard.press("x")
+    expect(mention(page, "Amina Diallo")).to_have_class(re_class("decision-rejected"))
+    page.keyboard.press("u")
+    expect(mention(page, "Amina Diallo")).to_have_class(re_class("decision-pending"))
+    assert decision(article, "Amina Diallo") == Decision.PENDING
+    expect(page.locator(".history li").first).to_contain_text("undo")
+
+    page.keyboard.press("j")
+    page.keyboard.press("a")
+    expect(mention(page, "Paul Martin")).to_have_class(re_class("decision-accepted"))
+    page.get_by_role("button", name="Undo my last decision (u)").click()
+    expect(mention(page, "Paul Martin")).to_have_class(re_class("decision-pending"))
+    assert decision(article, "Paul Martin") == Decision.PENDING
+
+
+def test_the_keyboard_help_lists_undo_and_the_pending_rule(page, live_server, article):
+    open_review(page, live_server, article)
+    page.locator("body").press("?")
+    help_dialog = page.get_by_role("dialog", name="Keyboard shortcuts")
+    expect(help_dialog).to_contain_text("undo your last decision")
+    expect(help_dialog).to_contain_text("next / previous pending mention")
+
+
+def re_class(name):
+    import re
+
+    return re.compile(rf"(^|\s){re.escape(name)}(\s|$)")
+
+
+# Focus after a swap of the workspace
+
+
+def topic_items(page):
+    return page.locator("li.topic")
+
+
+def test_confirming_a_topic_by_keyboard_leaves_the_focus_on_the_next_topic(page, live_server, article):
+    open_review(page, live_server, article)
+    first, second, third = (topic_items(page).nth(i) for i in range(3))
+    second_confirm_label = second.get_by_role("button", name="Confirm").get_attribute("aria-label")
+    first.get_by_role("button", name="Confirm").focus()
+    page.keyboard.press("Enter")
+    expect(first.locator(".muted")).to_contain_text("accepted")
+    expect(page.get_by_role("button", name=second_confirm_label)).to_be_focused()
+    page.keyboard.press("Tab")  # Confirm, then Remove of the same topic
+    page.keyboard.press("Enter")
+    expect(second.locator(".muted")).to_contain_text("rejected")
+    expect(third.get_by_role("button", name="Confirm")).to_be_focused()
+    # The last topic: its own remaining button.
+    page.keyboard.press("Enter")
+    expect(third.locator(".muted")).to_contain_text("accepted")
+    expect(third.get_by_role("button", name="Remove")).to_be_focused()
+
+
+def test_deciding_a_quote_by_keyboard_leaves_the_focus_on_the_next_quote(page, live_server, article):
+    open_review(page, live_server, article)
+    page.get_by_role("button", name="Accept the quote « Nous avançons »").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("li.quote").first).to_have_class(re_class("decision-accepted"))
+    expect(page.get_by_role("button", name="Accept the quote « Rien n'est signé »")).to_be_focused()
+
+
+def test_setting_a_speaker_by_keyboard_keeps_the_focus_on_its_button(page, live_server, article):
+    open_review(page, live_server, article)
+    quote = page.locator("li.quote").nth(1)
+    quote.get_by_label("Speaker").select_option(label="Paul Martin")
+    quote.get_by_role("button", name="Set speaker").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("li.quote").nth(1).locator("blockquote + p a")).to_have_text("Paul Martin")
+    expect(page.locator("li.quote").nth(1).get_by_role("button", name="Set speaker")).to_be_focused()
+
+
+def test_a_mention_decided_by_keyboard_keeps_the_focus(page, live_server, article):
+    open_review(page, live_server, article)
+    page.locator("body").press("j")
+    page.keyboard.press("x")
+    expect(mention(page, "Amina Diallo")).to_have_class(re_class("decision-rejected"))
+    expect(mention(page, "Amina Diallo")).to_be_focused()
