@@ -88,6 +88,7 @@ def test_nul_bytes_or_many_control_bytes_are_not_text_but_utf16_with_a_bom_is():
     assert not_text_reason(bytes(range(1, 32)) * 10) == "This file is not text"
     assert not_text_reason("title,body\r\n".encode("utf-16")) == ""
     assert not_text_reason(FRENCH.encode()) == ""
+    assert not_text_reason(FRENCH.encode() + b"\x00" + FRENCH.encode()) == "", "a stray NUL is damage, not binary"
 
 
 # --- archives and sizes ---------------------------------------------------------------------------

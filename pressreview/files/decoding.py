@@ -48,6 +48,9 @@ NOT_FILE_ENCODINGS = {"idna", "punycode", "unicode_escape", "raw_unicode_escape"
 UTF8_MAX_INVALID_SHARE = 0.25
 # More than this share of control characters means the bytes are not prose.
 MAX_CONTROL_SHARE = 0.05
+# NUL bytes beyond this share (and this count, for a short file) mean the bytes are not text.
+MAX_NUL_SHARE = 0.01
+MAX_STRAY_NULS = 8
 
 # Known binary signatures, to say what a mislabelled file really is.
 SIGNATURES = (
@@ -114,8 +117,10 @@ def looks_like(data: bytes, expected: bytes = b"") -> str:
 def not_text_reason(sample: bytes) -> str:
     """Why the file that starts with ``sample`` is not text, or "" if it may be.
 
-    A known binary signature, a NUL byte without a UTF-16/32 byte order mark
-    (no text encoding a desk uses writes one), or a high share of control bytes.
+    A known binary signature, NUL bytes without a UTF-16/32 byte order mark
+    (no text encoding a desk uses writes them; a stray one in a text file is
+    damage the readers strip, not a reason to refuse the file), or a high share
+    of control bytes.
     """
     hint = looks_like(sample)
     if hint:
@@ -123,7 +128,8 @@ def not_text_reason(sample: bytes) -> str:
     if bom_encoding(sample) in ("utf-16", "utf-32"):
         return ""
     controls = len(sample) - len(sample.translate(None, _CONTROL_BYTE_SET))
-    if b"\x00" in sample or controls > MAX_CONTROL_SHARE * len(sample):
+    nuls = sample.count(b"\x00")
+    if nuls > max(MAX_NUL_SHARE * len(sample), MAX_STRAY_NULS) or controls > MAX_CONTROL_SHARE * len(sample):
         return "This file is not text"
     return ""
 
