@@ -106,7 +106,8 @@ class Annotator:
         sources: Sequence[int | None] | None = None,
         batch_size: int = 64,
     ) -> list[Annotation]:
-        """Annotate texts in one ``nlp.pipe`` pass per language.
+        """Annotate texts through ``nlp.pipe``, per language, in batches of at most ``batch_size``
+        texts and BATCH_CHARS characters (a text longer than PIECE_CHARS read in pieces).
 
         ``sources`` (ids) select the surfaces rejected for one source only.
         """
