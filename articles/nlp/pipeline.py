@@ -6,6 +6,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import replace
 
 import spacy
+from spacy.errors import Errors
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -233,6 +234,12 @@ class Annotator:
 def _read(nlp: Language, texts: Sequence[str], batch_size: int) -> Iterator[Doc]:
     """One doc per text, in order, as ``nlp.pipe`` gives; a text longer than PIECE_CHARS is read
     piece by piece and its pieces joined into one doc, so the article-level steps see the whole article."""
+    for text in texts:
+        # Pieces could read any length; an article longer than the model's max_length (one stored
+        # while a larger MAX_ARTICLE_CHARS was configured) still fails with spaCy's own message,
+        # as when articles were read whole.
+        if len(text) > nlp.max_length:
+            raise ValueError(Errors.E088.format(length=len(text), max_length=nlp.max_length))
     pieces = [(n, start, end) for n, text in enumerate(texts) for start, end in split_pieces(text, PIECE_CHARS)]
     read: list[Doc] = []
     for run in batches([end - start for _, start, end in pieces], max_items=batch_size, max_chars=BATCH_CHARS):
