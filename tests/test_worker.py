@@ -145,6 +145,35 @@ def test_a_batch_of_articles_is_annotated_once_each(worker):
         assert spans and len(spans) == len(set(spans))
 
 
+def test_an_article_longer_than_the_models_read_at_once_is_annotated_to_its_end(worker):
+    from articles.nlp.pipeline import PIECE_CHARS
+
+    # Real newspaper texts, paragraphs kept, joined into one article of three pieces or more.
+    lines = corpus_file("dev/fr-rpm2-stories-dev.jsonl").read_text(encoding="utf-8").splitlines()
+    texts, length = [], 0
+    for line in lines:
+        texts.append(json.loads(line)["text"])
+        length += len(texts[-1]) + 2
+        if length > 2.5 * PIECE_CHARS:
+            break
+    body = "\n\n".join(texts)
+    article = article_create(body=body, title="Revue de la semaine").article
+    [article] = wait_annotated([article.id], worker=worker, timeout=300)
+    assert article.status == Article.Status.ANNOTATED, article.last_error
+
+    mentions = list(Mention.objects.filter(article=article))
+    for mention in mentions:
+        assert body[mention.start : mention.end] == mention.text
+    # Every piece has its mentions, the last one too, where the last text of the article stands.
+    for start in range(0, len(body), PIECE_CHARS):
+        assert any(start <= m.start < start + PIECE_CHARS for m in mentions), f"no mention in [{start}:]"
+    assert any(m.start >= body.index(texts[-1]) for m in mentions)
+    for quote in Quote.objects.filter(article=article):
+        assert body[quote.start : quote.end] == quote.text
+    assert all(0 <= start < end <= len(body) for t in ArticleTopic.objects.filter(article=article)
+               for start, end in t.evidence)
+
+
 def test_an_unsupported_language_is_reported_clearly(worker):
     text = ("El ministro del Interior viajó a Rabat para reforzar la cooperación en materia de seguridad "
             "antes de los Juegos Olímpicos, según informó la agencia.")

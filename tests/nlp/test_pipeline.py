@@ -176,3 +176,84 @@ def test_a_learned_name_does_not_cut_a_longer_name_in_two(taught):
     texts = {text for text, _ in found}
     assert not {"Kloten", "Tribune"} & texts, f"a longer name was cut: {sorted(texts)}"
     assert ("Zurich-Kloten", "rule") not in {(m.text, m.origin) for m in taught.annotate("à Zurich-Kloten.", language="fr").mentions}
+
+
+# Paragraphs of a long article; read with a piece size of 300 characters, it is cut into several pieces.
+LONG_FR = (
+    "Le ministre de l'Intérieur, Gérald Martin, s'est rendu à Lyon mardi pour rencontrer les élus de "
+    "la région et les responsables des services de sécurité.\n\n"
+    "La maire de Grenoble, Sophie Durand, a demandé des moyens supplémentaires pour la police municipale "
+    "de sa ville, où plusieurs commissariats manquent d'effectifs depuis l'été.\n\n"
+    "Les syndicats de policiers ont salué l'annonce du plan, tout en réclamant un calendrier précis pour "
+    "les recrutements promis par le gouvernement.\n\n"
+    "À Marseille, le préfet a présenté un plan de lutte contre le trafic de drogue dans les quartiers "
+    "nord, avec le renfort de deux compagnies de CRS venues de Toulouse.\n\n"
+    "Le Conseil d'État doit encore se prononcer sur le décret, contesté par plusieurs associations de "
+    "défense des libertés publiques.\n\n"
+    "« Nous allons renforcer les effectifs partout où la délinquance augmente », a déclaré Martin devant "
+    "la presse réunie à la préfecture.\n\n"
+    "Durand a répondu que sa commune attendait surtout des policiers formés, et non des promesses."
+)
+LONG_PIECE = 300
+
+
+@pytest.fixture
+def small_pieces(monkeypatch, annotator):
+    """The annotator reads at most LONG_PIECE characters at once; the lengths of the texts of each spaCy call."""
+    from articles.nlp import pipeline
+
+    monkeypatch.setattr(pipeline, "PIECE_CHARS", LONG_PIECE)
+    monkeypatch.setattr(pipeline, "BATCH_CHARS", 2 * LONG_PIECE)
+    nlp = annotator._nlp("fr")
+    calls = []
+    real_pipe = nlp.pipe
+
+    def pipe(texts, **kwargs):
+        texts = list(texts)
+        calls.append([len(text) for text in texts])
+        return real_pipe(texts, **kwargs)
+
+    monkeypatch.setattr(nlp, "pipe", pipe)
+    return calls
+
+
+def test_a_long_article_is_read_by_the_model_in_pieces_of_bounded_size(annotator, small_pieces):
+    assert len(LONG_FR) > 2 * LONG_PIECE
+    annotator.annotate_many([LONG_FR, FR, LONG_FR], ["fr"] * 3)
+    lengths = [length for call in small_pieces for length in call]
+    assert max(lengths) <= LONG_PIECE, "no text longer than a piece reaches the model"
+    assert sum(lengths) == 2 * len(LONG_FR) + len(FR.replace("’", "'")), "every character is read once"
+    assert all(sum(call) <= 2 * LONG_PIECE for call in small_pieces), "nor a batch longer than two pieces"
+
+
+def test_the_mentions_of_a_long_article_index_the_whole_text(annotator, small_pieces):
+    result = annotator.annotate(LONG_FR, language="fr")
+    assert sum(len(call) for call in small_pieces) >= 3
+    for mention in result.mentions:
+        assert LONG_FR[mention.start : mention.end] == mention.text
+    found = {(m.text, m.kind) for m in result.mentions}
+    assert {("Gérald Martin", "person"), ("Sophie Durand", "person"), ("Toulouse", "place")} <= found
+    # Mentions of one actor in different pieces are grouped over the whole article.
+    [martin] = [g for g in result.groups if g.name == "Gérald Martin"]
+    assert set(martin.surfaces) == {"Gérald Martin", "Martin"}
+    assert min(m.start for m in result.mentions if m.text == "Martin") > LONG_PIECE
+    # A quote in a later piece is found where it stands, and attributed to that actor.
+    [quote] = [q for q in result.quotes if "renforcer les effectifs" in q.text]
+    assert LONG_FR[quote.start : quote.end] == quote.text and quote.start > LONG_PIECE
+    assert result.groups[quote.speaker_group].name == "Gérald Martin"
+
+
+def test_a_long_article_read_in_pieces_is_annotated_as_if_read_whole(annotator, small_pieces, monkeypatch):
+    from articles.nlp import pipeline
+
+    spec = TopicSpec(slug="security", cues={"fr": ("sécurité", "policier*", "effectifs", "préfet", "délinquance")})
+    annotator.set_topics([spec])
+    try:
+        in_pieces = annotator.annotate(LONG_FR, language="fr")
+        monkeypatch.setattr(pipeline, "PIECE_CHARS", len(LONG_FR))
+        monkeypatch.setattr(pipeline, "BATCH_CHARS", len(LONG_FR))
+        whole = annotator.annotate(LONG_FR, language="fr")
+    finally:
+        annotator.set_topics(())
+    assert [len(call) for call in small_pieces][-1:] == [1] and small_pieces[-1] == [len(LONG_FR)]
+    assert in_pieces == whole
