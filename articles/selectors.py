@@ -31,6 +31,7 @@ from articles.models import (
     Topic,
     fold_surface,
 )
+from pressreview.inputs import DayField, cleaned
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,7 +164,9 @@ def positive_int(value) -> int | None:
 @dataclass(frozen=True)
 class QueueParams:
     """The queue's filters, read from a query string; a value that does not
-    parse is dropped (the filter is off) rather than failing the page."""
+    parse, or is out of range (an id past 64 bits, a day before year 1 or after
+    9999 once a day and a time zone are added), is dropped (the filter is off)
+    rather than failing the page."""
 
     q: str = ""
     status: str = ""
@@ -190,10 +193,8 @@ class QueueParams:
             return positive_int(text(name))
 
         def day(name):
-            try:
-                return date.fromisoformat(text(name))
-            except ValueError:
-                return None
+            # A day the filter can turn into instants: 9999-12-31 has no next midnight.
+            return cleaned(DayField(), text(name))
 
         topic, language = text("topic", 80), text("language", 8).lower()
         return cls(

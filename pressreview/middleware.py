@@ -3,6 +3,8 @@ from functools import wraps
 from django.conf import settings
 from django.template.response import TemplateResponse
 
+from pressreview.inputs import InvalidInput
+
 
 class RequestSizeLimitMiddleware:
     """Refuse an oversized body before anything reads it.
@@ -31,13 +33,33 @@ class RequestSizeLimitMiddleware:
                 {"size_mb": length / 1024 / 1024, "limit_mb": limit / 1024 / 1024},
                 status=413,
             )
-            response["Connection"] = "close"
+            # No "Connection: close": a WSGI application may not send hop-by-hop
+            # headers (PEP 3333); the development server fails on one with a 500
+            # and gunicorn drops it.
             return response.render()
         return self.get_response(request)
 
     def template_for(self, request) -> str:
         """The page shown when the body is over ``limit``."""
         return "request_too_large.html"
+
+
+class InvalidInputMiddleware:
+    """Answer ``InvalidInput`` (an id or value that no form of ours sends) with a
+    400 page that says what was wrong, in development too (Django's own 400
+    in DEBUG is a traceback page)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, InvalidInput):
+            return None
+        response = TemplateResponse(request, "bad_request.html", {"message": str(exception)}, status=400)
+        return response.render()
 
 
 CSP_HEADER = "Content-Security-Policy"
