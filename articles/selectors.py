@@ -318,9 +318,13 @@ ACTOR_SORTS = {"mentions": "-mention_count", "recent": "-last_seen", "name": "na
 ACRONYM_SKIP = {"de", "des", "du", "la", "le", "les", "l", "d", "et", "of", "the", "and", "for", "pour", "en", "à", "a"}
 
 
+ACTOR_QUERY_MAX = 200
+
+
 def actors_search(query: str, *, kind: str = "", limit: int = 10) -> list[Actor]:
     """Canonical actors whose name or an alias contains ``query``, accents and case ignored (confirmed first)."""
-    folded = fold_surface(query)
+    # Longer than any name; SQLite refuses a LIKE pattern over 50,000 bytes.
+    folded = fold_surface(query[:ACTOR_QUERY_MAX])
     if not folded:
         return []
     actors = Actor.objects.canonical().with_alias_containing(folded)

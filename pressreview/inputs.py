@@ -21,6 +21,22 @@ FIRST_DAY = date.min + timedelta(days=2)
 LAST_DAY = date.max - timedelta(days=2)
 
 
+class IdConverter:
+    """``<id:name>`` in a URL: a database id. A number past 64 bits is a 404,
+    like an id that names no row, rather than an overflow in the query."""
+
+    regex = "[0-9]{1,20}"
+
+    def to_python(self, value: str) -> int:
+        number = int(value)
+        if not 0 < number <= MAX_ID:
+            raise ValueError(value)  # the resolver tries the next pattern, then answers 404
+        return number
+
+    def to_url(self, value) -> str:
+        return str(value)
+
+
 class InvalidInput(BadRequest):
     """A request value that is not what the form sends; answered 400 with the message
     (``pressreview.middleware.InvalidInputMiddleware``)."""

@@ -6,7 +6,7 @@ import json
 import pytest
 from django.urls import reverse
 
-from articles.models import Actor, ActorMerge, Article, Mention, Quote, ReannotationJob
+from articles.models import Actor, ActorAlias, ActorMerge, Article, Mention, Quote, ReannotationJob
 from articles.services.accounts import api_token_create
 from tests.conftest import make_user
 
@@ -134,3 +134,52 @@ def test_the_api_answers_a_body_over_the_memory_limit_with_413(client, editor, s
     assert response.status_code == 413
     assert response.json() == {"detail": "The request body is over the limit of 1 MB. Nothing was saved."}
     assert not Article.objects.exists()
+
+
+@pytest.mark.embedded
+@pytest.mark.parametrize("path", [f"/articles/{HUGE}/mentions/1/decide", f"/actors/{HUGE}/aliases/1/remove",
+                                  f"/digests/{HUGE}/items/1/remove"])
+def test_an_id_past_64_bits_in_the_path_is_a_404(chief_client, path):
+    assert chief_client.post(path).status_code == 404
+
+
+@pytest.mark.embedded
+def test_adding_to_a_digest_with_a_next_that_is_not_a_path_goes_back_to_the_article(chief_client, annotated):
+    from digests.models import Digest
+
+    article, _, _ = annotated
+    digest = Digest.objects.create(title="Revue", period_start="2026-01-01", period_end="2026-01-07")
+    response = chief_client.post(reverse("digests:add-from-article"),
+                                 {"article": article.id, "digest": digest.id, "next": "abc"})
+    assert response.status_code == 302
+    assert response.headers["Location"] == "abc"  # a relative address, not a view name to reverse
+    assert digest.items.filter(article=article).exists()
+
+
+@pytest.mark.embedded
+def test_an_actor_search_of_100k_characters_answers(chief_client, annotated):
+    article, actor, mention = annotated
+    ActorAlias.objects.create(actor=actor, surface="Agence", normalised="agence")  # SQLite compares the pattern
+    response = chief_client.get(reverse("articles:actor-search", args=[article.id, mention.id]), {"q": "x" * 100_000})
+    assert response.status_code == 200
+
+
+@pytest.fixture
+def superuser_client(client, db):
+    from django.contrib.auth.models import User
+
+    client.force_login(User.objects.create_superuser("root", password="pw-for-tests-only"))
+    return client
+
+
+@pytest.mark.embedded
+def test_the_admin_add_form_ignores_a_prefilled_value_its_field_refuses(superuser_client):
+    response = superuser_client.get("/admin/articles/article/add/?published_at=abc&title=Prefilled")
+    assert response.status_code == 200
+    assert 'value="Prefilled"' in response.content.decode()
+
+
+@pytest.mark.embedded
+def test_the_admin_answers_an_id_past_64_bits_as_a_missing_object(superuser_client):
+    response = superuser_client.get(f"/admin/articles/searchdocument/{HUGE}/change/")
+    assert response.status_code == 302  # the admin's "object does not exist" redirect
