@@ -183,7 +183,9 @@ class QueueParams:
     @classmethod
     def from_query(cls, data: Mapping) -> "QueueParams":
         def text(name, max_length=200):
-            return " ".join(str(data.get(name) or "").split())[:max_length]
+            # A lone surrogate (from a caller other than a request, whose text is decoded) could not go in a link.
+            value = str(data.get(name) or "").encode("utf-8", "replace").decode()
+            return " ".join(value.split())[:max_length]
 
         def choice(name, values):
             value = text(name)
