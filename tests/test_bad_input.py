@@ -183,3 +183,22 @@ def test_the_admin_add_form_ignores_a_prefilled_value_its_field_refuses(superuse
 def test_the_admin_answers_an_id_past_64_bits_as_a_missing_object(superuser_client):
     response = superuser_client.get(f"/admin/articles/searchdocument/{HUGE}/change/")
     assert response.status_code == 302  # the admin's "object does not exist" redirect
+
+
+@pytest.mark.embedded
+def test_a_nul_in_a_query_string_is_refused_with_a_message(viewer_client, annotated, api_headers):
+    response = viewer_client.get("/?q=a%00b")
+    assert response.status_code == 400
+    assert "NUL character" in response.content.decode()
+    response = viewer_client.get("/api/articles?source=a%00b", headers=api_headers)
+    assert response.status_code == 400
+    assert "NUL character" in response.json()["detail"]
+
+
+@pytest.mark.embedded
+def test_a_nul_in_a_form_field_is_refused_and_changes_nothing(chief_client, annotated):
+    _, actor, _ = annotated
+    response = chief_client.post(reverse("articles:alias-add", args=[actor.id]), {"surface": "Agen\x00ce"})
+    assert response.status_code == 400
+    assert "NUL character" in response.content.decode()
+    assert not actor.aliases.exists()
