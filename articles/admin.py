@@ -2,13 +2,39 @@ from django.contrib import admin
 from django.contrib.admin.widgets import AdminURLFieldWidget
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group, User
+from django.core.exceptions import ValidationError
 
 from articles import models
 from articles.forms import WebURLField
+from pressreview.inputs import MAX_ID
+
+
+class ModelAdmin(admin.ModelAdmin):
+    """The admin, answering values from the address bar that Django's admin fails on with a 500."""
+
+    def get_changeform_initial_data(self, request):
+        # ?published_at=abc prefills the add form; the date-time widget cannot draw a string.
+        initial = super().get_changeform_initial_data(request)
+        fields = self.get_form(request).base_fields
+        return {name: value for name, value in initial.items() if name in fields and _cleans(fields[name], value)}
+
+    def get_object(self, request, object_id, from_field=None):
+        # A primary key that is a relation (SearchDocument.article) has no overflow guard: SQLite fails on 10**20.
+        if str(object_id).isdigit() and int(str(object_id)[:20]) > MAX_ID:
+            return None
+        return super().get_object(request, object_id, from_field)
+
+
+def _cleans(field, value) -> bool:
+    try:
+        field.clean(value)
+    except (ValidationError, ValueError, TypeError):
+        return False
+    return True
 
 
 @admin.register(models.Source)
-class SourceAdmin(admin.ModelAdmin):
+class SourceAdmin(ModelAdmin):
     list_display = ["name", "domain", "country", "language"]
     search_fields = ["name", "domain"]
 
@@ -21,7 +47,7 @@ class MentionInline(admin.TabularInline):
 
 
 @admin.register(models.Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(ModelAdmin):
     list_display = ["title", "source", "language", "status", "review_state", "attempts", "created_at"]
     list_filter = ["status", "review_state", "language", "source"]
     search_fields = ["title", "url"]
@@ -38,7 +64,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.Actor)
-class ActorAdmin(admin.ModelAdmin):
+class ActorAdmin(ModelAdmin):
     list_display = ["name", "kind", "confirmed", "merged_into", "created_at"]
     list_filter = ["kind", "confirmed"]
     search_fields = ["name", "aliases__surface"]
@@ -46,20 +72,20 @@ class ActorAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.ActorAlias)
-class ActorAliasAdmin(admin.ModelAdmin):
+class ActorAliasAdmin(ModelAdmin):
     list_display = ["surface", "actor", "language"]
     search_fields = ["surface", "normalised"]
     raw_id_fields = ["actor", "created_by"]
 
 
 @admin.register(models.ActorRole)
-class ActorRoleAdmin(admin.ModelAdmin):
+class ActorRoleAdmin(ModelAdmin):
     list_display = ["title", "actor", "article"]
     raw_id_fields = ["actor", "article"]
 
 
 @admin.register(models.Mention)
-class MentionAdmin(admin.ModelAdmin):
+class MentionAdmin(ModelAdmin):
     list_display = ["text", "kind", "actor", "origin", "decision", "article"]
     list_filter = ["kind", "origin", "decision"]
     search_fields = ["text"]
@@ -67,13 +93,13 @@ class MentionAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.RejectedSurface)
-class RejectedSurfaceAdmin(admin.ModelAdmin):
+class RejectedSurfaceAdmin(ModelAdmin):
     list_display = ["normalised", "kind", "source", "created_by", "created_at"]
     raw_id_fields = ["created_by"]
 
 
 @admin.register(models.Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(ModelAdmin):
     list_display = ["name_en", "name_fr", "slug", "iptc_code", "parent", "active"]
     list_filter = ["active"]
     search_fields = ["name_en", "name_fr", "slug"]
@@ -81,20 +107,20 @@ class TopicAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.ArticleTopic)
-class ArticleTopicAdmin(admin.ModelAdmin):
+class ArticleTopicAdmin(ModelAdmin):
     list_display = ["article", "topic", "score", "origin", "decision"]
     list_filter = ["topic", "origin", "decision"]
     raw_id_fields = ["article", "decided_by"]
 
 
 @admin.register(models.Quote)
-class QuoteAdmin(admin.ModelAdmin):
+class QuoteAdmin(ModelAdmin):
     list_display = ["text", "speaker", "kind", "origin", "decision"]
     raw_id_fields = ["article", "speaker", "decided_by"]
 
 
 @admin.register(models.ReviewEvent)
-class ReviewEventAdmin(admin.ModelAdmin):
+class ReviewEventAdmin(ModelAdmin):
     list_display = ["created_at", "user", "action", "target", "article"]
     list_filter = ["action"]
     raw_id_fields = ["article", "user"]
@@ -108,13 +134,13 @@ class ReviewEventAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(ModelAdmin):
     list_display = ["user", "label", "created_at", "last_used_at"]
     readonly_fields = ["digest", "created_at", "last_used_at"]
     raw_id_fields = ["user"]
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(ModelAdmin):
     """Records the application writes and reads back (an undo, a progress bar): shown, never edited here."""
 
     def has_add_permission(self, request):

@@ -2,11 +2,13 @@
 
 from datetime import datetime
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import RequestDataTooBig
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Field, NinjaAPI, Schema, Status
+from ninja import Field, NinjaAPI, Query, Schema, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.security import HttpBearer
@@ -15,6 +17,11 @@ from articles import selectors
 from articles.models import Actor, ApiToken, Article, ArticleTopic, Decision, Mention
 from articles.services.accounts import token_digest
 from articles.services.ingest import IngestError, article_create
+from pressreview.inputs import MAX_ID
+
+# An offset past this is past any table we will have; the database's own
+# bound (64 bits, offset + limit) would fail with a 500.
+MAX_OFFSET = 2**62
 
 
 class BearerToken(HttpBearer):
@@ -52,6 +59,15 @@ def validation_error(request, exc):
         where = ".".join(str(part) for part in loc)
         messages.append(f"{where}: {error.get('msg')}" if where else str(error.get("msg")))
     return api.create_response(request, {"detail": "; ".join(messages) or "Invalid input."}, status=400)
+
+
+@api.exception_handler(RequestDataTooBig)
+def request_too_big(request, exc):
+    # Bodies up to MAX_UPLOAD_BYTES get past the middleware; Django reads at most
+    # DATA_UPLOAD_MAX_MEMORY_SIZE of one into memory.
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE / 1024 / 1024
+    return api.create_response(
+        request, {"detail": f"The request body is over the limit of {limit:.0f} MB. Nothing was saved."}, status=413)
 
 
 @api.exception_handler(AuthenticationError)
@@ -226,7 +242,7 @@ def get_article(request, article_id: int):
 class Page(LimitOffsetPagination):
     class Input(Schema):
         limit: int = Field(50, ge=1, le=200)
-        offset: int = Field(0, ge=0)
+        offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
     class Output(Schema):
         count: int
@@ -235,8 +251,9 @@ class Page(LimitOffsetPagination):
 
 @api.get("/articles", response=list[ArticleSummary], summary="List articles")
 @paginate(Page)
-def list_articles(request, status: str | None = None, topic: str | None = None, actor: int | None = None,
-                  source: str | None = None, q: str | None = None):
+def list_articles(request, status: str | None = None, topic: str | None = None,
+                  actor: int | None = Query(None, ge=1, le=MAX_ID), source: str | None = None,
+                  q: str | None = None):
     """Newest first; ``q`` searches titles and texts as the queue does (case and accents ignored)."""
     _require(request, "articles.view_article")
     articles = Article.objects.select_related("source").defer("body").order_by("-created_at", "-id")

@@ -33,6 +33,7 @@ from articles.models import (
     Topic,
     fold_surface,
 )
+from pressreview.inputs import DayField, cleaned
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,7 +166,9 @@ def positive_int(value) -> int | None:
 @dataclass(frozen=True)
 class QueueParams:
     """The queue's filters, read from a query string; a value that does not
-    parse is dropped (the filter is off) rather than failing the page."""
+    parse, or is out of range (an id past 64 bits, a day before year 1 or after
+    9999 once a day and a time zone are added), is dropped (the filter is off)
+    rather than failing the page."""
 
     q: str = ""
     status: str = ""
@@ -183,7 +186,9 @@ class QueueParams:
     @classmethod
     def from_query(cls, data: Mapping) -> "QueueParams":
         def text(name, max_length=200):
-            return " ".join(str(data.get(name) or "").split())[:max_length]
+            # A lone surrogate (from a caller other than a request, whose text is decoded) could not go in a link.
+            value = str(data.get(name) or "").encode("utf-8", "replace").decode()
+            return " ".join(value.split())[:max_length]
 
         def choice(name, values):
             value = text(name)
@@ -193,10 +198,8 @@ class QueueParams:
             return positive_int(text(name))
 
         def day(name):
-            try:
-                return date.fromisoformat(text(name))
-            except ValueError:
-                return None
+            # A day the filter can turn into instants: 9999-12-31 has no next midnight.
+            return cleaned(DayField(), text(name))
 
         topic, language = text("topic", 80), text("language", 8).lower()
         return cls(
@@ -333,9 +336,13 @@ def language_label(code: str) -> str:
 ACTOR_SORTS = {"mentions": "-mention_count", "recent": "-last_seen", "name": "name"}
 
 
+ACTOR_QUERY_MAX = 200
+
+
 def actors_search(query: str, *, kind: str = "", limit: int = 10) -> list[Actor]:
     """Canonical actors whose name or an alias contains ``query``, accents and case ignored (confirmed first)."""
-    folded = fold_surface(query)
+    # Longer than any name; SQLite refuses a LIKE pattern over 50,000 bytes.
+    folded = fold_surface(query[:ACTOR_QUERY_MAX])
     if not folded:
         return []
     actors = Actor.objects.canonical().with_alias_containing(folded)

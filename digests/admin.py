@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from articles.admin import ModelAdmin
 from digests import models
 
 
@@ -17,7 +18,7 @@ class DigestItemInline(admin.TabularInline):
 
 
 @admin.register(models.Digest)
-class DigestAdmin(admin.ModelAdmin):
+class DigestAdmin(ModelAdmin):
     list_display = ["title", "period_start", "period_end", "status", "published_at", "created_by"]
     list_filter = ["status", "language"]
     search_fields = ["title"]
@@ -27,7 +28,7 @@ class DigestAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.ExportJob)
-class ExportJobAdmin(admin.ModelAdmin):
+class ExportJobAdmin(ModelAdmin):
     list_display = ["id", "digest", "format", "status", "progress_done", "progress_total", "created_at", "finished_at"]
     list_filter = ["status", "format"]
     raw_id_fields = ["digest", "created_by"]

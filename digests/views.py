@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
@@ -472,7 +472,8 @@ def add_from_article(request):
     back = request.POST.get("next") or reverse("articles:detail", args=[article.id])
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         back = reverse("articles:detail", args=[article.id])
-    return redirect(back)
+    # A path, never a view name: redirect("abc") would try to reverse it and fail with a 500.
+    return HttpResponseRedirect(back)
 
 
 @login_required

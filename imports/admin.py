@@ -2,13 +2,13 @@ from django.contrib import admin
 from django.shortcuts import redirect
 from django.urls import path
 
-from articles.admin import ReadOnlyAdmin
+from articles.admin import ModelAdmin, ReadOnlyAdmin
 from imports import views
 from imports.models import ImportBatch, ImportedArticle, ImportIssue
 
 
 @admin.register(ImportBatch)
-class ImportBatchAdmin(admin.ModelAdmin):
+class ImportBatchAdmin(ModelAdmin):
     """Batches are made by the "Import articles" page and changed only by their
     buttons (import, check again, cancel): "add" opens the import page and a
     batch's page is its progress page."""

@@ -15,6 +15,7 @@ from articles.models import Actor, ActorAlias, ActorMerge, Kind, ReannotationJob
 from articles.services import actors as registry
 from articles.services.actors import RegistryError
 from articles.views.articles import _stop_polling
+from pressreview.inputs import posted_id
 
 can_view = permission_required("articles.view_actor", raise_exception=True)
 can_edit = permission_required("articles.change_actor", raise_exception=True)
@@ -159,7 +160,8 @@ def merge_candidates(request, actor_id):
 def actor_merge(request, actor_id):
     """Merge another actor (``merged``) into this one."""
     actor = _canonical(actor_id)
-    merged = Actor.objects.filter(id=request.POST.get("merged") or 0).first()
+    merged_id = posted_id(request.POST, "merged")
+    merged = Actor.objects.filter(id=merged_id).first() if merged_id else None
     if merged is None:
         return _after(request, actor, error=_("Choose the actor to merge into this one."), status=422)
     return _registry_action(request, actor, lambda: registry.actor_merge(survivor=actor, merged=merged,
@@ -200,12 +202,13 @@ def duplicates(request):
 @can_merge
 def duplicate_resolve(request):
     """Merge a suggested pair (either way, once confirmed) or dismiss it."""
-    pair = Actor.objects.canonical().in_bulk([request.POST.get("first") or 0, request.POST.get("second") or 0])
+    first_id, second_id = posted_id(request.POST, "first"), posted_id(request.POST, "second")
+    pair = Actor.objects.canonical().in_bulk([first_id or 0, second_id or 0])
     action, page_number = request.POST.get("action", ""), request.POST.get("page") or 1
     if len(pair) != 2:
         messages.error(request, _("One of the two actors was merged or deleted meanwhile."))
     else:
-        first, second = (pair[int(request.POST["first"])], pair[int(request.POST["second"])])
+        first, second = pair[first_id], pair[second_id]
         survivor, merged = (first, second) if action == "keep_first" else (second, first)
         if action in ("keep_first", "keep_second") and request.POST.get("confirm") != "yes":
             # Merging moves every mention: asked once more (a <dialog> does it where JavaScript runs).
@@ -252,8 +255,9 @@ def rejected_remove(request, rejected_id):
 def reannotate(request):
     """Apply the registry's corrections to past articles: those containing the
     actor's aliases (``actor``) or a rejected surface (``rejected``)."""
-    actor = Actor.objects.canonical().filter(id=request.POST.get("actor") or 0).first()
-    rejected = RejectedSurface.objects.filter(id=request.POST.get("rejected") or 0).first()
+    actor_id, rejected_id = posted_id(request.POST, "actor"), posted_id(request.POST, "rejected")
+    actor = Actor.objects.canonical().filter(id=actor_id).first() if actor_id else None
+    rejected = RejectedSurface.objects.filter(id=rejected_id).first() if rejected_id else None
     try:
         if actor is not None:
             surfaces = list(actor.aliases.values_list("surface", flat=True))

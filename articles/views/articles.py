@@ -17,6 +17,7 @@ from articles.models import Actor, Article, ArticleTopic, Kind, Mention, Quote, 
 from articles.services import review
 from articles.services.ingest import IngestError, article_create, article_create_from_upload, articles_requeue
 from articles.services.review import Conflict, ReviewError
+from pressreview.inputs import posted_id
 
 can_view = permission_required("articles.view_article", raise_exception=True)
 can_add = permission_required("articles.add_article", raise_exception=True)
@@ -351,6 +352,7 @@ def mention_kind(request, article_id, mention_id):
 def mention_link(request, article_id, mention_id):
     mention = _mention(article_id, mention_id)
     everywhere = bool(request.POST.get("everywhere"))
+    actor_id = posted_id(request.POST, "actor")
     if request.POST.get("new_name", "").strip():
         def action():
             review.mention_link_new(mention=mention, user=request.user, name=request.POST["new_name"],
@@ -358,7 +360,7 @@ def mention_link(request, article_id, mention_id):
                                     expected_version=_version(request), everywhere=everywhere)
     else:
         def action():
-            actor = Actor.objects.filter(id=request.POST.get("actor") or 0).first()
+            actor = Actor.objects.filter(id=actor_id).first() if actor_id else None
             if actor is None:
                 raise review.ReviewError(_("Choose an actor from the list, or give a new one a name."))
             review.mention_link(mention=mention, user=request.user, actor=actor,
@@ -398,6 +400,11 @@ def _offsets(request) -> tuple[int, int]:
         raise review.ReviewError(_("Select the words in the text first.")) from None
 
 
+def _speaker(request) -> Actor | None:
+    speaker_id = posted_id(request.POST, "speaker")
+    return Actor.objects.filter(id=speaker_id).first() if speaker_id else None
+
+
 def _quote(article_id, quote_id) -> Quote:
     return get_object_or_404(Quote.objects.select_related("article", "speaker"), id=quote_id, article_id=article_id)
 
@@ -407,7 +414,7 @@ def _quote(article_id, quote_id) -> Quote:
 @can_review_quotes
 def quote_add(request, article_id):
     article = _get_article(article_id)
-    speaker = Actor.objects.filter(id=request.POST.get("speaker") or 0).first()
+    speaker = _speaker(request)
 
     def action():
         start, end = _offsets(request)
@@ -431,7 +438,7 @@ def quote_decide(request, article_id, quote_id):
 @can_review_quotes
 def quote_speaker(request, article_id, quote_id):
     quote = _quote(article_id, quote_id)
-    speaker = Actor.objects.filter(id=request.POST.get("speaker") or 0).first()
+    speaker = _speaker(request)
     return _review_action(request, article_id, lambda: review.quote_set_speaker(
         quote=quote, user=request.user, actor=speaker, expected_version=_version(request)))
 

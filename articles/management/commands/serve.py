@@ -19,7 +19,7 @@ class Command(BaseCommand):
     def handle(self, *args, port, host, concurrency, **options):
         python = sys.executable
         commands = {
-            "web": [python, "manage.py", "runserver", f"{host}:{port}", "--noreload"],
+            "web": [python, "manage.py", "devserver", f"{host}:{port}", "--noreload"],
             # --beat: the one worker also runs the periodic sweeper (production runs beat on its own).
             "worker": [python, "-m", "celery", "-A", "pressreview", "worker", "-Q", "annotate,bulk,export",
                        "--concurrency", str(concurrency), "--loglevel", "INFO", "--beat",
