@@ -252,3 +252,13 @@ def broker_down(monkeypatch):
     yield
     monkeypatch.undo()
     _reset_broker_pools()
+
+
+@pytest.fixture
+def feed_site():
+    """A news site on 127.0.0.1 (tests/feedsite.py), stopped after the test."""
+    from tests.feedsite import FeedSite
+
+    site = FeedSite().start()
+    yield site
+    site.stop()
