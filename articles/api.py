@@ -34,6 +34,7 @@ api = NinjaAPI(
     urls_namespace="api",
     docs_decorator=login_required,
 )
+api.add_router("", "sources.api.router")
 
 
 @api.exception_handler(ValidationError)

@@ -37,6 +37,7 @@ class Feed:
     title: str
     link: str
     entries: list[Entry] = field(default_factory=list)
+    warning: str = ""  # the feed was read despite an error (malformed XML): what it was
 
 
 # -- HTML to text -------------------------------------------------------------------------------------------------
@@ -109,10 +110,7 @@ def parse_feed(content: bytes, *, content_type: str = "", url: str = "") -> Feed
     parsed = feedparser.parse(content, response_headers={"content-location": url} if url else None)
     if not parsed.get("version") and _looks_like_html(content):
         raise FeedError("This address returns an HTML page, not a feed.")
-    if parsed.bozo and not parsed.entries:
-        error = parsed.get("bozo_exception")
-        raise FeedError(f"The feed is not well-formed XML ({error}).")
-    if not parsed.get("version") and not parsed.entries:
+    if not parsed.get("version") and not parsed.entries and not parsed.bozo:
         raise FeedError("This address does not return a feed (RSS, Atom or JSON Feed).")
     entries = []
     for item in parsed.entries:
@@ -124,8 +122,15 @@ def parse_feed(content: bytes, *, content_type: str = "", url: str = "") -> Feed
         published = _parsed_date(item.get("published_parsed") or item.get("updated_parsed"))
         entries.append(Entry(guid=guid.strip()[:1000], link=link.strip(), title=title, text=text,
                              author=item.get("author", "") or "", published=published))
+    warning = ""
+    if parsed.bozo and not isinstance(parsed.get("bozo_exception"), feedparser.CharacterEncodingOverride):
+        warning = f"The feed is not well-formed XML ({parsed.get('bozo_exception')})."
+        # What a broken feed gives beyond its error is only worth keeping when it has a link or a text.
+        entries = [entry for entry in entries if entry.link or entry.text]
+        if not entries:
+            raise FeedError(warning)
     return Feed(title=html_to_text(parsed.feed.get("title", "") or ""), link=parsed.feed.get("link", "") or "",
-                entries=entries)
+                entries=entries, warning=warning)
 
 
 def _json_date(value) -> datetime | None:

@@ -175,6 +175,7 @@ def feed_poll(*, feed_id: int, client: Fetcher | None = None) -> FeedPoll | None
             if counts.failed:
                 poll.error = _("%(count)s item(s) could not be stored; the first: %(error)s") % {
                     "count": counts.failed, "error": counts.first_error}
+            poll.error = " ".join(filter(None, [parsed.warning, poll.error]))
         _poll_succeeded(feed, poll, result)
     except (FetchError, feeds.FeedError) as exc:
         _poll_failed(feed, poll, str(exc), retry_after=getattr(exc, "retry_after", None))

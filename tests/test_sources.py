@@ -1,0 +1,284 @@
+"""Followed sources: polling real feeds served on 127.0.0.1, the API, the health of a source."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from articles.models import Article
+from articles.services.accounts import api_token_create
+from sources import services
+from sources.models import Feed, FeedItem, FeedPoll
+from tests.conftest import make_user, wait_for
+from tests.feedsite import Route, atom, corpus_articles, json_feed, rss
+
+
+@pytest.fixture(autouse=True)
+def _no_host_delay(settings):
+    settings.FETCH_HOST_DELAY = 0
+    settings.FETCH_READ_TIMEOUT = 3
+
+
+def _site_with_articles(site, count=3, feed=rss, **feed_route):
+    rows = corpus_articles(count=count)
+    items = []
+    for n, row in enumerate(rows):
+        link = site.add_page(f"/news/{n}-story.html", row)
+        # The feed carries the first paragraph only, as most news feeds do.
+        items.append({"title": row["title"], "link": link + "?utm_source=rss", "guid": f"chronicle-{n}",
+                      "description": row["text"].split("\n\n")[0]})
+    site.routes["/feed.xml"] = Route(feed(items), content_type="application/rss+xml", **feed_route)
+    return rows
+
+
+def _follow(site, path="/feed.xml", **kwargs):
+    return services.feed_create(name=kwargs.pop("name", "The Test Chronicle"), url=site.url + path, **kwargs)
+
+
+def test_it_stores_each_item_with_its_source_and_url_and_the_page_text(db, feed_site):
+    rows = _site_with_articles(feed_site)
+    feed = _follow(feed_site)
+    poll = services.feed_poll(feed_id=feed.id)
+    assert poll.outcome == FeedPoll.Outcome.OK and poll.items_new == 3
+    articles = list(Article.objects.order_by("id"))
+    assert [a.source.name for a in articles] == ["The Test Chronicle"] * 3
+    # Oldest item first; the tracking parameter is gone from the stored address.
+    assert [a.url for a in articles] == [f"{feed_site.url}/news/{n}-story.html" for n in (2, 1, 0)]
+    for article, row in zip(articles, reversed(rows), strict=True):
+        assert article.title == row["title"]
+        assert row["text"].split("\n\n")[-1][:80] in article.body  # the whole text, from the page
+        assert "All rights reserved" not in article.body and "Most read" not in article.body
+    assert set(FeedItem.objects.values_list("text", flat=True)) == {FeedItem.Text.PAGE}
+    feed.refresh_from_db()
+    assert feed.status == Feed.Status.OK and feed.feed_url == feed.url and feed.last_error == ""
+
+
+def test_a_second_poll_is_answered_304_and_creates_nothing(db, feed_site):
+    _site_with_articles(feed_site, etag='"v1"')
+    feed = _follow(feed_site)
+    services.feed_poll(feed_id=feed.id)
+    second = services.feed_poll(feed_id=feed.id)
+    assert second.outcome == FeedPoll.Outcome.NOT_MODIFIED
+    assert Article.objects.count() == 3
+    assert feed_site.requests[-1][1]["if-none-match"] == '"v1"'
+
+
+def test_a_poll_that_sees_the_items_again_stores_none_twice(db, feed_site):
+    _site_with_articles(feed_site)
+    feed = _follow(feed_site)
+    services.feed_poll(feed_id=feed.id)
+    again = services.feed_poll(feed_id=feed.id)
+    assert again.outcome == FeedPoll.Outcome.OK and again.items_new == 0
+    assert Article.objects.count() == 3 and FeedItem.objects.count() == 3
+
+
+def test_a_poll_cut_short_leaves_nothing_the_next_poll_duplicates(db, feed_site):
+    _site_with_articles(feed_site)
+    feed = _follow(feed_site)
+    # What a worker killed mid-poll leaves: its claim, and an item seen but not yet stored.
+    FeedItem.objects.create(feed=feed, guid="chronicle-1", url=f"{feed_site.url}/news/1-story.html")
+    Feed.objects.filter(id=feed.id).update(poll_started_at=timezone.now() - timedelta(hours=1))
+    poll = services.feed_poll(feed_id=feed.id)
+    assert poll.items_new == 3
+    assert Article.objects.count() == 3 and FeedItem.objects.filter(article__isnull=False).count() == 3
+
+
+def test_a_feed_polled_by_another_worker_is_left_to_it(db, feed_site):
+    _site_with_articles(feed_site)
+    feed = _follow(feed_site)
+    Feed.objects.filter(id=feed.id).update(poll_started_at=timezone.now())
+    assert services.feed_poll(feed_id=feed.id) is None
+    assert feed_site.requests == []
+
+
+def test_a_site_address_finds_the_feed_its_page_announces(db, feed_site):
+    _site_with_articles(feed_site, feed=atom)
+    feed_site.add_home("/", "/feed.xml", "application/atom+xml")
+    feed = _follow(feed_site, path="/")
+    services.feed_poll(feed_id=feed.id)
+    feed.refresh_from_db()
+    assert feed.feed_url == feed_site.url + "/feed.xml"
+    assert Article.objects.count() == 3
+
+
+def test_it_reads_json_feed(db, feed_site):
+    _site_with_articles(feed_site, feed=json_feed)
+    feed_site.routes["/feed.xml"].content_type = "application/feed+json"
+    feed = _follow(feed_site)
+    assert services.feed_poll(feed_id=feed.id).items_new == 3
+
+
+@pytest.mark.parametrize(("route", "message"), [
+    (Route(b"<?xml version='1.0'?><rss><channel><item><title>broken", content_type="application/rss+xml"),
+     "not well-formed XML"),
+    (Route(b"<!doctype html><html><body><p>Hello</p></body></html>"), "announces no feed"),
+    (Route(b"oops", status=500), "answered 500 Internal Server Error"),
+    (Route(b"<rss/>", delay=4), "Timed out waiting for the answer"),
+    (Route(b'{"version": "1"}', content_type="application/json"), "not a JSON Feed"),
+])
+def test_a_feed_that_cannot_be_read_makes_the_source_failing_with_the_reason(db, feed_site, route, message):
+    feed_site.routes["/feed.xml"] = route
+    feed_site.routes["/"] = route
+    feed = _follow(feed_site, path="/" if "announces" in message else "/feed.xml")
+    poll = services.feed_poll(feed_id=feed.id)
+    feed.refresh_from_db()
+    assert poll.outcome == FeedPoll.Outcome.FAILED and message in poll.error
+    assert feed.status == Feed.Status.FAILING and message in feed.last_error
+    assert feed.consecutive_failures == 1 and feed.poll_started_at is None
+    assert feed.next_poll_at > timezone.now() + timedelta(minutes=feed.poll_minutes)
+
+
+def test_a_failing_source_backs_off_then_recovers(db, feed_site):
+    feed_site.routes["/feed.xml"] = Route(b"oops", status=500)
+    feed = _follow(feed_site)
+    services.feed_poll(feed_id=feed.id)
+    services.feed_poll(feed_id=feed.id)
+    feed.refresh_from_db()
+    assert feed.consecutive_failures == 2
+    assert feed.next_poll_at > timezone.now() + timedelta(minutes=4 * feed.poll_minutes - 1)
+    _site_with_articles(feed_site)
+    services.feed_poll(feed_id=feed.id)
+    feed.refresh_from_db()
+    assert feed.status == Feed.Status.OK and feed.consecutive_failures == 0
+    assert Article.objects.count() == 3
+
+
+def test_duplicate_guids_and_links_make_one_article(db, feed_site):
+    row = corpus_articles(count=1)[0]
+    link = feed_site.add_page("/news/one.html", row)
+    text = row["text"].split("\n\n")[0]
+    feed_site.routes["/feed.xml"] = Route(rss([
+        {"title": row["title"], "link": link, "guid": "same", "description": text},
+        {"title": row["title"], "link": link, "guid": "same", "description": text},
+        {"title": row["title"], "link": link + "#comments", "guid": "other", "description": text},
+    ]), content_type="application/rss+xml")
+    feed = _follow(feed_site)
+    services.feed_poll(feed_id=feed.id)
+    assert Article.objects.count() == 1 and FeedItem.objects.count() == 1
+
+
+def test_an_item_without_a_link_is_stored_from_the_feed_text(db, feed_site):
+    row = corpus_articles(count=1, skip=3)[0]
+    feed_site.routes["/feed.xml"] = Route(rss([{"title": row["title"], "description": row["text"]}]),
+                                          content_type="application/rss+xml")
+    feed = _follow(feed_site)
+    services.feed_poll(feed_id=feed.id)
+    article = Article.objects.get()
+    assert article.url == "" and article.body.startswith(row["text"][:100])
+    assert FeedItem.objects.get().text == FeedItem.Text.FEED
+
+
+def test_a_page_that_cannot_be_fetched_leaves_the_feed_text_marked_feed_text_only(db, feed_site):
+    row = corpus_articles(count=1)[0]
+    feed_site.routes["/feed.xml"] = Route(rss([{"title": row["title"], "link": feed_site.url + "/gone.html",
+                                                "guid": "g", "description": row["text"]}]),
+                                          content_type="application/rss+xml")
+    feed = _follow(feed_site)
+    services.feed_poll(feed_id=feed.id)
+    item = FeedItem.objects.get()
+    assert item.text == FeedItem.Text.FEED and "404" in item.error
+    assert item.article.body.startswith(row["text"][:100])
+
+
+def test_a_page_much_shorter_than_the_feed_text_is_marked_excerpt_only(db, feed_site):
+    row = corpus_articles(count=1)[0]
+    teaser = {"title": row["title"], "text": row["text"].split("\n\n")[0] + "\n\nSubscribe to continue reading."}
+    link = feed_site.add_page("/news/paywalled.html", teaser)
+    feed_site.routes["/feed.xml"] = Route(rss([{"title": row["title"], "link": link, "guid": "p",
+                                                "description": row["text"]}]), content_type="application/rss+xml")
+    feed = _follow(feed_site)
+    services.feed_poll(feed_id=feed.id)
+    item = FeedItem.objects.get()
+    assert item.text == FeedItem.Text.EXCERPT
+    assert len(item.article.body) >= len(row["text"]) * 0.9  # the longer text is kept
+
+
+def test_the_canonical_link_of_the_page_is_the_article_address(db, feed_site):
+    row = corpus_articles(count=1)[0]
+    link = feed_site.add_page("/amp/story.html", row, canonical="https://Chronicle.example:443/news/story/")
+    feed_site.routes["/feed.xml"] = Route(rss([{"title": row["title"], "link": link, "guid": "c",
+                                                "description": row["text"][:200]}]), content_type="application/rss+xml")
+    services.feed_poll(feed_id=_follow(feed_site).id)
+    assert Article.objects.get().url == "https://chronicle.example:443/news/story"
+
+
+def test_scripts_in_entries_are_dropped_from_the_text_and_escaped_on_the_pages(db, feed_site, editor_client):
+    feed_site.routes["/feed.xml"] = Route(rss([{
+        "title": "<script>alert('title')</script>Council &amp; <b>budget</b> <img src=x onerror=alert(1)>",
+        "guid": "x",
+        "description": "<p>The council met on Monday.</p><script>alert('body')</script><p>It voted the budget.</p>",
+    }]), content_type="application/rss+xml")
+    services.feed_poll(feed_id=_follow(feed_site).id)
+    article = Article.objects.get()
+    assert "alert" not in article.body and "<p>" not in article.body
+    assert "It voted the budget." in article.body
+    response = editor_client.get(f"/articles/{article.id}")
+    assert b"<script>alert" not in response.content and b"onerror=alert" not in response.content
+
+
+def test_private_addresses_are_refused_when_private_networks_are_not_allowed(db, feed_site, settings):
+    settings.FETCH_ALLOW_PRIVATE_NETWORKS = False
+    with pytest.raises(services.SourceError, match="loopback address"):
+        _follow(feed_site)
+    assert Feed.objects.count() == 0
+
+
+def test_due_sources_are_sent_once(db, feed_site):
+    _site_with_articles(feed_site)
+    feed = _follow(feed_site)
+    paused = _follow(feed_site, path="/other.xml", name="Paused")
+    Feed.objects.filter(id=paused.id).update(active=False)
+    assert services.feeds_send_due() == [feed.id]
+    assert services.feeds_send_due() == []  # its message is on its way
+
+
+# -- API --------------------------------------------------------------------------------------------------------------
+
+
+def _auth(user):
+    return {"HTTP_AUTHORIZATION": f"Bearer {api_token_create(user=user)}"}
+
+
+def test_api_chief_editors_follow_sources_and_editors_read_them(client, db, feed_site):
+    chief, editor = make_user("chief", "chief editor"), make_user("ed", "editor")
+    payload = {"name": "The Test Chronicle", "url": feed_site.url + "/feed.xml"}
+    assert client.post("/api/sources", payload, content_type="application/json", **_auth(editor)).status_code == 403
+    created = client.post("/api/sources", payload, content_type="application/json", **_auth(chief))
+    assert created.status_code == 201
+    source_id = created.json()["id"]
+    answer = client.get(f"/api/sources/{source_id}", **_auth(editor)).json()
+    assert answer == {"id": source_id, "name": "The Test Chronicle", "url": feed_site.url + "/feed.xml",
+                      "feed_url": "", "status": "new", "last_polled_at": None, "last_success_at": None,
+                      "last_error": "", "articles_count": 0}
+    assert [s["id"] for s in client.get("/api/sources", **_auth(editor)).json()] == [source_id]
+    assert client.post(f"/api/sources/{source_id}/poll", **_auth(editor)).status_code == 403
+    assert client.post(f"/api/sources/{source_id}/poll", **_auth(chief)).status_code == 202
+
+
+@pytest.mark.parametrize("url", ["file:///etc/passwd", "ftp://example.org/feed", "not a url"])
+def test_api_refuses_an_address_that_cannot_be_followed(client, db, url):
+    chief = make_user("chief", "chief editor")
+    response = client.post("/api/sources", {"name": "X", "url": url}, content_type="application/json", **_auth(chief))
+    assert response.status_code == 400
+    assert "cannot be followed" in response.json()["detail"]
+    assert Feed.objects.count() == 0
+
+
+# -- a real worker ------------------------------------------------------------------------------------------------------
+
+
+def test_a_worker_polls_a_new_source_and_a_second_poll_creates_nothing(worker, feed_site, client):
+    _site_with_articles(feed_site, etag='"v1"')
+    chief = make_user("chief", "chief editor")
+    created = client.post("/api/sources", {"name": "The Test Chronicle", "url": feed_site.url + "/feed.xml"},
+                          content_type="application/json", **_auth(chief))
+    source_id = created.json()["id"]
+    wait_for(lambda: Article.objects.filter(source__name="The Test Chronicle").count() == 3, timeout=120,
+             worker=worker, what="the feed's three articles")
+    wait_for(lambda: Feed.objects.get(id=source_id).last_success_at, worker=worker, what="the poll to end")
+    answer = client.get(f"/api/sources/{source_id}", **_auth(chief)).json()
+    assert answer["status"] == "ok" and answer["articles_count"] == 3
+    assert client.post(f"/api/sources/{source_id}/poll", **_auth(chief)).status_code == 202
+    wait_for(lambda: FeedPoll.objects.filter(feed_id=source_id, outcome="not_modified").exists(), worker=worker,
+             what="a second poll answered 304")
+    assert Article.objects.count() == 3
