@@ -302,6 +302,8 @@ TOPIC_LEARN_EVERY = envint("TOPIC_LEARN_EVERY", 60)
 # Private, loopback and link-local addresses are refused in production (a feed URL must not
 # reach the internal network); development and tests serve feeds on 127.0.0.1.
 FETCH_ALLOW_PRIVATE_NETWORKS = envbool("FETCH_ALLOW_PRIVATE_NETWORKS", not PRODUCTION)
+# Single addresses allowed all the same (the newsroom's own feed server), e.g. "10.0.0.8,10.0.0.9".
+FETCH_ALLOWED_ADDRESSES = envlist("FETCH_ALLOWED_ADDRESSES", [])
 # Sites see who fetches them: set the page that says who you are and how to reach you.
 FETCH_CONTACT_URL = envstr("FETCH_CONTACT_URL", "")
 FETCH_USER_AGENT = "PressReview/1" + (f" (+{FETCH_CONTACT_URL})" if FETCH_CONTACT_URL else "")

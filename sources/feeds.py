@@ -7,6 +7,7 @@ import hashlib
 import html
 import json
 import re
+import xml.sax
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from html.parser import HTMLParser
@@ -107,7 +108,10 @@ def parse_feed(content: bytes, *, content_type: str = "", url: str = "") -> Feed
         raise FeedError("The feed is empty.")
     if "json" in content_type or stripped[:1] in (b"{", b"["):
         return _parse_json_feed(stripped)
-    parsed = feedparser.parse(content, response_headers={"content-location": url} if url else None)
+    headers = {"content-location": url} if url else {}
+    if content_type:
+        headers["content-type"] = content_type
+    parsed = feedparser.parse(content, response_headers=headers or None)
     if not parsed.get("version") and _looks_like_html(content):
         raise FeedError("This address returns an HTML page, not a feed.")
     if not parsed.get("version") and not parsed.entries and not parsed.bozo:
@@ -123,7 +127,8 @@ def parse_feed(content: bytes, *, content_type: str = "", url: str = "") -> Feed
         entries.append(Entry(guid=guid.strip()[:1000], link=link.strip(), title=title, text=text,
                              author=item.get("author", "") or "", published=published))
     warning = ""
-    if parsed.bozo and not isinstance(parsed.get("bozo_exception"), feedparser.CharacterEncodingOverride):
+    # Only a broken document is worth a word; a missing or odd content type is not.
+    if parsed.bozo and isinstance(parsed.get("bozo_exception"), xml.sax.SAXException):
         warning = f"The feed is not well-formed XML ({parsed.get('bozo_exception')})."
         # What a broken feed gives beyond its error is only worth keeping when it has a link or a text.
         entries = [entry for entry in entries if entry.link or entry.text]

@@ -156,3 +156,16 @@ class FeedPoll(models.Model):
 
     def __str__(self):
         return f"{self.feed_id} {self.started_at:%Y-%m-%d %H:%M} {self.outcome}"
+
+
+class HostTurn(models.Model):
+    """Whose turn it is to fetch from a host, shared by every worker process and machine
+    (``sources.services.DatabaseHostGate``): one request at a time, a minimum delay apart."""
+
+    host = models.CharField(max_length=255, primary_key=True)
+    holder = models.CharField(max_length=32, blank=True)
+    busy_until = models.DateTimeField(null=True, blank=True, help_text="Taken until then (a dead holder's turn ends).")
+    next_at = models.DateTimeField(default=timezone.now, help_text="The next request may start then.")
+
+    def __str__(self):
+        return self.host

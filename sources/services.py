@@ -12,6 +12,10 @@ Guarantees of a poll (``feed_poll``):
 
 import logging
 import re
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -27,7 +31,7 @@ from articles.services.recovery import annotation_enqueue
 from pressreview.enqueue import Message, send, send_on_commit
 from sources import feeds, pages
 from sources.fetch import Fetcher, FetchError, FetchPolicy, FetchResult, url_refusal
-from sources.models import Feed, FeedItem, FeedPoll
+from sources.models import Feed, FeedItem, FeedPoll, HostTurn
 from sources.tasks import poll_source
 
 logger = logging.getLogger(__name__)
@@ -42,13 +46,49 @@ class SourceError(ValueError):
     """Input a chief editor must fix; the message is shown as is."""
 
 
+class DatabaseHostGate:
+    """One request at a time per host, ``min_delay`` seconds apart, across every worker process
+    and machine: the turn is a ``HostTurn`` row taken by a conditional update.
+
+    A holder that dies keeps the turn until ``LEASE`` has passed, then anyone may take it.
+    """
+
+    LEASE = timedelta(minutes=5)
+    POLL_EVERY = 0.05  # seconds between two looks at a busy host's row
+
+    @contextmanager
+    def turn(self, host: str, *, min_delay: float, max_wait: float) -> Iterator[None]:
+        host = host[:255]
+        try:
+            with transaction.atomic():
+                HostTurn.objects.get_or_create(host=host)
+        except IntegrityError:
+            pass  # another process made the row first
+        holder, deadline = uuid.uuid4().hex, time.monotonic() + max_wait
+        while True:
+            now = timezone.now()
+            free = Q(busy_until__isnull=True) | Q(busy_until__lt=now)
+            if HostTurn.objects.filter(free, host=host, next_at__lte=now).update(holder=holder,
+                                                                               busy_until=now + self.LEASE):
+                break
+            if time.monotonic() > deadline:
+                raise FetchError(f"{host} was busy with other requests for more than {max_wait:.0f} s.")
+            time.sleep(self.POLL_EVERY)
+        try:
+            yield
+        finally:
+            HostTurn.objects.filter(host=host, holder=holder).update(
+                holder="", busy_until=None, next_at=timezone.now() + timedelta(seconds=min_delay))
+
+
 def fetcher() -> Fetcher:
     return Fetcher(FetchPolicy(
         user_agent=settings.FETCH_USER_AGENT, allow_private=settings.FETCH_ALLOW_PRIVATE_NETWORKS,
+        allowed_addresses=frozenset(settings.FETCH_ALLOWED_ADDRESSES),
         connect_timeout=settings.FETCH_CONNECT_TIMEOUT, read_timeout=settings.FETCH_READ_TIMEOUT,
         max_bytes=settings.FETCH_MAX_BYTES, min_delay=settings.FETCH_HOST_DELAY,
         max_retry_wait=settings.FETCH_MAX_RETRY_WAIT,
-    ))
+    ), gate=DatabaseHostGate())
 
 
 # -- managing sources ---------------------------------------------------------------------------------------------
@@ -70,7 +110,8 @@ def _clean_settings(*, name: str, language: str, poll_minutes: int) -> tuple[str
 def feed_url_check(url: str) -> str:
     """The address, stripped, if it may be followed; SourceError with the reason otherwise."""
     url = (url or "").strip()
-    refusal = url_refusal(url, allow_private=settings.FETCH_ALLOW_PRIVATE_NETWORKS)
+    refusal = url_refusal(url, allow_private=settings.FETCH_ALLOW_PRIVATE_NETWORKS,
+                          allowed=frozenset(settings.FETCH_ALLOWED_ADDRESSES))
     if refusal:
         raise SourceError(_("This address cannot be followed: %(reason)s") % {"reason": refusal})
     return url

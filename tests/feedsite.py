@@ -43,12 +43,14 @@ class FeedSite:
     def __init__(self):
         self.routes: dict[str, Route | list[Route]] = {}
         self.requests: list[tuple[str, dict]] = []
+        self.arrivals: list[float] = []  # time.monotonic() of each request
         site = self
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
 
             def do_GET(self):
+                site.arrivals.append(time.monotonic())
                 site.requests.append((self.path, {k.lower(): v for k, v in self.headers.items()}))
                 route = site.routes.get(self.path) or site.routes.get(self.path.split("?")[0]) or Route(b"not found", status=404, content_type="text/plain")
                 if isinstance(route, list):  # answers in turn, the last one for good

@@ -1,5 +1,6 @@
 """Followed sources: polling real feeds served on 127.0.0.1, the API, the health of a source."""
 
+import threading
 from datetime import timedelta
 
 import pytest
@@ -282,3 +283,31 @@ def test_a_worker_polls_a_new_source_and_a_second_poll_creates_nothing(worker, f
     wait_for(lambda: FeedPoll.objects.filter(feed_id=source_id, outcome="not_modified").exists(), worker=worker,
              what="a second poll answered 304")
     assert Article.objects.count() == 3
+
+
+def test_two_workers_take_turns_on_one_host(transactional_db, feed_site):
+    from django.db import connection
+
+    from sources.fetch import Fetcher, FetchPolicy
+
+    feed_site.routes["/a"] = Route(b"a", delay=0.2)
+    policy = FetchPolicy(allow_private=True, min_delay=0.5)
+    errors = []
+
+    def fetch():
+        try:
+            Fetcher(policy, gate=services.DatabaseHostGate()).fetch(feed_site.url + "/a")
+        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=fetch) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    gaps = [later - earlier for earlier, later in zip(feed_site.arrivals, feed_site.arrivals[1:], strict=False)]
+    # Each request waits for the previous one's answer (0.2 s) and then the delay (0.5 s).
+    assert len(feed_site.arrivals) == 3 and min(gaps) >= 0.65
