@@ -31,6 +31,9 @@ from articles.models import (
     Topic,
     fold_surface,
 )
+from sources.models import FeedItem
+
+PARTIAL_TEXTS = (FeedItem.Text.FEED, FeedItem.Text.EXCERPT)
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,6 +179,9 @@ class QueueParams:
     added_to: date | None = None
     published_from: date | None = None
     published_to: date | None = None
+    # Articles a followed source brought with only part of their text: "feed" (the feed's
+    # text, the page could not be read) or "excerpt" (a page cut short or behind a paywall).
+    text: str = ""
 
     @classmethod
     def from_query(cls, data: Mapping) -> "QueueParams":
@@ -208,6 +214,7 @@ class QueueParams:
             added_to=day("added_to"),
             published_from=day("published_from"),
             published_to=day("published_to"),
+            text=choice("text", PARTIAL_TEXTS),
         )
 
     def as_query(self) -> dict[str, str]:
@@ -239,6 +246,8 @@ def articles_for_queue(params: QueueParams | Mapping) -> QuerySet[Article]:
         articles = articles.filter(source_id=params.source)
     if params.language:
         articles = articles.filter(language=params.language)
+    if params.text:
+        articles = articles.filter(Exists(FeedItem.objects.filter(article=OuterRef("pk"), text=params.text)))
     articles = articles.added_between(params.added_from, params.added_to)
     articles = articles.published_between(params.published_from, params.published_to)
     if params.q:
