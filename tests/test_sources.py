@@ -311,3 +311,22 @@ def test_two_workers_take_turns_on_one_host(transactional_db, feed_site):
     gaps = [later - earlier for earlier, later in zip(feed_site.arrivals, feed_site.arrivals[1:], strict=False)]
     # Each request waits for the previous one's answer (0.2 s) and then the delay (0.5 s).
     assert len(feed_site.arrivals) == 3 and min(gaps) >= 0.65
+
+
+def test_a_first_poll_goes_to_annotation_in_batches_and_later_items_one_by_one(db, feed_site, settings,
+                                                                                django_capture_on_commit_callbacks):
+    settings.IMPORT_ANNOTATION_BATCH = 2
+    _site_with_articles(feed_site)
+    feed = _follow(feed_site)
+    with django_capture_on_commit_callbacks() as first:
+        services.feed_poll(feed_id=feed.id)
+    sent = [message for callback in first if hasattr(callback, "messages") for message in callback.messages]
+    assert [(m.task.name, len(m.args[0])) for m in sent] == [("articles.annotate_batch", 2),
+                                                             ("articles.annotate_batch", 1)]
+    row = corpus_articles(count=1, skip=5)[0]
+    feed_site.routes["/feed.xml"] = Route(rss([{"title": row["title"], "guid": "later", "description": row["text"]}]),
+                                          content_type="application/rss+xml")
+    with django_capture_on_commit_callbacks() as later:
+        services.feed_poll(feed_id=feed.id)
+    sent = [message for callback in later if hasattr(callback, "messages") for message in callback.messages]
+    assert [m.task.name for m in sent] == ["articles.annotate_article"]
