@@ -26,11 +26,11 @@ TRANSIENT_ERRORS = (OperationalError, InterfaceError, ConnectionError, TimeoutEr
 
 
 def _annotates() -> bool:
-    """Whether this worker takes annotation work: a worker of the sources queue alone does not."""
+    """Whether this worker takes the queues of this app's work (a worker of the sources queue does not)."""
     from celery import current_app
 
     queues = set(current_app.amqp.queues.consume_from or ())
-    return not queues or not queues <= {"sources"}
+    return not queues or bool(queues & {"annotate", "bulk", "export"})
 
 
 @worker_process_init.connect

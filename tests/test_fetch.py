@@ -3,6 +3,7 @@
 import gzip
 import socket
 import time
+import tracemalloc
 
 import pytest
 
@@ -116,9 +117,15 @@ def test_it_stops_a_compressed_bomb_after_the_cap_of_decoded_bytes(feed_site):
     bomb = gzip.compress(b"\0" * (200 * 1024 * 1024), compresslevel=9)  # 200 MB in about 200 KB
     feed_site.routes["/bomb"] = Route(bomb, headers={"Content-Encoding": "gzip"})
     started = time.monotonic()
-    with pytest.raises(TooLarge):
-        fetcher(FetchPolicy(allow_private=True, min_delay=0, max_bytes=1_000_000)).fetch(feed_site.url + "/bomb")
+    tracemalloc.start()
+    try:
+        with pytest.raises(TooLarge):
+            fetcher(FetchPolicy(allow_private=True, min_delay=0, max_bytes=1_000_000)).fetch(feed_site.url + "/bomb")
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
     assert time.monotonic() - started < 2
+    assert peak < 8 * 1024 * 1024  # never much more than the cap in memory
 
 
 def test_it_decodes_a_gzipped_answer(feed_site):

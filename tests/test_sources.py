@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from articles.models import Article
+from articles.models import Article, Source
 from articles.services.accounts import api_token_create
 from sources import services
 from sources.models import Feed, FeedItem, FeedPoll
@@ -330,3 +330,31 @@ def test_a_first_poll_goes_to_annotation_in_batches_and_later_items_one_by_one(d
         services.feed_poll(feed_id=feed.id)
     sent = [message for callback in later if hasattr(callback, "messages") for message in callback.messages]
     assert [m.task.name for m in sent] == ["articles.annotate_article"]
+
+
+def test_a_worker_killed_mid_poll_leaves_nothing_the_next_poll_duplicates(seeded, worker_factory, feed_site):
+    from sources.tasks import poll_source
+
+    rows = corpus_articles(count=4)
+    items = []
+    for n, row in enumerate(rows):
+        # Slow pages: the worker is killed while it reads them.
+        link = feed_site.add_page(f"/news/{n}.html", row, delay=1.5)
+        items.append({"title": row["title"], "link": link, "guid": f"k{n}", "description": row["text"][:300]})
+    feed_site.routes["/feed.xml"] = Route(rss(items), content_type="application/rss+xml")
+    # Made here rather than with feed_create, whose first poll could go to the session's worker.
+    feed = Feed.objects.create(source=Source.objects.create(name="Killed Chronicle"), url=feed_site.url + "/feed.xml")
+    doomed = worker_factory(args=("-Q", "sources-doomed"))
+    poll_source.apply_async((feed.id,), queue="sources-doomed")
+    wait_for(lambda: FeedItem.objects.filter(feed=feed, state=FeedItem.State.STORED).exists(), timeout=120,
+             worker=doomed, what="a first item stored")
+    doomed.kill()
+    stored_before = FeedItem.objects.filter(feed=feed, state=FeedItem.State.STORED).count()
+    assert stored_before < 4
+    # Past the stale claim's time, the next poll runs (here in this process).
+    Feed.objects.filter(id=feed.id).update(poll_started_at=timezone.now() - timedelta(hours=1))
+    poll = services.feed_poll(feed_id=feed.id)
+    assert poll.outcome == FeedPoll.Outcome.OK and poll.items_new == 4 - stored_before
+    assert Article.objects.filter(source__name="Killed Chronicle").count() == 4
+    assert sorted(Article.objects.values_list("title", flat=True)) == sorted(row["title"] for row in rows)
+    assert FeedItem.objects.filter(feed=feed).count() == 4
