@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from sources.models import Feed, FeedItem, FeedPoll
+from sources.models import Feed, FeedItem, FeedPoll, HostTurn
 
 
 @admin.register(Feed)
@@ -24,3 +24,9 @@ class FeedPollAdmin(admin.ModelAdmin):
     list_display = ["feed", "started_at", "outcome", "items_seen", "items_new", "items_failed"]
     list_filter = ["outcome"]
     raw_id_fields = ["feed"]
+
+
+@admin.register(HostTurn)
+class HostTurnAdmin(admin.ModelAdmin):
+    list_display = ["host", "busy_until", "next_at"]
+    search_fields = ["host"]

@@ -351,7 +351,8 @@ def _store_entry(feed: Feed, item: FeedItem, entry: feeds.Entry, client: Fetcher
     with transaction.atomic():
         result = article_create(body=body, title=title, source_name=feed.source.name, url=url,
                                 published_at=published, language=feed.language, enqueue=enqueue)
+        # A known article's text came from elsewhere (pasted, another feed): this item says nothing of it.
         FeedItem.objects.filter(id=item.id).update(
-            article=result.article, state=FeedItem.State.STORED, text=kind, error=note, author=(author or "")[:300],
-            attempts=F("attempts") + 1)
+            article=result.article, state=FeedItem.State.STORED, text="" if result.duplicate else kind, error=note,
+            author=(author or "")[:300], attempts=F("attempts") + 1)
     return result.article, not result.duplicate

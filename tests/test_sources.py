@@ -358,3 +358,17 @@ def test_a_worker_killed_mid_poll_leaves_nothing_the_next_poll_duplicates(seeded
     assert Article.objects.filter(source__name="Killed Chronicle").count() == 4
     assert sorted(Article.objects.values_list("title", flat=True)) == sorted(row["title"] for row in rows)
     assert FeedItem.objects.filter(feed=feed).count() == 4
+
+
+def test_an_item_already_pasted_links_to_that_article_without_a_mark(db, feed_site):
+    from articles.services.ingest import article_create
+
+    row = corpus_articles(count=1)[0]
+    link = feed_site.add_page("/news/pasted.html", row)
+    pasted = article_create(body=row["text"], title=row["title"], url=link, source_name="Pasted by hand").article
+    feed_site.routes["/feed.xml"] = Route(rss([{"title": row["title"], "link": link, "guid": "p",
+                                                "description": row["text"][:200]}]), content_type="application/rss+xml")
+    poll = services.feed_poll(feed_id=_follow(feed_site).id)
+    item = FeedItem.objects.get()
+    assert poll.items_new == 0 and item.article == pasted and item.text == ""
+    assert "/news/pasted.html" not in feed_site.paths()  # a known address costs no page fetch
