@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
-from sources import services
+from sources import selectors, services
 from sources.models import Feed
 
 router = Router(tags=["sources"])
@@ -47,10 +47,6 @@ def _out(feed: Feed) -> dict:
             "last_error": feed.last_error, "articles_count": feed.articles_count}
 
 
-def _feeds():
-    return Feed.objects.select_related("source").with_counts()
-
-
 @router.post("/sources", response={201: SourceCreated}, summary="Follow a source (a feed, or a site with a feed)")
 def create_source(request, payload: SourceIn):
     """The first poll is sent at once; a site's feed is found on its page (``feed_url`` once polled)."""
@@ -67,13 +63,13 @@ def create_source(request, payload: SourceIn):
 @router.get("/sources", response=list[SourceOut], summary="Followed sources with their health")
 def list_sources(request):
     _require(request, "sources.view_feed")
-    return [_out(feed) for feed in _feeds()]
+    return [_out(feed) for feed in selectors.feeds_with_counts()]
 
 
 @router.get("/sources/{source_id}", response=SourceOut, summary="A followed source with its health")
 def get_source(request, source_id: int):
     _require(request, "sources.view_feed")
-    return _out(get_object_or_404(_feeds(), id=source_id))
+    return _out(get_object_or_404(selectors.feeds_with_counts(), id=source_id))
 
 
 @router.post("/sources/{source_id}/poll", response={202: SourceCreated}, summary="Poll a source now")

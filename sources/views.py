@@ -8,7 +8,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from sources import services
+from sources import selectors, services
 from sources.forms import SourceAddForm, SourceEditForm
 from sources.models import Feed
 
@@ -17,12 +17,8 @@ can_add = permission_required("sources.add_feed", raise_exception=True)
 can_change = permission_required("sources.change_feed", raise_exception=True)
 
 
-def _feeds():
-    return Feed.objects.select_related("source").with_counts()
-
-
 def _list_context(request, form=None) -> dict:
-    return {"feeds": list(_feeds()), "form": form or SourceAddForm(),
+    return {"feeds": list(selectors.feeds_with_counts()), "form": form or SourceAddForm(),
             "can_change": request.user.has_perm("sources.change_feed"),
             "can_add": request.user.has_perm("sources.add_feed")}
 
@@ -56,6 +52,7 @@ def source_add(request):
 
 
 def _detail_context(feed: Feed, form=None) -> dict:
+    per_day = selectors.items_per_day(feed)
     return {
         "feed": feed,
         "form": form or SourceEditForm(initial={"name": feed.source.name, "language": feed.language,
@@ -63,6 +60,8 @@ def _detail_context(feed: Feed, form=None) -> dict:
                                                 "active": feed.active}),
         "polls": list(feed.polls.all()[:20]),
         "items": list(feed.items.select_related("article").order_by("-created_at", "-id")[:50]),
+        "per_day": per_day,
+        "per_day_max": max([day.count for day in per_day] + [1]),
     }
 
 
@@ -70,7 +69,7 @@ def _detail_context(feed: Feed, form=None) -> dict:
 @can_view
 def source_detail(request, feed_id):
     """A source's settings (changed by chief editors), its last polls with their errors and its last items."""
-    feed = get_object_or_404(_feeds(), id=feed_id)
+    feed = get_object_or_404(selectors.feeds_with_counts(), id=feed_id)
     form = None
     if request.method == "POST":
         if not request.user.has_perm("sources.change_feed"):
@@ -91,7 +90,7 @@ def source_detail(request, feed_id):
 def _back(request, feed: Feed):
     """HTMX: the source's row again; a plain post: back to the page it came from."""
     if request.htmx:
-        feed = _feeds().get(id=feed.id)
+        feed = selectors.feeds_with_counts().get(id=feed.id)
         return render(request, "sources/list.html#source-row", {"feed": feed, "can_change": True})
     if request.POST.get("next") == "detail":
         return redirect("sources:detail", feed_id=feed.id)

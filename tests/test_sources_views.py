@@ -1,7 +1,12 @@
 """The sources page: health at a glance for everyone who reads, management for chief editors."""
 
+from datetime import timedelta
+
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from articles.models import Article
 from sources import services
@@ -110,3 +115,25 @@ def test_the_queue_filters_articles_with_only_part_of_their_text(editor_client, 
     excerpts = editor_client.get(reverse("articles:list"), {"text": "excerpt"}).content.decode()
     assert "Council vote" in feed_only and "Harbour works" not in feed_only and "Pasted" not in feed_only
     assert "Harbour works" in excerpts and "Council vote" not in excerpts
+
+
+def test_the_source_page_counts_items_per_day(viewer_client, failing, django_assert_max_num_queries):
+    for n in range(3):
+        FeedItem.objects.create(feed=failing, guid=f"today-{n}", title=f"Item {n}")
+    old = FeedItem.objects.create(feed=failing, guid="old", title="Old")
+    FeedItem.objects.filter(id=old.id).update(created_at=timezone.now() - timedelta(days=2))
+    with django_assert_max_num_queries(12):
+        response = viewer_client.get(reverse("sources:detail", args=[failing.id]))
+    per_day = response.context["per_day"]
+    assert len(per_day) == 14 and per_day[-1].count == 3 and per_day[-3].count == 1 and sum(d.count for d in per_day) == 4
+    assert '<progress value="3" max="3"' in response.content.decode()
+
+
+def test_the_sources_list_costs_the_same_queries_whatever_the_number_of_sources(viewer_client, failing,
+                                                                                django_assert_num_queries):
+    with CaptureQueriesContext(connection) as one:
+        viewer_client.get(reverse("sources:list"))
+    for n in range(5):
+        services.feed_create(name=f"Outlet {n}", url=f"http://127.0.0.1:9/{n}.xml")
+    with django_assert_num_queries(len(one.captured_queries)):
+        assert "Outlet 4" in viewer_client.get(reverse("sources:list")).content.decode()
