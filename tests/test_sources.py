@@ -372,3 +372,15 @@ def test_an_item_already_pasted_links_to_that_article_without_a_mark(db, feed_si
     item = FeedItem.objects.get()
     assert poll.items_new == 0 and item.article == pasted and item.text == ""
     assert "/news/pasted.html" not in feed_site.paths()  # a known address costs no page fetch
+
+
+def test_a_page_robots_txt_forbids_is_not_fetched_and_the_feed_text_is_kept(db, feed_site):
+    row = corpus_articles(count=1)[0]
+    link = feed_site.add_page("/members/story.html", row)
+    feed_site.routes["/robots.txt"] = Route(b"User-agent: PressReview\nDisallow: /members/\n", content_type="text/plain")
+    feed_site.routes["/feed.xml"] = Route(rss([{"title": row["title"], "link": link, "guid": "r",
+                                                "description": row["text"]}]), content_type="application/rss+xml")
+    services.feed_poll(feed_id=_follow(feed_site).id)
+    item = FeedItem.objects.get()
+    assert item.text == FeedItem.Text.FEED and "robots.txt" in item.error
+    assert "/members/story.html" not in feed_site.paths()
