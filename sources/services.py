@@ -24,6 +24,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from articles.models import Article, Source
 from articles.services.ingest import IngestError, article_create, normalise_url
@@ -214,8 +215,9 @@ def feed_poll(*, feed_id: int, client: Fetcher | None = None) -> FeedPoll | None
             poll.outcome = FeedPoll.Outcome.OK
             poll.items_seen, poll.items_new, poll.items_failed = counts.seen, counts.new, counts.failed
             if counts.failed:
-                poll.error = _("%(count)s item(s) could not be stored; the first: %(error)s") % {
-                    "count": counts.failed, "error": counts.first_error}
+                poll.error = ngettext("%(count)s item could not be stored: %(error)s",
+                                      "%(count)s items could not be stored; the first: %(error)s",
+                                      counts.failed) % {"count": counts.failed, "error": counts.first_error}
             poll.error = " ".join(filter(None, [parsed.warning, poll.error]))
         _poll_succeeded(feed, poll, result)
     except (FetchError, feeds.FeedError) as exc:

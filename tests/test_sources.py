@@ -384,3 +384,17 @@ def test_a_page_robots_txt_forbids_is_not_fetched_and_the_feed_text_is_kept(db, 
     item = FeedItem.objects.get()
     assert item.text == FeedItem.Text.FEED and "robots.txt" in item.error
     assert "/members/story.html" not in feed_site.paths()
+
+
+def test_an_item_with_no_text_anywhere_is_reported_and_the_others_stored(db, feed_site):
+    row = corpus_articles(count=1)[0]
+    feed_site.routes["/feed.xml"] = Route(rss([{"title": "Only a title", "guid": "empty"},
+                                               {"title": row["title"], "guid": "full", "description": row["text"]}]),
+                                          content_type="application/rss+xml")
+    feed = _follow(feed_site)
+    poll = services.feed_poll(feed_id=feed.id)
+    feed.refresh_from_db()
+    assert poll.items_new == 1 and poll.items_failed == 1
+    assert poll.error == "1 item could not be stored: Only a title: The item has no text and no page to fetch it from."
+    assert feed.status == Feed.Status.OK and feed.last_error == poll.error
+    assert FeedItem.objects.get(guid="empty").state == FeedItem.State.FAILED
