@@ -198,3 +198,50 @@ def test_a_site_without_robots_txt_allows_pages(feed_site):
     feed_site.routes["/news/page"] = Route(b"news")
     assert fetcher().fetch_page(feed_site.url + "/news/page").content == b"news"
 
+
+
+def test_https_goes_to_the_checked_address_and_verifies_the_certificate_for_the_host_name(tmp_path, monkeypatch):
+    import shutil
+    import ssl
+    import subprocess
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    import httpx
+
+    if not shutil.which("openssl"):
+        pytest.skip("openssl is not installed")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert,
+                    "-days", "1", "-subj", "/CN=news.example", "-addext", "subjectAltName=DNS:news.example"],
+                   check=True, capture_output=True)
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):
+            body = self.headers["Host"].encode()
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    port = server.server_address[1]
+    real = socket.getaddrinfo
+    monkeypatch.setattr(socket, "getaddrinfo", lambda host, p, *a, **k: real("127.0.0.1", p, *a, **k))
+    init = httpx.HTTPTransport.__init__
+    monkeypatch.setattr(httpx.HTTPTransport, "__init__",
+                        lambda self, *a, **k: init(self, *a, **{**k, "verify": ssl.create_default_context(cafile=cert)}))
+    try:
+        assert fetcher().fetch(f"https://news.example:{port}/feed").content == f"news.example:{port}".encode()
+        with pytest.raises(FetchError, match="Hostname mismatch"):
+            fetcher().fetch(f"https://elsewhere.example:{port}/feed")
+    finally:
+        server.shutdown()
+        server.server_close()
