@@ -200,7 +200,7 @@ def test_the_canonical_link_of_the_page_is_the_article_address(db, feed_site):
     feed_site.routes["/feed.xml"] = Route(rss([{"title": row["title"], "link": link, "guid": "c",
                                                 "description": row["text"][:200]}]), content_type="application/rss+xml")
     services.feed_poll(feed_id=_follow(feed_site).id)
-    assert Article.objects.get().url == "https://chronicle.example:443/news/story"
+    assert Article.objects.get().url == "https://chronicle.example/news/story"
 
 
 def test_scripts_in_entries_are_dropped_from_the_text_and_escaped_on_the_pages(db, feed_site, editor_client):
@@ -398,3 +398,13 @@ def test_an_item_with_no_text_anywhere_is_reported_and_the_others_stored(db, fee
     assert poll.error == "1 item could not be stored: Only a title: The item has no text and no page to fetch it from."
     assert feed.status == Feed.Status.OK and feed.last_error == poll.error
     assert FeedItem.objects.get(guid="empty").state == FeedItem.State.FAILED
+
+
+@pytest.mark.parametrize(("given", "stored"), [
+    ("HTTPS://News.Example:443/a/b/?utm_source=rss&id=3#top", "https://news.example/a/b?id=3"),
+    ("http://news.example:80/", "http://news.example/"),
+    ("http://news.example:8080/a/", "http://news.example:8080/a"),
+    ("https://[2001:db8::1]:443/a", "https://[2001:db8::1]/a"),
+])
+def test_an_item_address_is_stored_in_one_form(given, stored):
+    assert services.item_url(given) == stored
