@@ -258,6 +258,7 @@ CELERY_TASK_ROUTES = {
     # Fetching waits on other sites, never on the annotation workers (and they never wait on it).
     "sources.poll_source": {"queue": "sources"},
     "sources.poll_due": {"queue": "sources"},
+    "sources.fetch_article": {"queue": "sources"},
 }
 # The sweeper (articles.sweep, every minute from beat) sends again what a lost
 # message or a dead worker left "queued" or "annotating" (articles/services/recovery.py).

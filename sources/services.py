@@ -27,14 +27,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from articles.models import Article, Source
-from articles.services.ingest import IngestError, article_create, normalise_url
+from articles.models import Article, SearchDocument, Source
+from articles.services.ingest import IngestError, IngestResult, article_create, article_prepare, normalise_url
 from articles.services.recovery import annotation_enqueue
+from articles.services.search import articles_index
 from pressreview.enqueue import Message, send, send_on_commit
 from sources import feeds, pages
 from sources.fetch import Fetcher, FetchError, FetchPolicy, FetchResult, url_refusal
 from sources.models import Feed, FeedItem, FeedPoll, HostTurn
-from sources.tasks import poll_source
+from sources.tasks import fetch_article, poll_source
 
 logger = logging.getLogger(__name__)
 
@@ -374,3 +375,96 @@ def _store_entry(feed: Feed, item: FeedItem, entry: feeds.Entry, client: Fetcher
             article=result.article, state=FeedItem.State.STORED, text="" if result.duplicate else kind, error=note,
             author=(author or "")[:300], attempts=F("attempts") + 1)
     return result.article, not result.duplicate
+
+
+# -- an article posted by its address alone ---------------------------------------------------------------------------
+
+# A "fetching" article whose message was lost is sent again after this long (by poll_due).
+FETCH_STRANDED_AFTER = timedelta(minutes=10)
+
+
+def article_fetch_start(*, url: str, title: str = "", source_name: str = "", published_at=None, language: str = "",
+                        created_by=None) -> IngestResult:
+    """Store an article known by its address alone, "fetching", and send a worker to fetch its page.
+
+    A known address answers the stored article (``duplicate=True``); an address that cannot be
+    fetched raises IngestError and stores nothing.
+    """
+    refusal = url_refusal((url or "").strip(), allow_private=settings.FETCH_ALLOW_PRIVATE_NETWORKS,
+                          allowed=frozenset(settings.FETCH_ALLOWED_ADDRESSES))
+    if refusal:
+        raise IngestError(_("This address cannot be fetched: %(reason)s") % {"reason": refusal})
+    address = item_url(url)
+    known = Article.objects.filter(url=address).order_by("id").first()
+    if known is not None:
+        return IngestResult(article=known, duplicate=True)
+    language = (language or "").strip().lower()
+    if language and not re.fullmatch(r"[a-z]{2}", language):
+        raise IngestError(_("Unknown language code '%(code)s': use a two-letter code such as fr or en.")
+                          % {"code": language})
+    with transaction.atomic():
+        source = Source.objects.get_or_create(name=source_name.strip()[:200])[0] if source_name.strip() else None
+        article = Article.objects.create(
+            title=(title or "").strip()[:500] or address[:500], body="", url=address, source=source,
+            published_at=published_at, language=language, language_given=bool(language), created_by=created_by,
+            # Unique like every text's fingerprint, until the page's text replaces it.
+            content_hash=f"fetching:{uuid.uuid4().hex}", status=Article.Status.FETCHING, queued_at=timezone.now())
+        send_on_commit(Message(fetch_article, (article.id,)))
+    return IngestResult(article=article, duplicate=False)
+
+
+def article_fetch(*, article_id: int, client: Fetcher | None = None) -> None:
+    """Fetch a "fetching" article's page and queue it for annotation with the page's text,
+    or mark it failed with the reason. A second delivery finds it no longer "fetching"."""
+    now = timezone.now()
+    stale = now - FETCH_STRANDED_AFTER
+    claim = Article.objects.filter(id=article_id, status=Article.Status.FETCHING).filter(
+        Q(claimed_at__isnull=True) | Q(claimed_at__lt=stale))
+    if not claim.update(claimed_at=now):
+        return
+    article = Article.objects.get(id=article_id)
+    client = client or fetcher()
+    try:
+        page = client.fetch_page(article.url)
+        markup = page.text()
+        extracted = pages.extract_page(markup, url=page.url)
+    except FetchError as exc:
+        return _fetch_failed(article, _("The page could not be fetched: %(reason)s") % {"reason": exc})
+    if extracted is None:
+        return _fetch_failed(article, _("No article text found in the page."))
+    canonical = feeds.canonical_link(markup, base_url=page.url)
+    try:
+        prepared = article_prepare(body=extracted.text, url=item_url(canonical) if canonical else article.url,
+                                   title=article.title if article.title != article.url[:500] else extracted.title,
+                                   language=article.language)
+    except IngestError as exc:
+        return _fetch_failed(article, str(exc))
+    twin = Article.objects.filter(content_hash=prepared.content_hash).exclude(id=article.id).first()
+    if twin is not None:
+        return _fetch_failed(article, _("The page's text is already article %(id)s.") % {"id": twin.id})
+    try:
+        with transaction.atomic():
+            Article.objects.filter(id=article.id, status=Article.Status.FETCHING).update(
+                title=prepared.title, body=prepared.body, content_hash=prepared.content_hash, url=prepared.url,
+                published_at=article.published_at or extracted.published, status=Article.Status.QUEUED,
+                queued_at=timezone.now(), claimed_at=None, last_error="")
+            # The indexer may have written the placeholder's document (its address, no text) meanwhile.
+            SearchDocument.objects.filter(article_id=article.id).delete()
+            articles_index([article.id])
+            annotation_enqueue([article.id])
+    except IntegrityError:
+        _fetch_failed(article, _("The page's text is already stored as another article."))
+
+
+def _fetch_failed(article: Article, reason: str) -> None:
+    Article.objects.filter(id=article.id, status=Article.Status.FETCHING).update(
+        status=Article.Status.FAILED, last_error=reason, claimed_at=None)
+
+
+def articles_fetch_stranded(*, now=None) -> list[int]:
+    """Send again the "fetching" articles whose message was lost (every minute, with ``poll_due``)."""
+    now = now or timezone.now()
+    ids = list(Article.objects.filter(status=Article.Status.FETCHING, queued_at__lt=now - FETCH_STRANDED_AFTER)
+               .values_list("id", flat=True)[:500])
+    Article.objects.filter(id__in=ids).update(queued_at=now)
+    return ids[: send(Message(fetch_article, (article_id,)) for article_id in ids)]

@@ -408,3 +408,59 @@ def test_an_item_with_no_text_anywhere_is_reported_and_the_others_stored(db, fee
 ])
 def test_an_item_address_is_stored_in_one_form(given, stored):
     assert services.item_url(given) == stored
+
+
+# -- an article posted by its address alone -------------------------------------------------------------------------
+
+
+def test_api_an_article_posted_by_its_address_is_fetched_then_queued(client, db, feed_site):
+    row = corpus_articles(count=1, skip=2)[0]
+    link = feed_site.add_page("/news/posted.html", row)
+    editor = make_user("ed", "editor")
+    response = client.post("/api/articles", {"url": link + "?utm_medium=api", "source": "Chronicle"},
+                           content_type="application/json", **_auth(editor))
+    assert response.status_code == 202 and response.json()["status"] == "fetching"
+    article_id = response.json()["id"]
+    services.article_fetch(article_id=article_id)
+    article = Article.objects.get(id=article_id)
+    assert article.status == Article.Status.QUEUED and article.title == row["title"]
+    assert row["text"].split("\n\n")[-1][:80] in article.body and "All rights reserved" not in article.body
+    assert (article.url, article.source.name) == (link, "Chronicle")
+    again = client.post("/api/articles", {"url": link}, content_type="application/json", **_auth(editor))
+    assert again.status_code == 200 and again.json()["duplicate_of"] == article_id
+
+
+def test_api_an_article_whose_page_cannot_be_fetched_fails_with_the_reason(client, db, feed_site):
+    editor = make_user("ed", "editor")
+    response = client.post("/api/articles", {"url": feed_site.url + "/gone.html"}, content_type="application/json",
+                           **_auth(editor))
+    services.article_fetch(article_id=response.json()["id"])
+    article = Article.objects.get(id=response.json()["id"])
+    assert article.status == Article.Status.FAILED
+    assert article.last_error.startswith("The page could not be fetched: The server answered 404")
+
+
+@pytest.mark.parametrize(("payload", "message"), [
+    ({"url": "file:///etc/passwd"}, "cannot be fetched"),
+    ({"url": "http://169.254.169.254/latest"}, "link-local address"),
+    ({"title": "nothing"}, "the article text is empty"),
+])
+def test_api_refuses_an_address_it_cannot_fetch(client, db, settings, payload, message):
+    settings.FETCH_ALLOW_PRIVATE_NETWORKS = False
+    response = client.post("/api/articles", payload, content_type="application/json",
+                           **_auth(make_user("ed", "editor")))
+    assert response.status_code == 400 and message in response.json()["detail"]
+    assert Article.objects.count() == 0
+
+
+def test_a_worker_fetches_an_article_posted_by_its_address(worker, feed_site, client):
+    row = corpus_articles(count=1, skip=4)[0]
+    link = feed_site.add_page("/news/worker.html", row)
+    response = client.post("/api/articles", {"url": link}, content_type="application/json",
+                           **_auth(make_user("ed", "editor")))
+    article_id = response.json()["id"]
+    wait_for(lambda: Article.objects.filter(id=article_id).exclude(status="fetching").exists(), worker=worker,
+             what="the page fetched")
+    article = Article.objects.get(id=article_id)
+    assert article.status != Article.Status.FAILED, article.last_error
+    assert article.title == row["title"]
