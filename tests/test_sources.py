@@ -464,3 +464,13 @@ def test_a_worker_fetches_an_article_posted_by_its_address(worker, feed_site, cl
     article = Article.objects.get(id=article_id)
     assert article.status != Article.Status.FAILED, article.last_error
     assert article.title == row["title"]
+
+
+def test_a_fetching_article_shows_its_state_and_a_lost_fetch_is_sent_again(db, feed_site, editor_client):
+    result = services.article_fetch_start(url=feed_site.url + "/news/later.html")
+    page = editor_client.get(f"/articles/{result.article.id}")
+    assert page.status_code == 200 and "fetching its page" in page.content.decode()
+    assert services.articles_fetch_stranded() == []
+    later = timezone.now() + services.FETCH_STRANDED_AFTER + timedelta(seconds=1)
+    assert services.articles_fetch_stranded(now=later) == [result.article.id]
+    assert services.articles_fetch_stranded(now=later) == []  # stamped: once per period
