@@ -18,6 +18,7 @@ from articles.models import Actor, ApiToken, Article, ArticleTopic, Decision, Me
 from articles.services.accounts import token_digest
 from articles.services.ingest import IngestError, article_create
 from pressreview.inputs import MAX_ID
+from sources.services import article_fetch_start
 
 # An offset past this is past any table we will have; the database's own
 # bound (64 bits, offset + limit) would fail with a 500.
@@ -47,6 +48,7 @@ api = NinjaAPI(
     urls_namespace="api",
     docs_decorator=_docs_for_roles,
 )
+api.add_router("", "sources.api.router")
 
 
 @api.exception_handler(ValidationError)
@@ -84,7 +86,7 @@ def _require(request, permission):
 
 class ArticleIn(Schema):
     title: str = Field("", max_length=500)
-    body: str = Field(..., min_length=1)
+    body: str = Field("", description="The text; without it, ``url`` is fetched in the background.")
     source: str | None = Field(None, max_length=200)
     url: str | None = Field(None, max_length=2000)
     published_at: datetime | None = None
@@ -174,12 +176,17 @@ def _summary(article: Article) -> dict:
     }
 
 
-@api.post("/articles", response={201: ArticleCreated, 200: ArticleCreated}, summary="Add an article")
+@api.post("/articles", response={201: ArticleCreated, 200: ArticleCreated, 202: ArticleCreated},
+          summary="Add an article")
 def create_article(request, payload: ArticleIn):
     """Store an article and queue it for annotation. A duplicate (same
     normalised text or URL) is not stored again: the answer is 200 with
     ``duplicate_of`` set to the existing article."""
     _require(request, "articles.add_article")
+    if not payload.body.strip():
+        if (payload.url or "").strip():
+            return _create_from_url(request, payload)
+        raise HttpError(400, "body: the article text is empty; give it, or a url to fetch it from.")
     try:
         result = article_create(
             title=payload.title,
@@ -196,6 +203,21 @@ def create_article(request, payload: ArticleIn):
     if result.duplicate:
         return Status(200, {"id": article.id, "status": article.status, "duplicate_of": article.id})
     return Status(201, {"id": article.id, "status": article.status, "duplicate_of": None})
+
+
+def _create_from_url(request, payload: ArticleIn):
+    """An address and no text: 202, the article "fetching" until a worker has its page's text
+    (then "queued"), or "failed" with the reason."""
+    try:
+        result = article_fetch_start(url=payload.url, title=payload.title, source_name=payload.source or "",
+                                     published_at=payload.published_at, language=payload.language or "",
+                                     created_by=request.auth)
+    except IngestError as exc:
+        raise HttpError(400, str(exc)) from None
+    article = result.article
+    if result.duplicate:
+        return Status(200, {"id": article.id, "status": article.status, "duplicate_of": article.id})
+    return Status(202, {"id": article.id, "status": article.status, "duplicate_of": None})
 
 
 @api.get("/articles/{article_id}", response=ArticleOut, summary="An article with its annotation")

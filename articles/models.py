@@ -73,10 +73,10 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(status=Article.Status.ANNOTATED).exclude(review_state=Article.ReviewState.REVIEWED)
 
     def in_progress(self):
-        return self.filter(status__in=[Article.Status.QUEUED, Article.Status.ANNOTATING])
+        return self.filter(status__in=[Article.Status.FETCHING, Article.Status.QUEUED, Article.Status.ANNOTATING])
 
     def finished(self):
-        return self.exclude(status__in=[Article.Status.QUEUED, Article.Status.ANNOTATING])
+        return self.exclude(status__in=[Article.Status.FETCHING, Article.Status.QUEUED, Article.Status.ANNOTATING])
 
     def reviewed(self):
         return self.filter(review_state=Article.ReviewState.REVIEWED)
@@ -133,6 +133,8 @@ class ArticleQuerySet(models.QuerySet):
 
 class Article(models.Model):
     class Status(models.TextChoices):
+        # Posted by its address alone: a worker fetches its page first (sources.services.article_fetch).
+        FETCHING = "fetching", _("fetching its page")
         QUEUED = "queued", _("queued")
         ANNOTATING = "annotating", _("annotating")
         ANNOTATED = "annotated", _("annotated")

@@ -8,7 +8,7 @@ from datetime import date
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import translation
 
@@ -34,6 +34,9 @@ from articles.models import (
     fold_surface,
 )
 from pressreview.inputs import DayField, cleaned
+from sources.models import FeedItem
+
+PARTIAL_TEXTS = (FeedItem.Text.FEED, FeedItem.Text.EXCERPT)
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,6 +185,9 @@ class QueueParams:
     published_from: date | None = None
     published_to: date | None = None
     batch: int | None = None  # an import batch: the articles it created
+    # Articles a followed source brought with only part of their text: "feed" (the feed's
+    # text, the page could not be read) or "excerpt" (a page cut short or behind a paywall).
+    text: str = ""
 
     @classmethod
     def from_query(cls, data: Mapping) -> "QueueParams":
@@ -215,6 +221,7 @@ class QueueParams:
             published_from=day("published_from"),
             published_to=day("published_to"),
             batch=number("batch"),
+            text=choice("text", PARTIAL_TEXTS),
         )
 
     def as_query(self) -> dict[str, str]:
@@ -248,6 +255,8 @@ def articles_for_queue(params: QueueParams | Mapping) -> QuerySet[Article]:
         articles = articles.filter(language=params.language)
     if params.batch:
         articles = articles.filter(import_entry__batch_id=params.batch)
+    if params.text:
+        articles = articles.filter(Exists(FeedItem.objects.filter(article=OuterRef("pk"), text=params.text)))
     articles = articles.added_between(params.added_from, params.added_to)
     articles = articles.published_between(params.published_from, params.published_to)
     if params.q:

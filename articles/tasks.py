@@ -25,11 +25,22 @@ logger = logging.getLogger(__name__)
 TRANSIENT_ERRORS = (OperationalError, InterfaceError, ConnectionError, TimeoutError)
 
 
+def _annotates() -> bool:
+    """Whether this worker takes the queues of this app's work (a worker of the sources queue does not)."""
+    from celery import current_app
+
+    queues = set(current_app.amqp.queues.consume_from or ())
+    return not queues or bool(queues & {"annotate", "bulk", "export"})
+
+
 @worker_process_init.connect
 def _load_pipeline(**kwargs):
     # A batch's arrays, freed at its end, are reused by the next batch rather
     # than given back to the system and faulted in again page by page.
     from articles.services import annotation
+
+    if not _annotates():
+        return  # fetching feeds needs no language model: a sources worker stays small
 
     keep_freed_memory(settings.ANNOTATION_WORKER_KEEP_MEMORY_MB * 2**20)
     # Load the spaCy models, and the language detector's (about a second of

@@ -41,6 +41,16 @@ def envint(name, default):
         raise ImproperlyConfigured(f"{name} must be an integer, not {value!r}") from None
 
 
+def envfloat(name, default):
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    try:
+        return float(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a number, not {value!r}") from None
+
+
 def envlist(name, default):
     value = os.environ.get(name)
     if value is None or value.strip() == "":
@@ -95,6 +105,7 @@ INSTALLED_APPS = [
     "articles",
     "imports",
     "digests",
+    "sources",
 ]
 
 MIDDLEWARE = [
@@ -245,6 +256,10 @@ CELERY_TASK_ROUTES = {
     "imports.finish_import": {"queue": "bulk"},
     "digests.export": {"queue": "export"},
     "digests.expire_exports": {"queue": "export"},
+    # Fetching waits on other sites, never on the annotation workers (and they never wait on it).
+    "sources.poll_source": {"queue": "sources"},
+    "sources.poll_due": {"queue": "sources"},
+    "sources.fetch_article": {"queue": "sources"},
 }
 # The sweeper (articles.sweep, every minute from beat) sends again what a lost
 # message or a dead worker left "queued" or "annotating" (articles/services/recovery.py).
@@ -256,6 +271,7 @@ CELERY_BEAT_SCHEDULE = {
     "index-search-documents": {"task": "articles.index_search", "schedule": envint("SWEEP_EVERY", 60)},
     "sweep-stranded-imports": {"task": "imports.sweep", "schedule": envint("SWEEP_EVERY", 60)},
     "sweep-stranded-exports": {"task": "digests.sweep", "schedule": envint("SWEEP_EVERY", 60)},
+    "poll-due-sources": {"task": "sources.poll_due", "schedule": envint("SOURCES_POLL_DUE_EVERY", 60)},
 }
 # Sending a task while the broker is down fails fast; the sweeper sends it later.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
@@ -283,6 +299,26 @@ TOPIC_THRESHOLD = float(envstr("TOPIC_THRESHOLD", "0.35"))
 # How often (seconds) a worker process looks for new topic decisions on reviewed articles and
 # learns from them again.
 TOPIC_LEARN_EVERY = envint("TOPIC_LEARN_EVERY", 60)
+
+# Followed sources (sources app): how feeds and pages are fetched.
+# Private, loopback and link-local addresses are refused in production (a feed URL must not
+# reach the internal network); development and tests serve feeds on 127.0.0.1.
+FETCH_ALLOW_PRIVATE_NETWORKS = envbool("FETCH_ALLOW_PRIVATE_NETWORKS", not PRODUCTION)
+# Single addresses allowed all the same (the newsroom's own feed server), e.g. "10.0.0.8,10.0.0.9".
+FETCH_ALLOWED_ADDRESSES = envlist("FETCH_ALLOWED_ADDRESSES", [])
+# Sites see who fetches them: set the page that says who you are and how to reach you.
+FETCH_CONTACT_URL = envstr("FETCH_CONTACT_URL", "")
+FETCH_USER_AGENT = "PressReview/1" + (f" (+{FETCH_CONTACT_URL})" if FETCH_CONTACT_URL else "")
+FETCH_CONNECT_TIMEOUT = envfloat("FETCH_CONNECT_TIMEOUT", 10.0)  # seconds
+FETCH_READ_TIMEOUT = envfloat("FETCH_READ_TIMEOUT", 20.0)  # seconds
+FETCH_MAX_BYTES = envint("FETCH_MAX_BYTES", 10 * 1024 * 1024)  # decoded bytes per answer
+FETCH_HOST_DELAY = envfloat("FETCH_HOST_DELAY", 1.0)  # seconds between two requests to one host
+FETCH_MAX_RETRY_WAIT = envint("FETCH_MAX_RETRY_WAIT", 60)  # longest Retry-After waited for within a poll
+# A poll bringing more new items than this (a first poll, a backfill) sends them to the
+# bulk queue in batches rather than one annotate message each.
+SOURCES_BULK_AFTER = envint("SOURCES_BULK_AFTER", 20)
+SOURCES_MAX_ITEMS_PER_POLL = envint("SOURCES_MAX_ITEMS_PER_POLL", 500)
+SOURCES_MAX_BACKOFF_MINUTES = envint("SOURCES_MAX_BACKOFF_MINUTES", 24 * 60)
 
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

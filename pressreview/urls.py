@@ -13,5 +13,6 @@ urlpatterns = [
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("digests.urls")),
+    path("", include("sources.urls")),
     path("", include("articles.urls")),
 ]

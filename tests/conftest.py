@@ -78,7 +78,7 @@ def _purge_broker():
         from pressreview.celery import app
 
         with app.connection_for_write() as conn:
-            for queue in ("annotate", "bulk", "export"):
+            for queue in ("annotate", "bulk", "export", "sources"):
                 conn.default_channel.queue_purge(queue)
     else:
         for folder in ("queue", "processed"):
@@ -101,11 +101,12 @@ class Worker:
 
     def start(self):
         # Tests decide and annotate within seconds: the worker looks at topic decisions each time.
+        # Feeds are served on 127.0.0.1 by the test itself: no turn to wait between two of its pages.
         env = {**os.environ, "DATABASE_URL": self.database_url, "PYTHONUNBUFFERED": "1", "TOPIC_LEARN_EVERY": "0",
-               **self.extra_env}
+               "FETCH_HOST_DELAY": "0", **self.extra_env}
         self.log = open(self.log_path, "ab")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "pressreview", "worker", "-Q", "annotate,bulk,export",
+            [sys.executable, "-m", "celery", "-A", "pressreview", "worker", "-Q", "annotate,bulk,export,sources",
              "--concurrency", str(self.concurrency), "--loglevel", "INFO", "--without-gossip", "--without-mingle",
              "--without-heartbeat", "-n", f"test-{os.getpid()}@%h", *self.extra_args],
             cwd=REPO, env=env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
@@ -252,3 +253,13 @@ def broker_down(monkeypatch):
     yield
     monkeypatch.undo()
     _reset_broker_pools()
+
+
+@pytest.fixture
+def feed_site():
+    """A news site on 127.0.0.1 (tests/feedsite.py), stopped after the test."""
+    from tests.feedsite import FeedSite
+
+    site = FeedSite().start()
+    yield site
+    site.stop()

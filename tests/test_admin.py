@@ -13,7 +13,7 @@ from tests.test_digests import build_digest, newsroom
 
 pytestmark = pytest.mark.django_db
 
-APPS = ("articles", "imports", "digests")
+APPS = ("articles", "imports", "digests", "sources")
 INLINED = {"DigestItem", "DigestSection", "Mention"}  # edited inside their digest or article
 
 

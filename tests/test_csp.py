@@ -53,7 +53,7 @@ def test_the_login_page_has_the_policy(client):
     assert_site_policy(client.get(reverse("login")))
 
 
-@pytest.mark.parametrize("name", ["articles:list", "articles:actors", "digests:list", "articles:new"])
+@pytest.mark.parametrize("name", ["articles:list", "articles:actors", "digests:list", "articles:new", "sources:list"])
 def test_every_page_has_the_policy(editor_client, found, name):
     assert_site_policy(editor_client.get(reverse(name)))
 

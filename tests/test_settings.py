@@ -33,3 +33,19 @@ def test_a_malformed_setting_gets_a_clear_message(tmp_path):
     result = manage("check", DEBUG="maybe", PRESSREVIEW_VAR_DIR=str(tmp_path))
     assert result.returncode != 0
     assert "DEBUG must be true or false" in result.stderr
+
+
+def _allow_private(tmp_path, **env):
+    code = "from django.conf import settings; print(settings.FETCH_ALLOW_PRIVATE_NETWORKS)"
+    result = manage("shell", "-c", code, PRESSREVIEW_VAR_DIR=str(tmp_path), **env)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip().splitlines()[-1]
+
+
+def test_private_networks_are_refused_to_the_fetcher_in_production_and_allowed_in_development(tmp_path):
+    production = {"PRESSREVIEW_ENV": "production", "SECRET_KEY": secrets.token_urlsafe(60),
+                  "ALLOWED_HOSTS": "press.example"}
+    assert _allow_private(tmp_path, **production) == "False"
+    assert _allow_private(tmp_path) == "True"
+    assert _allow_private(tmp_path, FETCH_ALLOW_PRIVATE_NETWORKS="false") == "False"
+    assert _allow_private(tmp_path, **production, FETCH_ALLOW_PRIVATE_NETWORKS="true") == "True"
