@@ -1,6 +1,6 @@
 """Quotes and their speakers against a hand-labelled dev set, beside a naive baseline from the same run.
 
-Run: .venv/bin/python bench/quotes.py [--errors]
+Run: .venv/bin/python bench/quotes.py [--errors] [--heldout]
 
 Labels: bench/data/quotes-dev.jsonl, one line per article of the shared corpus (French RPM2 stories, English
 ECB+ stories, the demo article): every span in quotation marks with its offsets, its kind ("statement",
@@ -9,7 +9,7 @@ speaker as the article names them (alternatives when it names them two ways; nul
 Texts are read from ../shared/corpus/; the bench skips with a message when it is absent.
 
 The split is fixed in the file (``part``): "tuning" articles may be inspected (--errors lists their mistakes),
-"heldout" ones are reported as numbers only.
+"heldout" ones are reported as numbers only, and only with --heldout (score them once, at the end).
 
 Scores: quote precision (predicted direct quotes and fragments overlapping a labelled statement or fragment,
 over all predicted) and recall; for labelled quotes whose speaker the article names, the share the product
@@ -156,7 +156,7 @@ def main() -> int:
     annotations = annotator.annotate_many([a["text"] for a in articles], [a["lang"] for a in articles])
     errors: list[str] = []
     print(f"{len(articles)} articles, pipeline {annotator.version()}")
-    for part in ("tuning", "heldout"):
+    for part in ("tuning", "heldout") if "--heldout" in sys.argv else ("tuning",):
         for lang in ("fr", "en", None):
             chosen = [n for n, a in enumerate(articles) if a["part"] == part and lang in (None, a["lang"])]
             label = f"{part} {lang or 'all'} ({len(chosen)})"

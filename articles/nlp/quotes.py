@@ -113,7 +113,7 @@ _FR_VERBS = _first_conjugation(
     "déclar affirm soulign ajout expliqu indiqu estim assur insist précis confi évoqu qualifi annonc"
     " répliqu déplor regrett dénonc not observ lâch gliss comment racont témoign résum exclam plaid interrog"
     " demand confirm ni tweet accus avou assén fustig critiqu exhort relev signal martel rappel lanc avanc"
-    " jug souffl tranch ironis mentionn"
+    " jug souffl tranch ironis mentionn souhait exig réclam menac remerci constat"
 ) | _words(
     "dit dis disait disaient dira dirait disent disant écrit écrivait écrivent écrira répond répondu répondait"
     " répondent reconnaît reconnait reconnu reconnaissait admet admis admettait promet promis promettait conclut"
@@ -126,7 +126,7 @@ _EN_VERBS = _regular_english(
     "add state insist warn explain note argue claim declare announce admit acknowledge confirm deny stress"
     " emphasise emphasize reply respond answer tweet conclude suggest comment observe remark recall predict"
     " promise vow urge caution agree concede maintain assert complain joke reiterate contend reveal boast"
-    " counter allege"
+    " counter allege accuse demand talk"
 ) | _words(
     "said says say saying told tells tell wrote writes adding insisting warning explaining asked asks called calls",
     "admitted admits described describes",
@@ -151,7 +151,7 @@ _LEXICONS: dict[str, _Lexicon] = {
             " souverain monarque pape conseiller conseillère chancelier chancelière homologue entraîneur"
             " sélectionneur capitaine fondateur fondatrice pdg p.-d.g. candidat candidate leader émissaire envoyé"
             " envoyée médiateur médiatrice représentant représentante haut-commissaire diplomate général colonel"
-            " commandant émir sultan"
+            " commandant émir sultan vainqueur champion championne coureur joueur joueuse"
         ),
         spokespeople=_words("porte-parole représentant représentante"),
         organisations=_words(
@@ -256,7 +256,7 @@ _OPEN_CONTEXT = "([{—–-/:«“‘\u00a0\u202f"
 _CLOSE_CONTEXT = ".,;:!?)]}—–-…»”’"
 _UNSURE_FAMILIES = frozenset({"single", "apostrophe"})
 _LONG = 10  # words: a quote this long is a statement, not a phrase in the reporter's sentence
-_WINDOW_AFTER = 12  # tokens read after a quote for its attribution
+_WINDOW_AFTER = 20  # tokens read after a quote for its attribution (a name and its title fit)
 _WINDOW_BEFORE = 30  # tokens read back from a quote for a speech verb
 # Days and other time words: "a affirmé mercredi que", "said on Monday".
 _TIME_WORDS = _words(
@@ -266,6 +266,7 @@ _TIME_WORDS = _words(
 # Words that may stand between a subject and its verb: "il nous a dit", "X ne l'a pas caché".
 _CLITICS = _words("se s' lui leur nous vous y en ne n' l' le la les me m' pas not n't")
 _SPEAKER_KINDS = frozenset({"person", "organisation"})
+_SCARE = re.compile(r"(?i)\b(?:so-called|soi-disant)\s*$")
 
 
 # --------------------------------------------------------------------------------------------
@@ -372,7 +373,11 @@ def find_quotes(
             quote.speaker, quote.cue, quote.role = attribution.speaker, attribution.cue, attribution.role
         quote.kind = _kind(ctx, quote)
     _continue_speakers(ctx)
-    spans = [QuoteSpan(q.start, q.end, text[q.start : q.end], q.kind, q.speaker, q.cue, q.role) for q in ctx.quotes]
+    spans = [
+        QuoteSpan(q.start, q.end, text[q.start : q.end], q.kind, q.speaker, q.cue, q.role)
+        for q in ctx.quotes
+        if not _nobodys_words(ctx, q)
+    ]
     spans.extend(_reported(ctx))
     seen: set[tuple[int, int]] = set()
     unique = []
@@ -607,6 +612,34 @@ def _kind(ctx: _Context, quote: _Quote) -> str:
     return "fragment"
 
 
+def _nobodys_words(ctx: _Context, quote: _Quote) -> bool:
+    """A few words in quotation marks that no one is said to have spoken: a scare quote, a nickname, a
+    name, the title of a work ("the "middle office"", « le Nid d'oiseau », "Happy Birthday")."""
+    if ctx.lexicon is None or quote.kind == "direct":
+        return False
+    if _names_a_work(ctx, quote):
+        return True
+    if quote.attributed and (quote.speaker is not None or quote.role):
+        return False
+    words = sum(1 for i in range(quote.t0, quote.t1) if any(ch.isalnum() for ch in ctx.lower[i]))
+    if words > 4 or any(ctx.finite(i) for i in range(quote.t0, quote.t1)):
+        return False
+    first = next((ch for ch in ctx.text[quote.start : quote.end] if ch.isalpha()), "")
+    if first.isupper() and not _opens_sentence(ctx, quote):
+        return True  # capitalised in the middle of the reporter's sentence: a name or a title
+    # Someone's words need someone: a speech verb or a speaker in the sentence.
+    first_token = _clause_floor(ctx, quote.t0 - 1) if quote.t0 > 0 else 0
+    for i in range(first_token, len(ctx.lower)):
+        if i >= quote.t0 and ctx.quote_of[i] < 0 and ctx.is_boundary(i):
+            break
+        if ctx.quote_of[i] >= 0:
+            continue
+        owner = ctx.owner[i]
+        if owner is not None and owner.kind in _SPEAKER_KINDS or _is_speech_verb(ctx, i):
+            return False
+    return True
+
+
 def _opens_sentence(ctx: _Context, quote: _Quote) -> bool:
     i = quote.open - 1
     while i >= 0 and ctx.text[i] in " \t\u00a0\u202f":
@@ -621,6 +654,8 @@ def _names_a_work(ctx: _Context, quote: _Quote) -> bool:
     if lexicon is None or i < 0:
         return False
     word = ctx.lower[i]
+    if _SCARE.search(ctx.text, max(0, quote.open - 20), quote.open):
+        return True  # "so-called" may come as three tokens
     return word in lexicon.work_nouns and ctx.pos[i] != "VERB" or word in ("so-called", "soi-disant")
 
 
@@ -632,6 +667,12 @@ def _names_a_work(ctx: _Context, quote: _Quote) -> bool:
 def _attribute(ctx: _Context, quote: _Quote) -> _Attribution | None:
     if ctx.lexicon is None:
         return None
+    colon = bisect_left(ctx.idx, quote.open) - 1
+    if colon >= 0 and ctx.lower[colon] == ":":
+        # "X added: "…"": the colon hands the quote to what stands before it, whatever follows.
+        found = _attribution_before(ctx, quote)
+        if found is not None and found.speaker is not None:
+            return found
     return _attribution_after(ctx, quote) or _attribution_before(ctx, quote) or _attribution_inside(ctx, quote)
 
 
@@ -874,6 +915,8 @@ def _speaker_of_verb(ctx: _Context, verb: int, quote: _Quote, window_start: int)
             before = _subject_before(ctx, aux, window_start, quote)
     if before is not None:
         return _Attribution(before.speaker, cue, before.role)
+    if ctx.lexicon is _LEXICONS["en"] and ctx.lower[verb] in ctx.lexicon.tell_verbs:
+        return _Attribution(None, cue)  # "told BBC Radio 4's Today": the listener, never the speaker
     after = _subject_after(ctx, end, quote)
     if after is not None:
         return _Attribution(after.speaker, cue, after.role)
@@ -916,6 +959,8 @@ def _subject_before(ctx: _Context, cue_start: int, floor: int, quote: _Quote) ->
             return None
         if ctx.lower[i] == ",":
             relative = _relative_start(ctx, i - 1, floor)
+            if relative is None:
+                relative = _apposition_start(ctx, i - 1, floor)
             i = relative - 1 if relative is not None else i - 1
         elif ctx.owner[i] is None and (ctx.pos[i] == "ADV" or _is_time(ctx, i) or ctx.lower[i] in _CLITICS):
             i -= 1
@@ -977,8 +1022,14 @@ def _subject_at(ctx: _Context, i: int, cue_start: int, quote: _Quote) -> _Attrib
     lexicon = ctx.lexicon
     mention = ctx.owner[i]
     if mention is not None:
+        if mention.kind == "other" and ctx.pos[i] == "PROPN":
+            # The model ran a name into the words after it ("Henry told CRN"): the person it ends with.
+            person = _person_by_surname(ctx, i)
+            return _Attribution(person, "") if person is not None else None
+        if mention.kind == "place" and _seat_speaks(ctx, mention):
+            return _Attribution(mention.group, "")
         if mention.kind not in _SPEAKER_KINDS:
-            return None  # "la France a déclaré": a place is not a speaker
+            return None  # "en France, a déclaré", "in Paris, he said": a place is not a speaker
         return _Attribution(mention.group, "")
     word = ctx.lower[i]
     if word in lexicon.subjects and ctx.pos[i] == "PRON":
@@ -1022,12 +1073,17 @@ def _subject_after(ctx: _Context, i: int, quote: _Quote) -> _Attribution | None:
     for j in range(i, min(i + 5, n)):
         mention = ctx.owner[j]
         if mention is not None:
-            return _Attribution(mention.group, "") if mention.kind in _SPEAKER_KINDS else None
+            if mention.kind == "place" and j <= i + 1 and _seat_speaks(ctx, mention):
+                return _Attribution(mention.group, "")  # "a déclaré l'Élysée dans un communiqué"
+            if mention.kind not in _SPEAKER_KINDS:
+                return None
+            return _holder_of_title_after(ctx, mention, quote) or _Attribution(mention.group, "")
         word = ctx.lower[j]
         if not (
             word in lexicon.courtesy_female
             or word in lexicon.courtesy_male
             or (lexicon is _LEXICONS["en"] and ctx.text[ctx.idx[j]].isupper() and ctx.pos[j] in ("PROPN", "NOUN"))
+            or (j == i and word in lexicon.determiners)  # "a indiqué le ministère de la Santé"
         ):
             break
     word = ctx.lower[i]
@@ -1045,6 +1101,54 @@ def _subject_after(ctx: _Context, i: int, quote: _Quote) -> _Attribution | None:
             if ctx.pos[j] not in ("DET", "ADJ", "NOUN", "PROPN", "PART"):
                 break
     return None
+
+
+def _apposition_start(ctx: _Context, i: int, floor: int) -> int | None:
+    """Start (the comma) of a title set beside a name, ending at token i: "X, director of Y, said"."""
+    titled = False
+    for j in range(i, max(floor, i - 14) - 1, -1):
+        if ctx.is_boundary(j) or ctx.quote_of[j] >= 0 or ctx.pos[j] in ("VERB", "AUX") and ctx.finite(j):
+            return None
+        titled = titled or _is_title_head(ctx, j)
+        if ctx.lower[j] == ",":
+            named = j > floor and ctx.owner[j - 1] is not None and ctx.owner[j - 1].kind in _SPEAKER_KINDS
+            return j if j < i and named and (titled or ctx.owner[j - 1].kind == "person") else None
+    return None
+
+
+def _seat_speaks(ctx: _Context, mention: MentionSpan) -> bool:
+    """A place that is itself the subject of a speech verb stands for its government or institution
+    ("Pékin a averti", "a déclaré l'Élysée", "the White House said"): not after a preposition ("à Paris"),
+    and nothing but punctuation or a preposition after it ("l'Élysée dans un communiqué")."""
+    first = bisect_left(ctx.idx, mention.start)
+    after = bisect_left(ctx.idx, mention.end)
+    j = first - 1
+    if j >= 0 and ctx.lower[j] in ctx.lexicon.determiners:
+        j -= 1
+    if j >= 0 and ctx.pos[j] == "ADP":
+        return False
+    return after >= len(ctx.lower) or ctx.pos[after] in ("PUNCT", "ADP", "AUX", "VERB") or ctx.is_boundary(after)
+
+
+def _holder_of_title_after(ctx: _Context, mention: MentionSpan, quote: _Quote) -> _Attribution | None:
+    """A name that only qualifies the title after it: "Biancardi's attorney, James Zeszutek", "Acme chief
+    executive Jane Smith", "the club's manager": the title's holder speaks, not the name (None if not so)."""
+    lexicon = ctx.lexicon
+    k = bisect_left(ctx.idx, mention.end)
+    possessive = k < len(ctx.lower) and ctx.lower[k] in ("'s", "'")
+    if possessive:
+        k += 1
+    elif mention.kind != "organisation":
+        return None
+    for j in range(k, min(k + 4, len(ctx.lower))):
+        owner = ctx.owner[j]
+        if owner is not None:
+            return _Attribution(owner.group, "") if owner.kind == "person" and j > k else None
+        if _is_title_head(ctx, j):
+            return _title_subject(ctx, j, None, quote) or _Attribution(None, "")
+        if not (possessive or ctx.lower[j] in lexicon.title_modifiers or ctx.pos[j] in ("NOUN", "PROPN", "ADJ")):
+            break
+    return _Attribution(None, "") if possessive else None
 
 
 def _relative_start(ctx: _Context, i: int, floor: int) -> int | None:
@@ -1072,6 +1176,11 @@ def _source_speaker(ctx: _Context, i: int, cue: str, quote: _Quote) -> _Attribut
             break
         mention = ctx.owner[j]
         if mention is not None and mention.kind in _SPEAKER_KINDS:
+            if any(_is_title_head(ctx, k) and ctx.lower[k] not in lexicon.spokespeople for k in range(i, j)):
+                break  # "selon le patron de la banque X, Jean Dupont": the title's holder, read below
+            held = _holder_of_title_after(ctx, mention, quote)
+            if held is not None:
+                return _Attribution(held.speaker, cue, held.role, by_verb=False)
             return _Attribution(mention.group, cue, by_verb=False)
     found = _subject_after(ctx, i, quote)
     if found is None:
@@ -1106,11 +1215,33 @@ def _resolve_pronoun(ctx: _Context, gender: str, before: int) -> int | None:
     for pass_ in (0, 1):
         found = _nearest_antecedent(ctx, last, kind, wanted if pass_ == 0 else None, unwanted if pass_ == 0 else None)
         if found is not None:
-            return found
+            return None if kind == "person" and _unknown_speaker_since(ctx, found, last) else found
     return None
 
 
-def _nearest_antecedent(ctx: _Context, last: int, kind: str, wanted: str | None, unwanted: str | None) -> int | None:
+def _unknown_speaker_since(ctx: _Context, group: int, last: int) -> bool:
+    """A sentence after the antecedent's last mention opens with a name that is no person of the article
+    and speaks ("Al-Sawarmi Khalid, spokesman for the army, said …"): the pronoun may be theirs."""
+    starts = ctx.person_starts.get(group, [])
+    n = bisect_left(starts, ctx.idx[last] if last < len(ctx.idx) else ctx.limit)
+    k = bisect_left(ctx.idx, starts[n - 1]) + 1 if n else 0
+    while k < last:
+        if ctx.sent[k] != ctx.sent[k - 1] and ctx.quote_of[k] < 0:
+            owner = ctx.owner[k]
+            unknown = (
+                owner is not None and owner.kind != "person"
+                or owner is None and ctx.pos[k] == "PROPN" and ctx.text[ctx.idx[k]].isupper()
+            )
+            end = min(k + _WINDOW_AFTER, last)
+            if unknown and any(ctx.quote_of[j] < 0 and _is_speech_verb(ctx, j) for j in range(k, end)):
+                return True
+        k += 1
+    return False
+
+
+def _nearest_antecedent(
+    ctx: _Context, last: int, kind: str, wanted: str | None, unwanted: str | None, subject_only: bool = False
+) -> int | None:
     # Walks back to the nearest sentence naming a fitting actor; there its subject (named before any
     # finite verb of the sentence) wins over the others, then the latest one.
     same: list[MentionSpan] = []
@@ -1122,6 +1253,14 @@ def _nearest_antecedent(ctx: _Context, last: int, kind: str, wanted: str | None,
             sentence = ctx.sent[token]
             same.append(mention)
     if not same:
+        return None
+    for mention in reversed(same):  # text order: a name its finite verb follows is the subject
+        k = bisect_left(ctx.idx, mention.end)
+        while k < len(ctx.lower) and ctx.owner[k] is None and (ctx.pos[k] == "ADV" or ctx.lower[k] in _CLITICS):
+            k += 1
+        if k < len(ctx.lower) and ctx.pos[k] in ("VERB", "AUX") and ctx.finite(k) and ctx.quote_of[k] < 0:
+            return mention.group
+    if subject_only:
         return None
     first_token = bisect_left(ctx.sent, sentence)
     verbs = [
@@ -1250,14 +1389,17 @@ def _title_subject(ctx: _Context, head: int, cue_start: int | None, quote: _Quot
         and ctx.owner[before - 1].kind == "person"
     ):
         return _Attribution(ctx.owner[before - 1].group, "")
+    after = end
+    if after < len(ctx.lower) and ctx.owner[after] is not None and ctx.owner[after].kind == "organisation":
+        after = bisect_left(ctx.idx, ctx.owner[after].end)  # "le patron de la banque Acme, Jean Dupont"
     if (
-        end + 1 < len(ctx.lower)
-        and ctx.lower[end] == ","
-        and ctx.owner[end + 1] is not None
-        and ctx.owner[end + 1].kind == "person"
-        and ctx.idx[end + 1] == ctx.owner[end + 1].start
+        after + 1 < len(ctx.lower)
+        and ctx.lower[after] == ","
+        and ctx.owner[after + 1] is not None
+        and ctx.owner[after + 1].kind == "person"
+        and ctx.idx[after + 1] == ctx.owner[after + 1].start
     ):
-        return _Attribution(ctx.owner[end + 1].group, "")  # "said the chief executive, Jane Smith"
+        return _Attribution(ctx.owner[after + 1].group, "")  # "said the chief executive, Jane Smith"
     definite = ctx.lower[start] in lexicon.determiners
     position = min(quote.open, ctx.idx[start])
     if ctx.lower[head] in lexicon.spokespeople:
@@ -1280,11 +1422,12 @@ def _title_subject(ctx: _Context, head: int, cue_start: int | None, quote: _Quot
         return None  # "ministre" alone, without its article, is not a French subject
     person = _role_holder(ctx, phrase, position, exact=False)
     if person is None:
-        # The latest person, skipping those the article gives another title only ("le chancelier
-        # allemand" is not "le président français").
-        titled = {role.group for role in ctx.roles}
-        recency = {group: at for group, at in _person_recency(ctx, position).items() if group not in titled}
-        person = max(recency, key=recency.get) if recency else None
+        # No one holds the title: the person the nearest sentence naming one is about (its subject first),
+        # unless the article gives them another title ("le chancelier allemand" is not "le président
+        # français"). Not merely the latest name: "X a demandé à Y …. Le ministre a …" is X.
+        person = _nearest_antecedent(ctx, bisect_left(ctx.idx, position), "person", None, None, subject_only=True)
+        if person in {role.group for role in ctx.roles}:
+            person = None
     return _Attribution(person, "", phrase)
 
 
@@ -1369,6 +1512,11 @@ def _continue_speakers(ctx: _Context) -> None:
         a, b = quotes[n - 1], quotes[n]
         if _adjacent(ctx, a, b) and not a.attributed and b.attributed and a.kind == "direct":
             a.speaker, a.cue, a.role, a.attributed = b.speaker, b.cue, b.role, True
+    for quote in quotes:
+        if quote.kind == "direct" and not quote.attributed:
+            found = _speaker_of_sentence_before(ctx, quote)
+            if found is not None:
+                quote.speaker, quote.role, quote.attributed = found.speaker, found.role, True
     # A following statement in the same or the next paragraph, with no one else named between.
     previous = -1
     for n, quote in enumerate(quotes):
@@ -1383,6 +1531,26 @@ def _continue_speakers(ctx: _Context) -> None:
         ):
             quote.speaker, quote.role = before.speaker, before.role
         previous = n
+
+
+def _speaker_of_sentence_before(ctx: _Context, quote: _Quote) -> _Attribution | None:
+    """The speaker of the sentence right before a quote that opens a sentence of its own: "…, Howard said.
+    "The volume is really high."" (the same or the previous paragraph, no quote in that sentence)."""
+    if ctx.lexicon is None or not _opens_sentence(ctx, quote):
+        return None
+    end = bisect_left(ctx.idx, quote.open) - 1
+    while end >= 0 and "\n" in ctx.lower[end]:
+        end -= 1
+    if end <= 0 or ctx.lower[end] not in (".", "!", "?", "…") or ctx.quote_of[end] >= 0:
+        return None
+    floor = _clause_floor(ctx, end - 1)
+    if ctx.para[quote.t0] - ctx.para[floor] > 1 or any(ctx.quote_of[k] >= 0 for k in range(floor, end)):
+        return None
+    verb = next((k for k in range(end - 1, floor - 1, -1) if _is_speech_verb(ctx, k)), None)
+    if verb is None:
+        return None
+    found = _speaker_of_verb(ctx, verb, quote, window_start=floor)
+    return found if found.speaker is not None else None
 
 
 def _adjacent(ctx: _Context, a: _Quote, b: _Quote) -> bool:
@@ -1402,7 +1570,9 @@ def _continues(ctx: _Context, a: _Quote, b: _Quote, a_index: int) -> bool:
         if ctx.quote_of[i] >= 0 and ctx.quote_of[i] != a_index:
             continue
         owner = ctx.owner[i]
-        if owner is not None and owner.kind == "person" and owner.group != a.speaker:
+        # Names in the sentence attributing the first quote qualify its speaker ("said Flynn's father").
+        own_sentence = a.by_verb and ctx.sent[i] == ctx.sent[first]
+        if owner is not None and owner.kind == "person" and owner.group != a.speaker and not own_sentence:
             return False
         if (
             ctx.lexicon is not None
