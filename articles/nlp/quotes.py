@@ -267,7 +267,23 @@ _TIME_WORDS = _words(
 _CLITICS = _words("se s' lui leur nous vous y en ne n' l' le la les me m' pas not n't")
 _SPEAKER_KINDS = frozenset({"person", "organisation"})
 _SCARE = re.compile(r"(?i)\b(?:so-called|soi-disant)\s*$")
+# The name of a charge: "charged with "…"", "mis en examen pour « … »", "chef d'accusation de « … »".
+_CHARGE = re.compile(
+    r"(?i)\b(?:charged with|convicted of|accused of|charges? of|counts? of|guilty of"
+    r"|(?:plainte|examen|poursuivie?s?|condamnée?s?|inculpée?s?|écrouée?s?)(?:\s+[^\s«»\"“”]+){0,4}\s+pour"
+    r"|chefs? d['’](?:inculpation|accusation)(?:\s+de|\s+d['’])?|chefs? de)\s*$"
+)
 
+
+# How sure each kind of evidence makes a speaker (QuoteSpan.confidence).
+_SURE = 0.9  # a name as the subject of the speech verb, "selon X", "according to X"
+_SPOKESPERSON = 0.85  # "a spokesman for X"
+_SURNAME = 0.8  # a name the entity model missed, matched to the one person with that surname
+_ROLE = 0.8  # a title matched to the role the article gives someone
+_PRONOUN = 0.75  # a pronoun resolved to the nearest fitting person
+_COLON = _SEAT = _NAMED_AGAIN = 0.7  # a sentence's subject before a colon, "l'Élysée", "the company"
+_NEIGHBOUR = 0.6  # no cue of its own: the quote before it, or the speaker of the sentence before it
+_NEAREST_SUBJECT = 0.6  # a title no one holds: the subject of the nearest sentence naming a person
 
 # --------------------------------------------------------------------------------------------
 # Data
@@ -295,6 +311,7 @@ class _Quote:
     cue: str = ""
     role: str = ""
     attributed: bool = False  # a speech verb or "selon" was found for it
+    confidence: float = 0.0  # of the speaker, when there is one
     by_verb: bool = False  # … and it was a speech verb
 
 
@@ -304,6 +321,8 @@ class _Attribution:
     cue: str
     role: str = ""
     by_verb: bool = True  # False for "selon X", "according to X", "pour X"
+    # How sure the speaker is: a name as the verb's subject is surer than a pronoun, a title or a neighbour.
+    confidence: float = 0.9
 
 
 @dataclass
@@ -371,10 +390,20 @@ def find_quotes(
         if attribution is not None:
             quote.attributed, quote.by_verb = True, attribution.by_verb
             quote.speaker, quote.cue, quote.role = attribution.speaker, attribution.cue, attribution.role
+            quote.confidence = attribution.confidence
         quote.kind = _kind(ctx, quote)
     _continue_speakers(ctx)
     spans = [
-        QuoteSpan(q.start, q.end, text[q.start : q.end], q.kind, q.speaker, q.cue, q.role)
+        QuoteSpan(
+            q.start,
+            q.end,
+            text[q.start : q.end],
+            q.kind,
+            q.speaker,
+            q.cue,
+            q.role,
+            q.confidence if q.speaker is not None else None,
+        )
         for q in ctx.quotes
         if not _nobodys_words(ctx, q)
     ]
@@ -656,6 +685,8 @@ def _names_a_work(ctx: _Context, quote: _Quote) -> bool:
     word = ctx.lower[i]
     if _SCARE.search(ctx.text, max(0, quote.open - 20), quote.open):
         return True  # "so-called" may come as three tokens
+    if quote.t1 - quote.t0 <= 8 and _CHARGE.search(ctx.text, max(0, quote.open - 60), quote.open):
+        return True
     return word in lexicon.work_nouns and ctx.pos[i] != "VERB" or word in ("so-called", "soi-disant")
 
 
@@ -776,7 +807,7 @@ def _attribution_before(ctx: _Context, quote: _Quote) -> _Attribution | None:
     if colon > floor and ctx.lower[colon] == ":":
         found = _sentence_subject(ctx, floor, colon, quote)
         if found is not None and found.speaker is not None:
-            return _Attribution(found.speaker, "", found.role, by_verb=False)
+            return _Attribution(found.speaker, "", found.role, by_verb=False, confidence=min(found.confidence, _COLON))
     return None
 
 
@@ -896,7 +927,7 @@ def _speaker_of_verb(ctx: _Context, verb: int, quote: _Quote, window_start: int)
     start, end, inverted = _cue_chain(ctx, verb)
     cue = ctx.text[ctx.idx[start] : ctx.ends[end - 1]]
     if inverted is not None and ctx.lexicon is _LEXICONS["fr"]:
-        return _Attribution(_resolve_pronoun(ctx, inverted, min(quote.open, ctx.idx[start])), cue)
+        return _Attribution(_resolve_pronoun(ctx, inverted, min(quote.open, ctx.idx[start])), cue, confidence=_PRONOUN)
     before = _subject_before(ctx, start, window_start, quote)
     if before is None and start > 0 and ctx.lower[verb].endswith(("ing", "ant")):
         # "…, saying that …", "…, ajoutant que …": the participle shares the subject of its sentence.
@@ -914,20 +945,31 @@ def _speaker_of_verb(ctx: _Context, verb: int, quote: _Quote, window_start: int)
         if aux is not None and not any(ctx.is_boundary(k) or ctx.quote_of[k] >= 0 for k in range(aux, verb)):
             before = _subject_before(ctx, aux, window_start, quote)
     if before is not None:
-        return _Attribution(before.speaker, cue, before.role)
+        return _Attribution(before.speaker, cue, before.role, confidence=before.confidence)
     if ctx.lexicon is _LEXICONS["en"] and ctx.lower[verb] in ctx.lexicon.tell_verbs:
         return _Attribution(None, cue)  # "told BBC Radio 4's Today": the listener, never the speaker
     after = _subject_after(ctx, end, quote)
     if after is not None:
-        return _Attribution(after.speaker, cue, after.role)
+        return _Attribution(after.speaker, cue, after.role, confidence=after.confidence)
     return _Attribution(None, cue)
 
 
 def _sentence_subject(ctx: _Context, floor: int, stop: int, quote: _Quote) -> _Attribution | None:
     """The subject of the sentence starting at token ``floor``: what it names before its first verb."""
+    if floor < stop and ctx.pos[floor] in ("ADP", "VERB"):
+        # "Speaking to BBC Radio 4's Today programme, the MP …", "Interrogée par France Inter, la députée …":
+        # the opening phrase names the outlet or the place, never the subject.
+        comma = next((k for k in range(floor, stop) if ctx.lower[k] == ","), None)
+        if comma is None:
+            return None
+        floor = comma + 1
     for k in range(floor, stop):
         if _foreign(ctx, k, quote) or ctx.pos[k] in ("VERB", "AUX") and ctx.finite(k):
             return None
+        if k > floor and ctx.pos[k - 1] == "ADP" and ctx.owner[k] is not None:
+            return None  # "à Paris", "with the BBC": a complement, not the subject
+        if _is_title_head(ctx, k):
+            return _title_subject(ctx, k, None, quote)
         owner = ctx.owner[k]
         if owner is not None and owner.kind == "person":
             return _Attribution(owner.group, "")
@@ -945,7 +987,9 @@ def _sentence_subject(ctx: _Context, floor: int, stop: int, quote: _Quote) -> _A
                 return _Attribution(person.group, "")
             return _Attribution(owner.group, "")
         if ctx.lower[k] in ctx.lexicon.subjects and ctx.pos[k] == "PRON":
-            return _Attribution(_resolve_pronoun(ctx, ctx.lexicon.subjects[ctx.lower[k]], ctx.idx[k]), "")
+            return _Attribution(
+                _resolve_pronoun(ctx, ctx.lexicon.subjects[ctx.lower[k]], ctx.idx[k]), "", confidence=_PRONOUN
+            )
     return None
 
 
@@ -1025,19 +1069,19 @@ def _subject_at(ctx: _Context, i: int, cue_start: int, quote: _Quote) -> _Attrib
         if mention.kind == "other" and ctx.pos[i] == "PROPN":
             # The model ran a name into the words after it ("Henry told CRN"): the person it ends with.
             person = _person_by_surname(ctx, i)
-            return _Attribution(person, "") if person is not None else None
+            return _Attribution(person, "", confidence=_SURNAME) if person is not None else None
         if mention.kind == "place" and _seat_speaks(ctx, mention):
-            return _Attribution(mention.group, "")
+            return _Attribution(mention.group, "", confidence=_SEAT)
         if mention.kind not in _SPEAKER_KINDS:
             return None  # "en France, a déclaré", "in Paris, he said": a place is not a speaker
         return _Attribution(mention.group, "")
     word = ctx.lower[i]
     if word in lexicon.subjects and ctx.pos[i] == "PRON":
-        return _Attribution(_resolve_pronoun(ctx, lexicon.subjects[word], ctx.idx[i]), "")
+        return _Attribution(_resolve_pronoun(ctx, lexicon.subjects[word], ctx.idx[i]), "", confidence=_PRONOUN)
     if ctx.pos[i] == "PROPN":
         person = _person_by_surname(ctx, i)
         if person is not None:
-            return _Attribution(person, "")
+            return _Attribution(person, "", confidence=_SURNAME)
     if _is_title_head(ctx, i):
         return _title_subject(ctx, i, cue_start, quote)
     if word in lexicon.organisations and ctx.pos[i] in ("NOUN", "PROPN"):
@@ -1074,7 +1118,7 @@ def _subject_after(ctx: _Context, i: int, quote: _Quote) -> _Attribution | None:
         mention = ctx.owner[j]
         if mention is not None:
             if mention.kind == "place" and j <= i + 1 and _seat_speaks(ctx, mention):
-                return _Attribution(mention.group, "")  # "a déclaré l'Élysée dans un communiqué"
+                return _Attribution(mention.group, "", confidence=_SEAT)  # "a déclaré l'Élysée dans un communiqué"
             if mention.kind not in _SPEAKER_KINDS:
                 return None
             return _holder_of_title_after(ctx, mention, quote) or _Attribution(mention.group, "")
@@ -1089,7 +1133,7 @@ def _subject_after(ctx: _Context, i: int, quote: _Quote) -> _Attribution | None:
     word = ctx.lower[i]
     # "said he." inverts the subject; in "argued it was" the pronoun opens the reported clause.
     if lexicon is _LEXICONS["en"] and word in ("he", "she") and (i + 1 >= n or ctx.pos[i + 1] == "PUNCT"):
-        return _Attribution(_resolve_pronoun(ctx, lexicon.subjects[word], quote.open), "")
+        return _Attribution(_resolve_pronoun(ctx, lexicon.subjects[word], quote.open), "", confidence=_PRONOUN)
     if word in lexicon.determiners or word in lexicon.indefinites:
         for j in range(i + 1, min(i + 6, n)):
             if ctx.owner[j] is not None or ctx.is_boundary(j):
@@ -1169,7 +1213,10 @@ def _source_speaker(ctx: _Context, i: int, cue: str, quote: _Quote) -> _Attribut
     n = len(ctx.lower)
     if i < n and ctx.lower[i] in lexicon.object_pronouns:
         return _Attribution(
-            _resolve_pronoun(ctx, lexicon.object_pronouns[ctx.lower[i]], quote.open), cue, by_verb=False
+            _resolve_pronoun(ctx, lexicon.object_pronouns[ctx.lower[i]], quote.open),
+            cue,
+            by_verb=False,
+            confidence=_PRONOUN,
         )
     for j in range(i, min(i + 10, n)):
         if ctx.lower[j] == "," or ctx.is_boundary(j) or _foreign(ctx, j, quote) or ctx.idx[j] in ctx.opens:
@@ -1180,12 +1227,12 @@ def _source_speaker(ctx: _Context, i: int, cue: str, quote: _Quote) -> _Attribut
                 break  # "selon le patron de la banque X, Jean Dupont": the title's holder, read below
             held = _holder_of_title_after(ctx, mention, quote)
             if held is not None:
-                return _Attribution(held.speaker, cue, held.role, by_verb=False)
+                return _Attribution(held.speaker, cue, held.role, by_verb=False, confidence=held.confidence)
             return _Attribution(mention.group, cue, by_verb=False)
     found = _subject_after(ctx, i, quote)
     if found is None:
         return _Attribution(None, cue, by_verb=False)
-    return _Attribution(found.speaker, cue, found.role, by_verb=False)
+    return _Attribution(found.speaker, cue, found.role, by_verb=False, confidence=found.confidence)
 
 
 def _pour_speaker(ctx: _Context, i: int, quote: _Quote) -> _Attribution | None:
@@ -1229,8 +1276,11 @@ def _unknown_speaker_since(ctx: _Context, group: int, last: int) -> bool:
         if ctx.sent[k] != ctx.sent[k - 1] and ctx.quote_of[k] < 0:
             owner = ctx.owner[k]
             unknown = (
-                owner is not None and owner.kind != "person"
-                or owner is None and ctx.pos[k] == "PROPN" and ctx.text[ctx.idx[k]].isupper()
+                owner is not None
+                and owner.kind != "person"
+                or owner is None
+                and ctx.pos[k] == "PROPN"
+                and ctx.text[ctx.idx[k]].isupper()
             )
             end = min(k + _WINDOW_AFTER, last)
             if unknown and any(ctx.quote_of[j] < 0 and _is_speech_verb(ctx, j) for j in range(k, end)):
@@ -1415,20 +1465,24 @@ def _title_subject(ctx: _Context, head: int, cue_start: int | None, quote: _Quot
         )
         if organisation is not None:
             person = _role_holder(ctx, phrase, position, exact=True) if definite else None
-            return _Attribution(person if person is not None else organisation.group, "", phrase)
+            return _Attribution(
+                person if person is not None else organisation.group, "", phrase, confidence=_SPOKESPERSON
+            )
     if ctx.lower[start] in lexicon.indefinites:
         return _Attribution(None, "", phrase)  # "un diplomate", "an official": someone unnamed
     if lexicon is _LEXICONS["fr"] and not definite:
         return None  # "ministre" alone, without its article, is not a French subject
     person = _role_holder(ctx, phrase, position, exact=False)
+    confidence = _ROLE
     if person is None:
+        confidence = _NEAREST_SUBJECT
         # No one holds the title: the person the nearest sentence naming one is about (its subject first),
         # unless the article gives them another title ("le chancelier allemand" is not "le président
         # français"). Not merely the latest name: "X a demandé à Y …. Le ministre a …" is X.
         person = _nearest_antecedent(ctx, bisect_left(ctx.idx, position), "person", None, None, subject_only=True)
         if person in {role.group for role in ctx.roles}:
             person = None
-    return _Attribution(person, "", phrase)
+    return _Attribution(person, "", phrase, confidence=confidence)
 
 
 def _role_holder(ctx: _Context, phrase: str, before: int, exact: bool) -> int | None:
@@ -1473,7 +1527,7 @@ def _organisation_named_again(ctx: _Context, head: int) -> _Attribution | None:
             continue
         names = (_fold(ctx.groups[mention.group].name), *(_fold(s) for s in ctx.groups[mention.group].surfaces))
         if any(word in name.split() for name in names) or ctx.lower[head] in lexicon.generic_organisations:
-            return _Attribution(mention.group, "")
+            return _Attribution(mention.group, "", confidence=_NAMED_AGAIN)
     return None
 
 
@@ -1511,12 +1565,13 @@ def _continue_speakers(ctx: _Context) -> None:
     for n in range(len(quotes) - 1, 0, -1):
         a, b = quotes[n - 1], quotes[n]
         if _adjacent(ctx, a, b) and not a.attributed and b.attributed and a.kind == "direct":
-            a.speaker, a.cue, a.role, a.attributed = b.speaker, b.cue, b.role, True
+            a.speaker, a.cue, a.role, a.attributed, a.confidence = b.speaker, b.cue, b.role, True, b.confidence
     for quote in quotes:
         if quote.kind == "direct" and not quote.attributed:
             found = _speaker_of_sentence_before(ctx, quote)
             if found is not None:
                 quote.speaker, quote.role, quote.attributed = found.speaker, found.role, True
+                quote.confidence = min(found.confidence, _NEIGHBOUR)
     # A following statement in the same or the next paragraph, with no one else named between.
     previous = -1
     for n, quote in enumerate(quotes):
@@ -1530,6 +1585,7 @@ def _continue_speakers(ctx: _Context) -> None:
             and _continues(ctx, before, quote, previous)
         ):
             quote.speaker, quote.role = before.speaker, before.role
+            quote.confidence = min(before.confidence, _NEIGHBOUR)
         previous = n
 
 
@@ -1715,7 +1771,14 @@ def _reported_according(ctx: _Context, i: int) -> QuoteSpan | None:
             return None
         start_char, end_char = ctx.idx[floor], ctx.ends[i - 2]
         return QuoteSpan(
-            start_char, end_char, ctx.text[start_char:end_char], "reported", source.speaker, cue, source.role
+            start_char,
+            end_char,
+            ctx.text[start_char:end_char],
+            "reported",
+            source.speaker,
+            cue,
+            source.role,
+            source.confidence,
         )
     return None
 
@@ -1748,7 +1811,16 @@ def _clause_span(ctx: _Context, first: int, attribution: _Attribution, cue: str)
     if last - first < 3:
         return None
     start, end = ctx.idx[first], ctx.ends[last - 1]
-    return QuoteSpan(start, end, ctx.text[start:end], "reported", attribution.speaker, cue, attribution.role)
+    return QuoteSpan(
+        start,
+        end,
+        ctx.text[start:end],
+        "reported",
+        attribution.speaker,
+        cue,
+        attribution.role,
+        attribution.confidence if attribution.speaker is not None else None,
+    )
 
 
 def _without_source(ctx: _Context, first: int, last: int) -> int:

@@ -553,3 +553,121 @@ def test_a_verb_before_a_colon_belongs_to_the_next_quote(annotator):
     check(found, "Je suis beaucoup plus sûre de moi", "direct", "Cindy Santos", cue="déclare")
     check(found, "Il faut croire en son destin", "direct", "Cindy Santos", cue="déclare")
     assert found.starting("Elle est retombée").cue == "", found.summary()
+
+
+# ----------------------------------------------------------------------------------------------
+# The subject of the cue, not any name near the quote; nobody's words are no quote
+# ----------------------------------------------------------------------------------------------
+
+
+def test_it_gives_a_quote_naming_a_person_to_the_ministry_that_said_it(annotator):
+    text = (
+        "« Nous avons reçu Jean Martin hier et il nous a remis son rapport », a indiqué le ministère de la Santé"
+        " dans un communiqué.\n"
+    )
+    quote = check(Found(annotator, text, "fr"), "Nous avons reçu Jean Martin", "direct", "ministère de la Santé")
+    assert quote.confidence >= 0.8
+
+
+def test_it_never_takes_the_interviewers_outlet_for_the_speaker(annotator):
+    text = (
+        "Anna Wright is the Labour MP for Northfield.\n"
+        "Speaking to BBC Radio 4's Today programme, the MP was blunt: \"We will not raise taxes this year.\"\n"
+    )
+    check(Found(annotator, text, "en"), "We will not raise taxes", "direct", "Anna Wright")
+
+
+def test_it_gives_the_title_holder_not_the_club_or_the_client_named_before_the_title(annotator):
+    text = (
+        '"We were unlucky today," said Rovers manager Tom Reed.\n'
+        '"We deny any wrongdoing," said Smith\'s lawyer, Jane Cole.\n'
+    )
+    found = Found(annotator, text, "en")
+    check(found, "We were unlucky today", "direct", "Tom Reed", cue="said")
+    check(found, "We deny any wrongdoing", "direct", "Jane Cole", cue="said")
+
+
+def test_it_gives_a_source_introduced_by_a_title_to_the_person_holding_it(annotator):
+    text = (
+        "D'après le patron de la banque Crédit Rural, Paul Lenoir, l'établissement a « perdu la confiance de ses"
+        " clients ».\n"
+    )
+    check(Found(annotator, text, "fr"), "perdu la confiance", "fragment", "Paul Lenoir", cue="D'après")
+
+
+def test_it_follows_two_councillors_taking_turns_in_a_debate(annotator):
+    # Each pronoun and each surname goes to its own councillor, never to the other one.
+    text = (
+        'Councillor Tom Baker said the plan had been rushed through. "We have not even seen the figures," he said.\n'
+        'Councillor Sarah Hill disagreed. "The figures were published in March," she said. "This is a delaying'
+        ' tactic."\n'
+        'Mr Baker replied: "Then publish them again."\n'
+    )
+    found = Found(annotator, text, "en")
+    check(found, "We have not even seen", "direct", "Tom Baker")
+    check(found, "The figures were published", "direct", "Councillor Sarah Hill")
+    check(found, "This is a delaying tactic", "direct", "Councillor Sarah Hill")
+    check(found, "Then publish them again", "direct", "Tom Baker", cue="replied")
+
+
+def test_it_gives_a_statement_with_no_cue_to_the_speaker_of_the_sentence_before(annotator):
+    text = 'Attackers have targeted several banks this week, analyst Rick Stone said. "The volume of attacks is high."\n'
+    quote = check(Found(annotator, text, "en"), "The volume of attacks", "direct", "Rick Stone", cue="")
+    assert quote.confidence < 0.7  # carried over from a neighbouring sentence: less sure than a cue of its own
+
+
+def test_it_reads_past_a_title_set_beside_the_name(annotator):
+    text = (
+        '"We did everything we could for the tenants," Sarah Lee, director of the Northfield Foundation for'
+        " Tenants and Housing Rights, said by telephone.\n"
+    )
+    check(Found(annotator, text, "en"), "We did everything", "direct", "Sarah Lee", cue="said")
+
+
+def test_a_title_no_one_holds_goes_to_the_subject_of_the_sentence_before_not_to_the_latest_name(annotator):
+    text = (
+        "Paul Durand a demandé lundi à Claire Martin un nouveau rapport sur les transports.\n"
+        "Le président a souhaité que ce rapport « soit remis avant l'été et rendu public ».\n"
+    )
+    quote = check(Found(annotator, text, "fr"), "soit remis avant", "fragment", "Paul Durand", role="Le président")
+    assert quote.confidence <= 0.6
+
+
+def test_a_pronoun_after_a_speaker_the_model_did_not_take_for_a_person_stays_unattributed(annotator):
+    text = (
+        "The minister, Paul Grant, visited the camp on Monday.\n"
+        'Al-Tahir Ousmane, spokesman for the army, said the border was calm. "Nothing happened on our side," he'
+        " said.\n"
+    )
+    found = Found(annotator, text, "en")
+    assert found.speaker(found.starting("Nothing happened")) != "Paul Grant", found.summary()
+
+
+def test_a_seat_of_government_that_speaks_is_the_speaker(annotator):
+    text = (
+        "« La visite est reportée », a annoncé l'Élysée dans un communiqué.\n"
+        "« Nous sommes prêts », a déclaré à Paris le président du club.\n"
+    )
+    found = Found(annotator, text, "fr")
+    check(found, "La visite est reportée", "direct", "Élysée", cue="a annoncé")
+    check(found, "Nous sommes prêts", "direct", None)  # "à Paris" is where, not who
+
+
+def test_scare_quotes_nicknames_charges_and_titles_of_works_are_not_quotes(annotator):
+    french = (
+        "Les « gilets » du club ont été lavés avant le match.\n"
+        "Les supporters se retrouvent au « Nid » chaque soir.\n"
+        "Il a été mis en examen pour « abus de biens sociaux ».\n"
+        "Le roman « La Nuit des longs couteaux » sort en mai.\n"
+        "Le maire a jugé la situation « préoccupante ».\n"
+    )
+    found = Found(annotator, french, "fr")
+    assert [q.text for q in found.quotes] == ["préoccupante"], found.summary()
+    english = (
+        "The company's \"middle office\" handles the trades.\n"
+        'The book "A Long Way Home" was published in May.\n'
+        'He was charged with "causing death by dangerous driving".\n'
+        'The mayor described the situation as "worrying".\n'
+    )
+    found = Found(annotator, english, "en")
+    assert [q.text for q in found.quotes] == ["worrying"], found.summary()
