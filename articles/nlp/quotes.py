@@ -110,7 +110,7 @@ class _Lexicon:
 
 
 _FR_VERBS = _first_conjugation(
-    "déclar affirm soulign ajout expliqu indiqu estim assur insist précis confi évoqu qualifi annonc"
+    "argument déclar affirm soulign ajout expliqu indiqu estim assur insist précis confi évoqu qualifi annonc"
     " répliqu déplor regrett dénonc not observ lâch gliss comment racont témoign résum exclam plaid interrog"
     " demand confirm ni tweet accus avou assén fustig critiqu exhort relev signal martel rappel lanc avanc"
     " jug souffl tranch ironis mentionn souhait exig réclam menac remerci constat"
@@ -266,6 +266,7 @@ _TIME_WORDS = _words(
 # Words that may stand between a subject and its verb: "il nous a dit", "X ne l'a pas caché".
 _CLITICS = _words("se s' lui leur nous vous y en ne n' l' le la les me m' pas not n't")
 _SPEAKER_KINDS = frozenset({"person", "organisation"})
+_AGENT_PREPOSITIONS = _words("par avec à au aux pour by with to for")
 _SCARE = re.compile(r"(?i)\b(?:so-called|soi-disant)\s*$")
 # The name of a charge: "charged with "…"", "mis en examen pour « … »", "chef d'accusation de « … »".
 _CHARGE = re.compile(
@@ -702,7 +703,9 @@ def _attribute(ctx: _Context, quote: _Quote) -> _Attribution | None:
     if colon >= 0 and ctx.lower[colon] == ":":
         # "X added: "…"": the colon hands the quote to what stands before it, whatever follows.
         found = _attribution_before(ctx, quote)
-        if found is not None and found.speaker is not None:
+        if found is not None and (found.speaker is not None or found.cue):
+            # A speech verb before the colon owns the quote even when its subject is unknown ("The Archbishop
+            # said: "…""): the name after the quote opens the next sentence and says something else.
             return found
     return _attribution_after(ctx, quote) or _attribution_before(ctx, quote) or _attribution_inside(ctx, quote)
 
@@ -846,8 +849,9 @@ def _is_speech_verb(ctx: _Context, i: int) -> bool:
     if ctx.pos[i] in ("VERB", "AUX"):
         return True
     # Tags slip on "note", "juge", "estime": an auxiliary before or a pronoun after settles it.
+    j = i + 2 if i + 1 < len(ctx.lower) and ctx.lower[i + 1] == "-t" else i + 1  # "argumente-t-il"
     return (i > 0 and ctx.lower[i - 1] in lexicon.auxiliaries) or (
-        i + 1 < len(ctx.lower) and ctx.lower[i + 1] in lexicon.inverted and ctx.lower[i + 1].startswith("-")
+        j < len(ctx.lower) and ctx.lower[j] in lexicon.inverted and ctx.lower[j].startswith("-")
     )
 
 
@@ -1014,7 +1018,39 @@ def _subject_before(ctx: _Context, cue_start: int, floor: int, quote: _Quote) ->
     if i < floor or _foreign(ctx, i, quote) or ctx.is_boundary(i):
         return None
     head = _noun_phrase_head(ctx, i, floor)
+    if _agent_or_complement(ctx, head, floor):
+        return None  # "X reçus par le président Y ont jugé": Y is not who judged
+    if _coordinated_subject(ctx, head, floor):
+        return None  # "William and Harry said": two speakers, no one group said it
     return _subject_at(ctx, head, cue_start, quote)
+
+
+def _coordinated_subject(ctx: _Context, head: int, floor: int) -> bool:
+    mention = ctx.owner[head]
+    k = (bisect_left(ctx.idx, mention.start) if mention is not None else head) - 1
+    while k >= floor and (ctx.lower[k] in ctx.lexicon.determiners or ctx.lower[k] in ctx.lexicon.titles):
+        k -= 1
+    return k >= floor and ctx.lower[k] in ctx.lexicon.coordinators
+
+
+def _agent_or_complement(ctx: _Context, head: int, floor: int) -> bool:
+    """The noun phrase at ``head`` follows "par", "by", "avec", "with", "à", "to": it is no subject."""
+    k = head - 1
+    while k >= floor and head - k <= 6:
+        word = ctx.lower[k]
+        if word in _AGENT_PREPOSITIONS:
+            return True
+        if not (
+            word in ctx.lexicon.determiners
+            or word in ctx.lexicon.titles
+            or word in ctx.lexicon.title_modifiers
+            or word in ctx.lexicon.courtesy_female
+            or word in ctx.lexicon.courtesy_male
+            or ctx.pos[k] in ("ADJ", "PROPN")
+        ):
+            return False
+        k -= 1
+    return False
 
 
 def _is_time(ctx: _Context, i: int) -> bool:
@@ -1128,6 +1164,7 @@ def _subject_after(ctx: _Context, i: int, quote: _Quote) -> _Attribution | None:
             or word in lexicon.courtesy_male
             or (lexicon is _LEXICONS["en"] and ctx.text[ctx.idx[j]].isupper() and ctx.pos[j] in ("PROPN", "NOUN"))
             or (j == i and word in lexicon.determiners)  # "a indiqué le ministère de la Santé"
+            or (lexicon is _LEXICONS["en"] and (word in lexicon.titles or word in lexicon.title_modifiers))
         ):
             break
     word = ctx.lower[i]
@@ -1306,6 +1343,9 @@ def _nearest_antecedent(
         return None
     for mention in reversed(same):  # text order: a name its finite verb follows is the subject
         k = bisect_left(ctx.idx, mention.end)
+        if k < len(ctx.lower) and ctx.lower[k] == ",":
+            # "X, septuple vainqueur du Tour qui a annoncé son retour, a repoussé …": past the apposition.
+            k = next((j + 1 for j in range(k + 1, min(k + 30, len(ctx.lower))) if ctx.lower[j] == ","), k)
         while k < len(ctx.lower) and ctx.owner[k] is None and (ctx.pos[k] == "ADV" or ctx.lower[k] in _CLITICS):
             k += 1
         if k < len(ctx.lower) and ctx.pos[k] in ("VERB", "AUX") and ctx.finite(k) and ctx.quote_of[k] < 0:
@@ -1393,6 +1433,14 @@ def _title_span(ctx: _Context, head: int) -> tuple[int, int]:
             start -= 1
         else:
             break
+    if (
+        not english
+        and start - 2 >= 0
+        and ctx.pos[start - 1] in ("ADJ", "NOUN")
+        and ctx.owner[start - 1] is None
+        and ctx.lower[start - 2] in lexicon.determiners
+    ):
+        start -= 1  # "le septuple vainqueur", "la nouvelle présidente"
     if start - 1 >= 0 and (ctx.lower[start - 1] in lexicon.determiners or ctx.lower[start - 1] in lexicon.indefinites):
         start -= 1
     end = head + 1

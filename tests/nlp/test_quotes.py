@@ -572,7 +572,7 @@ def test_it_gives_a_quote_naming_a_person_to_the_ministry_that_said_it(annotator
 def test_it_never_takes_the_interviewers_outlet_for_the_speaker(annotator):
     text = (
         "Anna Wright is the Labour MP for Northfield.\n"
-        "Speaking to BBC Radio 4's Today programme, the MP was blunt: \"We will not raise taxes this year.\"\n"
+        'Speaking to BBC Radio 4\'s Today programme, the MP was blunt: "We will not raise taxes this year."\n'
     )
     check(Found(annotator, text, "en"), "We will not raise taxes", "direct", "Anna Wright")
 
@@ -611,7 +611,9 @@ def test_it_follows_two_councillors_taking_turns_in_a_debate(annotator):
 
 
 def test_it_gives_a_statement_with_no_cue_to_the_speaker_of_the_sentence_before(annotator):
-    text = 'Attackers have targeted several banks this week, analyst Rick Stone said. "The volume of attacks is high."\n'
+    text = (
+        'Attackers have targeted several banks this week, analyst Rick Stone said. "The volume of attacks is high."\n'
+    )
     quote = check(Found(annotator, text, "en"), "The volume of attacks", "direct", "Rick Stone", cue="")
     assert quote.confidence < 0.7  # carried over from a neighbouring sentence: less sure than a cue of its own
 
@@ -664,10 +666,40 @@ def test_scare_quotes_nicknames_charges_and_titles_of_works_are_not_quotes(annot
     found = Found(annotator, french, "fr")
     assert [q.text for q in found.quotes] == ["préoccupante"], found.summary()
     english = (
-        "The company's \"middle office\" handles the trades.\n"
+        'The company\'s "middle office" handles the trades.\n'
         'The book "A Long Way Home" was published in May.\n'
         'He was charged with "causing death by dangerous driving".\n'
         'The mayor described the situation as "worrying".\n'
     )
     found = Found(annotator, english, "en")
     assert [q.text for q in found.quotes] == ["worrying"], found.summary()
+
+
+def test_a_quote_after_a_colon_never_goes_to_the_name_opening_the_next_sentence(annotator):
+    text = (
+        'The head of the hospital board and the mayor met on Friday. The Bishop of Wellford said: "I am pleased'
+        ' that both sides have agreed." Tom Hardy said he was "delighted" for the town.\n'
+    )
+    found = Found(annotator, text, "en")
+    assert found.speaker(found.starting("I am pleased")) != "Tom Hardy", found.summary()
+    check(found, "delighted", "fragment", "Tom Hardy", cue="said")
+
+
+def test_two_people_saying_something_together_give_no_single_speaker(annotator):
+    found = Found(annotator, 'Lisa Grant and Mark Peel said they were "very happy" with the result.\n', "en")
+    assert [(q.text, q.speaker_group) for q in found.quotes] == [("very happy", None)], found.summary()
+
+
+def test_the_agent_of_a_passive_is_not_the_subject_of_the_cue(annotator):
+    text = "Des commerçants reçus mardi par le maire Jean Roche ont jugé la mesure « injuste ».\n"
+    check(Found(annotator, text, "fr"), "injuste", "fragment", None, cue="ont jugé")
+
+
+def test_a_lowercase_title_before_the_name_after_said(annotator):
+    check(
+        Found(annotator, '"We expect a decision soon," said director Helen Park.\n', "en"),
+        "We expect a decision",
+        "direct",
+        "Helen Park",
+        cue="said",
+    )
