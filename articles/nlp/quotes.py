@@ -745,6 +745,8 @@ def _attribution_after(ctx: _Context, quote: _Quote) -> _Attribution | None:
         according = _according_at(ctx, i)
         if according:
             return _source_speaker(ctx, i + according, ctx.text[ctx.idx[i] : ctx.ends[i + according - 1]], quote)
+        if ctx.lower[i] in ctx.lexicon.complementisers and ctx.pos[i] in ("SCONJ", "PRON"):
+            return None  # "« … » mais qu'elle soutenait …": a clause of the reporter's sentence, not an incise
         if _is_speech_verb(ctx, i):
             if _introduces(ctx, i):
                 return None  # "… », la chanteuse déclare : « … »": the verb is the next quote's
@@ -1046,6 +1048,7 @@ def _agent_or_complement(ctx: _Context, head: int, floor: int) -> bool:
             or word in ctx.lexicon.title_modifiers
             or word in ctx.lexicon.courtesy_female
             or word in ctx.lexicon.courtesy_male
+            or word in ctx.lexicon.organisations  # "avec l'équipe X"
             or ctx.pos[k] in ("ADJ", "PROPN")
         ):
             return False
@@ -1312,12 +1315,16 @@ def _unknown_speaker_since(ctx: _Context, group: int, last: int) -> bool:
     while k < last:
         if ctx.sent[k] != ctx.sent[k - 1] and ctx.quote_of[k] < 0:
             owner = ctx.owner[k]
+            # "Al-Sawarmi Khalid, spokesman …, said", "L'association a expliqué qu'elle …" (« elle » may be it).
             unknown = (
                 owner is not None
                 and owner.kind != "person"
                 or owner is None
                 and ctx.pos[k] == "PROPN"
                 and ctx.text[ctx.idx[k]].isupper()
+                or ctx.lower[k] in ctx.lexicon.determiners
+                and k + 1 < last
+                and ctx.lower[k + 1] in ctx.lexicon.organisations
             )
             end = min(k + _WINDOW_AFTER, last)
             if unknown and any(ctx.quote_of[j] < 0 and _is_speech_verb(ctx, j) for j in range(k, end)):
@@ -1342,6 +1349,8 @@ def _nearest_antecedent(
     if not same:
         return None
     for mention in reversed(same):  # text order: a name its finite verb follows is the subject
+        if _verb_before(ctx, bisect_left(ctx.sent, sentence), bisect_left(ctx.idx, mention.start)):
+            continue  # "Ils étaient tous des X, …, a expliqué Y": X is no subject
         k = bisect_left(ctx.idx, mention.end)
         if k < len(ctx.lower) and ctx.lower[k] == ",":
             # "X, septuple vainqueur du Tour qui a annoncé son retour, a repoussé …": past the apposition.
@@ -1362,6 +1371,20 @@ def _nearest_antecedent(
         if not verbs or ctx.idx[verbs[0]] > mention.start:
             return mention.group
     return same[0].group
+
+
+def _verb_before(ctx: _Context, first: int, stop: int) -> bool:
+    """A finite verb between tokens ``first`` and ``stop`` (or the last line break or sentence end before it),
+    outside quotes and parentheses."""
+    depth = 0
+    for i in range(stop - 1, first - 1, -1):
+        word = ctx.lower[i]
+        if ctx.is_boundary(i) and ctx.quote_of[i] < 0:
+            return False
+        depth += (word == ")") - (word == "(")
+        if depth <= 0 and ctx.quote_of[i] < 0 and ctx.pos[i] in ("VERB", "AUX") and ctx.finite(i):
+            return True
+    return False
 
 
 def _mentions_back(ctx: _Context, last: int):

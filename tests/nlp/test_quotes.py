@@ -703,3 +703,31 @@ def test_a_lowercase_title_before_the_name_after_said(annotator):
         "Helen Park",
         cue="said",
     )
+
+
+def test_a_pronoun_goes_to_the_subject_of_the_sentence_before_not_to_a_name_after_its_verb(annotator):
+    text = (
+        "Les enfants avaient été choisis par Paul Andrieu, le chorégraphe, a expliqué Marc Vidal, directeur de la"
+        " troupe.\nIls étaient « très naturels et très motivés », a-t-il déclaré au journal local.\n"
+    )
+    check(Found(annotator, text, "fr"), "très naturels", "fragment", "Marc Vidal", cue="a-t-il déclaré")
+
+
+def test_the_team_a_speaker_travels_with_is_not_the_speaker(annotator):
+    text = (
+        "Jean Lebrun, en stage à Vichy avec l'équipe Vélo Club Nord, regrette que les sponsors se détournent.\n"
+        "« Pendant ce temps, on ne parle pas des jeunes coureurs. »\n"
+    )
+    found = Found(annotator, text, "fr")
+    assert "Vélo Club Nord" not in {found.speaker(q) for q in found.quotes}, found.summary()
+    check(found, "Pendant ce temps", "direct", "Jean Lebrun", cue="")
+
+
+def test_elle_after_an_association_speaking_is_not_the_woman_named_before(annotator):
+    text = (
+        "La présidente du collectif, Sophie Marchal, a saisi le tribunal.\n"
+        "L'association a expliqué dans un communiqué qu'elle n'avait pas « les moyens matériels de s'associer »"
+        " aux recours mais qu'elle soutenait ces démarches.\n"
+    )
+    found = Found(annotator, text, "fr")
+    assert found.speaker(found.starting("les moyens matériels")) != "Sophie Marchal", found.summary()
