@@ -75,7 +75,8 @@ def _regular_english(bases: str) -> frozenset[str]:
     for base in bases.split():
         past = base + "d" if base.endswith("e") else (base[:-1] + "ied" if base.endswith("y") else base + "ed")
         third = base + "es" if base.endswith(("s", "sh", "ch", "x")) else base + "s"
-        forms.update((base, past, third))
+        gerund = (base[:-1] if base.endswith("e") and not base.endswith("ee") else base) + "ing"
+        forms.update((base, past, third, gerund))
     return frozenset(forms)
 
 
@@ -652,6 +653,8 @@ def _nobodys_words(ctx: _Context, quote: _Quote) -> bool:
     if quote.attributed and (quote.speaker is not None or quote.role):
         return False
     words = sum(1 for i in range(quote.t0, quote.t1) if any(ch.isalnum() for ch in ctx.lower[i]))
+    if _title_case(ctx.text[quote.start : quote.end]) and not _opens_sentence(ctx, quote):
+        return True  # "an "Action Plan for the Development of the Region"": a name, however long
     if words > 4 or any(ctx.finite(i) for i in range(quote.t0, quote.t1)):
         return False
     first = next((ch for ch in ctx.text[quote.start : quote.end] if ch.isalpha()), "")
@@ -668,6 +671,14 @@ def _nobodys_words(ctx: _Context, quote: _Quote) -> bool:
         if owner is not None and owner.kind in _SPEAKER_KINDS or _is_speech_verb(ctx, i):
             return False
     return True
+
+
+def _title_case(words: str) -> bool:
+    """Every word longer than three letters capitalised, at least two of them, no sentence punctuation."""
+    if any(ch in words for ch in ".!?;:,"):
+        return False
+    long = [w for w in re.findall(r"[^\W\d_][\w'’-]*", words) if len(w) > 3]
+    return len(long) >= 2 and all(w[0].isupper() for w in long)
 
 
 def _opens_sentence(ctx: _Context, quote: _Quote) -> bool:
@@ -1190,14 +1201,19 @@ def _subject_after(ctx: _Context, i: int, quote: _Quote) -> _Attribution | None:
 def _apposition_start(ctx: _Context, i: int, floor: int) -> int | None:
     """Start (the comma) of a title set beside a name, ending at token i: "X, director of Y, said"."""
     titled = False
-    for j in range(i, max(floor, i - 14) - 1, -1):
+    found = None
+    # "X, director of Y, said", "X, vice president at the group, Acme, agreed": back to a person if there is one.
+    for j in range(i, max(floor, i - 24) - 1, -1):
         if ctx.is_boundary(j) or ctx.quote_of[j] >= 0 or ctx.pos[j] in ("VERB", "AUX") and ctx.finite(j):
-            return None
+            break
         titled = titled or _is_title_head(ctx, j)
-        if ctx.lower[j] == ",":
-            named = j > floor and ctx.owner[j - 1] is not None and ctx.owner[j - 1].kind in _SPEAKER_KINDS
-            return j if j < i and named and (titled or ctx.owner[j - 1].kind == "person") else None
-    return None
+        if ctx.lower[j] == "," and j < i and j > floor and ctx.owner[j - 1] is not None:
+            owner = ctx.owner[j - 1]
+            if owner.kind == "person":
+                return j
+            if owner.kind in _SPEAKER_KINDS and titled and found is None:
+                found = j
+    return found
 
 
 def _seat_speaks(ctx: _Context, mention: MentionSpan) -> bool:
@@ -1312,6 +1328,8 @@ def _unknown_speaker_since(ctx: _Context, group: int, last: int) -> bool:
     starts = ctx.person_starts.get(group, [])
     n = bisect_left(starts, ctx.idx[last] if last < len(ctx.idx) else ctx.limit)
     k = bisect_left(ctx.idx, starts[n - 1]) + 1 if n else 0
+    if any(q.by_verb and q.speaker is None and k <= q.t0 < last for q in ctx.quotes):
+        return True  # '"…," said the fisherman's wife. "…," she said': someone the text did not name
     while k < last:
         if ctx.sent[k] != ctx.sent[k - 1] and ctx.quote_of[k] < 0:
             owner = ctx.owner[k]
@@ -1337,18 +1355,53 @@ def _nearest_antecedent(
     ctx: _Context, last: int, kind: str, wanted: str | None, unwanted: str | None, subject_only: bool = False
 ) -> int | None:
     # Walks back to the nearest sentence naming a fitting actor; there its subject (named before any
-    # finite verb of the sentence) wins over the others, then the latest one.
-    same: list[MentionSpan] = []
-    sentence = -1
-    for mention, token in _mentions_back(ctx, last):
-        if sentence >= 0 and ctx.sent[token] != sentence:
-            break
-        if mention.kind == kind and _fits(ctx, mention.group, wanted, unwanted):
-            sentence = ctx.sent[token]
-            same.append(mention)
-    if not same:
-        return None
+    # finite verb of the sentence) wins over the others, then the latest one. A sentence whose subject is
+    # itself a pronoun ("He directed X's film") is about someone named earlier: the walk goes on.
+    for _ in range(3):
+        same: list[MentionSpan] = []
+        sentence = -1
+        for mention, token in _mentions_back(ctx, last):
+            if sentence >= 0 and ctx.sent[token] != sentence:
+                break
+            if mention.kind == kind and _fits(ctx, mention.group, wanted, unwanted):
+                sentence = ctx.sent[token]
+                same.append(mention)
+        if not same:
+            return None
+        subject = _subject_among(ctx, same, sentence)
+        if subject is not None:
+            return subject
+        first = _sentence_start(ctx, bisect_left(ctx.idx, same[-1].start))
+        if _pronoun_opens(ctx, first, bisect_left(ctx.idx, same[-1].start)):
+            last = first
+            continue
+        if subject_only:
+            return None
+        first_token = bisect_left(ctx.sent, sentence)
+        verbs = [
+            i
+            for i in range(first_token, bisect_left(ctx.idx, same[0].start))
+            if ctx.quote_of[i] < 0 and ctx.pos[i] in ("VERB", "AUX") and ctx.finite(i)
+        ]
+        for mention in reversed(same):  # text order
+            if not verbs or ctx.idx[verbs[0]] > mention.start:
+                return mention.group
+        # No subject to go by: the latest name only when it is the sentence's one fitting actor.
+        return same[0].group if len({mention.group for mention in same}) == 1 else None
+    return None
+
+
+def _subject_among(ctx: _Context, same: list[MentionSpan], sentence: int) -> int | None:
     for mention in reversed(same):  # text order: a name its finite verb follows is the subject
+        before = bisect_left(ctx.idx, mention.start) - 1
+        while before >= 0 and (
+            ctx.lower[before] in ctx.lexicon.courtesy_male
+            or ctx.lower[before] in ctx.lexicon.courtesy_female
+            or _is_title_head(ctx, before)
+        ):
+            before -= 1
+        if before >= 0 and ctx.quote_of[before] < 0 and _is_speech_verb(ctx, before):
+            return mention.group  # "…, a expliqué Marc Vidal": the inverted subject of a speech verb
         if _verb_before(ctx, bisect_left(ctx.sent, sentence), bisect_left(ctx.idx, mention.start)):
             continue  # "Ils étaient tous des X, …, a expliqué Y": X is no subject
         k = bisect_left(ctx.idx, mention.end)
@@ -1359,18 +1412,25 @@ def _nearest_antecedent(
             k += 1
         if k < len(ctx.lower) and ctx.pos[k] in ("VERB", "AUX") and ctx.finite(k) and ctx.quote_of[k] < 0:
             return mention.group
-    if subject_only:
-        return None
-    first_token = bisect_left(ctx.sent, sentence)
-    verbs = [
-        i
-        for i in range(first_token, bisect_left(ctx.idx, same[0].start))
-        if ctx.quote_of[i] < 0 and ctx.pos[i] in ("VERB", "AUX") and ctx.finite(i)
-    ]
-    for mention in reversed(same):  # text order
-        if not verbs or ctx.idx[verbs[0]] > mention.start:
-            return mention.group
-    return same[0].group
+    return None
+
+
+def _sentence_start(ctx: _Context, i: int) -> int:
+    """First token after the sentence end or line break before token i."""
+    k = i - 1
+    while k >= 0 and i - k < 200 and not (ctx.is_boundary(k) and ctx.quote_of[k] < 0):
+        k -= 1
+    return k + 1
+
+
+def _pronoun_opens(ctx: _Context, first: int, stop: int) -> bool:
+    """The sentence from token ``first`` has a subject pronoun before its first finite verb and name."""
+    for k in range(first, stop):
+        if ctx.lower[k] in ctx.lexicon.subjects and ctx.pos[k] == "PRON":
+            return True
+        if ctx.owner[k] is not None or ctx.pos[k] in ("VERB", "AUX", "NOUN", "PROPN"):
+            return False
+    return False
 
 
 def _verb_before(ctx: _Context, first: int, stop: int) -> bool:

@@ -731,3 +731,35 @@ def test_elle_after_an_association_speaking_is_not_the_woman_named_before(annota
     )
     found = Found(annotator, text, "fr")
     assert found.speaker(found.starting("les moyens matériels")) != "Sophie Marchal", found.summary()
+
+
+def test_a_sentence_about_he_does_not_make_the_name_in_it_the_antecedent(annotator):
+    text = (
+        "Tom Avery is best known for his novels. He also directed Anna Kern's short film, which won an award in"
+        ' 1994. In an interview he said he had always loved the theatre. "Being asked to direct this play is a'
+        ' privilege," he said.\n'
+    )
+    check(Found(annotator, text, "en"), "Being asked to direct", "direct", "Tom Avery", cue="said")
+
+
+def test_she_after_a_speaker_the_text_does_not_name_is_not_the_person_named_before(annotator):
+    text = (
+        'Governor Mark Dale said 14,000 people had fled. "I want to go home but I am scared," said a fisherman\'s'
+        ' wife, who fled with her children. "Two of my children are sick," she said.\n'
+    )
+    check(Found(annotator, text, "en"), "Two of my children", "direct", None, cue="said")
+
+
+def test_a_spokesman_stating_is_the_spokesman_not_the_politician_before(annotator):
+    text = (
+        'Obama said he opposed the rule, with a spokesman stating: "The senator will fight to keep the protections."\n'
+    )
+    check(Found(annotator, text, "en"), "The senator will fight", "direct", None, cue="stating", role="a spokesman")
+
+
+def test_a_speaker_with_a_title_and_an_organisation_set_beside_the_name(annotator):
+    text = (
+        "Dana Rowe, vice president for advocacy at the conservation group, Green Trust, agreed with the decision."
+        ' "We are gratified by the ruling."\n'
+    )
+    check(Found(annotator, text, "en"), "We are gratified", "direct", "Dana Rowe")
