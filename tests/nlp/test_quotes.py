@@ -763,3 +763,24 @@ def test_a_speaker_with_a_title_and_an_organisation_set_beside_the_name(annotato
         ' "We are gratified by the ruling."\n'
     )
     check(Found(annotator, text, "en"), "We are gratified", "direct", "Dana Rowe")
+
+
+def test_a_participle_object_is_not_its_speaker(annotator):
+    text = (
+        "Le député Paul Roux, président de la commission, a répondu mardi.\n"
+        "Le parti a choisi l'attaque, en accusant le président de la commission d'« amateurisme ».\n"
+    )
+    found = Found(annotator, text, "fr")
+    assert found.speaker(found.starting("amateurisme")) != "Paul Roux", found.summary()
+
+
+def test_a_newspaper_named_in_quotation_marks_is_not_a_quote(annotator):
+    text = "Marie Caron, la présidente du club, a confirmé dans « Le Courrier » que le stade serait rénové.\n"
+    found = Found(annotator, text, "fr")
+    assert found.none_starting("Le Courrier"), found.summary()
+
+
+def test_a_party_after_a_title_qualifies_the_title(annotator):
+    text = "« Il faut un signal fort », a estimé le maire PS, en soulignant que « la place restera piétonne ».\n"
+    found = Found(annotator, text, "fr")
+    assert found.speaker(found.starting("la place restera")) is None, found.summary()
