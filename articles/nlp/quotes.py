@@ -13,24 +13,40 @@ What ``find_quotes`` guarantees:
   the next opening mark of its kind that starts a sentence ("… avant. « J'y veillerai »"), else at
   the end of the paragraph;
 - kind "direct" is a statement: a clause with a finite verb, a capitalised sentence of its own, or a
-  long passage a speech verb introduces; a few words inside the reporter's sentence, a scare quote
-  ("so-called", « soi-disant ») or the title of a work ("le film « … »") are kind "fragment"; kind
-  "reported" is a clause a speech verb or a source introduces ("X a déclaré que …", "X said (that)
-  …", "selon X, …", "…, according to X.") and is only returned when its speaker is known and it
-  holds no direct quote;
-- the speaker is a group index of a person or organisation (never a place). It is the subject of a
-  speech verb after the quote ("« … », a déclaré X", ""…," said X", "« … » X a déclaré"), before it
+  long passage a speech verb introduces; a few words of someone's inside the reporter's sentence are
+  kind "fragment"; kind "reported" is a clause a speech verb or a source introduces ("X a déclaré que
+  …", "X said (that) …", "selon X, …", "…, according to X.") and is only returned when its speaker is
+  known and it holds no direct quote;
+- words in quotation marks that are nobody's are not returned: a scare quote ("so-called", « soi-disant »),
+  the title of a work ("le film « … »"), the name of a charge ("mis en examen pour « … »", "charged
+  with "…""), a name in title case or capitalised mid-sentence ("le « Nid d'oiseau »"), and a few words
+  (up to four, no finite verb) in a sentence with neither a speech verb nor a person or organisation;
+- the speaker is a group index of a person or organisation, or of a place only when the place itself is
+  the subject of the speech verb ("a déclaré l'Élysée", "Pékin a averti": a seat of government). It is
+  the subject of a speech verb after the quote ("« … », a déclaré X", ""…," said X", "« … » X a déclaré"), before it
   ("X a déclaré : « … »"), or inside it (« …, a-t-il dit, … »); "selon X", "according to X",
   "pour X," name it too, but a source the reporter cites for the sentence ("…, a-t-il ajouté, selon
-  l'AFP") never outranks a speech verb. A pronoun is the last person named outside quotes, the
-  subject of the nearest sentence naming one first, "elle"/"she" a woman when the text tells
-  (courtesy title, gendered title, agreement). A title ("le chef de la diplomatie française", "the
+  l'AFP") never outranks a speech verb. A pronoun is a person named outside quotes, "elle"/"she" a
+  woman when the text tells (courtesy title, gendered title, agreement). A title ("le chef de la diplomatie française", "the
   company's chief executive") is the person whose role matches it, else the one with the most
-  compatible role, else the latest person the article gives no other title; ``speaker_role`` then
+  compatible role, else the subject of the nearest sentence naming a person if the article gives them
+  no other title, else no one; ``speaker_role`` then
   keeps the phrase as written; "un porte-parole", "an official" are unnamed (no group, phrase kept),
-  "a spokesman for X" is organisation X. With no speech verb, a colon hands the quote to the subject
-  of its sentence ("X a été plus direct : « … »"), and a statement with no attribution continues the
-  quote next to it, or the previous one when no one else is named in between;
+  "a spokesman for X" is organisation X. A name only qualifying the subject is not it: "Rovers manager
+  X", "Smith's lawyer, X", "le patron de la banque Y, X" give X; the listener after "told" ("told BBC
+  Radio 4's Today programme"), the agent of a passive ("reçus par le maire X"), a complement ("avec
+  l'équipe X") and coordinated subjects ("X and Y said") give no one. A pronoun goes to the subject of
+  the nearest sentence naming a fitting person (over sentences whose own subject is a pronoun), to the
+  inverted subject of a speech verb there, to the sentence's one person, else to no one; a speaker the
+  text did not name or the entity model did not take for a person in between leaves it unresolved.
+  With no speech verb, a colon hands the quote to the subject of its sentence ("X a été plus direct :
+  « … »"; an opening phrase such as "Speaking to the BBC," is skipped); a speech verb before a colon
+  owns its quote even when its subject is unknown; a statement with no attribution continues the quote
+  next to it, or the previous one when no one else is named in between, or takes the speaker of the
+  reporter's sentence right before it ("…, Howard said. "…"");
+- ``confidence`` says how sure the speaker is (None without one): 0.9 for a name that is the subject of
+  the speech verb or the source after "selon", less for a surname matched, a title, a pronoun, a seat of
+  government or an organisation named again, 0.6 for a speaker carried over from a neighbour;
 - ``cue`` is the attribution as written ("a déclaré", "a-t-il ajouté", "dit-il", "selon", "said"),
   empty when the speaker came from a colon or a neighbouring quote.
 
@@ -75,7 +91,8 @@ def _regular_english(bases: str) -> frozenset[str]:
     for base in bases.split():
         past = base + "d" if base.endswith("e") else (base[:-1] + "ied" if base.endswith("y") else base + "ed")
         third = base + "es" if base.endswith(("s", "sh", "ch", "x")) else base + "s"
-        forms.update((base, past, third))
+        gerund = (base[:-1] if base.endswith("e") and not base.endswith("ee") else base) + "ing"
+        forms.update((base, past, third, gerund))
     return frozenset(forms)
 
 
@@ -110,10 +127,10 @@ class _Lexicon:
 
 
 _FR_VERBS = _first_conjugation(
-    "déclar affirm soulign ajout expliqu indiqu estim assur insist précis confi évoqu qualifi annonc"
+    "argument déclar affirm soulign ajout expliqu indiqu estim assur insist précis confi évoqu qualifi annonc"
     " répliqu déplor regrett dénonc not observ lâch gliss comment racont témoign résum exclam plaid interrog"
     " demand confirm ni tweet accus avou assén fustig critiqu exhort relev signal martel rappel lanc avanc"
-    " jug souffl tranch ironis mentionn"
+    " jug souffl tranch ironis mentionn souhait exig réclam menac remerci constat"
 ) | _words(
     "dit dis disait disaient dira dirait disent disant écrit écrivait écrivent écrira répond répondu répondait"
     " répondent reconnaît reconnait reconnu reconnaissait admet admis admettait promet promis promettait conclut"
@@ -126,7 +143,7 @@ _EN_VERBS = _regular_english(
     "add state insist warn explain note argue claim declare announce admit acknowledge confirm deny stress"
     " emphasise emphasize reply respond answer tweet conclude suggest comment observe remark recall predict"
     " promise vow urge caution agree concede maintain assert complain joke reiterate contend reveal boast"
-    " counter allege"
+    " counter allege accuse demand talk"
 ) | _words(
     "said says say saying told tells tell wrote writes adding insisting warning explaining asked asks called calls",
     "admitted admits described describes",
@@ -151,7 +168,7 @@ _LEXICONS: dict[str, _Lexicon] = {
             " souverain monarque pape conseiller conseillère chancelier chancelière homologue entraîneur"
             " sélectionneur capitaine fondateur fondatrice pdg p.-d.g. candidat candidate leader émissaire envoyé"
             " envoyée médiateur médiatrice représentant représentante haut-commissaire diplomate général colonel"
-            " commandant émir sultan"
+            " commandant émir sultan vainqueur champion championne coureur joueur joueuse"
         ),
         spokespeople=_words("porte-parole représentant représentante"),
         organisations=_words(
@@ -256,7 +273,7 @@ _OPEN_CONTEXT = "([{—–-/:«“‘\u00a0\u202f"
 _CLOSE_CONTEXT = ".,;:!?)]}—–-…»”’"
 _UNSURE_FAMILIES = frozenset({"single", "apostrophe"})
 _LONG = 10  # words: a quote this long is a statement, not a phrase in the reporter's sentence
-_WINDOW_AFTER = 12  # tokens read after a quote for its attribution
+_WINDOW_AFTER = 20  # tokens read after a quote for its attribution (a name and its title fit)
 _WINDOW_BEFORE = 30  # tokens read back from a quote for a speech verb
 # Days and other time words: "a affirmé mercredi que", "said on Monday".
 _TIME_WORDS = _words(
@@ -266,7 +283,25 @@ _TIME_WORDS = _words(
 # Words that may stand between a subject and its verb: "il nous a dit", "X ne l'a pas caché".
 _CLITICS = _words("se s' lui leur nous vous y en ne n' l' le la les me m' pas not n't")
 _SPEAKER_KINDS = frozenset({"person", "organisation"})
+_AGENT_PREPOSITIONS = _words("par avec à au aux pour by with to for")
+_SCARE = re.compile(r"(?i)\b(?:so-called|soi-disant)\s*$")
+# The name of a charge: "charged with "…"", "mis en examen pour « … »", "chef d'accusation de « … »".
+_CHARGE = re.compile(
+    r"(?i)\b(?:charged with|convicted of|accused of|charges? of|counts? of|guilty of"
+    r"|(?:plainte|examen|poursuivie?s?|condamnée?s?|inculpée?s?|écrouée?s?)(?:\s+[^\s«»\"“”]+){0,4}\s+pour"
+    r"|chefs? d['’](?:inculpation|accusation)(?:\s+de|\s+d['’])?|chefs? de)\s*$"
+)
 
+
+# How sure each kind of evidence makes a speaker (QuoteSpan.confidence).
+_SURE = 0.9  # a name as the subject of the speech verb, "selon X", "according to X"
+_SPOKESPERSON = 0.85  # "a spokesman for X"
+_SURNAME = 0.8  # a name the entity model missed, matched to the one person with that surname
+_ROLE = 0.8  # a title matched to the role the article gives someone
+_PRONOUN = 0.75  # a pronoun resolved to the nearest fitting person
+_COLON = _SEAT = _NAMED_AGAIN = 0.7  # a sentence's subject before a colon, "l'Élysée", "the company"
+_NEIGHBOUR = 0.6  # no cue of its own: the quote before it, or the speaker of the sentence before it
+_NEAREST_SUBJECT = 0.6  # a title no one holds: the subject of the nearest sentence naming a person
 
 # --------------------------------------------------------------------------------------------
 # Data
@@ -294,6 +329,7 @@ class _Quote:
     cue: str = ""
     role: str = ""
     attributed: bool = False  # a speech verb or "selon" was found for it
+    confidence: float = 0.0  # of the speaker, when there is one
     by_verb: bool = False  # … and it was a speech verb
 
 
@@ -303,6 +339,8 @@ class _Attribution:
     cue: str
     role: str = ""
     by_verb: bool = True  # False for "selon X", "according to X", "pour X"
+    # How sure the speaker is: a name as the verb's subject is surer than a pronoun, a title or a neighbour.
+    confidence: float = 0.9
 
 
 @dataclass
@@ -370,9 +408,23 @@ def find_quotes(
         if attribution is not None:
             quote.attributed, quote.by_verb = True, attribution.by_verb
             quote.speaker, quote.cue, quote.role = attribution.speaker, attribution.cue, attribution.role
+            quote.confidence = attribution.confidence
         quote.kind = _kind(ctx, quote)
     _continue_speakers(ctx)
-    spans = [QuoteSpan(q.start, q.end, text[q.start : q.end], q.kind, q.speaker, q.cue, q.role) for q in ctx.quotes]
+    spans = [
+        QuoteSpan(
+            q.start,
+            q.end,
+            text[q.start : q.end],
+            q.kind,
+            q.speaker,
+            q.cue,
+            q.role,
+            q.confidence if q.speaker is not None else None,
+        )
+        for q in ctx.quotes
+        if not _nobodys_words(ctx, q)
+    ]
     spans.extend(_reported(ctx))
     seen: set[tuple[int, int]] = set()
     unique = []
@@ -607,6 +659,54 @@ def _kind(ctx: _Context, quote: _Quote) -> str:
     return "fragment"
 
 
+def _nobodys_words(ctx: _Context, quote: _Quote) -> bool:
+    """A few words in quotation marks that no one is said to have spoken: a scare quote, a nickname, a
+    name, the title of a work ("the "middle office"", « le Nid d'oiseau », "Happy Birthday")."""
+    if ctx.lexicon is None or quote.kind == "direct":
+        return False
+    if _names_a_work(ctx, quote):
+        return True
+    before = bisect_left(ctx.idx, quote.open) - 1
+    first = next((ch for ch in ctx.text[quote.start : quote.end] if ch.isalpha()), "")
+    if (
+        first.isupper()
+        and before >= 0
+        and ctx.pos[before] in ("ADP", "DET")
+        and quote.t1 - quote.t0 <= 4
+        and not any(ctx.finite(i) for i in range(quote.t0, quote.t1))
+    ):
+        return True  # "a confirmé dans « Le Figaro »": a name after a preposition, whoever speaks
+    if quote.attributed and (quote.speaker is not None or quote.role):
+        return False
+    words = sum(1 for i in range(quote.t0, quote.t1) if any(ch.isalnum() for ch in ctx.lower[i]))
+    if _title_case(ctx.text[quote.start : quote.end]) and not _opens_sentence(ctx, quote):
+        return True  # "an "Action Plan for the Development of the Region"": a name, however long
+    if words > 4 or any(ctx.finite(i) for i in range(quote.t0, quote.t1)):
+        return False
+    first = next((ch for ch in ctx.text[quote.start : quote.end] if ch.isalpha()), "")
+    if first.isupper() and not _opens_sentence(ctx, quote):
+        return True  # capitalised in the middle of the reporter's sentence: a name or a title
+    # Someone's words need someone: a speech verb or a speaker in the sentence.
+    first_token = _clause_floor(ctx, quote.t0 - 1) if quote.t0 > 0 else 0
+    for i in range(first_token, len(ctx.lower)):
+        if i >= quote.t0 and ctx.quote_of[i] < 0 and ctx.is_boundary(i):
+            break
+        if ctx.quote_of[i] >= 0:
+            continue
+        owner = ctx.owner[i]
+        if owner is not None and owner.kind in _SPEAKER_KINDS or _is_speech_verb(ctx, i):
+            return False
+    return True
+
+
+def _title_case(words: str) -> bool:
+    """Every word longer than three letters capitalised, at least two of them, no sentence punctuation."""
+    if any(ch in words for ch in ".!?;:,"):
+        return False
+    long = [w for w in re.findall(r"[^\W\d_][\w'’-]*", words) if len(w) > 3]
+    return len(long) >= 2 and all(w[0].isupper() for w in long)
+
+
 def _opens_sentence(ctx: _Context, quote: _Quote) -> bool:
     i = quote.open - 1
     while i >= 0 and ctx.text[i] in " \t\u00a0\u202f":
@@ -621,6 +721,10 @@ def _names_a_work(ctx: _Context, quote: _Quote) -> bool:
     if lexicon is None or i < 0:
         return False
     word = ctx.lower[i]
+    if _SCARE.search(ctx.text, max(0, quote.open - 20), quote.open):
+        return True  # "so-called" may come as three tokens
+    if quote.t1 - quote.t0 <= 8 and _CHARGE.search(ctx.text, max(0, quote.open - 60), quote.open):
+        return True
     return word in lexicon.work_nouns and ctx.pos[i] != "VERB" or word in ("so-called", "soi-disant")
 
 
@@ -632,6 +736,14 @@ def _names_a_work(ctx: _Context, quote: _Quote) -> bool:
 def _attribute(ctx: _Context, quote: _Quote) -> _Attribution | None:
     if ctx.lexicon is None:
         return None
+    colon = bisect_left(ctx.idx, quote.open) - 1
+    if colon >= 0 and ctx.lower[colon] == ":":
+        # "X added: "…"": the colon hands the quote to what stands before it, whatever follows.
+        found = _attribution_before(ctx, quote)
+        if found is not None and (found.speaker is not None or found.cue):
+            # A speech verb before the colon owns the quote even when its subject is unknown ("The Archbishop
+            # said: "…""): the name after the quote opens the next sentence and says something else.
+            return found
     return _attribution_after(ctx, quote) or _attribution_before(ctx, quote) or _attribution_inside(ctx, quote)
 
 
@@ -670,6 +782,8 @@ def _attribution_after(ctx: _Context, quote: _Quote) -> _Attribution | None:
         according = _according_at(ctx, i)
         if according:
             return _source_speaker(ctx, i + according, ctx.text[ctx.idx[i] : ctx.ends[i + according - 1]], quote)
+        if ctx.lower[i] in ctx.lexicon.complementisers and ctx.pos[i] in ("SCONJ", "PRON"):
+            return None  # "« … » mais qu'elle soutenait …": a clause of the reporter's sentence, not an incise
         if _is_speech_verb(ctx, i):
             if _introduces(ctx, i):
                 return None  # "… », la chanteuse déclare : « … »": the verb is the next quote's
@@ -735,7 +849,7 @@ def _attribution_before(ctx: _Context, quote: _Quote) -> _Attribution | None:
     if colon > floor and ctx.lower[colon] == ":":
         found = _sentence_subject(ctx, floor, colon, quote)
         if found is not None and found.speaker is not None:
-            return _Attribution(found.speaker, "", found.role, by_verb=False)
+            return _Attribution(found.speaker, "", found.role, by_verb=False, confidence=min(found.confidence, _COLON))
     return None
 
 
@@ -774,8 +888,9 @@ def _is_speech_verb(ctx: _Context, i: int) -> bool:
     if ctx.pos[i] in ("VERB", "AUX"):
         return True
     # Tags slip on "note", "juge", "estime": an auxiliary before or a pronoun after settles it.
+    j = i + 2 if i + 1 < len(ctx.lower) and ctx.lower[i + 1] == "-t" else i + 1  # "argumente-t-il"
     return (i > 0 and ctx.lower[i - 1] in lexicon.auxiliaries) or (
-        i + 1 < len(ctx.lower) and ctx.lower[i + 1] in lexicon.inverted and ctx.lower[i + 1].startswith("-")
+        j < len(ctx.lower) and ctx.lower[j] in lexicon.inverted and ctx.lower[j].startswith("-")
     )
 
 
@@ -855,7 +970,7 @@ def _speaker_of_verb(ctx: _Context, verb: int, quote: _Quote, window_start: int)
     start, end, inverted = _cue_chain(ctx, verb)
     cue = ctx.text[ctx.idx[start] : ctx.ends[end - 1]]
     if inverted is not None and ctx.lexicon is _LEXICONS["fr"]:
-        return _Attribution(_resolve_pronoun(ctx, inverted, min(quote.open, ctx.idx[start])), cue)
+        return _Attribution(_resolve_pronoun(ctx, inverted, min(quote.open, ctx.idx[start])), cue, confidence=_PRONOUN)
     before = _subject_before(ctx, start, window_start, quote)
     if before is None and start > 0 and ctx.lower[verb].endswith(("ing", "ant")):
         # "…, saying that …", "…, ajoutant que …": the participle shares the subject of its sentence.
@@ -873,18 +988,33 @@ def _speaker_of_verb(ctx: _Context, verb: int, quote: _Quote, window_start: int)
         if aux is not None and not any(ctx.is_boundary(k) or ctx.quote_of[k] >= 0 for k in range(aux, verb)):
             before = _subject_before(ctx, aux, window_start, quote)
     if before is not None:
-        return _Attribution(before.speaker, cue, before.role)
+        return _Attribution(before.speaker, cue, before.role, confidence=before.confidence)
+    if ctx.lexicon is _LEXICONS["en"] and ctx.lower[verb] in ctx.lexicon.tell_verbs:
+        return _Attribution(None, cue)  # "told BBC Radio 4's Today": the listener, never the speaker
+    if ctx.lower[verb].endswith(("ing", "ant")):
+        return _Attribution(None, cue)  # "en accusant le président": a participle's object, not its subject
     after = _subject_after(ctx, end, quote)
     if after is not None:
-        return _Attribution(after.speaker, cue, after.role)
+        return _Attribution(after.speaker, cue, after.role, confidence=after.confidence)
     return _Attribution(None, cue)
 
 
 def _sentence_subject(ctx: _Context, floor: int, stop: int, quote: _Quote) -> _Attribution | None:
     """The subject of the sentence starting at token ``floor``: what it names before its first verb."""
+    if floor < stop and ctx.pos[floor] in ("ADP", "VERB"):
+        # "Speaking to BBC Radio 4's Today programme, the MP …", "Interrogée par France Inter, la députée …":
+        # the opening phrase names the outlet or the place, never the subject.
+        comma = next((k for k in range(floor, stop) if ctx.lower[k] == ","), None)
+        if comma is None:
+            return None
+        floor = comma + 1
     for k in range(floor, stop):
         if _foreign(ctx, k, quote) or ctx.pos[k] in ("VERB", "AUX") and ctx.finite(k):
             return None
+        if k > floor and ctx.pos[k - 1] == "ADP" and ctx.owner[k] is not None:
+            return None  # "à Paris", "with the BBC": a complement, not the subject
+        if _is_title_head(ctx, k):
+            return _title_subject(ctx, k, None, quote)
         owner = ctx.owner[k]
         if owner is not None and owner.kind == "person":
             return _Attribution(owner.group, "")
@@ -902,7 +1032,9 @@ def _sentence_subject(ctx: _Context, floor: int, stop: int, quote: _Quote) -> _A
                 return _Attribution(person.group, "")
             return _Attribution(owner.group, "")
         if ctx.lower[k] in ctx.lexicon.subjects and ctx.pos[k] == "PRON":
-            return _Attribution(_resolve_pronoun(ctx, ctx.lexicon.subjects[ctx.lower[k]], ctx.idx[k]), "")
+            return _Attribution(
+                _resolve_pronoun(ctx, ctx.lexicon.subjects[ctx.lower[k]], ctx.idx[k]), "", confidence=_PRONOUN
+            )
     return None
 
 
@@ -916,6 +1048,8 @@ def _subject_before(ctx: _Context, cue_start: int, floor: int, quote: _Quote) ->
             return None
         if ctx.lower[i] == ",":
             relative = _relative_start(ctx, i - 1, floor)
+            if relative is None:
+                relative = _apposition_start(ctx, i - 1, floor)
             i = relative - 1 if relative is not None else i - 1
         elif ctx.owner[i] is None and (ctx.pos[i] == "ADV" or _is_time(ctx, i) or ctx.lower[i] in _CLITICS):
             i -= 1
@@ -925,7 +1059,40 @@ def _subject_before(ctx: _Context, cue_start: int, floor: int, quote: _Quote) ->
     if i < floor or _foreign(ctx, i, quote) or ctx.is_boundary(i):
         return None
     head = _noun_phrase_head(ctx, i, floor)
+    if _agent_or_complement(ctx, head, floor):
+        return None  # "X reçus par le président Y ont jugé": Y is not who judged
+    if _coordinated_subject(ctx, head, floor):
+        return None  # "William and Harry said": two speakers, no one group said it
     return _subject_at(ctx, head, cue_start, quote)
+
+
+def _coordinated_subject(ctx: _Context, head: int, floor: int) -> bool:
+    mention = ctx.owner[head]
+    k = (bisect_left(ctx.idx, mention.start) if mention is not None else head) - 1
+    while k >= floor and (ctx.lower[k] in ctx.lexicon.determiners or ctx.lower[k] in ctx.lexicon.titles):
+        k -= 1
+    return k >= floor and ctx.lower[k] in ctx.lexicon.coordinators
+
+
+def _agent_or_complement(ctx: _Context, head: int, floor: int) -> bool:
+    """The noun phrase at ``head`` follows "par", "by", "avec", "with", "à", "to": it is no subject."""
+    k = head - 1
+    while k >= floor and head - k <= 6:
+        word = ctx.lower[k]
+        if word in _AGENT_PREPOSITIONS:
+            return True
+        if not (
+            word in ctx.lexicon.determiners
+            or word in ctx.lexicon.titles
+            or word in ctx.lexicon.title_modifiers
+            or word in ctx.lexicon.courtesy_female
+            or word in ctx.lexicon.courtesy_male
+            or word in ctx.lexicon.organisations  # "avec l'équipe X"
+            or ctx.pos[k] in ("ADJ", "PROPN")
+        ):
+            return False
+        k -= 1
+    return False
 
 
 def _is_time(ctx: _Context, i: int) -> bool:
@@ -977,16 +1144,30 @@ def _subject_at(ctx: _Context, i: int, cue_start: int, quote: _Quote) -> _Attrib
     lexicon = ctx.lexicon
     mention = ctx.owner[i]
     if mention is not None:
+        if mention.kind == "other" and ctx.pos[i] == "PROPN":
+            # The model ran a name into the words after it ("Henry told CRN"): the person it ends with.
+            person = _person_by_surname(ctx, i)
+            return _Attribution(person, "", confidence=_SURNAME) if person is not None else None
+        if mention.kind == "place" and _seat_speaks(ctx, mention):
+            return _Attribution(mention.group, "", confidence=_SEAT)
         if mention.kind not in _SPEAKER_KINDS:
-            return None  # "la France a déclaré": a place is not a speaker
+            return None  # "en France, a déclaré", "in Paris, he said": a place is not a speaker
+        title = bisect_left(ctx.idx, mention.start) - 1
+        if (
+            mention.kind == "organisation"
+            and title >= 0
+            and _is_title_head(ctx, title)
+            and ctx.lower[title] not in ctx.lexicon.spokespeople
+        ):
+            return _title_subject(ctx, title, None, quote)  # "le maire PS": the mayor, not the party
         return _Attribution(mention.group, "")
     word = ctx.lower[i]
     if word in lexicon.subjects and ctx.pos[i] == "PRON":
-        return _Attribution(_resolve_pronoun(ctx, lexicon.subjects[word], ctx.idx[i]), "")
+        return _Attribution(_resolve_pronoun(ctx, lexicon.subjects[word], ctx.idx[i]), "", confidence=_PRONOUN)
     if ctx.pos[i] == "PROPN":
         person = _person_by_surname(ctx, i)
         if person is not None:
-            return _Attribution(person, "")
+            return _Attribution(person, "", confidence=_SURNAME)
     if _is_title_head(ctx, i):
         return _title_subject(ctx, i, cue_start, quote)
     if word in lexicon.organisations and ctx.pos[i] in ("NOUN", "PROPN"):
@@ -1022,18 +1203,24 @@ def _subject_after(ctx: _Context, i: int, quote: _Quote) -> _Attribution | None:
     for j in range(i, min(i + 5, n)):
         mention = ctx.owner[j]
         if mention is not None:
-            return _Attribution(mention.group, "") if mention.kind in _SPEAKER_KINDS else None
+            if mention.kind == "place" and j <= i + 1 and _seat_speaks(ctx, mention):
+                return _Attribution(mention.group, "", confidence=_SEAT)  # "a déclaré l'Élysée dans un communiqué"
+            if mention.kind not in _SPEAKER_KINDS:
+                return None
+            return _holder_of_title_after(ctx, mention, quote) or _Attribution(mention.group, "")
         word = ctx.lower[j]
         if not (
             word in lexicon.courtesy_female
             or word in lexicon.courtesy_male
             or (lexicon is _LEXICONS["en"] and ctx.text[ctx.idx[j]].isupper() and ctx.pos[j] in ("PROPN", "NOUN"))
+            or (j == i and word in lexicon.determiners)  # "a indiqué le ministère de la Santé"
+            or (lexicon is _LEXICONS["en"] and (word in lexicon.titles or word in lexicon.title_modifiers))
         ):
             break
     word = ctx.lower[i]
     # "said he." inverts the subject; in "argued it was" the pronoun opens the reported clause.
     if lexicon is _LEXICONS["en"] and word in ("he", "she") and (i + 1 >= n or ctx.pos[i + 1] == "PUNCT"):
-        return _Attribution(_resolve_pronoun(ctx, lexicon.subjects[word], quote.open), "")
+        return _Attribution(_resolve_pronoun(ctx, lexicon.subjects[word], quote.open), "", confidence=_PRONOUN)
     if word in lexicon.determiners or word in lexicon.indefinites:
         for j in range(i + 1, min(i + 6, n)):
             if ctx.owner[j] is not None or ctx.is_boundary(j):
@@ -1045,6 +1232,59 @@ def _subject_after(ctx: _Context, i: int, quote: _Quote) -> _Attribution | None:
             if ctx.pos[j] not in ("DET", "ADJ", "NOUN", "PROPN", "PART"):
                 break
     return None
+
+
+def _apposition_start(ctx: _Context, i: int, floor: int) -> int | None:
+    """Start (the comma) of a title set beside a name, ending at token i: "X, director of Y, said"."""
+    titled = False
+    found = None
+    # "X, director of Y, said", "X, vice president at the group, Acme, agreed": back to a person if there is one.
+    for j in range(i, max(floor, i - 24) - 1, -1):
+        if ctx.is_boundary(j) or ctx.quote_of[j] >= 0 or ctx.pos[j] in ("VERB", "AUX") and ctx.finite(j):
+            break
+        titled = titled or _is_title_head(ctx, j)
+        if ctx.lower[j] == "," and j < i and j > floor and ctx.owner[j - 1] is not None:
+            owner = ctx.owner[j - 1]
+            if owner.kind == "person":
+                return j
+            if owner.kind in _SPEAKER_KINDS and titled and found is None:
+                found = j
+    return found
+
+
+def _seat_speaks(ctx: _Context, mention: MentionSpan) -> bool:
+    """A place that is itself the subject of a speech verb stands for its government or institution
+    ("Pékin a averti", "a déclaré l'Élysée", "the White House said"): not after a preposition ("à Paris"),
+    and nothing but punctuation or a preposition after it ("l'Élysée dans un communiqué")."""
+    first = bisect_left(ctx.idx, mention.start)
+    after = bisect_left(ctx.idx, mention.end)
+    j = first - 1
+    if j >= 0 and ctx.lower[j] in ctx.lexicon.determiners:
+        j -= 1
+    if j >= 0 and ctx.pos[j] == "ADP":
+        return False
+    return after >= len(ctx.lower) or ctx.pos[after] in ("PUNCT", "ADP", "AUX", "VERB") or ctx.is_boundary(after)
+
+
+def _holder_of_title_after(ctx: _Context, mention: MentionSpan, quote: _Quote) -> _Attribution | None:
+    """A name that only qualifies the title after it: "Biancardi's attorney, James Zeszutek", "Acme chief
+    executive Jane Smith", "the club's manager": the title's holder speaks, not the name (None if not so)."""
+    lexicon = ctx.lexicon
+    k = bisect_left(ctx.idx, mention.end)
+    possessive = k < len(ctx.lower) and ctx.lower[k] in ("'s", "'")
+    if possessive:
+        k += 1
+    elif mention.kind != "organisation":
+        return None
+    for j in range(k, min(k + 4, len(ctx.lower))):
+        owner = ctx.owner[j]
+        if owner is not None:
+            return _Attribution(owner.group, "") if owner.kind == "person" and j > k else None
+        if _is_title_head(ctx, j):
+            return _title_subject(ctx, j, None, quote) or _Attribution(None, "")
+        if not (possessive or ctx.lower[j] in lexicon.title_modifiers or ctx.pos[j] in ("NOUN", "PROPN", "ADJ")):
+            break
+    return _Attribution(None, "") if possessive else None
 
 
 def _relative_start(ctx: _Context, i: int, floor: int) -> int | None:
@@ -1065,18 +1305,26 @@ def _source_speaker(ctx: _Context, i: int, cue: str, quote: _Quote) -> _Attribut
     n = len(ctx.lower)
     if i < n and ctx.lower[i] in lexicon.object_pronouns:
         return _Attribution(
-            _resolve_pronoun(ctx, lexicon.object_pronouns[ctx.lower[i]], quote.open), cue, by_verb=False
+            _resolve_pronoun(ctx, lexicon.object_pronouns[ctx.lower[i]], quote.open),
+            cue,
+            by_verb=False,
+            confidence=_PRONOUN,
         )
     for j in range(i, min(i + 10, n)):
         if ctx.lower[j] == "," or ctx.is_boundary(j) or _foreign(ctx, j, quote) or ctx.idx[j] in ctx.opens:
             break
         mention = ctx.owner[j]
         if mention is not None and mention.kind in _SPEAKER_KINDS:
+            if any(_is_title_head(ctx, k) and ctx.lower[k] not in lexicon.spokespeople for k in range(i, j)):
+                break  # "selon le patron de la banque X, Jean Dupont": the title's holder, read below
+            held = _holder_of_title_after(ctx, mention, quote)
+            if held is not None:
+                return _Attribution(held.speaker, cue, held.role, by_verb=False, confidence=held.confidence)
             return _Attribution(mention.group, cue, by_verb=False)
     found = _subject_after(ctx, i, quote)
     if found is None:
         return _Attribution(None, cue, by_verb=False)
-    return _Attribution(found.speaker, cue, found.role, by_verb=False)
+    return _Attribution(found.speaker, cue, found.role, by_verb=False, confidence=found.confidence)
 
 
 def _pour_speaker(ctx: _Context, i: int, quote: _Quote) -> _Attribution | None:
@@ -1106,33 +1354,133 @@ def _resolve_pronoun(ctx: _Context, gender: str, before: int) -> int | None:
     for pass_ in (0, 1):
         found = _nearest_antecedent(ctx, last, kind, wanted if pass_ == 0 else None, unwanted if pass_ == 0 else None)
         if found is not None:
-            return found
+            return None if kind == "person" and _unknown_speaker_since(ctx, found, last) else found
     return None
 
 
-def _nearest_antecedent(ctx: _Context, last: int, kind: str, wanted: str | None, unwanted: str | None) -> int | None:
+def _unknown_speaker_since(ctx: _Context, group: int, last: int) -> bool:
+    """A sentence after the antecedent's last mention opens with a name that is no person of the article
+    and speaks ("Al-Sawarmi Khalid, spokesman for the army, said …"): the pronoun may be theirs."""
+    starts = ctx.person_starts.get(group, [])
+    n = bisect_left(starts, ctx.idx[last] if last < len(ctx.idx) else ctx.limit)
+    k = bisect_left(ctx.idx, starts[n - 1]) + 1 if n else 0
+    if any(q.by_verb and q.speaker is None and k <= q.t0 < last for q in ctx.quotes):
+        return True  # '"…," said the fisherman's wife. "…," she said': someone the text did not name
+    while k < last:
+        if ctx.sent[k] != ctx.sent[k - 1] and ctx.quote_of[k] < 0:
+            owner = ctx.owner[k]
+            # "Al-Sawarmi Khalid, spokesman …, said", "L'association a expliqué qu'elle …" (« elle » may be it).
+            unknown = (
+                owner is not None
+                and owner.kind != "person"
+                or owner is None
+                and ctx.pos[k] == "PROPN"
+                and ctx.text[ctx.idx[k]].isupper()
+                or ctx.lower[k] in ctx.lexicon.determiners
+                and k + 1 < last
+                and ctx.lower[k + 1] in ctx.lexicon.organisations
+            )
+            end = min(k + _WINDOW_AFTER, last)
+            if unknown and any(ctx.quote_of[j] < 0 and _is_speech_verb(ctx, j) for j in range(k, end)):
+                return True
+        k += 1
+    return False
+
+
+def _nearest_antecedent(
+    ctx: _Context, last: int, kind: str, wanted: str | None, unwanted: str | None, subject_only: bool = False
+) -> int | None:
     # Walks back to the nearest sentence naming a fitting actor; there its subject (named before any
-    # finite verb of the sentence) wins over the others, then the latest one.
-    same: list[MentionSpan] = []
-    sentence = -1
-    for mention, token in _mentions_back(ctx, last):
-        if sentence >= 0 and ctx.sent[token] != sentence:
-            break
-        if mention.kind == kind and _fits(ctx, mention.group, wanted, unwanted):
-            sentence = ctx.sent[token]
-            same.append(mention)
-    if not same:
-        return None
-    first_token = bisect_left(ctx.sent, sentence)
-    verbs = [
-        i
-        for i in range(first_token, bisect_left(ctx.idx, same[0].start))
-        if ctx.quote_of[i] < 0 and ctx.pos[i] in ("VERB", "AUX") and ctx.finite(i)
-    ]
-    for mention in reversed(same):  # text order
-        if not verbs or ctx.idx[verbs[0]] > mention.start:
+    # finite verb of the sentence) wins over the others, then the latest one. A sentence whose subject is
+    # itself a pronoun ("He directed X's film") is about someone named earlier: the walk goes on.
+    for _ in range(3):
+        same: list[MentionSpan] = []
+        sentence = -1
+        for mention, token in _mentions_back(ctx, last):
+            if sentence >= 0 and ctx.sent[token] != sentence:
+                break
+            if mention.kind == kind and _fits(ctx, mention.group, wanted, unwanted):
+                sentence = ctx.sent[token]
+                same.append(mention)
+        if not same:
+            return None
+        subject = _subject_among(ctx, same, sentence)
+        if subject is not None:
+            return subject
+        first = _sentence_start(ctx, bisect_left(ctx.idx, same[-1].start))
+        if _pronoun_opens(ctx, first, bisect_left(ctx.idx, same[-1].start)):
+            last = first
+            continue
+        if subject_only:
+            return None
+        first_token = bisect_left(ctx.sent, sentence)
+        verbs = [
+            i
+            for i in range(first_token, bisect_left(ctx.idx, same[0].start))
+            if ctx.quote_of[i] < 0 and ctx.pos[i] in ("VERB", "AUX") and ctx.finite(i)
+        ]
+        for mention in reversed(same):  # text order
+            if not verbs or ctx.idx[verbs[0]] > mention.start:
+                return mention.group
+        # No subject to go by: the latest name only when it is the sentence's one fitting actor.
+        return same[0].group if len({mention.group for mention in same}) == 1 else None
+    return None
+
+
+def _subject_among(ctx: _Context, same: list[MentionSpan], sentence: int) -> int | None:
+    for mention in reversed(same):  # text order: a name its finite verb follows is the subject
+        before = bisect_left(ctx.idx, mention.start) - 1
+        while before >= 0 and (
+            ctx.lower[before] in ctx.lexicon.courtesy_male
+            or ctx.lower[before] in ctx.lexicon.courtesy_female
+            or _is_title_head(ctx, before)
+        ):
+            before -= 1
+        if before >= 0 and ctx.quote_of[before] < 0 and _is_speech_verb(ctx, before):
+            return mention.group  # "…, a expliqué Marc Vidal": the inverted subject of a speech verb
+        if _verb_before(ctx, bisect_left(ctx.sent, sentence), bisect_left(ctx.idx, mention.start)):
+            continue  # "Ils étaient tous des X, …, a expliqué Y": X is no subject
+        k = bisect_left(ctx.idx, mention.end)
+        if k < len(ctx.lower) and ctx.lower[k] == ",":
+            # "X, septuple vainqueur du Tour qui a annoncé son retour, a repoussé …": past the apposition.
+            k = next((j + 1 for j in range(k + 1, min(k + 30, len(ctx.lower))) if ctx.lower[j] == ","), k)
+        while k < len(ctx.lower) and ctx.owner[k] is None and (ctx.pos[k] == "ADV" or ctx.lower[k] in _CLITICS):
+            k += 1
+        if k < len(ctx.lower) and ctx.pos[k] in ("VERB", "AUX") and ctx.finite(k) and ctx.quote_of[k] < 0:
             return mention.group
-    return same[0].group
+    return None
+
+
+def _sentence_start(ctx: _Context, i: int) -> int:
+    """First token after the sentence end or line break before token i."""
+    k = i - 1
+    while k >= 0 and i - k < 200 and not (ctx.is_boundary(k) and ctx.quote_of[k] < 0):
+        k -= 1
+    return k + 1
+
+
+def _pronoun_opens(ctx: _Context, first: int, stop: int) -> bool:
+    """The sentence from token ``first`` has a subject pronoun before its first finite verb and name."""
+    for k in range(first, stop):
+        if ctx.lower[k] in ctx.lexicon.subjects and ctx.pos[k] == "PRON":
+            return True
+        if ctx.owner[k] is not None or ctx.pos[k] in ("VERB", "AUX", "NOUN", "PROPN"):
+            return False
+    return False
+
+
+def _verb_before(ctx: _Context, first: int, stop: int) -> bool:
+    """A finite verb between tokens ``first`` and ``stop`` (or the last line break or sentence end before it),
+    outside quotes and parentheses."""
+    depth = 0
+    for i in range(stop - 1, first - 1, -1):
+        word = ctx.lower[i]
+        if ctx.is_boundary(i) and ctx.quote_of[i] < 0:
+            return False
+        depth += (word == ")") - (word == "(")
+        if depth <= 0 and ctx.quote_of[i] < 0 and ctx.pos[i] in ("VERB", "AUX") and ctx.finite(i):
+            return True
+    return False
 
 
 def _mentions_back(ctx: _Context, last: int):
@@ -1204,6 +1552,14 @@ def _title_span(ctx: _Context, head: int) -> tuple[int, int]:
             start -= 1
         else:
             break
+    if (
+        not english
+        and start - 2 >= 0
+        and ctx.pos[start - 1] in ("ADJ", "NOUN")
+        and ctx.owner[start - 1] is None
+        and ctx.lower[start - 2] in lexicon.determiners
+    ):
+        start -= 1  # "le septuple vainqueur", "la nouvelle présidente"
     if start - 1 >= 0 and (ctx.lower[start - 1] in lexicon.determiners or ctx.lower[start - 1] in lexicon.indefinites):
         start -= 1
     end = head + 1
@@ -1250,14 +1606,17 @@ def _title_subject(ctx: _Context, head: int, cue_start: int | None, quote: _Quot
         and ctx.owner[before - 1].kind == "person"
     ):
         return _Attribution(ctx.owner[before - 1].group, "")
+    after = end
+    if after < len(ctx.lower) and ctx.owner[after] is not None and ctx.owner[after].kind == "organisation":
+        after = bisect_left(ctx.idx, ctx.owner[after].end)  # "le patron de la banque Acme, Jean Dupont"
     if (
-        end + 1 < len(ctx.lower)
-        and ctx.lower[end] == ","
-        and ctx.owner[end + 1] is not None
-        and ctx.owner[end + 1].kind == "person"
-        and ctx.idx[end + 1] == ctx.owner[end + 1].start
+        after + 1 < len(ctx.lower)
+        and ctx.lower[after] == ","
+        and ctx.owner[after + 1] is not None
+        and ctx.owner[after + 1].kind == "person"
+        and ctx.idx[after + 1] == ctx.owner[after + 1].start
     ):
-        return _Attribution(ctx.owner[end + 1].group, "")  # "said the chief executive, Jane Smith"
+        return _Attribution(ctx.owner[after + 1].group, "")  # "said the chief executive, Jane Smith"
     definite = ctx.lower[start] in lexicon.determiners
     position = min(quote.open, ctx.idx[start])
     if ctx.lower[head] in lexicon.spokespeople:
@@ -1273,19 +1632,24 @@ def _title_subject(ctx: _Context, head: int, cue_start: int | None, quote: _Quot
         )
         if organisation is not None:
             person = _role_holder(ctx, phrase, position, exact=True) if definite else None
-            return _Attribution(person if person is not None else organisation.group, "", phrase)
+            return _Attribution(
+                person if person is not None else organisation.group, "", phrase, confidence=_SPOKESPERSON
+            )
     if ctx.lower[start] in lexicon.indefinites:
         return _Attribution(None, "", phrase)  # "un diplomate", "an official": someone unnamed
     if lexicon is _LEXICONS["fr"] and not definite:
         return None  # "ministre" alone, without its article, is not a French subject
     person = _role_holder(ctx, phrase, position, exact=False)
+    confidence = _ROLE
     if person is None:
-        # The latest person, skipping those the article gives another title only ("le chancelier
-        # allemand" is not "le président français").
-        titled = {role.group for role in ctx.roles}
-        recency = {group: at for group, at in _person_recency(ctx, position).items() if group not in titled}
-        person = max(recency, key=recency.get) if recency else None
-    return _Attribution(person, "", phrase)
+        confidence = _NEAREST_SUBJECT
+        # No one holds the title: the person the nearest sentence naming one is about (its subject first),
+        # unless the article gives them another title ("le chancelier allemand" is not "le président
+        # français"). Not merely the latest name: "X a demandé à Y …. Le ministre a …" is X.
+        person = _nearest_antecedent(ctx, bisect_left(ctx.idx, position), "person", None, None, subject_only=True)
+        if person in {role.group for role in ctx.roles}:
+            person = None
+    return _Attribution(person, "", phrase, confidence=confidence)
 
 
 def _role_holder(ctx: _Context, phrase: str, before: int, exact: bool) -> int | None:
@@ -1330,7 +1694,7 @@ def _organisation_named_again(ctx: _Context, head: int) -> _Attribution | None:
             continue
         names = (_fold(ctx.groups[mention.group].name), *(_fold(s) for s in ctx.groups[mention.group].surfaces))
         if any(word in name.split() for name in names) or ctx.lower[head] in lexicon.generic_organisations:
-            return _Attribution(mention.group, "")
+            return _Attribution(mention.group, "", confidence=_NAMED_AGAIN)
     return None
 
 
@@ -1368,7 +1732,13 @@ def _continue_speakers(ctx: _Context) -> None:
     for n in range(len(quotes) - 1, 0, -1):
         a, b = quotes[n - 1], quotes[n]
         if _adjacent(ctx, a, b) and not a.attributed and b.attributed and a.kind == "direct":
-            a.speaker, a.cue, a.role, a.attributed = b.speaker, b.cue, b.role, True
+            a.speaker, a.cue, a.role, a.attributed, a.confidence = b.speaker, b.cue, b.role, True, b.confidence
+    for quote in quotes:
+        if quote.kind == "direct" and not quote.attributed:
+            found = _speaker_of_sentence_before(ctx, quote)
+            if found is not None:
+                quote.speaker, quote.role, quote.attributed = found.speaker, found.role, True
+                quote.confidence = min(found.confidence, _NEIGHBOUR)
     # A following statement in the same or the next paragraph, with no one else named between.
     previous = -1
     for n, quote in enumerate(quotes):
@@ -1382,7 +1752,28 @@ def _continue_speakers(ctx: _Context) -> None:
             and _continues(ctx, before, quote, previous)
         ):
             quote.speaker, quote.role = before.speaker, before.role
+            quote.confidence = min(before.confidence, _NEIGHBOUR)
         previous = n
+
+
+def _speaker_of_sentence_before(ctx: _Context, quote: _Quote) -> _Attribution | None:
+    """The speaker of the sentence right before a quote that opens a sentence of its own: "…, Howard said.
+    "The volume is really high."" (the same or the previous paragraph, no quote in that sentence)."""
+    if ctx.lexicon is None or not _opens_sentence(ctx, quote):
+        return None
+    end = bisect_left(ctx.idx, quote.open) - 1
+    while end >= 0 and "\n" in ctx.lower[end]:
+        end -= 1
+    if end <= 0 or ctx.lower[end] not in (".", "!", "?", "…") or ctx.quote_of[end] >= 0:
+        return None
+    floor = _clause_floor(ctx, end - 1)
+    if ctx.para[quote.t0] - ctx.para[floor] > 1 or any(ctx.quote_of[k] >= 0 for k in range(floor, end)):
+        return None
+    verb = next((k for k in range(end - 1, floor - 1, -1) if _is_speech_verb(ctx, k)), None)
+    if verb is None:
+        return None
+    found = _speaker_of_verb(ctx, verb, quote, window_start=floor)
+    return found if found.speaker is not None else None
 
 
 def _adjacent(ctx: _Context, a: _Quote, b: _Quote) -> bool:
@@ -1402,7 +1793,9 @@ def _continues(ctx: _Context, a: _Quote, b: _Quote, a_index: int) -> bool:
         if ctx.quote_of[i] >= 0 and ctx.quote_of[i] != a_index:
             continue
         owner = ctx.owner[i]
-        if owner is not None and owner.kind == "person" and owner.group != a.speaker:
+        # Names in the sentence attributing the first quote qualify its speaker ("said Flynn's father").
+        own_sentence = a.by_verb and ctx.sent[i] == ctx.sent[first]
+        if owner is not None and owner.kind == "person" and owner.group != a.speaker and not own_sentence:
             return False
         if (
             ctx.lexicon is not None
@@ -1545,7 +1938,14 @@ def _reported_according(ctx: _Context, i: int) -> QuoteSpan | None:
             return None
         start_char, end_char = ctx.idx[floor], ctx.ends[i - 2]
         return QuoteSpan(
-            start_char, end_char, ctx.text[start_char:end_char], "reported", source.speaker, cue, source.role
+            start_char,
+            end_char,
+            ctx.text[start_char:end_char],
+            "reported",
+            source.speaker,
+            cue,
+            source.role,
+            source.confidence,
         )
     return None
 
@@ -1578,7 +1978,16 @@ def _clause_span(ctx: _Context, first: int, attribution: _Attribution, cue: str)
     if last - first < 3:
         return None
     start, end = ctx.idx[first], ctx.ends[last - 1]
-    return QuoteSpan(start, end, ctx.text[start:end], "reported", attribution.speaker, cue, attribution.role)
+    return QuoteSpan(
+        start,
+        end,
+        ctx.text[start:end],
+        "reported",
+        attribution.speaker,
+        cue,
+        attribution.role,
+        attribution.confidence if attribution.speaker is not None else None,
+    )
 
 
 def _without_source(ctx: _Context, first: int, last: int) -> int:

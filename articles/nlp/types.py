@@ -99,6 +99,9 @@ class QuoteSpan:
     phrase that attributes it as written ("a déclaré", "selon", "said");
     ``speaker_role`` the title the text used for the speaker, as written
     ("le chef de la diplomatie française"), when it named them that way.
+    ``confidence`` says how sure the speaker is, from 0 to 1 (None without a speaker): about 0.9 for a
+    name that is the subject of the speech verb, less for a pronoun, a title, or a speaker carried over
+    from a neighbouring sentence or quote (0.6). No speaker is given without evidence.
     """
 
     start: int
@@ -108,6 +111,7 @@ class QuoteSpan:
     speaker_group: int | None
     cue: str = ""
     speaker_role: str = ""
+    confidence: float | None = None
 
 
 @dataclass
