@@ -219,16 +219,23 @@ class Annotator:
         self._select_components(nlp)
 
     def _select_components(self, nlp: Language) -> None:
-        wanted = _WANTED | _FOR_TOPICS if self._topics else _WANTED
-        if "senter" not in nlp.component_names:
-            wanted = wanted | {"parser"}  # the only source of sentence starts then
-        if len(nlp.get_pipe(RULER_NAME)):
+        wanted = components_read(nlp, topics=bool(self._topics))
+        if RULER_NAME in nlp.component_names and len(nlp.get_pipe(RULER_NAME)):
             wanted = wanted | {RULER_NAME, GUARD_NAME}  # an empty ruler only warns, once per doc
         for component in nlp.component_names:
             if component in wanted and component in nlp.disabled:
                 nlp.enable_pipe(component)
             elif component not in wanted and component not in nlp.disabled:
                 nlp.disable_pipe(component)
+
+
+def components_read(nlp: Language, *, topics: bool) -> set[str]:
+    """The model's components the annotation runs (the registry's ruler aside): what the
+    pipeline reads, and nothing else. Benchmarks load the same set for their baseline."""
+    wanted = _WANTED | _FOR_TOPICS if topics else set(_WANTED)
+    if "senter" not in nlp.component_names:
+        wanted = wanted | {"parser"}  # the only source of sentence starts then
+    return wanted & set(nlp.component_names)
 
 
 def _read(nlp: Language, texts: Sequence[str], batch_size: int) -> Iterator[Doc]:
