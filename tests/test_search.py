@@ -92,7 +92,7 @@ def test_the_migration_parses_existing_documents_again():
         cursor.execute("UPDATE articles_searchdocument SET vector = to_tsvector('simple', 'Visite Sénégal réfugiés') "
                        "WHERE article_id = %s", [article.id])
     assert not Article.objects.search("senegal").exists()
-    migration = importlib.import_module("articles.migrations.0009_search_unaccent")
+    migration = importlib.import_module("articles.migrations.0010_search_unaccent")
     with connection.schema_editor() as schema_editor:
         migration.forward(django_apps, schema_editor)
     assert list(Article.objects.search("senegal refugie")) == [article]
