@@ -28,17 +28,10 @@ from articles.models import Article, Source
 from articles.services.ingest import article_create
 from imports import parsers
 from imports.models import ImportBatch, ImportedArticle
-from imports.services import (
-    import_cancel,
-    import_check,
-    import_confirm,
-    import_error_report,
-    import_preview,
-    import_recheck,
-    import_run,
-    import_start,
-    imports_sweep,
-)
+from imports.services.batches import import_cancel, import_confirm, import_preview, import_recheck, import_start
+from imports.services.report import import_error_report
+from imports.services.runner import import_check, import_run
+from imports.services.sweep import imports_sweep
 from tests.conftest import _reset_broker_pools, make_user, wait_for
 from tests.test_extract import make_pdf
 
