@@ -3,6 +3,7 @@ service claims the batch with a conditional update). Each imports its service in
 its body: the services import these tasks to send them."""
 
 from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 
 
@@ -16,7 +17,10 @@ from django.conf import settings
 def check_import(batch_id: int):
     from imports.services import runner
 
-    runner.import_check(batch_id=batch_id)
+    try:
+        runner.import_check(batch_id=batch_id, reraise=(SoftTimeLimitExceeded,))
+    except SoftTimeLimitExceeded:
+        runner.import_fail_time_limit(batch_id=batch_id)
 
 
 @shared_task(
@@ -29,7 +33,10 @@ def check_import(batch_id: int):
 def run_import(batch_id: int):
     from imports.services import runner
 
-    runner.import_run(batch_id=batch_id)
+    try:
+        runner.import_run(batch_id=batch_id, reraise=(SoftTimeLimitExceeded,))
+    except SoftTimeLimitExceeded:
+        runner.import_fail_time_limit(batch_id=batch_id)
 
 
 # Marks the batch done when its articles are annotated, so that the row says so

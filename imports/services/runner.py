@@ -38,23 +38,40 @@ class ImportStopped(Exception):
     """The batch was cancelled, or another attempt took it over: stop writing."""
 
 
-def import_check(*, batch_id: int) -> None:
-    """The dry run: read and classify every row, write only the report."""
+def import_check(*, batch_id: int, reraise: tuple[type[Exception], ...] = ()) -> None:
+    """The dry run: read and classify every row, write only the report.
+
+    ``reraise``: as for ``import_run``.
+    """
     batch = _claim(batch_id, from_statuses=[ImportBatch.Status.CHECKING], to_status=ImportBatch.Status.CHECKING)
     if batch is not None:
-        _run(batch, write=False)
+        _run(batch, write=False, reraise=reraise)
 
 
-def import_run(*, batch_id: int) -> None:
+def import_run(*, batch_id: int, reraise: tuple[type[Exception], ...] = ()) -> None:
     """The import: insert the rows in chunks, then queue them for annotation.
 
     Idempotent: a batch already imported, cancelled or failed is left as it is;
     one left importing by a worker that died is started again from nothing.
+    Any error fails the batch and removes what it wrote, except those of
+    ``reraise``, which the caller handles (the task, its time limit, with
+    ``import_fail_time_limit``): those leave the batch as it is.
     """
     batch = _claim(batch_id, from_statuses=[ImportBatch.Status.QUEUED, ImportBatch.Status.IMPORTING],
                    to_status=ImportBatch.Status.IMPORTING)
     if batch is not None:
-        _run(batch, write=True)
+        _run(batch, write=True, reraise=reraise)
+
+
+def import_fail_time_limit(*, batch_id: int) -> None:
+    """A check or an import that ran out of time: the batch fails and what it
+    wrote is removed, unless it is no longer running (finished, cancelled)."""
+    with transaction.atomic():
+        running = ImportBatch.objects.select_for_update().filter(
+            id=batch_id, status__in=[ImportBatch.Status.CHECKING, ImportBatch.Status.IMPORTING]).exists()
+        if running:
+            _fail_locked(batch_id, f"The import took longer than its time limit ({settings.IMPORT_TIME_LIMIT} s). "
+                                   "Nothing was imported.")
 
 
 def _claim(batch_id: int, *, from_statuses, to_status) -> ImportBatch | None:
@@ -171,7 +188,7 @@ class _ReadAhead:
             self._next = next(self._chunks, self._END)
 
 
-def _run(batch: ImportBatch, *, write: bool) -> None:
+def _run(batch: ImportBatch, *, write: bool, reraise: tuple[type[Exception], ...]) -> None:
     token = batch.attempts
     expected = ImportBatch.Status.IMPORTING if write else ImportBatch.Status.CHECKING
     rows = None
@@ -189,15 +206,11 @@ def _run(batch: ImportBatch, *, write: bool) -> None:
         logger.info("import %s stopped: cancelled or taken over", batch.id)
     except parsers.ImportFileError as exc:
         _fail(batch.id, expected, token, str(exc) + ". Nothing was imported.", rows)
+    except reraise:
+        raise
     except Exception as exc:
-        from celery.exceptions import SoftTimeLimitExceeded
-
-        if isinstance(exc, SoftTimeLimitExceeded):
-            message = (f"The import took longer than its time limit ({settings.IMPORT_TIME_LIMIT} s). "
-                       "Nothing was imported.")
-        else:
-            logger.exception("import %s failed", batch.id)
-            message = f"The import stopped on an unexpected error ({type(exc).__name__}: {exc}). Nothing was imported."
+        logger.exception("import %s failed", batch.id)
+        message = f"The import stopped on an unexpected error ({type(exc).__name__}: {exc}). Nothing was imported."
         _fail(batch.id, expected, token, message, rows)
 
 
@@ -264,10 +277,14 @@ def _fail(batch_id: int, expected: str, token: int, message: str, rows: parsers.
             _lock(batch_id, expected, token)
         except ImportStopped:
             return
-        remove_created(batch_id)
-        ImportBatch.objects.filter(id=batch_id).update(
-            status=ImportBatch.Status.FAILED, error=message[:5000], finished_at=timezone.now(), created=0,
-            **({"detected": rows.described()} if rows is not None else {}))
+        _fail_locked(batch_id, message, **({"detected": rows.described()} if rows is not None else {}))
+
+
+def _fail_locked(batch_id: int, message: str, **fields) -> None:
+    """Inside a transaction holding the batch row: fail it and remove what it wrote."""
+    remove_created(batch_id)
+    ImportBatch.objects.filter(id=batch_id).update(
+        status=ImportBatch.Status.FAILED, error=message[:5000], finished_at=timezone.now(), created=0, **fields)
 
 
 def _check_rows(batch: ImportBatch, chunk: list[parsers.Row], state: _State):
