@@ -8,15 +8,14 @@ from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django_htmx.http import HttpResponseStopPolling
 
 from imports import parsers
 from imports.forms import ImportForm, ImportOptionsForm
 from imports.models import ImportBatch
 from imports.services import batches, report
+from pressreview.htmx import stop_polling, vary_on_htmx
 
 ISSUES_SHOWN = 50
 
@@ -87,17 +86,14 @@ def import_detail(request, batch_id: int):
     if request.htmx:
         response = render(request, "admin/imports/importbatch/detail.html#progress", context)
         if not batch.is_running():
-            stopped = HttpResponseStopPolling(response.content)
-            stopped["Content-Type"] = response["Content-Type"]
-            response = stopped
+            response = stop_polling(response)
     else:
         can_recheck = (batch.status in (ImportBatch.Status.DRY_RUN_READY, ImportBatch.Status.FAILED)
                        and batch.inserted_at is None and bool(batch.file))
         context["options_form"] = ImportOptionsForm(initial=ImportOptionsForm.initial_from(batch.options)) \
             if can_recheck and request.user.has_perm("imports.change_importbatch") else None
         response = render(request, "admin/imports/importbatch/detail.html", context)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+    return vary_on_htmx(response)
 
 
 @require_POST
