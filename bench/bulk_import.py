@@ -177,7 +177,7 @@ def bare_bulk_create(rows: list[dict]) -> tuple[float, float]:
 def import_file(path: Path, *, enqueue: bool):
     from django.core.files import File
 
-    from imports.services import import_start
+    from imports.services.batches import import_start
 
     with path.open("rb") as handle:
         return import_start(file=File(handle, name=path.name), filename=path.name, options={}, enqueue=enqueue)
@@ -186,7 +186,7 @@ def import_file(path: Path, *, enqueue: bool):
 def timed_import(path: Path) -> tuple[float, object, float, float]:
     """Seconds (elapsed, CPU) of the import, and elapsed seconds of writing its search documents after it."""
     from articles.services.search import articles_index_missing
-    from imports.services import import_run
+    from imports.services.runner import import_run
 
     batch = import_file(path, enqueue=False)
     cpu, started = cpu_now(), time.perf_counter()
@@ -265,7 +265,7 @@ def main():
     from django.db.models import Max
 
     from articles.models import Article, Mention
-    from imports.services import import_finish
+    from imports.services.report import import_finish
 
     call_command("migrate", verbosity=0)
     purge_queues()

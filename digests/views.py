@@ -5,12 +5,11 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
-from django_htmx.http import HttpResponseStopPolling, trigger_client_event
+from django_htmx.http import trigger_client_event
 
 from articles import selectors as article_selectors
 from articles.models import Article, Topic
@@ -18,6 +17,7 @@ from digests import annotations, exports, selectors, services
 from digests.forms import DigestForm
 from digests.models import Digest, DigestItem, DigestSection, ExportJob
 from digests.services import DigestError
+from pressreview.htmx import stop_polling, vary_on_htmx
 from pressreview.middleware import content_security_policy
 
 can_view = permission_required("digests.view_digest", raise_exception=True)
@@ -125,8 +125,7 @@ def digest_detail(request, digest_id):
                    **article_selectors.queue_filter_choices(article_selectors.QueueParams()),
                    "topics": article_selectors.topics_for_choice()}
         response = render(request, "digests/builder.html", context)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+    return vary_on_htmx(response)
 
 
 def _after_change(request, digest: Digest, *, error: str = "", focus: str = "", saved_item: int | None = None,
@@ -397,11 +396,7 @@ def digest_export(request, digest_id, fmt):
 
 def _job_response(request, job: ExportJob):
     response = render(request, "digests/_export_job.html", {"job": job, "digest": job.digest})
-    if job.is_finished():
-        stopped = HttpResponseStopPolling(response.content)
-        stopped["Content-Type"] = response["Content-Type"]
-        return stopped
-    return response
+    return stop_polling(response) if job.is_finished() else response
 
 
 @require_POST

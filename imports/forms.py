@@ -4,7 +4,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from imports import parsers
-from imports.services import import_options_clean
+from imports.services.batches import import_options_clean
 from pressreview.files import too_large
 
 FORMAT_CHOICES = [

@@ -3,6 +3,7 @@ service claims the batch with a conditional update). Each imports its service in
 its body: the services import these tasks to send them."""
 
 from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 
 
@@ -14,9 +15,12 @@ from django.conf import settings
     time_limit=settings.IMPORT_TIME_LIMIT + 60,
 )
 def check_import(batch_id: int):
-    from imports import services
+    from imports.services import runner
 
-    services.import_check(batch_id=batch_id)
+    try:
+        runner.import_check(batch_id=batch_id, reraise=(SoftTimeLimitExceeded,))
+    except SoftTimeLimitExceeded:
+        runner.import_fail_time_limit(batch_id=batch_id)
 
 
 @shared_task(
@@ -27,9 +31,12 @@ def check_import(batch_id: int):
     time_limit=settings.IMPORT_TIME_LIMIT + 60,
 )
 def run_import(batch_id: int):
-    from imports import services
+    from imports.services import runner
 
-    services.import_run(batch_id=batch_id)
+    try:
+        runner.import_run(batch_id=batch_id, reraise=(SoftTimeLimitExceeded,))
+    except SoftTimeLimitExceeded:
+        runner.import_fail_time_limit(batch_id=batch_id)
 
 
 # Marks the batch done when its articles are annotated, so that the row says so
@@ -46,15 +53,15 @@ FINISH_INTERVAL = 10
     max_retries=24 * 3600 // FINISH_INTERVAL,
 )
 def finish_import(self, batch_id: int):
-    from imports import services
+    from imports.services import report
 
-    if not services.import_finish(batch_id=batch_id):
+    if not report.import_finish(batch_id=batch_id):
         raise self.retry(countdown=FINISH_INTERVAL)
 
 
 @shared_task(name="imports.sweep", ignore_result=True, soft_time_limit=60, time_limit=90)
 def sweep():
     """Every minute (beat): send again the batches whose message was lost."""
-    from imports import services
+    from imports.services import sweep
 
-    services.imports_sweep()
+    sweep.imports_sweep()

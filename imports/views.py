@@ -8,14 +8,14 @@ from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django_htmx.http import HttpResponseStopPolling
 
-from imports import parsers, services
+from imports import parsers
 from imports.forms import ImportForm, ImportOptionsForm
 from imports.models import ImportBatch
+from imports.services import batches, report
+from pressreview.htmx import stop_polling, vary_on_htmx
 
 ISSUES_SHOWN = 50
 
@@ -34,7 +34,7 @@ def import_new(request):
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        create = services.import_start if request.POST.get("action") == "import" else services.import_preview
+        create = batches.import_start if request.POST.get("action") == "import" else batches.import_preview
         try:
             batch = create(file=upload, filename=upload.name, options=form.cleaned_data["options"],
                            created_by=request.user)
@@ -80,30 +80,27 @@ def _duration(seconds: float) -> str:
 @permission_required("imports.view_importbatch", raise_exception=True)
 def import_detail(request, batch_id: int):
     """The batch's page; under htmx, only its progress block, polled until the batch stops running."""
-    batch = services.import_refresh(batch=get_object_or_404(ImportBatch, id=batch_id))
+    batch = report.import_refresh(batch=get_object_or_404(ImportBatch, id=batch_id))
     context = _context(request, title=_("Import %(name)s") % {"name": batch.original_filename},
                        **_progress_context(batch))
     if request.htmx:
         response = render(request, "admin/imports/importbatch/detail.html#progress", context)
         if not batch.is_running():
-            stopped = HttpResponseStopPolling(response.content)
-            stopped["Content-Type"] = response["Content-Type"]
-            response = stopped
+            response = stop_polling(response)
     else:
         can_recheck = (batch.status in (ImportBatch.Status.DRY_RUN_READY, ImportBatch.Status.FAILED)
                        and batch.inserted_at is None and bool(batch.file))
         context["options_form"] = ImportOptionsForm(initial=ImportOptionsForm.initial_from(batch.options)) \
             if can_recheck and request.user.has_perm("imports.change_importbatch") else None
         response = render(request, "admin/imports/importbatch/detail.html", context)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+    return vary_on_htmx(response)
 
 
 @require_POST
 @permission_required("imports.change_importbatch", raise_exception=True)
 def import_confirm(request, batch_id: int):
     batch = get_object_or_404(ImportBatch, id=batch_id)
-    if not services.import_confirm(batch=batch):
+    if not batches.import_confirm(batch=batch):
         if batch.status == ImportBatch.Status.DRY_RUN_READY and not batch.created:
             messages.warning(request, _("There is nothing to import: the dry run found no article to create."))
         else:
@@ -120,7 +117,7 @@ def import_recheck(request, batch_id: int):
     if not form.is_valid():
         for error in form.errors.values():
             messages.error(request, " ".join(error))
-    elif not services.import_recheck(batch=batch, options=form.cleaned_data["options"]):
+    elif not batches.import_recheck(batch=batch, options=form.cleaned_data["options"]):
         messages.warning(request, _("This batch cannot be checked again now."))
     return redirect(_detail_url(batch))
 
@@ -129,7 +126,7 @@ def import_recheck(request, batch_id: int):
 @permission_required("imports.change_importbatch", raise_exception=True)
 def import_cancel(request, batch_id: int):
     batch = get_object_or_404(ImportBatch, id=batch_id)
-    if services.import_cancel(batch=batch):
+    if batches.import_cancel(batch=batch):
         messages.success(request, _("The import was cancelled; nothing from it was kept."))
     else:
         messages.warning(request, _("Too late to cancel: the rows of this import are already committed."))
@@ -140,6 +137,6 @@ def import_cancel(request, batch_id: int):
 def import_errors(request, batch_id: int):
     """Every rejected row (invalid or duplicate), with its line and reason, as CSV."""
     batch = get_object_or_404(ImportBatch, id=batch_id)
-    response = StreamingHttpResponse(services.import_error_report(batch=batch), content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(report.import_error_report(batch=batch), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="import-{batch.id}-rejected-rows.csv"'
     return response

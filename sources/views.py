@@ -4,10 +4,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from pressreview.htmx import vary_on_htmx
 from sources import selectors, services
 from sources.forms import SourceAddForm, SourceEditForm
 from sources.models import Feed
@@ -31,8 +31,7 @@ def source_list(request):
         response = render(request, "sources/list.html#sources-table", _list_context(request))
     else:
         response = render(request, "sources/list.html", _list_context(request))
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+    return vary_on_htmx(response)
 
 
 @login_required

@@ -218,7 +218,8 @@ def pool_processes(worker) -> list[int]:
 def import_articles(texts) -> list[int]:
     """Through the bulk import: the articles reach the workers as annotate_batch messages
     of IMPORT_ANNOTATION_BATCH ids."""
-    from imports.services import import_run, import_start
+    from imports.services.batches import import_start
+    from imports.services.runner import import_run
 
     data = json.dumps({"articles": [{"title": f"Dépêche {i}", "text": text} for i, text in enumerate(texts)]})
     batch = import_start(file=ContentFile(data.encode()), filename="feed.json", options={}, enqueue=False)

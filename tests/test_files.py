@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from articles.services.ingest import IngestError
 from imports import parsers
-from imports.services import _candidate
+from imports.services.rows import row_candidate as _candidate
 from pressreview.files import FileRefused, too_large
 from pressreview.files.archives import ArchiveRules, check_archive, unsafe_name
 from pressreview.files.decoding import check_forced, decode, detect_encoding, not_text_reason, text_encoding

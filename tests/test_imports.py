@@ -17,6 +17,7 @@ from datetime import timedelta
 
 import docx
 import pytest
+from celery.exceptions import SoftTimeLimitExceeded
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
@@ -28,17 +29,12 @@ from articles.models import Article, Source
 from articles.services.ingest import article_create
 from imports import parsers
 from imports.models import ImportBatch, ImportedArticle
-from imports.services import (
-    import_cancel,
-    import_check,
-    import_confirm,
-    import_error_report,
-    import_preview,
-    import_recheck,
-    import_run,
-    import_start,
-    imports_sweep,
-)
+from imports.services import runner
+from imports.services.batches import import_cancel, import_confirm, import_preview, import_recheck, import_start
+from imports.services.report import import_error_report
+from imports.services.runner import import_check, import_run
+from imports.services.sweep import imports_sweep
+from imports.tasks import check_import, run_import
 from tests.conftest import _reset_broker_pools, make_user, wait_for
 from tests.test_extract import make_pdf
 
@@ -627,6 +623,49 @@ def test_a_batch_that_kills_its_worker_every_time_fails_without_leftovers(db):
     assert batch.status == ImportBatch.Status.FAILED
     assert batch.error.startswith("Gave up after 3 attempts")
     assert not Article.objects.exists()
+
+
+def stop_at_time_limit_on_line(monkeypatch, line: int):
+    """What a worker's soft time limit does: an exception wherever the run is, here while reading ``line``."""
+    read = runner.row_candidate
+
+    def reading(row, options, index):
+        if row.line == line:
+            raise SoftTimeLimitExceeded()
+        return read(row, options, index)
+
+    monkeypatch.setattr(runner, "row_candidate", reading)
+
+
+def test_an_import_stopped_by_its_time_limit_fails_and_keeps_nothing(db, settings, monkeypatch):
+    settings.IMPORT_CHUNK_ROWS = 2
+    stop_at_time_limit_on_line(monkeypatch, 6)  # the third chunk: the first one is committed by then
+    batch = import_start(file=ContentFile(articles_csv(FR + EN)), filename="feed.csv", options={}, enqueue=False)
+    run_import(batch.id)
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.FAILED
+    assert batch.error == (f"The import took longer than its time limit ({settings.IMPORT_TIME_LIMIT} s). "
+                           "Nothing was imported.")
+    assert (batch.created, Article.objects.count(), ImportedArticle.objects.count()) == (0, 0, 0)
+    assert not Source.objects.filter(name="Le Desk").exists()
+
+
+def test_a_dry_run_stopped_by_its_time_limit_fails_with_the_same_message(db, settings, monkeypatch):
+    stop_at_time_limit_on_line(monkeypatch, 3)
+    batch = import_preview(file=ContentFile(articles_csv(FR)), filename="feed.csv", options={}, enqueue=False)
+    check_import(batch.id)
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.FAILED
+    assert batch.error == (f"The import took longer than its time limit ({settings.IMPORT_TIME_LIMIT} s). "
+                           "Nothing was imported.")
+
+
+def test_a_time_limit_reached_after_the_batch_was_cancelled_leaves_it_cancelled(db):
+    batch = import_start(file=ContentFile(articles_csv(FR)), filename="feed.csv", options={}, enqueue=False)
+    import_cancel(batch=batch)
+    runner.import_fail_time_limit(batch_id=batch.id)
+    batch.refresh_from_db()
+    assert (batch.status, batch.error) == (ImportBatch.Status.CANCELLED, "")
 
 
 def test_running_the_import_task_again_changes_nothing(db):

@@ -4,7 +4,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from articles.models import Actor, Article, ArticleTopic, Mention, Topic
+from articles.models import Actor, Article, ArticleTopic, Kind, Mention, Topic
 from tests.conftest import make_user
 
 pytestmark = pytest.mark.django_db
@@ -321,3 +321,18 @@ def test_detail_query_count_does_not_grow_with_mentions(editor_client, django_as
 def test_unknown_role_user_sees_nothing(client, db):
     client.force_login(make_user("nobody", None))
     assert client.get(reverse("articles:list")).status_code == 403
+
+
+def test_pages_that_also_answer_htmx_with_a_fragment_vary_on_hx_request(client):
+    # A page and its fragment share an address: a cache (the browser's back button) must not mix them up.
+    client.force_login(make_user("boss", "admin"))
+    actor = Actor.objects.create(name="Ana Pereira", kind=Kind.PERSON)
+    article = Article.objects.create(title="t", body=BODY, content_hash="vary", status=Article.Status.ANNOTATED)
+    pages = [reverse("articles:list"), reverse("articles:detail", args=[article.id]), reverse("articles:actors"),
+             reverse("articles:actor", args=[actor.id]), reverse("articles:actor-duplicates")]
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "HX-Request" in response["Vary"], url
+    for url in (reverse("articles:actors"), reverse("articles:actor-duplicates")):
+        assert "HX-Request" in client.get(url, headers={"HX-Request": "true"})["Vary"], url

@@ -14,7 +14,7 @@ from articles.duplicates import duplicate_suggestions
 from articles.models import Actor, ActorAlias, ActorMerge, Kind, ReannotationJob, RejectedSurface
 from articles.services import actors as registry
 from articles.services.actors import RegistryError
-from articles.views.articles import _stop_polling
+from pressreview.htmx import stop_polling, vary_on_htmx
 from pressreview.inputs import posted_id
 
 can_view = permission_required("articles.view_actor", raise_exception=True)
@@ -29,11 +29,6 @@ ARTICLES_PER_PAGE = 20
 DUPLICATES_PER_PAGE = 25
 
 
-def _vary(response):
-    response["Vary"] = "HX-Request"
-    return response
-
-
 @login_required
 @can_view
 def actor_list(request):
@@ -41,8 +36,8 @@ def actor_list(request):
     page = Paginator(selectors.actors_for_directory(params), ACTORS_PER_PAGE).get_page(request.GET.get("page"))
     context = {"params": params, "page": page, "kinds": Kind.choices, "sorts": selectors.ACTOR_SORTS}
     if request.htmx:
-        return _vary(render(request, "actors/list.html#results", context))
-    return _vary(render(request, "actors/list.html", context))
+        return vary_on_htmx(render(request, "actors/list.html#results", context))
+    return vary_on_htmx(render(request, "actors/list.html", context))
 
 
 def _actor_context(actor: Actor, *, page_number=None, error: str = "", job: ReannotationJob | None = None) -> dict:
@@ -77,8 +72,8 @@ def actor_detail(request, actor_id):
     job = ReannotationJob.objects.filter(id=job_id).first() if job_id.isdigit() else None
     context = _actor_context(actor, page_number=request.GET.get("page"), job=job)
     if request.htmx and request.htmx.target == "actor-articles":
-        return _vary(render(request, "actors/detail.html#articles", context))
-    return _vary(render(request, "actors/detail.html", context))
+        return vary_on_htmx(render(request, "actors/detail.html#articles", context))
+    return vary_on_htmx(render(request, "actors/detail.html", context))
 
 
 def _after(request, actor: Actor, *, error: str = "", status: int = 200, job=None):
@@ -188,7 +183,7 @@ def _duplicates_context(page_number, **extra) -> dict:
 
 def _duplicates(request, context, status=200):
     template = "actors/duplicates.html#pairs" if request.htmx else "actors/duplicates.html"
-    return _vary(render(request, template, context, status=status))
+    return vary_on_htmx(render(request, template, context, status=status))
 
 
 @login_required
@@ -288,4 +283,4 @@ def job_progress(request, job_id):
     progress = job.progress()
     response = render(request, "actors/_job.html", {"job": job, "progress": progress})
     done, total = progress
-    return _stop_polling(response) if request.htmx and done >= total else response
+    return stop_polling(response) if request.htmx and done >= total else response

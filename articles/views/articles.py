@@ -4,12 +4,10 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.cache import patch_vary_headers
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
-from django_htmx.http import HttpResponseStopPolling
 
 from articles import selectors
 from articles.forms import ArticlePasteForm, ArticleUploadForm
@@ -17,6 +15,7 @@ from articles.models import Actor, Article, ArticleTopic, Kind, Mention, Quote, 
 from articles.services import review
 from articles.services.ingest import IngestError, article_create, article_create_from_upload, articles_requeue
 from articles.services.review import Conflict, ReviewError
+from pressreview.htmx import stop_polling, vary_on_htmx
 from pressreview.inputs import posted_id
 
 can_view = permission_required("articles.view_article", raise_exception=True)
@@ -83,15 +82,14 @@ def article_list(request):
         # The rows poll while annotation runs; 286 tells htmx to stop once nothing on the page is pending.
         response = render(request, "articles/list.html#rows", context)
         if not context["polling"]:
-            response = _stop_polling(response)
+            response = stop_polling(response)
     elif part == "results":
         response = render(request, "articles/list.html#results", context)
         # The address bar shows the filters that are on, not every empty field of the form.
         response["HX-Push-Url"] = context["queue_url"]
     else:
         response = render(request, "articles/list.html", context)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+    return vary_on_htmx(response)
 
 
 def _selected_ids(post) -> list[int]:
@@ -153,12 +151,6 @@ def articles_bulk(request):
         return render(request, "articles/list.html#results", context, status=422 if level == "error" else 200)
     messages.add_message(request, MESSAGE_LEVELS[level], message)
     return redirect(_queue_url(params, query.get("page")))
-
-
-def _stop_polling(response):
-    stopped = HttpResponseStopPolling(response.content)
-    stopped["Content-Type"] = response["Content-Type"]
-    return stopped
 
 
 def _meta(form):
@@ -263,10 +255,8 @@ def article_detail(request, article_id):
         raise Http404 from None
     if request.htmx:
         response = render(request, "articles/detail.html#annotation", context)
-        return _stop_polling(response) if context["article"].is_finished() else response
-    response = render(request, "articles/detail.html", context)
-    response["Vary"] = "HX-Request"
-    return response
+        return stop_polling(response) if context["article"].is_finished() else response
+    return vary_on_htmx(render(request, "articles/detail.html", context))
 
 
 def _after_review_action(request, article_id, *, mention_id=None, error="", status=200):

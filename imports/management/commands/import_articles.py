@@ -17,8 +17,9 @@ from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError
 from django.urls import reverse
 
-from imports import parsers, services
+from imports import parsers
 from imports.models import ImportBatch
+from imports.services import batches, runner
 
 
 class Command(BaseCommand):
@@ -62,7 +63,7 @@ class Command(BaseCommand):
                 raise CommandError(f"No user named {options['user']!r}")
 
         in_process = options["dry_run"] or options["wait"]
-        create = services.import_preview if options["dry_run"] else services.import_start
+        create = batches.import_preview if options["dry_run"] else batches.import_start
         try:
             with path.open("rb") as handle:
                 batch = create(file=File(handle, name=path.name), filename=path.name, options=import_options,
@@ -75,9 +76,9 @@ class Command(BaseCommand):
                               f"{reverse('admin:imports_importbatch_change', args=[batch.id])}")
             return
         if options["dry_run"]:
-            services.import_check(batch_id=batch.id)
+            runner.import_check(batch_id=batch.id)
         else:
-            services.import_run(batch_id=batch.id)
+            runner.import_run(batch_id=batch.id)
         batch.refresh_from_db()
         self._report(batch, dry_run=options["dry_run"])
 
