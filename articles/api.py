@@ -41,6 +41,8 @@ api = NinjaAPI(
     docs_decorator=_docs_for_roles,
 )
 
+api.add_router("/digests", "digests.api.router")
+
 
 @api.exception_handler(ValidationError)
 def validation_error(request, exc):
