@@ -402,7 +402,8 @@ def _claim(delivery_id: int, message_id: str) -> Delivery | None:
         )
     if not claimed:
         return None
-    return Delivery.objects.select_related("recipient", "digest").get(id=delivery_id)
+    # Not the digest: its snapshot is read once per batch (render_digest_message).
+    return Delivery.objects.select_related("recipient").get(id=delivery_id)
 
 
 def _finish(delivery: Delivery, **fields) -> None:
@@ -456,8 +457,11 @@ def deliveries_send(*, delivery_ids: list[int], connection=None) -> BatchOutcome
                 continue
             try:
                 if delivery.digest_id not in rendered:
-                    rendered[delivery.digest_id] = render_digest_message(delivery.digest)
+                    rendered[delivery.digest_id] = render_digest_message(Digest.objects.get(id=delivery.digest_id))
                 message = build_message(rendered[delivery.digest_id], recipient, message_id=delivery.message_id)
+                # Opened here (not by send_messages, which would close it after each message): one
+                # connection for the batch, opened again after an error dropped it.
+                connection.open()
                 connection.send_messages([message])
             except smtplib.SMTPRecipientsRefused as exc:
                 # This address only: the connection is fine for the others.
