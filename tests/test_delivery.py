@@ -383,3 +383,25 @@ def test_the_api_refuses_a_bad_address_or_a_draft_with_a_message(client):
     response = _api(client, token, "post", f"/{draft.id}/send", {"recipients": ["a@example.org"]})
     assert response.status_code == 409 and "Publish" in response.json()["detail"]
     assert not Delivery.objects.exists()
+
+
+def test_the_message_prepared_once_per_batch_is_the_message_built_for_each_recipient(settings):
+    settings.SITE_URL = "http://testserver"
+    digest = delivery.digest_public_link_ensure(digest=published_digest())
+    recipient = delivery.recipient_add(email="zoe@example.org", name="Zoé d'Arc")
+    prepared = delivery.PreparedDigest(digest)
+    assert prepared.raw is not None  # the fast path is taken
+    fast = prepared.message_for(recipient, message_id="<1@testserver>").message().as_bytes()
+    full = delivery.build_message(prepared.rendered, recipient, message_id="<1@testserver>").message().as_bytes(
+        linesep="\r\n")
+
+    from email import message_from_bytes
+    from email.policy import default
+
+    fast, full = message_from_bytes(fast, policy=default), message_from_bytes(full, policy=default)
+    for header in ("To", "From", "Subject", "Message-ID", "List-Unsubscribe", "List-Unsubscribe-Post"):
+        assert fast[header].strip() == full[header].strip(), header
+    assert fast["To"] == "Zoé d'Arc <zoe@example.org>"
+    for kind in ("plain", "html"):
+        assert fast.get_body((kind,)).get_content() == full.get_body((kind,)).get_content()
+    assert recipient.token in fast.get_body(("html",)).get_content()
