@@ -61,3 +61,11 @@ class DeliveryAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(models.Schedule)
+class ScheduleAdmin(admin.ModelAdmin):
+    list_display = ["distribution_list", "weekdays", "time", "timezone", "enabled", "last_run_at", "last_digest"]
+    list_filter = ["enabled"]
+    raw_id_fields = ["last_digest"]
+    readonly_fields = ["last_run_at", "last_digest", "created_at"]

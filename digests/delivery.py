@@ -26,9 +26,10 @@ import smtplib
 import threading
 import time
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from email.utils import formataddr, make_msgid
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -43,7 +44,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from digests import exports
-from digests.models import Delivery, Digest, DistributionList, Recipient, _new_secret
+from digests.models import Delivery, Digest, DistributionList, Recipient, Schedule, _new_secret
 from digests.selectors import view_for
 from pressreview.enqueue import Message, send, send_on_commit
 
@@ -591,3 +592,55 @@ def digest_test_send(*, digest: Digest, email: str) -> str:
     except Exception as exc:  # noqa: BLE001 - shown to the chief editor as the server's reason
         raise DeliveryError(_("The test message was not sent: %(reason)s") % {"reason": _reason(exc)}) from None
     return message_id
+
+
+# Schedules.
+
+def _last_occurrence(schedule: Schedule, now):
+    """The latest scheduled time at or before ``now`` (aware), or None when no weekday is set."""
+    zone = ZoneInfo(schedule.timezone)
+    local = now.astimezone(zone)
+    days = schedule.weekday_set()
+    for back in range(8):
+        day = (local - timedelta(days=back)).date()
+        if day.isoweekday() not in days:
+            continue
+        occurrence = datetime.combine(day, schedule.time, tzinfo=zone)
+        if occurrence <= local:
+            return occurrence
+    return None
+
+
+def schedules_run(*, now=None) -> list[int]:
+    """Every minute (beat): for each enabled schedule whose time has come since its last run,
+    queue the latest published digest the list has not had from it (nothing when there is none).
+    Each occurrence runs once, even with two beats (a conditional update claims it). Returns the
+    ids of the schedules that queued a digest."""
+    now = now or timezone.now()
+    queued = []
+    for schedule in Schedule.objects.filter(enabled=True).select_related("distribution_list", "last_digest"):
+        try:
+            occurrence = _last_occurrence(schedule, now)
+        except (ZoneInfoNotFoundError, ValueError):
+            logger.warning("schedule %s: unknown time zone %r, skipped", schedule.id, schedule.timezone)
+            continue
+        # An occurrence before the schedule existed, or already handled, is not run.
+        if occurrence is None or occurrence < schedule.created_at or (
+                schedule.last_run_at and schedule.last_run_at >= occurrence):
+            continue
+        with transaction.atomic():
+            claimed = Schedule.objects.filter(id=schedule.id, last_run_at=schedule.last_run_at).update(
+                last_run_at=occurrence)
+            if not claimed:
+                continue
+            digests = Digest.objects.published().order_by("-published_at", "-id")
+            if schedule.last_digest is not None and schedule.last_digest.published_at:
+                digests = digests.filter(published_at__gt=schedule.last_digest.published_at)
+            digest = digests.first()
+            if digest is None:
+                continue
+            plan = deliveries_queue(digest=digest, lists=[schedule.distribution_list])
+            Schedule.objects.filter(id=schedule.id).update(last_digest=digest)
+            logger.info("schedule %s: digest %s queued for %s recipients", schedule.id, digest.id, plan.count)
+            queued.append(schedule.id)
+    return queued

@@ -253,3 +253,40 @@ class Delivery(models.Model):
 
     def __str__(self):
         return f"digest {self.digest_id} to {self.email}: {self.state}"
+
+
+class Schedule(models.Model):
+    """Send a list, at a local time on some weekdays, the latest published digest it has not had."""
+
+    distribution_list = models.ForeignKey(DistributionList, on_delete=models.CASCADE, related_name="schedules")
+    # ISO weekdays, Monday 1 … Sunday 7, comma-separated ("1,2,3,4,5": weekdays).
+    weekdays = models.CharField(max_length=20, default="1,2,3,4,5")
+    time = models.TimeField(help_text="Local time of the sending, in the schedule's time zone.")
+    timezone = models.CharField(max_length=64, default="Europe/Paris")
+    enabled = models.BooleanField(default=True)
+    # The occurrence last handled (claimed by a conditional update: one run per occurrence) and the
+    # digest last sent by this schedule (the next run sends a later one, or nothing).
+    last_run_at = models.DateTimeField(null=True, blank=True)
+    last_digest = models.ForeignKey(Digest, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["distribution_list__name", "time", "id"]
+
+    def __str__(self):
+        return f"{self.distribution_list} at {self.time:%H:%M} {self.timezone} ({self.weekdays})"
+
+    def clean(self):
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        from django.core.exceptions import ValidationError
+
+        try:
+            ZoneInfo(self.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValidationError({"timezone": _("Unknown time zone (e.g. Europe/Paris).")}) from None
+        if not self.weekday_set() or not self.weekday_set() <= set(range(1, 8)):
+            raise ValidationError({"weekdays": _("Weekdays from 1 (Monday) to 7 (Sunday), e.g. 1,2,3,4,5.")})
+
+    def weekday_set(self) -> set[int]:
+        return {int(day) for day in self.weekdays.split(",") if day.strip().isdigit()}

@@ -102,3 +102,11 @@ def sweep_deliveries():
     from digests import delivery
 
     delivery.deliveries_sweep()
+
+
+@shared_task(name="digests.run_schedules", ignore_result=True, soft_time_limit=60, time_limit=90)
+def run_schedules():
+    """Every minute (beat): queue the scheduled sendings whose time has come."""
+    from digests import delivery
+
+    delivery.schedules_run()

@@ -274,6 +274,7 @@ CELERY_TASK_ROUTES = {
     "digests.expire_exports": {"queue": "export"},
     "digests.send_deliveries": {"queue": "mail"},
     "digests.sweep_deliveries": {"queue": "mail"},
+    "digests.run_schedules": {"queue": "mail"},
 }
 # The sweeper (articles.sweep, every minute from beat) sends again what a lost
 # message or a dead worker left "queued" or "annotating" (articles/services/recovery.py).
@@ -286,6 +287,7 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-stranded-imports": {"task": "imports.sweep", "schedule": envint("SWEEP_EVERY", 60)},
     "sweep-stranded-exports": {"task": "digests.sweep", "schedule": envint("SWEEP_EVERY", 60)},
     "sweep-stranded-deliveries": {"task": "digests.sweep_deliveries", "schedule": envint("SWEEP_EVERY", 60)},
+    "run-delivery-schedules": {"task": "digests.run_schedules", "schedule": 60},
 }
 # Sending a task while the broker is down fails fast; the sweeper sends it later.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}

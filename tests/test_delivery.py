@@ -407,3 +407,28 @@ def test_the_message_prepared_once_per_batch_is_the_message_built_for_each_recip
     for kind in ("plain", "html"):
         assert fast.get_body((kind,)).get_content() == full.get_body((kind,)).get_content()
     assert recipient.token in fast.get_body(("html",)).get_content()
+
+
+def test_a_schedule_sends_the_latest_digest_not_yet_sent_once_per_occurrence(smtp):
+    from datetime import datetime, time
+    from zoneinfo import ZoneInfo
+
+    from digests.models import Schedule
+
+    paris = ZoneInfo("Europe/Paris")
+    board = delivery.distribution_list_create(name="Direction")
+    delivery.recipient_add(email="ana@example.org", distribution_list=board)
+    schedule = Schedule.objects.create(distribution_list=board, weekdays="1,2,3,4,5", time=time(7, 30))
+    Schedule.objects.filter(id=schedule.id).update(created_at=datetime(2024, 3, 2, 9, 0, tzinfo=paris))  # a Saturday
+    first = published_digest()
+    monday_early = datetime(2024, 3, 4, 7, 29, tzinfo=paris)
+    # Saturday and Sunday: the weekend is off, and Friday's occurrence came before the schedule.
+    assert delivery.schedules_run(now=monday_early - timedelta(days=1)) == []
+    assert delivery.schedules_run(now=monday_early + timedelta(minutes=2)) == [schedule.id]
+    assert delivery.schedules_run(now=monday_early + timedelta(minutes=3)) == []  # the same occurrence
+    assert list(Delivery.objects.values_list("digest_id", "email")) == [(first.id, "ana@example.org")]
+    # Tuesday: nothing new published, nothing sent again.
+    assert delivery.schedules_run(now=monday_early + timedelta(days=1, minutes=2)) == []
+    second = services.digest_publish(digest=_another_digest(), user=None)
+    assert delivery.schedules_run(now=monday_early + timedelta(days=2, minutes=2)) == [schedule.id]
+    assert sorted(Delivery.objects.values_list("digest_id", flat=True)) == sorted([first.id, second.id])
