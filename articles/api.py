@@ -50,6 +50,8 @@ api = NinjaAPI(
 )
 api.add_router("", "sources.api.router")
 
+api.add_router("/digests", "digests.api.router")
+
 
 @api.exception_handler(ValidationError)
 def validation_error(request, exc):

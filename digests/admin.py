@@ -23,7 +23,7 @@ class DigestAdmin(ModelAdmin):
     list_filter = ["status", "language"]
     search_fields = ["title"]
     raw_id_fields = ["created_by", "published_by"]
-    readonly_fields = ["token", "snapshot", "published_at", "published_by", "created_at", "updated_at"]
+    readonly_fields = ["token", "public_token", "snapshot", "published_at", "published_by", "created_at", "updated_at"]
     inlines = [DigestSectionInline, DigestItemInline]
 
 
@@ -32,3 +32,41 @@ class ExportJobAdmin(ModelAdmin):
     list_display = ["id", "digest", "format", "status", "progress_done", "progress_total", "created_at", "finished_at"]
     list_filter = ["status", "format"]
     raw_id_fields = ["digest", "created_by"]
+
+
+@admin.register(models.DistributionList)
+class DistributionListAdmin(admin.ModelAdmin):
+    list_display = ["name", "created_at"]
+    search_fields = ["name"]
+
+
+@admin.register(models.Recipient)
+class RecipientAdmin(admin.ModelAdmin):
+    list_display = ["email", "name", "language", "unsubscribed_at"]
+    list_filter = ["lists", "language"]
+    search_fields = ["email", "name"]
+    filter_horizontal = ["lists"]
+    # Unsubscribing is the recipient's decision: the admin shows it and never clears it.
+    readonly_fields = ["token", "unsubscribed_at", "created_at"]
+
+
+@admin.register(models.Delivery)
+class DeliveryAdmin(admin.ModelAdmin):
+    list_display = ["email", "digest", "state", "attempts", "sent_at", "error"]
+    list_filter = ["state"]
+    search_fields = ["email"]
+    raw_id_fields = ["digest", "recipient", "created_by"]
+    # States change through the delivery services only (the exactly-once rule).
+    readonly_fields = ["digest", "recipient", "email", "state", "attempts", "error", "message_id", "created_by",
+                       "created_at", "queued_at", "next_attempt_at", "started_at", "sent_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(models.Schedule)
+class ScheduleAdmin(admin.ModelAdmin):
+    list_display = ["distribution_list", "weekdays", "time", "timezone", "enabled", "last_run_at", "last_digest"]
+    list_filter = ["enabled"]
+    raw_id_fields = ["last_digest"]
+    readonly_fields = ["last_run_at", "last_digest", "created_at"]

@@ -64,11 +64,13 @@ def _context(view: DigestView, progress: Progress = None) -> dict:
     return {"digest": view, "sections": view.sections}
 
 
-def email_html(view: DigestView, *, progress: Progress = None) -> bytes:
+def email_html(view: DigestView, *, progress: Progress = None, unsubscribe_url: str = "") -> bytes:
     """A complete HTML document for a mail client: inline styles only, tables for
-    layout, no script, no stylesheet link, no image."""
+    layout, no script, no stylesheet link, no image. ``unsubscribe_url``, when
+    given, is linked at the bottom (a message sent to a recipient)."""
     with translation.override(view.language):
-        return render_to_string("digests/email.html", _context(view, progress)).encode("utf-8")
+        context = {**_context(view, progress), "unsubscribe_url": unsubscribe_url}
+        return render_to_string("digests/email.html", context).encode("utf-8")
 
 
 def pdf(view: DigestView, *, progress: Progress = None) -> bytes:

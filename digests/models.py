@@ -50,6 +50,9 @@ class Digest(models.Model):
     status = models.CharField(max_length=12, choices=Status, default=Status.DRAFT, db_index=True)
     # Stable identifier for exports (ninjs uri, file names); not a secret, every page needs a login.
     token = models.CharField(max_length=32, unique=True, default=_new_token, editable=False)
+    # The address of the public "read online" page (digests:public), for recipients without an account;
+    # empty until the digest is first sent or the link is made, emptied when a chief editor revokes it.
+    public_token = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
     # The whole digest as published (see digests.viewmodel.DigestView.to_dict); empty for a draft.
     snapshot = models.JSONField(default=dict, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
@@ -159,3 +162,131 @@ class ExportJob(models.Model):
         if self.status == self.Status.DONE:
             return 100
         return int(100 * self.progress_done / self.progress_total) if self.progress_total else 0
+
+
+def _new_secret() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class DistributionList(models.Model):
+    """A named set of recipients a digest is sent to."""
+
+    name = models.CharField(max_length=200, unique=True)
+    description = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+
+    def __str__(self):
+        return self.name
+
+
+class RecipientQuerySet(models.QuerySet):
+    def subscribed(self):
+        return self.filter(unsubscribed_at__isnull=True)
+
+
+class Recipient(models.Model):
+    """One address, in any number of lists. Unsubscribing is per address and final:
+    an unsubscribed address is never sent to again, whichever list or send names it."""
+
+    email = models.EmailField(max_length=254, unique=True)
+    name = models.CharField(max_length=200, blank=True)
+    language = models.CharField(max_length=8, default="fr")
+    lists = models.ManyToManyField(DistributionList, blank=True, related_name="recipients")
+    # The personal unsubscribe link's secret (digests:unsubscribe).
+    token = models.CharField(max_length=64, unique=True, default=_new_secret, editable=False)
+    unsubscribed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = RecipientQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["email"]
+
+    def __str__(self):
+        return self.email
+
+    def is_unsubscribed(self) -> bool:
+        return self.unsubscribed_at is not None
+
+
+class Delivery(models.Model):
+    """One digest to one recipient: the state is committed before and after its message.
+
+    queued → sending (claimed, committed before the SMTP conversation) → sent | failed.
+    A transient error puts it back to queued for a later attempt. A delivery left
+    "sending" by a dead worker may or may not have reached the server: it is never
+    sent again automatically; the sweeper marks it "unknown" for a person to decide.
+    """
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        SENDING = "sending", _("sending")
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("failed")
+        UNKNOWN = "unknown", _("unknown")
+
+    digest = models.ForeignKey(Digest, on_delete=models.CASCADE, related_name="deliveries")
+    recipient = models.ForeignKey(Recipient, on_delete=models.CASCADE, related_name="deliveries")
+    # The address as it was when queued (what the log shows).
+    email = models.EmailField(max_length=254)
+    state = models.CharField(max_length=12, choices=State, default=State.QUEUED, db_index=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True)
+    message_id = models.CharField(max_length=300, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    # When its task was last sent (the sweeper sends a lost one again) and when it was claimed.
+    queued_at = models.DateTimeField(default=timezone.now)
+    # Not before this time (a transient error's backoff).
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["email", "id"]
+        constraints = [models.UniqueConstraint(fields=["digest", "recipient"], name="delivery_once_per_recipient")]
+        verbose_name_plural = "deliveries"
+
+    def __str__(self):
+        return f"digest {self.digest_id} to {self.email}: {self.state}"
+
+
+class Schedule(models.Model):
+    """Send a list, at a local time on some weekdays, the latest published digest it has not had."""
+
+    distribution_list = models.ForeignKey(DistributionList, on_delete=models.CASCADE, related_name="schedules")
+    # ISO weekdays, Monday 1 … Sunday 7, comma-separated ("1,2,3,4,5": weekdays).
+    weekdays = models.CharField(max_length=20, default="1,2,3,4,5")
+    time = models.TimeField(help_text="Local time of the sending, in the schedule's time zone.")
+    timezone = models.CharField(max_length=64, default="Europe/Paris")
+    enabled = models.BooleanField(default=True)
+    # The occurrence last handled (claimed by a conditional update: one run per occurrence) and the
+    # digest last sent by this schedule (the next run sends a later one, or nothing).
+    last_run_at = models.DateTimeField(null=True, blank=True)
+    last_digest = models.ForeignKey(Digest, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["distribution_list__name", "time", "id"]
+
+    def __str__(self):
+        return f"{self.distribution_list} at {self.time:%H:%M} {self.timezone} ({self.weekdays})"
+
+    def clean(self):
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        from django.core.exceptions import ValidationError
+
+        try:
+            ZoneInfo(self.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValidationError({"timezone": _("Unknown time zone (e.g. Europe/Paris).")}) from None
+        if not self.weekday_set() or not self.weekday_set() <= set(range(1, 8)):
+            raise ValidationError({"weekdays": _("Weekdays from 1 (Monday) to 7 (Sunday), e.g. 1,2,3,4,5.")})
+
+    def weekday_set(self) -> set[int]:
+        return {int(day) for day in self.weekdays.split(",") if day.strip().isdigit()}

@@ -53,3 +53,60 @@ def sweep():
     from digests import services
 
     services.export_jobs_sweep(stale_after=EXPORT_TIME_LIMIT + 60)
+
+
+SEND_TIME_LIMIT = 3600
+
+
+@shared_task(
+    name="digests.send_deliveries",
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    soft_time_limit=SEND_TIME_LIMIT,
+    time_limit=SEND_TIME_LIMIT + 60,
+)
+def send_deliveries(self, delivery_ids: list[int]):
+    """Send a batch of deliveries over one SMTP connection. Idempotent: each delivery is
+    claimed before its message, so a redelivered task sends to nobody twice. When the server
+    is unreachable the rest of the batch is sent again after its backoff (the sweeper sends
+    it if this message is lost)."""
+    from digests import delivery
+
+    try:
+        outcome = delivery.deliveries_send(delivery_ids=delivery_ids)
+    except (OperationalError, InterfaceError) as exc:
+        # The database, not the mail server: the claimed delivery (if any) stays "sending" and
+        # the sweeper shows it for a decision; the others are still queued.
+        logger.warning("sending deliveries %s: database error, sent again in a minute: %s", delivery_ids[:5], exc)
+        _later(self, delivery_ids, 60)
+        return
+    except SoftTimeLimitExceeded:
+        logger.warning("sending deliveries stopped at the time limit; the sweeper sends the rest")
+        return
+    if outcome.retry_ids:
+        _later(self, outcome.retry_ids, outcome.retry_after)
+
+
+def _later(task, delivery_ids: list[int], countdown: int) -> None:
+    try:
+        task.apply_async((delivery_ids,), countdown=countdown, retry=False)
+    except Exception as exc:  # noqa: BLE001 - the broker is down: the sweeper sends the queued deliveries
+        logger.warning("deliveries %s not sent again (%s); the sweeper will", delivery_ids[:5], exc)
+
+
+@shared_task(name="digests.sweep_deliveries", ignore_result=True, soft_time_limit=60, time_limit=90)
+def sweep_deliveries():
+    """Every minute (beat): deliveries left "sending" by a dead worker become "unknown";
+    queued deliveries whose message was lost are sent again."""
+    from digests import delivery
+
+    delivery.deliveries_sweep()
+
+
+@shared_task(name="digests.run_schedules", ignore_result=True, soft_time_limit=60, time_limit=90)
+def run_schedules():
+    """Every minute (beat): queue the scheduled sendings whose time has come."""
+    from digests import delivery
+
+    delivery.schedules_run()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from digests import views
+from digests import delivery_views, public_views, views
 
 app_name = "digests"
 
@@ -25,6 +25,14 @@ urlpatterns = [
     path("digests/<id:digest_id>/exports", views.export_start, name="export-start"),
     path("digests/<id:digest_id>/exports/<id:job_id>", views.export_job, name="export-job"),
     path("digests/<id:digest_id>/exports/<id:job_id>/download", views.export_download, name="export-download"),
+    path("read/<str:token>", public_views.digest_public, name="public"),
+    path("unsubscribe/<str:token>", public_views.unsubscribe, name="unsubscribe"),
+    path("digests/lists/", delivery_views.lists_page, name="lists"),
+    path("digests/lists/<id:list_id>", delivery_views.list_detail, name="list-detail"),
+    path("digests/<id:digest_id>/send", delivery_views.send_page, name="send"),
+    path("digests/<id:digest_id>/deliveries", delivery_views.deliveries_page, name="deliveries"),
+    path("digests/<id:digest_id>/deliveries/retry", delivery_views.deliveries_retry, name="deliveries-retry"),
+    path("digests/<id:digest_id>/public-link", delivery_views.public_link, name="public-link"),
     path("annotations/", views.annotations_page, name="annotations"),
     path("annotations/export.<str:fmt>", views.annotations_download, name="annotations-download"),
 ]

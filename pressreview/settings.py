@@ -220,6 +220,34 @@ IMPORT_TIME_LIMIT = envint("IMPORT_TIME_LIMIT", 3600)
 # they were made (digests.expire_exports, hourly from beat); the export can be made again.
 EXPORT_KEEP_DAYS = envint("EXPORT_KEEP_DAYS", 7)
 
+# Public address of the site, for the links an e-mail carries ("read online", unsubscribe):
+# recipients have no account and are not on this machine.
+SITE_URL = envstr("SITE_URL", "http://localhost:8000").rstrip("/")
+
+# Outgoing mail (digests.delivery). With EMAIL_HOST set: SMTP. Without it (the embedded default):
+# every message is written as an .eml file under EMAIL_FILE_PATH, nothing leaves the machine.
+EMAIL_HOST = envstr("EMAIL_HOST", "")
+EMAIL_PORT = envint("EMAIL_PORT", 587 if envbool("EMAIL_USE_TLS", False) else 25)
+EMAIL_HOST_USER = envstr("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = envstr("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = envbool("EMAIL_USE_SSL", False)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("EMAIL_USE_TLS and EMAIL_USE_SSL are exclusive: set one of them")
+EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 30)
+DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "Press Review <press-review@localhost>")
+EMAIL_FILE_PATH = Path(envstr("EMAIL_FILE_PATH", str(VAR_DIR / "mail")))
+EMAIL_BACKEND = ("django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST
+                 else "pressreview.mail.EmlFileBackend")
+# Messages per minute one worker process sends at most (0: no limit).
+MAIL_RATE_PER_MINUTE = envint("MAIL_RATE_PER_MINUTE", 600)
+# A delivery refused for a transient reason (4xx, connection refused) is tried this many times in all,
+# waiting MAIL_RETRY_DELAY seconds, then twice that, and so on (capped at an hour).
+MAIL_MAX_ATTEMPTS = envint("MAIL_MAX_ATTEMPTS", 5)
+MAIL_RETRY_DELAY = envint("MAIL_RETRY_DELAY", 60)
+# Recipients per task (one SMTP connection each).
+MAIL_BATCH_SIZE = envint("MAIL_BATCH_SIZE", 200)
+
 # Celery: Redis when REDIS_URL is set, otherwise kombu's filesystem transport.
 REDIS_URL = envstr("REDIS_URL")
 BROKER_DIR = VAR_DIR / "broker"
@@ -260,6 +288,9 @@ CELERY_TASK_ROUTES = {
     "sources.poll_source": {"queue": "sources"},
     "sources.poll_due": {"queue": "sources"},
     "sources.fetch_article": {"queue": "sources"},
+    "digests.send_deliveries": {"queue": "mail"},
+    "digests.sweep_deliveries": {"queue": "mail"},
+    "digests.run_schedules": {"queue": "mail"},
 }
 # The sweeper (articles.sweep, every minute from beat) sends again what a lost
 # message or a dead worker left "queued" or "annotating" (articles/services/recovery.py).
@@ -272,6 +303,8 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-stranded-imports": {"task": "imports.sweep", "schedule": envint("SWEEP_EVERY", 60)},
     "sweep-stranded-exports": {"task": "digests.sweep", "schedule": envint("SWEEP_EVERY", 60)},
     "poll-due-sources": {"task": "sources.poll_due", "schedule": envint("SOURCES_POLL_DUE_EVERY", 60)},
+    "sweep-stranded-deliveries": {"task": "digests.sweep_deliveries", "schedule": envint("SWEEP_EVERY", 60)},
+    "run-delivery-schedules": {"task": "digests.run_schedules", "schedule": 60},
 }
 # Sending a task while the broker is down fails fast; the sweeper sends it later.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}

@@ -1,5 +1,6 @@
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import time
@@ -78,7 +79,7 @@ def _purge_broker():
         from pressreview.celery import app
 
         with app.connection_for_write() as conn:
-            for queue in ("annotate", "bulk", "export", "sources"):
+            for queue in ("annotate", "bulk", "export", "sources", "mail"):
                 conn.default_channel.queue_purge(queue)
     else:
         for folder in ("queue", "processed"):
@@ -106,7 +107,7 @@ class Worker:
                "FETCH_HOST_DELAY": "0", **self.extra_env}
         self.log = open(self.log_path, "ab")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "pressreview", "worker", "-Q", "annotate,bulk,export,sources",
+            [sys.executable, "-m", "celery", "-A", "pressreview", "worker", "-Q", "annotate,bulk,export,sources,mail",
              "--concurrency", str(self.concurrency), "--loglevel", "INFO", "--without-gossip", "--without-mingle",
              "--without-heartbeat", "-n", f"test-{os.getpid()}@%h", *self.extra_args],
             cwd=REPO, env=env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
@@ -154,9 +155,94 @@ def worker_factory(django_db_setup, django_db_blocker, tmp_path_factory):
             worker.stop()
 
 
+class SmtpSink:
+    """A real SMTP server (aiosmtpd) on a free loopback port, keeping what it receives.
+
+    ``refuse`` maps an address to the reply its RCPT gets (e.g. "550 5.1.1 No such user");
+    a message to an address in ``hang`` is read but never answered (a server that stalls
+    while the worker waits, to kill the worker mid-send)."""
+
+    def __init__(self):
+        import threading
+
+        self.messages = []
+        self.refuse: dict[str, str] = {}
+        self.hang: set[str] = set()
+        self.hung = threading.Event()
+        self.controller = None
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.refuse:
+            return self.refuse[address]
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        import asyncio
+
+        if self.hang & set(envelope.rcpt_tos):
+            self.hung.set()
+            await asyncio.sleep(3600)
+        self.messages.append((list(envelope.rcpt_tos), envelope.content))
+        return "250 Message accepted for delivery"
+
+    def start(self):
+        from aiosmtpd.controller import Controller
+
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def stop(self):
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
+
+    def clear(self):
+        self.messages.clear()
+        self.refuse.clear()
+        self.hang.clear()
+        self.hung.clear()
+
+    def received(self) -> list:
+        """The messages received, parsed (email.message.EmailMessage), in order."""
+        from email import message_from_bytes
+        from email.policy import default
+
+        return [message_from_bytes(content, policy=default) for _rcpts, content in list(self.messages)]
+
+    def env(self) -> dict:
+        """What a worker needs to send here, at once and without pauses."""
+        return {"EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(self.port), "EMAIL_TIMEOUT": "60",
+                "MAIL_RETRY_DELAY": "1", "MAIL_RATE_PER_MINUTE": "0", "SITE_URL": "http://testserver"}
+
+
 @pytest.fixture(scope="session")
-def _session_worker(worker_factory):
-    return worker_factory()
+def _smtp_session():
+    sink = SmtpSink()
+    sink.start()
+    yield sink
+    sink.stop()
+
+
+@pytest.fixture
+def smtp_server(_smtp_session):
+    """The session's SMTP server, running and empty."""
+    if _smtp_session.controller is None:
+        _smtp_session.start()
+    _smtp_session.clear()
+    yield _smtp_session
+    _smtp_session.clear()
+    if _smtp_session.controller is None:
+        _smtp_session.start()
+
+
+@pytest.fixture(scope="session")
+def _session_worker(worker_factory, _smtp_session):
+    # The worker sends mail to the test suite's SMTP server.
+    return worker_factory(env=_smtp_session.env())
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ class Command(BaseCommand):
         commands = {
             "web": [python, "manage.py", "devserver", f"{host}:{port}", "--noreload"],
             # --beat: the one worker also runs the periodic sweeper (production runs beat on its own).
-            "worker": [python, "-m", "celery", "-A", "pressreview", "worker", "-Q", "annotate,bulk,export,sources",
+            "worker": [python, "-m", "celery", "-A", "pressreview", "worker", "-Q", "annotate,bulk,export,sources,mail",
                        "--concurrency", str(concurrency), "--loglevel", "INFO", "--beat",
                        "--schedule", str(settings.VAR_DIR / "celerybeat-schedule")],
         }

@@ -1,0 +1,147 @@
+"""The chief editor's pages for sending digests: distribution lists and their recipients,
+the send form with its confirmation, the delivery log with a retry."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from digests import delivery
+from digests.delivery import DeliveryError
+from digests.models import Delivery, Digest, DistributionList
+
+# Sending, lists and recipients belong to those who publish (chief editors).
+can_send = permission_required("digests.publish_digest", raise_exception=True)
+
+
+def _published(digest_id: int) -> Digest:
+    return get_object_or_404(Digest.objects.published(), id=digest_id)
+
+
+def _mail_context() -> dict:
+    return {"writes_files": not settings.EMAIL_HOST, "mail_folder": settings.EMAIL_FILE_PATH,
+            "site_url": settings.SITE_URL}
+
+
+@login_required
+@can_send
+def lists_page(request):
+    if request.method == "POST":
+        try:
+            created = delivery.distribution_list_create(name=request.POST.get("name", ""),
+                                                        description=request.POST.get("description", ""))
+        except DeliveryError as exc:
+            messages.error(request, str(exc))
+        else:
+            return redirect("digests:list-detail", list_id=created.id)
+    lists = DistributionList.objects.annotate(
+        subscribed=Count("recipients", filter=Q(recipients__unsubscribed_at__isnull=True)),
+        unsubscribed=Count("recipients", filter=Q(recipients__unsubscribed_at__isnull=False)),
+    )
+    return render(request, "digests/lists.html", {"lists": lists})
+
+
+@login_required
+@can_send
+def list_detail(request, list_id):
+    distribution_list = get_object_or_404(DistributionList, id=list_id)
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "csv":
+                result = delivery.recipients_import_csv(distribution_list=distribution_list,
+                                                        text=request.POST.get("csv", ""))
+                messages.success(request, _("%(added)d new recipients, %(existing)d known already.")
+                                 % {"added": result.added, "existing": result.existing})
+                if result.unsubscribed:
+                    messages.warning(request, _("Unsubscribed, they will not receive anything: %(emails)s")
+                                     % {"emails": ", ".join(result.unsubscribed[:20])})
+            else:
+                delivery.recipient_add(email=request.POST.get("email", ""), name=request.POST.get("name", ""),
+                                       language=request.POST.get("language", "fr"),
+                                       distribution_list=distribution_list)
+                messages.success(request, _("Recipient added."))
+        except DeliveryError as exc:
+            messages.error(request, str(exc))
+            return render(request, "digests/list_detail.html", {
+                "list": distribution_list, "recipients": distribution_list.recipients.all()[:2000],
+                "languages": settings.LANGUAGES, "form": request.POST}, status=400)
+        return redirect("digests:list-detail", list_id=list_id)
+    return render(request, "digests/list_detail.html", {
+        "list": distribution_list, "recipients": distribution_list.recipients.all()[:2000],
+        "languages": settings.LANGUAGES, "form": {}})
+
+
+def _emails(text: str) -> list[str]:
+    return [part.strip() for part in text.replace(";", ",").replace("\n", ",").split(",") if part.strip()]
+
+
+@login_required
+@can_send
+def send_page(request, digest_id):
+    """GET: the form. POST "test": a message to the chief editor now. POST "check": the confirmation
+    with the number of recipients. POST "confirm": queue the sending."""
+    digest = _published(digest_id)
+    lists = list(DistributionList.objects.all())
+    context = {"digest": digest, "lists": lists, **_mail_context()}
+    if request.method != "POST":
+        return render(request, "digests/send.html", context)
+    action = request.POST.get("action")
+    chosen = [lst for lst in lists if str(lst.id) in request.POST.getlist("list")]
+    emails = _emails(request.POST.get("emails", ""))
+    context.update(chosen=chosen, emails_text=request.POST.get("emails", ""))
+    try:
+        if action == "test":
+            delivery.digest_test_send(digest=digest, email=request.user.email)
+            messages.success(request, _("A test message was sent to %(email)s.") % {"email": request.user.email})
+            return redirect("digests:send", digest_id=digest.id)
+        if action == "confirm":
+            plan = delivery.deliveries_queue(digest=digest, emails=emails, lists=chosen, user=request.user)
+            messages.success(request, _("Sending to %(n)d recipients.") % {"n": plan.count})
+            return redirect("digests:deliveries", digest_id=digest.id)
+        if not emails and not chosen:
+            raise DeliveryError(_("Choose a list or give at least one address."))
+        context["plan"] = delivery.send_plan(digest=digest, emails=emails, lists=chosen)
+    except DeliveryError as exc:
+        context["error"] = str(exc)
+        return render(request, "digests/send.html", context, status=400)
+    return render(request, "digests/send.html", context)
+
+
+@login_required
+@can_send
+def deliveries_page(request, digest_id):
+    digest = _published(digest_id)
+    deliveries = Delivery.objects.filter(digest=digest).select_related("recipient").order_by("email")
+    counts = dict(deliveries.order_by().values_list("state").annotate(n=Count("id")))
+    return render(request, "digests/deliveries.html", {
+        "digest": digest, "deliveries": deliveries[:5000], "counts": counts,
+        "public_url": delivery.public_url(digest), "retryable": counts.get("failed", 0) + counts.get("unknown", 0),
+        **_mail_context()})
+
+
+@require_POST
+@login_required
+@can_send
+def deliveries_retry(request, digest_id):
+    digest = _published(digest_id)
+    ids = [int(i) for i in request.POST.getlist("delivery") if i.isdigit()] or None
+    count = delivery.deliveries_retry(digest=digest, delivery_ids=ids)
+    messages.success(request, _("%(n)d deliveries queued again.") % {"n": count})
+    return redirect("digests:deliveries", digest_id=digest.id)
+
+
+@require_POST
+@login_required
+@can_send
+def public_link(request, digest_id):
+    digest = _published(digest_id)
+    if request.POST.get("action") == "revoke":
+        delivery.digest_public_link_revoke(digest=digest)
+        messages.success(request, _("The public link no longer works."))
+    else:
+        delivery.digest_public_link_ensure(digest=digest)
+        messages.success(request, _("The digest has a new public link."))
+    return redirect("digests:deliveries", digest_id=digest.id)
