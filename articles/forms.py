@@ -1,5 +1,6 @@
 from django import forms
 from django.conf import settings
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from articles.services.ingest import IngestError, url_check
@@ -42,10 +43,15 @@ class ArticlePasteForm(ArticleMetaForm):
         return body
 
 
+def _upload_help_text() -> str:
+    return _(".txt, .md, .html, .docx or .pdf, up to %(mb)d MB") % {"mb": settings.MAX_UPLOAD_BYTES // (1024 * 1024)}
+
+
 class ArticleUploadForm(ArticleMetaForm):
     file = forms.FileField(
         label=_("File"),
-        help_text=_(".txt, .md, .html, .docx or .pdf, up to %(mb)d MB") % {"mb": settings.MAX_UPLOAD_BYTES // (1024 * 1024)},
+        # Interpolated when the form is rendered: at import time it would be frozen in the default language.
+        help_text=lazy(_upload_help_text, str)(),
         widget=forms.ClearableFileInput(attrs={"accept": ".txt,.md,.html,.htm,.docx,.pdf"}),
     )
 

@@ -1,3 +1,6 @@
+import ast
+from pathlib import Path
+
 import pytest
 from django.urls import reverse
 
@@ -52,3 +55,39 @@ def test_refusals_of_the_review_services_are_translated(client, editor, article)
     assert response.status_code == 422
     assert "« Zanzibar » n&#x27;apparaît pas dans cet article" in response.content.decode()
     assert not Mention.objects.filter(text="Zanzibar").exists()
+
+
+FRENCH_CATALOGUE = Path(__file__).resolve().parent.parent / "locale" / "fr" / "LC_MESSAGES" / "django.po"
+
+
+def po_entries(path):
+    """(flags, msgid, msgstrs) per entry of a .po file, the header left out; enough of the format for this check."""
+    for block in path.read_text(encoding="utf-8").split("\n\n"):
+        flags, fields, current = set(), {}, None
+        for line in block.splitlines():
+            if line.startswith("#,"):
+                flags.update(flag.strip() for flag in line[2:].split(","))
+            elif line.startswith(("msgid", "msgstr")):
+                current, _, quoted = line.partition(" ")
+                fields[current] = ast.literal_eval(quoted)
+            elif line.startswith('"') and current:
+                fields[current] += ast.literal_eval(line)
+        if fields.get("msgid"):
+            yield flags, fields["msgid"], [value for key, value in fields.items() if key.startswith("msgstr")]
+
+
+def test_every_string_of_the_french_catalogue_is_translated():
+    entries = list(po_entries(FRENCH_CATALOGUE))
+    assert len(entries) > 500
+    untranslated = [msgid for _, msgid, msgstrs in entries if not msgstrs or not all(msgstrs)]
+    fuzzy = [msgid for flags, msgid, _ in entries if "fuzzy" in flags]
+    assert untranslated == [], "untranslated in the French catalogue"
+    assert fuzzy == [], "fuzzy (unchecked) translations in the French catalogue"
+
+
+def test_the_upload_help_text_follows_the_interface_language(client, editor):
+    client.force_login(editor)
+    client.post(reverse("set_language"), {"language": "fr", "next": "/"})
+    assert ".docx ou .pdf, jusqu’à" in client.get(reverse("articles:new")).content.decode()
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert ".docx or .pdf, up to" in client.get(reverse("articles:new")).content.decode()
