@@ -106,6 +106,19 @@ def article_quotes(article: Article) -> list[Quote]:
     return sorted(quotes, key=lambda q: q.decision == Decision.REJECTED)
 
 
+def article_speaker_named(article_id: int, name: str) -> Actor | None:
+    """The article's person or organisation called ``name`` (case ignored), as the speaker
+    field suggests it: linked by a mention not rejected, the most mentioned if two share the name."""
+    live = Q(mentions__article_id=article_id,
+             mentions__decision__in=[d for d in Decision.values if d != Decision.REJECTED])
+    return (
+        Actor.objects.filter(live, name__iexact=name, kind__in=(Kind.PERSON, Kind.ORGANISATION))
+        .annotate(n=Count("mentions", filter=live))
+        .order_by("-n", "id")
+        .first()
+    )
+
+
 def actor_quotes(actor: Actor, limit: int = 20) -> list[Quote]:
     return list(
         Quote.objects.filter(speaker=actor).exclude(decision=Decision.REJECTED)

@@ -150,3 +150,47 @@ def test_the_api_and_the_actor_page_show_quotes(client, editor_client, editor, a
             "cue": "a-t-il déclaré", "kind": "direct", "origin": "rule", "decision": "pending"} in body["quotes"]
     page = editor_client.get(reverse("articles:actor", args=[speaker.id])).content.decode()
     assert "Je tiens à remercier le Maroc" in page
+
+
+# The speaker field
+
+
+def annotated(article):
+    Article.objects.filter(id=article.id).update(status=Article.Status.ANNOTATED)
+    article.refresh_from_db()
+    return article
+
+
+def test_the_page_lists_the_articles_actors_once_whatever_the_number_of_quotes(editor_client, article):
+    annotated(article)
+    for n in range(5):
+        start = BODY.index("Rabat")
+        Quote.objects.create(article=article, start=start, end=start + 5 + n, text=BODY[start:start + 5 + n])
+    page = editor_client.get(reverse("articles:detail", args=[article.id])).content.decode()
+    assert page.count('<option value="Gérald Darmanin">') == 1
+    assert page.count('list="speaker-names"') == Quote.objects.filter(article=article).count() == 7
+
+
+def test_an_editor_sets_the_speaker_by_typing_a_name_and_clears_it_with_an_empty_field(editor_client, article):
+    annotated(article)
+    quote = Quote.objects.get(article=article, kind="fragment")
+    url = reverse("articles:quote-speaker", args=[article.id, quote.id])
+    response = editor_client.post(url, {"speaker_name": " gérald  DARMANIN ", "version": article.version})
+    assert response.status_code == 302
+    quote.refresh_from_db()
+    assert quote.speaker == Actor.objects.get(name="Gérald Darmanin")
+    article.refresh_from_db()
+    editor_client.post(url, {"speaker_name": "", "version": article.version})
+    quote.refresh_from_db()
+    assert quote.speaker is None
+
+
+def test_a_name_that_is_not_one_of_the_articles_actors_is_refused_with_a_message(editor_client, article):
+    annotated(article)
+    Actor.objects.create(name="Abdelouafi Laftit", kind="person", key="laftit|person")  # in the registry, not here
+    quote = Quote.objects.get(article=article, kind="fragment")
+    response = editor_client.post(reverse("articles:quote-speaker", args=[article.id, quote.id]),
+                                  {"speaker_name": "Abdelouafi <Laftit>", "version": article.version}, follow=True)
+    assert "“Abdelouafi &lt;Laftit&gt;” is not one of this article&#x27;s actors" in response.content.decode()
+    quote.refresh_from_db()
+    assert quote.speaker is None

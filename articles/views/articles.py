@@ -237,7 +237,9 @@ def _review_context(article_id: int, *, mention_id=None, error: str = "") -> dic
         "current": current,
         "events": selectors.article_events(article),
         "quotes": selectors.article_quotes(article),
-        "speakers": [g for g in groups if g.actor_id and g.kind in (Kind.PERSON, Kind.ORGANISATION)],
+        # Each name once: the speaker field takes a name (two actors sharing one: the most mentioned).
+        "speakers": list(dict.fromkeys(g.name for g in groups
+                                       if g.actor_id and g.kind in (Kind.PERSON, Kind.ORGANISATION))),
         "error": error,
     }
 
@@ -431,9 +433,31 @@ def quote_decide(request, article_id, quote_id):
 @can_review_quotes
 def quote_speaker(request, article_id, quote_id):
     quote = _quote(article_id, quote_id)
-    speaker = Actor.objects.filter(id=request.POST.get("speaker") or 0).first()
-    return _review_action(request, article_id, lambda: review.quote_set_speaker(
-        quote=quote, user=request.user, actor=speaker, expected_version=_version(request)))
+
+    def action():
+        if "speaker_name" in request.POST:
+            speaker = _speaker_by_name(quote, request.POST["speaker_name"])
+        else:  # an actor's id, as the form sent it before the speaker became a typed name
+            speaker = Actor.objects.filter(id=selectors.positive_int(request.POST.get("speaker")) or 0).first()
+        review.quote_set_speaker(quote=quote, user=request.user, actor=speaker, expected_version=_version(request))
+
+    return _review_action(request, article_id, action)
+
+
+def _speaker_by_name(quote: Quote, name: str) -> Actor | None:
+    """The actor a typed speaker name stands for: one of the article's people and organisations
+    (the names the field suggests), or the quote's current speaker; empty is "nobody named"."""
+    name = " ".join(name.split())
+    if not name:
+        return None
+    if quote.speaker is not None and quote.speaker.name.casefold() == name.casefold():
+        return quote.speaker
+    speaker = selectors.article_speaker_named(quote.article_id, name)
+    if speaker is None:
+        raise review.ReviewError(
+            _("“%(name)s” is not one of this article's actors: choose a speaker the field suggests, "
+              "or leave it empty for nobody named.") % {"name": name})
+    return speaker
 
 
 @require_POST
