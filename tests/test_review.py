@@ -44,7 +44,12 @@ def test_editor_rejects_a_mention_and_it_is_logged(editor_client, editor, articl
                          {"decision": "rejected", "version": article.version})
     assert response.status_code == 200
     html = response.content.decode()
-    assert html.lstrip().startswith('<div id="workspace"') and "<html" not in html
+    # Only what the decision changed, each piece swapped in place by its id: not the workspace.
+    assert 'id="workspace"' not in html and "<html" not in html and "Plus tard" not in html
+    assert response["HX-Reswap"] == "none"
+    assert f'<a id="m-{mention.id}" class="mention kind-place decision-rejected' in html
+    assert 'id="mention-panel" class="mention-panel"' in html and 'id="history"' in html
+    assert f'data-mention="{mention_at(article, "Darmanin").id}"' not in html  # the other mentions stay as they are
     mention.refresh_from_db()
     assert (mention.decision, mention.decided_by) == (Decision.REJECTED, editor)
     article.refresh_from_db()

@@ -65,9 +65,23 @@ def _queue_context(request, params: selectors.QueueParams, *, page_number=None, 
         "notice_level": notice_level,
     }
     if part == "page":
-        context.update(selectors.queue_filter_choices(params), topics=topics, statuses=Article.Status.choices,
+        context.update(selectors.queue_filter_choices(params, actor_query=_actor_query(request)), topics=topics, statuses=Article.Status.choices,
                        review_states=Article.ReviewState.choices)
     return context
+
+
+def _actor_query(request) -> str:
+    return " ".join(request.GET.get("actor_q", "").split())[:100]
+
+
+@login_required
+@can_view
+def queue_actors(request):
+    """The actor filter's choices for the words typed in its search field (the chosen actor stays first)."""
+    params = selectors.QueueParams.from_query(request.GET)
+    context = {"params": params, "actors": selectors.queue_actor_choices(params, _actor_query(request)),
+               "actor_query": _actor_query(request)}
+    return render(request, "articles/list.html#actor-choices", context)
 
 
 @login_required
@@ -78,6 +92,7 @@ def article_list(request):
     if request.htmx and not request.htmx.history_restore_request:
         part = "rows" if request.htmx.target == "article-rows" else "results"
     context = _queue_context(request, params, page_number=request.GET.get("page"), part=part)
+    context["actor_query"] = _actor_query(request)
     if part == "rows":
         # The rows poll while annotation runs; 286 tells htmx to stop once nothing on the page is pending.
         response = render(request, "articles/list.html#rows", context)
@@ -230,6 +245,7 @@ def _review_context(article_id: int, *, mention_id=None, error: str = "") -> dic
     return {
         "article": article,
         "groups": groups,
+        "hidden_groups": selectors.article_hidden_groups(mentions, groups),
         "segments": selectors.article_segments(article, mentions),
         "topics": [(t, selectors.topic_evidence(article, t)) for t in article.topics.all()],
         "all_topics": selectors.topics_for_choice(),
@@ -281,6 +297,37 @@ def _after_review_action(request, article_id, *, mention_id=None, error="", stat
     return redirect(f"{url}?mention={mention_id}#mention-panel" if mention_id else url)
 
 
+def _changes_response(request, article_id, *, mention_id=None, mentions=(), all_groups=False, article_topic=None,
+                      quote=None):
+    """HTMX: what one decision changed, each piece swapped in place by its id (the mention's links in the
+    text, their actor groups, the panel, the topic or quote, the review state, the history and the
+    version the next decision sends), rather than the whole workspace, whose size grows with the article."""
+    article = selectors.article_for_display(article_id)
+    rows = selectors.mention_rows(mentions)
+    context = {
+        "oob": True,
+        "article": article,
+        "current": _current_mention(article, mention_id),
+        "kinds": Kind.choices,
+        "changed_mentions": rows,
+        "all_groups": all_groups,
+        "events": selectors.article_events(article),
+        "topics": [(article_topic, selectors.topic_evidence(article, article_topic))] if article_topic else [],
+        "quotes": [quote] if quote else [],
+    }
+    if all_groups:  # a new kind or actor moves mentions between groups, perhaps to a new one
+        all_mentions = selectors.article_mentions(article)
+        context["groups"] = selectors.article_actor_groups(all_mentions)
+        context["hidden_groups"] = selectors.article_hidden_groups(all_mentions, context["groups"])
+    else:
+        context["groups"], context["hidden_groups"] = selectors.article_groups_of(article.id, rows)
+    if quote:
+        context["all_quotes"] = selectors.article_quotes(article)
+    response = render(request, "articles/_review_changes.html", context)
+    response["HX-Reswap"] = "none"  # everything is out of band: the workspace itself stays
+    return response
+
+
 def _version(request) -> int:
     try:
         return int(request.POST.get("version", ""))
@@ -299,12 +346,15 @@ def _refused(request, article_id, exc: Conflict | ReviewError, *, mention_id=Non
     return _after_review_action(request, article_id, mention_id=mention_id, error=str(exc), status=422)
 
 
-def _review_action(request, article_id, action, *, mention_id=None):
-    """Run a review service, turning its refusals into messages for the editor."""
+def _review_action(request, article_id, action, *, mention_id=None, changes=None):
+    """Run a review service, turning its refusals into messages for the editor. ``changes`` maps the
+    service's result to the pieces an HTMX answer sends back (see ``_changes_response``)."""
     try:
-        action()
+        result = action()
     except (Conflict, ReviewError) as exc:
         return _refused(request, article_id, exc, mention_id=mention_id)
+    if request.htmx and changes is not None:
+        return _changes_response(request, article_id, mention_id=mention_id, **changes(result))
     return _after_review_action(request, article_id, mention_id=mention_id)
 
 
@@ -320,7 +370,7 @@ def mention_decide(request, article_id, mention_id):
     return _review_action(request, article_id, lambda: review.mention_decide(
         mention=mention, user=request.user, decision=request.POST.get("decision", ""),
         expected_version=_version(request), everywhere=bool(request.POST.get("everywhere")),
-        forget=request.POST.get("forget", "")), mention_id=mention_id)
+        forget=request.POST.get("forget", "")), mention_id=mention_id, changes=lambda changed: {"mentions": changed})
 
 
 @require_POST
@@ -344,7 +394,8 @@ def mention_kind(request, article_id, mention_id):
     mention = _mention(article_id, mention_id)
     return _review_action(request, article_id, lambda: review.mention_relabel(
         mention=mention, user=request.user, kind=request.POST.get("kind", ""),
-        expected_version=_version(request), everywhere=bool(request.POST.get("everywhere"))), mention_id=mention_id)
+        expected_version=_version(request), everywhere=bool(request.POST.get("everywhere"))), mention_id=mention_id,
+        changes=lambda changed: {"mentions": changed, "all_groups": True})
 
 
 @require_POST
@@ -355,7 +406,7 @@ def mention_link(request, article_id, mention_id):
     everywhere = bool(request.POST.get("everywhere"))
     if request.POST.get("new_name", "").strip():
         def action():
-            review.mention_link_new(mention=mention, user=request.user, name=request.POST["new_name"],
+            return review.mention_link_new(mention=mention, user=request.user, name=request.POST["new_name"],
                                     kind=request.POST.get("new_kind", mention.kind),
                                     expected_version=_version(request), everywhere=everywhere)
     else:
@@ -363,9 +414,10 @@ def mention_link(request, article_id, mention_id):
             actor = Actor.objects.filter(id=request.POST.get("actor") or 0).first()
             if actor is None:
                 raise review.ReviewError(_("Choose an actor from the list, or give a new one a name."))
-            review.mention_link(mention=mention, user=request.user, actor=actor,
-                                expected_version=_version(request), everywhere=everywhere)
-    return _review_action(request, article_id, action, mention_id=mention_id)
+            return review.mention_link(mention=mention, user=request.user, actor=actor,
+                                       expected_version=_version(request), everywhere=everywhere)
+    return _review_action(request, article_id, action, mention_id=mention_id,
+                          changes=lambda changed: {"mentions": changed, "all_groups": True})
 
 
 @require_POST
@@ -425,7 +477,8 @@ def quote_add(request, article_id):
 def quote_decide(request, article_id, quote_id):
     quote = _quote(article_id, quote_id)
     return _review_action(request, article_id, lambda: review.quote_decide(
-        quote=quote, user=request.user, decision=request.POST.get("decision", ""), expected_version=_version(request)))
+        quote=quote, user=request.user, decision=request.POST.get("decision", ""), expected_version=_version(request)),
+        changes=lambda changed: {"quote": changed})
 
 
 @require_POST
@@ -439,9 +492,10 @@ def quote_speaker(request, article_id, quote_id):
             speaker = _speaker_by_name(quote, request.POST["speaker_name"])
         else:  # an actor's id, as the form sent it before the speaker became a typed name
             speaker = Actor.objects.filter(id=selectors.positive_int(request.POST.get("speaker")) or 0).first()
-        review.quote_set_speaker(quote=quote, user=request.user, actor=speaker, expected_version=_version(request))
+        return review.quote_set_speaker(quote=quote, user=request.user, actor=speaker,
+                                        expected_version=_version(request))
 
-    return _review_action(request, article_id, action)
+    return _review_action(request, article_id, action, changes=lambda changed: {"quote": changed})
 
 
 def _speaker_by_name(quote: Quote, name: str) -> Actor | None:
@@ -496,7 +550,7 @@ def topic_decide(request, article_id, topic_id):
                                       article_id=article_id)
     return _review_action(request, article_id, lambda: review.topic_decide(
         article_topic=article_topic, user=request.user, decision=request.POST.get("decision", ""),
-        expected_version=_version(request)))
+        expected_version=_version(request)), changes=lambda changed: {"article_topic": changed})
 
 
 @require_POST
