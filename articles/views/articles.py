@@ -65,8 +65,8 @@ def _queue_context(request, params: selectors.QueueParams, *, page_number=None, 
         "notice_level": notice_level,
     }
     if part == "page":
-        context.update(selectors.queue_filter_choices(params, actor_query=_actor_query(request)), topics=topics, statuses=Article.Status.choices,
-                       review_states=Article.ReviewState.choices)
+        context.update(selectors.queue_filter_choices(params, actor_query=_actor_query(request)), topics=topics,
+                       statuses=Article.Status.choices, review_states=Article.ReviewState.choices)
     return context
 
 
