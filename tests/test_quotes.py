@@ -117,14 +117,16 @@ def test_the_review_page_lists_quotes_and_escapes_them(editor_client, article):
     assert f'data-quotes="{SAID}-{SAID_END},' in page
 
 
-def test_quote_actions_answer_htmx_with_the_workspace(editor_client, article):
+def test_quote_actions_answer_htmx_with_the_quote_they_changed(editor_client, article):
     Article.objects.filter(id=article.id).update(status=Article.Status.ANNOTATED)
     quote = Quote.objects.get(article=article, kind="direct")
     response = editor_client.post(reverse("articles:quote-decide", args=[article.id, quote.id]),
                                   {"decision": "rejected", "version": article.version},
                                   headers={"HX-Request": "true", "HX-Target": "workspace"})
     assert response.status_code == 200
-    assert 'class="quote decision-rejected"' in response.content.decode()
+    html = response.content.decode()
+    assert f'<li class="quote decision-rejected" id="quote-{quote.id}" hx-swap-oob="true"' in html
+    assert 'id="quote-ranges"' in html and 'id="workspace"' not in html
     stale = editor_client.post(reverse("articles:quote-decide", args=[article.id, quote.id]),
                                {"decision": "accepted", "version": article.version},
                                headers={"HX-Request": "true", "HX-Target": "workspace"})

@@ -384,7 +384,16 @@ def decision_undo(request, article_id):
         return _refused(request, article_id, exc, mention_id=request.POST.get("mention"))
     # The mention whose decision came back is the one the editor sees.
     kind, _sep, ident = undone[0].target.partition(" ")
-    return _after_review_action(request, article_id, mention_id=ident if kind == "mention" else request.POST.get("mention"))
+    mention_id = ident if kind == "mention" else request.POST.get("mention")
+    targets = [log.target.partition(" ") for log in undone]
+    if request.htmx and all(kind == "mention" and ident.isdigit() for kind, _sep, ident in targets):
+        mentions = Mention.objects.select_related("actor").filter(
+            article_id=article_id, id__in=[int(ident) for _kind, _sep, ident in targets])
+        # A kind or actor put back moves mentions between groups: all of them are drawn again.
+        regroup = any(log.before.get(field) != log.after.get(field) for log in undone for field in ("kind", "actor"))
+        return _changes_response(request, article_id, mention_id=mention_id, mentions=list(mentions),
+                                 all_groups=regroup)
+    return _after_review_action(request, article_id, mention_id=mention_id)
 
 
 @require_POST
