@@ -368,6 +368,18 @@ def queue_filter_choices(params: QueueParams, *, actor_query: str = "") -> dict:
     }
 
 
+def most_mentioned_actors(*, limit: int = 100) -> list[Actor]:
+    """The actors with the most mentions not rejected (the digest builder's actor choices). It counts
+    every mention of the archive: the queue searches actors instead (``queue_actor_choices``)."""
+    return list(
+        Actor.objects.canonical()
+        .annotate(n=Count("mentions", filter=~Q(mentions__decision=Decision.REJECTED)))
+        .filter(n__gt=0)
+        .only("id", "name", "kind")
+        .order_by("-n", "name")[:limit]
+    )
+
+
 def queue_actor_choices(params: QueueParams, actor_query: str = "", *, limit: int = 20) -> list[Actor]:
     """The actor filter's choices: the chosen actor (by id) and the actors whose name or alias contains
     ``actor_query``. A search rather than a list of the most mentioned, which would count every
