@@ -1,5 +1,6 @@
 """Reads that several views and the API share."""
 
+import hashlib
 import re
 from collections import defaultdict
 from collections.abc import Mapping
@@ -55,12 +56,24 @@ class MentionRow:
     actor_name: str | None
 
 
+def group_key(mention) -> tuple | int:
+    """What groups mentions on the review page: their actor, or for unlinked ones their text and kind."""
+    return mention.actor_id or ("unlinked", mention.text, mention.kind)
+
+
+def group_dom_id(key) -> str:
+    if isinstance(key, int):
+        return f"group-{key}"
+    return "group-u-" + hashlib.blake2s(f"{key[1]}\x00{key[2]}".encode(), digest_size=6).hexdigest()
+
+
 @dataclass
 class ActorGroupView:
     actor_id: int | None
     name: str
     kind: str
     mentions: list[MentionRow] = field(default_factory=list)
+    dom_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -94,12 +107,42 @@ def article_actor_groups(mentions: list[MentionRow]) -> list[ActorGroupView]:
     for mention in mentions:
         if mention.decision == Decision.REJECTED:
             continue
-        key = mention.actor_id or ("unlinked", mention.text, mention.kind)
+        key = group_key(mention)
         group = groups.get(key)
         if group is None:
-            group = groups[key] = ActorGroupView(mention.actor_id, mention.actor_name or mention.text, mention.kind)
+            group = groups[key] = ActorGroupView(mention.actor_id, mention.actor_name or mention.text, mention.kind,
+                                                 dom_id=group_dom_id(key))
         group.mentions.append(mention)
     return sorted(groups.values(), key=lambda g: (-len(g.mentions), g.name))
+
+
+def article_hidden_groups(mentions: list[MentionRow], groups: list[ActorGroupView]) -> list[str]:
+    """The page ids of the groups whose mentions are all rejected (none of ``groups``)."""
+    shown = {group.dom_id for group in groups}
+    return list(dict.fromkeys(dom_id for dom_id in (group_dom_id(group_key(m)) for m in mentions)
+                              if dom_id not in shown))
+
+
+def mention_rows(mentions) -> list[MentionRow]:
+    """Mention instances (their actor loaded) as the review page shows them."""
+    return [MentionRow(m.id, m.start, m.end, m.text, m.kind, m.origin, m.decision, m.actor_id,
+                       m.actor.name if m.actor_id else None) for m in mentions]
+
+
+def article_groups_of(article_id: int, mentions: list[MentionRow]) -> tuple[list[ActorGroupView], list[str]]:
+    """The groups the given mentions belong to, each with all its mentions in the article (a decision's answer
+    renders these alone), and the ids of those left without a mention that is not rejected."""
+    keys = {group_key(m) for m in mentions}
+    actor_ids = [k for k in keys if isinstance(k, int)]
+    unlinked = Q()
+    for _tag, text, kind in (k for k in keys if not isinstance(k, int)):
+        unlinked |= Q(actor__isnull=True, text=text, kind=kind)
+    members = Mention.objects.filter(article_id=article_id).filter(Q(actor_id__in=actor_ids) | unlinked)
+    rows = [MentionRow(*row) for row in members.order_by("start", "end").values_list(
+        "id", "start", "end", "text", "kind", "origin", "decision", "actor_id", "actor__name")]
+    groups = article_actor_groups(rows)
+    shown = {group.dom_id for group in groups}
+    return groups, [group_dom_id(k) for k in keys if group_dom_id(k) not in shown]
 
 
 def article_quotes(article: Article) -> list[Quote]:
@@ -108,6 +151,19 @@ def article_quotes(article: Article) -> list[Quote]:
         return []
     quotes = list(article.quotes.select_related("speaker").order_by("start", "end"))
     return sorted(quotes, key=lambda q: q.decision == Decision.REJECTED)
+
+
+def article_speaker_named(article_id: int, name: str) -> Actor | None:
+    """The article's person or organisation called ``name`` (case ignored), as the speaker
+    field suggests it: linked by a mention not rejected, the most mentioned if two share the name."""
+    live = Q(mentions__article_id=article_id,
+             mentions__decision__in=[d for d in Decision.values if d != Decision.REJECTED])
+    return (
+        Actor.objects.filter(live, name__iexact=name, kind__in=(Kind.PERSON, Kind.ORGANISATION))
+        .annotate(n=Count("mentions", filter=live))
+        .order_by("-n", "id")
+        .first()
+    )
 
 
 def actor_quotes(actor: Actor, limit: int = 20) -> list[Quote]:
@@ -308,18 +364,10 @@ def queue_rows(articles: list[Article], *, top_actors: int = 3) -> list[Article]
     return articles
 
 
-def queue_filter_choices(params: QueueParams, *, actor_limit: int = 100) -> dict:
-    """The choices of the queue's filter form besides topics: sources, languages
-    in use and the most mentioned actors (plus the chosen one if it is not among them)."""
-    actors = list(
-        Actor.objects.canonical()
-        .annotate(n=Count("mentions", filter=~Q(mentions__decision=Decision.REJECTED)))
-        .filter(n__gt=0)
-        .only("id", "name", "kind")
-        .order_by("-n", "name")[:actor_limit]
-    )
-    if params.actor and all(actor.id != params.actor for actor in actors):
-        actors += list(Actor.objects.filter(id=params.actor).only("id", "name", "kind"))
+def queue_filter_choices(params: QueueParams, *, actor_query: str = "") -> dict:
+    """The choices of the queue's filter form besides topics: sources, languages in use, and for
+    the actor the chosen one and those whose name contains ``actor_query`` (see ``queue_actor_choices``)."""
+    actors = queue_actor_choices(params, actor_query)
     return {
         "sources": list(Source.objects.only("id", "name")),
         # Not "languages": the base template's language switcher sets that name for the whole page.
@@ -330,6 +378,33 @@ def queue_filter_choices(params: QueueParams, *, actor_limit: int = 100) -> dict
         ],
         "actors": actors,
     }
+
+
+def most_mentioned_actors(*, limit: int = 100) -> list[Actor]:
+    """The actors with the most mentions not rejected (the digest builder's actor choices). It counts
+    every mention of the archive: the queue searches actors instead (``queue_actor_choices``)."""
+    return list(
+        Actor.objects.canonical()
+        .annotate(n=Count("mentions", filter=~Q(mentions__decision=Decision.REJECTED)))
+        .filter(n__gt=0)
+        .only("id", "name", "kind")
+        .order_by("-n", "name")[:limit]
+    )
+
+
+def queue_actor_choices(params: QueueParams, actor_query: str = "", *, limit: int = 20) -> list[Actor]:
+    """The actor filter's choices: the chosen actor (by id) and the actors whose name or alias contains
+    ``actor_query``. A search rather than a list of the most mentioned, which would count every
+    mention of the archive on each page load."""
+    actors = list(Actor.objects.filter(id=params.actor).only("id", "name", "kind")) if params.actor else []
+    folded = fold_surface(actor_query)
+    if not folded:
+        return actors
+    named = Actor.objects.canonical().filter(
+        Q(name__icontains=actor_query)
+        | Exists(ActorAlias.objects.filter(actor=OuterRef("pk"), folded__contains=folded)))
+    matches = named.only("id", "name", "kind").order_by("-confirmed", "name")[:limit]
+    return actors + [actor for actor in matches if actor.id != params.actor]
 
 
 def language_label(code: str) -> str:

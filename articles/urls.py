@@ -7,6 +7,7 @@ app_name = "articles"
 
 urlpatterns = [
     path("", views.article_list, name="list"),
+    path("queue/actors", views.queue_actors, name="queue-actors"),
     path("articles/new", views.article_new, name="new"),
     path("articles/bulk", views.articles_bulk, name="bulk"),
     path("articles/<id:article_id>", views.article_detail, name="detail"),

@@ -21,6 +21,15 @@ Embedded mode (a fresh SQLite in a temporary folder, removed at the end unless -
 --services is given, in which case DATABASE_URL (and REDIS_URL) are used as set. Then the script
 refuses to run on a database that already holds articles, unless --reuse is given, in which case
 it DELETES EVERY ARTICLE in that database (and the actors this benchmark created) before building.
+--http (with --services, PostgreSQL): the same questions over HTTP. gunicorn is started as the Procfile's
+web line says (3 workers) on a free loopback port, the editor logs in through the login form, and requests
+go over loopback in interleaved rounds. The review articles are real text: texts of the shared corpus
+(../shared/corpus/dev/fr-rpm2-stories-dev.jsonl) joined into articles of about 20, 1,000 and 1,400
+mentions and annotated by the pipeline in this process (no worker needed). Reported: bytes and server
+time of each review page and of an HTMX decision on each (accept/reject of one mention, alternating), and
+the queue's first page at --articles and then at --queue-large articles (synthetic rows, bulk-created).
+--app-dir a,b measures several checkouts on the same database (e.g. /work/main and this one).
+
 Create a database for it, e.g.:
 
     psql -h 127.0.0.1 -U postgres -c 'create database pressreview_bench'
@@ -29,6 +38,7 @@ Create a database for it, e.g.:
 
 import argparse
 import hashlib
+import itertools
 import math
 import os
 import random
@@ -236,7 +246,15 @@ def main():
     parser.add_argument("--profile", action="store_true",
                         help="also print a cProfile of the 1,000-mention review page (cumulative, top entries)")
     parser.add_argument("--seed", type=int, default=20240501)
+    parser.add_argument("--http", action="store_true",
+                        help="with --services: over HTTP to gunicorn (the Procfile's web line) on a free loopback "
+                             "port, logged in through the login form; real corpus text annotated by the pipeline")
+    parser.add_argument("--app-dir", default=str(REPO),
+                        help="--http: the code gunicorn serves (e.g. another checkout, to compare; same schema)")
+    parser.add_argument("--queue-large", type=int, default=100_000, help="--http: the second queue size")
     args = parser.parse_args()
+    if args.http and not args.services:
+        parser.error("--http needs --services (PostgreSQL from DATABASE_URL)")
 
     tmp = None
     if not args.services:
@@ -247,7 +265,7 @@ def main():
     os.environ["DEBUG"] = "false"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pressreview.settings")
     try:
-        run(args)
+        run_http(args) if args.http else run(args)
     finally:
         if tmp and not args.keep:
             shutil.rmtree(tmp, ignore_errors=True)
@@ -488,7 +506,7 @@ def build_review_article(rng, editor, n_mentions, *, label):
     return {"id": article.id, "mentions": len(mentions), "actors": n_actors, "chars": len(body)}
 
 
-def build_queue(rng, editor, count, *, chunk=1000):
+def build_queue(rng, editor, count, *, chunk=1000, label="queue"):
     """`count` annotated articles of ~10 sentences, each with 3 mentions (actors drawn, skewed, from a
     shared pool) and 2 topics."""
     from django.db import transaction
@@ -500,7 +518,7 @@ def build_queue(rng, editor, count, *, chunk=1000):
     actors = []
     for i in range(0, len(pool), chunk):
         actors += Actor.objects.bulk_create(
-            [Actor(name=name, kind=kind, key=f"bench|queue|{kind}|{name.lower()}", confirmed=rng.random() < 0.3)
+            [Actor(name=name, kind=kind, key=f"bench|{label}|{kind}|{name.lower()}", confirmed=rng.random() < 0.3)
              for name, kind, _ in pool[i : i + chunk]])
     weights = [1 / (rank + 1) ** 0.9 for rank in range(len(pool))]
     sources = [Source.objects.get_or_create(name=name, defaults={"language": "fr"})[0]
@@ -550,6 +568,232 @@ def build_queue(rng, editor, count, *, chunk=1000):
         totals["mentions"] += len(mentions)
         totals["topics"] += len(article_topics)
     return totals
+
+
+# ---- HTTP mode ----------------------------------------------------------------------------------
+
+CORPUS = REPO.parent / "shared" / "corpus" / "dev" / "fr-rpm2-stories-dev.jsonl"
+PASSWORD = "bench-password-not-secret"
+
+
+def corpus_texts() -> list[str]:
+    import json
+
+    if not CORPUS.exists():
+        raise SystemExit(f"--http needs the shared corpus ({CORPUS}) for real article text")
+    with CORPUS.open(encoding="utf-8") as lines:
+        return [json.loads(line)["text"] for line in lines if line.strip()]
+
+
+def annotated_article(texts: list[str], editor, label: str) -> dict:
+    """One article of the joined texts, annotated in this process by the real pipeline (kept for the
+    next run: --reuse deletes every other article)."""
+    from articles.models import Article, Mention
+    from articles.services.annotation import articles_annotate
+
+    body = "\n\n".join(texts)
+    kept = Article.objects.filter(title=f"Bench: corpus texts joined ({label})", status=Article.Status.ANNOTATED)
+    if kept.exists():
+        article = kept.get()
+        return {"id": article.id, "mentions": Mention.objects.filter(article=article).count(),
+                "chars": len(article.body)}
+    article = Article.objects.create(
+        title=f"Bench: corpus texts joined ({label})", body=body, language="fr", created_by=editor,
+        content_hash=hashlib.sha256(f"bench-http-{label}-{body}".encode()).hexdigest(), status=Article.Status.QUEUED)
+    articles_annotate(article_ids=[article.id])
+    article.refresh_from_db()
+    assert article.status == Article.Status.ANNOTATED, article.last_error
+    return {"id": article.id, "mentions": Mention.objects.filter(article=article).count(), "chars": len(body)}
+
+
+def real_articles(editor, targets=(20, 1000, 1400)) -> list[dict]:
+    """Corpus texts joined into articles of about ``targets`` mentions (sized from a first sample's rate)."""
+    texts = corpus_texts()
+    sample = annotated_article(texts[:20], editor, "sample")
+    per_char = sample["mentions"] / sample["chars"]
+    built = []
+    for target in targets:
+        chosen, chars = [], 0
+        for text in itertools.cycle(texts):
+            if chosen and chars * per_char >= target * 1.08:  # the sample's rate ran ~7% high on longer joins
+                break
+            chosen.append(text)
+            chars += len(text) + 2
+        built.append({**annotated_article(chosen, editor, str(target)), "target": target})
+    return built
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_gunicorn(app_dir: str):
+    import shlex
+    import subprocess
+    import urllib.request
+
+    port = free_port()
+    procfile = (Path(app_dir) / "Procfile").read_text()
+    web = next(line.split(":", 1)[1] for line in procfile.splitlines() if line.startswith("web:"))
+    web = web.replace("0.0.0.0:${PORT:-8000}", f"127.0.0.1:{port}").replace("${WEB_CONCURRENCY:-3}", "3")
+    web = web.replace("--access-logfile -", "")
+    command = [str(Path(sys.executable).parent / "gunicorn"), *shlex.split(web)[1:]]
+    env = {**os.environ, "DEBUG": "false", "PYTHONPATH": app_dir}
+    process = subprocess.Popen(command, cwd=app_dir, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    for _ in range(300):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/accounts/login/", timeout=2)
+            return process, f"http://127.0.0.1:{port}"
+        except OSError:
+            time.sleep(0.2)
+    process.kill()
+    raise SystemExit("gunicorn did not answer: " + process.stderr.read().decode()[-2000:])
+
+
+def logged_in_session(base: str, username: str):
+    import requests
+
+    session = requests.Session()
+    page = session.get(f"{base}/accounts/login/").text
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    response = session.post(f"{base}/accounts/login/", data={"username": username, "password": PASSWORD,
+                                                             "csrfmiddlewaretoken": token},
+                            headers={"Referer": f"{base}/accounts/login/"}, allow_redirects=False)
+    assert response.status_code == 302, f"login failed: {response.status_code}"
+    return session
+
+
+def timed(call) -> tuple[float, int]:
+    started = time.perf_counter()
+    response = call()
+    elapsed = (time.perf_counter() - started) * 1000
+    assert response.status_code in (200, 302), (response.status_code, response.text[:300])
+    return elapsed, len(response.content)
+
+
+def decision_call(session, base, article_id, mention_id):
+    """An HTMX accept/reject of one mention, as the page's keyboard code sends it (the decision alternates)."""
+    from articles.models import Article, Mention
+
+    def call():
+        version = Article.objects.values_list("version", flat=True).get(id=article_id)
+        current = Mention.objects.values_list("decision", flat=True).get(id=mention_id)
+        decision = "rejected" if current == "accepted" else "accepted"
+        return session.post(f"{base}/articles/{article_id}/mentions/{mention_id}/decide",
+                            data={"decision": decision, "version": version},
+                            headers={"HX-Request": "true", "HX-Target": "workspace",
+                                     "X-CSRFToken": session.cookies["csrftoken"], "Referer": base + "/"})
+    return call
+
+
+def measure_http(pages, warmup, requests_per_page):
+    for _name, call in pages:
+        for _ in range(warmup):
+            call()
+    times = {name: [] for name, _ in pages}
+    sizes = {}
+    for _ in range(requests_per_page):  # interleaved: one of each page per round
+        for name, call in pages:
+            elapsed, size = timed(call)
+            times[name].append(elapsed)
+            sizes[name] = size
+    return {name: (statistics.median(values), percentile(values, 90), sizes[name]) for name, values in times.items()}
+
+
+def run_http(args):
+    import django
+
+    django.setup()
+    from django.contrib.auth.models import Group, User
+    from django.core.management import call_command
+    from django.db import connection
+
+    from articles.models import Actor, Article, Mention
+
+    assert connection.vendor == "postgresql", "--http measures on PostgreSQL"
+    if "articles_article" in connection.introspection.table_names() and Article.objects.exists():
+        if not args.reuse:
+            raise SystemExit("refusing to run on a database that holds articles (pass --reuse to DELETE them)")
+    call_command("migrate", verbosity=0)
+    if args.reuse:
+        Article.objects.exclude(title__startswith="Bench: corpus texts joined").delete()
+    Actor.objects.filter(key__startswith="bench|").delete()
+    editor, _ = User.objects.get_or_create(username="bench-editor")
+    editor.set_password(PASSWORD)
+    editor.save()
+    editor.groups.add(Group.objects.get(name="editor"))
+    rng = random.Random(args.seed)
+
+    started = time.perf_counter()
+    articles = real_articles(editor)
+    built = ", ".join(f"{a['mentions']:,} mentions ({a['chars']:,} chars)" for a in articles)
+    print(f"built: corpus articles of {built}, annotated by the pipeline in {time.perf_counter() - started:.0f} s")
+    queue_total = build_queue(rng, editor, args.articles)["articles"]
+
+    app_dirs = args.app_dir.split(",")
+    results = {app_dir: {} for app_dir in app_dirs}
+    for size in (queue_total, args.queue_large):
+        if size > Article.objects.count():
+            started = time.perf_counter()
+            build_queue(rng, editor, size - Article.objects.count(), label=f"queue{size}")
+            print(f"queue grown to {Article.objects.count():,} articles in {time.perf_counter() - started:.0f} s")
+        for app_dir in app_dirs:
+            process, base = start_gunicorn(app_dir)
+            try:
+                session = logged_in_session(base, editor.username)
+                pages = []
+                if size == queue_total:
+                    anonymous = __import__("requests").Session()
+                    pages.append(("login page (baseline)",
+                                  lambda base=base, anonymous=anonymous: anonymous.get(f"{base}/accounts/login/")))
+                    for article in articles:
+                        url = f"{base}/articles/{article['id']}"
+                        ids = list(Mention.objects.filter(article_id=article["id"]).order_by("start")
+                                   .values_list("id", flat=True))
+                        pages.append((f"review page, {article['mentions']:,} mentions",
+                                      lambda url=url, session=session: session.get(url)))
+                        pages.append((f"decision, {article['mentions']:,}-mention article",
+                                      decision_call(session, base, article["id"], ids[len(ids) // 2])))
+                pages.append((f"queue first page, {size:,} articles",
+                              lambda base=base, session=session: session.get(f"{base}/")))
+                measured = measure_http(pages, args.warmup, args.requests)
+                results[app_dir].update(measured)
+            finally:
+                process.terminate()
+                process.wait(timeout=30)
+            for name, (median, p90, size_bytes) in measured.items():  # as it goes: a long run may be cut
+                print(f"  {app_dir}: {name}: median {median:.1f} ms, p90 {p90:.1f} ms, {size_bytes:,} bytes",
+                      flush=True)
+    if os.environ.get("LABEL_STUDIO_URL"):
+        print("LABEL_STUDIO_URL is set: Label Studio's pages are not measured by this version")
+    for app_dir in app_dirs:
+        http_report(results[app_dir], app_dir, args)
+
+
+def http_report(results, app_dir, args):
+    from django.conf import settings
+
+    print(f"\nHTTP over loopback to gunicorn (3 workers, {app_dir}), PostgreSQL "
+          f"{settings.DATABASES['default'].get('NAME')}, DEBUG off, logged-in editor; "
+          f"{args.requests} interleaved rounds after {args.warmup} warm-up requests per page")
+    print(f"{'page':<44} {'median ms':>10} {'p90 ms':>8} {'bytes':>11}")
+    for name, (median, p90, size) in results.items():
+        print(f"{name:<44} {median:>10.1f} {p90:>8.1f} {size:>11,}")
+    names = list(results)
+    small_page, small_decision = names[1], names[2]
+    for index in (3, 5):
+        for offset, base_name in ((0, small_page), (1, small_decision)):
+            name = names[index + offset]
+            print(f"ratio {name} / {base_name}: time {results[name][0] / results[base_name][0]:.2f}×, "
+                  f"bytes {results[name][2] / results[base_name][2]:.2f}×")
+    queues = [n for n in names if n.startswith("queue")]
+    if len(queues) == 2:
+        print(f"ratio {queues[1]} / {queues[0]}: {results[queues[1]][0] / results[queues[0]][0]:.2f}×; "
+              f"the first vs Label Studio's task list as quoted (244 ms): {244 / results[queues[0]][0]:.1f}× faster")
 
 
 if __name__ == "__main__":

@@ -213,6 +213,13 @@ def test_articles_added_go_to_their_topic_section_with_their_lead_sentences(edit
     assert 'id="sections"' in page and f'id="pull-add-{found["rabat"].id}" hx-swap-oob="true"' in page
 
 
+def test_the_builder_offers_the_most_mentioned_actors_to_pull_in_by(editor_client):
+    newsroom()
+    page = editor_client.get(url("detail", make_digest())).content.decode()
+    darmanin = Actor.objects.get(name="Gérald Darmanin")
+    assert f'<option value="{darmanin.id}">Gérald Darmanin</option>' in page
+
+
 def test_an_article_is_added_once(editor_client):
     found = newsroom()
     digest = build_digest([found["rabat"]])

@@ -195,6 +195,26 @@ def test_the_actor_filter_leaves_out_rejected_mentions(editor_client, desk):
     assert titles(editor_client.get(QUEUE, {"actor": desk["darmanin"].id})) == ["Alpha"]
 
 
+def test_the_actor_filter_offers_the_chosen_actor_and_those_matching_the_typed_words(editor_client, desk):
+    make_actor("Bourita")
+    page = editor_client.get(QUEUE).content.decode()
+    assert "Darmanin (person)" not in page and "Bourita" not in page  # no list of the whole registry
+    page = editor_client.get(QUEUE, {"actor_q": "darm"}).content.decode()  # without JavaScript: a page
+    assert "Darmanin (person)" in page and "Bourita" not in page
+    choices = editor_client.get(reverse("articles:queue-actors"), {"actor_q": "bour", "actor": desk["darmanin"].id},
+                                headers={"HX-Request": "true"}).content.decode()
+    assert choices.lstrip().startswith('<select id="queue-actor" name="actor">')
+    assert f'<option value="{desk["darmanin"].id}" selected>Darmanin (person)</option>' in choices
+    assert "Bourita (person)" in choices
+
+
+def test_the_queue_page_does_not_count_mentions_per_actor(editor_client, desk):
+    with CaptureQueriesContext(connection) as queries:
+        editor_client.get(QUEUE, {"actor": desk["darmanin"].id})
+    aggregating = [q["sql"] for q in queries if "COUNT(" in q["sql"] and 'GROUP BY "articles_actor"' in q["sql"]]
+    assert aggregating == []
+
+
 def test_the_source_filter(editor_client, desk):
     source = Source.objects.get(name="Reuters")
     assert titles(editor_client.get(QUEUE, {"source": source.id})) == ["Delta", "Bravo"]

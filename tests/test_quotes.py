@@ -117,14 +117,16 @@ def test_the_review_page_lists_quotes_and_escapes_them(editor_client, article):
     assert f'data-quotes="{SAID}-{SAID_END},' in page
 
 
-def test_quote_actions_answer_htmx_with_the_workspace(editor_client, article):
+def test_quote_actions_answer_htmx_with_the_quote_they_changed(editor_client, article):
     Article.objects.filter(id=article.id).update(status=Article.Status.ANNOTATED)
     quote = Quote.objects.get(article=article, kind="direct")
     response = editor_client.post(reverse("articles:quote-decide", args=[article.id, quote.id]),
                                   {"decision": "rejected", "version": article.version},
                                   headers={"HX-Request": "true", "HX-Target": "workspace"})
     assert response.status_code == 200
-    assert 'class="quote decision-rejected"' in response.content.decode()
+    html = response.content.decode()
+    assert f'<li class="quote decision-rejected" id="quote-{quote.id}" hx-swap-oob="true"' in html
+    assert 'id="quote-ranges"' in html and 'id="workspace"' not in html
     stale = editor_client.post(reverse("articles:quote-decide", args=[article.id, quote.id]),
                                {"decision": "accepted", "version": article.version},
                                headers={"HX-Request": "true", "HX-Target": "workspace"})
@@ -150,3 +152,47 @@ def test_the_api_and_the_actor_page_show_quotes(client, editor_client, editor, a
             "cue": "a-t-il déclaré", "kind": "direct", "origin": "rule", "decision": "pending"} in body["quotes"]
     page = editor_client.get(reverse("articles:actor", args=[speaker.id])).content.decode()
     assert "Je tiens à remercier le Maroc" in page
+
+
+# The speaker field
+
+
+def annotated(article):
+    Article.objects.filter(id=article.id).update(status=Article.Status.ANNOTATED)
+    article.refresh_from_db()
+    return article
+
+
+def test_the_page_lists_the_articles_actors_once_whatever_the_number_of_quotes(editor_client, article):
+    annotated(article)
+    for n in range(5):
+        start = BODY.index("Rabat")
+        Quote.objects.create(article=article, start=start, end=start + 5 + n, text=BODY[start:start + 5 + n])
+    page = editor_client.get(reverse("articles:detail", args=[article.id])).content.decode()
+    assert page.count('<option value="Gérald Darmanin">') == 1
+    assert page.count('list="speaker-names"') == Quote.objects.filter(article=article).count() == 7
+
+
+def test_an_editor_sets_the_speaker_by_typing_a_name_and_clears_it_with_an_empty_field(editor_client, article):
+    annotated(article)
+    quote = Quote.objects.get(article=article, kind="fragment")
+    url = reverse("articles:quote-speaker", args=[article.id, quote.id])
+    response = editor_client.post(url, {"speaker_name": " gérald  DARMANIN ", "version": article.version})
+    assert response.status_code == 302
+    quote.refresh_from_db()
+    assert quote.speaker == Actor.objects.get(name="Gérald Darmanin")
+    article.refresh_from_db()
+    editor_client.post(url, {"speaker_name": "", "version": article.version})
+    quote.refresh_from_db()
+    assert quote.speaker is None
+
+
+def test_a_name_that_is_not_one_of_the_articles_actors_is_refused_with_a_message(editor_client, article):
+    annotated(article)
+    Actor.objects.create(name="Abdelouafi Laftit", kind="person", key="laftit|person")  # in the registry, not here
+    quote = Quote.objects.get(article=article, kind="fragment")
+    response = editor_client.post(reverse("articles:quote-speaker", args=[article.id, quote.id]),
+                                  {"speaker_name": "Abdelouafi <Laftit>", "version": article.version}, follow=True)
+    assert "“Abdelouafi &lt;Laftit&gt;” is not one of this article&#x27;s actors" in response.content.decode()
+    quote.refresh_from_db()
+    assert quote.speaker is None

@@ -44,7 +44,12 @@ def test_editor_rejects_a_mention_and_it_is_logged(editor_client, editor, articl
                          {"decision": "rejected", "version": article.version})
     assert response.status_code == 200
     html = response.content.decode()
-    assert html.lstrip().startswith('<div id="workspace"') and "<html" not in html
+    # Only what the decision changed, each piece swapped in place by its id: not the workspace.
+    assert 'id="workspace"' not in html and "<html" not in html and "Plus tard" not in html
+    assert response["HX-Reswap"] == "none"
+    assert f'<a id="m-{mention.id}" class="mention kind-place decision-rejected' in html
+    assert 'id="mention-panel" class="mention-panel"' in html and 'id="history"' in html
+    assert f'data-mention="{mention_at(article, "Darmanin").id}"' not in html  # the other mentions stay as they are
     mention.refresh_from_db()
     assert (mention.decision, mention.decided_by) == (Decision.REJECTED, editor)
     article.refresh_from_db()
@@ -287,6 +292,42 @@ def test_undo_takes_back_every_occurrence_decided_at_once(editor_client, article
     undo(editor_client, article)
     assert list(Mention.objects.filter(text="Darmanin").values_list("decision", flat=True)) == ["pending", "pending"]
     assert mention_at(article, "Rabat").decision == Decision.REJECTED
+
+
+def test_an_every_occurrence_decision_answers_with_each_mention_it_changed_and_their_group(editor_client, article):
+    first, second = (mention_at(article, "Darmanin", n) for n in (0, 1))
+    html = decide(editor_client, article, first, "accepted", everywhere="1").content.decode()
+    for mention in (first, second):
+        assert f'<a id="m-{mention.id}" class="mention kind-place decision-accepted' in html
+    assert f'<li id="group-{first.actor_id}" hx-swap-oob="true">' in html and "2×" in html
+    assert f'data-mention="{mention_at(article, "Rabat").id}"' not in html
+
+
+def test_rejecting_a_groups_last_mention_hides_the_group_and_accepting_it_brings_it_back(editor_client, article):
+    rabat = mention_at(article, "Rabat")
+    html = decide(editor_client, article, rabat, "rejected").content.decode()
+    assert f'<li id="group-{rabat.actor_id}" hidden hx-swap-oob="true"></li>' in html
+    page = editor_client.get(url("detail", article)).content.decode()
+    assert f'<li id="group-{rabat.actor_id}" hidden></li>' in page  # where an accept puts it back
+    html = decide(editor_client, article, rabat, "accepted").content.decode()
+    assert f'<li id="group-{rabat.actor_id}" hx-swap-oob="true">' in html and ">Rabat</a>" in html
+
+
+def test_undo_answers_htmx_with_the_mention_it_put_back(editor_client, article):
+    mention = mention_at(article, "Rabat")
+    decide(editor_client, article, mention, "rejected")
+    html = undo(editor_client, article).content.decode()
+    assert 'id="workspace"' not in html
+    assert f'<a id="m-{mention.id}" class="mention kind-place decision-pending is-current"' in html
+
+
+def test_a_topic_decision_answers_with_that_topic_only(editor_client, article):
+    ArticleTopic.objects.create(article=article, topic=Topic.objects.get(slug="sport"), score=0.5)
+    diplomacy = ArticleTopic.objects.get(article=article, topic__slug="diplomacy")
+    html = htmx_post(editor_client, url("topic-decide", article, diplomacy.id),
+                     {"decision": "accepted", "version": article.version}).content.decode()
+    assert f'<li class="topic decision-accepted" id="topic-{diplomacy.id}" hx-swap-oob="true"' in html
+    assert "Sport" not in html and 'id="workspace"' not in html
 
 
 def test_undo_covers_topics_and_kinds_and_leaves_other_editors_decisions(editor_client, editor, article):

@@ -36,6 +36,19 @@ def _labels(choices) -> dict[str, str]:
     return {value: str(label) for value, label in choices}
 
 
+def _mention_link(mention, text, *, current_id, kinds, decisions, oob=False) -> str:
+    kind = kinds.get(mention.kind, mention.kind)
+    actor = f": {mention.actor_name}" if mention.actor_name else ""
+    title = f"{kind}{actor} · {decisions.get(mention.decision, mention.decision)}"
+    swap = ' hx-swap-oob="true"' if oob else ""
+    return (
+        f'<a id="m-{mention.id}" class="mention kind-{mention.kind} decision-{mention.decision}'
+        f'{" is-current" if mention.id == current_id else ""}" href="?mention={mention.id}#mention-panel" '
+        f'data-mention="{mention.id}" data-kind-label="{escape(kind)}" '
+        f'title="{escape(title)}"{swap}>{escape(text)}</a>'
+    )
+
+
 @register.simple_tag
 def highlighted_body(segments, current=None):
     kinds = _labels(Kind.choices)
@@ -43,28 +56,35 @@ def highlighted_body(segments, current=None):
     current_id = current.id if current is not None else None
     parts = []
     for segment in segments:
-        mention = segment.mention
-        if mention is None:
+        if segment.mention is None:
             parts.append(escape(segment.text))
-            continue
-        kind = kinds.get(mention.kind, mention.kind)
-        actor = f": {mention.actor_name}" if mention.actor_name else ""
-        title = f"{kind}{actor} · {decisions.get(mention.decision, mention.decision)}"
-        parts.append(
-            f'<a class="mention kind-{mention.kind} decision-{mention.decision}'
-            f'{" is-current" if mention.id == current_id else ""}" href="?mention={mention.id}#mention-panel" '
-            f'data-mention="{mention.id}" data-kind-label="{escape(kind)}" '
-            f'title="{escape(title)}">{escape(segment.text)}</a>'
-        )
+        else:
+            parts.append(_mention_link(segment.mention, segment.text, current_id=current_id, kinds=kinds,
+                                       decisions=decisions))
     return mark_safe("".join(parts))
 
 
 @register.simple_tag
-def actor_groups_list(groups):
+def mentions_oob(mentions, current=None):
+    """Mentions of the text, each to replace its link in the page (a decision's answer)."""
+    kinds = _labels(Kind.choices)
+    decisions = _labels(Decision.choices)
+    current_id = current.id if current is not None else None
+    return mark_safe("".join(
+        _mention_link(m, m.text, current_id=current_id, kinds=kinds, decisions=decisions, oob=True)
+        for m in mentions
+    ))
+
+
+@register.simple_tag
+def actor_groups_list(groups, hidden_groups=(), oob=False):
+    """The actor groups; ``hidden_groups`` are the ids of the groups whose mentions are all
+    rejected, kept as empty items so that a decision bringing one back has a place to show it."""
     kinds = _labels(Kind.choices)
     decisions = _labels(Decision.choices)
     origins = _labels(Origin.choices)
     actor_url = reverse("articles:actor", args=[0])[:-1]  # + the id, without reversing per group
+    swap = ' hx-swap-oob="true"' if oob else ""
     parts = []
     for group in groups:
         mentions = "".join(
@@ -77,8 +97,10 @@ def actor_groups_list(groups):
         if group.actor_id:
             name = f'<a href="{actor_url}{group.actor_id}">{name}</a>'
         parts.append(
-            f'<li><span class="kind-dot kind-{group.kind}" aria-hidden="true"></span> <strong>{name}</strong> '
+            f'<li id="{group.dom_id}"{swap}><span class="kind-dot kind-{group.kind}" aria-hidden="true"></span> '
+            f'<strong>{name}</strong> '
             f'<span class="muted">{escape(kinds.get(group.kind, group.kind))} · {len(group.mentions)}×</span>'
             f'<ul class="mentions">{mentions}</ul></li>'
         )
+    parts.extend(f'<li id="{dom_id}" hidden{swap}></li>' for dom_id in hidden_groups)
     return mark_safe("".join(parts))

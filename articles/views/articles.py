@@ -65,9 +65,23 @@ def _queue_context(request, params: selectors.QueueParams, *, page_number=None, 
         "notice_level": notice_level,
     }
     if part == "page":
-        context.update(selectors.queue_filter_choices(params), topics=topics, statuses=Article.Status.choices,
-                       review_states=Article.ReviewState.choices)
+        context.update(selectors.queue_filter_choices(params, actor_query=_actor_query(request)), topics=topics,
+                       statuses=Article.Status.choices, review_states=Article.ReviewState.choices)
     return context
+
+
+def _actor_query(request) -> str:
+    return " ".join(request.GET.get("actor_q", "").split())[:100]
+
+
+@login_required
+@can_view
+def queue_actors(request):
+    """The actor filter's choices for the words typed in its search field (the chosen actor stays first)."""
+    params = selectors.QueueParams.from_query(request.GET)
+    context = {"params": params, "actors": selectors.queue_actor_choices(params, _actor_query(request)),
+               "actor_query": _actor_query(request)}
+    return render(request, "articles/list.html#actor-choices", context)
 
 
 @login_required
@@ -78,6 +92,7 @@ def article_list(request):
     if request.htmx and not request.htmx.history_restore_request:
         part = "rows" if request.htmx.target == "article-rows" else "results"
     context = _queue_context(request, params, page_number=request.GET.get("page"), part=part)
+    context["actor_query"] = _actor_query(request)
     if part == "rows":
         # The rows poll while annotation runs; 286 tells htmx to stop once nothing on the page is pending.
         response = render(request, "articles/list.html#rows", context)
@@ -223,6 +238,7 @@ def _review_context(article_id: int, *, mention_id=None, error: str = "") -> dic
     return {
         "article": article,
         "groups": groups,
+        "hidden_groups": selectors.article_hidden_groups(mentions, groups),
         "segments": selectors.article_segments(article, mentions),
         "topics": [(t, selectors.topic_evidence(article, t)) for t in article.topics.all()],
         "all_topics": selectors.topics_for_choice(),
@@ -230,7 +246,9 @@ def _review_context(article_id: int, *, mention_id=None, error: str = "") -> dic
         "current": current,
         "events": selectors.article_events(article),
         "quotes": selectors.article_quotes(article),
-        "speakers": [g for g in groups if g.actor_id and g.kind in (Kind.PERSON, Kind.ORGANISATION)],
+        # Each name once: the speaker field takes a name (two actors sharing one: the most mentioned).
+        "speakers": list(dict.fromkeys(g.name for g in groups
+                                       if g.actor_id and g.kind in (Kind.PERSON, Kind.ORGANISATION))),
         "error": error,
     }
 
@@ -270,6 +288,37 @@ def _after_review_action(request, article_id, *, mention_id=None, error="", stat
     return redirect(f"{url}?mention={mention_id}#mention-panel" if mention_id else url)
 
 
+def _changes_response(request, article_id, *, mention_id=None, mentions=(), all_groups=False, article_topic=None,
+                      quote=None):
+    """HTMX: what one decision changed, each piece swapped in place by its id (the mention's links in the
+    text, their actor groups, the panel, the topic or quote, the review state, the history and the
+    version the next decision sends), rather than the whole workspace, whose size grows with the article."""
+    article = selectors.article_for_display(article_id)
+    rows = selectors.mention_rows(mentions)
+    context = {
+        "oob": True,
+        "article": article,
+        "current": _current_mention(article, mention_id),
+        "kinds": Kind.choices,
+        "changed_mentions": rows,
+        "all_groups": all_groups,
+        "events": selectors.article_events(article),
+        "topics": [(article_topic, selectors.topic_evidence(article, article_topic))] if article_topic else [],
+        "quotes": [quote] if quote else [],
+    }
+    if all_groups:  # a new kind or actor moves mentions between groups, perhaps to a new one
+        all_mentions = selectors.article_mentions(article)
+        context["groups"] = selectors.article_actor_groups(all_mentions)
+        context["hidden_groups"] = selectors.article_hidden_groups(all_mentions, context["groups"])
+    else:
+        context["groups"], context["hidden_groups"] = selectors.article_groups_of(article.id, rows)
+    if quote:
+        context["all_quotes"] = selectors.article_quotes(article)
+    response = render(request, "articles/_review_changes.html", context)
+    response["HX-Reswap"] = "none"  # everything is out of band: the workspace itself stays
+    return response
+
+
 def _version(request) -> int:
     try:
         return int(request.POST.get("version", ""))
@@ -288,12 +337,15 @@ def _refused(request, article_id, exc: Conflict | ReviewError, *, mention_id=Non
     return _after_review_action(request, article_id, mention_id=mention_id, error=str(exc), status=422)
 
 
-def _review_action(request, article_id, action, *, mention_id=None):
-    """Run a review service, turning its refusals into messages for the editor."""
+def _review_action(request, article_id, action, *, mention_id=None, changes=None):
+    """Run a review service, turning its refusals into messages for the editor. ``changes`` maps the
+    service's result to the pieces an HTMX answer sends back (see ``_changes_response``)."""
     try:
-        action()
+        result = action()
     except (Conflict, ReviewError) as exc:
         return _refused(request, article_id, exc, mention_id=mention_id)
+    if request.htmx and changes is not None:
+        return _changes_response(request, article_id, mention_id=mention_id, **changes(result))
     return _after_review_action(request, article_id, mention_id=mention_id)
 
 
@@ -309,7 +361,7 @@ def mention_decide(request, article_id, mention_id):
     return _review_action(request, article_id, lambda: review.mention_decide(
         mention=mention, user=request.user, decision=request.POST.get("decision", ""),
         expected_version=_version(request), everywhere=bool(request.POST.get("everywhere")),
-        forget=request.POST.get("forget", "")), mention_id=mention_id)
+        forget=request.POST.get("forget", "")), mention_id=mention_id, changes=lambda changed: {"mentions": changed})
 
 
 @require_POST
@@ -323,7 +375,16 @@ def decision_undo(request, article_id):
         return _refused(request, article_id, exc, mention_id=request.POST.get("mention"))
     # The mention whose decision came back is the one the editor sees.
     kind, _sep, ident = undone[0].target.partition(" ")
-    return _after_review_action(request, article_id, mention_id=ident if kind == "mention" else request.POST.get("mention"))
+    mention_id = ident if kind == "mention" else request.POST.get("mention")
+    targets = [log.target.partition(" ") for log in undone]
+    if request.htmx and all(kind == "mention" and ident.isdigit() for kind, _sep, ident in targets):
+        mentions = Mention.objects.select_related("actor").filter(
+            article_id=article_id, id__in=[int(ident) for _kind, _sep, ident in targets])
+        # A kind or actor put back moves mentions between groups: all of them are drawn again.
+        regroup = any(log.before.get(field) != log.after.get(field) for log in undone for field in ("kind", "actor"))
+        return _changes_response(request, article_id, mention_id=mention_id, mentions=list(mentions),
+                                 all_groups=regroup)
+    return _after_review_action(request, article_id, mention_id=mention_id)
 
 
 @require_POST
@@ -333,7 +394,8 @@ def mention_kind(request, article_id, mention_id):
     mention = _mention(article_id, mention_id)
     return _review_action(request, article_id, lambda: review.mention_relabel(
         mention=mention, user=request.user, kind=request.POST.get("kind", ""),
-        expected_version=_version(request), everywhere=bool(request.POST.get("everywhere"))), mention_id=mention_id)
+        expected_version=_version(request), everywhere=bool(request.POST.get("everywhere"))), mention_id=mention_id,
+        changes=lambda changed: {"mentions": changed, "all_groups": True})
 
 
 @require_POST
@@ -345,7 +407,7 @@ def mention_link(request, article_id, mention_id):
     actor_id = posted_id(request.POST, "actor")
     if request.POST.get("new_name", "").strip():
         def action():
-            review.mention_link_new(mention=mention, user=request.user, name=request.POST["new_name"],
+            return review.mention_link_new(mention=mention, user=request.user, name=request.POST["new_name"],
                                     kind=request.POST.get("new_kind", mention.kind),
                                     expected_version=_version(request), everywhere=everywhere)
     else:
@@ -353,9 +415,10 @@ def mention_link(request, article_id, mention_id):
             actor = Actor.objects.filter(id=actor_id).first() if actor_id else None
             if actor is None:
                 raise review.ReviewError(_("Choose an actor from the list, or give a new one a name."))
-            review.mention_link(mention=mention, user=request.user, actor=actor,
-                                expected_version=_version(request), everywhere=everywhere)
-    return _review_action(request, article_id, action, mention_id=mention_id)
+            return review.mention_link(mention=mention, user=request.user, actor=actor,
+                                       expected_version=_version(request), everywhere=everywhere)
+    return _review_action(request, article_id, action, mention_id=mention_id,
+                          changes=lambda changed: {"mentions": changed, "all_groups": True})
 
 
 @require_POST
@@ -420,7 +483,8 @@ def quote_add(request, article_id):
 def quote_decide(request, article_id, quote_id):
     quote = _quote(article_id, quote_id)
     return _review_action(request, article_id, lambda: review.quote_decide(
-        quote=quote, user=request.user, decision=request.POST.get("decision", ""), expected_version=_version(request)))
+        quote=quote, user=request.user, decision=request.POST.get("decision", ""), expected_version=_version(request)),
+        changes=lambda changed: {"quote": changed})
 
 
 @require_POST
@@ -428,9 +492,32 @@ def quote_decide(request, article_id, quote_id):
 @can_review_quotes
 def quote_speaker(request, article_id, quote_id):
     quote = _quote(article_id, quote_id)
-    speaker = _speaker(request)
-    return _review_action(request, article_id, lambda: review.quote_set_speaker(
-        quote=quote, user=request.user, actor=speaker, expected_version=_version(request)))
+    typed = request.POST.get("speaker_name")
+    # Without a typed name, an actor's id, as the form sent it before the speaker became a typed name.
+    by_id = _speaker(request) if typed is None else None
+
+    def action():
+        speaker = by_id if typed is None else _speaker_by_name(quote, typed)
+        return review.quote_set_speaker(quote=quote, user=request.user, actor=speaker,
+                                        expected_version=_version(request))
+
+    return _review_action(request, article_id, action, changes=lambda changed: {"quote": changed})
+
+
+def _speaker_by_name(quote: Quote, name: str) -> Actor | None:
+    """The actor a typed speaker name stands for: one of the article's people and organisations
+    (the names the field suggests), or the quote's current speaker; empty is "nobody named"."""
+    name = " ".join(name.split())
+    if not name:
+        return None
+    if quote.speaker is not None and quote.speaker.name.casefold() == name.casefold():
+        return quote.speaker
+    speaker = selectors.article_speaker_named(quote.article_id, name)
+    if speaker is None:
+        raise review.ReviewError(
+            _("“%(name)s” is not one of this article's actors: choose a speaker the field suggests, "
+              "or leave it empty for nobody named.") % {"name": name})
+    return speaker
 
 
 @require_POST
@@ -469,7 +556,7 @@ def topic_decide(request, article_id, topic_id):
                                       article_id=article_id)
     return _review_action(request, article_id, lambda: review.topic_decide(
         article_topic=article_topic, user=request.user, decision=request.POST.get("decision", ""),
-        expected_version=_version(request)))
+        expected_version=_version(request)), changes=lambda changed: {"article_topic": changed})
 
 
 @require_POST

@@ -101,7 +101,8 @@
     const container = body();
     if (!("highlights" in CSS)) return;
     if (!container) { CSS.highlights.delete("quote"); return; }
-    const ranges = (container.dataset.quotes || "").split(",").filter(Boolean).map((pair) => {
+    const list = document.getElementById("quote-ranges");
+    const ranges = ((list && list.dataset.quotes) || "").split(",").filter(Boolean).map((pair) => {
       const [start, end] = pair.split("-").map(Number);
       return rangeFor(container, start, end);
     }).filter(Boolean);
@@ -248,6 +249,17 @@
     target.focus({ preventScroll: false });
     return true;
   }
+
+  // A decision answers with the pieces it changed, not the whole workspace: the forms
+  // it left in place still hold the version the page had when they were drawn, so a
+  // request sends the one the last answer brought (the no-JavaScript post sends the form's).
+  document.addEventListener("htmx:configRequest", (event) => {
+    const workspace = document.getElementById("workspace");
+    const source = event.detail.elt;
+    if (workspace && source && workspace.contains(source) && event.detail.parameters.version !== undefined) {
+      event.detail.parameters.version = version();
+    }
+  });
 
   document.addEventListener("htmx:beforeRequest", (event) => {
     const target = event.detail.target;
