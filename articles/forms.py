@@ -45,7 +45,8 @@ class ArticlePasteForm(ArticleMetaForm):
 class ArticleUploadForm(ArticleMetaForm):
     file = forms.FileField(
         label=_("File"),
-        help_text=_(".txt, .md, .html, .docx or .pdf, up to %(mb)d MB") % {"mb": settings.MAX_UPLOAD_BYTES // (1024 * 1024)},
+        help_text=_(".txt, .md, .html, .docx or .pdf, up to %(mb)d MB")
+        % {"mb": settings.MAX_UPLOAD_BYTES // (1024 * 1024)},
         widget=forms.ClearableFileInput(attrs={"accept": ".txt,.md,.html,.htm,.docx,.pdf"}),
     )
 
