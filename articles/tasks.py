@@ -119,7 +119,7 @@ def _annotate(task, article_ids):
             _fail(article_ids, exc, final=final)
         except DatabaseError:
             pass  # the database itself is down; the claim is retried with the task
-        raise task.retry(exc=exc, countdown=min(2 ** task.request.retries, 60))
+        raise task.retry(exc=exc, countdown=min(2 ** task.request.retries, 60)) from exc
     except SoftTimeLimitExceeded:
         limit = task.soft_time_limit
         for article_id in article_ids:

@@ -97,9 +97,11 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--articles", type=int, default=200)
     parser.add_argument("--batch", type=int, default=50)
-    parser.add_argument("--repeat", type=int, default=2, help="runs of the baseline and of the batched path; the best counts")
+    parser.add_argument("--repeat", type=int, default=2,
+                        help="runs of the baseline and of the batched path; the best counts")
     parser.add_argument("--no-single", dest="single", action="store_false", help="skip the one-by-one path")
-    parser.add_argument("--services", action="store_true", help="use DATABASE_URL/REDIS_URL instead of a temp embedded setup")
+    parser.add_argument("--services", action="store_true",
+                        help="use DATABASE_URL/REDIS_URL instead of a temp embedded setup")
     args = parser.parse_args()
     if not CORPUS.exists():
         print(f"skipped: {CORPUS} not found (the shared corpus sits beside the repository)")

@@ -83,7 +83,9 @@ def registry_snapshot() -> dict[int, tuple[str, str, set[str]]]:
     from articles.models import Actor, ActorAlias, Decision, Mention
 
     live = Mention.objects.filter(actor=OuterRef("pk")).exclude(decision=Decision.REJECTED)
-    actors = {a.id: (a.kind, a.name, {a.name}) for a in Actor.objects.canonical().filter(Q(confirmed=True) | Exists(live))}
+    actors = {
+        a.id: (a.kind, a.name, {a.name}) for a in Actor.objects.canonical().filter(Q(confirmed=True) | Exists(live))
+    }
     for actor_id, surface in ActorAlias.objects.filter(actor_id__in=list(actors)).values_list("actor_id", "surface"):
         actors[actor_id][2].add(surface)
     return actors
@@ -251,7 +253,8 @@ def main() -> int:
     reused = Article.objects.exists()
     seconds = 0.0 if reused else build_registry(texts)
     actors = registry_snapshot()
-    print(f"registry: {len(texts)} texts annotated in {seconds:.0f} s{' (reused)' if reused else ''}, {len(actors)} live actors, "
+    print(f"registry: {len(texts)} texts annotated in {seconds:.0f} s{' (reused)' if reused else ''}, "
+          f"{len(actors)} live actors, "
           f"{sum(len(s) for _k, _n, s in actors.values())} names and aliases")
 
     new_seconds, new = _timed(duplicate_suggestions)
@@ -301,7 +304,8 @@ def main() -> int:
     states = defaultdict(list)
     for pair, state in STATUS.items():
         states[state].append(pair)
-    print("\ntrue pairs in the registry:", ", ".join(f"{state} {len(pairs)}" for state, pairs in sorted(states.items())))
+    print("\ntrue pairs in the registry:",
+          ", ".join(f"{state} {len(pairs)}" for state, pairs in sorted(states.items())))
     print("missed by the current rules:", "; ".join(f"{x} / {y}" for x, y in report["current rules"][1]))
     print("missed by the previous rule:", "; ".join(f"{x} / {y}" for x, y in report["previous rule"][1]))
     if args.unjudged:

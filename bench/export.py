@@ -115,7 +115,9 @@ def build(count: int):
                                     language="fr", user=user)
     services.digest_items_add(digest=digest, articles=articles, user=user)
     for n, item in enumerate(DigestItem.objects.filter(digest=digest).order_by("id")):
-        quote_ids = list(Quote.objects.filter(article_id=item.article_id).order_by("start").values_list("id", flat=True)[:2])
+        quote_ids = list(
+            Quote.objects.filter(article_id=item.article_id).order_by("start").values_list("id", flat=True)[:2]
+        )
         services.digest_item_update(item=item, summary=item.summary, note="Note de la rédaction." if n % 5 == 0 else "",
                                     quote_ids=quote_ids)
     return digest, user

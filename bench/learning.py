@@ -46,7 +46,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.ner import CORPUS, GOLD_KINDS, MODEL, gold_sets, load_rows, score, typed_match
+from bench.ner import CORPUS, GOLD_KINDS, MODEL, gold_sets, load_rows, score, typed_match  # noqa: E402 (after the path)
 
 SPLITS = ("first", "second")
 # How the editor rejects a suggestion that overlaps no gold entity: always "everywhere" (the plain

@@ -165,7 +165,7 @@ class Stack:
         for step in steps:
             try:
                 step()
-            except Exception as exc:  # clean up the rest all the same
+            except Exception as exc:  # noqa: BLE001 - clean up the rest all the same
                 print(f"cleanup: {type(exc).__name__}: {exc}", file=sys.stderr)
 
     def tail(self, name: str, lines: int = 30) -> str:
@@ -361,7 +361,7 @@ def run_editors(editors: list[Editor], phase: str, keep_going, stop: threading.E
                 editor.review_round(stop)
         except Stop:
             pass
-        except Exception as exc:  # a bug here, not in the server: stop the run rather than count it
+        except Exception as exc:  # noqa: BLE001 - a bug here, not in the server: stop the run rather than count it
             failures.append(f"{editor.username}: {type(exc).__name__}: {exc}")
             stop.set()
 
@@ -749,7 +749,8 @@ def run(args, stack: Stack, logs: Path) -> int:
         editor.think = think
     steps["warm-up"] = time.monotonic()
     print(f"setup {steps['warm-up'] - clock:.0f} s (" + ", ".join(
-        f"{name} {at - before:.0f} s" for (name, at), before in zip(steps.items(), [clock, *steps.values()]))
+        f"{name} {at - before:.0f} s"
+        for (name, at), before in zip(steps.items(), [clock, *steps.values()], strict=False))
         + f"): {len(pasted)} articles pasted and annotated, {len(pool)} with mentions and topics to review "
         f"(mentions per article: median {held['mentions_median']}, max {held['mentions_max']}; {held['topics']} "
         f"topics); warm-up import of {warm['created']} rows done; {len(editors)} editors logged in")
@@ -772,7 +773,7 @@ def run(args, stack: Stack, logs: Path) -> int:
     def start_import():
         try:
             holder["batch"] = upload(admin, import_path, "import upload")
-        except (Exception, SystemExit) as exc:  # reported by the main thread
+        except (Exception, SystemExit) as exc:  # noqa: BLE001 - reported by the main thread
             holder["error"] = str(exc)
             return
         holder["watcher"] = Watcher(admin, holder["batch"], stop)

@@ -37,7 +37,7 @@ def typed_match(predicted: tuple, gold: tuple) -> bool:
 
 def score(gold: list[set], predicted: list[set], same) -> tuple[float, float, float]:
     tp = n_pred = n_gold = 0
-    for g, p in zip(gold, predicted):
+    for g, p in zip(gold, predicted, strict=False):
         n_gold += len(g)
         n_pred += len(p)
         tp += sum(1 for span in p if any(same(span, ref) for ref in g))

@@ -92,7 +92,7 @@ def product(annotation) -> list[tuple[int, int, tuple[str, ...] | None]]:
 
 def score(articles: list[dict], predictions: list[list[tuple]], errors: list[str] | None = None) -> Counter:
     c = Counter()
-    for article, predicted in zip(articles, predictions):
+    for article, predicted in zip(articles, predictions, strict=True):
         labels = article["quotes"]
         for start, end, _ in predicted:
             c["predicted"] += 1

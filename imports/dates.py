@@ -28,7 +28,10 @@ MONTHS = {
 }
 _WEEKDAY = (r"(?:(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|monday|tuesday|wednesday|thursday|friday"
             r"|saturday|sunday|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)\.?,?\s+)?")
-_TIME = r"(?:\s*(?:,|à|a|at|-)?\s*(?P<hour>\d{1,2})\s*[:hH]\s*(?P<minute>\d{2})?(?::(?P<second>\d{2}))?\s*(?P<ampm>am|pm)?)?"
+_TIME = (
+    r"(?:\s*(?:,|à|a|at|-)?\s*(?P<hour>\d{1,2})\s*[:hH]\s*(?P<minute>\d{2})?"
+    r"(?::(?P<second>\d{2}))?\s*(?P<ampm>am|pm)?)?"
+)
 _MONTH = r"(?P<month>[^\W\d_]{3,9})\.?"
 _NUMERIC = re.compile(r"(?P<a>\d{1,2})[/.\-](?P<b>\d{1,2})[/.\-](?P<year>\d{4})" + _TIME + r"$")
 _DAY_MONTH = re.compile(_WEEKDAY + r"(?P<day>\d{1,2})(?:er|st|nd|rd|th)?\s+" + _MONTH + r"\s+(?P<year>\d{4})" + _TIME

@@ -687,7 +687,7 @@ class ZipRows(Rows):
                 start, previous = previous + 1, reader.line_num
                 if not any(v.strip() for v in values):
                     continue
-                record = dict(zip(header, values))
+                record = dict(zip(header, values, strict=False))  # a row may have more or fewer cells
                 name = (record.get(file_column) or "").strip().replace("\\", "/").removeprefix("./")
                 if not name:
                     errors.append(Row(line=start, location=info.filename, error="This manifest row names no file."))

@@ -302,7 +302,9 @@ def _retry_after(value: str | None) -> float | None:
 class Fetcher:
     """Fetches URLs under a ``FetchPolicy``; ``fetch`` raises FetchError with a message in words."""
 
-    def __init__(self, policy: FetchPolicy, *, gate: HostGate | None = None, sleep: Callable[[float], None] = time.sleep):
+    def __init__(
+        self, policy: FetchPolicy, *, gate: HostGate | None = None, sleep: Callable[[float], None] = time.sleep
+    ):
         self.policy = policy
         self.gate = gate or _PROCESS_GATE
         self.sleep = sleep

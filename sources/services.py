@@ -358,7 +358,9 @@ def _store_entry(feed: Feed, item: FeedItem, entry: feeds.Entry, client: Fetcher
         except FetchError as exc:
             extracted, note = None, str(exc)
         if extracted is not None:
-            title, published, author = title or extracted.title, published or extracted.published, author or extracted.author
+            title, published, author = (
+                title or extracted.title, published or extracted.published, author or extracted.author
+            )
             if pages.is_excerpt(extracted.text, entry.text):
                 kind, body = FeedItem.Text.EXCERPT, max(extracted.text, entry.text, key=len)
             else:

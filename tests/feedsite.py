@@ -52,7 +52,11 @@ class FeedSite:
             def do_GET(self):
                 site.arrivals.append(time.monotonic())
                 site.requests.append((self.path, {k.lower(): v for k, v in self.headers.items()}))
-                route = site.routes.get(self.path) or site.routes.get(self.path.split("?")[0]) or Route(b"not found", status=404, content_type="text/plain")
+                route = (
+                    site.routes.get(self.path)
+                    or site.routes.get(self.path.split("?")[0])
+                    or Route(b"not found", status=404, content_type="text/plain")
+                )
                 if isinstance(route, list):  # answers in turn, the last one for good
                     route = route.pop(0) if len(route) > 1 else route[0]
                 if route.delay:

@@ -32,9 +32,11 @@ def annotated(seeded):
     article = Article.objects.create(title="Visite à Rabat", body=body, content_hash="a11y",
                                      status=Article.Status.ANNOTATED, language="fr")
     for start, end, kind in [(0, 15, "person"), (22, 27, "place"), (29, 37, "person"), (66, 83, "person")]:
-        actor, _ = Actor.objects.get_or_create(key=f"{body[start:end]}|{kind}", defaults={"name": body[start:end], "kind": kind})
+        actor, _ = Actor.objects.get_or_create(key=f"{body[start:end]}|{kind}",
+                                               defaults={"name": body[start:end], "kind": kind})
         Mention.objects.create(article=article, start=start, end=end, text=body[start:end], kind=kind, actor=actor)
-    ArticleTopic.objects.create(article=article, topic=Topic.objects.get(slug="terrorism"), score=0.7, evidence=[[29, 84]])
+    ArticleTopic.objects.create(article=article, topic=Topic.objects.get(slug="terrorism"), score=0.7,
+                                evidence=[[29, 84]])
     return article
 
 

@@ -2,7 +2,7 @@
 duplicates, learned records and the roles that may touch them."""
 
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from django.urls import reverse
@@ -69,9 +69,10 @@ def agencies():
     """'AFP' and 'Agence France-Presse' as two actors, each in its own article."""
     full = actor("Agence France-Presse", confirmed=True)
     short = actor("AFP")
-    first = article("Selon l'Agence France-Presse, le sommet aura lieu à Rabat.", published=datetime(2024, 3, 1, tzinfo=timezone.utc))
+    first = article("Selon l'Agence France-Presse, le sommet aura lieu à Rabat.",
+                    published=datetime(2024, 3, 1, tzinfo=UTC))
     second = article("L'AFP rapporte que Rabat accueillera le sommet. L'AFP cite un ministre.",
-                     published=datetime(2024, 4, 2, tzinfo=timezone.utc))
+                     published=datetime(2024, 4, 2, tzinfo=UTC))
     mention(first, "Agence France-Presse", full)
     mention(second, "AFP", short)
     mention(second, "AFP", short, nth=1, decision=Decision.ACCEPTED)
@@ -178,10 +179,12 @@ def test_split_makes_an_alias_its_own_actor_with_its_mentions(chief):
 def test_duplicates_are_suggested_by_acronym_name_and_surname():
     afp, agency = actor("AFP", confirmed=True), actor("Agence France-Presse", confirmed=True)
     onu, nations = actor("ONU", confirmed=True), actor("Nations unies", confirmed=True)
-    short, full = actor("Darmanin", kind="person", confirmed=True), actor("Gérald Darmanin", kind="person", confirmed=True)
+    short, full = (actor("Darmanin", kind="person", confirmed=True),
+                   actor("Gérald Darmanin", kind="person", confirmed=True))
     emmanuel, brigitte = (actor("Emmanuel Macron", kind="person", confirmed=True),
                           actor("Brigitte Macron", kind="person", confirmed=True))
-    accents, plain = actor("États-Unis", kind="place", confirmed=True), actor("Etats Unis", kind="place", confirmed=True)
+    accents, plain = (actor("États-Unis", kind="place", confirmed=True),
+                      actor("Etats Unis", kind="place", confirmed=True))
     actor("AFP", kind="person", confirmed=True)  # same letters, another kind: not a duplicate
     actor("Sans mention")  # a machine suggestion nobody mentions is not considered
 
@@ -446,7 +449,8 @@ def test_an_editor_edits_an_actor_and_adds_an_alias(editor_client, agencies):
     assert response.status_code == 302
     full.refresh_from_db()
     assert full.wikidata_id == "Q40464" and full.description == "Agence de presse française."
-    response = editor_client.post(reverse("articles:alias-add", args=[full.id]), {"surface": "  France  Presse ", "language": "fr"},
+    response = editor_client.post(reverse("articles:alias-add", args=[full.id]),
+                                  {"surface": "  France  Presse ", "language": "fr"},
                                   headers={"HX-Request": "true", "HX-Target": "actor-main"})
     assert response.status_code == 200
     alias = full.aliases.get(normalised="france presse")
@@ -478,7 +482,9 @@ def test_an_organisations_new_alias_is_learned_for_the_articles_language_only(ed
     knowledge = load_knowledge()
     assert ("Agence France Presse", "organisation") in knowledge.aliases_for("fr")
     assert ("Agence France Presse", "organisation") not in knowledge.aliases_for("en")
-    assert ("Agence France-Presse", "organisation") in knowledge.aliases_for("en"), "the name itself is for every language"
+    assert ("Agence France-Presse", "organisation") in knowledge.aliases_for("en"), (
+        "the name itself is for every language"
+    )
 
 
 def test_a_rejection_is_remembered_only_where_the_editor_chose(editor, agencies):

@@ -67,7 +67,8 @@ def account_form(user, **changes) -> dict:
     """What the user change form posts for ``user`` as it is, with ``changes``."""
     data = {"username": user.username, "first_name": user.first_name, "last_name": user.last_name,
             "email": user.email, "date_joined_0": user.date_joined.strftime("%Y-%m-%d"),
-            "date_joined_1": user.date_joined.strftime("%H:%M:%S"), "groups": list(user.groups.values_list("id", flat=True))}
+            "date_joined_1": user.date_joined.strftime("%H:%M:%S"),
+            "groups": list(user.groups.values_list("id", flat=True))}
     data.update({flag: "on" for flag in ("is_active", "is_staff", "is_superuser") if getattr(user, flag)})
     data.update(changes)
     return {key: value for key, value in data.items() if value is not None}
@@ -75,8 +76,8 @@ def account_form(user, **changes) -> dict:
 
 def state(user) -> tuple:
     user = User.objects.get(id=user.id)
-    return (user.username, user.is_superuser, user.is_staff, user.is_active, sorted(user.groups.values_list("name", flat=True)),
-            user.user_permissions.count(), user.password)
+    return (user.username, user.is_superuser, user.is_staff, user.is_active,
+            sorted(user.groups.values_list("name", flat=True)), user.user_permissions.count(), user.password)
 
 
 def bulk_delete(client, user):
@@ -126,7 +127,8 @@ def test_an_admin_cannot_change_delete_or_reset_the_password_of_a_superuser_or_a
         before = state(user)
         assert change(client, user, account_form(user, username="taken-over", is_active=None)).status_code == 403
         password = reverse("admin:auth_user_password_change", args=[user.id])
-        assert client.post(password, {"password1": "x-Ab12-new-pass", "password2": "x-Ab12-new-pass"}).status_code == 403
+        new_password = {"password1": "x-Ab12-new-pass", "password2": "x-Ab12-new-pass"}
+        assert client.post(password, new_password).status_code == 403
         assert client.post(reverse("admin:auth_user_delete", args=[user.id]), {"post": "yes"}).status_code == 403
         bulk_delete(client, user)
         assert state(user) == before

@@ -168,7 +168,8 @@ def test_the_admin_pages_respect_the_policy(page, live_server, seeded, violation
     # An import's page polls its progress block until the dry run is ready.
     page.goto(f"{live_server.url}/admin/imports/importbatch/{checking.id}/change/")
     page.locator('.import-status[data-status="checking"]').wait_for()
-    ImportIssue.objects.create(batch=checking, line=3, kind="invalid", reason="The article text is empty.", title="Vide")
+    ImportIssue.objects.create(batch=checking, line=3, kind="invalid", reason="The article text is empty.",
+                               title="Vide")
     ImportBatch.objects.filter(id=checking.id).update(
         status=ImportBatch.Status.DRY_RUN_READY, parsed=2, created=1, failed=1, progress_done=10,
         sample=[[2, "", "Visite à Rabat", "Le Desk", "fr", "2024-03-02T09:00"]])

@@ -14,9 +14,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.worker, pytest.mark.django_db(tra
 ROWS = [
     ["Visite à Rabat", ("Le ministre français de l'Intérieur, Gérald Darmanin, est arrivé à Rabat pour parler de "
                         "terrorisme avec son homologue marocain."), "Le Desk", "fr"],
-    ["Sommet à Dakar", "Le président du Sénégal, Macky Sall, a reçu à Dakar le Premier ministre espagnol Pedro Sánchez.",
+    ["Sommet à Dakar",
+     "Le président du Sénégal, Macky Sall, a reçu à Dakar le Premier ministre espagnol Pedro Sánchez.",
      "AFP", "fr"],
-    ["Trade talks", "The Prime Minister of Canada met the President of Mexico in Ottawa to discuss trade and migration.",
+    ["Trade talks",
+     "The Prime Minister of Canada met the President of Mexico in Ottawa to discuss trade and migration.",
      "BBC News", "en"],
     ["<b>Sans texte</b>", "", "AFP", "fr"],
 ]

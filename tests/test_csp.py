@@ -113,7 +113,8 @@ def test_django_debug_pages_keep_their_inline_styles_in_debug(editor_client, set
 
 
 def test_production_sends_the_same_policy(tmp_path):
-    result = manage("shell", "--no-imports", "-c", "from django.conf import settings; print(settings.CONTENT_SECURITY_POLICY); "
+    result = manage("shell", "--no-imports", "-c",
+                    "from django.conf import settings; print(settings.CONTENT_SECURITY_POLICY); "
                     "print('pressreview.middleware.ContentSecurityPolicyMiddleware' in settings.MIDDLEWARE)",
                     PRESSREVIEW_ENV="production", SECRET_KEY=secrets.token_urlsafe(60), ALLOWED_HOSTS="press.example",
                     PRESSREVIEW_VAR_DIR=str(tmp_path))

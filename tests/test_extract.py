@@ -159,7 +159,9 @@ def test_txt_utf16_and_utf32_with_bom(encoding):
 
 def test_txt_broken_utf16_refused():
     lone_surrogate = b"\x00\xd8"
-    assert refused("note.txt", b"\xff\xfe" + "abc".encode("utf-16-le") + lone_surrogate).startswith("This file is not text")
+    assert refused("note.txt", b"\xff\xfe" + "abc".encode("utf-16-le") + lone_surrogate).startswith(
+        "This file is not text"
+    )
 
 
 def test_txt_cleanup_controls_blank_runs_and_trailing_spaces():

@@ -187,11 +187,14 @@ def clean_annotations(bodies: dict[int, str]) -> dict[int, dict]:
 
 def stored_annotations(article_ids) -> dict[int, dict]:
     stored = {i: {"mentions": [], "quotes": [], "topics": []} for i in article_ids}
-    for article_id, start, end in Mention.objects.filter(article_id__in=article_ids).values_list("article_id", "start", "end"):
+    rows = Mention.objects.filter(article_id__in=article_ids).values_list("article_id", "start", "end")
+    for article_id, start, end in rows:
         stored[article_id]["mentions"].append((start, end))
-    for article_id, start, end in Quote.objects.filter(article_id__in=article_ids).values_list("article_id", "start", "end"):
+    rows = Quote.objects.filter(article_id__in=article_ids).values_list("article_id", "start", "end")
+    for article_id, start, end in rows:
         stored[article_id]["quotes"].append((start, end))
-    for article_id, slug in ArticleTopic.objects.filter(article_id__in=article_ids).values_list("article_id", "topic__slug"):
+    rows = ArticleTopic.objects.filter(article_id__in=article_ids).values_list("article_id", "topic__slug")
+    for article_id, slug in rows:
         stored[article_id]["topics"].append(slug)
     # Sorted but not de-duplicated: a row written twice shows as a difference.
     return {i: {layer: sorted(rows) for layer, rows in layers.items()} for i, layers in stored.items()}
@@ -239,7 +242,10 @@ def assert_annotated_once(ids, *, compare: set[int]):
     assert all(stored[i]["mentions"] for i in ids)
     reference = clean_annotations(dict(Article.objects.filter(id__in=compare).values_list("id", "body")))
     differ = [i for i in sorted(compare) if stored[i] != reference[i]]
-    assert not differ, f"{len(differ)} articles differ from a clean run, e.g. {differ[0]}: {stored[differ[0]]} != {reference[differ[0]]}"
+    assert not differ, (
+        f"{len(differ)} articles differ from a clean run, "
+        f"e.g. {differ[0]}: {stored[differ[0]]} != {reference[differ[0]]}"
+    )
 
 
 def test_a_worker_killed_in_the_middle_of_a_batch_leaves_every_article_annotated_once(seeded, broker, workers):
@@ -252,7 +258,8 @@ def test_a_worker_killed_in_the_middle_of_a_batch_leaves_every_article_annotated
         counts = statuses(ids)
         return counts["annotated"] and counts["annotating"]
 
-    wait_for(alive(first, mid_batch), timeout=240, interval=0.05, worker=first, what="a batch in progress after a finished one")
+    wait_for(alive(first, mid_batch), timeout=240, interval=0.05, worker=first,
+             what="a batch in progress after a finished one")
     first.kill()  # SIGKILL to the whole worker: nothing acknowledges or gives back its message
     killed_at = time.monotonic()
 
@@ -432,7 +439,9 @@ def test_postgresql_stopped_during_annotation_leaves_no_article_half_written(see
     bodies = dict(postgres.query("SELECT id, body FROM articles_article"))
     reference = clean_annotations(bodies)
     differ = [i for i in ids if stored[i] != reference[i]]
-    assert not differ, f"{len(differ)} articles differ from a clean run, e.g. {stored[differ[0]]} != {reference[differ[0]]}"
+    assert not differ, (
+        f"{len(differ)} articles differ from a clean run, e.g. {stored[differ[0]]} != {reference[differ[0]]}"
+    )
 
 
 # --- 4. workers restarted with a new pipeline version -------------------------------------------
@@ -502,11 +511,15 @@ def test_workers_restarted_with_a_new_pipeline_reannotate_nothing_an_editor_deci
 
     new = annotation.get_annotator().version()
     assert set(Article.objects.filter(id__in=ids).values_list("pipeline_version", flat=True)) == {new}
-    assert Article.objects.get(id=current_id).annotated_at == current_annotated_at, "an up-to-date article is left alone"
+    assert Article.objects.get(id=current_id).annotated_at == current_annotated_at, (
+        "an up-to-date article is left alone"
+    )
     assert editor_rows(ids) == before, "every decision survives, unchanged"
     for model in (Mention, ArticleTopic, Quote):
         pending = model.objects.filter(article_id__in=ids, decision=Decision.PENDING).exclude(origin=Origin.EDITOR)
-        assert set(pending.values_list("pipeline_version", flat=True)) == {new}, f"{model.__name__} suggestions refreshed"
+        assert set(pending.values_list("pipeline_version", flat=True)) == {new}, (
+            f"{model.__name__} suggestions refreshed"
+        )
     assert Mention.objects.filter(article_id=decided_id, start=second.start, end=second.end).count() == 1
     assert not duplicates(Mention, "article_id", "start", "end")
     assert not duplicates(ArticleTopic, "article_id", "topic_id")

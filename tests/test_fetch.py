@@ -135,7 +135,8 @@ def test_it_decodes_a_gzipped_answer(feed_site):
 
 
 def test_a_conditional_get_answered_304_costs_no_body(feed_site):
-    feed_site.routes["/feed"] = Route(b"<rss/>", etag='"v1"', headers={"Last-Modified": "Tue, 01 Dec 2026 08:00:00 GMT"})
+    feed_site.routes["/feed"] = Route(b"<rss/>", etag='"v1"',
+                                      headers={"Last-Modified": "Tue, 01 Dec 2026 08:00:00 GMT"})
     first = fetcher().fetch(feed_site.url + "/feed")
     assert first.etag == '"v1"' and first.last_modified == "Tue, 01 Dec 2026 08:00:00 GMT"
     second = fetcher().fetch(feed_site.url + "/feed", etag=first.etag, last_modified=first.last_modified)
@@ -236,8 +237,10 @@ def test_https_goes_to_the_checked_address_and_verifies_the_certificate_for_the_
     real = socket.getaddrinfo
     monkeypatch.setattr(socket, "getaddrinfo", lambda host, p, *a, **k: real("127.0.0.1", p, *a, **k))
     init = httpx.HTTPTransport.__init__
-    monkeypatch.setattr(httpx.HTTPTransport, "__init__",
-                        lambda self, *a, **k: init(self, *a, **{**k, "verify": ssl.create_default_context(cafile=cert)}))
+    monkeypatch.setattr(
+        httpx.HTTPTransport, "__init__",
+        lambda self, *a, **k: init(self, *a, **{**k, "verify": ssl.create_default_context(cafile=cert)}),
+    )
     try:
         assert fetcher().fetch(f"https://news.example:{port}/feed").content == f"news.example:{port}".encode()
         with pytest.raises(FetchError, match="Hostname mismatch"):

@@ -196,7 +196,9 @@ def test_any_csv_rows_become_rows_or_per_row_errors(rows):
     _each_row_is_created_or_has_its_error(read)
 
 
-json_values = st.one_of(st.text(max_size=60), st.integers(), st.none(), st.booleans(), st.lists(st.integers(), max_size=2))
+json_values = st.one_of(
+    st.text(max_size=60), st.integers(), st.none(), st.booleans(), st.lists(st.integers(), max_size=2)
+)
 
 
 @pytest.mark.django_db

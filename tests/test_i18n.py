@@ -45,7 +45,7 @@ def test_the_registry_pages_are_in_french(client, editor):
     assert "Ce que le registre a appris" in client.get(reverse("articles:actors-learned")).content.decode()
 
 
-def test_refusals_of_the_review_services_are_translated(client, editor, article):
+def test_refusals_of_the_review_services_are_translated(client, editor, article):  # noqa: F811 (the fixture)
     from articles.models import Mention
     from tests.test_review import htmx_post, url
 

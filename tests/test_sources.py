@@ -265,7 +265,7 @@ def test_api_refuses_an_address_that_cannot_be_followed(client, db, url):
     assert Feed.objects.count() == 0
 
 
-# -- a real worker ------------------------------------------------------------------------------------------------------
+# -- a real worker -----------------------------------------------------------------------------------------------------
 
 
 def test_a_worker_polls_a_new_source_and_a_second_poll_creates_nothing(worker, feed_site, client):
@@ -377,7 +377,8 @@ def test_an_item_already_pasted_links_to_that_article_without_a_mark(db, feed_si
 def test_a_page_robots_txt_forbids_is_not_fetched_and_the_feed_text_is_kept(db, feed_site):
     row = corpus_articles(count=1)[0]
     link = feed_site.add_page("/members/story.html", row)
-    feed_site.routes["/robots.txt"] = Route(b"User-agent: PressReview\nDisallow: /members/\n", content_type="text/plain")
+    feed_site.routes["/robots.txt"] = Route(b"User-agent: PressReview\nDisallow: /members/\n",
+                                            content_type="text/plain")
     feed_site.routes["/feed.xml"] = Route(rss([{"title": row["title"], "link": link, "guid": "r",
                                                 "description": row["text"]}]), content_type="application/rss+xml")
     services.feed_poll(feed_id=_follow(feed_site).id)

@@ -56,7 +56,8 @@ PREPOSITIONS = frozenset(
 )  # fmt: skip
 # Lower-case words that belong to a person's name when a capitalised word follows.
 NAME_PARTICLES = frozenset(
-    {"de", "d'", "du", "des", "van", "von", "der", "den", "da", "di", "del", "della", "dos", "das", "le", "la", "ben", "bin", "ibn", "al", "el"}
+    {"de", "d'", "du", "des", "van", "von", "der", "den", "da", "di", "del", "della", "dos", "das", "le", "la",
+     "ben", "bin", "ibn", "al", "el"}
 )  # fmt: skip
 PRONOUNS = frozenset(
     {
@@ -114,7 +115,8 @@ INSTITUTION_HEADS = frozenset(
 )
 # A trailing "de l'année prochaine" is a date, not part of the event's name.
 TIME_WORDS = frozenset(
-    {"année", "an", "saison", "mois", "semaine", "été", "hiver", "printemps", "automne", "jour", "prochain", "prochaine", "dernier", "dernière", "year", "season", "month", "week", "next", "last"}
+    {"année", "an", "saison", "mois", "semaine", "été", "hiver", "printemps", "automne", "jour", "prochain",
+     "prochaine", "dernier", "dernière", "year", "season", "month", "week", "next", "last"}
 )  # fmt: skip
 _EDGE_LEAD = "-–—,;:!?«»\"()[]*•/|'"
 _EDGE_TRAIL = "-–—,;:!?«»\"([]*•/|'"

@@ -55,8 +55,8 @@ def _cut(text: str, start: int, stop: int) -> int:
         for low in (start + (stop - start) // 2, start):
             # endpos one past the window: the lookahead may see the first character of the next piece.
             last = None
-            for last in boundary.finditer(text, low, stop + 1):
-                pass
+            for match in boundary.finditer(text, low, stop + 1):
+                last = match
             if last is not None and start < last.end() <= stop:
                 return last.end()
     return stop

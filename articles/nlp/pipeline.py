@@ -123,7 +123,7 @@ class Annotator:
         content_ends = [find_content_end(text) for text in normalised]
         resolved = [
             (given or "").strip().lower() or detect_language(text[:end], self._detect_languages) or ""
-            for given, text, end in zip(languages, normalised, content_ends)
+            for given, text, end in zip(languages, normalised, content_ends, strict=True)
         ]
         results: list[Annotation | None] = [None] * len(texts)
         by_language: dict[str, list[int]] = {}
@@ -143,7 +143,7 @@ class Annotator:
             inputs = [normalised[i][: content_ends[i]] for i in indexes]
             with nlp.memory_zone():
                 # Docs die with the zone: everything is copied out as plain data inside it.
-                for i, doc in zip(indexes, _read(nlp, inputs, batch_size)):
+                for i, doc in zip(indexes, _read(nlp, inputs, batch_size), strict=True):
                     rejected = self._source_rejected.get(sources[i], self._knowledge.rejected)
                     results[i] = self._annotation(doc, texts[i], language, content_ends[i], version, rejected)
         return results  # type: ignore[return-value]
@@ -162,7 +162,7 @@ class Annotator:
         groups, group_of = group_mentions(candidates)
         mentions = [
             MentionSpan(start=c.start, end=c.end, text=c.text, kind=c.kind, origin=c.origin, group=g)
-            for c, g in zip(candidates, group_of)
+            for c, g in zip(candidates, group_of, strict=True)
         ]
         topics = []
         if self._topics:
@@ -251,7 +251,7 @@ def _read(nlp: Language, texts: Sequence[str], batch_size: int) -> Iterator[Doc]
     read: list[Doc] = []
     for run in batches([end - start for _, start, end in pieces], max_items=batch_size, max_chars=BATCH_CHARS):
         inputs = [texts[pieces[k][0]][pieces[k][1] : pieces[k][2]] for k in run]
-        for k, doc in zip(run, nlp.pipe(inputs, batch_size=len(inputs))):
+        for k, doc in zip(run, nlp.pipe(inputs, batch_size=len(inputs)), strict=True):
             read.append(doc)
             if pieces[k][2] == len(texts[pieces[k][0]]):  # the text's last piece
                 yield read[0] if len(read) == 1 else _joined(read)

@@ -27,8 +27,8 @@ What ``find_quotes`` guarantees:
   ("X a déclaré : « … »"), or inside it (« …, a-t-il dit, … »); "selon X", "according to X",
   "pour X," name it too, but a source the reporter cites for the sentence ("…, a-t-il ajouté, selon
   l'AFP") never outranks a speech verb. A pronoun is a person named outside quotes, "elle"/"she" a
-  woman when the text tells (courtesy title, gendered title, agreement). A title ("le chef de la diplomatie française", "the
-  company's chief executive") is the person whose role matches it, else the one with the most
+  woman when the text tells (courtesy title, gendered title, agreement). A title ("le chef de la diplomatie française",
+  "the company's chief executive") is the person whose role matches it, else the one with the most
   compatible role, else the subject of the nearest sentence naming a person if the article gives them
   no other title, else no one; ``speaker_role`` then
   keeps the phrase as written; "un porte-parole", "an official" are unnamed (no group, phrase kept),
@@ -449,7 +449,7 @@ def _context(
     columns = doc.to_array([IDX, LENGTH, POS, SENT_START])
     idx = columns[:, 0].tolist()
     ends = (columns[:, 0] + columns[:, 1]).tolist()
-    lower = [folded[a:b].lower() for a, b in zip(idx, ends)]
+    lower = [folded[a:b].lower() for a, b in zip(idx, ends, strict=True)]
     pos = [_POS.get(tag, "") for tag in columns[:, 2].tolist()]
     sent = numpy.cumsum(columns[:, 3] == 1).tolist()
     # A paragraph starts after each run of line breaks (blank lines included).

@@ -18,8 +18,8 @@ import re
 import unicodedata
 from bisect import bisect_right
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Sequence
 
 from spacy.attrs import IDX, IS_SPACE, LEMMA, ORTH
 
@@ -638,7 +638,7 @@ def _learn_language(examples: list[tuple[dict[str, int], frozenset[str], frozens
 
     sums: dict[str, dict[str, float]] = {}
     members: dict[str, list[int]] = defaultdict(list)
-    for position, (vector, slugs) in enumerate(vectors):
+    for position, (_, slugs) in enumerate(vectors):
         for slug in slugs:
             members[slug].append(position)
     profiles = {}

@@ -128,7 +128,9 @@ def mention_decide(*, mention: Mention, user, decision: str, expected_version: i
                       change=change)
 
 
-def mention_relabel(*, mention: Mention, user, kind: str, expected_version: int, everywhere: bool = False) -> list[Mention]:
+def mention_relabel(
+    *, mention: Mention, user, kind: str, expected_version: int, everywhere: bool = False
+) -> list[Mention]:
     """Change a mention's kind; the editor's kind is a decision (accepted).
 
     Learned: the surface is an alias of a confirmed actor of the new kind
@@ -156,7 +158,9 @@ def mention_relabel(*, mention: Mention, user, kind: str, expected_version: int,
                       change=change)
 
 
-def mention_link(*, mention: Mention, user, actor: Actor, expected_version: int, everywhere: bool = False) -> list[Mention]:
+def mention_link(
+    *, mention: Mention, user, actor: Actor, expected_version: int, everywhere: bool = False
+) -> list[Mention]:
     """Link a mention to a registry actor; its surface becomes one of the actor's aliases."""
     actor = actor.merged_into or actor
     article = mention.article
@@ -237,7 +241,9 @@ def mentions_add_by_text(*, article: Article, user, text: str, kind: str, expect
         positions.append(index)
         index = body.find(text, index + len(text))
     if not positions:
-        raise ReviewError(_("“%(text)s” does not occur in this article (the match is case-sensitive).") % {"text": text})
+        raise ReviewError(
+            _("“%(text)s” does not occur in this article (the match is case-sensitive).") % {"text": text}
+        )
     with transaction.atomic():
         version = expected_version
         created = []
@@ -294,8 +300,9 @@ def article_mark_reviewed(*, article: Article, user, expected_version: int) -> A
         before = {"review_state": article.review_state}
         Article.objects.filter(id=article.id).update(review_state=Article.ReviewState.REVIEWED)
         article.review_state = Article.ReviewState.REVIEWED
-        ReviewEvent.objects.create(article=article, user=user, action="article_reviewed", target=f"article {article.id}",
-                                   before=before, after={"review_state": article.review_state})
+        ReviewEvent.objects.create(article=article, user=user, action="article_reviewed",
+                                   target=f"article {article.id}", before=before,
+                                   after={"review_state": article.review_state})
         return article
 
 

@@ -14,7 +14,7 @@ def mentions(*items):
 
 
 def names(groups, assignment, ms):
-    return [(m.text, groups[g].name) for m, g in zip(ms, assignment)]
+    return [(m.text, groups[g].name) for m, g in zip(ms, assignment, strict=True)]
 
 
 def test_a_surname_joins_the_full_name_it_ends():

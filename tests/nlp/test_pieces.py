@@ -78,7 +78,7 @@ def test_pieces_cover_the_text_in_order_within_the_limit(text, limit):
 )
 def test_a_cut_never_falls_inside_a_word(words, limit):
     text = "".join(word + space for word, space in words)
-    for start, end in split_pieces(text, limit)[:-1]:
+    for _, end in split_pieces(text, limit)[:-1]:
         # Every window holds a space, so each piece ends on whitespace and the next starts on a word.
         assert text[end - 1].isspace() and not text[end].isspace()
 

@@ -32,7 +32,8 @@ def test_it_finds_and_groups_the_actors_of_a_french_article(annotator):
 
 
 def test_offsets_index_the_original_text_with_typographic_characters(annotator):
-    text = "L’ambassadeur a reçu\u00a0Jean\u00a0Dupuis à l’hôtel de ville de Marseille\u202f: «\u202fc’est utile\u202f», dit-il."
+    text = ("L’ambassadeur a reçu\u00a0Jean\u00a0Dupuis à l’hôtel de ville de Marseille\u202f: "
+            "«\u202fc’est utile\u202f», dit-il.")
     result = annotator.annotate(text, language="fr")
     assert result.mentions
     for mention in result.mentions:
@@ -105,7 +106,7 @@ def test_annotate_many_equals_annotate_one_by_one(annotator):
     texts = [FR, EN, ES, "OK", FR.replace("Lyon", "Nantes"), ""]
     languages = [None, None, None, None, "fr", "fr"]
     together = annotator.annotate_many(texts, languages, batch_size=2)
-    alone = [annotator.annotate(t, language=lang) for t, lang in zip(texts, languages)]
+    alone = [annotator.annotate(t, language=lang) for t, lang in zip(texts, languages, strict=True)]
     assert together == alone
     assert [a.language for a in together] == ["fr", "en", "es", "", "fr", "fr"]
 
@@ -175,7 +176,8 @@ def test_a_learned_name_does_not_cut_a_longer_name_in_two(taught):
     assert ("Zurich", "place") in found and ("Genève", "place") in found, "the learned names still count alone"
     texts = {text for text, _ in found}
     assert not {"Kloten", "Tribune"} & texts, f"a longer name was cut: {sorted(texts)}"
-    assert ("Zurich-Kloten", "rule") not in {(m.text, m.origin) for m in taught.annotate("à Zurich-Kloten.", language="fr").mentions}
+    mentions = taught.annotate("à Zurich-Kloten.", language="fr").mentions
+    assert ("Zurich-Kloten", "rule") not in {(m.text, m.origin) for m in mentions}
 
 
 # Paragraphs of a long article; read with a piece size of 300 characters, it is cut into several pieces.

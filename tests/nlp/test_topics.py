@@ -232,7 +232,10 @@ def test_cue_in_the_title_counts_more(en):
     filler = "\n".join(f"Paragraph {n} says something else entirely." for n in range(4))
     in_title = en("New software released\n" + filler)
     later = en("Something released\n" + filler + "\nNew software came out.")
-    score = lambda doc: score_topics(doc, specs, language="en", actor_surfaces=(), content_end=None)[0].score
+
+    def score(doc):
+        return score_topics(doc, specs, language="en", actor_surfaces=(), content_end=None)[0].score
+
     assert score(in_title) > score(later)
 
 
@@ -304,7 +307,8 @@ def test_seed_has_the_iptc_top_level_and_the_desk_topics():
 def test_narrower_topic_evidence_counts_for_its_parent(fr):
     specs = [TopicSpec("pol", {"fr": ("parlement",)}), TopicSpec("elec", {"fr": ("scrutin",)}, parent="pol"),
              TopicSpec("other", {"fr": ("recette",)})]
-    text = "Le scrutin a lieu dimanche.\nIl fait beau.\nLe parlement se réunit lundi.\nLe dépouillement du scrutin suivra."
+    text = ("Le scrutin a lieu dimanche.\nIl fait beau.\nLe parlement se réunit lundi.\n"
+            "Le dépouillement du scrutin suivra.")
     doc = fr(text)
 
     def hits(specs):

@@ -43,5 +43,7 @@ class Command(BaseCommand):
             return
         queued = 0
         for i in range(0, len(todo), CHUNK):
-            queued += len(articles_requeue(article_ids=todo[i : i + CHUNK], batch_size=settings.IMPORT_ANNOTATION_BATCH))
+            queued += len(
+                articles_requeue(article_ids=todo[i : i + CHUNK], batch_size=settings.IMPORT_ANNOTATION_BATCH)
+            )
         self.stdout.write(f"{queued} articles queued for annotation (pipeline {version}).")

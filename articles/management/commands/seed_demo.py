@@ -26,7 +26,9 @@ class Command(BaseCommand):
             user.groups.add(Group.objects.get(name="editor"))
             self.stdout.write(self.style.SUCCESS(f"Demo editor account: {username} / {password}  (shown once)"))
         else:
-            self.stdout.write(f"Demo account {username!r} already exists (reset it with: manage.py changepassword {username}).")
+            self.stdout.write(
+                f"Demo account {username!r} already exists (reset it with: manage.py changepassword {username})."
+            )
         result = article_create(body=DEMO_ARTICLE.read_text(encoding="utf-8"), created_by=user, source_name="Demo")
         state = "already loaded" if result.duplicate else "queued for annotation"
         self.stdout.write(f"Demo article #{result.article.id} {state}.")
