@@ -9,7 +9,7 @@ from django.utils import timezone
 from articles.models import Article, Source
 from articles.services.accounts import api_token_create
 from sources import services
-from sources.models import Feed, FeedItem, FeedPoll
+from sources.models import Feed, FeedItem, FeedPoll, HostTurn
 from tests.conftest import make_user, wait_for
 from tests.feedsite import Route, atom, corpus_articles, json_feed, rss
 
@@ -351,8 +351,10 @@ def test_a_worker_killed_mid_poll_leaves_nothing_the_next_poll_duplicates(seeded
     doomed.kill()
     stored_before = FeedItem.objects.filter(feed=feed, state=FeedItem.State.STORED).count()
     assert stored_before < 4
-    # Past the stale claim's time, the next poll runs (here in this process).
+    # Past the stale claim's time, and past the lease of the host's turn the dead worker may have
+    # held mid-request, the next poll runs (here in this process).
     Feed.objects.filter(id=feed.id).update(poll_started_at=timezone.now() - timedelta(hours=1))
+    HostTurn.objects.update(busy_until=timezone.now() - timedelta(seconds=1))
     poll = services.feed_poll(feed_id=feed.id)
     assert poll.outcome == FeedPoll.Outcome.OK and poll.items_new == 4 - stored_before
     assert Article.objects.filter(source__name="Killed Chronicle").count() == 4
