@@ -1,0 +1,172 @@
+"""Stories: B-cubed precision, recall and F1 of the online assignment, against TF-IDF clustering.
+
+Run: .venv/bin/python bench/stories.py [--tune FILE]
+Both story sets go through the real path (ingest → annotation → story_assign, one article at a
+time, in a fixed shuffled order so that the file's grouping is not the arrival order) in a
+throwaway embedded database. The similarity threshold is chosen on ONE file (default: the English
+ECB+ set) and the other file is reported at that threshold as unseen. The TF-IDF reference
+(title + text, sublinear tf, accents stripped, cosine, average link, its best threshold found on
+the file itself: an optimistic ceiling) is computed in the same run.
+
+Dates: ECB+ gives some articles a publication date, RPM2 none. Undated articles are placed at
+the time they were added; the bench adds everything within a minute, so for them the 7-day
+window covers the whole file and only the evidence (actors, words, places, dates) separates
+stories. Dated articles are compared by their dates.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from datetime import UTC, datetime
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+CORPUS = REPO.parent / "shared" / "corpus" / "dev"
+FILES = {"en": CORPUS / "en-ecbplus-stories-dev.jsonl", "fr": CORPUS / "fr-rpm2-stories-dev.jsonl"}
+REFERENCE = {"en": 0.867, "fr": 0.674}  # corpus README, TF-IDF average link at the file's own best threshold
+THRESHOLDS = [round(0.08 + 0.02 * i, 2) for i in range(14)]
+
+
+def bcubed(predicted: list, gold: list) -> tuple[float, float, float]:
+    by_pred, by_gold = defaultdict(set), defaultdict(set)
+    for i, (p, g) in enumerate(zip(predicted, gold, strict=True)):
+        by_pred[p].add(i)
+        by_gold[g].add(i)
+    precision = recall = 0.0
+    for p, g in zip(predicted, gold, strict=True):
+        both = len(by_pred[p] & by_gold[g])
+        precision += both / len(by_pred[p])
+        recall += both / len(by_gold[g])
+    precision, recall = precision / len(gold), recall / len(gold)
+    return precision, recall, 2 * precision * recall / (precision + recall)
+
+
+def tfidf_reference(rows: list[dict]) -> tuple[float, float]:
+    """Best B-cubed F1 of TF-IDF + average-link clustering over thresholds, and that threshold."""
+    from sklearn.cluster import AgglomerativeClustering
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    matrix = TfidfVectorizer(sublinear_tf=True, strip_accents="unicode").fit_transform(
+        [row["title"] + "\n" + row["text"] for row in rows]).toarray()
+    gold = [row["story"] for row in rows]
+    best = (0.0, 0.0)
+    for threshold in [round(0.05 + 0.01 * i, 2) for i in range(40)]:
+        labels = AgglomerativeClustering(n_clusters=None, metric="cosine", linkage="average",
+                                         distance_threshold=1 - threshold).fit_predict(matrix)
+        best = max(best, (bcubed(list(labels), gold)[2], threshold))
+    return best
+
+
+def setup_django() -> None:
+    var_dir = tempfile.mkdtemp(prefix="pressreview-stories-")
+    for name in ("DATABASE_URL", "REDIS_URL", "PRESSREVIEW_ENV"):
+        os.environ.pop(name, None)
+    os.environ["PRESSREVIEW_VAR_DIR"] = var_dir
+    os.environ["DJANGO_SETTINGS_MODULE"] = "pressreview.settings"
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    if not str(settings.DATABASES["default"]["NAME"]).startswith(var_dir):
+        raise SystemExit("refusing to run: the database is not the throwaway one")
+    call_command("migrate", verbosity=0)
+
+
+def ingest(rows: list[dict]) -> list[int]:
+    """Store and annotate; rows the product refuses (an empty text) are removed from ``rows``."""
+    from articles.services.annotation import articles_annotate
+    from articles.services.ingest import IngestError, article_create
+
+    ids, kept = [], []
+    for row in rows:
+        published = None
+        if row.get("published_at"):
+            published = datetime.fromisoformat(row["published_at"][:10]).replace(hour=12, tzinfo=UTC)
+        try:
+            result = article_create(body=row["text"], title=row["title"] or "", source_name=row.get("source") or "",
+                                    published_at=published, language=row["lang"], enqueue=False)
+        except IngestError as exc:
+            print(f"  {row['id']} not stored: {exc}")
+            continue
+        ids.append(result.article.id)
+        kept.append(row)
+    rows[:] = kept
+    unique = list(dict.fromkeys(ids))
+    for start in range(0, len(unique), 32):
+        articles_annotate(article_ids=unique[start:start + 32])
+    return ids
+
+
+def assign_all(ids: list[int], threshold: float) -> tuple[list[int | None], float]:
+    """Every article assigned online, in the given order; the story of each and seconds per article."""
+    from django.conf import settings
+
+    from articles.models import Article
+    from stories.services import stories_reset, story_assign
+
+    settings.STORY_THRESHOLD = threshold
+    stories_reset()
+    started = time.perf_counter()
+    for article_id in dict.fromkeys(ids):
+        story_assign(article_id=article_id)
+    seconds = (time.perf_counter() - started) / len(set(ids))
+    story = dict(Article.objects.filter(id__in=ids).values_list("id", "story_id"))
+    return [story[i] for i in ids], seconds
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--tune", choices=list(FILES), default="en", help="the file thresholds are chosen on")
+    args = parser.parse_args()
+    if not all(path.exists() for path in FILES.values()):
+        print(f"SKIP bench/stories.py: the story sets are not in {CORPUS}")
+        return 0
+    setup_django()
+    data = {lang: [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+            for lang, path in FILES.items()}
+    order = {}
+    started = time.perf_counter()
+    for lang, rows in data.items():
+        random.Random(0).shuffle(rows)  # arrival order: not the file's grouping
+        order[lang] = ingest(rows)
+    print(f"ingested and annotated {sum(map(len, data.values()))} articles in {time.perf_counter() - started:.0f} s")
+
+    # Each file alone, as two desks would see them (the same machinery, reset between runs).
+    results = {}
+    for lang in FILES:
+        gold = [row["story"] for row in data[lang]]
+        for threshold in THRESHOLDS:
+            predicted, seconds = assign_all(order[lang], threshold)
+            results[lang, threshold] = (*bcubed(predicted, gold), seconds, len(set(predicted)))
+    tune, unseen = args.tune, next(lang for lang in FILES if lang != args.tune)
+    chosen = max(THRESHOLDS, key=lambda t: (results[tune, t][2], -t))
+    print(f"threshold chosen on {FILES[tune].name}: {chosen}")
+    print(f"{'file':28s} {'role':7s} {'P':>6s} {'R':>6s} {'F1':>6s} {'ref F1':>7s} {'ref*':>6s} {'ratio':>6s} "
+          f"{'stories':>7s} {'gold':>5s} {'ms/art':>7s}")
+    for lang, role in ((tune, "tuned"), (unseen, "unseen")):
+        precision, recall, f1, seconds, n = results[lang, chosen]
+        ref, ref_threshold = tfidf_reference(data[lang])
+        print(f"{FILES[lang].name:28s} {role:7s} {precision:6.3f} {recall:6.3f} {f1:6.3f} {REFERENCE[lang]:7.3f} "
+              f"{ref:6.3f} {f1 / REFERENCE[lang]:6.3f} {n:7d} {len({r['story'] for r in data[lang]}):5d} "
+              f"{seconds * 1000:7.1f}")
+    print("ref = corpus README figure; ref* = TF-IDF average link measured here at its own best threshold")
+    print("sweep (F1 per threshold):")
+    for threshold in THRESHOLDS:
+        print(f"  {threshold:.2f}  " + "  ".join(f"{lang} {results[lang, threshold][2]:.3f}" for lang in FILES))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
