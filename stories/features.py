@@ -14,9 +14,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping
-
-from spacy.lang.en.stop_words import STOP_WORDS as EN_STOP_WORDS
-from spacy.lang.fr.stop_words import STOP_WORDS as FR_STOP_WORDS
+from functools import cache
 
 Vector = dict[str, float]
 
@@ -28,10 +26,19 @@ TITLE_REPEAT = 2
 ARTICLE_KEYS = 200
 STORY_KEYS = 400
 
-_STOP_WORDS = frozenset(
-    "".join(ch for ch in unicodedata.normalize("NFKD", word) if not unicodedata.combining(ch))
-    for word in EN_STOP_WORDS | FR_STOP_WORDS
-) | {"said", "says", "also", "would", "could", "selon", "ete", "fait", "dit", "mr", "mrs", "m", "mme"}
+
+
+@cache
+def _stop_words() -> frozenset[str]:
+    # Imported when first needed: spaCy's French module takes seconds to import, which a web
+    # process that never weighs an article should not pay.
+    from spacy.lang.en.stop_words import STOP_WORDS as EN_STOP_WORDS
+    from spacy.lang.fr.stop_words import STOP_WORDS as FR_STOP_WORDS
+
+    folded = {"".join(ch for ch in unicodedata.normalize("NFKD", word) if not unicodedata.combining(ch))
+              for word in EN_STOP_WORDS | FR_STOP_WORDS}
+    return frozenset(folded | {"said", "says", "also", "would", "could", "selon", "ete", "fait", "dit", "mme"})
+
 _TOKEN = re.compile(r"[a-z][a-z'-]*[a-z]|\d+(?:[.,]\d+)?")
 _ELISION = re.compile(r"^(?:[ldjmntsc]|qu|jusqu|lorsqu|puisqu)'")
 
@@ -51,10 +58,10 @@ def _lemma(token: str) -> str:
 
 def words(text: str) -> list[str]:
     """The text's content words, folded and lightly lemmatised (stop words and one-letter words out)."""
-    out = []
+    out, stop_words = [], _stop_words()
     for token in _TOKEN.findall(fold(text)):
         token = _lemma(token)
-        if len(token) > 2 and token not in _STOP_WORDS or token.isdigit() and len(token) == 4:
+        if len(token) > 2 and token not in stop_words:
             out.append(token)
     return out
 
@@ -97,10 +104,11 @@ def normalised(vector: Mapping[str, float]) -> Vector:
     return {k: w / length for k, w in vector.items()} if length else {}
 
 
-def cosine(a: Mapping[str, float], b: Mapping[str, float]) -> float:
+def cosine(a: Mapping[str, float], b: Mapping[str, float], *, b_norm: float | None = None) -> float:
+    """Cosine similarity; ``b_norm``: the norm of ``b`` if already known (a story's centroid, compared many times)."""
+    length = norm(a) * (norm(b) if b_norm is None else b_norm)
     if len(a) > len(b):
         a, b = b, a
-    length = norm(a) * norm(b)
     return sum(w * b.get(k, 0.0) for k, w in a.items()) / length if length else 0.0
 
 

@@ -38,6 +38,7 @@ MAX_CANDIDATES = 100
 INDEX_KEYS = 60
 # Members compared one by one to find the near copies and the most central article.
 MEMBERS_COMPARED = 200
+CENTRAL_COMPARED = 30
 # Cosine of two articles' vectors from which the later is a near copy of the earlier.
 NEAR_COPY = 0.9
 
@@ -123,7 +124,21 @@ def _member_vectors(story: Story) -> dict[int, dict[str, float]]:
     return dict(ArticleVector.objects.filter(article_id__in=ids).values_list("article_id", "vector"))
 
 
-def _story_refresh(story: Story) -> None:
+def _central(story: Story, members: dict[int, dict[str, float]]) -> tuple[int | None, float]:
+    """The member closest to the centroid. A large story compares only its current central article and
+    the newest members: the title stays stable and the cost bounded."""
+    if len(members) > CENTRAL_COMPARED:
+        keep = sorted(members)[-CENTRAL_COMPARED:]
+        if story.central_article_id in members:
+            keep.append(story.central_article_id)
+        members = {i: members[i] for i in keep}
+    centroid_norm = features.norm(story.centroid)
+    scores = {i: features.cosine(v, story.centroid, b_norm=centroid_norm) for i, v in members.items()}
+    best = max(scores, key=lambda i: (scores[i], -i), default=None)
+    return best, scores.get(best, 0.0)
+
+
+def _story_refresh(story: Story, members: dict[int, dict[str, float]] | None = None) -> None:
     """Counters, time span, languages, title and index keys from the story's articles."""
     articles = story.articles.all()
     stats = articles.aggregate(
@@ -137,35 +152,43 @@ def _story_refresh(story: Story) -> None:
     story.article_count, story.outlet_count, story.undated_count = stats["n"], stats["outlets"], stats["undated"]
     story.first_seen, story.last_seen, story.last_added = stats["first"], stats["last"], stats["added"]
     story.languages = sorted(set(articles.exclude(language="").values_list("language", flat=True)))
-    members = _member_vectors(story)
-    central = max(members, key=lambda i: (features.cosine(members[i], story.centroid), -i), default=None)
+    central, score = _central(story, _member_vectors(story) if members is None else members)
     if central is not None:
-        story.central_article_id = central
-        story.central_score = round(features.cosine(members[central], story.centroid), 4)
+        story.central_article_id, story.central_score = central, round(score, 4)
     if not story.title_by_editor and story.central_article_id:
         story.title = Article.objects.filter(id=story.central_article_id).values_list("title", flat=True).first() or ""
     story.save()
-    StoryKey.objects.filter(story=story).delete()
-    StoryKey.objects.bulk_create(
-        StoryKey(story=story, key=key, first_seen=story.first_seen, last_seen=story.last_seen,
-                 last_added=story.last_added, undated=story.undated_count > 0)
-        for key in features.top(story.centroid, INDEX_KEYS)
-    )
+    _story_index(story)
 
 
-def _near_copy_of(story: Story, article: Article, vector: dict[str, float]) -> int | None:
-    members = _member_vectors(story)
+def _story_index(story: Story) -> None:
+    """The story's heaviest keys in the index, with its current time span (only the changed keys rewritten)."""
+    keys = set(features.top(story.centroid, INDEX_KEYS))
+    indexed = set(StoryKey.objects.filter(story=story).values_list("key", flat=True))
+    StoryKey.objects.filter(story=story, key__in=indexed - keys).delete()
+    span = {"first_seen": story.first_seen, "last_seen": story.last_seen, "last_added": story.last_added,
+            "undated": story.undated_count > 0}
+    StoryKey.objects.filter(story=story).update(**span)
+    StoryKey.objects.bulk_create(StoryKey(story=story, key=key, **span) for key in sorted(keys - indexed))
+
+
+def _near_copy_of(article: Article, vector: dict[str, float], members: dict[int, dict[str, float]]) -> int | None:
     copies = [i for i, v in members.items() if i != article.id and features.cosine(vector, v) >= NEAR_COPY]
     earlier = Article.objects.filter(id__in=copies, created_at__lte=article.created_at).order_by("created_at", "id")
-    return earlier.values_list("id", flat=True).first()
+    return earlier.values_list("id", flat=True).first() if copies else None
 
 
-def _place(article: Article, story: Story, vector: dict[str, float], *, origin: str) -> None:
+def _place(article: Article, story: Story, vector: dict[str, float], *, origin: str) -> dict[int, dict[str, float]]:
+    """The article in the story; returns the story's member vectors (the article's included)."""
     story.centroid = features.add(story.centroid, vector)
     story.save(update_fields=["centroid"])
+    members = _member_vectors(story)
     Article.objects.filter(id=article.id).update(story=story, story_origin=origin,
-                                                 near_copy_of=_near_copy_of(story, article, vector))
+                                                 near_copy_of=_near_copy_of(article, vector, members))
     article.story, article.story_id, article.story_origin = story, story.id, origin
+    if len(members) < MEMBERS_COMPARED:
+        members[article.id] = vector
+    return members
 
 
 def _take_out(article: Article, old_vector: dict[str, float] | None) -> Story | None:
@@ -202,9 +225,9 @@ def story_assign(*, article_id: int) -> Story | None:
                 score = None
         ArticleVector.objects.update_or_create(
             article_id=article.id, defaults={"vector": found.vector, "signature": found.signature, "score": score})
-        _place(article, story, found.vector,
-               origin=StoryOrigin.EDITOR if article.story_origin == StoryOrigin.EDITOR else StoryOrigin.MACHINE)
-        _story_refresh(story)
+        origin = StoryOrigin.EDITOR if article.story_origin == StoryOrigin.EDITOR else StoryOrigin.MACHINE
+        members = _place(article, story, found.vector, origin=origin)
+        _story_refresh(story, members)
         if old_story is not None and old_story.id != story.id:
             _story_refresh(old_story)
         return story
