@@ -127,10 +127,63 @@ def assign_all(ids: list[int], threshold: float) -> tuple[list[int | None], floa
     return [story[i] for i in ids], seconds
 
 
+def archive_fill(articles: int, vocabulary: list[tuple[str, int]], total: int, rng: random.Random) -> None:
+    """A synthetic archive of ``articles`` articles (three per story) spread from 2004 to now: stories
+    with centroids and index keys drawn from the real files' keys by their frequency, and key
+    frequencies scaled to the archive's size. Written directly: only the index's size matters here."""
+    from django.db import transaction
+
+    from stories.models import KeyFrequency, Story, StoryKey
+    from stories.services import INDEX_KEYS
+
+    keys = [key for key, _ in vocabulary]
+    weights = [df for _, df in vocabulary]
+    start = datetime(2004, 1, 1, tzinfo=UTC).timestamp()
+    span = datetime.now(UTC).timestamp() - start
+    with transaction.atomic():
+        KeyFrequency.objects.all().delete()
+        KeyFrequency.objects.bulk_create(
+            [KeyFrequency(key="", df=articles)]
+            + [KeyFrequency(key=key, df=max(1, df * articles // total)) for key, df in vocabulary], batch_size=5000)
+        for first in range(0, articles // 3, 2000):
+            stories, chosen = [], []
+            for _ in range(min(2000, articles // 3 - first)):
+                when = datetime.fromtimestamp(start + rng.random() * span, UTC)
+                picked = sorted(set(rng.choices(keys, weights=weights, k=INDEX_KEYS)))
+                stories.append(Story(title="archive", first_seen=when, last_seen=when, last_added=when,
+                                     article_count=3, centroid={key: 1.0 for key in picked}))
+                chosen.append(picked)
+            Story.objects.bulk_create(stories, batch_size=2000)
+            StoryKey.objects.bulk_create(
+                [StoryKey(story=story, key=key, first_seen=story.first_seen, last_seen=story.last_seen,
+                          last_added=story.last_added) for story, picked in zip(stories, chosen, strict=True)
+                 for key in picked], batch_size=5000)
+
+
+def scale(ids: list[int], sizes=(1_000, 100_000), sample=150) -> None:
+    """Seconds per article assigned on top of archives of each size (the same articles each time)."""
+    from stories.models import KeyFrequency
+    from stories.services import stories_reset, story_assign
+
+    assign_all(ids, 0.2)
+    vocabulary = list(KeyFrequency.objects.exclude(key="").values_list("key", "df"))
+    total = KeyFrequency.objects.get(key="").df
+    print("assignment time against the archive's size (synthetic archive, the same real articles each time):")
+    for size in sizes:
+        stories_reset()
+        archive_fill(size, vocabulary, total, random.Random(size))
+        started = time.perf_counter()
+        for article_id in ids[:sample]:
+            story_assign(article_id=article_id)
+        per_article = (time.perf_counter() - started) / sample
+        print(f"  archive of {size:>7,} articles: {per_article * 1000:6.1f} ms per article")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--tune", choices=list(FILES), default="en", help="the file thresholds are chosen on")
     parser.add_argument("--var-dir", help="a previous run's folder: its articles are already annotated")
+    parser.add_argument("--scale", action="store_true", help="only the cost against archives of 1,000 and 100,000")
     parser.add_argument("--profile", action="store_true", help="profile one assignment pass of the tuning file")
     args = parser.parse_args()
     if not all(path.exists() for path in FILES.values()):
@@ -146,6 +199,9 @@ def main() -> int:
         order[lang] = ingest(rows)
     print(f"ingested and annotated {sum(map(len, data.values()))} articles in {time.perf_counter() - started:.0f} s")
 
+    if args.scale:
+        scale(order[args.tune])
+        return 0
     if args.profile:
         import cProfile
         import pstats
