@@ -286,7 +286,7 @@ TOPIC_THRESHOLD = float(envstr("TOPIC_THRESHOLD", "0.35"))
 # (publication, or added when it has none) if the similarity reaches STORY_THRESHOLD
 # (chosen on one development set, see bench/stories.py); otherwise it starts a new story.
 STORY_WINDOW_DAYS = envint("STORY_WINDOW_DAYS", 7)
-STORY_THRESHOLD = float(envstr("STORY_THRESHOLD", "0.2"))
+STORY_THRESHOLD = float(envstr("STORY_THRESHOLD", "0.25"))
 # How often (seconds) a worker process looks for new topic decisions on reviewed articles and
 # learns from them again.
 TOPIC_LEARN_EVERY = envint("TOPIC_LEARN_EVERY", 60)
