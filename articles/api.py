@@ -19,6 +19,9 @@ from articles.services.accounts import token_digest
 from articles.services.ingest import IngestError, article_create
 from pressreview.inputs import MAX_ID
 from sources.services import article_fetch_start
+from stories.api import StoryRef
+from stories.api import router as stories_router
+from stories.selectors import article_story_ref
 
 # An offset past this is past any table we will have; the database's own
 # bound (64 bits, offset + limit) would fail with a 500.
@@ -155,6 +158,7 @@ class ArticleSummary(Schema):
 
 
 class ArticleOut(ArticleSummary):
+    story: StoryRef | None
     body: str
     last_error: str
     pipeline_version: str
@@ -226,7 +230,7 @@ def _create_from_url(request, payload: ArticleIn):
 def get_article(request, article_id: int):
     _require(request, "articles.view_article")
     article = get_object_or_404(
-        Article.objects.select_related("source").prefetch_related(
+        Article.objects.select_related("source", "story").prefetch_related(
             Prefetch("mentions", queryset=Mention.objects.select_related("actor").order_by("start")),
             Prefetch("topics", queryset=ArticleTopic.objects.select_related("topic").order_by("-score")),
             "quotes",
@@ -241,6 +245,7 @@ def get_article(request, article_id: int):
     language = article.language or "en"
     return {
         **_summary(article),
+        "story": article_story_ref(article),
         "body": article.body,
         "last_error": article.last_error,
         "pipeline_version": article.pipeline_version,
@@ -341,3 +346,6 @@ def get_actor(request, actor_id: int):
         "aliases": [{"surface": a.surface, "language": a.language} for a in actor.aliases.order_by("surface")],
         "roles": [{"title": r.title, "article_id": r.article_id} for r in selectors.actor_roles(actor)],
     }
+
+
+api.add_router("", stories_router)

@@ -131,6 +131,11 @@ class ArticleQuerySet(models.QuerySet):
             search_match=True)
 
 
+class StoryOrigin(models.TextChoices):
+    MACHINE = "machine", _("machine")
+    EDITOR = "editor", _("editor")
+
+
 class Article(models.Model):
     class Status(models.TextChoices):
         # Posted by its address alone: a worker fetches its page first (sources.services.article_fetch).
@@ -166,6 +171,14 @@ class Article(models.Model):
 
     review_state = models.CharField(max_length=16, choices=ReviewState, default=ReviewState.UNREVIEWED, db_index=True)
     version = models.PositiveIntegerField(default=1, help_text="Bumped on every editor change (optimistic locking).")
+
+    story = models.ForeignKey("stories.Story", null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="articles")
+    story_origin = models.CharField(max_length=8, choices=StoryOrigin, blank=True,
+                                    help_text="editor: placed by an editor, never moved by the machine.")
+    near_copy_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="near_copies",
+                                     help_text="The first version of the same text (a wire story republished).")
 
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)

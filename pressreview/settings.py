@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "imports",
     "digests",
     "sources",
+    "stories",
 ]
 
 MIDDLEWARE = [
@@ -291,6 +292,8 @@ CELERY_TASK_ROUTES = {
     "digests.send_deliveries": {"queue": "mail"},
     "digests.sweep_deliveries": {"queue": "mail"},
     "digests.run_schedules": {"queue": "mail"},
+    # Light (milliseconds per article) and wanted within seconds: beside single annotations.
+    "stories.assign": {"queue": "annotate"},
 }
 # The sweeper (articles.sweep, every minute from beat) sends again what a lost
 # message or a dead worker left "queued" or "annotating" (articles/services/recovery.py).
@@ -329,6 +332,11 @@ ANNOTATION_TIME_LIMIT = envint("ANNOTATION_TIME_LIMIT", 300)
 # system (glibc only; 0: the allocator's defaults). A batch of 50 articles frees a few hundred MB.
 ANNOTATION_WORKER_KEEP_MEMORY_MB = envint("ANNOTATION_WORKER_KEEP_MEMORY_MB", 1024)
 TOPIC_THRESHOLD = float(envstr("TOPIC_THRESHOLD", "0.35"))
+# Stories: an article joins the most similar story seen within STORY_WINDOW_DAYS of its date
+# (publication, or added when it has none) if the similarity reaches STORY_THRESHOLD
+# (chosen on one development set, see bench/stories.py); otherwise it starts a new story.
+STORY_WINDOW_DAYS = envint("STORY_WINDOW_DAYS", 7)
+STORY_THRESHOLD = float(envstr("STORY_THRESHOLD", "0.25"))
 # How often (seconds) a worker process looks for new topic decisions on reviewed articles and
 # learns from them again.
 TOPIC_LEARN_EVERY = envint("TOPIC_LEARN_EVERY", 60)

@@ -36,6 +36,8 @@ from articles.nlp.pipeline import Annotator
 from articles.nlp.topics import TopicExample, learn_topics
 from articles.nlp.types import ActorGroup, Annotation, Knowledge, TopicSpec
 from articles.services.actors import actors_by_alias
+from pressreview.enqueue import Message, send_on_commit
+from stories.tasks import assign as assign_stories
 
 logger = logging.getLogger(__name__)
 
@@ -336,6 +338,9 @@ def annotations_apply(*, results: dict[int, Annotation]) -> list[Article]:
             Article.objects.filter(id__in=group).update(
                 **values, annotated_at=now, updated_at=now, version=F("version") + 1
             )
+        # Each annotated article joins its story once this commits (stories.services.story_assign).
+        if supported:
+            send_on_commit(Message(assign_stories, ([article.id for article, _ in supported],)))
         versions = dict(Article.objects.filter(id__in=ids).values_list("id", "version"))
         for article in articles:
             article.version = versions[article.id]

@@ -1,0 +1,308 @@
+"""Stories: assign each annotated article to one, and the editors' corrections.
+
+Guarantees:
+- ``story_assign`` puts an annotated article in the most similar story active in
+  the time window, or in a new one; running it again on an unchanged article
+  changes nothing; an article an editor placed stays where the editor put it.
+- Candidates come from the ``StoryKey`` index (stories in the window that share
+  one of the article's rarest keys), never from a scan of every story: the cost
+  per article does not grow with the archive.
+- Assignments are serialised (a PostgreSQL advisory lock; SQLite serialises
+  writers anyway): two articles about one event arriving together cannot each
+  start their own story.
+"""
+
+import hashlib
+import json
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Count, Max, Min, Q
+from django.db.models.functions import Coalesce
+
+from articles.models import Article, Decision, Mention, ReviewEvent, StoryOrigin
+from articles.nlp.boilerplate import find_content_end
+from articles.nlp.normalise import normalise_text
+from stories import features
+from stories.models import ArticleVector, KeyFrequency, Story, StoryKey
+
+# An arbitrary constant naming the lock every assignment takes (pg_advisory_xact_lock).
+_ASSIGN_LOCK = 7_401_215
+# The article's rarest keys looked up in the index, the stories scored at most, and the
+# story's keys written to the index: all fixed, so an assignment costs the same at any archive size.
+QUERY_KEYS = 25
+MAX_CANDIDATES = 100
+INDEX_KEYS = 60
+# Members compared one by one to find the near copies and the most central article.
+MEMBERS_COMPARED = 200
+CENTRAL_COMPARED = 30
+# Cosine of two articles' vectors from which the later is a near copy of the earlier.
+NEAR_COPY = 0.9
+
+
+class StoryError(Exception):
+    """A correction that cannot be made (unknown story, article not annotated); the message says why."""
+
+
+@dataclass(frozen=True)
+class _Features:
+    vector: dict[str, float]
+    signature: str
+
+
+def _lock() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_ASSIGN_LOCK])
+
+
+def _key_counts(article: Article) -> Counter:
+    text = normalise_text(article.body)
+    text = text[: find_content_end(text)]
+    rows = Mention.objects.filter(article_id=article.id, actor__isnull=False).exclude(
+        decision=Decision.REJECTED).values_list("actor_id", "actor__merged_into_id")
+    actor_ids = [merged or actor for actor, merged in rows]  # a merged actor counts as its survivor
+    return features.term_counts(title=article.title, text=text, actor_ids=actor_ids)
+
+
+def _count_keys(keys) -> None:
+    """Add one article to the frequencies of its keys (and to the number of articles, key "")."""
+    table = KeyFrequency._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {table} (key, df) VALUES (%s, 1) ON CONFLICT (key) DO UPDATE SET df = {table}.df + 1",
+            [(key,) for key in sorted({"", *keys})],
+        )
+
+
+def _features(article: Article, *, counted: bool) -> _Features:
+    counts = _key_counts(article)
+    signature = hashlib.sha256(json.dumps(sorted(counts.items())).encode()).hexdigest()[:32]
+    frequencies = dict(KeyFrequency.objects.filter(key__in=[*counts, ""]).values_list("key", "df"))
+    if not counted:
+        _count_keys(counts)
+    total = frequencies.pop("", 0)
+    return _Features(vector=features.weigh(counts, df=frequencies, total=total), signature=signature)
+
+
+def _when(article: Article) -> datetime:
+    return article.published_at or article.created_at
+
+
+def _candidates(article: Article, vector: dict[str, float]) -> list[Story]:
+    window = timedelta(days=settings.STORY_WINDOW_DAYS)
+    when, added = _when(article), article.created_at
+    keys = list(features.top(vector, QUERY_KEYS))
+    in_window = Q(first_seen__lte=when + window, last_seen__gte=when - window)
+    # Without a date the article is placed at the time it was added, and so are undated
+    # stories: an undated article meets the stories added around it, a dated one the
+    # undated stories added around it. (A bench that posts everything at once therefore
+    # compares every undated article with everything: the window then covers it all.)
+    added_near = Q(last_added__gte=added - window)
+    in_window |= added_near if article.published_at is None else added_near & Q(undated=True)
+    shared = Counter(
+        StoryKey.objects.filter(in_window, key__in=keys).exclude(story_id=article.story_id or 0)
+        .values_list("story_id", flat=True)
+    )
+    best = [story_id for story_id, _ in sorted(shared.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_CANDIDATES]]
+    return list(Story.objects.filter(id__in=best).only("id", "centroid"))
+
+
+def _best(candidates: list[Story], vector: dict[str, float]) -> tuple[Story | None, float]:
+    scored = sorted(((features.cosine(vector, story.centroid), -story.id, story) for story in candidates),
+                    key=lambda t: t[:2], reverse=True)
+    if scored and scored[0][0] >= settings.STORY_THRESHOLD:
+        return scored[0][2], scored[0][0]
+    return None, scored[0][0] if scored else 0.0
+
+
+def _member_vectors(story: Story) -> dict[int, dict[str, float]]:
+    ids = list(story.articles.order_by("created_at", "id").values_list("id", flat=True)[:MEMBERS_COMPARED])
+    return dict(ArticleVector.objects.filter(article_id__in=ids).values_list("article_id", "vector"))
+
+
+def _central(story: Story, members: dict[int, dict[str, float]]) -> tuple[int | None, float]:
+    """The member closest to the centroid. A large story compares only its current central article and
+    the newest members: the title stays stable and the cost bounded."""
+    if len(members) > CENTRAL_COMPARED:
+        keep = sorted(members)[-CENTRAL_COMPARED:]
+        if story.central_article_id in members:
+            keep.append(story.central_article_id)
+        members = {i: members[i] for i in keep}
+    centroid_norm = features.norm(story.centroid)
+    scores = {i: features.cosine(v, story.centroid, b_norm=centroid_norm) for i, v in members.items()}
+    best = max(scores, key=lambda i: (scores[i], -i), default=None)
+    return best, scores.get(best, 0.0)
+
+
+def _story_refresh(story: Story, members: dict[int, dict[str, float]] | None = None) -> None:
+    """Counters, time span, languages, title and index keys from the story's articles."""
+    articles = story.articles.all()
+    stats = articles.aggregate(
+        n=Count("id"), outlets=Count("source", distinct=True), undated=Count("id", filter=Q(published_at=None)),
+        first=Min(Coalesce("published_at", "created_at")), last=Max(Coalesce("published_at", "created_at")),
+        added=Max("created_at"),
+    )
+    if not stats["n"]:
+        story.delete()
+        return
+    story.article_count, story.outlet_count, story.undated_count = stats["n"], stats["outlets"], stats["undated"]
+    story.first_seen, story.last_seen, story.last_added = stats["first"], stats["last"], stats["added"]
+    story.languages = sorted(set(articles.exclude(language="").values_list("language", flat=True)))
+    central, score = _central(story, _member_vectors(story) if members is None else members)
+    if central is not None:
+        story.central_article_id, story.central_score = central, round(score, 4)
+    if not story.title_by_editor and story.central_article_id:
+        story.title = Article.objects.filter(id=story.central_article_id).values_list("title", flat=True).first() or ""
+    story.save()
+    _story_index(story)
+
+
+def _story_index(story: Story) -> None:
+    """The story's heaviest keys in the index, with its current time span (only the changed keys rewritten)."""
+    keys = set(features.top(story.centroid, INDEX_KEYS))
+    indexed = set(StoryKey.objects.filter(story=story).values_list("key", flat=True))
+    StoryKey.objects.filter(story=story, key__in=indexed - keys).delete()
+    span = {"first_seen": story.first_seen, "last_seen": story.last_seen, "last_added": story.last_added,
+            "undated": story.undated_count > 0}
+    StoryKey.objects.filter(story=story).update(**span)
+    StoryKey.objects.bulk_create(StoryKey(story=story, key=key, **span) for key in sorted(keys - indexed))
+
+
+def _near_copy_of(article: Article, vector: dict[str, float], members: dict[int, dict[str, float]]) -> int | None:
+    copies = [i for i, v in members.items() if i != article.id and features.cosine(vector, v) >= NEAR_COPY]
+    earlier = Article.objects.filter(id__in=copies, created_at__lte=article.created_at).order_by("created_at", "id")
+    return earlier.values_list("id", flat=True).first() if copies else None
+
+
+def _place(article: Article, story: Story, vector: dict[str, float], *, origin: str) -> dict[int, dict[str, float]]:
+    """The article in the story; returns the story's member vectors (the article's included)."""
+    story.centroid = features.add(story.centroid, vector)
+    story.save(update_fields=["centroid"])
+    members = _member_vectors(story)
+    Article.objects.filter(id=article.id).update(story=story, story_origin=origin,
+                                                 near_copy_of=_near_copy_of(article, vector, members))
+    article.story, article.story_id, article.story_origin = story, story.id, origin
+    if len(members) < MEMBERS_COMPARED:
+        members[article.id] = vector
+    return members
+
+
+def _take_out(article: Article, old_vector: dict[str, float] | None) -> Story | None:
+    if article.story_id is None:
+        return None
+    story = Story.objects.select_for_update().get(id=article.story_id)
+    if old_vector:
+        story.centroid = features.add(story.centroid, old_vector, sign=-1)
+        story.save(update_fields=["centroid"])
+    Article.objects.filter(id=article.id).update(story=None, near_copy_of=None)
+    return story
+
+
+def story_assign(*, article_id: int) -> Story | None:
+    """Put an annotated article in its story (see the module's guarantees); None if it is not annotated."""
+    with transaction.atomic():
+        _lock()
+        article = Article.objects.select_for_update().filter(id=article_id, status=Article.Status.ANNOTATED).first()
+        if article is None:
+            return None
+        stored = ArticleVector.objects.filter(article_id=article.id).first()
+        found = _features(article, counted=stored is not None)
+        if stored and article.story_id and stored.signature == found.signature:
+            return article.story  # unchanged since its last assignment: nothing to do
+        old_vector = stored.vector if stored else None
+        old_story = _take_out(article, old_vector)
+        if article.story_origin == StoryOrigin.EDITOR and old_story is not None:
+            story, score = old_story, None  # an editor placed it: the machine only updates what it weighs
+        else:
+            story, score = _best(_candidates(article, found.vector), found.vector)
+            if story is None:
+                empty = old_story is not None and not old_story.articles.exists()
+                story = old_story if empty else Story.objects.create(created_at=article.created_at)
+                score = None
+        ArticleVector.objects.update_or_create(
+            article_id=article.id, defaults={"vector": found.vector, "signature": found.signature, "score": score})
+        origin = StoryOrigin.EDITOR if article.story_origin == StoryOrigin.EDITOR else StoryOrigin.MACHINE
+        members = _place(article, story, found.vector, origin=origin)
+        _story_refresh(story, members)
+        if old_story is not None and old_story.id != story.id:
+            _story_refresh(old_story)
+        return story
+
+
+def article_story_move(*, article_id: int, story_id: int | None, user) -> Story:
+    """An editor puts an article in another story (``story_id``) or in a new one (None).
+
+    The article is then the editor's: no later assignment (re-annotation, a new
+    pipeline, new articles) moves it. Logged as a review event.
+    """
+    with transaction.atomic():
+        _lock()
+        article = Article.objects.select_for_update().filter(id=article_id).first()
+        if article is None:
+            raise StoryError("No such article.")
+        if article.status != Article.Status.ANNOTATED:
+            raise StoryError("Only an annotated article can be put in a story.")
+        target = None
+        if story_id is not None:
+            target = Story.objects.select_for_update().filter(id=story_id).first()
+            if target is None:
+                raise StoryError(f"No story {story_id}.")
+        stored = ArticleVector.objects.filter(article_id=article.id).first()
+        if stored is None:
+            found = _features(article, counted=False)
+            vector = found.vector
+            ArticleVector.objects.create(article_id=article.id, vector=vector, signature=found.signature)
+        else:
+            vector = stored.vector
+        before = article.story_id
+        old_story = _take_out(article, vector if before else None)
+        if target is None:
+            target = Story.objects.create(created_at=article.created_at)
+        _place(article, target, vector, origin=StoryOrigin.EDITOR)
+        _story_refresh(target)
+        if old_story is not None and old_story.id != target.id:
+            _story_refresh(old_story)
+        ReviewEvent.objects.create(article_id=article.id, user=user, action="story_move", target=f"story {target.id}",
+                                   before={"story": before}, after={"story": target.id})
+        return target
+
+
+def story_rename(*, story_id: int, title: str, user) -> Story:
+    """An editor's title: kept whatever articles join or leave the story."""
+    title = " ".join(title.split())[:500]
+    if not title:
+        raise StoryError("A story needs a title.")
+    with transaction.atomic():
+        story = Story.objects.select_for_update().filter(id=story_id).first()
+        if story is None:
+            raise StoryError(f"No story {story_id}.")
+        story.title, story.title_by_editor = title, True
+        story.save(update_fields=["title", "title_by_editor", "updated_at"])
+        return story
+
+
+def story_merge(*, story_id: int, into_id: int, user) -> Story:
+    """Every article of one story moved into another by an editor (each move logged)."""
+    if story_id == into_id:
+        raise StoryError("A story cannot be merged into itself.")
+    if not Story.objects.filter(id=into_id).exists():
+        raise StoryError(f"No story {into_id}.")
+    with transaction.atomic():
+        for article_id in Article.objects.filter(story_id=story_id).order_by("id").values_list("id", flat=True):
+            article_story_move(article_id=article_id, story_id=into_id, user=user)
+        return Story.objects.get(id=into_id)
+
+
+def stories_reset() -> None:
+    """Forget every story and weight (benchmarks, a full re-clustering); editors' moves are lost too."""
+    with transaction.atomic():
+        Article.objects.filter(story__isnull=False).update(story=None, story_origin="", near_copy_of=None)
+        StoryKey.objects.all().delete()
+        Story.objects.all().delete()
+        ArticleVector.objects.all().delete()
+        KeyFrequency.objects.all().delete()
+

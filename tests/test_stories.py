@@ -1,0 +1,225 @@
+"""Stories: an annotated article joins the story of its event; editors' moves are kept."""
+
+import hashlib
+import json
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from articles.models import Actor, Article, Kind, Mention, Source, StoryOrigin
+from articles.services.accounts import api_token_create
+from stories import features
+from stories.models import Story
+from stories.services import article_story_move, story_assign, story_merge, story_rename
+
+FLOOD_1 = ("River floods the town of Brenwick", "The river Arle burst its banks in Brenwick on Tuesday, flooding "
+           "two hundred homes. Mayor Ilse Varga opened the sports hall to families forced from their houses.")
+FLOOD_2 = ("Brenwick families shelter after flood", "Families from Brenwick spent the night in the sports hall after "
+           "the river Arle flooded homes. Mayor Ilse Varga said the water was falling.")
+FLOOD_FR = ("Inondations à Brenwick", "La rivière Arle a débordé à Brenwick mardi. La maire Ilse Varga a ouvert "
+            "le gymnase aux familles sinistrées.")
+LAUNCH = ("Orbital printer maker unveils new model", "Kestrel Devices showed a desktop printer for circuit boards "
+          "at a trade fair in Lund. Chief executive Tomas Hale said sales begin in spring.")
+
+
+def test_it_finds_two_reports_of_one_event_closer_than_a_different_event():
+    def vector(title, text, actors):
+        return features.weigh(features.term_counts(title=title, text=text, actor_ids=actors), df={}, total=0)
+
+    one, two = vector(*FLOOD_1, [1, 2]), vector(*FLOOD_2, [1, 2])
+    other = vector(*LAUNCH, [3, 4])
+    assert features.cosine(one, two) > 0.3
+    assert features.cosine(one, other) < 0.05
+
+
+def test_it_brings_two_languages_together_through_shared_actors():
+    def vector(title, text, actors):
+        return features.weigh(features.term_counts(title=title, text=text, actor_ids=actors), df={}, total=0)
+
+    english, french = vector(*FLOOD_1, [1, 2, 5]), vector(*FLOOD_FR, [1, 2, 5])
+    without_actors = features.cosine(vector(*FLOOD_1, []), vector(*FLOOD_FR, []))
+    assert features.cosine(english, french) > without_actors + 0.2
+
+
+def test_it_weighs_rare_keys_above_common_ones():
+    counts = features.term_counts(title="", text="storm storm harbour", actor_ids=[])
+    vector = features.weigh(counts, df={"t:storm": 900, "t:harbour": 1}, total=1000)
+    assert vector["t:harbour"] > vector["t:storm"]
+
+
+def test_it_folds_accents_plurals_and_stop_words():
+    assert features.words("Les blessés de l'accident") == ["blesse", "accident"]
+    assert features.words("The earthquakes struck") == ["earthquake", "struck"]
+
+
+# --- the service, on articles annotated by hand (mentions linked to registry actors) ----------
+
+
+def annotated(title, body, actors=(), *, source="", published_at=None, language="en"):
+    article = Article.objects.create(
+        title=title, body=body, language=language, status=Article.Status.ANNOTATED,
+        content_hash=hashlib.sha256((title + body).encode()).hexdigest(), published_at=published_at,
+        source=Source.objects.get_or_create(name=source)[0] if source else None)
+    for name in actors:
+        actor = Actor.objects.get_or_create(key=Actor.key_for(name, Kind.PERSON),
+                                            defaults={"name": name, "kind": Kind.PERSON})[0]
+        start = body.find(name.split()[0])
+        Mention.objects.create(article=article, start=max(start, 0), end=max(start, 0) + len(name), text=name,
+                               kind=Kind.PERSON, actor=actor)
+    return article
+
+
+def story_of(article):
+    return Article.objects.get(id=article.id).story
+
+
+@pytest.mark.django_db
+def test_it_puts_reports_of_one_event_together_and_another_event_apart():
+    one = annotated(*FLOOD_1, ["Ilse Varga", "Brenwick"], source="Daily A")
+    two = annotated(*FLOOD_2, ["Ilse Varga", "Brenwick"], source="Daily B")
+    french = annotated(*FLOOD_FR, ["Ilse Varga", "Brenwick"], source="Le Quotidien", language="fr")
+    other = annotated(*LAUNCH, ["Tomas Hale", "Kestrel Devices"], source="Daily A")
+    for article in (one, two, french, other):
+        story_assign(article_id=article.id)
+    story = story_of(one)
+    assert story_of(two) == story and story_of(french) == story
+    assert story_of(other) != story
+    assert (story.article_count, story.outlet_count, story.languages) == (3, 3, ["en", "fr"])
+    assert story.title in (FLOOD_1[0], FLOOD_2[0], FLOOD_FR[0])
+
+
+@pytest.mark.django_db
+def test_it_keeps_the_same_event_words_apart_beyond_the_time_window():
+    day = datetime(2026, 3, 2, tzinfo=UTC)
+    first = annotated(*FLOOD_1, ["Ilse Varga", "Brenwick"], published_at=day)
+    later = annotated(*FLOOD_2, ["Ilse Varga", "Brenwick"], published_at=day + timedelta(days=40))
+    story_assign(article_id=first.id)
+    story_assign(article_id=later.id)
+    assert story_of(first) != story_of(later)
+
+
+@pytest.mark.django_db
+def test_assigning_twice_changes_nothing():
+    one = annotated(*FLOOD_1, ["Ilse Varga"])
+    two = annotated(*FLOOD_2, ["Ilse Varga"])
+    for article in (one, two, one, two, two):
+        story_assign(article_id=article.id)
+    assert Story.objects.count() == 1
+    assert Story.objects.get().article_count == 2
+
+
+@pytest.mark.django_db
+def test_a_moved_article_stays_where_the_editor_put_it(editor):
+    one = annotated(*FLOOD_1, ["Ilse Varga"])
+    two = annotated(*FLOOD_2, ["Ilse Varga"])
+    for article in (one, two):
+        story_assign(article_id=article.id)
+    new = article_story_move(article_id=two.id, story_id=None, user=editor)
+    assert new != story_of(one)
+    # The machine weighs it again (new mentions, a new pipeline) and new articles arrive: it stays.
+    Mention.objects.filter(article=two).delete()
+    story_assign(article_id=two.id)
+    story_assign(article_id=annotated(FLOOD_2[0] + " again", FLOOD_2[1] + " More.", ["Ilse Varga"]).id)
+    moved = Article.objects.get(id=two.id)
+    assert moved.story == new and moved.story_origin == StoryOrigin.EDITOR
+    assert moved.events.filter(action="story_move").exists()
+
+
+@pytest.mark.django_db
+def test_editors_merge_and_rename_stories(editor):
+    flood = annotated(*FLOOD_1, ["Ilse Varga"])
+    launch = annotated(*LAUNCH, ["Tomas Hale"])
+    for article in (flood, launch):
+        story_assign(article_id=article.id)
+    target = story_of(flood)
+    story_merge(story_id=story_of(launch).id, into_id=target.id, user=editor)
+    story_rename(story_id=target.id, title="Floods and printers", user=editor)
+    story_assign(article_id=annotated(*FLOOD_2, ["Ilse Varga"]).id)
+    target.refresh_from_db()
+    assert (target.title, target.title_by_editor, target.article_count) == ("Floods and printers", True, 3)
+    assert Story.objects.count() == 1
+
+
+# --- API ---------------------------------------------------------------------------------------
+
+
+def auth(token):
+    return {"Authorization": f"Bearer {token}"}
+
+
+@pytest.fixture
+def flood_and_launch(db):
+    articles = [annotated(*FLOOD_1, ["Ilse Varga"], source="Daily A", published_at=datetime(2026, 3, 2, tzinfo=UTC)),
+                annotated(*FLOOD_FR, ["Ilse Varga"], source="Le Quotidien", language="fr",
+                          published_at=datetime(2026, 3, 3, tzinfo=UTC)),
+                annotated(*LAUNCH, ["Tomas Hale"], source="Daily A", published_at=datetime(2026, 3, 4, tzinfo=UTC))]
+    for article in articles:
+        story_assign(article_id=article.id)
+    return articles
+
+
+@pytest.mark.django_db
+def test_api_lists_stories_newest_first_with_their_fields(client, viewer, flood_and_launch):
+    token = api_token_create(user=viewer)
+    body = client.get("/api/stories", headers=auth(token)).json()
+    assert body["count"] == 2
+    launch, flood = body["items"]
+    assert launch["title"] == LAUNCH[0]
+    assert (flood["article_count"], flood["outlet_count"], flood["languages"]) == (2, 2, ["en", "fr"])
+    assert flood["first_seen"].startswith("2026-03-02") and flood["last_seen"].startswith("2026-03-03")
+    assert [a["name"] for a in flood["actors"]] == ["Ilse Varga"]
+    assert set(flood) == {"id", "title", "article_count", "outlet_count", "languages", "first_seen", "last_seen",
+                          "actors", "topics"}
+
+
+@pytest.mark.django_db
+def test_api_filters_stories_like_the_queue(client, viewer, flood_and_launch):
+    token = api_token_create(user=viewer)
+
+    def titles(query):
+        return [item["title"] for item in client.get("/api/stories?" + query, headers=auth(token)).json()["items"]]
+
+    assert titles("language=fr") == [Story.objects.get(articles=flood_and_launch[0]).title]
+    assert titles("source=Le+Quotidien") == titles("language=fr")
+    assert titles("from=2026-03-04") == [LAUNCH[0]]
+    assert titles("to=2026-03-02") == titles("language=fr")
+    actor = Actor.objects.get(name="Tomas Hale")
+    assert titles(f"actor={actor.id}") == [LAUNCH[0]]
+
+
+@pytest.mark.django_db
+def test_api_shows_a_story_with_its_articles_and_the_first_to_report(client, viewer, flood_and_launch):
+    token = api_token_create(user=viewer)
+    story = Story.objects.get(articles=flood_and_launch[0])
+    body = client.get(f"/api/stories/{story.id}", headers=auth(token)).json()
+    assert [(a["id"], a["first_to_report"]) for a in body["articles"]] == [
+        (flood_and_launch[0].id, True), (flood_and_launch[1].id, False)]
+    article = client.get(f"/api/articles/{flood_and_launch[1].id}", headers=auth(token)).json()
+    assert article["story"] == {"id": story.id, "title": story.title, "size": 2}
+
+
+@pytest.mark.django_db
+def test_api_article_story_is_null_until_assigned(client, viewer):
+    article = annotated(*LAUNCH)
+    body = client.get(f"/api/articles/{article.id}", headers=auth(api_token_create(user=viewer))).json()
+    assert body["story"] is None
+
+
+@pytest.mark.django_db
+def test_api_editor_moves_an_article_and_a_viewer_cannot(client, editor, viewer, flood_and_launch):
+    flood, french, launch = flood_and_launch
+    url = f"/api/articles/{french.id}/story"
+
+    def post(token, payload):
+        return client.post(url, data=json.dumps(payload), content_type="application/json", headers=auth(token))
+
+    assert post(api_token_create(user=viewer), {"story_id": None}).status_code == 403
+    assert story_of(french) == story_of(flood)
+    editor_token = api_token_create(user=editor)
+    response = post(editor_token, {"story_id": story_of(launch).id})
+    assert response.status_code == 200
+    assert response.json()["story"] == {"id": story_of(launch).id, "title": LAUNCH[0], "size": 2}
+    response = post(editor_token, {"story_id": None})
+    assert response.json()["story"]["size"] == 1 and story_of(french) not in (story_of(flood), story_of(launch))
+    response = post(editor_token, {"story_id": 999999})
+    assert response.status_code == 400 and "999999" in response.json()["detail"]
