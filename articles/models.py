@@ -180,7 +180,8 @@ class Article(models.Model):
                                      related_name="near_copies",
                                      help_text="The first version of the same text (a wire story republished).")
 
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -241,9 +242,11 @@ class Actor(models.Model):
     key = models.CharField(max_length=340, unique=True)
     description = models.TextField(blank=True)
     wikidata_id = models.CharField(max_length=20, blank=True)
-    confirmed = models.BooleanField(default=False, help_text="Confirmed by an editor; unconfirmed actors are suggestions.")
+    confirmed = models.BooleanField(default=False,
+                                    help_text="Confirmed by an editor; unconfirmed actors are suggestions.")
     merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ActorQuerySet.as_manager()
@@ -277,8 +280,10 @@ class ActorAlias(models.Model):
     surface = models.CharField(max_length=300)
     normalised = models.CharField(max_length=300, db_index=True)
     folded = models.CharField(max_length=300, db_index=True, blank=True, help_text="Normalised, without accents.")
-    language = models.CharField(max_length=8, blank=True, help_text="Empty: the entity ruler of every language uses it.")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    language = models.CharField(max_length=8, blank=True,
+                                help_text="Empty: the entity ruler of every language uses it.")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -320,7 +325,8 @@ class ActorMerge(models.Model):
     moved = models.JSONField(default=dict)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
-    undone_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    undone_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="+")
     undone_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -381,7 +387,8 @@ class Mention(models.Model):
     decision = models.CharField(max_length=8, choices=Decision, default=Decision.PENDING)
     confidence = models.FloatField(null=True, blank=True)
     pipeline_version = models.CharField(max_length=64, blank=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
     decided_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -407,7 +414,8 @@ class RejectedSurface(models.Model):
     source = models.ForeignKey(Source, null=True, blank=True, on_delete=models.CASCADE, help_text="Empty: everywhere.")
     article = models.ForeignKey("Article", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
                                 help_text="The article where the editor made the correction.")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -455,7 +463,8 @@ class ArticleTopic(models.Model):
     origin = models.CharField(max_length=8, choices=Origin, default=Origin.RULE)
     decision = models.CharField(max_length=8, choices=Decision, default=Decision.PENDING)
     pipeline_version = models.CharField(max_length=64, blank=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
     decided_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -478,12 +487,14 @@ class Quote(models.Model):
     text = models.TextField()
     kind = models.CharField(max_length=10, choices=QuoteKind, default=QuoteKind.DIRECT)
     speaker = models.ForeignKey(Actor, null=True, blank=True, on_delete=models.SET_NULL, related_name="quotes")
-    speaker_role = models.CharField(max_length=300, blank=True, help_text="How the text named the speaker, if by a title.")
+    speaker_role = models.CharField(max_length=300, blank=True,
+                                    help_text="How the text named the speaker, if by a title.")
     cue = models.CharField(max_length=100, blank=True)
     origin = models.CharField(max_length=8, choices=Origin, default=Origin.RULE)
     decision = models.CharField(max_length=8, choices=Decision, default=Decision.PENDING)
     pipeline_version = models.CharField(max_length=64, blank=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
     decided_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -501,7 +512,8 @@ class ReviewEvent(models.Model):
     """Append-only log of every decision: who, when, what, before and after."""
 
     article = models.ForeignKey(Article, null=True, blank=True, on_delete=models.CASCADE, related_name="events")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="+")
     action = models.CharField(max_length=50)
     target = models.CharField(max_length=100, blank=True)
     before = models.JSONField(default=dict, blank=True)

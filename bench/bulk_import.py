@@ -166,9 +166,9 @@ def bare_bulk_create(rows: list[dict]) -> tuple[float, float]:
     cpu, started = cpu_now(), time.perf_counter()
     with transaction.atomic():
         Article.objects.bulk_create(
-            [Article(title=p.title, body=p.body, language=p.language, language_given=True, source_id=sources[row["source"]],
-                     url=p.url, published_at=parse_datetime(row["published_at"]), content_hash=p.content_hash,
-                     queued_at=now) for p, row in prepared],
+            [Article(title=p.title, body=p.body, language=p.language, language_given=True,
+                     source_id=sources[row["source"]], url=p.url, published_at=parse_datetime(row["published_at"]),
+                     content_hash=p.content_hash, queued_at=now) for p, row in prepared],
             batch_size=500,
         )
     return time.perf_counter() - started, cpu_now() - cpu
@@ -245,13 +245,15 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--articles", type=int, default=10_000)
     parser.add_argument("--annotate", type=int, default=1_000, help="articles for the annotation phase")
-    parser.add_argument("--repeat", type=int, default=3, help="runs of the insert phase and its baseline; the best counts")
+    parser.add_argument("--repeat", type=int, default=3,
+                        help="runs of the insert phase and its baseline; the best counts")
     args = parser.parse_args()
     if not CORPUS.exists():
         print(f"skipped: {CORPUS} not found (the shared corpus sits beside the repository)")
         return
     if not (os.environ.get("DATABASE_URL", "").startswith("postgres") and os.environ.get("REDIS_URL")):
-        print("skipped: set DATABASE_URL=postgres://… and REDIS_URL=redis://… (this benchmark is for PostgreSQL + Redis)")
+        print("skipped: set DATABASE_URL=postgres://… and REDIS_URL=redis://… "
+              "(this benchmark is for PostgreSQL + Redis)")
         return
     os.environ.setdefault("PRESSREVIEW_VAR_DIR", tempfile.mkdtemp(prefix="pressreview-bench-"))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pressreview.settings")
@@ -297,7 +299,8 @@ def main():
     assert again.created == 0 and again.duplicates == len(rows), (again.created, again.duplicates)
     bare, best = min(bare_runs), min(import_runs)
     n = len(rows)
-    print(f"{'bare bulk_create':<34}{bare:7.2f} s  {n / bare:8.0f} rows/s   (runs: {', '.join(f'{s:.2f}' for s in bare_runs)}; "
+    print(f"{'bare bulk_create':<34}{bare:7.2f} s  {n / bare:8.0f} rows/s   "
+          f"(runs: {', '.join(f'{s:.2f}' for s in bare_runs)}; "
           f"cpu {', '.join(f'{s:.1f}' for s in bare_cpus)})")
     print(f"{'import (admin code path)':<34}{best:7.2f} s  {n / best:8.0f} rows/s   ratio {bare / best:.2f}  "
           f"(runs: {', '.join(f'{s:.2f}' for s in import_runs)}; cpu {', '.join(f'{s:.1f}' for s in import_cpus)}; "
@@ -360,8 +363,10 @@ def main():
     print(f"annotation phase on {m:,} of the articles (all {n:,} would take about "
           f"{annotate * n / m / 60:.0f} min on this machine):")
     print(f"{'bare nlp.pipe':<34}{bare_nlp:7.2f} s  {m / bare_nlp:8.1f} articles/s   cpu {bare_cpu:.1f} s")
-    print(f"{'import → worker → rows':<34}{annotate:7.2f} s  {m / annotate:8.1f} articles/s   ratio {bare_nlp / annotate:.2f}, "
-          f"cpu {worker_cpu:.1f} s, cpu ratio {bare_cpu / worker_cpu:.2f}  ({annotated:,} annotated, {mentions:,} mentions; "
+    print(f"{'import → worker → rows':<34}{annotate:7.2f} s  {m / annotate:8.1f} articles/s   "
+          f"ratio {bare_nlp / annotate:.2f}, "
+          f"cpu {worker_cpu:.1f} s, cpu ratio {bare_cpu / worker_cpu:.2f}  "
+          f"({annotated:,} annotated, {mentions:,} mentions; "
           f"the worker's insert phase took {insert_in_worker:.2f} s)")
     growth = 100 * (peak_end - peak_start) / peak_start if peak_start else float("nan")
     print(f"worker peak memory (VmHWM of the pool process): {peak_start / 1024:.0f} MB after warm-up, "

@@ -447,8 +447,18 @@ def build_review_article(rng, editor, n_mentions, *, label):
     3 quotes and 12 history events."""
     from django.utils import timezone
 
-    from articles.models import (Actor, Article, ArticleTopic, Decision, Mention, Origin, Quote, ReviewEvent,
-                                 Source, Topic)
+    from articles.models import (
+        Actor,
+        Article,
+        ArticleTopic,
+        Decision,
+        Mention,
+        Origin,
+        Quote,
+        ReviewEvent,
+        Source,
+        Topic,
+    )
 
     n_actors = max(2, round(n_mentions / 5))
     pool = actor_pool(rng, n_actors)[:n_actors]

@@ -223,7 +223,8 @@ def markdown(view: DigestView, *, progress: Progress = None) -> bytes:
             for item in section.items:
                 title = markdown_escape(item.title)
                 url = http_url(item.url)
-                lines += [f"### [{title}](<{url.replace('>', '%3E').replace(' ', '%20')}>)" if url else f"### {title}", ""]
+                heading = f"### [{title}](<{url.replace('>', '%3E').replace(' ', '%20')}>)" if url else f"### {title}"
+                lines += [heading, ""]
                 meta = _item_meta(item)
                 if meta:
                     lines += [f"*{markdown_escape(meta)}*", ""]
@@ -360,7 +361,8 @@ def ninjs(view: DigestView, *, progress: Progress = None) -> bytes:
         total = view.item_count
         for section in view.sections:
             for position, item in enumerate(section.items, start=1):
-                associations.append({"name": f"item-{len(associations) + 1}", **ninjs_item(view, section, item, position)})
+                associations.append({"name": f"item-{len(associations) + 1}",
+                                     **ninjs_item(view, section, item, position)})
                 _tick(progress, len(associations), total)
         digest = {
             "uri": f"urn:pressreview:digest:{view.token}",

@@ -118,7 +118,8 @@ def digest_view(digest: Digest, *, permalink: str = "", include_empty: bool = Fa
             continue
         section_views.append(SectionView(
             id=section.id, title=section_title(section, digest.language),
-            slug=section.topic.slug if section.topic else "", iptc_code=section.topic.iptc_code if section.topic else "",
+            slug=section.topic.slug if section.topic else "",
+            iptc_code=section.topic.iptc_code if section.topic else "",
             items=section_items,
         ))
     return DigestView(

@@ -34,7 +34,7 @@ def export_digest(self, job_id: int):
             return
         # Let the retry claim the job again straight away.
         services.export_job_requeue(job_id=job_id)
-        raise self.retry(exc=exc, countdown=min(2 ** self.request.retries, 30))
+        raise self.retry(exc=exc, countdown=min(2 ** self.request.retries, 30)) from exc
     except SoftTimeLimitExceeded:
         services.export_job_fail(job_id=job_id, error=f"The export stopped at the time limit ({EXPORT_TIME_LIMIT} s).")
 

@@ -491,7 +491,8 @@ def annotations_download(request, fmt):
     records = annotations.annotation_records(annotations.reviewed_articles(language=language[:8]))
     suffix = f"-{language}" if language else ""
     if fmt == "jsonl":
-        response = StreamingHttpResponse(annotations.jsonl_lines(records), content_type="application/jsonl; charset=utf-8")
+        response = StreamingHttpResponse(annotations.jsonl_lines(records),
+                                         content_type="application/jsonl; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="reviewed-annotations{suffix}.jsonl"'
         return response
     data, report = annotations.docbin_bytes(records)

@@ -114,7 +114,8 @@ def test_control_characters_in_title_and_source_never_reach_the_database(client,
 
 
 def test_malformed_json_gets_400(client, editor_token):
-    response = client.post("/api/articles", data="{not json", content_type="application/json", headers=auth(editor_token))
+    response = client.post("/api/articles", data="{not json", content_type="application/json",
+                           headers=auth(editor_token))
     assert response.status_code == 400
 
 
@@ -124,7 +125,8 @@ def make_annotated():
     actor = Actor.objects.create(name="Gérald Darmanin", kind="person", key="k")
     Mention.objects.create(article=article, start=0, end=15, text="Gérald Darmanin", kind="person", actor=actor)
     Mention.objects.create(article=article, start=25, end=33, text="Darmanin", kind="person", actor=actor)
-    ArticleTopic.objects.create(article=article, topic=Topic.objects.get(slug="terrorism"), score=0.7, evidence=[[25, 54]])
+    ArticleTopic.objects.create(article=article, topic=Topic.objects.get(slug="terrorism"), score=0.7,
+                                evidence=[[25, 54]])
     return article, actor
 
 
@@ -155,8 +157,8 @@ def test_list_filters_and_paginates(client, viewer_token, django_assert_max_num_
         page = client.get("/api/articles?limit=25", headers=auth(viewer_token)).json()
     assert page["count"] == 61 and len(page["items"]) == 25
     assert client.get("/api/articles?status=annotated", headers=auth(viewer_token)).json()["count"] == 1
-    assert [a["id"] for a in client.get("/api/articles?topic=terrorism", headers=auth(viewer_token)).json()["items"]] == [
-        article.id]
+    by_topic = client.get("/api/articles?topic=terrorism", headers=auth(viewer_token)).json()["items"]
+    assert [a["id"] for a in by_topic] == [article.id]
     assert client.get(f"/api/articles?actor={actor.id}", headers=auth(viewer_token)).json()["count"] == 1
     assert client.get("/api/articles?status=nonsense", headers=auth(viewer_token)).status_code == 400
 

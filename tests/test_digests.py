@@ -61,7 +61,8 @@ def newsroom():
         "Darmanin à Rabat",
         "Darmanin à Rabat\nLe ministre Gérald Darmanin s'est rendu à Rabat. Il a rencontré Abdelouafi Laftit. "
         "« Le Maroc nous aide beaucoup », a déclaré Gérald Darmanin. La suite est sans intérêt.",
-        topic="terrorism", mentions=[("Gérald Darmanin", "person"), ("Rabat", "place"), ("Abdelouafi Laftit", "person")],
+        topic="terrorism",
+        mentions=[("Gérald Darmanin", "person"), ("Rabat", "place"), ("Abdelouafi Laftit", "person")],
         quotes=[("« Le Maroc nous aide beaucoup »", "Gérald Darmanin")],
     )
     jo = annotated_article(
@@ -494,7 +495,8 @@ def test_jsonl_holds_reviewed_articles_with_their_kept_spans_and_confirmed_topic
     assert {r["id"] for r in records} == {found[k].id for k in ("rabat", "jo", "attentat", "old")}
     rabat = next(r for r in records if r["id"] == found["rabat"].id)
     assert all(rabat["text"][s["start"]:s["end"]] == s["text"] for s in rabat["spans"])
-    assert {(s["text"], s["label"]) for s in rabat["spans"]} == {("Gérald Darmanin", "PER"), ("Abdelouafi Laftit", "PER")}
+    assert {(s["text"], s["label"]) for s in rabat["spans"]} == {
+        ("Gérald Darmanin", "PER"), ("Abdelouafi Laftit", "PER")}
     assert all(s["actor_id"] for s in rabat["spans"])
     assert [t["slug"] for t in rabat["topics"]] == ["terrorism"]
     assert [t["slug"] for t in rabat["rejected_topics"]] == ["sport"]
@@ -520,7 +522,8 @@ def test_docbin_loads_back_with_the_expected_entities(client):
 def test_docbin_expands_spans_inside_tokens_and_counts_overlaps():
     from digests.annotations import annotation_records, docbin_bytes
 
-    article = annotated_article("Chevauchement", "Les Nations unies et l'ONU.", mentions=[("Nations unies", "organisation")])
+    article = annotated_article("Chevauchement", "Les Nations unies et l'ONU.",
+                                mentions=[("Nations unies", "organisation")])
     Mention.objects.create(article=article, start=4, end=11, text="Nations", kind="organisation")
     Mention.objects.create(article=article, start=24, end=26, text="ON", kind="organisation")  # inside "l'ONU"
     data, report = docbin_bytes(annotation_records(Article.objects.filter(id=article.id)))

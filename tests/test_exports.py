@@ -33,7 +33,8 @@ def digest():
     digest = build_digest([found["rabat"], found["attentat"], found["jo"]])
     rabat = DigestItem.objects.get(article=found["rabat"])
     services.digest_item_update(item=rabat, summary=rabat.summary, note="À lire en entier.",
-                                quote_ids=list(Quote.objects.filter(article=found["rabat"]).values_list("id", flat=True)))
+                                quote_ids=list(Quote.objects.filter(article=found["rabat"])
+                                               .values_list("id", flat=True)))
     jo = DigestItem.objects.get(article=found["jo"])
     services.digest_item_update(item=jo, summary="Les Jeux auront leur plan de sécurité.", note="",
                                 quote_ids=list(Quote.objects.filter(article=found["jo"]).order_by("start")
@@ -127,7 +128,8 @@ def test_docx_opens_with_headings_a_table_of_contents_summaries_and_quotes(diges
     assert 'TOC \\o "1-3" \\h \\z \\u' in body_xml and 'w:fldCharType="begin"' in body_xml
     assert "updateFields" in document.settings.element.xml
     texts = [p.text for p in document.paragraphs]
-    assert [t for t in texts if t in ("Terrorisme", "Jeux olympiques")].count("Terrorisme") == 2  # visible list + heading
+    # The visible list and the heading.
+    assert [t for t in texts if t in ("Terrorisme", "Jeux olympiques")].count("Terrorisme") == 2
     assert any(t.startswith("Le ministre Gérald Darmanin s'est rendu à Rabat.") for t in texts)
     quotes = [p.text for p in document.paragraphs if p.style.name == "Quote"]
     assert "« Le Maroc nous aide beaucoup » — Gérald Darmanin" in quotes and len(quotes) == 3
@@ -152,7 +154,8 @@ def test_ninjs_validates_against_the_schema(digest):
     assert rabat["ednote"] == "À lire en entier."
     games = next(a for a in data["associations"] if a["headlines"][0]["value"] == "Sécurité des Jeux")
     # A topic without an IPTC code is named by a literal instead.
-    assert {"name": "Jeux olympiques", "rel": "about", "creator": "editor", "literal": "olympic-games"} in games["subjects"]
+    assert {"name": "Jeux olympiques", "rel": "about", "creator": "editor",
+            "literal": "olympic-games"} in games["subjects"]
 
 
 def test_the_schema_refuses_what_ninjs_does_not_define(digest):

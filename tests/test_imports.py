@@ -68,7 +68,8 @@ def csv_bytes(rows, *, header=HEADER, delimiter=",", encoding="utf-8") -> bytes:
 
 
 def articles_csv(texts, **kwargs) -> bytes:
-    rows = [[f"Titre {i}", text, f"https://news.example/{i}", "Le Desk", "2024-03-01", ""] for i, text in enumerate(texts)]
+    rows = [[f"Titre {i}", text, f"https://news.example/{i}", "Le Desk", "2024-03-01", ""]
+            for i, text in enumerate(texts)]
     return csv_bytes(rows, **kwargs)
 
 
@@ -123,7 +124,8 @@ def read_rows(data: bytes, fmt: str, **options) -> list[parsers.Row]:
 
 
 def test_a_semicolon_csv_with_french_column_names_is_read_without_a_mapping():
-    data = csv_bytes([["Visite à Rabat", FR[0], "https://news.example/a", "Le Desk", "2024-03-01T10:00:00+01:00", "fr"]],
+    data = csv_bytes([["Visite à Rabat", FR[0], "https://news.example/a", "Le Desk",
+                       "2024-03-01T10:00:00+01:00", "fr"]],
                      header=["Titre", "Texte", "Lien", "Source", "Date", "Langue"], delimiter=";")
     rows = parsers.open_rows(io.BytesIO(data), format="csv", options=parsers.Options(), limits=parsers.Limits())
     [row] = list(rows)
@@ -199,7 +201,8 @@ def test_a_row_with_a_missing_field_is_rejected_with_its_line():
     data = b"title,body,url\r\na,texte,https://x.example\r\nb,texte seul\r\n"
     rows = read_rows(data, "csv")
     assert rows[0].error == ""
-    assert (rows[1].line, rows[1].error) == (3, "This row has 2 fields where the header has 3 (a quote or a delimiter may be missing).")
+    assert (rows[1].line, rows[1].error) == (
+        3, "This row has 2 fields where the header has 3 (a quote or a delimiter may be missing).")
 
 
 def test_a_csv_without_a_text_column_fails_with_the_columns_found(db):
@@ -228,7 +231,8 @@ def test_a_json_list_of_articles_is_read_with_the_line_of_each_item():
 
 
 def test_a_json_object_with_an_articles_list_is_read_whatever_comes_before_it():
-    data = json.dumps({"exported": 12345, "meta": {"by": "feed"}, "articles": [{"body": FR[2], "published": 1}]}).encode()
+    data = json.dumps({"exported": 12345, "meta": {"by": "feed"},
+                       "articles": [{"body": FR[2], "published": 1}]}).encode()
     [row] = read_rows(data, "json")
     assert row.fields == {"body": FR[2], "published_at": "1"}
 
@@ -387,7 +391,8 @@ def test_a_file_over_the_import_size_limit_is_refused_by_the_form(admin_client, 
     response = admin_client.post(reverse("admin:imports_importbatch_import"),
                                  {**form_data(), "file": SimpleUploadedFile("big.csv", articles_csv(FR * 3))})
     assert response.status_code == 400
-    assert re.search(r"The file is too large \([\d.]+ KB; the limit for an import is 1000 bytes\)", response.content.decode())
+    assert re.search(r"The file is too large \([\d.]+ KB; the limit for an import is 1000 bytes\)",
+                     response.content.decode())
     assert not ImportBatch.objects.exists()
 
 
@@ -464,7 +469,8 @@ def test_an_import_stores_the_rows_and_queues_them_for_annotation_in_batches(db,
     settings.IMPORT_ANNOTATION_BATCH = 2
     settings.IMPORT_CHUNK_ROWS = 3
     admin = make_user("boss", "admin")
-    rows = [["Visite à Rabat", FR[0], "https://News.Example/visite/?utm_source=rss", " Le  Desk ", "2024-03-01T10:30:00Z", "fr-FR"],
+    rows = [["Visite à Rabat", FR[0], "https://News.Example/visite/?utm_source=rss", " Le  Desk ",
+             "2024-03-01T10:30:00Z", "fr-FR"],
             ["", FR[1] + "\r\n\r\nSecond paragraphe.", "", "", "Fri, 01 Mar 2024 10:30:00 +0100", ""],
             ["Strike", EN[0], "", "BBC", "2024-03-01", "EN"],
             ["Shares", EN[1], "", "", "", ""],
@@ -705,8 +711,10 @@ def test_the_error_report_lists_every_rejected_row_and_never_runs_a_formula(db):
     assert report.startswith("\ufeff")
     lines = list(csv.reader(io.StringIO(report.lstrip("\ufeff"))))
     assert lines[0] == ["line", "file", "kind", "reason", "title", "duplicate_of"]
-    assert [line[:3] for line in lines[1:]] == [["2", "", "invalid"], ["3", "", "invalid"], ["5", "", "duplicate within the file"]]
-    assert [line[4] for line in lines[1:]] == ["'=HYPERLINK(\"http://evil.example\")", "'+cmd|' /C calc'!A0", "'@SUM(A1)"]
+    assert [line[:3] for line in lines[1:]] == [
+        ["2", "", "invalid"], ["3", "", "invalid"], ["5", "", "duplicate within the file"]]
+    assert [line[4] for line in lines[1:]] == [
+        "'=HYPERLINK(\"http://evil.example\")", "'+cmd|' /C calc'!A0", "'@SUM(A1)"]
     assert lines[2][3] == "Unrecognised date '-1': use ISO 8601 such as 2024-03-01 or 2024-03-01T10:30:00+01:00."
 
 
@@ -800,7 +808,8 @@ def test_an_import_asked_for_while_the_broker_is_down_is_kept_and_sent_by_the_sw
     assert imports_sweep(now=later + timedelta(seconds=settings.SWEEP_QUEUED_AFTER + 1)) == []
 
 
-def test_an_import_that_ends_while_the_broker_is_down_keeps_its_rows(db, broker_down, django_capture_on_commit_callbacks):
+def test_an_import_that_ends_while_the_broker_is_down_keeps_its_rows(db, broker_down,
+                                                                     django_capture_on_commit_callbacks):
     batch = import_start(file=ContentFile(articles_csv(FR[:3])), filename="feed.csv", options={}, enqueue=False)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         import_run(batch_id=batch.id)  # the sends after the commit fail, and are logged
@@ -1022,7 +1031,8 @@ def test_utf8_with_one_bad_byte_is_imported_as_utf8_and_the_report_says_where(db
     body = Article.objects.get(title="Titre 0").body
     assert "Intérieur \ufffdGérald Darmanin est arrivé" in body and "Ã©" not in body
     line = good[:cut].count(b"\n") + 1
-    assert batch.detected["note"] == f"1 invalid UTF-8 sequence replaced with \ufffd; the first at line {line}, byte {cut}"
+    assert batch.detected["note"] == (f"1 invalid UTF-8 sequence replaced with \ufffd; "
+                                      f"the first at line {line}, byte {cut}")
 
 
 def test_the_import_page_shows_what_was_replaced(importer_client):
@@ -1169,6 +1179,8 @@ def test_an_import_links_to_its_articles_in_the_queue(importer_client):
 def test_a_document_of_a_zip_read_with_replaced_bytes_is_named_on_the_batch(db):
     text = (FR[0] + " " + FR[1]).encode()
     cut = text.index(b"Rabat")
-    batch = imported(make_zip({"a.txt": FR[2].encode(), "b.txt": text[:cut] + b"\xff" + text[cut:]}), name="archive.zip")
+    batch = imported(make_zip({"a.txt": FR[2].encode(), "b.txt": text[:cut] + b"\xff" + text[cut:]}),
+                     name="archive.zip")
     assert batch.created == 2
-    assert batch.detected["note"] == f"b.txt: 1 invalid UTF-8 sequence replaced with \ufffd; the first at line 1, byte {cut}"
+    assert batch.detected["note"] == (f"b.txt: 1 invalid UTF-8 sequence replaced with \ufffd; "
+                                      f"the first at line 1, byte {cut}")

@@ -71,7 +71,8 @@ def test_accept_every_occurrence(editor_client, article):
 
 def test_change_kind_every_occurrence(editor_client, article):
     mention = mention_at(article, "Darmanin")
-    htmx_post(editor_client, url("mention-kind", article, mention.id), {"kind": "person", "everywhere": "1", "version": 1})
+    htmx_post(editor_client, url("mention-kind", article, mention.id),
+              {"kind": "person", "everywhere": "1", "version": 1})
     rows = Mention.objects.filter(article=article, text="Darmanin")
     assert {m.kind for m in rows} == {"person"} and {m.decision for m in rows} == {Decision.ACCEPTED}
     assert {m.actor.kind for m in rows} == {"person"}
@@ -240,7 +241,8 @@ def test_review_page_queries_do_not_grow_with_mentions(editor_client, django_ass
     assert counts[20] == counts[400]
 
 
-def test_the_mention_panel_alone_is_sent_when_a_mention_is_clicked(editor_client, article, django_assert_max_num_queries):
+def test_the_mention_panel_alone_is_sent_when_a_mention_is_clicked(editor_client, article,
+                                                                   django_assert_max_num_queries):
     mention = mention_at(article, "Rabat")
     with django_assert_max_num_queries(6):
         response = editor_client.get(f"{url('detail', article)}?mention={mention.id}",

@@ -233,14 +233,16 @@ def test_an_oversized_request_is_refused_before_reading_it(editor_client, settin
 
 def annotated_article():
     body = "Gérald Darmanin a parlé. <script>alert('x')</script> Darmanin <img src=x onerror=alert(1)> hx-get=\"/\""
-    article = Article.objects.create(title="<b>Titre</b>", body=body, content_hash="h1", status=Article.Status.ANNOTATED,
-                                     language="fr")
+    article = Article.objects.create(title="<b>Titre</b>", body=body, content_hash="h1",
+                                     status=Article.Status.ANNOTATED, language="fr")
     actor = Actor.objects.create(name="Gérald Darmanin", kind="person", key="gerald darmanin|person")
     start = body.index("Gérald Darmanin")
-    Mention.objects.create(article=article, start=start, end=start + 15, text="Gérald Darmanin", kind="person", actor=actor)
+    Mention.objects.create(article=article, start=start, end=start + 15, text="Gérald Darmanin", kind="person",
+                           actor=actor)
     start = body.index("Darmanin <img")
     Mention.objects.create(article=article, start=start, end=start + 8, text="Darmanin", kind="person", actor=actor)
-    ArticleTopic.objects.create(article=article, topic=Topic.objects.get(slug="terrorism"), score=0.8, evidence=[[0, 25]])
+    ArticleTopic.objects.create(article=article, topic=Topic.objects.get(slug="terrorism"), score=0.8,
+                                evidence=[[0, 25]])
     return article
 
 

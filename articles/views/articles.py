@@ -205,7 +205,8 @@ def article_new(request):
         paste_form = ArticlePasteForm(request.POST, prefix="paste")
         if paste_form.is_valid():
             try:
-                result = article_create(body=paste_form.cleaned_data["body"], created_by=request.user, **_meta(paste_form))
+                result = article_create(body=paste_form.cleaned_data["body"], created_by=request.user,
+                                        **_meta(paste_form))
             except IngestError as exc:
                 paste_form.add_error("body", str(exc))
             else:
@@ -254,7 +255,8 @@ def _review_context(article_id: int, *, mention_id=None, error: str = "") -> dic
 
 
 def _get_article(article_id: int) -> Article:
-    return get_object_or_404(Article.objects.only("id", "version", "body", "language", "review_state", "created_at"), id=article_id)
+    return get_object_or_404(Article.objects.only("id", "version", "body", "language", "review_state", "created_at"),
+                             id=article_id)
 
 
 @login_required

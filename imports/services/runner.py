@@ -266,7 +266,8 @@ def _finish(batch: ImportBatch, rows: parsers.Rows, state: _State, *, write: boo
                    .values_list("article_id", flat=True))
         # Searchable in seconds (another queue than the batches'); finished behind the batches.
         if ids:
-            send_on_commit(Message(index_search), *annotation_messages(ids, batch_size=settings.IMPORT_ANNOTATION_BATCH),
+            send_on_commit(Message(index_search),
+                           *annotation_messages(ids, batch_size=settings.IMPORT_ANNOTATION_BATCH),
                            Message(finish_import, (batch.id,)))
         delete_file_on_commit(batch.id)
 
