@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: run test install install-dev browser migrate check bench clean
+.PHONY: run test lint install install-dev browser migrate check bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,9 +43,14 @@ run: migrate
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py serve --port $(PORT)
 
-test: install-dev
+test: install-dev lint
 	$(BIN)/python manage.py check
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The linter and a model change without its migration fail the build before any test runs.
+lint: install-dev
+	$(BIN)/python -m ruff check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
 
 check: install-dev
 	PRESSREVIEW_ENV=production SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(60))') \

@@ -79,7 +79,8 @@ def request_too_big(request, exc):
 
 @api.exception_handler(AuthenticationError)
 def authentication_error(request, exc):
-    response = api.create_response(request, {"detail": "A valid API token is required (Authorization: Bearer TOKEN)."}, status=401)
+    response = api.create_response(
+        request, {"detail": "A valid API token is required (Authorization: Bearer TOKEN)."}, status=401)
     response["WWW-Authenticate"] = "Bearer"
     return response
 

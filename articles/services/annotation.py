@@ -244,7 +244,8 @@ def _articles_claim(article_ids: Sequence[int]) -> list[int]:
 def article_fail(*, article_id: int, error: str, final: bool) -> None:
     """Record an error; a final one ends in "failed", otherwise back to the queue."""
     status = Article.Status.FAILED if final else Article.Status.QUEUED
-    Article.objects.filter(id=article_id, status=Article.Status.ANNOTATING).update(status=status, last_error=error[:2000])
+    Article.objects.filter(id=article_id, status=Article.Status.ANNOTATING).update(
+        status=status, last_error=error[:2000])
 
 
 def _resolve_actors(*, groups: Sequence[ActorGroup], languages: Sequence[str]) -> list[Actor]:
@@ -272,7 +273,8 @@ def _resolve_actors(*, groups: Sequence[ActorGroup], languages: Sequence[str]) -
             ignore_conflicts=True,
         )
         created = Actor.objects.in_bulk(list(keys), field_name="key")
-        resolved = [actor or created[Actor.key_for(group.name, group.kind)] for actor, group in zip(resolved, groups, strict=True)]
+        resolved = [actor or created[Actor.key_for(group.name, group.kind)]
+                    for actor, group in zip(resolved, groups, strict=True)]
 
     suggested = {actor.id for actor in resolved if not actor.confirmed}
     known = set(ActorAlias.objects.filter(actor_id__in=suggested).values_list("actor_id", "normalised"))
@@ -326,7 +328,8 @@ def annotations_apply(*, results: dict[int, Annotation]) -> list[Article]:
             article.pipeline_version = annotation.pipeline_version
             article.annotated_at = now
             article.updated_at = now
-            key = (article.status, article.last_error, article.language_given, article.language, article.pipeline_version)
+            key = (article.status, article.last_error, article.language_given, article.language,
+                   article.pipeline_version)
             outcomes.setdefault(key, []).append(article.id)
         # One UPDATE per outcome (status, language...), not per article: a batch
         # has few, and a plain UPDATE costs far less than bulk_update's CASE per row.
@@ -374,7 +377,9 @@ def _persist_mentions(items: list[tuple[Article, Annotation]]) -> dict[tuple[int
             groups[(article.id, span.group)] = annotation.groups[span.group]
     language = {article.id: annotation.language for article, annotation in items}
     keys = list(groups)
-    actors = dict(zip(keys, _resolve_actors(groups=[groups[k] for k in keys], languages=[language[k[0]] for k in keys])))
+    # One actor per group key: _resolve_actors answers one per group, in order.
+    actors = dict(zip(keys, _resolve_actors(groups=[groups[k] for k in keys], languages=[language[k[0]] for k in keys]),
+                      strict=True))
     group_actors.update((key, actor.id) for key, actor in actors.items())
     Mention.objects.bulk_create(
         Mention(
@@ -407,7 +412,8 @@ def _persist_roles(items: list[tuple[Article, Annotation]], group_actors: dict[t
 
 def _persist_quotes(items: list[tuple[Article, Annotation]], group_actors: dict[tuple[int, int], int | None]) -> None:
     # A quote an editor decided on (or added) holds its span: it is never proposed again.
-    taken = set(Quote.objects.filter(article__in=[article for article, _ in items]).values_list("article_id", "start", "end"))
+    taken = set(Quote.objects.filter(article__in=[article for article, _ in items])
+                .values_list("article_id", "start", "end"))
     quotes = []
     for article, annotation in items:
         for quote in annotation.quotes:
@@ -423,7 +429,8 @@ def _persist_quotes(items: list[tuple[Article, Annotation]], group_actors: dict[
 
 def _persist_topics(items: list[tuple[Article, Annotation]]) -> None:
     decided = set(
-        ArticleTopic.objects.filter(article__in=[article for article, _ in items]).values_list("article_id", "topic__slug")
+        ArticleTopic.objects.filter(article__in=[article for article, _ in items])
+        .values_list("article_id", "topic__slug")
     )
     slugs = {hit.slug for _, annotation in items for hit in annotation.topics}
     topics = {t.slug: t for t in Topic.objects.filter(slug__in=slugs)}
@@ -443,7 +450,8 @@ def _persist_topics(items: list[tuple[Article, Annotation]]) -> None:
 
 
 def _annotation_input(article_ids: Sequence[int]) -> list[Article]:
-    return list(Article.objects.filter(id__in=article_ids).only("id", "body", "language", "language_given", "source_id"))
+    return list(Article.objects.filter(id__in=article_ids)
+                .only("id", "body", "language", "language_given", "source_id"))
 
 
 def articles_annotate(*, article_ids: Sequence[int]) -> list[int]:
