@@ -17,15 +17,11 @@ from articles import selectors
 from articles.models import Actor, ApiToken, Article, ArticleTopic, Decision, Mention
 from articles.services.accounts import token_digest
 from articles.services.ingest import IngestError, article_create
-from pressreview.inputs import MAX_ID
+from pressreview.inputs import MAX_ID, MAX_OFFSET
 from sources.services import article_fetch_start
 from stories.api import StoryRef
 from stories.api import router as stories_router
 from stories.selectors import article_story_ref
-
-# An offset past this is past any table we will have; the database's own
-# bound (64 bits, offset + limit) would fail with a 500.
-MAX_OFFSET = 2**62
 
 
 class BearerToken(HttpBearer):

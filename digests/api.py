@@ -3,7 +3,7 @@
 from datetime import date, datetime
 
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from articles.models import Article, Topic
@@ -12,6 +12,7 @@ from digests.delivery import DeliveryError
 from digests.models import Delivery, Digest, DistributionList
 from digests.selectors import view_for
 from digests.services import DigestError
+from pressreview.inputs import MAX_OFFSET
 
 router = Router(tags=["digests"])
 
@@ -165,11 +166,11 @@ def send_digest(request, digest_id: int, payload: SendIn):
 
 
 @router.get("/{digest_id}/deliveries", response=DeliveriesOut, summary="Who the digest was sent to")
-def list_deliveries(request, digest_id: int, limit: int = 1000, offset: int = 0):
+def list_deliveries(request, digest_id: int, limit: int = Query(1000, ge=1, le=5000),
+                    offset: int = Query(0, ge=0, le=MAX_OFFSET)):
     _require(request, "digests.publish_digest")
     digest = _digest(request, digest_id)
     deliveries = Delivery.objects.filter(digest=digest).order_by("email", "id")
-    limit, offset = max(1, min(limit, 5000)), max(0, offset)
     return {
         "count": deliveries.count(),
         "items": [{"recipient": d.email, "status": d.state, "attempts": d.attempts, "sent_at": d.sent_at,

@@ -14,6 +14,9 @@ from django.utils.translation import gettext as _
 
 # PostgreSQL's bigint and SQLite's integer are both signed 64-bit.
 MAX_ID = 2**63 - 1
+# An offset past this is past any table we will have; the database's own
+# bound (64 bits, offset + limit) would fail with a 500.
+MAX_OFFSET = 2**62
 
 # Room for a day and a time zone on either side: a day filter becomes the
 # instants from its midnight to the next one, converted to UTC.

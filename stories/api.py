@@ -7,6 +7,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
 from articles.models import Article
+from pressreview.inputs import MAX_ID, MAX_OFFSET
 from stories import selectors
 from stories.models import Story
 from stories.services import StoryError, article_story_move
@@ -83,11 +84,11 @@ class StoryFiltersIn(Schema):
     from_: date | None = Field(None, alias="from")
     to: date | None = None
     topic: str = ""
-    actor: int | None = None
+    actor: int | None = Field(None, ge=1, le=MAX_ID)
     source: str = ""
     language: str = ""
     limit: int = Field(50, ge=1, le=200)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
 @router.get("/stories", response=StoryList, summary="Stories, newest activity first")
