@@ -247,9 +247,29 @@ def _session_worker(worker_factory, _smtp_session):
 
 @pytest.fixture
 def worker(_session_worker, seeded):
-    """The session's worker, for tests whose rows it must see (committed data)."""
+    """The session's worker, for tests whose rows it must see (committed data).
+
+    Afterwards it is given time to finish what the test set going (a story is
+    assigned after each annotation): the flush that ends the test truncates
+    every table, and would deadlock with a worker still writing.
+    """
     assert _session_worker.process.poll() is None, "the worker died:\n" + _session_worker.tail()
-    return _session_worker
+    yield _session_worker
+    _settle()
+
+
+def _settle(timeout=20):
+    from articles.models import Article
+
+    def settled():
+        busy = Article.objects.filter(status__in=[Article.Status.QUEUED, Article.Status.ANNOTATING]).exists()
+        unassigned = Article.objects.filter(status=Article.Status.ANNOTATED, story__isnull=True).exists()
+        return not busy and not unassigned
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and not settled():
+        time.sleep(0.2)
+    time.sleep(0.5)  # the last transaction's commit, and its on-commit sends
 
 
 def wait_for(predicate, timeout=120, interval=0.2, worker=None, what="condition"):

@@ -8,6 +8,7 @@ import textwrap
 import pytest
 
 from articles import tasks
+from articles.services import annotation
 from pressreview.heap import keep_freed_memory
 
 glibc_only = pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="mallopt(3) is glibc's")
@@ -63,7 +64,7 @@ def test_the_pool_process_keeps_memory_then_freezes_the_loaded_models(monkeypatc
     settings.ANNOTATION_WORKER_KEEP_MEMORY_MB = 300
     calls = []
     monkeypatch.setattr(tasks, "keep_freed_memory", lambda limit: calls.append(("keep", limit)))
-    monkeypatch.setattr(tasks.annotation, "annotator_preload", lambda: calls.append(("preload",)))
+    monkeypatch.setattr(annotation, "annotator_preload", lambda: calls.append(("preload",)))
     monkeypatch.setattr(tasks, "detect_language", lambda text, languages: calls.append(("detector",)))
     monkeypatch.setattr(tasks.gc, "freeze", lambda: calls.append(("freeze",)))
 
