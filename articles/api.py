@@ -20,7 +20,6 @@ from articles.services.ingest import IngestError, article_create
 from pressreview.inputs import MAX_ID, MAX_OFFSET
 from sources.services import article_fetch_start
 from stories.api import StoryRef
-from stories.api import router as stories_router
 from stories.selectors import article_story_ref
 
 
@@ -47,8 +46,9 @@ api = NinjaAPI(
     urls_namespace="api",
     docs_decorator=_docs_for_roles,
 )
+# The other apps' routes, each in its own module.
 api.add_router("", "sources.api.router")
-
+api.add_router("", "stories.api.router")
 api.add_router("/digests", "digests.api.router")
 
 
@@ -344,5 +344,3 @@ def get_actor(request, actor_id: int):
         "roles": [{"title": r.title, "article_id": r.article_id} for r in selectors.actor_roles(actor)],
     }
 
-
-api.add_router("", stories_router)

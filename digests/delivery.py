@@ -46,6 +46,7 @@ from django.utils.translation import gettext as _
 from digests import exports
 from digests.models import Delivery, Digest, DistributionList, Recipient, Schedule, _new_secret
 from digests.selectors import view_for
+from digests.tasks import send_deliveries
 from pressreview.enqueue import Message, send, send_on_commit
 
 logger = logging.getLogger(__name__)
@@ -278,7 +279,7 @@ def deliveries_queue(*, digest: Digest, emails: list[str] | None = None,
         )
         ids = list(Delivery.objects.filter(digest=digest, recipient__in=plan.recipients, state=Delivery.State.QUEUED)
                    .order_by("id").values_list("id", flat=True))
-        send_on_commit(*(Message(_task(), (batch,)) for batch in _batches(ids)))
+        send_on_commit(*(Message(send_deliveries, (batch,)) for batch in _batches(ids)))
         return plan
 
 
@@ -293,14 +294,8 @@ def deliveries_retry(*, digest: Digest, delivery_ids: list[int] | None = None) -
         ids = list(retried.order_by("id").values_list("id", flat=True))
         Delivery.objects.filter(id__in=ids).update(state=Delivery.State.QUEUED, attempts=0, next_attempt_at=None,
                                                    queued_at=timezone.now())
-        send_on_commit(*(Message(_task(), (batch,)) for batch in _batches(ids)))
+        send_on_commit(*(Message(send_deliveries, (batch,)) for batch in _batches(ids)))
         return len(ids)
-
-
-def _task():
-    from digests.tasks import send_deliveries
-
-    return send_deliveries
 
 
 # Sending (the worker).
@@ -568,7 +563,7 @@ def deliveries_sweep(*, now=None) -> list[int]:
     )
     ids = list(stranded.order_by("id").values_list("id", flat=True)[:5000])
     batches = _batches(ids)
-    sent_batches = send(Message(_task(), (batch,)) for batch in batches)
+    sent_batches = send(Message(send_deliveries, (batch,)) for batch in batches)
     sent = [i for batch in batches[:sent_batches] for i in batch]
     Delivery.objects.filter(id__in=sent).update(queued_at=now)
     if sent:

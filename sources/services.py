@@ -18,7 +18,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
-from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -313,24 +312,9 @@ def _take_entries(feed: Feed, entries: list[feeds.Entry], client: Fetcher) -> _C
     return counts
 
 
-def item_url(url: str) -> str:
-    """The address an item's article is stored under: ``normalise_url`` (scheme and host case, tracking
-    parameters, fragment, trailing slash), without the scheme's default port."""
-    parts = urlsplit(url.strip())
-    try:
-        port = parts.port
-    except ValueError:
-        port = None
-    if parts.hostname and (parts.scheme.lower(), port) in (("http", 80), ("https", 443)):
-        host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
-        userinfo = parts.netloc.rpartition("@")[0]
-        parts = parts._replace(netloc=f"{userinfo}@{host}" if userinfo else host)
-    return normalise_url(urlunsplit(parts))[:2000]
-
-
 def _item_for(feed: Feed, entry: feeds.Entry) -> FeedItem | None:
     """The item's row, made on first sight; None when another GUID of this feed already has its URL."""
-    url = item_url(entry.link) if entry.link else ""
+    url = normalise_url(entry.link) if entry.link else ""
     try:
         with transaction.atomic():
             item, _created = FeedItem.objects.get_or_create(
@@ -354,7 +338,7 @@ def _store_entry(feed: Feed, item: FeedItem, entry: feeds.Entry, client: Fetcher
             extracted = pages.extract_page(markup, url=page.url)
             canonical = feeds.canonical_link(markup, base_url=page.url)
             if canonical:
-                url = item_url(canonical)
+                url = normalise_url(canonical)
         except FetchError as exc:
             extracted, note = None, str(exc)
         if extracted is not None:
@@ -396,7 +380,7 @@ def article_fetch_start(*, url: str, title: str = "", source_name: str = "", pub
                           allowed=frozenset(settings.FETCH_ALLOWED_ADDRESSES))
     if refusal:
         raise IngestError(_("This address cannot be fetched: %(reason)s") % {"reason": refusal})
-    address = item_url(url)
+    address = normalise_url(url)
     known = Article.objects.filter(url=address).order_by("id").first()
     if known is not None:
         return IngestResult(article=known, duplicate=True)
@@ -436,7 +420,7 @@ def article_fetch(*, article_id: int, client: Fetcher | None = None) -> None:
         return _fetch_failed(article, _("No article text found in the page."))
     canonical = feeds.canonical_link(markup, base_url=page.url)
     try:
-        prepared = article_prepare(body=extracted.text, url=item_url(canonical) if canonical else article.url,
+        prepared = article_prepare(body=extracted.text, url=normalise_url(canonical) if canonical else article.url,
                                    title=article.title if article.title != article.url[:500] else extracted.title,
                                    language=article.language)
     except IngestError as exc:

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from articles.models import Article, Source
 from articles.services.accounts import api_token_create
+from articles.services.ingest import normalise_url
 from sources import services
 from sources.models import Feed, FeedItem, FeedPoll, HostTurn
 from tests.conftest import make_user, wait_for
@@ -410,7 +411,7 @@ def test_an_item_with_no_text_anywhere_is_reported_and_the_others_stored(db, fee
     ("https://[2001:db8::1]:443/a", "https://[2001:db8::1]/a"),
 ])
 def test_an_item_address_is_stored_in_one_form(given, stored):
-    assert services.item_url(given) == stored
+    assert normalise_url(given) == stored
 
 
 # -- an article posted by its address alone -------------------------------------------------------------------------

@@ -61,7 +61,8 @@ def content_fingerprint(body: str) -> str:
 
 
 def normalise_url(url: str) -> str:
-    """Canonical form used to spot the same page posted twice; "" for no URL.
+    """Canonical form used to spot the same page posted twice; "" for no URL: scheme and
+    host in lower case, no default port, no tracking parameter, fragment or trailing slash.
 
     Every URL stored or followed goes through here: anything but an http(s)
     address with a host raises IngestError (a ``javascript:`` or ``data:`` link
@@ -75,7 +76,21 @@ def normalise_url(url: str) -> str:
         [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _TRACKING_PARAMS.match(k)]
     )
     path = parts.path.rstrip("/") or "/"
-    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, query, ""))
+    return urlunsplit((parts.scheme.lower(), _netloc_without_default_port(parts), path, query, ""))
+
+
+def _netloc_without_default_port(parts) -> str:
+    """The address's host part in lower case, without the scheme's default port (:80, :443)."""
+    netloc = parts.netloc.lower()
+    try:
+        port = parts.port
+    except ValueError:
+        return netloc
+    if parts.hostname and (parts.scheme.lower(), port) in (("http", 80), ("https", 443)):
+        host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
+        userinfo = netloc.rpartition("@")[0]
+        return f"{userinfo}@{host}" if userinfo else host
+    return netloc
 
 
 MAX_URL_CHARS = 2000
