@@ -28,6 +28,11 @@ def seeded(transactional_db):
 
     roles_ensure()
     topics_seed()
+    yield
+    # Articles this test stored may be in a running worker's hands (the session's worker
+    # annotates whatever reaches its queues): the flush must not meet it mid-transaction.
+    if any(worker.process.poll() is None for worker in _workers):
+        _settle(pause=0)
 
 
 def make_user(username, role, password="pw-for-tests-only"):
@@ -132,6 +137,9 @@ class Worker:
         return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
 
 
+_workers: list[Worker] = []  # every worker the session started
+
+
 @pytest.fixture(scope="session")
 def worker_factory(django_db_setup, django_db_blocker, tmp_path_factory):
     """Start workers on the test database; every one is stopped at the end."""
@@ -140,7 +148,7 @@ def worker_factory(django_db_setup, django_db_blocker, tmp_path_factory):
     with django_db_blocker.unblock():
         _purge_broker()
     database_url = _database_url(connection.settings_dict)
-    started = []
+    started = _workers
 
     def start(concurrency=1, env=None, args=()):
         log_path = tmp_path_factory.mktemp("worker") / "worker.log"
@@ -258,7 +266,7 @@ def worker(_session_worker, seeded):
     _settle()
 
 
-def _settle(timeout=20):
+def _settle(timeout=20, pause=0.5):
     from articles.models import Article
 
     def settled():
@@ -267,9 +275,12 @@ def _settle(timeout=20):
         return not busy and not unassigned
 
     deadline = time.monotonic() + timeout
+    waited = False
     while time.monotonic() < deadline and not settled():
+        waited = True
         time.sleep(0.2)
-    time.sleep(0.5)  # the last transaction's commit, and its on-commit sends
+    if waited or pause:
+        time.sleep(max(pause, 0.5))  # the last transaction's commit, and its on-commit sends
 
 
 def wait_for(predicate, timeout=120, interval=0.2, worker=None, what="condition"):
