@@ -34,7 +34,7 @@ from articles.models import (
     Topic,
     fold_surface,
 )
-from pressreview.inputs import DayField, cleaned
+from pressreview.inputs import DayField, cleaned, id_or_none
 from sources.models import FeedItem
 
 PARTIAL_TEXTS = (FeedItem.Text.FEED, FeedItem.Text.EXCERPT)
@@ -216,12 +216,6 @@ def next_article_for_review(*, after: Article) -> Article | None:
 QUEUE_PAGE_SIZE = 100
 
 
-def positive_int(value) -> int | None:
-    """``value`` as a database id or page number, or None (ASCII digits only: int() takes "²" too far)."""
-    value = str(value or "")
-    return int(value) if value.isascii() and value.isdigit() and 0 < len(value) < 19 and int(value) > 0 else None
-
-
 @dataclass(frozen=True)
 class QueueParams:
     """The queue's filters, read from a query string; a value that does not
@@ -257,7 +251,7 @@ class QueueParams:
             return value if value in values else ""
 
         def number(name):
-            return positive_int(text(name))
+            return id_or_none(text(name))
 
         def day(name):
             # A day the filter can turn into instants: 9999-12-31 has no next midnight.

@@ -13,9 +13,9 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from articles.models import Article, ArticleTopic, Decision, Mention, Quote
-from articles.selectors import positive_int
 from digests.models import Digest, DigestItem, DigestSection, ExportJob
 from digests.viewmodel import ActorView, DigestView, ItemView, QuoteView, SectionView, TopicView
+from pressreview.inputs import id_or_none
 
 KEY_ACTORS = 5
 MAX_QUOTES = 2
@@ -194,8 +194,8 @@ class PullParams:
         topic = " ".join(str(data.get("topic") or "").split())[:80]
         return cls(
             topic=topic if re.fullmatch(r"[-a-zA-Z0-9_]+", topic) else "",
-            actor=positive_int(data.get("actor")),
-            source=positive_int(data.get("source")),
+            actor=id_or_none(data.get("actor")),
+            source=id_or_none(data.get("source")),
             q=" ".join(str(data.get("q") or "").split())[:200],
             within_period=bool(data.get("within_period")) if submitted else True,
             reviewed_only=bool(data.get("reviewed_only")) if submitted else True,

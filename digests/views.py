@@ -18,6 +18,7 @@ from digests.forms import DigestForm
 from digests.models import Digest, DigestItem, DigestSection, ExportJob
 from digests.services import DigestError
 from pressreview.htmx import stop_polling, vary_on_htmx
+from pressreview.inputs import id_or_none
 from pressreview.middleware import content_security_policy
 
 can_view = permission_required("digests.view_digest", raise_exception=True)
@@ -165,7 +166,7 @@ def _ids(values) -> list[int]:
     found = []
     for value in values:
         for part in str(value).split(","):
-            number = article_selectors.positive_int(part.strip())
+            number = id_or_none(part.strip())
             if number and number not in found:
                 found.append(number)
     return found
@@ -239,7 +240,7 @@ def item_update(request, digest_id, item_id):
         item = _item(digest, item_id)
         section = None
         if request.POST.get("section"):
-            section = get_object_or_404(DigestSection, id=article_selectors.positive_int(request.POST["section"]) or 0,
+            section = get_object_or_404(DigestSection, id=id_or_none(request.POST["section"]) or 0,
                                         digest=digest)
         services.digest_item_update(item=item, summary=request.POST.get("summary", ""),
                                     note=request.POST.get("note", ""), quote_ids=_ids(request.POST.getlist("quotes")),
@@ -280,12 +281,12 @@ def section_order(request, digest_id):
     """A drag and drop: the section's items in their new order."""
     try:
         digest = _get_draft(request, digest_id)
-        section = get_object_or_404(DigestSection, id=article_selectors.positive_int(request.POST.get("section")) or 0,
+        section = get_object_or_404(DigestSection, id=id_or_none(request.POST.get("section")) or 0,
                                     digest=digest)
         services.digest_section_order(digest=digest, section=section, item_ids=_ids(request.POST.getlist("items")))
     except DigestError as exc:
         return _refused(request, digest_id, exc)
-    moved = article_selectors.positive_int(request.POST.get("moved"))
+    moved = id_or_none(request.POST.get("moved"))
     return _after_change(request, digest, focus=f"item-{moved}" if moved else "")
 
 
@@ -445,8 +446,8 @@ def export_download(request, digest_id, job_id):
 @can_add_items
 def add_from_article(request):
     """The review page's "Add to digest" control."""
-    article = get_object_or_404(Article, id=article_selectors.positive_int(request.POST.get("article")) or 0)
-    digest = Digest.objects.drafts().filter(id=article_selectors.positive_int(request.POST.get("digest")) or 0).first()
+    article = get_object_or_404(Article, id=id_or_none(request.POST.get("article")) or 0)
+    digest = Digest.objects.drafts().filter(id=id_or_none(request.POST.get("digest")) or 0).first()
     error, added = "", []
     if digest is None:
         error = _("Choose a draft digest.")

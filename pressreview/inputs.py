@@ -73,6 +73,14 @@ def cleaned(field: forms.Field, value):
         return None
 
 
+def id_or_none(value) -> int | None:
+    """``value`` as an id or a page number, or None when it is not one: a query-string
+    filter that does not parse is off (``posted_id`` refuses what a form posts instead)."""
+    value = str(value or "")
+    # ASCII digits only: int() reads other scripts' digits, and a long string costs its conversion.
+    return cleaned(IdField(), value) if value.isascii() and value.strip().isdigit() and len(value) < 40 else None
+
+
 def posted_id(data, name: str) -> int | None:
     """``data[name]`` as an id; None when it is absent or empty. Anything else
     (a word, a negative or a 30-digit number) raises ``InvalidInput``."""

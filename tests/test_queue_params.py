@@ -8,8 +8,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from articles.models import Article
-from articles.selectors import QueueParams, articles_for_queue, positive_int
-from pressreview.inputs import FIRST_DAY, LAST_DAY, MAX_ID
+from articles.selectors import QueueParams, articles_for_queue
+from pressreview.inputs import FIRST_DAY, LAST_DAY, MAX_ID, id_or_none
 
 pytestmark = pytest.mark.embedded
 
@@ -27,8 +27,8 @@ queries = st.dictionaries(st.sampled_from(FIELDS), values)
 
 
 @given(st.one_of(values, st.none(), st.integers()))
-def test_positive_int_is_an_id_or_none(value):
-    number = positive_int(value)
+def test_id_or_none_is_an_id_or_none(value):
+    number = id_or_none(value)
     assert number is None or 0 < number <= MAX_ID
 
 

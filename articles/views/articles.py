@@ -16,7 +16,7 @@ from articles.services import review
 from articles.services.ingest import IngestError, article_create, article_create_from_upload, articles_requeue
 from articles.services.review import Conflict, ReviewError
 from pressreview.htmx import stop_polling, vary_on_htmx
-from pressreview.inputs import posted_id
+from pressreview.inputs import id_or_none, posted_id
 
 can_view = permission_required("articles.view_article", raise_exception=True)
 can_add = permission_required("articles.add_article", raise_exception=True)
@@ -36,7 +36,7 @@ MESSAGE_LEVELS = {"success": messages.SUCCESS, "warning": messages.WARNING, "err
 
 
 def _queue_url(params: selectors.QueueParams, page=None) -> str:
-    page = selectors.positive_int(page)
+    page = id_or_none(page)
     query = params.querystring(page=page if page and page > 1 else None)
     return f"{reverse('articles:list')}?{query}" if query else reverse("articles:list")
 
@@ -110,7 +110,7 @@ def article_list(request):
 def _selected_ids(post) -> list[int]:
     # "all" is the select-all box: without JavaScript it stands for every row the page showed.
     values = post.getlist("shown") if post.get("all") == "page" else post.getlist("articles")
-    return sorted({selectors.positive_int(v) for v in values} - {None})[:BULK_MAX]
+    return sorted({id_or_none(v) for v in values} - {None})[:BULK_MAX]
 
 
 def _bulk_run(request, action: str, article_ids: list[int]) -> tuple[str, str]:
