@@ -29,6 +29,7 @@ from articles.services import review
 from articles.services.actors import RegistryError
 from articles.services.annotation import load_knowledge
 from tests.conftest import make_user
+from tests.factories import ArticleFactory, MentionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -41,16 +42,11 @@ def actor(name, kind="organisation", confirmed=False, aliases=()):
 
 
 def article(body, title="Dépêche", published=None, source=None, status=Article.Status.ANNOTATED):
-    return Article.objects.create(title=title, body=body, content_hash=str(hash((title, body))), status=status,
-                                  language="fr", published_at=published, source=source)
+    return ArticleFactory(title=title, body=body, status=status, published_at=published, source=source)
 
 
 def mention(article, surface, who, nth=0, decision=Decision.PENDING):
-    start = -1
-    for _ in range(nth + 1):
-        start = article.body.index(surface, start + 1)
-    return Mention.objects.create(article=article, start=start, end=start + len(surface), text=surface, kind=who.kind,
-                                  actor=who, decision=decision)
+    return MentionFactory(article=article, surface=surface, nth=nth, actor=who, decision=decision)
 
 
 @pytest.fixture

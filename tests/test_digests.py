@@ -8,12 +8,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Actor, Article, ArticleTopic, Decision, Mention, Quote, Source, Topic
-from articles.services.search import articles_index
+from articles.models import Actor, Article, ArticleTopic, Decision, Mention, Quote, Topic
 from digests import services
 from digests.models import Digest, DigestItem, DigestSection
 from digests.summary import lead_sentences, sentences
 from tests.conftest import make_user
+from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -30,15 +30,12 @@ def annotated_article(title, body, *, topic="", mentions=(), quotes=(), source="
     """A reviewed, annotated article written straight into the tables (no worker):
     ``mentions`` are (surface, kind) found in ``body``; ``quotes`` are (text, speaker name) with the
     text found in ``body``; ``rejected`` are (surface, kind) mentions an editor rejected."""
-    article = Article.objects.create(
-        title=title, body=body, language=language, content_hash=f"h-{title}-{body[:40]}",
-        source=Source.objects.get_or_create(name=source)[0] if source else None,
+    article = ArticleFactory(
+        title=title, body=body, language=language, source=source,
         url=url or f"https://news.example/{abs(hash(title)) % 10**8}",
         published_at=timezone.make_aware(datetime(2024, 3, day, 9, 0)),
-        status=Article.Status.ANNOTATED,
-        review_state=Article.ReviewState.REVIEWED if reviewed else Article.ReviewState.UNREVIEWED,
+        review_state=Article.ReviewState.REVIEWED if reviewed else Article.ReviewState.UNREVIEWED, indexed=True,
     )
-    articles_index([article.id])  # searchable, as the ingest service leaves it
     for surfaces, decision in ((mentions, Decision.ACCEPTED), (rejected, Decision.REJECTED)):
         for surface, kind in surfaces:
             start = -1

@@ -12,7 +12,6 @@ import sys
 import zipfile
 from pathlib import Path
 
-import docx
 import pytest
 from docx.oxml import parse_xml
 from pypdf import PdfReader, PdfWriter
@@ -26,6 +25,7 @@ from articles.services.extract import (  # noqa: E402
     ExtractionError,
     extract,
 )
+from tests.files import docx_bytes, pdf_bytes, zip_bytes  # noqa: E402
 
 FRENCH = "Le ministre de l’Intérieur a déclaré à Rabat : « la coopération est exemplaire »."
 
@@ -39,71 +39,12 @@ def refused(filename: str, data: bytes, **limits) -> str:
 # --- fixture builders ----------------------------------------------------------
 
 
-def make_pdf(pages: list[str], *, title: str = "", lang: str = "") -> bytes:
-    """A minimal PDF with one line of Helvetica text per page, xref and all."""
-
-    def literal(text: str) -> bytes:
-        raw = text.encode("cp1252")
-        return b"".join(
-            b"\\" + bytes([c]) if c in b"()\\" else (b"\\%03o" % c if c > 126 else bytes([c])) for c in raw
-        )
-
-    n = len(pages)
-    font_id, info_id = 3 + 2 * n, 4 + 2 * n
-    catalog = b"<< /Type /Catalog /Pages 2 0 R" + (b" /Lang (%s)" % lang.encode() if lang else b"") + b" >>"
-    kids = b" ".join(b"%d 0 R" % (3 + 2 * i) for i in range(n))
-    objects = [catalog, b"<< /Type /Pages /Kids [%s] /Count %d >>" % (kids, n)]
-    for i, text in enumerate(pages):
-        stream = b"BT /F1 12 Tf 72 720 Td (" + literal(text) + b") Tj ET"
-        objects.append(
-            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792]"
-            b" /Resources << /Font << /F1 %d 0 R >> >> /Contents %d 0 R >>" % (font_id, 4 + 2 * i)
-        )
-        objects.append(b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream))
-    objects.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>")
-    objects.append(b"<< /Title (%s) >>" % literal(title))
-
-    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R /Info %d 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1,
-        info_id,
-        xref,
-    )
-    return bytes(out)
-
-
 def encrypt_pdf(data: bytes, *, user_password: str, owner_password: str = "owner") -> bytes:
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
     # RC4 works without the optional "cryptography" package, which is not installed.
     writer.encrypt(user_password=user_password, owner_password=owner_password, algorithm="RC4-128")
     out = io.BytesIO()
     writer.write(out)
-    return out.getvalue()
-
-
-def make_docx(*, title: str = "", language: str = "", build=None) -> bytes:
-    document = docx.Document()
-    document.core_properties.title = title
-    document.core_properties.language = language
-    if build:
-        build(document)
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
-
-
-def make_zip(entries: dict[str, bytes]) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, content in entries.items():
-            archive.writestr(name, content)
     return out.getvalue()
 
 
@@ -312,7 +253,7 @@ def test_html_too_complex_refused(monkeypatch):
 
 
 def test_html_that_is_binary_refused():
-    assert refused("page.html", make_pdf(["x"])).startswith("This file is not text (its content looks like a PDF)")
+    assert refused("page.html", pdf_bytes(["x"])).startswith("This file is not text (its content looks like a PDF)")
 
 
 # --- .docx ---------------------------------------------------------------------
@@ -330,7 +271,7 @@ def _article(document):
 
 
 def test_docx_paragraphs_tables_title_and_language():
-    result = extract("article.docx", make_docx(title="Titre des propriétés", language="fr-FR", build=_article))
+    result = extract("article.docx", docx_bytes(title="Titre des propriétés", language="fr-FR", build=_article))
     assert result.text == f"Darmanin à Rabat\n\n{FRENCH}\n\nDeuxième paragraphe\n\nVille\tDate\nRabat\t12 mars\n\nFin."
     assert result.title == "Titre des propriétés"
     assert result.language == "fr"
@@ -338,7 +279,7 @@ def test_docx_paragraphs_tables_title_and_language():
 
 
 def test_docx_title_falls_back_to_first_heading():
-    result = extract("article.DOCX", make_docx(build=_article))
+    result = extract("article.DOCX", docx_bytes(build=_article))
     assert (result.title, result.language) == ("Darmanin à Rabat", "")
 
 
@@ -357,11 +298,11 @@ def test_docx_merged_cells_read_once_and_tracked_insertions_kept():
         paragraph._p.append(parse_xml(inserted))
         paragraph._p.append(parse_xml(deleted))
 
-    assert extract("a.docx", make_docx(build=build)).text == "fusion\ta\nb\n\nLe texte inséré"
+    assert extract("a.docx", docx_bytes(build=build)).text == "fusion\ta\nb\n\nLe texte inséré"
 
 
 def test_docx_without_text_is_empty():
-    assert refused("blank.docx", make_docx()) == "The file is empty"
+    assert refused("blank.docx", docx_bytes()) == "The file is empty"
 
 
 def test_docx_random_bytes_refused():
@@ -369,12 +310,12 @@ def test_docx_random_bytes_refused():
 
 
 def test_docx_zip_without_word_document_refused():
-    message = refused("article.docx", make_zip({"hello.txt": b"hi"}))
+    message = refused("article.docx", zip_bytes({"hello.txt": b"hi"}))
     assert message.startswith("This .docx file is damaged or not a Word document")
 
 
 def test_docx_truncated_refused():
-    data = make_docx(build=_article)
+    data = docx_bytes(build=_article)
     assert refused("article.docx", data[: len(data) // 2]).startswith("This .docx file is damaged")
 
 
@@ -398,7 +339,7 @@ def test_docx_compression_ratio_refused():
 
 @pytest.mark.parametrize("name", ["../evil.xml", "/etc/evil.xml", "word/../../evil.xml"])
 def test_docx_path_traversal_refused(name):
-    data = make_zip({"word/document.xml": b"<w:document/>", name: b"x"})
+    data = zip_bytes({"word/document.xml": b"<w:document/>", name: b"x"})
     assert refused("evil.docx", data).startswith("This .docx file was refused for safety")
 
 
@@ -406,7 +347,8 @@ def test_docx_path_traversal_refused(name):
 
 
 def test_pdf_pages_title_and_language():
-    data = make_pdf(["Première page : déclaration du ministre.", "Seconde page (fin)."], title="Le titre", lang="fr-FR")
+    data = pdf_bytes(["Première page : déclaration du ministre.", "Seconde page (fin)."], title="Le titre",
+                     lang="fr-FR")
     result = extract("article.pdf", data)
     assert result == Extracted(
         text="Première page : déclaration du ministre.\n\nSeconde page (fin).", title="Le titre", language="fr"
@@ -418,23 +360,23 @@ def test_pdf_random_bytes_refused():
 
 
 def test_pdf_truncated_refused():
-    data = make_pdf(["Une page de texte assez longue pour être coupée au milieu."])
+    data = pdf_bytes(["Une page de texte assez longue pour être coupée au milieu."])
     assert refused("article.pdf", data[: len(data) // 2]).startswith("This .pdf file is damaged")
 
 
 def test_pdf_password_protected_refused():
-    data = encrypt_pdf(make_pdf(["Secret."]), user_password="secret")
+    data = encrypt_pdf(pdf_bytes(["Secret."]), user_password="secret")
     assert "password-protected" in refused("secret.pdf", data)
 
 
 def test_pdf_with_owner_password_only_is_read():
     # Permissions-only protection (no password to open) is common on publisher PDFs.
-    data = encrypt_pdf(make_pdf(["Texte lisible."]), user_password="")
+    data = encrypt_pdf(pdf_bytes(["Texte lisible."]), user_password="")
     assert extract("restricted.pdf", data).text == "Texte lisible."
 
 
 def test_pdf_without_text_refused():
-    assert refused("scan.pdf", make_pdf([""])) == (
+    assert refused("scan.pdf", pdf_bytes([""])) == (
         "No text found in this PDF (scanned pages need OCR, which is not supported)"
     )
 
@@ -443,24 +385,24 @@ def test_pdf_page_limit(monkeypatch):
     import articles.services.extract as extract_module
 
     monkeypatch.setattr(extract_module, "PDF_MAX_PAGES", 2)
-    assert refused("long.pdf", make_pdf(["a", "b", "c"])) == "This PDF has 3 pages; the limit is 2"
+    assert refused("long.pdf", pdf_bytes(["a", "b", "c"])) == "This PDF has 3 pages; the limit is 2"
 
 
 # --- extension versus content ----------------------------------------------------
 
 
 def test_pdf_named_docx_refused():
-    message = refused("article.docx", make_pdf(["x"]))
+    message = refused("article.docx", pdf_bytes(["x"]))
     assert message == "This .docx file is damaged or not a Word document (its content looks like a PDF)"
 
 
 def test_docx_named_pdf_refused():
-    message = refused("article.pdf", make_docx(build=_article))
+    message = refused("article.pdf", docx_bytes(build=_article))
     assert message.startswith("This .pdf file is damaged or not a PDF (its content looks like a zip archive")
 
 
 def test_pdf_named_txt_refused():
-    assert refused("article.txt", make_pdf(["x"])).startswith("This file is not text (its content looks like a PDF)")
+    assert refused("article.txt", pdf_bytes(["x"])).startswith("This file is not text (its content looks like a PDF)")
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,6 @@ import threading
 import zipfile
 from datetime import timedelta
 
-import docx
 import pytest
 from celery.exceptions import SoftTimeLimitExceeded
 from django.core.files.base import ContentFile
@@ -36,7 +35,7 @@ from imports.services.runner import import_check, import_run
 from imports.services.sweep import imports_sweep
 from imports.tasks import check_import, run_import
 from tests.conftest import _reset_broker_pools, make_user, wait_for
-from tests.test_extract import make_pdf
+from tests.files import docx_bytes, pdf_bytes, zip_bytes
 
 FR = [
     "Le ministre de l'Intérieur Gérald Darmanin est arrivé lundi à Rabat pour une visite de deux jours.",
@@ -71,25 +70,6 @@ def articles_csv(texts, **kwargs) -> bytes:
     rows = [[f"Titre {i}", text, f"https://news.example/{i}", "Le Desk", "2024-03-01", ""]
             for i, text in enumerate(texts)]
     return csv_bytes(rows, **kwargs)
-
-
-def make_zip(members: dict[str, bytes], *, compression=zipfile.ZIP_DEFLATED) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", compression=compression) as archive:
-        for name, data in members.items():
-            archive.writestr(zipfile.ZipInfo(name) if name.startswith(("/", "..")) or "\\" in name else name, data,
-                             compress_type=compression)
-    return out.getvalue()
-
-
-def make_docx(title: str, paragraphs: list[str]) -> bytes:
-    document = docx.Document()
-    document.add_heading(title, level=1)
-    for paragraph in paragraphs:
-        document.add_paragraph(paragraph)
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
 
 
 def dry_run(data: bytes, name="feed.csv", **options) -> ImportBatch:
@@ -292,12 +272,12 @@ def test_the_format_is_detected_from_the_content_then_the_name(name, head, expec
 def test_every_document_type_in_a_zip_becomes_an_article(db):
     html = ("<html lang='fr'><head><title>Rabat</title></head><body><article><h1>Rabat</h1>"
             f"<p>{FR[1]} {FR[2]}</p><p>{FR[3]}</p></article></body></html>").encode()
-    data = make_zip({
+    data = zip_bytes({
         "depeches/visite.txt": FR[0].encode("cp1252"),
         "depeches/polisario.md": f"# Le Polisario\n\n{FR[2]}".encode(),
         "depeches/page.html": html,
-        "depeches/jo.docx": make_docx("Les JO", [FR[3], FR[1]]),
-        "depeches/london.pdf": make_pdf([EN[0]], title="Strike talks"),
+        "depeches/jo.docx": docx_bytes(heading="Les JO", paragraphs=[FR[3], FR[1]]),
+        "depeches/london.pdf": pdf_bytes([EN[0]], title="Strike talks"),
         "depeches/": b"",
         "__MACOSX/depeches/._visite.txt": b"\x00\x05\x16\x07",
     })
@@ -315,7 +295,7 @@ def test_a_zip_manifest_gives_each_file_its_metadata(db):
     manifest = csv_bytes([["a.txt", "Visite", "Le Desk", "2024-03-01", "fr", "https://news.example/a"],
                           ["missing.txt", "Perdu", "AFP", "", "", ""]],
                          header=["file", "titre", "source", "date", "langue", "url"], delimiter=";")
-    data = make_zip({"manifest.csv": manifest, "a.txt": FR[0].encode(), "b.txt": FR[1].encode()})
+    data = zip_bytes({"manifest.csv": manifest, "a.txt": FR[0].encode(), "b.txt": FR[1].encode()})
     batch = imported(data, name="archive.zip")
     assert batch.created == 2
     article = Article.objects.get(original_filename="a.txt")
@@ -327,7 +307,7 @@ def test_a_zip_manifest_gives_each_file_its_metadata(db):
 
 
 def test_nested_archives_and_unsupported_files_in_a_zip_are_rejected_one_by_one(db):
-    data = make_zip({"a.txt": FR[0].encode(), "inner.zip": make_zip({"b.txt": FR[1].encode()}),
+    data = zip_bytes({"a.txt": FR[0].encode(), "inner.zip": zip_bytes({"b.txt": FR[1].encode()}),
                      "logo.png": b"\x89PNG\r\n\x1a\n"})
     batch = imported(data, name="archive.zip")
     assert batch.created == 1
@@ -341,7 +321,7 @@ def test_nested_archives_and_unsupported_files_in_a_zip_are_rejected_one_by_one(
 
 @pytest.mark.parametrize("name", ["../evil.txt", "/etc/evil.txt", "ok/../../evil.txt", "C:\\evil.txt"])
 def test_a_zip_name_pointing_outside_the_archive_refuses_the_whole_archive(db, name):
-    batch = dry_run(make_zip({"a.txt": FR[0].encode(), name: FR[1].encode()}), name="archive.zip")
+    batch = dry_run(zip_bytes({"a.txt": FR[0].encode(), name: FR[1].encode()}), name="archive.zip")
     assert batch.status == ImportBatch.Status.FAILED
     assert f"the name {name!r} points outside the archive" in batch.error
     assert batch.created == 0 and not Article.objects.exists()
@@ -349,25 +329,25 @@ def test_a_zip_name_pointing_outside_the_archive_refuses_the_whole_archive(db, n
 
 def test_a_zip_with_too_many_files_is_refused(db, settings):
     settings.IMPORT_MAX_ZIP_FILES = 3
-    batch = dry_run(make_zip({f"{i}.txt": FR[i].encode() for i in range(4)}), name="archive.zip")
+    batch = dry_run(zip_bytes({f"{i}.txt": FR[i].encode() for i in range(4)}), name="archive.zip")
     assert "This archive holds 4 files; the limit is 3" in batch.error
 
 
 def test_a_zip_that_would_unpack_past_the_limit_is_refused_before_unpacking(db, settings):
     settings.IMPORT_MAX_UNPACKED_BYTES = 100_000
-    batch = dry_run(make_zip({"a.txt": FR[0].encode() * 1000, "b.txt": FR[1].encode() * 1000}), name="archive.zip")
+    batch = dry_run(zip_bytes({"a.txt": FR[0].encode() * 1000, "b.txt": FR[1].encode() * 1000}), name="archive.zip")
     assert "This archive was refused: it would unpack to" in batch.error
     assert "the limit is 97.7 KB" in batch.error
 
 
 def test_a_zip_bomb_is_refused_by_its_compression_ratio(db):
-    batch = dry_run(make_zip({"a.txt": FR[0].encode(), "bomb.txt": b"0" * (30 * 1024 * 1024)}), name="archive.zip")
+    batch = dry_run(zip_bytes({"a.txt": FR[0].encode(), "bomb.txt": b"0" * (30 * 1024 * 1024)}), name="archive.zip")
     assert batch.status == ImportBatch.Status.FAILED
     assert "compressed" in batch.error and "far more than documents are" in batch.error
 
 
 def test_a_zip_member_compressed_with_an_unbounded_method_refuses_the_archive(db):
-    batch = dry_run(make_zip({"a.txt": FR[0].encode()}, compression=zipfile.ZIP_BZIP2), name="archive.zip")
+    batch = dry_run(zip_bytes({"a.txt": FR[0].encode()}, compression=zipfile.ZIP_BZIP2), name="archive.zip")
     assert "uses a compression method other than deflate" in batch.error
 
 
@@ -931,7 +911,7 @@ def test_the_command_imports_and_a_second_run_creates_nothing(db, tmp_path, caps
 
 def test_the_command_reports_a_refused_file(db, tmp_path):
     path = tmp_path / "archive.zip"
-    path.write_bytes(make_zip({"../evil.txt": b"x"}))
+    path.write_bytes(zip_bytes({"../evil.txt": b"x"}))
     with pytest.raises(CommandError, match="points outside the archive"):
         call_command("import_articles", str(path), "--wait")
 
@@ -1179,7 +1159,7 @@ def test_an_import_links_to_its_articles_in_the_queue(importer_client):
 def test_a_document_of_a_zip_read_with_replaced_bytes_is_named_on_the_batch(db):
     text = (FR[0] + " " + FR[1]).encode()
     cut = text.index(b"Rabat")
-    batch = imported(make_zip({"a.txt": FR[2].encode(), "b.txt": text[:cut] + b"\xff" + text[cut:]}),
+    batch = imported(zip_bytes({"a.txt": FR[2].encode(), "b.txt": text[:cut] + b"\xff" + text[cut:]}),
                      name="archive.zip")
     assert batch.created == 2
     assert batch.detected["note"] == (f"b.txt: 1 invalid UTF-8 sequence replaced with \ufffd; "

@@ -26,8 +26,9 @@ from articles.models import (
 from articles.selectors import QueueParams, articles_for_queue
 from articles.services import review
 from articles.services.ingest import article_create
-from articles.services.search import articles_index, articles_index_missing
+from articles.services.search import articles_index_missing
 from tests.conftest import make_user
+from tests.factories import ActorFactory, ArticleFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -39,12 +40,8 @@ _hashes = itertools.count()
 def make_article(title="Article", *, body="Un texte.", status=Article.Status.ANNOTATED,
                  review_state=Article.ReviewState.UNREVIEWED, source="", language="fr", published_at=None,
                  added_at=None) -> Article:
-    article = Article.objects.create(
-        title=title, body=body, status=status, review_state=review_state, language=language,
-        source=Source.objects.get_or_create(name=source)[0] if source else None, published_at=published_at,
-        content_hash=f"hash-{next(_hashes)}",
-    )
-    articles_index([article.id])  # searchable, as the ingest service leaves it
+    article = ArticleFactory(title=title, body=body, status=status, review_state=review_state, language=language,
+                             source=source, published_at=published_at, indexed=True)
     if added_at:
         Article.objects.filter(id=article.id).update(created_at=added_at)
         article.refresh_from_db()
@@ -52,7 +49,7 @@ def make_article(title="Article", *, body="Un texte.", status=Article.Status.ANN
 
 
 def make_actor(name, kind="person") -> Actor:
-    return Actor.objects.create(name=name, kind=kind, key=f"{name.lower()}|{kind}")
+    return ActorFactory(name=name, kind=kind)
 
 
 def mention(article, actor, times=1, decision=Decision.PENDING):

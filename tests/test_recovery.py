@@ -10,6 +10,7 @@ from articles.models import Article
 from articles.services import recovery
 from articles.services.ingest import article_create
 from tests.conftest import make_user, wait_annotated
+from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -29,7 +30,7 @@ def test_the_sweeper_picks_only_stranded_articles(settings):
     long_ago = now - timedelta(seconds=settings.ANNOTATION_TIME_LIMIT * 4 + 30 + settings.SWEEP_ANNOTATING_GRACE + 5)
 
     def make(title, **fields):
-        return Article.objects.create(title=title, body=title, content_hash=title, **fields)
+        return ArticleFactory(title=title, body=title, **fields)
 
     lost = make("lost", status=Article.Status.QUEUED, queued_at=old)
     fresh = make("fresh", status=Article.Status.QUEUED, queued_at=now)

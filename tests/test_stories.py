@@ -1,16 +1,16 @@
 """Stories: an annotated article joins the story of its event; editors' moves are kept."""
 
-import hashlib
 import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from articles.models import Actor, Article, Kind, Mention, Source, StoryOrigin
+from articles.models import Actor, Article, Kind, Mention, StoryOrigin
 from articles.services.accounts import api_token_create
 from stories import features
 from stories.models import Story
 from stories.services import article_story_move, story_assign, story_merge, story_rename
+from tests.factories import ActorFactory, ArticleFactory, MentionFactory
 
 FLOOD_1 = ("River floods the town of Brenwick", "The river Arle burst its banks in Brenwick on Tuesday, flooding "
            "two hundred homes. Mayor Ilse Varga opened the sports hall to families forced from their houses.")
@@ -56,16 +56,9 @@ def test_it_folds_accents_plurals_and_stop_words():
 
 
 def annotated(title, body, actors=(), *, source="", published_at=None, language="en"):
-    article = Article.objects.create(
-        title=title, body=body, language=language, status=Article.Status.ANNOTATED,
-        content_hash=hashlib.sha256((title + body).encode()).hexdigest(), published_at=published_at,
-        source=Source.objects.get_or_create(name=source)[0] if source else None)
+    article = ArticleFactory(title=title, body=body, language=language, published_at=published_at, source=source)
     for name in actors:
-        actor = Actor.objects.get_or_create(key=Actor.key_for(name, Kind.PERSON),
-                                            defaults={"name": name, "kind": Kind.PERSON})[0]
-        start = body.find(name.split()[0])
-        Mention.objects.create(article=article, start=max(start, 0), end=max(start, 0) + len(name), text=name,
-                               kind=Kind.PERSON, actor=actor)
+        MentionFactory(article=article, actor=ActorFactory(name=name, kind=Kind.PERSON), surface=name)
     return article
 
 
