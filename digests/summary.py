@@ -3,7 +3,7 @@
 Plain Python: a sentence ends at . ! ? … (possibly followed by a closing quote
 or bracket) when the next word starts with a capital, a digit or an opening
 quote, unless the word before the stop is a known abbreviation or an initial
-("M.", "Mr.", "St.", "G. Darmanin").
+("M.", "Mr.", "St.", "J. Smith").
 """
 
 import re
@@ -31,7 +31,7 @@ def _is_abbreviation(text_before: str) -> bool:
         return False
     word = match.group(1).lower().strip("'’")
     if len(word) == 1 and word.isalpha():
-        return True  # an initial: "G. Darmanin"
+        return True  # an initial: "J. Smith"
     return word in ABBREVIATIONS or word.rstrip(".") in ABBREVIATIONS
 
 

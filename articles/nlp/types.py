@@ -65,7 +65,7 @@ class MentionSpan:
 
 @dataclass(frozen=True)
 class ActorGroup:
-    """Mentions of one actor inside one article ("Gérald Darmanin", "Darmanin")."""
+    """Mentions of one actor inside one article ("Angela Merkel", "Merkel")."""
 
     name: str  # the fullest surface, used as the actor's canonical name
     kind: str
