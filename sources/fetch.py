@@ -17,8 +17,10 @@ Guarantees, for the request and every redirect (at most ``max_redirects``):
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import socket
+import ssl
 import threading
 import time
 import zlib
@@ -28,6 +30,7 @@ from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin, urlsplit
 
+import certifi
 import httpcore
 import httpx
 from protego import Protego
@@ -241,6 +244,12 @@ class HostGate:
 _PROCESS_GATE = HostGate()
 
 
+@functools.cache
+def _ssl_context() -> ssl.SSLContext:
+    """The certificate store, read once per process (reading it costs more than a request)."""
+    return ssl.create_default_context(cafile=certifi.where())
+
+
 # -- decoding with a cap ------------------------------------------------------------------------------------------
 
 
@@ -309,14 +318,32 @@ class Fetcher:
         self.gate = gate or _PROCESS_GATE
         self.sleep = sleep
         self._robots: dict[str, tuple[float, Protego | None]] = {}
+        self._http: httpx.Client | None = None
+
+    def __enter__(self) -> Fetcher:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the connections kept open between requests."""
+        if self._http is not None:
+            self._http.close()
+            self._http = None
 
     def _client(self) -> httpx.Client:
-        transport = httpx.HTTPTransport(trust_env=False, retries=0)
-        # The pool connects through our backend: every connection goes to an address just checked.
-        transport._pool._network_backend = _CheckedBackend(self.policy.allow_private, self.policy.allowed_addresses)
-        timeout = httpx.Timeout(self.policy.read_timeout, connect=self.policy.connect_timeout)
-        return httpx.Client(transport=transport, timeout=timeout, follow_redirects=False, trust_env=False,
-                            headers={"User-Agent": self.policy.user_agent, "Accept-Encoding": "gzip, deflate"})
+        """One client for this fetcher's life: a site's pages reuse its connection (keep-alive)."""
+        if self._http is None:
+            transport = httpx.HTTPTransport(verify=_ssl_context(), trust_env=False, retries=0)
+            # The pool connects through our backend: every connection goes to an address just checked.
+            transport._pool._network_backend = _CheckedBackend(self.policy.allow_private,
+                                                               self.policy.allowed_addresses)
+            timeout = httpx.Timeout(self.policy.read_timeout, connect=self.policy.connect_timeout)
+            self._http = httpx.Client(
+                transport=transport, timeout=timeout, follow_redirects=False, trust_env=False,
+                headers={"User-Agent": self.policy.user_agent, "Accept-Encoding": "gzip, deflate"})
+        return self._http
 
     def fetch(self, url: str, *, etag: str = "", last_modified: str = "", accept: str = "*/*",
               max_bytes: int | None = None) -> FetchResult:
@@ -326,17 +353,17 @@ class Fetcher:
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
-        with self._client() as client:
-            for attempt in range(self.policy.retries + 1):
-                try:
-                    return self._follow(client, url, headers, max_bytes)
-                except HTTPStatusError as exc:
-                    if exc.status not in RETRY_STATUSES or attempt == self.policy.retries:
-                        raise
-                    wait = exc.retry_after if exc.retry_after is not None else 2.0 ** attempt
-                    if wait > self.policy.max_retry_wait:
-                        raise
-                    self.sleep(wait)
+        client = self._client()
+        for attempt in range(self.policy.retries + 1):
+            try:
+                return self._follow(client, url, headers, max_bytes)
+            except HTTPStatusError as exc:
+                if exc.status not in RETRY_STATUSES or attempt == self.policy.retries:
+                    raise
+                wait = exc.retry_after if exc.retry_after is not None else 2.0 ** attempt
+                if wait > self.policy.max_retry_wait:
+                    raise
+                self.sleep(wait)
         raise AssertionError("unreachable")
 
     def _follow(self, client: httpx.Client, url: str, headers: dict, max_bytes: int) -> FetchResult:

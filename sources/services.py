@@ -15,7 +15,7 @@ import re
 import time
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -61,11 +61,6 @@ class DatabaseHostGate:
     @contextmanager
     def turn(self, host: str, *, min_delay: float, max_wait: float) -> Iterator[None]:
         host = host[:255]
-        try:
-            with transaction.atomic():
-                HostTurn.objects.get_or_create(host=host)
-        except IntegrityError:
-            pass  # another process made the row first
         holder, deadline = uuid.uuid4().hex, time.monotonic() + max_wait
         while True:
             now = timezone.now()
@@ -73,6 +68,13 @@ class DatabaseHostGate:
             if HostTurn.objects.filter(free, host=host, next_at__lte=now).update(holder=holder,
                                                                                busy_until=now + self.LEASE):
                 break
+            if not HostTurn.objects.filter(host=host).exists():
+                try:  # a host seen for the first time: its row, then take the turn
+                    with transaction.atomic():
+                        HostTurn.objects.create(host=host)
+                except IntegrityError:
+                    pass  # another process made the row first
+                continue
             if time.monotonic() > deadline:
                 raise FetchError(f"{host} was busy with other requests for more than {max_wait:.0f} s.")
             time.sleep(self.POLL_EVERY)
@@ -81,6 +83,11 @@ class DatabaseHostGate:
         finally:
             HostTurn.objects.filter(host=host, holder=holder).update(
                 holder="", busy_until=None, next_at=timezone.now() + timedelta(seconds=min_delay))
+
+
+def _fetching(client: Fetcher | None):
+    """The caller's fetcher, or a new one whose connections close after use."""
+    return nullcontext(client) if client is not None else fetcher()
 
 
 def fetcher() -> Fetcher:
@@ -204,7 +211,11 @@ def feed_poll(*, feed_id: int, client: Fetcher | None = None) -> FeedPoll | None
     if not claimed.update(poll_started_at=now):
         return None
     feed = Feed.objects.select_related("source").get(id=feed_id)
-    client = client or fetcher()
+    with _fetching(client) as client:
+        return _poll(feed, client, now)
+
+
+def _poll(feed: Feed, client: Fetcher, now) -> FeedPoll:
     poll = FeedPoll(feed=feed, started_at=now)
     try:
         result = _fetch_feed(feed, client)
@@ -224,7 +235,7 @@ def feed_poll(*, feed_id: int, client: Fetcher | None = None) -> FeedPoll | None
     except (FetchError, feeds.FeedError) as exc:
         _poll_failed(feed, poll, str(exc), retry_after=getattr(exc, "retry_after", None))
     except Exception as exc:
-        logger.exception("source %s: poll failed", feed_id)
+        logger.exception("source %s: poll failed", feed.id)
         _poll_failed(feed, poll, f"Unexpected error: {type(exc).__name__}: {exc}")
     return poll
 
@@ -409,9 +420,9 @@ def article_fetch(*, article_id: int, client: Fetcher | None = None) -> None:
     if not claim.update(claimed_at=now):
         return
     article = Article.objects.get(id=article_id)
-    client = client or fetcher()
     try:
-        page = client.fetch_page(article.url)
+        with _fetching(client) as client:
+            page = client.fetch_page(article.url)
         markup = page.text()
         extracted = pages.extract_page(markup, url=page.url)
     except FetchError as exc:

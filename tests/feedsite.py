@@ -44,6 +44,7 @@ class FeedSite:
         self.routes: dict[str, Route | list[Route]] = {}
         self.requests: list[tuple[str, dict]] = []
         self.arrivals: list[float] = []  # time.monotonic() of each request
+        self.peers: list[int] = []  # the client's port for each request: one per connection
         site = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -51,6 +52,7 @@ class FeedSite:
 
             def do_GET(self):
                 site.arrivals.append(time.monotonic())
+                site.peers.append(self.client_address[1])
                 site.requests.append((self.path, {k.lower(): v for k, v in self.headers.items()}))
                 route = (
                     site.routes.get(self.path)

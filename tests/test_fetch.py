@@ -36,6 +36,18 @@ def test_it_fetches_a_page_naming_the_product_and_its_contact(feed_site):
     assert feed_site.requests[0][1]["user-agent"] == "PressReview/1 (+https://desk.example/bot)"
 
 
+def test_one_fetcher_reads_a_site_over_one_connection_and_closes_it(feed_site):
+    for path in ("/robots.txt", "/a", "/b"):
+        feed_site.routes[path] = Route(b"User-agent: *\nAllow: /\n" if path == "/robots.txt" else b"<p>page</p>")
+    with fetcher() as client:
+        assert [client.fetch_page(feed_site.url + path).status for path in ("/a", "/b")] == [200, 200]
+        assert feed_site.paths() == ["/robots.txt", "/a", "/b"]
+        assert len(set(feed_site.peers)) == 1  # keep-alive: no new connection per page
+    assert client._http is None
+    fetcher().fetch(feed_site.url + "/a")
+    assert len(set(feed_site.peers)) == 2  # another fetcher, another connection
+
+
 @pytest.mark.parametrize("url", ["file:///etc/passwd", "ftp://example.org/feed", "gopher://example.org/",
                                  "javascript:alert(1)", "http:///nohost", "//example.org/feed"])
 def test_it_refuses_every_scheme_but_http_and_https(url):

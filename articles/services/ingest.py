@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
+from django.db.models import Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -137,10 +138,13 @@ def is_web_url(url: str) -> bool:
 
 
 def _find_duplicate(*, fingerprint: str, url: str) -> Article | None:
-    article = Article.objects.filter(content_hash=fingerprint).first()
-    if article is None and url:
-        article = Article.objects.filter(url=url).order_by("id").first()
-    return article
+    # Looked up through their own indexes: ``first()`` would order by id, and a planner may
+    # then walk the whole table in id order instead.
+    article = Article.objects.filter(content_hash=fingerprint)[:1]
+    if not article and url:
+        first = Article.objects.filter(url=url).aggregate(first=Min("id"))["first"]
+        article = Article.objects.filter(id=first)[:1] if first else []
+    return next(iter(article), None)
 
 
 def _clean_body(body: str) -> str:
