@@ -54,7 +54,8 @@ lint: install-dev
 
 check: install-dev
 	PRESSREVIEW_ENV=production SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(60))') \
-	  ALLOWED_HOSTS=press.example $(BIN)/python manage.py check --deploy --fail-level WARNING
+	  ALLOWED_HOSTS=press.example SITE_URL=https://press.example FETCH_CONTACT_URL=https://press.example/contact \
+	  $(BIN)/python manage.py check --deploy --fail-level WARNING
 
 bench: install-dev
 	for b in bench/*.py; do $(BIN)/python $$b || exit 1; done

@@ -15,12 +15,24 @@ def manage(*args, **env):
                           capture_output=True, text=True, timeout=120)
 
 
+PRODUCTION = {"PRESSREVIEW_ENV": "production", "ALLOWED_HOSTS": "press.example", "SITE_URL": "https://press.example",
+              "FETCH_CONTACT_URL": "https://press.example/contact"}
+
+
 def test_production_settings_pass_the_deployment_checks(tmp_path):
-    result = manage("check", "--deploy", "--fail-level", "WARNING", PRESSREVIEW_ENV="production",
-                    SECRET_KEY=secrets.token_urlsafe(60), ALLOWED_HOSTS="press.example",
-                    PRESSREVIEW_VAR_DIR=str(tmp_path))
+    result = manage("check", "--deploy", "--fail-level", "WARNING", SECRET_KEY=secrets.token_urlsafe(60),
+                    PRESSREVIEW_VAR_DIR=str(tmp_path), **PRODUCTION)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_the_deployment_checks_want_public_links_and_a_contact_for_the_fetcher(tmp_path):
+    settings = {**PRODUCTION, "SITE_URL": "http://127.0.0.1:8000", "FETCH_CONTACT_URL": ""}
+    result = manage("check", "--deploy", "--fail-level", "WARNING", SECRET_KEY=secrets.token_urlsafe(60),
+                    PRESSREVIEW_VAR_DIR=str(tmp_path), **settings)
+    assert result.returncode != 0
+    assert "digests.W001" in result.stderr and "SITE_URL is 'http://127.0.0.1:8000'" in result.stderr
+    assert "sources.W001" in result.stderr and "FETCH_CONTACT_URL is not set" in result.stderr
 
 
 def test_production_refuses_to_start_without_a_secret_key(tmp_path):
