@@ -84,10 +84,13 @@ class Digest(models.Model):
 
 
 class DigestSection(models.Model):
-    """A topic's section; ``topic`` empty is the section for articles without a topic."""
+    """A topic's section; ``topic`` empty is the section for articles without a topic,
+    unless the chief editor made it and named it (``title``)."""
 
     digest = models.ForeignKey(Digest, on_delete=models.CASCADE, related_name="sections")
     topic = models.ForeignKey(Topic, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    title = models.CharField(max_length=200, blank=True, help_text="The name the chief editor gave it; "
+                             "empty: its topic's name.")
     position = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -102,6 +105,8 @@ class DigestItem(models.Model):
     section = models.ForeignKey(DigestSection, on_delete=models.CASCADE, related_name="items")
     article = models.ForeignKey(Article, null=True, on_delete=models.SET_NULL, related_name="digest_items")
     position = models.PositiveIntegerField(default=0)
+    title = models.CharField(max_length=500, blank=True,
+                             help_text="The title shown for the item; empty: the article's.")
     summary = models.TextField(blank=True)
     note = models.TextField(blank=True, help_text="The editor's note, printed under the summary.")
     quotes = models.ManyToManyField(Quote, blank=True, related_name="+")

@@ -23,6 +23,8 @@ PULL_LIMIT = 50
 
 
 def section_title(section: DigestSection, language: str) -> str:
+    if section.title:
+        return section.title
     if section.topic is None:
         with translation.override(language):
             return _("Other news")
@@ -99,7 +101,7 @@ def digest_view(digest: Digest, *, permalink: str = "", include_empty: bool = Fa
             id=item.id,
             article_id=item.article_id,
             position=item.position,
-            title=article.title if article else "",
+            title=item.title or (article.title if article else ""),
             source=article.source.name if article and article.source_id else "",
             url=article.url if article else "",
             published_at=article.published_at if article else None,

@@ -19,6 +19,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from articles.models import Article, Decision, Quote, Topic
+from articles.services.ingest import clean_line
 from digests import exports
 from digests.models import Digest, DigestItem, DigestSection, ExportJob
 from digests.selectors import MAX_QUOTES, digest_view, shown_article_topics, view_for
@@ -107,7 +108,7 @@ def _main_topics(articles: list[Article]) -> dict[int, Topic]:
 
 
 def _section(digest: Digest, topic: Topic | None) -> DigestSection:
-    section = DigestSection.objects.filter(digest=digest, topic=topic).order_by("id").first()
+    section = DigestSection.objects.filter(digest=digest, topic=topic, title="").order_by("id").first()
     if section is None:
         last = DigestSection.objects.filter(digest=digest).aggregate(m=Max("position"))["m"]
         section = DigestSection.objects.create(digest=digest, topic=topic, position=0 if last is None else last + 1)
@@ -167,9 +168,10 @@ def digest_items_add(*, digest: Digest, articles: list[Article], user=None, topi
 
 
 def digest_item_update(*, item: DigestItem, summary: str, note: str, quote_ids: list[int] | None = None,
-                       section: DigestSection | None = None) -> DigestItem:
+                       section: DigestSection | None = None, title: str | None = None) -> DigestItem:
     """Change an item's summary, note, chosen quotes (at most two of its article's
-    direct quotes that are not rejected) and, when given, its section."""
+    direct quotes that are not rejected) and, when given, its section and the title
+    shown for it (empty, or the article's own: the article's title, as it changes)."""
     summary, note = _clean_text(summary), _clean_text(note)
     quote_ids = sorted(set(quote_ids or []))
     if len(quote_ids) > MAX_QUOTES:
@@ -182,6 +184,9 @@ def digest_item_update(*, item: DigestItem, summary: str, note: str, quote_ids: 
         if len(quotes) != len(quote_ids):
             raise DigestError(_("Choose quotes of this article that are not rejected."))
         item.summary, item.note = summary, note
+        if title is not None:
+            title = clean_line(title)[:500]
+            item.title = "" if item.article_id and title == item.article.title else title
         if section is not None and section.id != item.section_id:
             if section.digest_id != item.digest_id:
                 raise DigestError(_("That section belongs to another digest."))
@@ -250,6 +255,29 @@ def digest_section_move(*, section: DigestSection, direction: str) -> None:
         for position, each in enumerate(sections):
             each.position = position
         DigestSection.objects.bulk_update(sections, ["position"])
+
+
+def digest_section_create(*, digest: Digest, title: str) -> DigestSection:
+    """A section of the chief editor's, named ``title``, at the end of the digest."""
+    title = clean_line(title)[:200]
+    if not title:
+        raise DigestError(_("Give the section a name."))
+    with transaction.atomic():
+        digest = _lock(digest)
+        last = DigestSection.objects.filter(digest=digest).aggregate(m=Max("position"))["m"]
+        return DigestSection.objects.create(digest=digest, title=title, position=0 if last is None else last + 1)
+
+
+def digest_section_rename(*, section: DigestSection, title: str) -> DigestSection:
+    """Name a section; an empty name gives a topic's section its topic's name back."""
+    title = clean_line(title)[:200]
+    if not title and section.topic_id is None:
+        raise DigestError(_("Give the section a name."))
+    with transaction.atomic():
+        _lock(section.digest)
+        DigestSection.objects.filter(id=section.id).update(title=title)
+        section.title = title
+        return section
 
 
 def digest_section_remove_empty(*, section: DigestSection) -> None:

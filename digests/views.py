@@ -244,7 +244,7 @@ def item_update(request, digest_id, item_id):
                                         digest=digest)
         services.digest_item_update(item=item, summary=request.POST.get("summary", ""),
                                     note=request.POST.get("note", ""), quote_ids=_ids(request.POST.getlist("quotes")),
-                                    section=section)
+                                    section=section, title=request.POST.get("title"))
     except DigestError as exc:
         return _refused(request, digest_id, exc)
     return _after_change(request, digest, focus=f"item-{item_id}", saved_item=item.id)
@@ -314,6 +314,31 @@ def section_remove(request, digest_id, section_id):
     except DigestError as exc:
         return _refused(request, digest_id, exc)
     return _after_change(request, digest)
+
+
+@require_POST
+@login_required
+@can_change
+def section_create(request, digest_id):
+    try:
+        digest = _get_draft(request, digest_id)
+        section = services.digest_section_create(digest=digest, title=request.POST.get("title", ""))
+    except DigestError as exc:
+        return _refused(request, digest_id, exc)
+    return _after_change(request, digest, focus=f"section-{section.id}")
+
+
+@require_POST
+@login_required
+@can_change
+def section_rename(request, digest_id, section_id):
+    try:
+        digest = _get_draft(request, digest_id)
+        section = get_object_or_404(DigestSection.objects.select_related("digest"), id=section_id, digest=digest)
+        services.digest_section_rename(section=section, title=request.POST.get("title", ""))
+    except DigestError as exc:
+        return _refused(request, digest_id, exc)
+    return _after_change(request, digest, focus=f"section-{section_id}")
 
 
 def _exports_context(request, digest: Digest, item_count: int) -> dict:

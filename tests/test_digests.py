@@ -324,6 +324,48 @@ def test_an_item_moves_to_another_section_and_is_removed(editor_client):
     assert _order(games) == ["Sécurité des Jeux"]
 
 
+def test_sections_of_the_editors_own_and_titles_shown_for_items(editor_client):
+    found = newsroom()
+    digest = build_digest([found["rabat"], found["jo"]])
+    response = htmx(editor_client, url("section-create", digest), {"title": "  Diplomatie\t "})
+    assert response.status_code == 200 and "<h3" in response.content.decode()
+    mine = DigestSection.objects.get(digest=digest, title="Diplomatie")
+    assert mine.topic is None and mine.position == 2
+    assert htmx(editor_client, url("section-create", digest), {"title": "  "}).status_code == 422
+    item = DigestItem.objects.get(article=found["rabat"])
+    htmx(editor_client, url("item-update", digest, item.id), {
+        "summary": item.summary, "section": mine.id, "title": "Le ministre au Maroc"})
+    htmx(editor_client, url("section-rename", digest, mine.id), {"title": "Diplomatie & coopération"})
+    games = DigestSection.objects.get(digest=digest, topic__slug="olympic-games")
+    htmx(editor_client, url("section-rename", digest, games.id), {"title": "JO 2024"})
+    item.refresh_from_db()
+    assert item.section == mine and item.title == "Le ministre au Maroc"
+    # An article added afterwards without a topic goes to "Other news", not to the editor's section.
+    plain = annotated_article("Sans thème", "Un texte sans thème.", day=2)
+    services.digest_items_add(digest=digest, articles=[plain])
+    assert DigestItem.objects.get(article=plain).section.title == ""
+
+    page = editor_client.get(url("export", digest, "html"), {"inline": "1"}).content.decode()
+    assert "Diplomatie &amp; coopération" in page and "JO 2024" in page and "Le ministre au Maroc" in page
+    assert "Darmanin à Rabat" not in page.split("<body", 1)[1].split("Le ministre au Maroc")[0]
+    # The article's own title again: the item follows the article's title.
+    htmx(editor_client, url("item-update", digest, item.id), {"summary": item.summary, "title": "Darmanin à Rabat"})
+    item.refresh_from_db()
+    assert item.title == ""
+    # A topic's section given an empty name shows its topic again; the editor's own needs a name.
+    htmx(editor_client, url("section-rename", digest, games.id), {"title": ""})
+    assert htmx(editor_client, url("section-rename", digest, mine.id), {"title": ""}).status_code == 422
+    assert DigestSection.objects.get(id=games.id).title == "" and DigestSection.objects.get(id=mine.id).title
+
+
+def test_a_viewer_cannot_make_or_rename_sections(viewer_client):
+    digest = build_digest([newsroom()["jo"]])
+    section = DigestSection.objects.get(digest=digest)
+    assert viewer_client.post(url("section-create", digest), {"title": "X"}).status_code == 403
+    assert viewer_client.post(url("section-rename", digest, section.id), {"title": "X"}).status_code == 403
+    assert list(DigestSection.objects.filter(digest=digest).values_list("title", flat=True)) == [""]
+
+
 def test_the_builder_shows_key_actors_and_quote_choices(editor_client):
     found = newsroom()
     Mention.objects.filter(article=found["rabat"], text="Rabat").update(decision=Decision.REJECTED)
