@@ -365,13 +365,15 @@ def queue_filter_choices(params: QueueParams, *, actor_query: str = "") -> dict:
     return {
         "sources": list(Source.objects.only("id", "name")),
         # Not "languages": the base template's language switcher sets that name for the whole page.
-        "queue_languages": [
-            (code, language_label(code))
-            for code in Article.objects.exclude(language="").order_by("language")
-            .values_list("language", flat=True).distinct()
-        ],
+        "queue_languages": languages_in_use(),
         "actors": actors,
     }
+
+
+def languages_in_use() -> list[tuple[str, str]]:
+    """The articles' languages, as (code, name in the interface's language)."""
+    return [(code, language_label(code)) for code in Article.objects.exclude(language="").order_by("language")
+            .values_list("language", flat=True).distinct()]
 
 
 def most_mentioned_actors(*, limit: int = 100) -> list[Actor]:

@@ -14,5 +14,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("digests.urls")),
     path("", include("sources.urls")),
+    path("", include("stories.urls")),
     path("", include("articles.urls")),
 ]

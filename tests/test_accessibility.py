@@ -69,6 +69,18 @@ def test_registry_pages_have_no_serious_violation(page, live_server, annotated, 
     assert violations(page) == []
 
 
+@pytest.mark.parametrize("path", ["/stories/", "/stories/{story}"])
+def test_stories_pages_have_no_serious_violation(page, live_server, annotated, path):
+    from stories.services import story_assign
+
+    story = story_assign(article_id=annotated.id)
+    make_user("ed", "editor")
+    log_in(page, live_server, "ed")
+    page.goto(live_server.url + path.format(story=story.id))
+    assert page.locator("h1").first.is_visible()
+    assert violations(page) == []
+
+
 def test_every_control_is_reachable_by_keyboard_with_a_visible_focus(page, live_server, annotated):
     make_user("ed", "editor")
     log_in(page, live_server, "ed")
