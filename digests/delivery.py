@@ -591,6 +591,35 @@ def digest_test_send(*, digest: Digest, email: str) -> str:
 
 # Schedules.
 
+def schedule_create(*, distribution_list: DistributionList, weekdays: list[int], time, timezone_name: str
+                    ) -> Schedule:
+    """Send ``distribution_list`` the latest published digest it has not had, at ``time`` (local to
+    ``timezone_name``) on ``weekdays`` (ISO: Monday 1 … Sunday 7). The first run is the next occurrence."""
+    schedule = Schedule(distribution_list=distribution_list, weekdays=",".join(str(d) for d in sorted(set(weekdays))),
+                        time=time, timezone=(timezone_name or "").strip())
+    try:
+        schedule.full_clean(exclude=["last_digest", "last_run_at"])
+    except ValidationError as exc:
+        raise DeliveryError(" ".join(message for messages in exc.message_dict.values() for message in messages)
+                            ) from None
+    schedule.save()
+    return schedule
+
+
+def schedule_set_enabled(*, schedule: Schedule, enabled: bool) -> Schedule:
+    """Pause or resume a schedule; a resumed one does not catch up on the occurrences it missed."""
+    fields = {"enabled": enabled}
+    if enabled and not schedule.enabled:
+        fields["last_run_at"] = timezone.now()
+    Schedule.objects.filter(id=schedule.id).update(**fields)
+    schedule.refresh_from_db()
+    return schedule
+
+
+def schedule_delete(*, schedule: Schedule) -> None:
+    Schedule.objects.filter(id=schedule.id).delete()
+
+
 def _last_occurrence(schedule: Schedule, now):
     """The latest scheduled time at or before ``now`` (aware), or None when no weekday is set."""
     zone = ZoneInfo(schedule.timezone)

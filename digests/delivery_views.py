@@ -1,20 +1,29 @@
 """The chief editor's pages for sending digests: distribution lists and their recipients,
 the send form with its confirmation, the delivery log with a retry."""
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from digests import delivery
 from digests.delivery import DeliveryError
-from digests.models import Delivery, Digest, DistributionList
+from digests.models import Delivery, Digest, DistributionList, Schedule
+from pressreview.inputs import cleaned, id_or_none, posted_id
 
 # Sending, lists and recipients belong to those who publish (chief editors).
 can_send = permission_required("digests.publish_digest", raise_exception=True)
+
+RECIPIENTS_PAGE = 200
+WEEKDAYS = [(1, gettext_lazy("Monday")), (2, gettext_lazy("Tuesday")), (3, gettext_lazy("Wednesday")),
+            (4, gettext_lazy("Thursday")), (5, gettext_lazy("Friday")), (6, gettext_lazy("Saturday")),
+            (7, gettext_lazy("Sunday"))]
 
 
 def _published(digest_id: int) -> Digest:
@@ -44,13 +53,43 @@ def lists_page(request):
     return render(request, "digests/lists.html", {"lists": lists})
 
 
+def _list_context(distribution_list: DistributionList, request, form=None) -> dict:
+    recipients = Paginator(distribution_list.recipients.all(), RECIPIENTS_PAGE)
+    return {"list": distribution_list, "recipients": recipients.get_page(id_or_none(request.GET.get("page")) or 1),
+            "languages": settings.LANGUAGES, "form": form or {},
+            "schedules": list(distribution_list.schedules.select_related("last_digest")),
+            "weekdays": WEEKDAYS, "default_timezone": settings.TIME_ZONE}
+
+
+def _schedule_change(distribution_list: DistributionList, post) -> str:
+    """A schedule action of the list page; the message to show."""
+    action = post.get("action")
+    if action == "schedule_add":
+        time = cleaned(forms.TimeField(), post.get("time"))
+        if time is None:
+            raise DeliveryError(_("Give the time of the sending, e.g. 07:30."))
+        days = [day for day in (id_or_none(value) for value in post.getlist("weekdays")) if day]
+        delivery.schedule_create(distribution_list=distribution_list, weekdays=days, time=time,
+                                 timezone_name=post.get("timezone", ""))
+        return _("Schedule added: the latest published digest the list has not had goes out at that time.")
+    schedule = get_object_or_404(Schedule, id=posted_id(post, "schedule") or 0, distribution_list=distribution_list)
+    if action == "schedule_delete":
+        delivery.schedule_delete(schedule=schedule)
+        return _("Schedule removed.")
+    delivery.schedule_set_enabled(schedule=schedule, enabled=action == "schedule_resume")
+    return _("Schedule resumed.") if action == "schedule_resume" else _("Schedule paused.")
+
+
 @login_required
 @can_send
 def list_detail(request, list_id):
     distribution_list = get_object_or_404(DistributionList, id=list_id)
     if request.method == "POST":
+        action = request.POST.get("action")
         try:
-            if request.POST.get("action") == "csv":
+            if action in ("schedule_add", "schedule_pause", "schedule_resume", "schedule_delete"):
+                messages.success(request, _schedule_change(distribution_list, request.POST))
+            elif action == "csv":
                 result = delivery.recipients_import_csv(distribution_list=distribution_list,
                                                         text=request.POST.get("csv", ""))
                 messages.success(request, _("%(added)d new recipients, %(existing)d known already.")
@@ -65,13 +104,10 @@ def list_detail(request, list_id):
                 messages.success(request, _("Recipient added."))
         except DeliveryError as exc:
             messages.error(request, str(exc))
-            return render(request, "digests/list_detail.html", {
-                "list": distribution_list, "recipients": distribution_list.recipients.all()[:2000],
-                "languages": settings.LANGUAGES, "form": request.POST}, status=400)
+            return render(request, "digests/list_detail.html",
+                          _list_context(distribution_list, request, form=request.POST), status=400)
         return redirect("digests:list-detail", list_id=list_id)
-    return render(request, "digests/list_detail.html", {
-        "list": distribution_list, "recipients": distribution_list.recipients.all()[:2000],
-        "languages": settings.LANGUAGES, "form": {}})
+    return render(request, "digests/list_detail.html", _list_context(distribution_list, request))
 
 
 def _emails(text: str) -> list[str]:

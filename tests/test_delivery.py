@@ -432,3 +432,48 @@ def test_a_schedule_sends_the_latest_digest_not_yet_sent_once_per_occurrence(smt
     second = services.digest_publish(digest=_another_digest(), user=None)
     assert delivery.schedules_run(now=monday_early + timedelta(days=2, minutes=2)) == [schedule.id]
     assert sorted(Delivery.objects.values_list("digest_id", flat=True)) == sorted([first.id, second.id])
+
+
+def test_a_chief_editor_schedules_a_list_on_its_page_pauses_and_removes_it(client, chief):
+    from datetime import time
+
+    from digests.models import Schedule
+
+    board = delivery.distribution_list_create(name="Cabinet")
+    page = reverse("digests:list-detail", args=[board.id])
+    response = client.post(page, {"action": "schedule_add", "weekdays": ["1", "3", "5"], "time": "07:30",
+                                  "timezone": "Europe/Paris"}, follow=True)
+    schedule = Schedule.objects.get(distribution_list=board)
+    assert (schedule.weekdays, schedule.time, schedule.timezone, schedule.enabled) == (
+        "1,3,5", time(7, 30), "Europe/Paris", True)
+    html = response.content.decode()
+    assert "Monday Wednesday Friday" in html and "07:30" in html and "Schedule added" in html
+    # A wrong time zone, no day or no time: a message, nothing stored.
+    for bad in ({"weekdays": ["1"], "time": "07:30", "timezone": "Mars/Olympus"},
+                {"time": "07:30", "timezone": "Europe/Paris"},
+                {"weekdays": ["9"], "time": "07:30", "timezone": "Europe/Paris"},
+                {"weekdays": ["1"], "time": "25:99", "timezone": "Europe/Paris"}):
+        response = client.post(page, {"action": "schedule_add", **bad})
+        assert response.status_code == 400 and 'class="message error"' in response.content.decode()
+    assert Schedule.objects.filter(distribution_list=board).count() == 1
+    client.post(page, {"action": "schedule_pause", "schedule": schedule.id})
+    assert not Schedule.objects.get(id=schedule.id).enabled
+    assert delivery.schedules_run() == []
+    client.post(page, {"action": "schedule_resume", "schedule": schedule.id})
+    resumed = Schedule.objects.get(id=schedule.id)
+    assert resumed.enabled and resumed.last_run_at is not None  # no catching up on missed mornings
+    other = delivery.distribution_list_create(name="Autre")
+    assert client.post(reverse("digests:list-detail", args=[other.id]),
+                       {"action": "schedule_delete", "schedule": schedule.id}).status_code == 404
+    client.post(page, {"action": "schedule_delete", "schedule": schedule.id})
+    assert not Schedule.objects.filter(id=schedule.id).exists()
+
+
+def test_a_long_list_is_paged(client, chief):
+    board = delivery.distribution_list_create(name="Abonnés")
+    delivery.recipients_import_csv(distribution_list=board,
+                                   text="\n".join(f"reader{n:03}@example.org,Reader {n},fr" for n in range(250)))
+    page = reverse("digests:list-detail", args=[board.id])
+    first = client.get(page).content.decode()
+    assert "reader000@example.org" in first and "reader249@example.org" not in first and "250 recipients" in first
+    assert "reader249@example.org" in client.get(page, {"page": "2"}).content.decode()
