@@ -346,7 +346,9 @@ class Fetcher:
         return self._http
 
     def fetch(self, url: str, *, etag: str = "", last_modified: str = "", accept: str = "*/*",
-              max_bytes: int | None = None) -> FetchResult:
+              max_bytes: int | None = None, robots: bool = False) -> FetchResult:
+        """``url``'s answer, following redirects; with ``robots``, every address on the way
+        (a redirect to another site too) must be allowed by its site's robots.txt."""
         max_bytes = max_bytes or self.policy.max_bytes
         headers = {"Accept": accept}
         if etag:
@@ -356,7 +358,7 @@ class Fetcher:
         client = self._client()
         for attempt in range(self.policy.retries + 1):
             try:
-                return self._follow(client, url, headers, max_bytes)
+                return self._follow(client, url, headers, max_bytes, robots)
             except HTTPStatusError as exc:
                 if exc.status not in RETRY_STATUSES or attempt == self.policy.retries:
                     raise
@@ -366,9 +368,11 @@ class Fetcher:
                 self.sleep(wait)
         raise AssertionError("unreachable")
 
-    def _follow(self, client: httpx.Client, url: str, headers: dict, max_bytes: int) -> FetchResult:
+    def _follow(self, client: httpx.Client, url: str, headers: dict, max_bytes: int, robots: bool) -> FetchResult:
         for _hop in range(self.policy.max_redirects + 1):
             check_url(url)
+            if robots and not self.allowed_by_robots(url):
+                raise RobotsDisallowed(f"The site's robots.txt does not allow fetching {url}.")
             response_or_url = self._one(client, url, headers, max_bytes)
             if isinstance(response_or_url, FetchResult):
                 return response_or_url
@@ -434,7 +438,6 @@ class Fetcher:
         return Protego.parse(result.text())
 
     def fetch_page(self, url: str) -> FetchResult:
-        """A page, if robots.txt allows it (RobotsDisallowed otherwise)."""
-        if not self.allowed_by_robots(url):
-            raise RobotsDisallowed(f"The site's robots.txt does not allow fetching {url}.")
-        return self.fetch(url, accept="text/html,application/xhtml+xml")
+        """A page, if the robots.txt of its site, and of any site it redirects to, allows it
+        (RobotsDisallowed otherwise)."""
+        return self.fetch(url, accept="text/html,application/xhtml+xml", robots=True)

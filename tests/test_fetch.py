@@ -207,6 +207,26 @@ def test_pages_honour_robots_txt(feed_site):
     assert feed_site.paths().count("/robots.txt") == 1
 
 
+def test_a_redirect_to_another_site_asks_that_site_s_robots_txt(feed_site):
+    from tests.feedsite import FeedSite
+
+    other = FeedSite().start()
+    try:
+        other.routes["/robots.txt"] = Route(b"User-agent: *\nDisallow: /members/\n", content_type="text/plain")
+        other.routes["/members/story"] = Route(b"for members")
+        other.routes["/open/story"] = Route(b"for all")
+        for path, target in (("/go", "/members/story"), ("/ok", "/open/story")):
+            feed_site.routes[path] = Route(b"", status=302, headers={"Location": other.url + target})
+        client = fetcher()
+        with pytest.raises(RobotsDisallowed, match="members/story"):
+            client.fetch_page(feed_site.url + "/go")
+        assert "/members/story" not in other.paths()
+        assert client.fetch_page(feed_site.url + "/ok").content == b"for all"
+        assert other.paths() == ["/robots.txt", "/open/story"]  # its robots.txt read once
+    finally:
+        other.stop()
+
+
 def test_a_site_without_robots_txt_allows_pages(feed_site):
     feed_site.routes["/news/page"] = Route(b"news")
     assert fetcher().fetch_page(feed_site.url + "/news/page").content == b"news"
