@@ -56,6 +56,8 @@ class Source(models.Model):
     domain = models.CharField(max_length=200, blank=True)
     country = models.CharField(max_length=2, blank=True)
     language = models.CharField(max_length=8, blank=True)
+    default_topics = models.ManyToManyField("Topic", blank=True, related_name="+",
+                                            help_text="Suggested for every article of the source.")
 
     class Meta:
         ordering = ["name"]

@@ -127,7 +127,7 @@ def feed_url_check(url: str) -> str:
 
 
 def feed_create(*, name: str, url: str, poll_minutes: int = 15, language: str = "", fetch_pages: bool = True,
-                created_by=None) -> Feed:
+                topics=(), created_by=None) -> Feed:
     """Follow a feed, or a site whose feed its first poll discovers; the first poll is sent after commit.
 
     Raises SourceError (refused address, bad settings, address already followed) and stores nothing then.
@@ -141,14 +141,18 @@ def feed_create(*, name: str, url: str, poll_minutes: int = 15, language: str = 
             source, _created = Source.objects.get_or_create(name=name)
             feed = Feed.objects.create(source=source, url=url, language=language, poll_minutes=poll_minutes,
                                        fetch_pages=fetch_pages, created_by=created_by, next_poll_at=timezone.now())
+            if topics:
+                source.default_topics.set(topics)
             send_on_commit(Message(poll_source, (feed.id,)))
     except IntegrityError:
         raise SourceError(_("This address is already followed.")) from None
     return feed
 
 
-def feed_update(*, feed: Feed, name: str, language: str, poll_minutes: int, active: bool, fetch_pages: bool) -> Feed:
-    """Change a source's settings; a new name files its next articles under that publication."""
+def feed_update(*, feed: Feed, name: str, language: str, poll_minutes: int, active: bool, fetch_pages: bool,
+                topics=None) -> Feed:
+    """Change a source's settings; a new name files its next articles under that publication.
+    ``topics`` (unchanged when None) are suggested for each of its articles from now on."""
     name, language = _clean_settings(name=name, language=language, poll_minutes=poll_minutes)
     with transaction.atomic():
         source, _created = Source.objects.get_or_create(name=name)
@@ -160,6 +164,8 @@ def feed_update(*, feed: Feed, name: str, language: str, poll_minutes: int, acti
             feed.next_poll_at = timezone.now()
             fields.append("next_poll_at")
         feed.save(update_fields=fields)
+        if topics is not None:
+            source.default_topics.set(topics)
     return feed
 
 

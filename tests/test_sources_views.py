@@ -88,6 +88,37 @@ def test_the_settings_are_changed_on_the_source_page(chief_client, failing):
     assert (feed.source.name, feed.language, feed.poll_minutes, feed.fetch_pages) == ("Renamed", "en", 60, False)
 
 
+def test_a_source_s_default_topics_are_suggested_for_its_articles_and_kept_apart_from_decisions(chief_client,
+                                                                                               failing):
+    from articles.models import ArticleTopic, Decision, Origin, Topic
+    from articles.nlp.types import Annotation
+    from articles.services.annotation import annotations_apply
+
+    page = chief_client.get(reverse("sources:detail", args=[failing.id])).content.decode()
+    assert 'name="topics" value="terrorism"' in page
+    response = chief_client.post(reverse("sources:detail", args=[failing.id]), {
+        "name": "Le Quotidien", "language": "fr", "poll_minutes": "15", "active": "on",
+        "topics": ["terrorism", "olympic-games"]})
+    assert response.status_code == 302
+    feed = Feed.objects.select_related("source").get(id=failing.id)
+    assert sorted(feed.source.default_topics.values_list("slug", flat=True)) == ["olympic-games", "terrorism"]
+    assert chief_client.post(reverse("sources:detail", args=[failing.id]), {
+        "name": "Le Quotidien", "poll_minutes": "15", "topics": ["no-such-topic"]}).status_code == 400
+
+    article = Article.objects.create(title="Dépêche", body="Un texte.", content_hash="d", source=feed.source,
+                                     status=Article.Status.ANNOTATING, language="fr")
+    other = Article.objects.create(title="Autre", body="Un autre texte.", content_hash="o",
+                                   status=Article.Status.ANNOTATING, language="fr")
+    ArticleTopic.objects.create(article=article, topic=Topic.objects.get(slug="olympic-games"),
+                                decision=Decision.REJECTED, origin=Origin.RULE)  # an editor said no
+    run = Annotation(language="fr", supported=True, pipeline_version="test")
+    for _ in range(2):  # annotated again: the suggestion is replaced, not doubled
+        annotations_apply(results={article.id: run, other.id: run})
+    topics = dict(ArticleTopic.objects.filter(article=article).values_list("topic__slug", "decision"))
+    assert topics == {"terrorism": Decision.PENDING, "olympic-games": Decision.REJECTED}
+    assert not ArticleTopic.objects.filter(article=other).exists()
+
+
 def test_the_source_page_shows_its_last_errors_and_items(viewer_client, feed_site, settings):
     settings.FETCH_HOST_DELAY = 0
     feed_site.routes["/feed.xml"] = Route(rss([{"title": "A <i>council</i> vote", "guid": "a",

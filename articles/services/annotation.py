@@ -28,6 +28,7 @@ from articles.models import (
     Origin,
     Quote,
     RejectedSurface,
+    Source,
     Topic,
 )
 from articles.nlp.boilerplate import find_content_end
@@ -434,7 +435,7 @@ def _persist_topics(items: list[tuple[Article, Annotation]]) -> None:
     )
     slugs = {hit.slug for _, annotation in items for hit in annotation.topics}
     topics = {t.slug: t for t in Topic.objects.filter(slug__in=slugs)}
-    ArticleTopic.objects.bulk_create(
+    rows = [
         ArticleTopic(
             article=article,
             topic=topics[hit.slug],
@@ -446,7 +447,22 @@ def _persist_topics(items: list[tuple[Article, Annotation]]) -> None:
         for article, annotation in items
         for hit in annotation.topics
         if hit.slug in topics and (article.id, hit.slug) not in decided
-    )
+    ]
+    # The topics a chief editor gave the article's source, suggested like the others (full score, no evidence).
+    suggested = {(row.article_id, row.topic.slug) for row in rows} | decided
+    defaults = Source.default_topics.through.objects.filter(
+        source_id__in={article.source_id for article, _ in items if article.source_id}).select_related("topic")
+    by_source = {}
+    for link in defaults:
+        by_source.setdefault(link.source_id, []).append(link.topic)
+    rows += [
+        ArticleTopic(article=article, topic=topic, score=1.0, origin=Origin.RULE,
+                     pipeline_version=annotation.pipeline_version)
+        for article, annotation in items
+        for topic in by_source.get(article.source_id, [])
+        if (article.id, topic.slug) not in suggested and topic.active
+    ]
+    ArticleTopic.objects.bulk_create(rows)
 
 
 def _annotation_input(article_ids: Sequence[int]) -> list[Article]:
