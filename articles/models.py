@@ -14,7 +14,9 @@ from django.contrib.postgres.search import SearchQuery, SearchVectorField
 from django.db import connections, models
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from articles.dbfunctions import SearchMatch
 from articles.nlp.normalise import normalise_surface
@@ -205,7 +207,8 @@ class SearchDocument(models.Model):
 
     Kept apart from the article and written after it (``articles.services.search``):
     parsing a text for the index costs the database more than storing it, and a bulk
-    import would wait for it. Title and body never change, so a document never does.
+    import would wait for it. The body never changes; an editor's new title writes the
+    document again (``articles.services.review.article_details_edit``).
     """
 
     article = models.OneToOneField(Article, primary_key=True, on_delete=models.CASCADE, related_name="search_document")
@@ -529,7 +532,26 @@ class ReviewEvent(models.Model):
     def changes(self) -> list[tuple[str, object, object]]:
         """The fields this decision changed, as (field, before, after)."""
         keys = [k for k in self.after if k not in ("start", "end", "text", "batch", "undoes")]
-        return [(k, self.before.get(k), self.after.get(k)) for k in keys if self.before.get(k) != self.after.get(k)]
+        return [(k, _shown(k, self.before.get(k)), _shown(k, self.after.get(k))) for k in keys
+                if self.before.get(k) != self.after.get(k)]
+
+
+def suggestions_in_words(*, mentions: int = 0, topics: int = 0, quotes: int = 0) -> str:
+    """"28 mentions, 1 topic": the kinds of suggestion there are some of, counted."""
+    words = [(mentions, ngettext("%(n)d mention", "%(n)d mentions", mentions)),
+             (topics, ngettext("%(n)d topic", "%(n)d topics", topics)),
+             (quotes, ngettext("%(n)d quote", "%(n)d quotes", quotes))]
+    return ", ".join(text % {"n": n} for n, text in words if n)
+
+
+def _shown(key: str, value):
+    # A date is kept in ISO 8601 (JSON has no dates); shown as a date, in the reader's time zone.
+    if key == "published_at" and isinstance(value, str) and value:
+        return parse_datetime(value) or value
+    # The rows "accept the rest" accepted, by id: shown as how many of each.
+    if key == "accepted" and isinstance(value, dict):
+        return suggestions_in_words(**{k: len(v) for k, v in value.items() if k in ("mentions", "topics", "quotes")})
+    return value
 
 
 class ApiToken(models.Model):

@@ -33,6 +33,7 @@ from articles.models import (
     Source,
     Topic,
     fold_surface,
+    suggestions_in_words,
 )
 from pressreview.inputs import DayField, cleaned
 from sources.models import FeedItem
@@ -143,6 +144,38 @@ def article_groups_of(article_id: int, mentions: list[MentionRow]) -> tuple[list
     groups = article_actor_groups(rows)
     shown = {group.dom_id for group in groups}
     return groups, [group_dom_id(k) for k in keys if group_dom_id(k) not in shown]
+
+
+@dataclass(frozen=True)
+class PendingCounts:
+    """The suggestions of an article nobody has decided yet."""
+
+    mentions: int = 0
+    topics: int = 0
+    quotes: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.mentions + self.topics + self.quotes
+
+    def in_words(self) -> str:
+        """"28 mentions, 1 topic": the kinds there are some of, counted."""
+        return suggestions_in_words(mentions=self.mentions, topics=self.topics, quotes=self.quotes)
+
+    @classmethod
+    def of(cls, mentions: list, topics: list, quotes: list) -> "PendingCounts":
+        """Counted in rows already loaded (the review page has them all)."""
+        def pending(rows):
+            return sum(1 for row in rows if row.decision == Decision.PENDING)
+        return cls(mentions=pending(mentions), topics=pending(topics), quotes=pending(quotes))
+
+
+def article_pending(article_id: int) -> PendingCounts:
+    """How many mentions, topics and quotes of the article are still pending."""
+    pending = {"article_id": article_id, "decision": Decision.PENDING}
+    return PendingCounts(mentions=Mention.objects.filter(**pending).count(),
+                         topics=ArticleTopic.objects.filter(**pending).count(),
+                         quotes=Quote.objects.filter(**pending).count())
 
 
 def article_quotes(article: Article) -> list[Quote]:

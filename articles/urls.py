@@ -12,6 +12,7 @@ urlpatterns = [
     path("articles/bulk", views.articles_bulk, name="bulk"),
     path("articles/<id:article_id>", views.article_detail, name="detail"),
     path("articles/<id:article_id>/retry", views.article_retry, name="retry"),
+    path("articles/<id:article_id>/details", views.article_edit, name="edit"),
     path("articles/<id:article_id>/reviewed", views.article_reviewed, name="reviewed"),
     path("articles/<id:article_id>/undo", views.decision_undo, name="undo"),
     path("articles/<id:article_id>/mentions", views.mention_add, name="mention-add"),

@@ -11,6 +11,7 @@ Every function here:
 
 import uuid
 from collections.abc import Iterable
+from datetime import UTC, datetime
 
 from django.db import transaction
 from django.db.models import F
@@ -27,10 +28,15 @@ from articles.models import (
     Origin,
     Quote,
     ReviewEvent,
+    SearchDocument,
+    Source,
     Topic,
 )
 from articles.nlp.normalise import normalise_surface
 from articles.services.actors import actor_confirm, actors_by_alias, alias_add, surface_reject, surface_teach
+from articles.services.ingest import IngestError, clean_line, normalise_url, published_check
+from articles.services.search import articles_index
+from stories.services import article_story_refresh
 
 # Where a rejected surface is not suggested again (besides the mention itself).
 FORGET_SCOPES = ("", "source", "everywhere")
@@ -294,16 +300,106 @@ def topic_decide(*, article_topic: ArticleTopic, user, decision: str, expected_v
         return article_topic
 
 
-def article_mark_reviewed(*, article: Article, user, expected_version: int) -> Article:
+# What "accept the rest" accepts, by the key its event lists their ids under.
+REST = {"mentions": Mention, "topics": ArticleTopic, "quotes": Quote}
+
+
+def article_mark_reviewed(*, article: Article, user, expected_version: int) -> dict[str, int]:
+    """Accept the rest and mark the article reviewed; returns how many mentions, topics
+    and quotes were accepted.
+
+    Guarantees: a reviewed article holds no pending suggestion, so "reviewed" means that
+    an editor decided every mention, topic and quote on it. The suggestions still pending
+    become accepted, decided by ``user``, in one decision: one event, whose ``after`` lists
+    the rows it accepted ("accepted": {"mentions": [ids], "topics": [ids], "quotes": [ids]}),
+    and which ``decision_undo`` takes back whole. The registry learns nothing from these
+    acceptances (no alias, no actor confirmed, no rejected surface lifted): the editor
+    vouched for the article, not for each name in it.
+    """
     with transaction.atomic():
         _claim_version(article=article, expected_version=expected_version)
+        accepted = {}
+        for key, model in REST.items():
+            pending = model.objects.filter(article=article, decision=Decision.PENDING)
+            accepted[key] = sorted(pending.values_list("id", flat=True))
+            model.objects.filter(id__in=accepted[key]).update(decision=Decision.ACCEPTED, decided_by=user,
+                                                             decided_at=timezone.now())
         before = {"review_state": article.review_state}
         Article.objects.filter(id=article.id).update(review_state=Article.ReviewState.REVIEWED)
         article.review_state = Article.ReviewState.REVIEWED
         ReviewEvent.objects.create(article=article, user=user, action="article_reviewed",
                                    target=f"article {article.id}", before=before,
-                                   after={"review_state": article.review_state})
-        return article
+                                   after={"review_state": article.review_state, "accepted": accepted})
+        return {key: len(ids) for key, ids in accepted.items()}
+
+
+def _details_state(*, title: str, source_name: str, url: str, published_at: datetime | None) -> dict[str, str]:
+    # To the minute, in UTC: what the form shows and sends back of a date must not read as a change.
+    published = published_at.astimezone(UTC).replace(second=0, microsecond=0).isoformat() if published_at else ""
+    return {"title": title, "source": source_name, "url": url, "published_at": published}
+
+
+def article_details_edit(*, article: Article, user, title: str, source_name: str, url: str,
+                         published_at: datetime | None, expected_version: int) -> list[str]:
+    """Correct an article's title, source (by name, created if new), address and publication
+    date; returns the names of the fields that changed.
+
+    Guarantees: the values are cleaned and checked as when an article is added (an address
+    goes through ``normalise_url``; one that another article already has is refused); each
+    changed field is logged as its own event, before and after in words (the source by
+    name, the date in ISO 8601). These are the editor's layer: annotation and re-annotation
+    never write them. The search document (title) and the article's story (title, outlets,
+    time span) follow. Nothing changed: nothing is written, not even a new version.
+    """
+    title = clean_line(title)[:500]
+    if not title:
+        raise ReviewError(_("An article needs a title."))
+    source_name = clean_line(source_name)[:200]
+    try:
+        url = normalise_url(url)
+        published_at = published_check(published_at)
+    except IngestError as exc:
+        raise ReviewError(str(exc)) from None
+    with transaction.atomic():
+        current = Article.objects.select_for_update().get(id=article.id)
+        if current.version != expected_version:
+            article.refresh_from_db()
+            raise Conflict(article)
+        if current.status == Article.Status.FETCHING:
+            # The fetch that is under way writes the page's title and address.
+            raise ReviewError(_("The article's page is still being fetched: correct its details once its text is in."))
+        current_source = Source.objects.filter(id=current.source_id).values_list("name", flat=True).first() or ""
+        # Cleaned as the new values are: a name stored with a double space is not a change.
+        before = _details_state(title=clean_line(current.title)[:500], source_name=clean_line(current_source)[:200],
+                                url=current.url, published_at=current.published_at)
+        after = _details_state(title=title, source_name=source_name, url=url, published_at=published_at)
+        changed = [field for field in before if before[field] != after[field]]
+        if not changed:
+            return []
+        if "url" in changed and url:
+            other = Article.objects.filter(url=url).exclude(id=article.id).only("id", "title").first()
+            if other is not None:
+                raise ReviewError(_("Article “%(title)s” already has this address.") % {"title": other.title})
+        _claim_version(article=article, expected_version=expected_version)
+        values = {"title": title, "url": url, "published_at": published_at}
+        values = {field: value for field, value in values.items() if field in changed}
+        if "source" in changed:
+            values["source"] = Source.objects.get_or_create(name=source_name)[0] if source_name else None
+        Article.objects.filter(id=article.id).update(**values, updated_at=timezone.now())
+        for field, value in values.items():
+            setattr(article, field, value)
+        if "title" in changed:
+            # The search document holds the title: written again from the new one.
+            SearchDocument.objects.filter(article_id=article.id).delete()
+            articles_index([article.id])
+        if current.story_id and set(changed) & {"title", "source", "published_at"}:
+            article_story_refresh(article_id=article.id)
+        ReviewEvent.objects.bulk_create(
+            _log(article=article, user=user, action="article_edit", target=f"article {article.id}",
+                 before={field: before[field]}, after={field: after[field]})
+            for field in changed
+        )
+        return changed
 
 
 QUOTE_MARKS = "«»“”„‟\"'‹›‘’ \u00a0\u202f\n\t"
@@ -535,10 +631,12 @@ UNDOABLE = {
     "mention_accepted", "mention_rejected", "mention_relabel", "mention_link",
     "topic_accepted", "topic_rejected",
     "quote_accepted", "quote_rejected", "quote_speaker",
+    "article_reviewed",
 }
 MENTION_FIELDS = {"decision": "decision", "kind": "kind", "actor": "actor_id"}
 QUOTE_FIELDS = {"decision": "decision", "speaker": "speaker_id"}
 TOPIC_FIELDS = {"decision": "decision"}
+ARTICLE_FIELDS = {"review_state": "review_state"}
 
 
 def _last_undoable(article: Article, user) -> list[ReviewEvent]:
@@ -549,7 +647,7 @@ def _last_undoable(article: Article, user) -> list[ReviewEvent]:
         if event.id in undone or event.action == "undo":
             continue
         if event.action not in UNDOABLE:
-            return []  # a later step (reviewed, an added mention) is not taken back past
+            return []  # a later step (an added mention, corrected details) is not taken back past
         batch = event.after.get("batch")
         if not batch:
             return [event]
@@ -566,12 +664,24 @@ def _undo_row(event: ReviewEvent):
         return Quote.objects.filter(id=ident, article_id=event.article_id).first(), QUOTE_FIELDS
     if kind == "topic":
         return ArticleTopic.objects.filter(topic__slug=ident, article_id=event.article_id).first(), TOPIC_FIELDS
+    if kind == "article":
+        return Article.objects.filter(id=event.article_id).only("id", "review_state").first(), ARTICLE_FIELDS
     return None, {}
+
+
+def _rest_put_back(event: ReviewEvent) -> None:
+    """What "accept the rest" accepted, pending again; ``ReviewError`` if one was decided since."""
+    for key, ids in event.after.get("accepted", {}).items():
+        rows = REST[key].objects.filter(article_id=event.article_id, id__in=ids)
+        if rows.exclude(decision=Decision.ACCEPTED, decided_by_id=event.user_id).exists():
+            raise ReviewError(_("This decision was changed since; nothing was undone."))
+        rows.update(decision=Decision.PENDING, decided_by=None, decided_at=None)
 
 
 def decision_undo(*, article: Article, user, expected_version: int) -> list[ReviewEvent]:
     """Take back the editor's last decision on the article (a mention, topic or quote accepted,
-    rejected, relabelled or linked; every occurrence at once when it was made so): each row gets
+    rejected, relabelled or linked; every occurrence at once when it was made so; the article
+    marked reviewed, with every suggestion that accepted): each row gets
     back the state its event recorded before it. The undo is a decision too, logged like the
     others; a second undo takes back the decision before. Nothing to undo, or a row changed
     since by someone else: ``ReviewError`` and nothing changes. What the registry learned from
@@ -597,9 +707,13 @@ def decision_undo(*, article: Article, user, expected_version: int) -> list[Revi
                 raise ReviewError(_("The actor this mention was linked to no longer exists; nothing was undone."))
             for name, attr in fields.items():
                 setattr(row, attr, restored[name])
-            decided = restored["decision"] != Decision.PENDING
-            row.decided_by, row.decided_at = (user, now) if decided else (None, None)
-            row.save(update_fields=[*fields.values(), "decided_by", "decided_at"])
+            if isinstance(row, Article):
+                row.save(update_fields=[*fields.values()])
+                _rest_put_back(event)
+            else:
+                decided = restored["decision"] != Decision.PENDING
+                row.decided_by, row.decided_at = (user, now) if decided else (None, None)
+                row.save(update_fields=[*fields.values(), "decided_by", "decided_at"])
             logs.append(_log(article=article, user=user, action="undo", target=event.target, before=current,
                              after={**restored, "undoes": [event.id]}))
         ReviewEvent.objects.bulk_create(logs)
