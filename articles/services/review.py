@@ -318,12 +318,12 @@ def article_mark_reviewed(*, article: Article, user, expected_version: int) -> d
     """
     with transaction.atomic():
         _claim_version(article=article, expected_version=expected_version)
-        accepted = {}
+        accepted, now = {}, timezone.now()
         for key, model in REST.items():
             pending = model.objects.filter(article=article, decision=Decision.PENDING)
             accepted[key] = sorted(pending.values_list("id", flat=True))
             model.objects.filter(id__in=accepted[key]).update(decision=Decision.ACCEPTED, decided_by=user,
-                                                             decided_at=timezone.now())
+                                                             decided_at=now)
         before = {"review_state": article.review_state}
         Article.objects.filter(id=article.id).update(review_state=Article.ReviewState.REVIEWED)
         article.review_state = Article.ReviewState.REVIEWED

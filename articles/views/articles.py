@@ -631,10 +631,11 @@ def _head_context(article_id: int, *, details_form=None) -> dict:
 def _details_saved(request, article_id, changed: list[str]):
     """HTMX: the page's head again (the new details, the form closed) and, out of band, what
     the edit changed in the workspace: the version its forms send, the review state, the history."""
+    saved = _("Details saved.") if changed else _("Nothing to save: the details are unchanged.")
     if not request.htmx:
-        messages.success(request, _("Details saved.") if changed else _("Nothing to save: the details are unchanged."))
+        messages.success(request, saved)
         return redirect("articles:detail", article_id=article_id)
-    context = {**_head_context(article_id), "oob": True, "details_saved": bool(changed)}
+    context = {**_head_context(article_id), "oob": True, "details_saved": saved}
     return render(request, "articles/detail.html#article-head", context)
 
 
