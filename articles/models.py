@@ -172,6 +172,11 @@ class Article(models.Model):
     annotated_at = models.DateTimeField(null=True, blank=True)
 
     review_state = models.CharField(max_length=16, choices=ReviewState, default=ReviewState.UNREVIEWED, db_index=True)
+    # An editor's decision: the text before crop_start and after crop_end (a site's header, its
+    # "read more" links) is not part of the article. Offsets still index the whole body.
+    crop_start = models.PositiveIntegerField(default=0, help_text="Editor: the article starts here.")
+    crop_end = models.PositiveIntegerField(null=True, blank=True,
+                                           help_text="Editor: the article ends here (empty: at the end).")
     version = models.PositiveIntegerField(default=1, help_text="Bumped on every editor change (optimistic locking).")
 
     story = models.ForeignKey("stories.Story", null=True, blank=True, on_delete=models.SET_NULL,
@@ -200,6 +205,28 @@ class Article(models.Model):
 
     def can_retry(self):
         return self.status in (self.Status.FAILED, self.Status.UNSUPPORTED)
+
+    def kept_bounds(self) -> tuple[int, int]:
+        """Where the article's own text starts and ends in ``body`` (all of it, unless an editor cropped it)."""
+        end = len(self.body) if self.crop_end is None else min(self.crop_end, len(self.body))
+        return min(self.crop_start, end), end
+
+    def is_cropped(self) -> bool:
+        return self.kept_bounds() != (0, len(self.body))
+
+    def kept_text(self) -> str:
+        start, end = self.kept_bounds()
+        return self.body[start:end]
+
+    def text_for_annotation(self) -> str:
+        """The body with the text an editor cropped blanked out, line breaks kept: the same
+        length, so offsets found in it index the body, and nothing is found there."""
+        start, end = self.kept_bounds()
+        if (start, end) == (0, len(self.body)):
+            return self.body
+        def blank(text):
+            return "".join(ch if ch == "\n" else " " for ch in text)
+        return blank(self.body[:start]) + self.body[start:end] + blank(self.body[end:])
 
 
 class SearchDocument(models.Model):
@@ -531,7 +558,8 @@ class ReviewEvent(models.Model):
 
     def changes(self) -> list[tuple[str, object, object]]:
         """The fields this decision changed, as (field, before, after)."""
-        keys = [k for k in self.after if k not in ("start", "end", "text", "batch", "undoes")]
+        keys = [k for k in self.after
+                if k not in ("start", "end", "text", "batch", "undoes", "crop_start", "crop_end", "rejected")]
         return [(k, _shown(k, self.before.get(k)), _shown(k, self.after.get(k))) for k in keys
                 if self.before.get(k) != self.after.get(k)]
 

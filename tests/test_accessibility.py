@@ -75,6 +75,15 @@ def test_the_edit_details_form_has_no_serious_violation_open_or_with_errors(page
     assert violations(page) == []
 
 
+def test_a_cropped_article_has_no_serious_violation(page, live_server, annotated):
+    Article.objects.filter(id=annotated.id).update(crop_start=len("Gérald Darmanin est à Rabat. "))
+    make_user("ed", "editor")
+    log_in(page, live_server, "ed")
+    page.goto(f"{live_server.url}/articles/{annotated.id}")
+    page.locator("#article-body .cropped").wait_for()
+    assert violations(page) == []
+
+
 @pytest.mark.parametrize("path", ["/actors/", "/actors/{actor}", "/actors/learned", "/actors/duplicates"])
 def test_registry_pages_have_no_serious_violation(page, live_server, annotated, path):
     make_user("chief", "chief editor")

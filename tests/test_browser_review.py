@@ -250,3 +250,47 @@ def test_u_takes_back_accept_the_rest_whole(page, live_server, article):
     article.refresh_from_db()
     assert article.review_state == Article.ReviewState.IN_REVIEW
     assert set(ArticleTopic.objects.filter(article=article).values_list("decision", flat=True)) == {Decision.PENDING}
+
+
+def select_to_the_end(page, surface):
+    """Select from ``surface`` to the end of the article body, over the mentions in between."""
+    page.evaluate(
+        """(surface) => {
+            const body = document.getElementById('article-body');
+            const walker = document.createTreeWalker(body, NodeFilter.SHOW_TEXT);
+            let node;
+            while ((node = walker.nextNode())) {
+                const index = node.data.indexOf(surface);
+                if (index === -1) continue;
+                const range = document.createRange();
+                range.setStart(node, index);
+                range.setEnd(body, body.childNodes.length);
+                window.getSelection().removeAllRanges();
+                window.getSelection().addRange(range);
+                body.dispatchEvent(new MouseEvent('mouseup', {bubbles: true}));
+                return;
+            }
+            throw new Error('not found: ' + surface);
+        }""",
+        surface,
+    )
+
+
+def test_an_editor_cuts_off_the_trailing_text_and_its_mention_leaves_the_review(page, live_server, article):
+    open_review(page, live_server, article)
+    select_to_the_end(page, "Diallo repart")
+    page.get_by_role("button", name="Not part of the article").click()
+
+    cropped = page.locator("#article-body .cropped")
+    expect(cropped).to_have_text("Diallo repart à Bamako.")
+    expect(mention(page, "Bamako")).to_have_count(0)
+    expect(page.get_by_role("button", name="Accept the rest (8) and mark reviewed")).to_be_visible()
+    page.locator("body").press("k")  # from the end backwards: the last mention left is Dakar
+    expect(current(page)).to_have_text("Dakar")
+    article.refresh_from_db()
+    assert article.crop_end == BODY.index("Diallo repart")
+    assert decision(article, "Bamako") == Decision.REJECTED
+
+    page.get_by_role("button", name="Put the cut text back").click()
+    expect(cropped).to_have_count(0)
+    expect(mention(page, "Bamako")).to_have_class(re_class("decision-pending"))

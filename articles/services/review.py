@@ -14,8 +14,9 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from articles.models import (
@@ -333,6 +334,85 @@ def article_mark_reviewed(*, article: Article, user, expected_version: int) -> d
         return {key: len(ids) for key, ids in accepted.items()}
 
 
+# What a crop takes out of the review with the text: the rows inside it, rejected.
+CROPPED = {"mentions": Mention, "quotes": Quote}
+
+
+def _reject_cropped(*, article: Article, user, start: int, end: int) -> dict[str, list[dict]]:
+    """Reject the mentions and quotes outside ``start``–``end``; each row's state before, to put back."""
+    now, rejected = timezone.now(), {}
+    for key, model in CROPPED.items():
+        rows = (model.objects.filter(article=article).exclude(decision=Decision.REJECTED)
+                .filter(Q(start__lt=start) | Q(end__gt=end)).values("id", "decision", "decided_by", "decided_at"))
+        rejected[key] = [{**row, "decided_at": row["decided_at"].isoformat() if row["decided_at"] else None}
+                         for row in rows]
+        model.objects.filter(id__in=[row["id"] for row in rejected[key]]).update(
+            decision=Decision.REJECTED, decided_by=user, decided_at=now)
+    return rejected
+
+
+def article_crop(*, article: Article, user, start: int, end: int, expected_version: int) -> Article:
+    """Mark the selection (from the first words of the article's text, or up to its last ones) as
+    not part of the article: a site's header, a "read more" list the pipeline kept.
+
+    Guarantees: the crop is the editor's layer (annotation never reads the cropped text, see
+    ``Article.text_for_annotation``, and never writes the crop); the mentions and quotes in the
+    cropped text are rejected, so they leave the review, the exports and the counts; one event
+    records it, with the rows' states before, and ``decision_undo`` or ``article_uncrop`` put
+    them back. A selection inside the text, or one that would leave nothing, is refused.
+    """
+    body = article.body
+    if not (0 <= start < end <= len(body)):
+        raise ReviewError(_("The selection is outside the article text."))
+    with transaction.atomic():
+        current = Article.objects.select_for_update().only("id", "body", "crop_start", "crop_end").get(id=article.id)
+        kept_start, kept_end = current.kept_bounds()
+        leading = not body[kept_start:start].strip()
+        trailing = not body[end:kept_end].strip()
+        if leading and trailing:
+            raise ReviewError(_("That is all of the article's text: select only what is not part of it."))
+        if not (leading or trailing):
+            raise ReviewError(_("Only text at the start or at the end of the article can be cut off: select from "
+                                "its first words, or up to its last ones."))
+        new_start, new_end = (max(kept_start, end), kept_end) if leading else (kept_start, min(kept_end, start))
+        _claim_version(article=article, expected_version=expected_version)
+        rejected = _reject_cropped(article=article, user=user, start=new_start, end=new_end)
+        crop = {"crop_start": new_start, "crop_end": None if new_end == len(body) else new_end}
+        Article.objects.filter(id=article.id).update(**crop)
+        article.crop_start, article.crop_end = crop["crop_start"], crop["crop_end"]
+        cut = body[kept_start:new_start] if leading else body[new_end:kept_end]
+        ReviewEvent.objects.create(
+            article=article, user=user, action="article_crop", target=f"article {article.id}",
+            before={"crop_start": current.crop_start, "crop_end": current.crop_end},
+            after={**crop, "cut": " ".join(cut.split())[:200], "rejected": rejected})
+        return article
+
+
+def article_uncrop(*, article: Article, user, expected_version: int) -> Article:
+    """Put the text an editor cut off back into the article, with the mentions and quotes its
+    crops rejected that nobody decided on since."""
+    with transaction.atomic():
+        _claim_version(article=article, expected_version=expected_version)
+        events = ReviewEvent.objects.filter(article=article, action__in=["article_crop", "article_uncrop"])
+        undone = {i for after in ReviewEvent.objects.filter(article=article, action="undo")
+                  .values_list("after", flat=True) for i in after.get("undoes", [])}
+        crops = []
+        for event in events.order_by("-id"):
+            if event.action == "article_uncrop":
+                break
+            if event.id not in undone:
+                crops.append(event)
+        current = Article.objects.only("crop_start", "crop_end").get(id=article.id)
+        for event in crops:
+            _rows_put_back(event, strict=False)
+        Article.objects.filter(id=article.id).update(crop_start=0, crop_end=None)
+        article.crop_start, article.crop_end = 0, None
+        ReviewEvent.objects.create(article=article, user=user, action="article_uncrop", target=f"article {article.id}",
+                                   before={"crop_start": current.crop_start, "crop_end": current.crop_end},
+                                   after={"crop_start": 0, "crop_end": None})
+        return article
+
+
 def _details_state(*, title: str, source_name: str, url: str, published_at: datetime | None) -> dict[str, str]:
     # To the minute, in UTC: what the form shows and sends back of a date must not read as a change.
     published = published_at.astimezone(UTC).replace(second=0, microsecond=0).isoformat() if published_at else ""
@@ -631,12 +711,13 @@ UNDOABLE = {
     "mention_accepted", "mention_rejected", "mention_relabel", "mention_link",
     "topic_accepted", "topic_rejected",
     "quote_accepted", "quote_rejected", "quote_speaker",
-    "article_reviewed",
+    "article_reviewed", "article_crop",
 }
 MENTION_FIELDS = {"decision": "decision", "kind": "kind", "actor": "actor_id"}
 QUOTE_FIELDS = {"decision": "decision", "speaker": "speaker_id"}
 TOPIC_FIELDS = {"decision": "decision"}
 ARTICLE_FIELDS = {"review_state": "review_state"}
+CROP_FIELDS = {"crop_start": "crop_start", "crop_end": "crop_end"}
 
 
 def _last_undoable(article: Article, user) -> list[ReviewEvent]:
@@ -665,23 +746,38 @@ def _undo_row(event: ReviewEvent):
     if kind == "topic":
         return ArticleTopic.objects.filter(topic__slug=ident, article_id=event.article_id).first(), TOPIC_FIELDS
     if kind == "article":
-        return Article.objects.filter(id=event.article_id).only("id", "review_state").first(), ARTICLE_FIELDS
+        fields = CROP_FIELDS if event.action == "article_crop" else ARTICLE_FIELDS
+        return Article.objects.filter(id=event.article_id).only("id", *fields).first(), fields
     return None, {}
 
 
-def _rest_put_back(event: ReviewEvent) -> None:
-    """What "accept the rest" accepted, pending again; ``ReviewError`` if one was decided since."""
-    for key, ids in event.after.get("accepted", {}).items():
-        rows = REST[key].objects.filter(article_id=event.article_id, id__in=ids)
-        if rows.exclude(decision=Decision.ACCEPTED, decided_by_id=event.user_id).exists():
+def _rows_put_back(event: ReviewEvent, *, strict: bool = True) -> None:
+    """The rows an article-wide decision changed, as they were: what "accept the rest" accepted
+    (pending again), what a crop rejected (its decision before). A row decided since by anyone:
+    ``ReviewError`` when ``strict``, else that row is left as it is."""
+    changed = [(REST[key], ids, Decision.ACCEPTED, None) for key, ids in event.after.get("accepted", {}).items()]
+    changed += [(CROPPED[key], [row["id"] for row in rows], Decision.REJECTED, rows)
+                for key, rows in event.after.get("rejected", {}).items()]
+    for model, ids, decision, states in changed:
+        rows = model.objects.filter(article_id=event.article_id, id__in=ids)
+        untouched = rows.filter(decision=decision, decided_by_id=event.user_id)
+        if strict and rows.exclude(id__in=untouched.values("id")).exists():
             raise ReviewError(_("This decision was changed since; nothing was undone."))
-        rows.update(decision=Decision.PENDING, decided_by=None, decided_at=None)
+        if states is None:
+            untouched.update(decision=Decision.PENDING, decided_by=None, decided_at=None)
+            continue
+        ids = set(untouched.values_list("id", flat=True))
+        for state in states:
+            if state["id"] in ids:
+                at = parse_datetime(state["decided_at"]) if state["decided_at"] else None
+                model.objects.filter(id=state["id"]).update(decision=state["decision"],
+                                                            decided_by_id=state["decided_by"], decided_at=at)
 
 
 def decision_undo(*, article: Article, user, expected_version: int) -> list[ReviewEvent]:
     """Take back the editor's last decision on the article (a mention, topic or quote accepted,
     rejected, relabelled or linked; every occurrence at once when it was made so; the article
-    marked reviewed, with every suggestion that accepted): each row gets
+    marked reviewed, with every suggestion that accepted; a crop, with the rows it rejected): each row gets
     back the state its event recorded before it. The undo is a decision too, logged like the
     others; a second undo takes back the decision before. Nothing to undo, or a row changed
     since by someone else: ``ReviewError`` and nothing changes. What the registry learned from
@@ -709,7 +805,7 @@ def decision_undo(*, article: Article, user, expected_version: int) -> list[Revi
                 setattr(row, attr, restored[name])
             if isinstance(row, Article):
                 row.save(update_fields=[*fields.values()])
-                _rest_put_back(event)
+                _rows_put_back(event)
             else:
                 decided = restored["decision"] != Decision.PENDING
                 row.decided_by, row.decided_at = (user, now) if decided else (None, None)

@@ -541,6 +541,30 @@ def quote_span(request, article_id, quote_id):
 @require_POST
 @login_required
 @can_review
+def article_crop(request, article_id):
+    """The selected text, at the start or the end of the article, is not part of it."""
+    article = _get_article(article_id)
+
+    def action():
+        start, end = _offsets(request)
+        review.article_crop(article=article, user=request.user, start=start, end=end,
+                            expected_version=_version(request))
+
+    return _review_action(request, article_id, action)
+
+
+@require_POST
+@login_required
+@can_review
+def article_uncrop(request, article_id):
+    article = _get_article(article_id)
+    return _review_action(request, article_id, lambda: review.article_uncrop(
+        article=article, user=request.user, expected_version=_version(request)))
+
+
+@require_POST
+@login_required
+@can_review
 def topic_add(request, article_id):
     article = _get_article(article_id)
 
