@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -767,11 +768,15 @@ def _rows_put_back(event: ReviewEvent, *, strict: bool = True) -> None:
             untouched.update(decision=Decision.PENDING, decided_by=None, decided_at=None)
             continue
         ids = set(untouched.values_list("id", flat=True))
+        # Whoever decided before may have left since (decided_by is then empty, as on their other rows).
+        users = set(get_user_model().objects.filter(id__in={state["decided_by"] for state in states})
+                    .values_list("id", flat=True))
         for state in states:
             if state["id"] in ids:
                 at = parse_datetime(state["decided_at"]) if state["decided_at"] else None
-                model.objects.filter(id=state["id"]).update(decision=state["decision"],
-                                                            decided_by_id=state["decided_by"], decided_at=at)
+                model.objects.filter(id=state["id"]).update(
+                    decision=state["decision"], decided_by_id=state["decided_by"] if state["decided_by"] in users
+                    else None, decided_at=at)
 
 
 def decision_undo(*, article: Article, user, expected_version: int) -> list[ReviewEvent]:
