@@ -3,7 +3,7 @@ from django.conf import settings
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
-from articles.services.ingest import IngestError, url_check
+from articles.services.ingest import IngestError, is_web_url, published_check, url_check
 
 LANGUAGE_CHOICES = [("", _("Detect automatically")), ("fr", "Français"), ("en", "English")]
 
@@ -29,6 +29,41 @@ class ArticleMetaForm(forms.Form):
         label=_("Published"), required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
     language = forms.ChoiceField(label=_("Language"), choices=LANGUAGE_CHOICES, required=False)
+
+    def clean_published_at(self):
+        try:
+            return published_check(self.cleaned_data.get("published_at"))
+        except IngestError as exc:
+            raise forms.ValidationError(str(exc), code="invalid") from None
+
+
+class ArticleDetailsForm(ArticleMetaForm):
+    """An article's details as an editor corrects them on its review page."""
+
+    title = forms.CharField(label=_("Title"), max_length=500)
+    published_at = forms.DateTimeField(
+        label=_("Published"), required=False,
+        # The browser's date and time field reads and writes this format only.
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    language = None
+
+    field_order = ["title", "source", "url", "published_at"]
+
+    def __init__(self, *args, article=None, **kwargs):
+        if article is not None:
+            kwargs.setdefault("initial", {
+                "title": article.title, "source": article.source.name if article.source_id else "",
+                # A row stored before addresses were checked may hold a javascript: one: offered empty.
+                "url": article.url if is_web_url(article.url) else "", "published_at": article.published_at,
+            })
+        kwargs.setdefault("prefix", "details")
+        super().__init__(*args, **kwargs)
+
+    def focus_first_error(self) -> None:
+        """The field to correct gets the focus when the form comes back (htmx focuses ``autofocus``)."""
+        name = next((name for name in self.fields if name in self.errors), "title")
+        self.fields[name].widget.attrs["autofocus"] = True
 
 
 class ArticlePasteForm(ArticleMetaForm):

@@ -14,7 +14,9 @@ from django.contrib.postgres.search import SearchQuery, SearchVectorField
 from django.db import connections, models
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from articles.dbfunctions import SearchMatch
 from articles.nlp.normalise import normalise_surface
@@ -172,6 +174,11 @@ class Article(models.Model):
     annotated_at = models.DateTimeField(null=True, blank=True)
 
     review_state = models.CharField(max_length=16, choices=ReviewState, default=ReviewState.UNREVIEWED, db_index=True)
+    # An editor's decision: the text before crop_start and after crop_end (a site's header, its
+    # "read more" links) is not part of the article. Offsets still index the whole body.
+    crop_start = models.PositiveIntegerField(default=0, help_text="Editor: the article starts here.")
+    crop_end = models.PositiveIntegerField(null=True, blank=True,
+                                           help_text="Editor: the article ends here (empty: at the end).")
     version = models.PositiveIntegerField(default=1, help_text="Bumped on every editor change (optimistic locking).")
 
     story = models.ForeignKey("stories.Story", null=True, blank=True, on_delete=models.SET_NULL,
@@ -201,13 +208,36 @@ class Article(models.Model):
     def can_retry(self):
         return self.status in (self.Status.FAILED, self.Status.UNSUPPORTED)
 
+    def kept_bounds(self) -> tuple[int, int]:
+        """Where the article's own text starts and ends in ``body`` (all of it, unless an editor cropped it)."""
+        end = len(self.body) if self.crop_end is None else min(self.crop_end, len(self.body))
+        return min(self.crop_start, end), end
+
+    def is_cropped(self) -> bool:
+        return self.kept_bounds() != (0, len(self.body))
+
+    def kept_text(self) -> str:
+        start, end = self.kept_bounds()
+        return self.body[start:end]
+
+    def text_for_annotation(self) -> str:
+        """The body with the text an editor cropped blanked out, line breaks kept: the same
+        length, so offsets found in it index the body, and nothing is found there."""
+        start, end = self.kept_bounds()
+        if (start, end) == (0, len(self.body)):
+            return self.body
+        def blank(text):
+            return "".join(ch if ch == "\n" else " " for ch in text)
+        return blank(self.body[:start]) + self.body[start:end] + blank(self.body[end:])
+
 
 class SearchDocument(models.Model):
     """An article's full-text search vector (PostgreSQL; other databases search the text itself).
 
     Kept apart from the article and written after it (``articles.services.search``):
     parsing a text for the index costs the database more than storing it, and a bulk
-    import would wait for it. Title and body never change, so a document never does.
+    import would wait for it. The body never changes; an editor's new title writes the
+    document again (``articles.services.review.article_details_edit``).
     """
 
     article = models.OneToOneField(Article, primary_key=True, on_delete=models.CASCADE, related_name="search_document")
@@ -530,8 +560,28 @@ class ReviewEvent(models.Model):
 
     def changes(self) -> list[tuple[str, object, object]]:
         """The fields this decision changed, as (field, before, after)."""
-        keys = [k for k in self.after if k not in ("start", "end", "text", "batch", "undoes")]
-        return [(k, self.before.get(k), self.after.get(k)) for k in keys if self.before.get(k) != self.after.get(k)]
+        keys = [k for k in self.after
+                if k not in ("start", "end", "text", "batch", "undoes", "crop_start", "crop_end", "rejected")]
+        return [(k, _shown(k, self.before.get(k)), _shown(k, self.after.get(k))) for k in keys
+                if self.before.get(k) != self.after.get(k)]
+
+
+def suggestions_in_words(*, mentions: int = 0, topics: int = 0, quotes: int = 0) -> str:
+    """"28 mentions, 1 topic": the kinds of suggestion there are some of, counted."""
+    words = [(mentions, ngettext("%(n)d mention", "%(n)d mentions", mentions)),
+             (topics, ngettext("%(n)d topic", "%(n)d topics", topics)),
+             (quotes, ngettext("%(n)d quote", "%(n)d quotes", quotes))]
+    return ", ".join(text % {"n": n} for n, text in words if n)
+
+
+def _shown(key: str, value):
+    # A date is kept in ISO 8601 (JSON has no dates); shown as a date, in the reader's time zone.
+    if key == "published_at" and isinstance(value, str) and value:
+        return parse_datetime(value) or value
+    # The rows "accept the rest" accepted, by id: shown as how many of each.
+    if key == "accepted" and isinstance(value, dict):
+        return suggestions_in_words(**{k: len(v) for k, v in value.items() if k in ("mentions", "topics", "quotes")})
+    return value
 
 
 class ApiToken(models.Model):

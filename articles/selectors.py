@@ -33,6 +33,7 @@ from articles.models import (
     Source,
     Topic,
     fold_surface,
+    suggestions_in_words,
 )
 from pressreview.inputs import DayField, cleaned, id_or_none
 from sources.models import FeedItem
@@ -80,6 +81,7 @@ class ActorGroupView:
 class Segment:
     text: str
     mention: MentionRow | None = None
+    cropped: bool = False
 
 
 def article_for_display(article_id: int):
@@ -145,11 +147,45 @@ def article_groups_of(article_id: int, mentions: list[MentionRow]) -> tuple[list
     return groups, [group_dom_id(k) for k in keys if group_dom_id(k) not in shown]
 
 
+@dataclass(frozen=True)
+class PendingCounts:
+    """The suggestions of an article nobody has decided yet."""
+
+    mentions: int = 0
+    topics: int = 0
+    quotes: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.mentions + self.topics + self.quotes
+
+    def in_words(self) -> str:
+        """"28 mentions, 1 topic": the kinds there are some of, counted."""
+        return suggestions_in_words(mentions=self.mentions, topics=self.topics, quotes=self.quotes)
+
+    @classmethod
+    def of(cls, mentions: list, topics: list, quotes: list) -> "PendingCounts":
+        """Counted in rows already loaded (the review page has them all)."""
+        def pending(rows):
+            return sum(1 for row in rows if row.decision == Decision.PENDING)
+        return cls(mentions=pending(mentions), topics=pending(topics), quotes=pending(quotes))
+
+
+def article_pending(article_id: int) -> PendingCounts:
+    """How many mentions, topics and quotes of the article are still pending."""
+    pending = {"article_id": article_id, "decision": Decision.PENDING}
+    return PendingCounts(mentions=Mention.objects.filter(**pending).count(),
+                         topics=ArticleTopic.objects.filter(**pending).count(),
+                         quotes=Quote.objects.filter(**pending).count())
+
+
 def article_quotes(article: Article) -> list[Quote]:
     """The article's quotes in text order, rejected ones last (kept so a decision can be reversed)."""
     if article.status != Article.Status.ANNOTATED:
         return []
-    quotes = list(article.quotes.select_related("speaker").order_by("start", "end"))
+    kept_start, kept_end = article.kept_bounds()  # none from the text an editor cut off
+    quotes = list(article.quotes.select_related("speaker").filter(start__gte=kept_start, end__lte=kept_end)
+                  .order_by("start", "end"))
     return sorted(quotes, key=lambda q: q.decision == Decision.REJECTED)
 
 
@@ -177,18 +213,27 @@ def actor_quotes(actor: Actor, limit: int = 20) -> list[Quote]:
 
 def article_segments(article: Article, mentions: list[MentionRow]) -> list[Segment]:
     """The body cut into plain text and highlighted mentions (rejected ones
-    too, shown struck through so a decision can be reversed), in order."""
+    too, shown struck through so a decision can be reversed), in order; the
+    text an editor cut off is marked ``cropped``, without its mentions."""
+    body = article.body
+    kept_start, kept_end = article.kept_bounds()
     segments = []
+
+    def plain(start, end):
+        for a, b, cropped in ((start, min(end, kept_start), True), (max(start, kept_start), min(end, kept_end), False),
+                              (max(start, kept_end), end, True)):
+            if a < b:
+                segments.append(Segment(body[a:b], cropped=cropped))
+
     position = 0
     for mention in mentions:
-        if mention.start < position:
+        if mention.start < position or mention.start < kept_start or mention.end > kept_end:
             continue
         if mention.start > position:
-            segments.append(Segment(article.body[position : mention.start]))
-        segments.append(Segment(article.body[mention.start : mention.end], mention))
+            plain(position, mention.start)
+        segments.append(Segment(body[mention.start : mention.end], mention))
         position = mention.end
-    if position < len(article.body):
-        segments.append(Segment(article.body[position:]))
+    plain(position, len(body))
     return segments
 
 

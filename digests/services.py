@@ -156,11 +156,12 @@ def digest_items_add(*, digest: Digest, articles: list[Article], user=None, topi
             section = sections[key]
             position = positions[section.id] if section.id in positions else _next_position(section)
             positions[section.id] = position + 1
-            body = article.body if "body" not in article.get_deferred_fields() else (
-                Article.objects.values_list("body", flat=True).get(id=article.id))
+            text = article if not {"body", "crop_start", "crop_end"} & article.get_deferred_fields() else (
+                Article.objects.only("body", "crop_start", "crop_end").get(id=article.id))
+            # Without what an editor cut off: a site's header is no summary.
             added.append(DigestItem.objects.create(
                 digest=digest, section=section, article=article, position=position,
-                summary=lead_sentences(body, title=article.title), added_by=user,
+                summary=lead_sentences(text.kept_text(), title=article.title), added_by=user,
             ))
         if added:
             Digest.objects.filter(id=digest.id).update(updated_at=timezone.now())

@@ -271,6 +271,18 @@ def article_story_move(*, article_id: int, story_id: int | None, user) -> Story:
         return target
 
 
+def article_story_refresh(*, article_id: int) -> Story | None:
+    """The story of an article whose details an editor corrected (title, source, date): its title,
+    outlets and time span computed again from its articles. The article stays where it is."""
+    with transaction.atomic():
+        _lock()
+        story_id = Article.objects.filter(id=article_id).values_list("story_id", flat=True).first()
+        story = Story.objects.select_for_update().filter(id=story_id).first() if story_id else None
+        if story is not None:
+            _story_refresh(story)
+        return story
+
+
 def story_rename(*, story_id: int, title: str, user) -> Story:
     """An editor's title: kept whatever articles join or leave the story."""
     title = " ".join(title.split())[:500]

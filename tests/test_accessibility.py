@@ -60,6 +60,30 @@ def test_review_page_has_no_serious_violation(page, live_server, annotated):
     assert violations(page) == []
 
 
+def test_the_edit_details_form_has_no_serious_violation_open_or_with_errors(page, live_server, annotated):
+    make_user("ed", "editor")
+    log_in(page, live_server, "ed")
+    page.goto(f"{live_server.url}/articles/{annotated.id}")
+    head = page.locator("#article-head")
+    head.get_by_text("Edit details").click()
+    head.get_by_label("Title").wait_for()
+    assert violations(page) == []
+    head.get_by_label("URL").fill("javascript:alert(1)")
+    head.get_by_label("Published").fill("1066-10-14T09:00")
+    head.get_by_role("button", name="Save details").click()
+    head.locator(".errorlist").first.wait_for()
+    assert violations(page) == []
+
+
+def test_a_cropped_article_has_no_serious_violation(page, live_server, annotated):
+    Article.objects.filter(id=annotated.id).update(crop_start=len("Gérald Darmanin est à Rabat. "))
+    make_user("ed", "editor")
+    log_in(page, live_server, "ed")
+    page.goto(f"{live_server.url}/articles/{annotated.id}")
+    page.locator("#article-body .cropped").wait_for()
+    assert violations(page) == []
+
+
 @pytest.mark.parametrize("path", ["/actors/", "/actors/{actor}", "/actors/learned", "/actors/duplicates"])
 def test_registry_pages_have_no_serious_violation(page, live_server, annotated, path):
     make_user("chief", "chief editor")

@@ -1,5 +1,6 @@
 """End to end in real headless Chromium: the page an editor sees while a worker runs."""
 
+import re
 import threading
 
 import pytest
@@ -31,6 +32,12 @@ def test_editor_pastes_the_demo_article_and_watches_it_annotated(page, live_serv
 
     page.locator("#annotation .badge", has_text="annotated").wait_for(timeout=120_000)
     assert navigations == [] and page.url == url_before  # updated in place, not reloaded
+    # What was true while it waited is gone with it; the pipeline's version is folded away.
+    expect(page.get_by_text("Article queued for annotation.")).to_have_count(0)
+    version = page.locator("details.technical").get_by_text("Annotated by pipeline")
+    expect(version).to_be_hidden()
+    page.locator("details.technical summary").click()
+    expect(version).to_be_visible()
 
     actors = page.locator(".actors > li")
     names = actors.locator("strong").all_inner_texts()
@@ -189,10 +196,14 @@ def test_editor_reviews_the_demo_article_end_to_end(page, live_server, worker):
     ARTIFACTS.mkdir(exist_ok=True)
     page.evaluate("window.scrollTo(0, 0)")
     page.screenshot(path=str(ARTIFACTS / "review-page.png"), full_page=False)
-    page.get_by_role("button", name="Mark reviewed", exact=True).click()
+    pending = Mention.objects.filter(article=article, decision=Decision.PENDING).count()
+    assert pending
+    page.get_by_role("button", name=re.compile(r"^Accept the rest \(\d+\) and mark reviewed$")).click()
     page.locator(".badge.review-reviewed").wait_for()
     article.refresh_from_db()
     assert article.review_state == Article.ReviewState.REVIEWED
+    assert not Mention.objects.filter(article=article, decision=Decision.PENDING).exists()
+    assert Mention.objects.filter(article=article, decision=Decision.REJECTED).get() == rejected
     history = page.locator(".history li").all_inner_texts()
     assert any("mention_rejected" in line for line in history) and any("article_reviewed" in line for line in history)
 

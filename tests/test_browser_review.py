@@ -163,3 +163,134 @@ def test_a_mention_decided_by_keyboard_keeps_the_focus(page, live_server, articl
     page.keyboard.press("x")
     expect(mention(page, "Amina Diallo")).to_have_class(re_class("decision-rejected"))
     expect(mention(page, "Amina Diallo")).to_be_focused()
+
+
+# Details, "accept the rest", the word after "n"
+
+
+def test_an_editor_corrects_the_details_and_goes_on_reviewing_without_a_conflict(page, live_server, article):
+    open_review(page, live_server, article)
+    head = page.locator("#article-head")
+    head.get_by_text("Edit details").click()
+    head.get_by_label("Title").fill("Dakar : deux ministres se rencontrent")
+    head.get_by_label("Source").fill("La Gazette")
+    head.get_by_label("URL").fill("gazette.example/dakar?utm_medium=feed")
+    head.get_by_label("Published").fill("2026-12-05T18:30")
+    head.get_by_role("button", name="Save details").click()
+
+    expect(page.locator("h1")).to_have_text("Dakar : deux ministres se rencontrent")
+    expect(head.get_by_role("status")).to_have_text("Details saved.")
+    expect(head.get_by_text("Edit details")).to_be_focused()
+    expect(page.locator(".history")).to_contain_text("title: Rencontre à Dakar → Dakar : deux ministres se rencontrent")
+    expect(page.locator(".history")).to_contain_text("source: — → La Gazette")
+
+    # The workspace's forms send the version the edit brought: a decision goes through.
+    page.locator("body").press("j")
+    page.keyboard.press("a")
+    expect(mention(page, "Amina Diallo")).to_have_class(re_class("decision-accepted"))
+    # And the details form, drawn before that decision, too.
+    head.get_by_text("Edit details").click()
+    head.get_by_label("Source").fill("Le Quotidien")
+    head.get_by_role("button", name="Save details").click()
+    expect(page.locator(".history")).to_contain_text("source: La Gazette → Le Quotidien")
+    expect(page.get_by_text("Someone else changed this article")).to_have_count(0)
+
+    article.refresh_from_db()
+    assert (article.title, article.source.name, article.url) == (
+        "Dakar : deux ministres se rencontrent", "Le Quotidien", "https://gazette.example/dakar")
+    assert decision(article, "Amina Diallo") == Decision.ACCEPTED
+
+
+def test_a_bad_date_brings_the_form_back_with_its_message(page, live_server, article):
+    open_review(page, live_server, article)
+    head = page.locator("#article-head")
+    head.get_by_text("Edit details").click()
+    head.get_by_label("Published").fill("1066-10-14T09:00")
+    head.get_by_role("button", name="Save details").click()
+    expect(head).to_contain_text("A publication date is between the years 1800 and 2200.")
+    expect(head.get_by_label("Published")).to_be_focused()
+    article.refresh_from_db()
+    assert article.published_at is None and article.version == 1
+
+
+def test_n_accepts_the_rest_and_the_next_article_says_which_one_was_saved(page, live_server, article):
+    following = Article.objects.create(title="Pêche au large de Dakar", body="Texte suivant.", content_hash="next",
+                                       status=Article.Status.ANNOTATED, language="fr")
+    Article.objects.filter(id=following.id).update(created_at=article.created_at.replace(year=2000))
+    open_review(page, live_server, article)
+    expect(page.get_by_role("button", name="Accept the rest (9) and mark reviewed")).to_be_visible()
+    page.locator("body").press("j")
+    page.keyboard.press("x")
+    expect(page.get_by_role("button", name="Accept the rest (8) and mark reviewed")).to_be_visible()
+
+    page.keyboard.press("n")
+    page.wait_for_url(f"{live_server.url}/articles/{following.id}")
+    expect(page.locator(".messages")).to_contain_text(
+        "“Rencontre à Dakar” marked reviewed. Accepted the rest: 3 mentions, 3 topics, 2 quotes.")
+    page.locator(".messages").get_by_role("link", name="Open it again").click()
+    expect(page.locator(".badge.review-reviewed")).to_be_visible()
+    assert decision(article, "Amina Diallo") == Decision.REJECTED
+    assert {m.decision for m in Mention.objects.filter(article=article).exclude(text="Amina Diallo")} == {
+        Decision.ACCEPTED}
+    assert set(ArticleTopic.objects.filter(article=article).values_list("decision", flat=True)) == {Decision.ACCEPTED}
+    assert set(Quote.objects.filter(article=article).values_list("decision", flat=True)) == {Decision.ACCEPTED}
+
+
+def test_u_takes_back_accept_the_rest_whole(page, live_server, article):
+    open_review(page, live_server, article)
+    page.get_by_role("button", name="Accept the rest (9) and mark reviewed").click()
+    expect(page.locator(".badge.review-reviewed")).to_be_visible()
+    expect(page.locator("#article-body a.mention.decision-pending")).to_have_count(0)
+    expect(page.get_by_role("button", name="Mark reviewed", exact=True)).to_be_visible()
+
+    page.locator("body").press("u")
+    expect(page.locator(".badge.review-in_review")).to_be_visible()
+    expect(page.locator("#article-body a.mention.decision-pending")).to_have_count(4)
+    expect(page.get_by_role("button", name="Accept the rest (9) and mark reviewed")).to_be_visible()
+    article.refresh_from_db()
+    assert article.review_state == Article.ReviewState.IN_REVIEW
+    assert set(ArticleTopic.objects.filter(article=article).values_list("decision", flat=True)) == {Decision.PENDING}
+
+
+def select_to_the_end(page, surface):
+    """Select from ``surface`` to the end of the article body, over the mentions in between."""
+    page.evaluate(
+        """(surface) => {
+            const body = document.getElementById('article-body');
+            const walker = document.createTreeWalker(body, NodeFilter.SHOW_TEXT);
+            let node;
+            while ((node = walker.nextNode())) {
+                const index = node.data.indexOf(surface);
+                if (index === -1) continue;
+                const range = document.createRange();
+                range.setStart(node, index);
+                range.setEnd(body, body.childNodes.length);
+                window.getSelection().removeAllRanges();
+                window.getSelection().addRange(range);
+                body.dispatchEvent(new MouseEvent('mouseup', {bubbles: true}));
+                return;
+            }
+            throw new Error('not found: ' + surface);
+        }""",
+        surface,
+    )
+
+
+def test_an_editor_cuts_off_the_trailing_text_and_its_mention_leaves_the_review(page, live_server, article):
+    open_review(page, live_server, article)
+    select_to_the_end(page, "Diallo repart")
+    page.get_by_role("button", name="Not part of the article").click()
+
+    cropped = page.locator("#article-body .cropped")
+    expect(cropped).to_have_text("Diallo repart à Bamako.")
+    expect(mention(page, "Bamako")).to_have_count(0)
+    expect(page.get_by_role("button", name="Accept the rest (8) and mark reviewed")).to_be_visible()
+    page.locator("body").press("k")  # from the end backwards: the last mention left is Dakar
+    expect(current(page)).to_have_text("Dakar")
+    article.refresh_from_db()
+    assert article.crop_end == BODY.index("Diallo repart")
+    assert decision(article, "Bamako") == Decision.REJECTED
+
+    page.get_by_role("button", name="Put the cut text back").click()
+    expect(cropped).to_have_count(0)
+    expect(mention(page, "Bamako")).to_have_class(re_class("decision-pending"))

@@ -2,7 +2,18 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from articles.models import Actor, ActorAlias, Article, ArticleTopic, Decision, Mention, Origin, ReviewEvent, Topic
+from articles.models import (
+    Actor,
+    ActorAlias,
+    Article,
+    ArticleTopic,
+    Decision,
+    Mention,
+    Origin,
+    Quote,
+    ReviewEvent,
+    Topic,
+)
 from tests.conftest import make_user
 
 pytestmark = pytest.mark.django_db
@@ -152,7 +163,7 @@ def test_topics_add_confirm_remove(editor_client, article):
     assert suggested.decision == Decision.REJECTED
 
 
-def test_mark_reviewed_and_open_the_next(editor_client, article):
+def test_mark_reviewed_and_open_the_next_which_says_which_article_was_saved(editor_client, article):
     following = Article.objects.create(title="Next", body="b", content_hash="n", status=Article.Status.ANNOTATED)
     Article.objects.filter(id=following.id).update(created_at=article.created_at.replace(year=2000))
     response = htmx_post(editor_client, url("reviewed", article), {"version": 1, "next": "1"})
@@ -160,6 +171,106 @@ def test_mark_reviewed_and_open_the_next(editor_client, article):
     assert response["HX-Redirect"] == reverse("articles:detail", args=[following.id])
     article.refresh_from_db()
     assert article.review_state == Article.ReviewState.REVIEWED
+    page = editor_client.get(response["HX-Redirect"]).content.decode()
+    assert "“Visite” marked reviewed. Accepted the rest: 4 mentions, 1 topic." in page
+    assert f'<a href="{url("detail", article)}">Open it again</a>' in page
+    # Said once: not again on the page after.
+    assert "marked reviewed" not in editor_client.get(response["HX-Redirect"]).content.decode()
+
+
+def add_quote(article, text="Plus tard"):
+    start = BODY.index(text)
+    return Quote.objects.create(article=article, start=start, end=start + len(text), text=text)
+
+
+def test_the_review_button_says_it_accepts_the_rest_and_how_many_are_left(editor_client, article):
+    add_quote(article)
+    page = editor_client.get(url("detail", article)).content.decode()
+    assert "still pending: 4 mentions, 1 topic, 1 quote" in page
+    assert ">Accept the rest (6) and mark reviewed</button>" in page
+    assert 'data-shortcut="n">Accept the rest (6), mark reviewed and open the next (n)</button>' in page
+    # Each decision brings the count down, in the answer that swaps the review state.
+    html = decide(editor_client, article, mention_at(article, "Rabat"), "rejected").content.decode()
+    assert 'id="review-state" hx-swap-oob="true"' in html and ">Accept the rest (5) and mark reviewed</button>" in html
+    assert "still pending: 3 mentions, 1 topic, 1 quote" in html
+
+
+def test_with_nothing_pending_the_button_only_marks_reviewed(editor_client, article):
+    Mention.objects.filter(article=article).update(decision=Decision.REJECTED)
+    ArticleTopic.objects.filter(article=article).update(decision=Decision.ACCEPTED)
+    page = editor_client.get(url("detail", article)).content.decode()
+    assert ">Mark reviewed</button>" in page and "Accept the rest" not in page and "still pending" not in page
+
+
+def test_marking_reviewed_accepts_the_rest_as_the_editors_one_decision(editor_client, editor, article):
+    quote = add_quote(article)
+    rabat = mention_at(article, "Rabat")
+    decide(editor_client, article, rabat, "rejected")
+    article.refresh_from_db()
+    response = htmx_post(editor_client, url("reviewed", article), {"version": article.version})
+    assert response.status_code == 200
+
+    article.refresh_from_db()
+    assert article.review_state == Article.ReviewState.REVIEWED
+    mentions = Mention.objects.filter(article=article).exclude(id=rabat.id)
+    assert {(m.decision, m.decided_by) for m in mentions} == {(Decision.ACCEPTED, editor)}
+    assert mention_at(article, "Rabat").decision == Decision.REJECTED  # a decision already taken stays
+    topic = ArticleTopic.objects.get(article=article)
+    quote.refresh_from_db()
+    assert (topic.decision, topic.decided_by, quote.decision, quote.decided_by) == (
+        Decision.ACCEPTED, editor, Decision.ACCEPTED, editor)
+    # One decision, one event: what it accepted is listed in it.
+    assert list(ReviewEvent.objects.order_by("id").values_list("action", flat=True)) == [
+        "mention_rejected", "article_reviewed"]
+    event = ReviewEvent.objects.get(action="article_reviewed")
+    assert (event.user, event.before, event.after) == (editor, {"review_state": "in_review"}, {
+        "review_state": "reviewed",
+        "accepted": {"mentions": sorted(m.id for m in mentions), "topics": [topic.id], "quotes": [quote.id]}})
+    html = response.content.decode()
+    assert "still pending" not in html
+    assert "accepted: — → 3 mentions, 1 topic, 1 quote" in html.split('id="history"')[1]
+    # The registry was not taught names the editor did not look at one by one.
+    assert not Actor.objects.filter(confirmed=True).exists()
+
+
+def test_undo_takes_back_accept_the_rest_as_a_whole(editor_client, editor, article):
+    add_quote(article)
+    rabat = mention_at(article, "Rabat")
+    decide(editor_client, article, rabat, "rejected")
+    article.refresh_from_db()
+    htmx_post(editor_client, url("reviewed", article), {"version": article.version})
+
+    assert undo(editor_client, article).status_code == 200
+    article.refresh_from_db()
+    assert article.review_state == Article.ReviewState.IN_REVIEW
+    others = Mention.objects.filter(article=article).exclude(id=rabat.id)
+    assert {(m.decision, m.decided_by) for m in others} == {(Decision.PENDING, None)}
+    assert ArticleTopic.objects.get(article=article).decision == Decision.PENDING
+    assert Quote.objects.get(article=article).decision == Decision.PENDING
+    assert mention_at(article, "Rabat").decision == Decision.REJECTED
+    undo(editor_client, article)  # the decision before it: the rejection
+    assert mention_at(article, "Rabat").decision == Decision.PENDING
+
+
+def test_undoing_accept_the_rest_is_refused_once_someone_changed_one_of_its_rows(editor_client, article):
+    htmx_post(editor_client, url("reviewed", article), {"version": article.version})
+    other = Client()
+    other.force_login(make_user("other", "editor"))
+    decide(other, article, mention_at(article, "Rabat"), "rejected")
+    response = undo(editor_client, article)
+    assert response.status_code == 422 and "changed since" in response.content.decode()
+    article.refresh_from_db()
+    assert article.review_state == Article.ReviewState.REVIEWED
+    assert mention_at(article, "Darmanin").decision == Decision.ACCEPTED
+
+
+def test_accept_the_rest_checks_the_version(editor_client, article):
+    decide(editor_client, article, mention_at(article, "Rabat"), "rejected")
+    response = htmx_post(editor_client, url("reviewed", article), {"version": 1})
+    assert response.status_code == 409
+    article.refresh_from_db()
+    assert article.review_state == Article.ReviewState.IN_REVIEW
+    assert mention_at(article, "Darmanin").decision == Decision.PENDING
 
 
 def test_plain_form_posts_work_without_javascript(editor_client, article):

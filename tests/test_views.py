@@ -54,6 +54,14 @@ def test_editor_pastes_an_article(editor_client, django_capture_on_commit_callba
     assert "queued" in page.content.decode()
 
 
+@pytest.mark.parametrize("published_at", ["0001-01-01T00:00", "9999-12-31T23:59"])
+def test_a_paste_with_an_impossible_publication_date_is_refused_with_a_message(editor_client, published_at):
+    response = paste(editor_client, published_at=published_at)
+    assert response.status_code == 400
+    assert "A publication date is between the years 1800 and 2200." in response.content.decode()
+    assert not Article.objects.exists()
+
+
 def test_a_duplicate_paste_links_the_existing_article(editor_client, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks():
         paste(editor_client)
@@ -281,6 +289,23 @@ def test_polling_returns_the_fragment_and_stops_when_finished(editor_client):
     html = response.content.decode()
     assert "hx-trigger" not in html
     assert "ValueError: boom" in html and "Retry annotation" in html
+
+
+def test_the_queued_notice_is_part_of_the_polled_fragment_and_goes_once_annotated(editor_client):
+    article = Article.objects.create(title="t", body="b", content_hash="h", status=Article.Status.QUEUED)
+    url = reverse("articles:detail", args=[article.id])
+    page = editor_client.get(url).content.decode()
+    annotation = page.split('<div id="annotation"', 1)[1]
+    assert "Article queued for annotation." in annotation and page.count("Article queued for annotation.") == 1
+    Article.objects.filter(id=article.id).update(status=Article.Status.ANNOTATED, pipeline_version="fr-9.9")
+    response = editor_client.get(url, headers={"HX-Request": "true"})
+    assert response.status_code == 286
+    html = response.content.decode()
+    assert "Article queued for annotation." not in html
+    # The pipeline's version is there for whoever looks for it, folded away from the editor's view.
+    assert '<details class="technical">' in html and "Annotated by pipeline fr-9.9." in html
+    assert html.index('<details class="technical">') < html.index("fr-9.9")
+    assert "queued for annotation" not in editor_client.get(url).content.decode()
 
 
 def test_retry_requeues_a_failed_article(editor_client, django_capture_on_commit_callbacks):

@@ -467,7 +467,7 @@ def _persist_topics(items: list[tuple[Article, Annotation]]) -> None:
 
 def _annotation_input(article_ids: Sequence[int]) -> list[Article]:
     return list(Article.objects.filter(id__in=article_ids)
-                .only("id", "body", "language", "language_given", "source_id"))
+                .only("id", "body", "language", "language_given", "source_id", "crop_start", "crop_end"))
 
 
 def articles_annotate(*, article_ids: Sequence[int]) -> list[int]:
@@ -483,7 +483,8 @@ def articles_annotate(*, article_ids: Sequence[int]) -> list[int]:
     annotator = get_annotator()
     refresh_annotator(annotator)
     annotations = annotator.annotate_many(
-        [a.body for a in articles],
+        # What an editor cut off is blanked out: nothing is suggested there again.
+        [a.text_for_annotation() for a in articles],
         languages=[a.language if a.language_given else None for a in articles],
         sources=[a.source_id for a in articles],
     )

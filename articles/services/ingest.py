@@ -161,6 +161,22 @@ def clean_line(text: str) -> str:
     return " ".join(_LINE_CONTROLS.sub(" ", text or "").split())
 
 
+# Publication dates outside these years are typing errors (the imports refuse them too); the
+# database could not even read back the year 1 once turned into UTC.
+PUBLISHED_YEARS = (1800, 2200)
+
+
+def published_check(published_at: datetime | None) -> datetime | None:
+    """``published_at`` if it is a plausible publication date (None stays None); else IngestError."""
+    if published_at is None:
+        return None
+    first, last = PUBLISHED_YEARS
+    if not first <= published_at.year <= last:
+        raise IngestError(_("A publication date is between the years %(first)s and %(last)s.")
+                          % {"first": first, "last": last})
+    return published_at
+
+
 _TITLE_FROM_BODY_CHARS = 120
 
 
@@ -225,6 +241,7 @@ def article_create(
     ``enqueue=False`` leaves the queued article to a caller that annotates in batches.
     """
     prepared = article_prepare(body=body, title=title, url=url, language=language)
+    published_at = published_check(published_at)
     existing = _find_duplicate(fingerprint=prepared.content_hash, url=prepared.url)
     if existing is not None:
         return IngestResult(article=existing, duplicate=True)

@@ -11,10 +11,13 @@ Every function here:
 
 import uuid
 from collections.abc import Iterable
+from datetime import UTC, datetime
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from articles.models import (
@@ -27,10 +30,15 @@ from articles.models import (
     Origin,
     Quote,
     ReviewEvent,
+    SearchDocument,
+    Source,
     Topic,
 )
 from articles.nlp.normalise import normalise_surface
 from articles.services.actors import actor_confirm, actors_by_alias, alias_add, surface_reject, surface_teach
+from articles.services.ingest import IngestError, clean_line, normalise_url, published_check
+from articles.services.search import articles_index
+from stories.services import article_story_refresh
 
 # Where a rejected surface is not suggested again (besides the mention itself).
 FORGET_SCOPES = ("", "source", "everywhere")
@@ -294,16 +302,185 @@ def topic_decide(*, article_topic: ArticleTopic, user, decision: str, expected_v
         return article_topic
 
 
-def article_mark_reviewed(*, article: Article, user, expected_version: int) -> Article:
+# What "accept the rest" accepts, by the key its event lists their ids under.
+REST = {"mentions": Mention, "topics": ArticleTopic, "quotes": Quote}
+
+
+def article_mark_reviewed(*, article: Article, user, expected_version: int) -> dict[str, int]:
+    """Accept the rest and mark the article reviewed; returns how many mentions, topics
+    and quotes were accepted.
+
+    Guarantees: a reviewed article holds no pending suggestion, so "reviewed" means that
+    an editor decided every mention, topic and quote on it. The suggestions still pending
+    become accepted, decided by ``user``, in one decision: one event, whose ``after`` lists
+    the rows it accepted ("accepted": {"mentions": [ids], "topics": [ids], "quotes": [ids]}),
+    and which ``decision_undo`` takes back whole. The registry learns nothing from these
+    acceptances (no alias, no actor confirmed, no rejected surface lifted): the editor
+    vouched for the article, not for each name in it.
+    """
     with transaction.atomic():
         _claim_version(article=article, expected_version=expected_version)
+        accepted, now = {}, timezone.now()
+        for key, model in REST.items():
+            pending = model.objects.filter(article=article, decision=Decision.PENDING)
+            accepted[key] = sorted(pending.values_list("id", flat=True))
+            model.objects.filter(id__in=accepted[key]).update(decision=Decision.ACCEPTED, decided_by=user,
+                                                             decided_at=now)
         before = {"review_state": article.review_state}
         Article.objects.filter(id=article.id).update(review_state=Article.ReviewState.REVIEWED)
         article.review_state = Article.ReviewState.REVIEWED
         ReviewEvent.objects.create(article=article, user=user, action="article_reviewed",
                                    target=f"article {article.id}", before=before,
-                                   after={"review_state": article.review_state})
+                                   after={"review_state": article.review_state, "accepted": accepted})
+        return {key: len(ids) for key, ids in accepted.items()}
+
+
+# What a crop takes out of the review with the text: the rows inside it, rejected.
+CROPPED = {"mentions": Mention, "quotes": Quote}
+
+
+def _reject_cropped(*, article: Article, user, start: int, end: int) -> dict[str, list[dict]]:
+    """Reject the mentions and quotes outside ``start``–``end``; each row's state before, to put back."""
+    now, rejected = timezone.now(), {}
+    for key, model in CROPPED.items():
+        rows = (model.objects.filter(article=article).exclude(decision=Decision.REJECTED)
+                .filter(Q(start__lt=start) | Q(end__gt=end)).values("id", "decision", "decided_by", "decided_at"))
+        rejected[key] = [{**row, "decided_at": row["decided_at"].isoformat() if row["decided_at"] else None}
+                         for row in rows]
+        model.objects.filter(id__in=[row["id"] for row in rejected[key]]).update(
+            decision=Decision.REJECTED, decided_by=user, decided_at=now)
+    return rejected
+
+
+def article_crop(*, article: Article, user, start: int, end: int, expected_version: int) -> Article:
+    """Mark the selection (from the first words of the article's text, or up to its last ones) as
+    not part of the article: a site's header, a "read more" list the pipeline kept.
+
+    Guarantees: the crop is the editor's layer (annotation never reads the cropped text, see
+    ``Article.text_for_annotation``, and never writes the crop); the mentions and quotes in the
+    cropped text are rejected, so they leave the review, the exports and the counts; one event
+    records it, with the rows' states before, and ``decision_undo`` or ``article_uncrop`` put
+    them back. A selection inside the text, or one that would leave nothing, is refused.
+    """
+    body = article.body
+    if not (0 <= start < end <= len(body)):
+        raise ReviewError(_("The selection is outside the article text."))
+    with transaction.atomic():
+        current = Article.objects.select_for_update().only("id", "body", "crop_start", "crop_end").get(id=article.id)
+        kept_start, kept_end = current.kept_bounds()
+        leading = not body[kept_start:start].strip()
+        trailing = not body[end:kept_end].strip()
+        if leading and trailing:
+            raise ReviewError(_("That is all of the article's text: select only what is not part of it."))
+        if not (leading or trailing):
+            raise ReviewError(_("Only text at the start or at the end of the article can be cut off: select from "
+                                "its first words, or up to its last ones."))
+        new_start, new_end = (max(kept_start, end), kept_end) if leading else (kept_start, min(kept_end, start))
+        _claim_version(article=article, expected_version=expected_version)
+        rejected = _reject_cropped(article=article, user=user, start=new_start, end=new_end)
+        crop = {"crop_start": new_start, "crop_end": None if new_end == len(body) else new_end}
+        Article.objects.filter(id=article.id).update(**crop)
+        article.crop_start, article.crop_end = crop["crop_start"], crop["crop_end"]
+        cut = body[kept_start:new_start] if leading else body[new_end:kept_end]
+        ReviewEvent.objects.create(
+            article=article, user=user, action="article_crop", target=f"article {article.id}",
+            before={"crop_start": current.crop_start, "crop_end": current.crop_end},
+            after={**crop, "cut": " ".join(cut.split())[:200], "rejected": rejected})
         return article
+
+
+def article_uncrop(*, article: Article, user, expected_version: int) -> Article:
+    """Put the text an editor cut off back into the article, with the mentions and quotes its
+    crops rejected that nobody decided on since."""
+    with transaction.atomic():
+        _claim_version(article=article, expected_version=expected_version)
+        events = ReviewEvent.objects.filter(article=article, action__in=["article_crop", "article_uncrop"])
+        undone = {i for after in ReviewEvent.objects.filter(article=article, action="undo")
+                  .values_list("after", flat=True) for i in after.get("undoes", [])}
+        crops = []
+        for event in events.order_by("-id"):
+            if event.action == "article_uncrop":
+                break
+            if event.id not in undone:
+                crops.append(event)
+        current = Article.objects.only("crop_start", "crop_end").get(id=article.id)
+        for event in crops:
+            _rows_put_back(event, strict=False)
+        Article.objects.filter(id=article.id).update(crop_start=0, crop_end=None)
+        article.crop_start, article.crop_end = 0, None
+        ReviewEvent.objects.create(article=article, user=user, action="article_uncrop", target=f"article {article.id}",
+                                   before={"crop_start": current.crop_start, "crop_end": current.crop_end},
+                                   after={"crop_start": 0, "crop_end": None})
+        return article
+
+
+def _details_state(*, title: str, source_name: str, url: str, published_at: datetime | None) -> dict[str, str]:
+    # To the minute, in UTC: what the form shows and sends back of a date must not read as a change.
+    published = published_at.astimezone(UTC).replace(second=0, microsecond=0).isoformat() if published_at else ""
+    return {"title": title, "source": source_name, "url": url, "published_at": published}
+
+
+def article_details_edit(*, article: Article, user, title: str, source_name: str, url: str,
+                         published_at: datetime | None, expected_version: int) -> list[str]:
+    """Correct an article's title, source (by name, created if new), address and publication
+    date; returns the names of the fields that changed.
+
+    Guarantees: the values are cleaned and checked as when an article is added (an address
+    goes through ``normalise_url``; one that another article already has is refused); each
+    changed field is logged as its own event, before and after in words (the source by
+    name, the date in ISO 8601). These are the editor's layer: annotation and re-annotation
+    never write them. The search document (title) and the article's story (title, outlets,
+    time span) follow. Nothing changed: nothing is written, not even a new version.
+    """
+    title = clean_line(title)[:500]
+    if not title:
+        raise ReviewError(_("An article needs a title."))
+    source_name = clean_line(source_name)[:200]
+    try:
+        url = normalise_url(url)
+        published_at = published_check(published_at)
+    except IngestError as exc:
+        raise ReviewError(str(exc)) from None
+    with transaction.atomic():
+        current = Article.objects.select_for_update().get(id=article.id)
+        if current.version != expected_version:
+            article.refresh_from_db()
+            raise Conflict(article)
+        if current.status == Article.Status.FETCHING:
+            # The fetch that is under way writes the page's title and address.
+            raise ReviewError(_("The article's page is still being fetched: correct its details once its text is in."))
+        current_source = Source.objects.filter(id=current.source_id).values_list("name", flat=True).first() or ""
+        # Cleaned as the new values are: a name stored with a double space is not a change.
+        before = _details_state(title=clean_line(current.title)[:500], source_name=clean_line(current_source)[:200],
+                                url=current.url, published_at=current.published_at)
+        after = _details_state(title=title, source_name=source_name, url=url, published_at=published_at)
+        changed = [field for field in before if before[field] != after[field]]
+        if not changed:
+            return []
+        if "url" in changed and url:
+            other = Article.objects.filter(url=url).exclude(id=article.id).only("id", "title").first()
+            if other is not None:
+                raise ReviewError(_("Article “%(title)s” already has this address.") % {"title": other.title})
+        _claim_version(article=article, expected_version=expected_version)
+        values = {"title": title, "url": url, "published_at": published_at}
+        values = {field: value for field, value in values.items() if field in changed}
+        if "source" in changed:
+            values["source"] = Source.objects.get_or_create(name=source_name)[0] if source_name else None
+        Article.objects.filter(id=article.id).update(**values, updated_at=timezone.now())
+        for field, value in values.items():
+            setattr(article, field, value)
+        if "title" in changed:
+            # The search document holds the title: written again from the new one.
+            SearchDocument.objects.filter(article_id=article.id).delete()
+            articles_index([article.id])
+        if current.story_id and set(changed) & {"title", "source", "published_at"}:
+            article_story_refresh(article_id=article.id)
+        ReviewEvent.objects.bulk_create(
+            _log(article=article, user=user, action="article_edit", target=f"article {article.id}",
+                 before={field: before[field]}, after={field: after[field]})
+            for field in changed
+        )
+        return changed
 
 
 QUOTE_MARKS = "«»“”„‟\"'‹›‘’ \u00a0\u202f\n\t"
@@ -535,10 +712,13 @@ UNDOABLE = {
     "mention_accepted", "mention_rejected", "mention_relabel", "mention_link",
     "topic_accepted", "topic_rejected",
     "quote_accepted", "quote_rejected", "quote_speaker",
+    "article_reviewed", "article_crop",
 }
 MENTION_FIELDS = {"decision": "decision", "kind": "kind", "actor": "actor_id"}
 QUOTE_FIELDS = {"decision": "decision", "speaker": "speaker_id"}
 TOPIC_FIELDS = {"decision": "decision"}
+ARTICLE_FIELDS = {"review_state": "review_state"}
+CROP_FIELDS = {"crop_start": "crop_start", "crop_end": "crop_end"}
 
 
 def _last_undoable(article: Article, user) -> list[ReviewEvent]:
@@ -549,7 +729,7 @@ def _last_undoable(article: Article, user) -> list[ReviewEvent]:
         if event.id in undone or event.action == "undo":
             continue
         if event.action not in UNDOABLE:
-            return []  # a later step (reviewed, an added mention) is not taken back past
+            return []  # a later step (an added mention, corrected details) is not taken back past
         batch = event.after.get("batch")
         if not batch:
             return [event]
@@ -566,12 +746,43 @@ def _undo_row(event: ReviewEvent):
         return Quote.objects.filter(id=ident, article_id=event.article_id).first(), QUOTE_FIELDS
     if kind == "topic":
         return ArticleTopic.objects.filter(topic__slug=ident, article_id=event.article_id).first(), TOPIC_FIELDS
+    if kind == "article":
+        fields = CROP_FIELDS if event.action == "article_crop" else ARTICLE_FIELDS
+        return Article.objects.filter(id=event.article_id).only("id", *fields).first(), fields
     return None, {}
+
+
+def _rows_put_back(event: ReviewEvent, *, strict: bool = True) -> None:
+    """The rows an article-wide decision changed, as they were: what "accept the rest" accepted
+    (pending again), what a crop rejected (its decision before). A row decided since by anyone:
+    ``ReviewError`` when ``strict``, else that row is left as it is."""
+    changed = [(REST[key], ids, Decision.ACCEPTED, None) for key, ids in event.after.get("accepted", {}).items()]
+    changed += [(CROPPED[key], [row["id"] for row in rows], Decision.REJECTED, rows)
+                for key, rows in event.after.get("rejected", {}).items()]
+    for model, ids, decision, states in changed:
+        rows = model.objects.filter(article_id=event.article_id, id__in=ids)
+        untouched = rows.filter(decision=decision, decided_by_id=event.user_id)
+        if strict and rows.exclude(id__in=untouched.values("id")).exists():
+            raise ReviewError(_("This decision was changed since; nothing was undone."))
+        if states is None:
+            untouched.update(decision=Decision.PENDING, decided_by=None, decided_at=None)
+            continue
+        ids = set(untouched.values_list("id", flat=True))
+        # Whoever decided before may have left since (decided_by is then empty, as on their other rows).
+        users = set(get_user_model().objects.filter(id__in={state["decided_by"] for state in states})
+                    .values_list("id", flat=True))
+        for state in states:
+            if state["id"] in ids:
+                at = parse_datetime(state["decided_at"]) if state["decided_at"] else None
+                model.objects.filter(id=state["id"]).update(
+                    decision=state["decision"], decided_by_id=state["decided_by"] if state["decided_by"] in users
+                    else None, decided_at=at)
 
 
 def decision_undo(*, article: Article, user, expected_version: int) -> list[ReviewEvent]:
     """Take back the editor's last decision on the article (a mention, topic or quote accepted,
-    rejected, relabelled or linked; every occurrence at once when it was made so): each row gets
+    rejected, relabelled or linked; every occurrence at once when it was made so; the article
+    marked reviewed, with every suggestion that accepted; a crop, with the rows it rejected): each row gets
     back the state its event recorded before it. The undo is a decision too, logged like the
     others; a second undo takes back the decision before. Nothing to undo, or a row changed
     since by someone else: ``ReviewError`` and nothing changes. What the registry learned from
@@ -597,9 +808,13 @@ def decision_undo(*, article: Article, user, expected_version: int) -> list[Revi
                 raise ReviewError(_("The actor this mention was linked to no longer exists; nothing was undone."))
             for name, attr in fields.items():
                 setattr(row, attr, restored[name])
-            decided = restored["decision"] != Decision.PENDING
-            row.decided_by, row.decided_at = (user, now) if decided else (None, None)
-            row.save(update_fields=[*fields.values(), "decided_by", "decided_at"])
+            if isinstance(row, Article):
+                row.save(update_fields=[*fields.values()])
+                _rows_put_back(event)
+            else:
+                decided = restored["decision"] != Decision.PENDING
+                row.decided_by, row.decided_at = (user, now) if decided else (None, None)
+                row.save(update_fields=[*fields.values(), "decided_by", "decided_at"])
             logs.append(_log(article=article, user=user, action="undo", target=event.target, before=current,
                              after={**restored, "undoes": [event.id]}))
         ReviewEvent.objects.bulk_create(logs)

@@ -11,6 +11,7 @@ from html import escape as _escape
 from django import template
 from django.urls import reverse
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
 from articles.models import Decision, Kind, Origin
 from articles.services.ingest import is_web_url
@@ -54,9 +55,12 @@ def highlighted_body(segments, current=None):
     kinds = _labels(Kind.choices)
     decisions = _labels(Decision.choices)
     current_id = current.id if current is not None else None
+    cropped = gettext("Not part of the article")
     parts = []
     for segment in segments:
-        if segment.mention is None:
+        if segment.cropped:
+            parts.append(f'<span class="cropped" title="{escape(cropped)}">{escape(segment.text)}</span>')
+        elif segment.mention is None:
             parts.append(escape(segment.text))
         else:
             parts.append(_mention_link(segment.mention, segment.text, current_id=current_id, kinds=kinds,

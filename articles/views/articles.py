@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from articles import selectors
-from articles.forms import ArticlePasteForm, ArticleUploadForm
+from articles.forms import ArticleDetailsForm, ArticlePasteForm, ArticleUploadForm
 from articles.models import Actor, Article, ArticleTopic, Kind, Mention, Quote, Topic
 from articles.services import review
 from articles.services.ingest import IngestError, article_create, article_create_from_upload, articles_requeue
@@ -189,8 +189,7 @@ def _created_response(request, result):
                 result.article.title,
             ),
         )
-    else:
-        messages.success(request, _("Article queued for annotation."))
+    # A new article: its page says that it is queued for annotation, for as long as it is.
     if result.note:
         messages.warning(request, _("Part of the file was not valid text: %(note)s.") % {"note": result.note})
     return redirect("articles:detail", article_id=result.article.id)
@@ -231,11 +230,12 @@ def _current_mention(article: Article, mention_id) -> Mention | None:
     return Mention.objects.select_related("actor").filter(id=mention_id, article=article).first()
 
 
-def _review_context(article_id: int, *, mention_id=None, error: str = "") -> dict:
+def _review_context(article_id: int, *, mention_id=None, error: str = "", details_form=None) -> dict:
     article = selectors.article_for_display(article_id)
     mentions = selectors.article_mentions(article) if article.status == Article.Status.ANNOTATED else []
     current = _current_mention(article, mention_id)
     groups = selectors.article_actor_groups(mentions)
+    quotes = selectors.article_quotes(article)
     return {
         "article": article,
         "groups": groups,
@@ -246,17 +246,19 @@ def _review_context(article_id: int, *, mention_id=None, error: str = "") -> dic
         "kinds": Kind.choices,
         "current": current,
         "events": selectors.article_events(article),
-        "quotes": selectors.article_quotes(article),
+        "quotes": quotes,
+        "pending": selectors.PendingCounts.of(mentions, article.topics.all(), quotes),
         # Each name once: the speaker field takes a name (two actors sharing one: the most mentioned).
         "speakers": list(dict.fromkeys(g.name for g in groups
                                        if g.actor_id and g.kind in (Kind.PERSON, Kind.ORGANISATION))),
+        "details_form": details_form or ArticleDetailsForm(article=article),
         "error": error,
     }
 
 
 def _get_article(article_id: int) -> Article:
-    return get_object_or_404(Article.objects.only("id", "version", "body", "language", "review_state", "created_at"),
-                             id=article_id)
+    return get_object_or_404(
+        Article.objects.only("id", "title", "version", "body", "language", "review_state", "created_at"), id=article_id)
 
 
 @login_required
@@ -307,6 +309,7 @@ def _changes_response(request, article_id, *, mention_id=None, mentions=(), all_
         "events": selectors.article_events(article),
         "topics": [(article_topic, selectors.topic_evidence(article, article_topic))] if article_topic else [],
         "quotes": [quote] if quote else [],
+        "pending": selectors.article_pending(article.id),
     }
     if all_groups:  # a new kind or actor moves mentions between groups, perhaps to a new one
         all_mentions = selectors.article_mentions(article)
@@ -538,6 +541,30 @@ def quote_span(request, article_id, quote_id):
 @require_POST
 @login_required
 @can_review
+def article_crop(request, article_id):
+    """The selected text, at the start or the end of the article, is not part of it."""
+    article = _get_article(article_id)
+
+    def action():
+        start, end = _offsets(request)
+        review.article_crop(article=article, user=request.user, start=start, end=end,
+                            expected_version=_version(request))
+
+    return _review_action(request, article_id, action)
+
+
+@require_POST
+@login_required
+@can_review
+def article_uncrop(request, article_id):
+    article = _get_article(article_id)
+    return _review_action(request, article_id, lambda: review.article_uncrop(
+        article=article, user=request.user, expected_version=_version(request)))
+
+
+@require_POST
+@login_required
+@can_review
 def topic_add(request, article_id):
     article = _get_article(article_id)
 
@@ -565,13 +592,21 @@ def topic_decide(request, article_id, topic_id):
 @login_required
 @can_review
 def article_reviewed(request, article_id):
+    """Accept the rest and mark reviewed; with ``next``, open the next article, which says which one was saved."""
     article = _get_article(article_id)
     try:
-        review.article_mark_reviewed(article=article, user=request.user, expected_version=_version(request))
+        accepted = review.article_mark_reviewed(article=article, user=request.user,
+                                                expected_version=_version(request))
     except (Conflict, ReviewError) as exc:
         return _refused(request, article_id, exc)
     if not request.POST.get("next"):
         return _after_review_action(request, article_id)
+    saved = format_html(_("“{}” marked reviewed."), article.title)
+    if sum(accepted.values()):
+        rest = selectors.PendingCounts(**accepted).in_words()
+        saved = format_html("{} {}", saved, _("Accepted the rest: %(parts)s.") % {"parts": rest})
+    messages.success(request, format_html('{} <a href="{}">{}</a>', saved,
+                                          reverse("articles:detail", args=[article.id]), _("Open it again")))
     following = selectors.next_article_for_review(after=article)
     url = reverse("articles:detail", args=[following.id]) if following else reverse("articles:list")
     if request.htmx:
@@ -579,6 +614,53 @@ def article_reviewed(request, article_id):
         response["HX-Redirect"] = url
         return response
     return redirect(url)
+
+
+@require_POST
+@login_required
+@can_change
+def article_edit(request, article_id):
+    """Correct the article's title, source, address and publication date (the "Edit details" form)."""
+    article = get_object_or_404(Article.objects.only("id", "version"), id=article_id)
+    form = ArticleDetailsForm(request.POST)
+    status, error = 422, ""
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            changed = review.article_details_edit(
+                article=article, user=request.user, title=data["title"], source_name=data["source"] or "",
+                url=data["url"] or "", published_at=data["published_at"], expected_version=_version(request))
+        except Conflict:
+            status, error = 409, _("Someone else changed this article since you opened it: its details are shown "
+                                   "as they are now above your own. Check them and save again.")
+        except ReviewError as exc:
+            form.add_error(None, str(exc))
+        else:
+            return _details_saved(request, article_id, changed)
+    form.focus_first_error()
+    if request.htmx:
+        context = {**_head_context(article_id, details_form=form), "details_error": error}
+        return render(request, "articles/detail.html#article-head", context, status=status)
+    context = {**_review_context(article_id, details_form=form), "details_error": error}
+    return render(request, "articles/detail.html", context, status=status)
+
+
+def _head_context(article_id: int, *, details_form=None) -> dict:
+    """What the page's head needs, and the pieces of the workspace that an edit of the details changes."""
+    article = selectors.article_for_display(article_id)
+    return {"article": article, "details_form": details_form or ArticleDetailsForm(article=article),
+            "events": selectors.article_events(article), "pending": selectors.article_pending(article.id)}
+
+
+def _details_saved(request, article_id, changed: list[str]):
+    """HTMX: the page's head again (the new details, the form closed) and, out of band, what
+    the edit changed in the workspace: the version its forms send, the review state, the history."""
+    saved = _("Details saved.") if changed else _("Nothing to save: the details are unchanged.")
+    if not request.htmx:
+        messages.success(request, saved)
+        return redirect("articles:detail", article_id=article_id)
+    context = {**_head_context(article_id), "oob": True, "details_saved": saved}
+    return render(request, "articles/detail.html#article-head", context)
 
 
 @login_required

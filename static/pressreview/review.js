@@ -251,13 +251,15 @@
   }
 
   // A decision answers with the pieces it changed, not the whole workspace: the forms
-  // it left in place still hold the version the page had when they were drawn, so a
-  // request sends the one the last answer brought (the no-JavaScript post sends the form's).
+  // it left in place (and the "Edit details" form above it) still hold the version the
+  // page had when they were drawn, so a request sends the one the last answer brought
+  // (the no-JavaScript post sends the form's).
   document.addEventListener("htmx:configRequest", (event) => {
-    const workspace = document.getElementById("workspace");
     const source = event.detail.elt;
-    if (workspace && source && workspace.contains(source) && event.detail.parameters.version !== undefined) {
-      event.detail.parameters.version = version();
+    const latest = version();
+    if (latest && source && source.closest && source.closest("#workspace, #article-head")
+        && event.detail.parameters.version !== undefined) {
+      event.detail.parameters.version = latest;
     }
   });
 
