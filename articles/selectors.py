@@ -86,7 +86,7 @@ class Segment:
 
 def article_for_display(article_id: int):
     return (
-        Article.objects.select_related("source", "created_by")
+        Article.objects.select_related("source", "created_by", "story")
         .prefetch_related(
             Prefetch("topics", queryset=ArticleTopic.objects.select_related("topic").order_by("-score")),
         )

@@ -96,3 +96,11 @@ def test_viewers_read_stories_but_cannot_change_them(viewer_client, flood):
 def test_stories_need_a_login(client, flood):
     response = client.get(reverse("stories:list"))
     assert response.status_code == 302 and "/accounts/login/" in response.url
+
+
+def test_the_review_page_links_to_the_article_s_story(editor_client, flood):
+    story = flood[0].story
+    page = editor_client.get(reverse("articles:detail", args=[flood[0].id])).content.decode()
+    assert f'href="/stories/{story.id}"' in page and "3 outlets" in page
+    alone = editor_client.get(reverse("articles:detail", args=[flood[3].id])).content.decode()
+    assert "/stories/" not in alone.split("<main", 1)[1]  # a story of one article is not worth a link
