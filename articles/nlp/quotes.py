@@ -9,9 +9,10 @@ What ``find_quotes`` guarantees:
   spaces inside them (U+00A0 and U+202F included) or a trailing comma. Marks read: « », “ ” „, ‹ ›,
   straight " (paired by the spaces around them; after a number it is seconds or inches and never
   opens a quote), and single ‘ ’ or ' only when both ends are found where an apostrophe cannot be;
-- a quote inside a quote gives the outer one only. An opening mark never closed ends its quote at
-  the next opening mark of its kind that starts a sentence ("… avant. « J'y veillerai »"), else at
-  the end of the paragraph;
+- a quote inside a quote gives the outer one only. An opening mark never closed ends its quote where a
+  quote inside it closes at the end of a sentence (« … je m'étais dit : « Il faut y aller ». Mais …: one mark
+  closes both), else at the next opening mark of its kind that starts a sentence ("… avant. « J'y
+  veillerai »"), else at the end of the paragraph;
 - kind "direct" is a statement: a clause with a finite verb, a capitalised sentence of its own, or a
   long passage a speech verb introduces; a few words of someone's inside the reporter's sentence are
   kind "fragment"; kind "reported" is a clause a speech verb or a source introduces ("X a déclaré que
@@ -109,6 +110,8 @@ class _Lexicon:
     indefinites: frozenset[str]  # "un porte-parole", "an official": someone unnamed
     prepositions: frozenset[str]  # inside a title: "chef de la diplomatie", "head of the IMF"
     titles: frozenset[str]  # title head words
+    person_nouns: frozenset[str]  # nouns only, describing someone like a title: "le musicien", "the actor"
+    title_tails: frozenset[str]  # end a title without heading one: "chief executive" (not "the Executive")
     spokespeople: frozenset[str]  # speak for an organisation: "a spokesman for X" is X
     organisations: frozenset[str]  # "le ministère", "the company": an organisation named again
     generic_organisations: frozenset[str]  # "the company": the latest organisation, whatever its name
@@ -130,14 +133,14 @@ _FR_VERBS = _first_conjugation(
     "argument déclar affirm soulign ajout expliqu indiqu estim assur insist précis confi évoqu qualifi annonc"
     " répliqu déplor regrett dénonc not observ lâch gliss comment racont témoign résum exclam plaid interrog"
     " demand confirm ni tweet accus avou assén fustig critiqu exhort relev signal martel rappel lanc avanc"
-    " jug souffl tranch ironis mentionn souhait exig réclam menac remerci constat"
+    " jug souffl tranch ironis mentionn souhait exig réclam menac remerci constat invit"
 ) | _words(
     "dit dis disait disaient dira dirait disent disant écrit écrivait écrivent écrira répond répondu répondait"
     " répondent reconnaît reconnait reconnu reconnaissait admet admis admettait promet promis promettait conclut"
     " conclu concluait prévient prévenu prévenait avertit averti avertissait soutient soutenu soutenait poursuit"
     " poursuivi poursuivait réagit réagi réagissait dément démenti démentait martèle martèlent rappelle"
     " rappellent lança lançait annonça annonçait avança avançait considère considéré considérait jugea jugeait"
-    " répète répété répétait dénonça"
+    " répète répété répétait dénonça appelle appellent appelé appela appelait appellera"
 )
 _EN_VERBS = _regular_english(
     "add state insist warn explain note argue claim declare announce admit acknowledge confirm deny stress"
@@ -170,6 +173,15 @@ _LEXICONS: dict[str, _Lexicon] = {
             " envoyée médiateur médiatrice représentant représentante haut-commissaire diplomate général colonel"
             " commandant émir sultan vainqueur champion championne coureur joueur joueuse"
         ),
+        person_nouns=_words(
+            "musicien musicienne organiste pianiste violoniste compositeur compositrice chanteur chanteuse artiste"
+            " acteur actrice comédien comédienne écrivain écrivaine auteur autrice romancier romancière réalisateur"
+            " réalisatrice cinéaste producteur productrice journaliste économiste analyste expert experte chercheur"
+            " chercheuse professeur professeure médecin militant militante syndicaliste élu élue responsable agent"
+            " agente interprète trader banquier banquière entrepreneur entrepreneuse sportif sportive athlète"
+            " cycliste skieur skieuse nageur nageuse footballeur footballeuse attaquant attaquante gardien gardienne"
+        ),
+        title_tails=frozenset(),
         spokespeople=_words("porte-parole représentant représentante"),
         organisations=_words(
             "ministère gouvernement entreprise société groupe parti agence commission police armée parquet"
@@ -185,12 +197,15 @@ _LEXICONS: dict[str, _Lexicon] = {
         female_titles=_words(
             "présidente directrice ambassadrice députée sénatrice patronne dirigeante procureure avocate"
             " préfète reine princesse conseillère chancelière fondatrice candidate envoyée médiatrice représentante"
-            " cheffe épouse mère fille sœur soeur veuve actrice chanteuse"
+            " cheffe épouse mère fille sœur soeur veuve actrice chanteuse musicienne compositrice comédienne"
+            " écrivaine autrice romancière réalisatrice productrice experte chercheuse professeure militante élue"
+            " agente banquière entrepreneuse sportive skieuse nageuse footballeuse attaquante gardienne"
         ),
         male_titles=_words(
             "président directeur ambassadeur député sénateur patron dirigeant procureur avocat préfet roi prince"
             " conseiller chancelier fondateur candidat envoyé médiateur représentant époux mari père fils frère"
-            " acteur chanteur émir sultan"
+            " acteur chanteur émir sultan musicien compositeur comédien écrivain romancier réalisateur producteur"
+            " chercheur militant élu banquier entrepreneur sportif skieur nageur footballeur attaquant gardien"
         ),
         relatives=_words("qui dont lequel laquelle"),
         work_nouns=_words(
@@ -216,12 +231,18 @@ _LEXICONS: dict[str, _Lexicon] = {
         indefinites=_words("a an one"),
         prepositions=_words("of for at"),
         titles=_words(
-            "minister president chief executive spokesman spokeswoman spokesperson secretary director ambassador"
+            "minister president chief spokesman spokeswoman spokesperson secretary director ambassador"
             " chairman chairwoman chair mayor governor senator leader boss head manager coach captain founder"
             " chancellor king queen prince princess pope premier prosecutor judge lawyer attorney commissioner"
             " envoy adviser advisor official analyst economist representative general commander officer"
             " counterpart mp ceo president-elect"
         ),
+        person_nouns=_words(
+            "actor actress star singer musician artist player striker midfielder defender goalkeeper winger"
+            " champion winner author writer novelist producer composer expert researcher scientist professor doctor"
+            " campaigner activist councillor veteran trader banker entrepreneur agent interpreter"
+        ),
+        title_tails=_words("executive"),
         spokespeople=_words("spokesman spokeswoman spokesperson representative official"),
         organisations=_words(
             "ministry department government company firm group party agency commission police army court bank"
@@ -236,7 +257,7 @@ _LEXICONS: dict[str, _Lexicon] = {
         courtesy_male=_words("mr mr. sir lord"),
         female_titles=_words(
             "spokeswoman chairwoman queen princess congresswoman wife mother daughter sister widow actress"
-            " businesswoman"
+            " businesswoman sportswoman"
         ),
         male_titles=_words("spokesman chairman king prince congressman husband father son brother widower actor"),
         relatives=_words("who which whose"),
@@ -283,6 +304,9 @@ _TIME_WORDS = _words(
 # Words that may stand between a subject and its verb: "il nous a dit", "X ne l'a pas caché".
 _CLITICS = _words("se s' lui leur nous vous y en ne n' l' le la les me m' pas not n't")
 _SPEAKER_KINDS = frozenset({"person", "organisation"})
+# How an inhabitant's name ends in French ("la Neuchâteloise", "l'Américain", "le Marocain").
+_DEMONYM_ENDINGS = ("ois", "oise", "ais", "aise", "ien", "ienne", "ain", "aine")
+_AGE_WORDS = _words("- year years old")  # "the 55-year-old Frenchman"
 _AGENT_PREPOSITIONS = _words("par avec à au aux pour by with to for")
 _SCARE = re.compile(r"(?i)\b(?:so-called|soi-disant)\s*$")
 # The name of a charge: "charged with "…"", "mis en examen pour « … »", "chef d'accusation de « … »".
@@ -366,6 +390,7 @@ class _Context:
     free_starts: list[int] = field(default_factory=list)
     free_tokens: list[int] = field(default_factory=list)
     person_starts: dict[int, list[int]] = field(default_factory=dict)  # person group → its free mentions' starts
+    descriptions: frozenset[int] = frozenset()  # starts of "person" mentions that only describe someone
     genders: dict[int, str] = field(default_factory=dict)
     morphs: dict[int, str] = field(default_factory=dict)  # read on demand: few tokens need it
 
@@ -562,11 +587,38 @@ def _pair_paragraph(text: str, marks: list[_Mark], paragraph_end: int) -> list[_
         # Never closed: the quote stops where the next one of its kind opens a sentence ("… avant.
         # « J'y veillerai »"), or with the paragraph; a quote opening mid-sentence is one inside it.
         k = next((k for k in range(i + 1, len(marks)) if _opens_next(text, mark, marks[k])), None)
+        shared = _shared_closing(text, marks, i, len(marks) if k is None else k)
+        if shared is not None:
+            # « … m'a-t-il dit : « Il faut y aller ». Then: one mark closes both quotes, as French copy allows.
+            quotes.append(_Quote(mark.pos, marks[shared].pos, True, 0, 0))
+            i = shared + 1
+            continue
         quotes.append(_Quote(mark.pos, marks[k].pos if k is not None else paragraph_end, False, 0, 0))
         if k is None:
             break
         i = k
     return quotes
+
+
+def _shared_closing(text: str, marks: list[_Mark], i: int, stop: int) -> int | None:
+    """Index of the mark closing a quote inside the unclosed quote marks[i] and, with it, its sentence: the
+    writer closed both quotes with one mark ("… je m'étais dit : « Il faut la rencontre ». Mais …")."""
+    family = marks[i].family
+    if family in ("straight", *_UNSURE_FAMILIES):
+        return None  # these never nest
+    depth = 0
+    for j in range(i + 1, stop):
+        mark = marks[j]
+        if mark.family != family:
+            continue
+        depth += 1 if mark.side == "open" else -1
+        if (
+            depth == 0
+            and mark.side != "open"
+            and text[mark.pos + 1 : mark.pos + 4].lstrip(_SPACES)[:1] in (".", "!", "?", "…")
+        ):
+            return j
+    return None
 
 
 def _opens_next(text: str, unclosed: _Mark, mark: _Mark) -> bool:
@@ -620,14 +672,61 @@ def _index_quotes(ctx: _Context) -> None:
         ):
             ctx.quote_of[i] = n
     ctx.opens = frozenset(q.open for q in ctx.quotes)
+    if ctx.lexicon is not None:
+        ctx.descriptions = frozenset(m.start for m in ctx.mentions if _describes(ctx, m))
     for mention in ctx.mentions:
         token = bisect_left(ctx.idx, mention.start)
+        if mention.start in ctx.descriptions:
+            continue  # never an antecedent: it names no one
         if token < len(ctx.quote_of) and ctx.quote_of[token] < 0:
             ctx.free.append(mention)
             ctx.free_starts.append(mention.start)
             ctx.free_tokens.append(token)
             if mention.kind == "person":
                 ctx.person_starts.setdefault(mention.group, []).append(mention.start)
+
+
+def _describes(ctx: _Context, mention: MentionSpan) -> bool:
+    """A one-word "person" after a determiner is a description the entity model took for a name ("the
+    Scot"), and so is a one-word place that reads as an inhabitant ("la Neuchâteloise", "l'Américain") and
+    any one word given an age ("the 55-year-old Frenchman"): it stands for someone, it names no one."""
+    first = bisect_left(ctx.idx, mention.start)
+    if bisect_left(ctx.idx, mention.end) - first != 1:
+        return False
+    k = first - 1
+    while k >= 0 and first - k <= 6 and (ctx.pos[k] in ("ADJ", "NUM") or ctx.lower[k] in _AGE_WORDS):
+        k -= 1
+    if k < 0 or not (ctx.lower[k] in ctx.lexicon.determiners or ctx.lower[k] in ctx.lexicon.indefinites):
+        return False
+    aged = any(ctx.lower[j] in ("old", "ans") for j in range(k + 1, first))
+    demonym = mention.kind in ("place", "other") and _fold(ctx.lower[first]).endswith(_DEMONYM_ENDINGS)
+    return mention.kind == "person" or demonym or aged
+
+
+def _is_description(ctx: _Context, mention: MentionSpan) -> bool:
+    return mention.start in ctx.descriptions
+
+
+def _description_speaker(ctx: _Context, mention: MentionSpan) -> _Attribution:
+    """Who a description stands for ("« … », raconte la Neuchâteloise"): the person the article is about
+    there (see _described_person), unless the sentence names someone else before it ("X is fit again, but the
+    Scot admitted": the description is there to tell them apart)."""
+    first = bisect_left(ctx.idx, mention.start)
+    start = first - 1
+    while start > 0 and (ctx.pos[start] in ("ADJ", "NUM") or ctx.lower[start] in _AGE_WORDS):
+        start -= 1  # back to its determiner
+    phrase = ctx.text[ctx.idx[start] : mention.end]
+    if ctx.lower[start] in ctx.lexicon.indefinites:
+        return _Attribution(None, "", phrase)
+    sentence = _sentence_start(ctx, first)
+    if any(
+        ctx.owner[j] is not None and ctx.owner[j].kind == "person" and not _is_description(ctx, ctx.owner[j])
+        for j in range(sentence, start)
+        if ctx.quote_of[j] < 0
+    ):
+        return _Attribution(None, "", phrase)
+    person = _described_person(ctx, mention.start, _unwanted_gender(ctx, first))
+    return _Attribution(person, "", phrase, confidence=_NEAREST_SUBJECT)
 
 
 # --------------------------------------------------------------------------------------------
@@ -1017,7 +1116,7 @@ def _sentence_subject(ctx: _Context, floor: int, stop: int, quote: _Quote) -> _A
             return _title_subject(ctx, k, None, quote)
         owner = ctx.owner[k]
         if owner is not None and owner.kind == "person":
-            return _Attribution(owner.group, "")
+            return _description_speaker(ctx, owner) if _is_description(ctx, owner) else _Attribution(owner.group, "")
         if owner is not None and owner.kind == "organisation":
             # "Home Office minister Hazel Blears": the organisation qualifies the person's title.
             after = bisect_left(ctx.idx, owner.end)
@@ -1148,6 +1247,8 @@ def _subject_at(ctx: _Context, i: int, cue_start: int, quote: _Quote) -> _Attrib
             # The model ran a name into the words after it ("Henry told CRN"): the person it ends with.
             person = _person_by_surname(ctx, i)
             return _Attribution(person, "", confidence=_SURNAME) if person is not None else None
+        if _is_description(ctx, mention):
+            return _description_speaker(ctx, mention)
         if mention.kind == "place" and _seat_speaks(ctx, mention):
             return _Attribution(mention.group, "", confidence=_SEAT)
         if mention.kind not in _SPEAKER_KINDS:
@@ -1203,6 +1304,8 @@ def _subject_after(ctx: _Context, i: int, quote: _Quote) -> _Attribution | None:
     for j in range(i, min(i + 5, n)):
         mention = ctx.owner[j]
         if mention is not None:
+            if _is_description(ctx, mention):
+                return _description_speaker(ctx, mention)
             if mention.kind == "place" and j <= i + 1 and _seat_speaks(ctx, mention):
                 return _Attribution(mention.group, "", confidence=_SEAT)  # "a déclaré l'Élysée dans un communiqué"
             if mention.kind not in _SPEAKER_KINDS:
@@ -1317,6 +1420,9 @@ def _source_speaker(ctx: _Context, i: int, cue: str, quote: _Quote) -> _Attribut
         if mention is not None and mention.kind in _SPEAKER_KINDS:
             if any(_is_title_head(ctx, k) and ctx.lower[k] not in lexicon.spokespeople for k in range(i, j)):
                 break  # "selon le patron de la banque X, Jean Dupont": the title's holder, read below
+            if _is_description(ctx, mention):
+                found = _description_speaker(ctx, mention)
+                return _Attribution(found.speaker, cue, found.role, by_verb=False, confidence=found.confidence)
             held = _holder_of_title_after(ctx, mention, quote)
             if held is not None:
                 return _Attribution(held.speaker, cue, held.role, by_verb=False, confidence=held.confidence)
@@ -1515,6 +1621,15 @@ def _genders(ctx: _Context) -> dict[int, str]:
                     votes.setdefault(mention.group, []).append("F")
                 elif ctx.lower[i] in lexicon.courtesy_male:
                     votes.setdefault(mention.group, []).append("M")
+        # A gendered title right before the name: "la chanteuse Cindy Santos", "le producteur et musicien
+        # suisse David Wehren", "actress Jane Smith".
+        for i in range(start - 1, max(start - 5, 0) - 1, -1):
+            word = ctx.lower[i]
+            if word in lexicon.female_titles or word in lexicon.male_titles:
+                votes.setdefault(mention.group, []).append("F" if word in lexicon.female_titles else "M")
+                break
+            if ctx.pos[i] not in ("ADJ", "NOUN", "CCONJ") or ctx.owner[i] is not None:
+                break
         # French agreement: "X s'est rendue", "X est arrivée" (the masculine is also the default).
         for i in range(end, min(end + 3, len(ctx.lower))):
             if ctx.pos[i] == "VERB" and "VerbForm=Part" in ctx.morph(i):
@@ -1531,7 +1646,14 @@ def _genders(ctx: _Context) -> dict[int, str]:
 
 
 def _is_title_head(ctx: _Context, i: int) -> bool:
-    return ctx.lower[i] in ctx.lexicon.titles and ctx.pos[i] in ("NOUN", "PROPN", "ADJ") and ctx.owner[i] is None
+    word, pos = ctx.lower[i], ctx.pos[i]
+    if ctx.owner[i] is not None:
+        return False
+    return (
+        word in ctx.lexicon.titles
+        and pos in ("NOUN", "PROPN", "ADJ")
+        or (word in ctx.lexicon.person_nouns and pos in ("NOUN", "PROPN"))
+    )
 
 
 def _title_span(ctx: _Context, head: int) -> tuple[int, int]:
@@ -1569,7 +1691,7 @@ def _title_span(ctx: _Context, head: int) -> tuple[int, int]:
         if not english and pos == "ADJ" and word not in lexicon.not_title_adjectives:
             end += 1
             continue
-        if word in lexicon.titles and ctx.owner[end] is None and pos in ("NOUN", "PROPN", "ADJ"):
+        if (word in lexicon.titles or word in lexicon.title_tails) and ctx.owner[end] is None and pos != "PUNCT":
             end += 1  # "chief executive", "secrétaire général"
             continue
         if word in lexicon.prepositions and complements < 3:
@@ -1604,19 +1726,16 @@ def _title_subject(ctx: _Context, head: int, cue_start: int | None, quote: _Quot
         and ctx.lower[before] == ","
         and ctx.owner[before - 1] is not None
         and ctx.owner[before - 1].kind == "person"
+        and not _is_description(ctx, ctx.owner[before - 1])
     ):
         return _Attribution(ctx.owner[before - 1].group, "")
-    after = end
-    if after < len(ctx.lower) and ctx.owner[after] is not None and ctx.owner[after].kind == "organisation":
-        after = bisect_left(ctx.idx, ctx.owner[after].end)  # "le patron de la banque Acme, Jean Dupont"
-    if (
-        after + 1 < len(ctx.lower)
-        and ctx.lower[after] == ","
-        and ctx.owner[after + 1] is not None
-        and ctx.owner[after + 1].kind == "person"
-        and ctx.idx[after + 1] == ctx.owner[after + 1].start
-    ):
-        return _Attribution(ctx.owner[after + 1].group, "")  # "said the chief executive, Jane Smith"
+    # "le producteur et musicien suisse David Wehren", "said the chief executive, Jane Smith", "répond son agent,
+    # l'avocat genevois Jacques Barillon": the title names the person set right after it.
+    named = _named_after_title(ctx, end, quote)
+    if named is None:
+        named = _apposed_person(ctx, end, quote)
+    if named is not None:
+        return _Attribution(named, "")
     definite = ctx.lower[start] in lexicon.determiners
     position = min(quote.open, ctx.idx[start])
     if ctx.lower[head] in lexicon.spokespeople:
@@ -1639,32 +1758,140 @@ def _title_subject(ctx: _Context, head: int, cue_start: int | None, quote: _Quot
         return _Attribution(None, "", phrase)  # "un diplomate", "an official": someone unnamed
     if lexicon is _LEXICONS["fr"] and not definite:
         return None  # "ministre" alone, without its article, is not a French subject
-    person = _role_holder(ctx, phrase, position, exact=False)
-    confidence = _ROLE
-    if person is None:
-        confidence = _NEAREST_SUBJECT
-        # No one holds the title: the person the nearest sentence naming one is about (its subject first),
-        # unless the article gives them another title ("le chancelier allemand" is not "le président
-        # français"). Not merely the latest name: "X a demandé à Y …. Le ministre a …" is X.
-        person = _nearest_antecedent(ctx, bisect_left(ctx.idx, position), "person", None, None, subject_only=True)
-        if person in {role.group for role in ctx.roles}:
-            person = None
-    return _Attribution(person, "", phrase, confidence=confidence)
+    unwanted = _unwanted_gender(ctx, head)
+    person = _role_holder(ctx, phrase, position, exact=False, unwanted=unwanted)
+    if person is not None:
+        return _Attribution(person, "", phrase, confidence=_ROLE)
+    # No one holds the title: the one the article is about at that point, if that is clear.
+    return _Attribution(_described_person(ctx, position, unwanted), "", phrase, confidence=_NEAREST_SUBJECT)
 
 
-def _role_holder(ctx: _Context, phrase: str, before: int, exact: bool) -> int | None:
+def _described_person(ctx: _Context, position: int, unwanted: str | None) -> int | None:
+    """The person a title no one holds or a description ("le musicien", "the actor") stands for, at char
+    ``position``: the subject of the nearest sentence naming a fitting person, or the latest person quoted
+    before, when they agree or only one of them is known. Neither may carry another title of the article
+    ("le chancelier allemand" is not "le président français": such a subject leaves it to no one), and "X a
+    demandé à Y …. Le ministre a …" is X, not merely the latest name."""
+    titled = {role.group for role in ctx.roles}
+    subject = _nearest_antecedent(ctx, bisect_left(ctx.idx, position), "person", None, unwanted, subject_only=True)
+    speaker = next(
+        (
+            q.speaker
+            for q in reversed(ctx.quotes)
+            if q.open < position
+            and q.speaker is not None
+            and ctx.groups[q.speaker].kind == "person"
+            and _fits(ctx, q.speaker, None, unwanted)
+            and q.speaker not in titled
+        ),
+        None,
+    )
+    if subject in titled:
+        return None
+    found = {group for group in (subject, speaker) if group is not None}
+    return found.pop() if len(found) == 1 else None
+
+
+def _unwanted_gender(ctx: _Context, head: int) -> str | None:
+    """The gender a person described by the title or noun at ``head`` cannot have: "la responsable" is no
+    man, "the spokesman" no woman."""
+    lexicon = ctx.lexicon
+    word = ctx.lower[head]
+    if word in lexicon.female_titles:
+        return "M"
+    if word in lexicon.male_titles:
+        return "F"
+    if lexicon is _LEXICONS["fr"]:
+        morph = ctx.morph(head)
+        if "Gender=Fem" in morph:
+            return "M"
+        if "Gender=Masc" in morph and word not in lexicon.spokespeople:
+            return "F"
+    return None
+
+
+def _named_after_title(ctx: _Context, end: int, quote: _Quote) -> int | None:
+    """A person named right after a title, over adjectives and a second title: "le producteur et musicien
+    suisse David Wehren", "Labour MP Anna Wright"."""
+    lexicon = ctx.lexicon
+    for j in range(end, min(end + 5, len(ctx.lower))):
+        owner = ctx.owner[j]
+        if owner is not None:
+            if owner.kind == "person" and not _is_description(ctx, owner) and not _foreign(ctx, j, quote):
+                return owner.group
+            return None
+        word = ctx.lower[j]
+        if not (
+            ctx.pos[j] == "ADJ"
+            or _is_title_head(ctx, j)
+            or word in lexicon.title_modifiers
+            or word in lexicon.coordinators
+            and j + 1 < len(ctx.lower)
+            and (ctx.pos[j + 1] == "ADJ" or _is_title_head(ctx, j + 1))
+        ):
+            return None
+    return None
+
+
+def _apposed_person(ctx: _Context, end: int, quote: _Quote) -> int | None:
+    """A person set beside the noun phrase ending before token ``end``, after a comma: "said the chief
+    executive, Jane Smith", "répond son agent, l'avocat genevois Jacques Barillon", "le représentant du
+    leader tibétain en Europe, Jampal Chosang, ajoutant". Not the subject of a clause of its own ("selon le
+    ministère, Jean Dupont a démissionné")."""
+    lexicon = ctx.lexicon
+    n = len(ctx.lower)
+    j = end
+    while j < n and ctx.lower[j] != "," and j - end < 5:
+        # A short complement may end the noun phrase first: "en Europe", "of the bank Acme".
+        owner = ctx.owner[j]
+        if (
+            ctx.is_boundary(j)
+            or _foreign(ctx, j, quote)
+            or owner is not None
+            and owner.kind == "person"
+            or ctx.pos[j] not in ("ADP", "DET", "NOUN", "PROPN", "ADJ")
+        ):
+            return None
+        j += 1
+    if j >= n or ctx.lower[j] != ",":
+        return None
+    for k in range(j + 1, min(j + 7, n)):
+        owner = ctx.owner[k]
+        if owner is not None:
+            if owner.kind != "person" or _is_description(ctx, owner) or _foreign(ctx, k, quote):
+                return None
+            after = bisect_left(ctx.idx, owner.end)
+            if after < n and ctx.pos[after] in ("VERB", "AUX") and ctx.finite(after):
+                return None  # the name opens a clause of its own
+            return owner.group
+        word = ctx.lower[k]
+        if not (
+            ctx.pos[k] in ("DET", "ADJ")
+            or _is_title_head(ctx, k)
+            or word in lexicon.title_modifiers
+            or word in lexicon.courtesy_female
+            or word in lexicon.courtesy_male
+        ):
+            return None
+    return None
+
+
+def _role_holder(ctx: _Context, phrase: str, before: int, exact: bool, unwanted: str | None = None) -> int | None:
     """The person whose role matches a title phrase (its words all in the role, or the role's all in
-    it), else, unless ``exact``, the one sharing most words with it; ties go to the latest mentioned."""
+    it), else, unless ``exact``, the one sharing most words with it among the roles the text gave before
+    char ``before``; ties go to the latest mentioned. Never a person of the ``unwanted`` gender."""
     wanted = _stems(phrase)
     recency = _person_recency(ctx, before)
     best: tuple[int, int, int, int] | None = None  # (match, overlap, recency, group)
     for role in ctx.roles:
+        if not _fits(ctx, role.group, None, unwanted):
+            continue
         have = _stems(role.title)
         overlap = len(wanted & have)
         if not overlap:
             continue
         match = 1 if wanted <= have or have <= wanted else 0
-        if exact and not match:
+        if not match and (exact or role.start >= before):
             continue
         key = (match, overlap, recency.get(role.group, -1), role.group)
         if best is None or key > best:
@@ -1795,7 +2022,13 @@ def _continues(ctx: _Context, a: _Quote, b: _Quote, a_index: int) -> bool:
         owner = ctx.owner[i]
         # Names in the sentence attributing the first quote qualify its speaker ("said Flynn's father").
         own_sentence = a.by_verb and ctx.sent[i] == ctx.sent[first]
-        if owner is not None and owner.kind == "person" and owner.group != a.speaker and not own_sentence:
+        if (
+            owner is not None
+            and owner.kind == "person"
+            and owner.group != a.speaker
+            and not own_sentence
+            and not _is_description(ctx, owner)
+        ):
             return False
         if (
             ctx.lexicon is not None

@@ -537,7 +537,8 @@ def test_an_unclosed_quote_keeps_a_quote_opened_inside_its_sentence(annotator):
     found = Found(annotator, text, "fr")
     # No speech verb, but the colon hands the quote to the subject of the sentence.
     quote = check(found, "Comme beaucoup de monde", "direct", "David Wehren", cue="")
-    assert quote.text.endswith("que je la rencontre ».")  # the unclosed outer quote runs to the paragraph end
+    # The mark closing the inner quote at the end of the sentence closes the outer one with it.
+    assert quote.text.endswith("Il faut absolument que je la rencontre")
     assert found.none_starting("Nouvelle Star") and found.none_starting("Il faut absolument")
 
 
@@ -784,3 +785,86 @@ def test_a_party_after_a_title_qualifies_the_title(annotator):
     text = "« Il faut un signal fort », a estimé le maire PS, en soulignant que « la place restera piétonne ».\n"
     found = Found(annotator, text, "fr")
     assert found.speaker(found.starting("la place restera")) is None, found.summary()
+
+
+# ----------------------------------------------------------------------------------------------
+# Descriptions, titles followed by a name, appositions
+# ----------------------------------------------------------------------------------------------
+
+
+def test_one_closing_mark_closes_a_quote_and_the_quote_inside_it(annotator):
+    text = (
+        "Le metteur en scène Paul Girard se souvient de sa première pièce : « Mon professeur m'avait dit :"
+        " « Tu n'y arriveras jamais ». Mais Claire Morel, la directrice du théâtre, voulait le spectacle."
+        " « C'est une œuvre rare », affirme Claire Morel.\n"
+    )
+    found = Found(annotator, text, "fr")
+    quote = check(found, "Mon professeur m'avait dit", "direct", "Paul Girard")
+    assert quote.text.endswith("Tu n'y arriveras jamais"), found.summary()
+    check(found, "C'est une œuvre rare", "direct", "Claire Morel", cue="affirme")
+
+
+def test_a_describing_noun_after_the_cue_is_the_person_the_article_is_about(annotator):
+    text = (
+        "Organiste à la cathédrale depuis trente ans, Marc Rivière prendra sa retraite en juin.\n"
+        "« J'ai appris la musique dans une petite église de village », explique le musicien. Il joue encore"
+        " chaque dimanche.\n"
+    )
+    quote = check(Found(annotator, text, "fr"), "J'ai appris la musique", "direct", "Marc Rivière", cue="explique")
+    assert quote.speaker_role == "le musicien" and quote.confidence <= 0.6
+
+
+def test_a_feminine_description_is_never_the_man_named_before(annotator):
+    text = (
+        "La chanteuse Léa Fontaine a enregistré son album à Montréal avec le producteur Hugo Marchand.\n"
+        "Hugo Marchand lui a proposé de rester un mois de plus.\n"
+        "« Tout était nouveau pour moi », raconte la chanteuse.\n"
+    )
+    check(Found(annotator, text, "fr"), "Tout était nouveau", "direct", "Léa Fontaine", role="la chanteuse")
+
+
+def test_a_nationality_taken_for_a_name_is_not_the_speaker(annotator):
+    text = (
+        "Coach Pierre Lemaire has agreed a new two-year deal with the club.\n"
+        'The 51-year-old Frenchman told the club\'s website: "I am very happy here and want to win more."\n'
+    )
+    found = Found(annotator, text, "en")
+    assert found.speaker(found.starting("I am very happy here")) in (None, "Pierre Lemaire"), found.summary()
+
+
+def test_a_title_followed_by_the_name_is_that_person(annotator):
+    text = (
+        "Anna Roux chantait alors dans les bars de Lyon.\n"
+        "En 2019, le directeur et fondateur suisse Marc Keller prend contact avec elle : « Je l'avais vue à la"
+        " télévision et j'ai tout de suite voulu travailler avec elle. »\n"
+    )
+    check(Found(annotator, text, "fr"), "Je l'avais vue", "direct", "Marc Keller", cue="")
+
+
+def test_an_inverted_subject_with_a_name_set_beside_it(annotator):
+    text = (
+        "La chanteuse Léa Fontaine sortira un nouvel album en mai.\n"
+        "« Les contacts avec les maisons de disques sont très bons », répond son agent, l'avocat parisien Henri"
+        " Vasseur.\n"
+    )
+    check(Found(annotator, text, "fr"), "Les contacts avec", "direct", "Henri Vasseur", cue="répond")
+
+
+def test_a_source_after_selon_with_a_name_set_beside_its_title(annotator):
+    text = (
+        "Les deux dirigeants ont évoqué « des questions économiques », selon le représentant de la fondation en"
+        " Europe, Karl Weber, qui a assisté à la réunion.\n"
+    )
+    check(Found(annotator, text, "fr"), "des questions économiques", "fragment", "Karl Weber", cue="selon")
+
+
+def test_a_title_with_no_holder_goes_to_no_one_when_subject_and_latest_speaker_differ(annotator):
+    text = (
+        "Jean Morel, condamné en 1998, juge sévèrement l'affaire.\n"
+        "« Il a dû avoir très peur », raconte Jean Morel.\n"
+        "Paul Vidal, qui serait à l'origine de la fraude, reste introuvable.\n"
+        "« Son avenir est incertain », commente l'ancien ministre.\n"
+    )
+    # The sentence before is about one man, the latest quote is another's: the title may be either.
+    found = Found(annotator, text, "fr").with_roles()
+    check(found, "Son avenir est incertain", "direct", None, cue="commente", role="l'ancien ministre")
