@@ -24,22 +24,37 @@ What ``find_quotes`` guarantees:
   (up to four, no finite verb) in a sentence with neither a speech verb nor a person or organisation;
 - the speaker is a group index of a person or organisation, or of a place only when the place itself is
   the subject of the speech verb ("a déclaré l'Élysée", "Pékin a averti": a seat of government). It is
-  the subject of a speech verb after the quote ("« … », a déclaré X", ""…," said X", "« … » X a déclaré"), before it
-  ("X a déclaré : « … »"), or inside it (« …, a-t-il dit, … »); "selon X", "according to X",
+  the subject of a speech verb after the quote ("« … », a déclaré X", ""…," said X", "« … » X a déclaré"),
+  before it ("X a déclaré : « … »"), or inside it (« …, a-t-il dit, … »); "selon X", "according to X",
   "pour X," name it too, but a source the reporter cites for the sentence ("…, a-t-il ajouté, selon
-  l'AFP") never outranks a speech verb. A pronoun is a person named outside quotes, "elle"/"she" a
-  woman when the text tells (courtesy title, gendered title, agreement). A title ("le chef de la diplomatie française",
-  "the company's chief executive") is the person whose role matches it, else the one with the most
-  compatible role, else the subject of the nearest sentence naming a person if the article gives them
-  no other title, else no one; ``speaker_role`` then
-  keeps the phrase as written; "un porte-parole", "an official" are unnamed (no group, phrase kept),
-  "a spokesman for X" is organisation X. A name only qualifying the subject is not it: "Rovers manager
-  X", "Smith's lawyer, X", "le patron de la banque Y, X" give X; the listener after "told" ("told BBC
-  Radio 4's Today programme"), the agent of a passive ("reçus par le maire X"), a complement ("avec
-  l'équipe X") and coordinated subjects ("X and Y said") give no one. A pronoun goes to the subject of
-  the nearest sentence naming a fitting person (over sentences whose own subject is a pronoun), to the
-  inverted subject of a speech verb there, to the sentence's one person, else to no one; a speaker the
-  text did not name or the entity model did not take for a person in between leaves it unresolved.
+  l'AFP", "X a affirmé qu'il « … », selon un enregistrement obtenu par Y") never outranks a speech verb
+  whose speaker is known, and a document after "selon" names no one. A relative pronoun speaks for the
+  noun before it ("le parti qui l'a qualifiée de « … »"); a speech verb coordinated with a first clause
+  shares its subject ("X a défendu le « … », et a exhorté …", "X said … and promised "…""); a short name
+  in brackets ("The Chambers of Commerce (BCC) said") and adverbs between subject and verb are skipped.
+  A pronoun is a person named outside quotes, "elle"/"she" a woman when the text tells (courtesy title,
+  gendered title next to the name, agreement). A title ("le chef de la diplomatie française", "the
+  company's chief executive") or a noun describing someone ("le musicien", "la chanteuse", "the actor",
+  and a one-word "person", inhabitant or aged noun the entity model took for a name: "the Scot", "la
+  Neuchâteloise", "the 55-year-old Frenchman") is the person named right after it or set beside it
+  ("le producteur X", "répond son agent, l'avocat X", "selon le représentant du groupe en Europe, X,"),
+  else the person whose role matches it (a role matched on some words only must come first), else the
+  subject of the nearest sentence naming a fitting person and the latest person quoted when they agree
+  or only one is known (for a title, neither may carry another title of the article), else no one; a
+  description in a sentence naming someone else before it ("X is fit, but the Scot admitted") is no one.
+  Gender counts: "la responsable" is no man, "the spokesman" no woman. ``speaker_role`` then keeps the
+  phrase as written; "un porte-parole", "an official" are unnamed (no group, phrase kept), "a spokesman
+  for X" is organisation X. A name only qualifying the subject is not it: "Rovers manager X", "Smith's
+  lawyer, X", "le patron de la banque Y, X" give X; the listener after "told" ("told BBC Radio 4's Today
+  programme"), the agent of a passive ("reçus par le maire X"), a complement ("avec l'équipe X"), a name
+  opening the reported clause ("insisted Mr X was speaking") and coordinated subjects ("X and Y said",
+  but not "Milan won at Old Trafford and X said") give no one. A pronoun goes first to a title or
+  description that is the subject or the speaker of a sentence between it and the nearest name ("The
+  Tory leader countered …. He declared:" is the Tory leader; "But a spokeswoman insisted …. "…," she
+  said" is no one); else to the subject of the nearest sentence naming a fitting person (over sentences
+  whose own subject is a pronoun), to the inverted subject of a speech verb there, to a surname the
+  entity model missed as that sentence's subject, to the sentence's one person, else to no one; a speaker
+  the text did not name or the entity model did not take for a person in between leaves it unresolved.
   With no speech verb, a colon hands the quote to the subject of its sentence ("X a été plus direct :
   « … »"; an opening phrase such as "Speaking to the BBC," is skipped); a speech verb before a colon
   owns its quote even when its subject is unknown; a statement with no attribution continues the quote
@@ -725,7 +740,7 @@ def _description_speaker(ctx: _Context, mention: MentionSpan) -> _Attribution:
         if ctx.quote_of[j] < 0
     ):
         return _Attribution(None, "", phrase)
-    person = _described_person(ctx, mention.start, _unwanted_gender(ctx, first))
+    person = _described_person(ctx, mention.start, _unwanted_gender(ctx, first), title=False)
     return _Attribution(person, "", phrase, confidence=_NEAREST_SUBJECT)
 
 
@@ -880,6 +895,11 @@ def _attribution_after(ctx: _Context, quote: _Quote) -> _Attribution | None:
             return None
         according = _according_at(ctx, i)
         if according:
+            # "X a affirmé qu'il « … » …, selon Y": the speaker the verb before the quote names outranks the
+            # source after it, which only says where the reporter got it ("Ils ont évoqué « … », selon Y": Y).
+            before = _attribution_before(ctx, quote)
+            if before is not None and before.by_verb and before.speaker is not None:
+                return before
             return _source_speaker(ctx, i + according, ctx.text[ctx.idx[i] : ctx.ends[i + according - 1]], quote)
         if ctx.lower[i] in ctx.lexicon.complementisers and ctx.pos[i] in ("SCONJ", "PRON"):
             return None  # "« … » mais qu'elle soutenait …": a clause of the reporter's sentence, not an incise
@@ -1086,6 +1106,14 @@ def _speaker_of_verb(ctx: _Context, verb: int, quote: _Quote, window_start: int)
         )
         if aux is not None and not any(ctx.is_boundary(k) or ctx.quote_of[k] >= 0 for k in range(aux, verb)):
             before = _subject_before(ctx, aux, window_start, quote)
+    if before is None:
+        # "X a mis la pression …, et a exhorté …", "X said … and promised …": the verb shares the subject of
+        # the clause it is coordinated with.
+        k = start - 1
+        while k >= window_start and (ctx.lower[k] == "," or ctx.pos[k] == "ADV" and ctx.owner[k] is None):
+            k -= 1
+        if k > window_start and ctx.lower[k] in ctx.lexicon.coordinators and ctx.quote_of[k] < 0:
+            before = _sentence_subject(ctx, _clause_floor(ctx, k - 1), k, quote)
     if before is not None:
         return _Attribution(before.speaker, cue, before.role, confidence=before.confidence)
     if ctx.lexicon is _LEXICONS["en"] and ctx.lower[verb] in ctx.lexicon.tell_verbs:
@@ -1152,11 +1180,25 @@ def _subject_before(ctx: _Context, cue_start: int, floor: int, quote: _Quote) ->
             i = relative - 1 if relative is not None else i - 1
         elif ctx.owner[i] is None and (ctx.pos[i] == "ADV" or _is_time(ctx, i) or ctx.lower[i] in _CLITICS):
             i -= 1
+        elif ctx.lower[i] == ")":
+            # "The British Chambers of Commerce (BCC) said": the short name in brackets is the same subject.
+            opening = next((j for j in range(i - 1, max(floor, i - 6) - 1, -1) if ctx.lower[j] == "("), None)
+            if opening is None:
+                break
+            i = opening - 1
         else:
             break
         skipped += 1
     if i < floor or _foreign(ctx, i, quote) or ctx.is_boundary(i):
         return None
+    if ctx.lower[i] in ("qui", "who") and ctx.pos[i] == "PRON" and i > floor:
+        # "le Parti socialiste qui l'a qualifiée de « … »": the relative pronoun stands for the noun before it,
+        # whatever that noun does in the sentence ("a été critiquée par le Parti socialiste qui …").
+        j = i - 1 if ctx.lower[i - 1] != "," else i - 2
+        if j < floor or _foreign(ctx, j, quote):
+            return None
+        head = _noun_phrase_head(ctx, j, floor)
+        return None if _coordinated_subject(ctx, head, floor) else _subject_at(ctx, head, cue_start, quote)
     head = _noun_phrase_head(ctx, i, floor)
     if _agent_or_complement(ctx, head, floor):
         return None  # "X reçus par le président Y ont jugé": Y is not who judged
@@ -1166,11 +1208,15 @@ def _subject_before(ctx: _Context, cue_start: int, floor: int, quote: _Quote) ->
 
 
 def _coordinated_subject(ctx: _Context, head: int, floor: int) -> bool:
+    """ "William and Harry said": the subject is one of two. Not when a clause comes before the coordinator
+    ("Milan beat Juventus at Old Trafford and Ancelotti said": two clauses, one subject each)."""
     mention = ctx.owner[head]
     k = (bisect_left(ctx.idx, mention.start) if mention is not None else head) - 1
     while k >= floor and (ctx.lower[k] in ctx.lexicon.determiners or ctx.lower[k] in ctx.lexicon.titles):
         k -= 1
-    return k >= floor and ctx.lower[k] in ctx.lexicon.coordinators
+    if k < floor or ctx.lower[k] not in ctx.lexicon.coordinators:
+        return False
+    return not any(ctx.quote_of[j] < 0 and ctx.pos[j] in ("VERB", "AUX") and ctx.finite(j) for j in range(floor, k))
 
 
 def _agent_or_complement(ctx: _Context, head: int, floor: int) -> bool:
@@ -1304,6 +1350,8 @@ def _subject_after(ctx: _Context, i: int, quote: _Quote) -> _Attribution | None:
     for j in range(i, min(i + 5, n)):
         mention = ctx.owner[j]
         if mention is not None:
+            if _opens_clause(ctx, bisect_left(ctx.idx, mention.end)):
+                return None  # "insisted Mr X was speaking about adults": the subject of what was said
             if _is_description(ctx, mention):
                 return _description_speaker(ctx, mention)
             if mention.kind == "place" and j <= i + 1 and _seat_speaks(ctx, mention):
@@ -1335,6 +1383,13 @@ def _subject_after(ctx: _Context, i: int, quote: _Quote) -> _Attribution | None:
             if ctx.pos[j] not in ("DET", "ADJ", "NOUN", "PROPN", "PART"):
                 break
     return None
+
+
+def _opens_clause(ctx: _Context, k: int) -> bool:
+    """A finite verb at token ``k``, after adverbs: the noun phrase before it is that verb's subject."""
+    while k < len(ctx.lower) and ctx.pos[k] == "ADV" and ctx.owner[k] is None:
+        k += 1
+    return k < len(ctx.lower) and ctx.quote_of[k] < 0 and ctx.pos[k] in ("VERB", "AUX") and ctx.finite(k)
 
 
 def _apposition_start(ctx: _Context, i: int, floor: int) -> int | None:
@@ -1416,6 +1471,8 @@ def _source_speaker(ctx: _Context, i: int, cue: str, quote: _Quote) -> _Attribut
     for j in range(i, min(i + 10, n)):
         if ctx.lower[j] == "," or ctx.is_boundary(j) or _foreign(ctx, j, quote) or ctx.idx[j] in ctx.opens:
             break
+        if ctx.pos[j] in ("VERB", "AUX") or ctx.lower[j] in ("par", "by"):
+            break  # "selon un enregistrement obtenu par l'AFP": the source is the recording, not the agency
         mention = ctx.owner[j]
         if mention is not None and mention.kind in _SPEAKER_KINDS:
             if any(_is_title_head(ctx, k) and ctx.lower[k] not in lexicon.spokespeople for k in range(i, j)):
@@ -1456,12 +1513,82 @@ def _resolve_pronoun(ctx: _Context, gender: str, before: int) -> int | None:
     kind = "organisation" if gender == "N" else "person"
     last = bisect_left(ctx.idx, before)
     wanted = "F" if gender == "F" else None
-    unwanted = "F" if gender == "M" else None
+    unwanted = "F" if gender == "M" else "M" if gender == "F" else None
+    if kind == "person":
+        described = _described_before(ctx, last, unwanted)
+        if described is not None:
+            return described.speaker
+        unwanted = "F" if gender == "M" else None
     for pass_ in (0, 1):
         found = _nearest_antecedent(ctx, last, kind, wanted if pass_ == 0 else None, unwanted if pass_ == 0 else None)
         if found is not None:
             return None if kind == "person" and _unknown_speaker_since(ctx, found, last) else found
     return None
+
+
+def _described_before(ctx: _Context, last: int, unwanted: str | None) -> _Attribution | None:
+    """The sentences between a pronoun at token ``last`` and the nearest name before it may be about someone
+    the text only describes ("The Tory leader countered …. He declared:", "But a spokeswoman insisted …. "…,"
+    she said", "X is fit, but the Scot admitted …. "…," he said"): the pronoun is that description's, whoever
+    holds it or no one. None when a name comes first (the pronoun is read as usual)."""
+    lexicon = ctx.lexicon
+    end = _sentence_start(ctx, last)  # the pronoun's own sentence is about it
+    for _ in range(3):
+        if end <= 0:
+            return None
+        floor = _sentence_start(ctx, end - 1)
+        probe = _Quote(ctx.idx[floor], ctx.idx[floor], False, 0, 0)
+        found = None
+        for verb in range(end - 1, floor - 1, -1):
+            if ctx.quote_of[verb] >= 0 or not _is_speech_verb(ctx, verb):
+                continue
+            start, stop, inverted = _cue_chain(ctx, verb)
+            # A pronoun speaking there ("he said", "said he.") is about someone earlier still: no need to
+            # resolve it here.
+            pronoun = (
+                start > floor
+                and ctx.lower[start - 1] in lexicon.subjects
+                or (stop + 1 < end and ctx.lower[stop] in lexicon.subjects and ctx.pos[stop + 1] == "PUNCT")
+            )
+            if inverted is None and not pronoun:
+                found = _subject_before(ctx, start, floor, probe)
+                if found is None and ctx.lower[verb] not in lexicon.tell_verbs:
+                    found = _subject_after(ctx, stop, probe)
+            break
+        if found is None:
+            verb = next(
+                (
+                    k
+                    for k in range(floor, end)
+                    if ctx.quote_of[k] < 0 and ctx.pos[k] in ("VERB", "AUX") and ctx.finite(k)
+                ),
+                end,
+            )
+            if not any(ctx.lower[k] in lexicon.subjects for k in range(floor, verb)):
+                found = _sentence_subject(ctx, floor, verb, probe)
+        if found is not None and found.role and _fits_phrase(ctx, found, unwanted):
+            return found
+        if any(
+            ctx.quote_of[k] < 0
+            and ctx.owner[k] is not None
+            and ctx.owner[k].kind == "person"
+            and not _is_description(ctx, ctx.owner[k])
+            for k in range(floor, end)
+        ):
+            return None
+        end = floor
+    return None
+
+
+def _fits_phrase(ctx: _Context, found: _Attribution, unwanted: str | None) -> bool:
+    """The title or description ``found`` (and the person it stands for) may be of the pronoun's gender."""
+    if unwanted is None:
+        return True
+    words = set(found.role.casefold().split())
+    gender = "F" if words & ctx.lexicon.female_titles else "M" if words & ctx.lexicon.male_titles else None
+    if gender == unwanted:
+        return False
+    return found.speaker is None or _fits(ctx, found.speaker, None, unwanted)
 
 
 def _unknown_speaker_since(ctx: _Context, group: int, last: int) -> bool:
@@ -1482,6 +1609,7 @@ def _unknown_speaker_since(ctx: _Context, group: int, last: int) -> bool:
                 or owner is None
                 and ctx.pos[k] == "PROPN"
                 and ctx.text[ctx.idx[k]].isupper()
+                and _person_by_surname(ctx, k) != group
                 or ctx.lower[k] in ctx.lexicon.determiners
                 and k + 1 < last
                 and ctx.lower[k + 1] in ctx.lexicon.organisations
@@ -1528,6 +1656,22 @@ def _nearest_antecedent(
         for mention in reversed(same):  # text order
             if not verbs or ctx.idx[verbs[0]] > mention.start:
                 return mention.group
+        # A name the entity model missed as the subject ("Ancelotti said he was aware of the threat United
+        # posed"): the one person of that surname, else no one.
+        unnamed = next(
+            (
+                k
+                for k in range(first_token, verbs[0])
+                if ctx.owner[k] is None
+                and ctx.pos[k] == "PROPN"
+                and ctx.text[ctx.idx[k]].isupper()
+                and ctx.quote_of[k] < 0
+            ),
+            None,
+        )
+        if unnamed is not None:
+            person = _person_by_surname(ctx, unnamed)
+            return person if person is not None and _fits(ctx, person, wanted, unwanted) else None
         # No subject to go by: the latest name only when it is the sentence's one fitting actor.
         return same[0].group if len({mention.group for mention in same}) == 1 else None
     return None
@@ -1763,16 +1907,17 @@ def _title_subject(ctx: _Context, head: int, cue_start: int | None, quote: _Quot
     if person is not None:
         return _Attribution(person, "", phrase, confidence=_ROLE)
     # No one holds the title: the one the article is about at that point, if that is clear.
-    return _Attribution(_described_person(ctx, position, unwanted), "", phrase, confidence=_NEAREST_SUBJECT)
+    person = _described_person(ctx, position, unwanted, title=ctx.lower[head] in lexicon.titles)
+    return _Attribution(person, "", phrase, confidence=_NEAREST_SUBJECT)
 
 
-def _described_person(ctx: _Context, position: int, unwanted: str | None) -> int | None:
+def _described_person(ctx: _Context, position: int, unwanted: str | None, title: bool = True) -> int | None:
     """The person a title no one holds or a description ("le musicien", "the actor") stands for, at char
     ``position``: the subject of the nearest sentence naming a fitting person, or the latest person quoted
     before, when they agree or only one of them is known. Neither may carry another title of the article
-    ("le chancelier allemand" is not "le président français": such a subject leaves it to no one), and "X a
-    demandé à Y …. Le ministre a …" is X, not merely the latest name."""
-    titled = {role.group for role in ctx.roles}
+    ("le chancelier allemand" is not "le président français": such a subject leaves it to no one) when it is a
+    ``title``, and "X a demandé à Y …. Le ministre a …" is X, not merely the latest name."""
+    titled = {role.group for role in ctx.roles} if title else set()
     subject = _nearest_antecedent(ctx, bisect_left(ctx.idx, position), "person", None, unwanted, subject_only=True)
     speaker = next(
         (
