@@ -9,10 +9,11 @@ What ``find_quotes`` guarantees:
   spaces inside them (U+00A0 and U+202F included) or a trailing comma. Marks read: « », “ ” „, ‹ ›,
   straight " (paired by the spaces around them; after a number it is seconds or inches and never
   opens a quote), and single ‘ ’ or ' only when both ends are found where an apostrophe cannot be;
-- a quote inside a quote gives the outer one only. An opening mark never closed ends its quote where a
-  quote inside it closes at the end of a sentence (« … je m'étais dit : « Il faut y aller ». Mais …: one mark
-  closes both), else at the next opening mark of its kind that starts a sentence ("… avant. « J'y
-  veillerai »"), else at the end of the paragraph;
+- a quote inside a quote gives the outer one only. An opening mark never closed ends its quote where a quote
+  inside it closes at the end of a sentence (« … je m'étais dit : « Il faut y aller ». Mais …: one mark
+  closes both), else at the next opening mark of its kind that starts a sentence ("… avant. « J'y veillerai
+  »"), else at the end of the paragraph. A closing mark followed by a comma with no opening mark before it
+  in its paragraph ('Engagez-vous", a-t-il ajouté') closes the words from the paragraph start;
 - kind "direct" is a statement: a clause with a finite verb, a capitalised sentence of its own, or a
   long passage a speech verb introduces; a few words of someone's inside the reporter's sentence are
   kind "fragment"; kind "reported" is a clause a speech verb or a source introduces ("X a déclaré que
@@ -22,44 +23,45 @@ What ``find_quotes`` guarantees:
   the title of a work ("le film « … »"), the name of a charge ("mis en examen pour « … »", "charged
   with "…""), a name in title case or capitalised mid-sentence ("le « Nid d'oiseau »"), and a few words
   (up to four, no finite verb) in a sentence with neither a speech verb nor a person or organisation;
-- the speaker is a group index of a person or organisation, or of a place only when the place itself is
-  the subject of the speech verb ("a déclaré l'Élysée", "Pékin a averti": a seat of government). It is
-  the subject of a speech verb after the quote ("« … », a déclaré X", ""…," said X", "« … » X a déclaré"),
-  before it ("X a déclaré : « … »"), or inside it (« …, a-t-il dit, … »); "selon X", "according to X",
-  "pour X," name it too, but a source the reporter cites for the sentence ("…, a-t-il ajouté, selon
-  l'AFP", "X a affirmé qu'il « … », selon un enregistrement obtenu par Y") never outranks a speech verb
-  whose speaker is known, and a document after "selon" names no one. A relative pronoun speaks for the
-  noun before it ("le parti qui l'a qualifiée de « … »"); a speech verb coordinated with a first clause
-  shares its subject ("X a défendu le « … », et a exhorté …", "X said … and promised "…""); a short name
-  in brackets ("The Chambers of Commerce (BCC) said") and adverbs between subject and verb are skipped.
-  A pronoun is a person named outside quotes, "elle"/"she" a woman when the text tells (courtesy title,
-  gendered title next to the name, agreement). A title ("le chef de la diplomatie française", "the
-  company's chief executive") or a noun describing someone ("le musicien", "la chanteuse", "the actor",
-  and a one-word "person", inhabitant or aged noun the entity model took for a name: "the Scot", "la
-  Neuchâteloise", "the 55-year-old Frenchman") is the person named right after it or set beside it
-  ("le producteur X", "répond son agent, l'avocat X", "selon le représentant du groupe en Europe, X,"),
-  else the person whose role matches it (a role matched on some words only must come first), else the
-  subject of the nearest sentence naming a fitting person and the latest person quoted when they agree
-  or only one is known (for a title, neither may carry another title of the article), else no one; a
-  description in a sentence naming someone else before it ("X is fit, but the Scot admitted") is no one.
-  Gender counts: "la responsable" is no man, "the spokesman" no woman. ``speaker_role`` then keeps the
-  phrase as written; "un porte-parole", "an official" are unnamed (no group, phrase kept), "a spokesman
-  for X" is organisation X. A name only qualifying the subject is not it: "Rovers manager X", "Smith's
-  lawyer, X", "le patron de la banque Y, X" give X; the listener after "told" ("told BBC Radio 4's Today
-  programme"), the agent of a passive ("reçus par le maire X"), a complement ("avec l'équipe X"), a name
-  opening the reported clause ("insisted Mr X was speaking") and coordinated subjects ("X and Y said",
-  but not "Milan won at Old Trafford and X said") give no one. A pronoun goes first to a title or
-  description that is the subject or the speaker of a sentence between it and the nearest name ("The
-  Tory leader countered …. He declared:" is the Tory leader; "But a spokeswoman insisted …. "…," she
-  said" is no one); else to the subject of the nearest sentence naming a fitting person (over sentences
-  whose own subject is a pronoun), to the inverted subject of a speech verb there, to a surname the
-  entity model missed as that sentence's subject, to the sentence's one person, else to no one; a speaker
-  the text did not name or the entity model did not take for a person in between leaves it unresolved.
-  With no speech verb, a colon hands the quote to the subject of its sentence ("X a été plus direct :
-  « … »"; an opening phrase such as "Speaking to the BBC," is skipped); a speech verb before a colon
-  owns its quote even when its subject is unknown; a statement with no attribution continues the quote
-  next to it, or the previous one when no one else is named in between, or takes the speaker of the
-  reporter's sentence right before it ("…, Howard said. "…"");
+- the speaker is a group index of a person or organisation, or of a place only when the place itself is the
+  subject of the speech verb ("a déclaré l'Élysée", "Pékin a averti": a seat of government). It is the
+  subject of a speech verb after the quote ("« … », a déclaré X", ""…," said X", "« … » X a déclaré"),
+  before it ("X a déclaré : « … »"), or inside it (« …, a-t-il dit, … »); "selon X", "according to X", "pour
+  X," name it too, but a source the reporter cites for the sentence ("…, a-t-il ajouté, selon l'AFP", "X a
+  affirmé qu'il « … », selon un enregistrement obtenu par Y") never outranks a speech verb whose speaker is
+  known, and a document after "selon" names no one. A relative pronoun speaks for the noun before it ("le
+  parti qui l'a qualifiée de « … »"); a speech verb coordinated with a first clause shares its subject ("X a
+  défendu le « … », et a exhorté …", "X said … and promised "…""), and a participle the speaker of the cue
+  it follows ("…, a-t-il souligné, estimant que « … »"); a short name in brackets ("The Chambers of Commerce
+  (BCC) said") and adverbs between subject and verb are skipped. A pronoun is a person named outside quotes,
+  "elle"/"she" a woman when the text tells (courtesy title, gendered title next to the name, agreement). A
+  title ("le chef de la diplomatie française", "the company's chief executive") or a noun describing someone
+  ("le musicien", "la chanteuse", "the actor", an age alone, "the 55-year-old said", and a one-word
+  "person", inhabitant or aged noun the entity model took for a name: "the Scot", "la Neuchâteloise", "the
+  55-year-old Frenchman") is the person named right after it or set beside it ("le producteur X", "répond
+  son agent, l'avocat X", "selon le représentant du groupe en Europe, X,"), else the person whose role
+  matches it (a role matched on some words only must come first), else the subject of the nearest sentence
+  naming a fitting person and the latest person quoted when they agree or only one is known (for a title,
+  neither may carry another title of the article), else no one; a description in a sentence naming someone
+  else before it ("X is fit, but the Scot admitted") is no one. Gender counts: "la responsable" is no man,
+  "the spokesman" no woman. ``speaker_role`` then keeps the phrase as written; "un porte-parole", "an
+  official" are unnamed (no group, phrase kept), "a spokesman for X" is organisation X. A name only
+  qualifying the subject is not it: "Rovers manager X", "Smith's lawyer, X", "le patron de la banque Y, X"
+  give X; the listener after "told" ("told BBC Radio 4's Today programme"), the agent of a passive ("reçus
+  par le maire X"), a complement ("avec l'équipe X"), a name opening the reported clause ("insisted Mr X was
+  speaking") and coordinated subjects ("X and Y said", but not "Milan won at Old Trafford and X said") give
+  no one. A pronoun goes first to a title or description that is the subject or the speaker of a sentence
+  between it and the nearest name ("The Tory leader countered …. He declared:" is the Tory leader; "But a
+  spokeswoman insisted …. "…," she said" is no one); else to the subject of the nearest sentence naming a
+  fitting person (over sentences whose own subject is a pronoun), to the inverted subject of a speech verb
+  there, to a surname the entity model missed as that sentence's subject, to the sentence's one person, else
+  to no one; a speaker the text did not name or the entity model did not take for a person in between leaves
+  it unresolved. With no speech verb, a colon hands the quote to the subject of its sentence ("X a été plus
+  direct : « … »"; an opening phrase such as "Speaking to the BBC," is skipped); a speech verb before a
+  colon owns its quote even when its subject is unknown; a statement with no attribution continues the quote
+  next to it, or the previous one when no one else is named and no one else speaks in between (a bare
+  participle, "Sa carrière lancée, …", speaks for no one), or takes the speaker of the reporter's sentence
+  right before it ("…, Howard said. "…"");
 - ``confidence`` says how sure the speaker is (None without one): 0.9 for a name that is the subject of
   the speech verb or the source after "selon", less for a surname matched, a title, a pronoun, a seat of
   government or an organisation named again, 0.6 for a speaker carried over from a neighbour;
@@ -164,7 +166,7 @@ _EN_VERBS = _regular_english(
     " counter allege accuse demand talk"
 ) | _words(
     "said says say saying told tells tell wrote writes adding insisting warning explaining asked asks called calls",
-    "admitted admits described describes",
+    "admitted admits described describes believe believes believed",
 )
 
 _LEXICONS: dict[str, _Lexicon] = {
@@ -535,7 +537,7 @@ def _pair_marks(text: str, limit: int) -> list[_Quote]:
         end = limit if end < 0 else end
         marks = _marks(text, start, end)
         if marks:
-            quotes.extend(_pair_paragraph(text, marks, end))
+            quotes.extend(_pair_paragraph(text, marks, end, start))
         start = end + 1
     return quotes
 
@@ -583,12 +585,16 @@ def _marks(text: str, start: int, end: int) -> list[_Mark]:
     return marks
 
 
-def _pair_paragraph(text: str, marks: list[_Mark], paragraph_end: int) -> list[_Quote]:
+def _pair_paragraph(text: str, marks: list[_Mark], paragraph_end: int, paragraph_start: int) -> list[_Quote]:
     quotes: list[_Quote] = []
     i = 0
     while i < len(marks):
         mark = marks[i]
         if mark.side == "close":
+            if i == 0 and mark.family not in _UNSURE_FAMILIES and text[mark.pos + 1 : mark.pos + 3].lstrip()[:1] == ",":
+                # 'Engagez-vous", a-t-il ajouté.': the opening mark was lost (or the quote goes on from the
+                # paragraph before); the words from the paragraph start are the quote.
+                quotes.append(_Quote(paragraph_start - 1, mark.pos, True, 0, 0))
             i += 1  # a closing mark nothing opened
             continue
         j = _closing(marks, i)
@@ -1092,8 +1098,21 @@ def _speaker_of_verb(ctx: _Context, verb: int, quote: _Quote, window_start: int)
         return _Attribution(_resolve_pronoun(ctx, inverted, min(quote.open, ctx.idx[start])), cue, confidence=_PRONOUN)
     before = _subject_before(ctx, start, window_start, quote)
     if before is None and start > 0 and ctx.lower[verb].endswith(("ing", "ant")):
-        # "…, saying that …", "…, ajoutant que …": the participle shares the subject of its sentence.
-        before = _sentence_subject(ctx, _clause_floor(ctx, start - 1), start, quote)
+        # "…, saying that …", "…, ajoutant que …": the participle shares the subject of its sentence, or the
+        # speaker of the cue it follows ("« … », a-t-il souligné, estimant que « … »").
+        floor = _clause_floor(ctx, start - 1)
+        before = _sentence_subject(ctx, floor, start, quote)
+        previous = next(
+            (
+                k
+                for k in range(start - 1, max(floor, start - 8) - 1, -1)
+                if ctx.quote_of[k] < 0 and _is_speech_verb(ctx, k) and not ctx.lower[k].endswith(("ing", "ant"))
+            ),
+            None,
+        )
+        if before is None and previous is not None:
+            earlier = _speaker_of_verb(ctx, previous, quote, window_start)
+            before = earlier if earlier.speaker is not None else None
     if before is None and start == verb:
         # "X a, de son côté, critiqué …": the subject stands before an auxiliary a few words back.
         aux = next(
@@ -1311,6 +1330,10 @@ def _subject_at(ctx: _Context, i: int, cue_start: int, quote: _Quote) -> _Attrib
     word = ctx.lower[i]
     if word in lexicon.subjects and ctx.pos[i] == "PRON":
         return _Attribution(_resolve_pronoun(ctx, lexicon.subjects[word], ctx.idx[i]), "", confidence=_PRONOUN)
+    if word in lexicon.determiners or word in lexicon.indefinites:
+        aged = _aged(ctx, i)  # "the 55-year-old said" (the age itself read as a date and skipped)
+        if aged is not None:
+            return aged
     if ctx.pos[i] == "PROPN":
         person = _person_by_surname(ctx, i)
         if person is not None:
@@ -1373,16 +1396,40 @@ def _subject_after(ctx: _Context, i: int, quote: _Quote) -> _Attribution | None:
     if lexicon is _LEXICONS["en"] and word in ("he", "she") and (i + 1 >= n or ctx.pos[i + 1] == "PUNCT"):
         return _Attribution(_resolve_pronoun(ctx, lexicon.subjects[word], quote.open), "", confidence=_PRONOUN)
     if word in lexicon.determiners or word in lexicon.indefinites:
-        for j in range(i + 1, min(i + 6, n)):
-            if ctx.owner[j] is not None or ctx.is_boundary(j):
-                break
+        j = i + 1
+        while j < min(i + 8, n) and not ctx.is_boundary(j) and not _foreign(ctx, j, quote):
+            owner = ctx.owner[j]
+            if owner is not None:
+                if owner.kind == "person":
+                    break
+                j = bisect_left(ctx.idx, owner.end)  # "the two-time Academy Award winner": a name qualifying it
+                continue
             if _is_title_head(ctx, j):
                 return _title_subject(ctx, j, None, quote)
             if ctx.lower[j] in lexicon.organisations and ctx.pos[j] in ("NOUN", "PROPN"):
                 return _organisation_named_again(ctx, j)
-            if ctx.pos[j] not in ("DET", "ADJ", "NOUN", "PROPN", "PART"):
+            if ctx.pos[j] not in ("DET", "ADJ", "NOUN", "PROPN", "PART", "NUM") and ctx.lower[j] != "-":
                 break
+            j += 1
+        aged = _aged(ctx, i)
+        if aged is not None:
+            return aged
     return None
+
+
+def _aged(ctx: _Context, determiner: int) -> _Attribution | None:
+    """ "the 55-year-old said": an age standing for a person, the one the article is about there."""
+    j = determiner + 1
+    while j < len(ctx.lower) and j - determiner <= 6 and (ctx.pos[j] == "NUM" or ctx.lower[j] in _AGE_WORDS):
+        j += 1
+    if ctx.lower[j - 1] != "old" or j >= len(ctx.lower) or ctx.pos[j] in ("NOUN", "PROPN"):
+        return None  # no age, or an age qualifying a noun ("the 55-year-old actor")
+    phrase = ctx.text[ctx.idx[determiner] : ctx.ends[j - 1]]
+    if ctx.lower[determiner] in ctx.lexicon.indefinites:
+        return _Attribution(None, "", phrase)
+    return _Attribution(
+        _described_person(ctx, ctx.idx[determiner], None, title=False), "", phrase, confidence=_NEAREST_SUBJECT
+    )
 
 
 def _opens_clause(ctx: _Context, k: int) -> bool:
@@ -1615,7 +1662,17 @@ def _unknown_speaker_since(ctx: _Context, group: int, last: int) -> bool:
                 and ctx.lower[k + 1] in ctx.lexicon.organisations
             )
             end = min(k + _WINDOW_AFTER, last)
-            if unknown and any(ctx.quote_of[j] < 0 and _is_speech_verb(ctx, j) for j in range(k, end)):
+            # Its own verb (the first finite one) says it: "Polar Express is based on a book which tells …" does not.
+            verb = next(
+                (
+                    j
+                    for j in range(k, end)
+                    if ctx.quote_of[j] < 0
+                    and (ctx.pos[j] in ("VERB", "AUX") and ctx.finite(j) or _is_speech_verb(ctx, j))
+                ),
+                None,
+            )
+            if unknown and verb is not None and (_is_speech_verb(ctx, verb) or _is_auxiliary_of_cue(ctx, verb)):
                 return True
         k += 1
     return False
@@ -2181,9 +2238,19 @@ def _continues(ctx: _Context, a: _Quote, b: _Quote, a_index: int) -> bool:
             and ctx.pos[i] == "VERB"
             and ctx.quote_of[i] < 0
             and not _belongs_to(ctx, i, a)
+            and not _bare_participle(ctx, i)
         ):
             return False  # someone else's speech verb between
     return True
+
+
+def _bare_participle(ctx: _Context, i: int) -> bool:
+    """A past participle with no auxiliary before it describes ("Sa carrière lancée, …"): no one speaks."""
+    return (
+        "VerbForm=Part" in ctx.morph(i)
+        and "Tense=Past" in ctx.morph(i)
+        and (i == 0 or ctx.lower[i - 1] not in ctx.lexicon.auxiliaries)
+    )
 
 
 def _belongs_to(ctx: _Context, i: int, quote: _Quote) -> bool:

@@ -939,3 +939,51 @@ def test_a_name_opening_the_reported_clause_is_not_the_speaker(annotator):
     )
     found = Found(annotator, text, "en")
     assert found.speaker(found.starting("a simple statement of fact")) != "Tom Hale", found.summary()
+
+
+def test_a_participle_describing_something_does_not_stop_a_speaker_going_on(annotator):
+    text = (
+        "« J'ai appris le piano à six ans », raconte Marc Rivière. « Puis l'orgue est venu. »"
+        " Sa carrière lancée, il part enseigner à Montréal. « Là-bas, j'ai tout appris du métier. »\n"
+    )
+    check(Found(annotator, text, "fr"), "Là-bas, j'ai tout appris", "direct", "Marc Rivière", cue="")
+
+
+def test_believes_attributes_like_a_speech_verb(annotator):
+    text = 'It is a view shared by Sam Hill, who believes "we can still win the league this year".\n'
+    check(Found(annotator, text, "en"), "we can still win", "direct", "Sam Hill", cue="believes")
+
+
+def test_a_participle_after_a_cue_shares_its_speaker(annotator):
+    text = (
+        "Le ministre Paul Roux a reçu les banquiers mardi.\n"
+        "« Chacun doit prendre ses responsabilités », a-t-il souligné, estimant que « ce n'est pas encore le"
+        " cas partout ».\n"
+    )
+    check(Found(annotator, text, "fr"), "ce n'est pas encore le cas", "direct", "Paul Roux", cue="estimant")
+
+
+def test_a_closing_mark_with_no_opening_one_quotes_the_paragraph_before_it(annotator):
+    text = (
+        "Le ministre Paul Roux a reçu les banquiers mardi.\n"
+        "Prenez vos responsabilités dès aujourd'hui\", a-t-il ajouté.\n"
+    )
+    quote = check(Found(annotator, text, "fr"), "Prenez vos responsabilités", "direct", "Paul Roux")
+    assert quote.text == "Prenez vos responsabilités dès aujourd'hui"
+
+
+def test_an_age_standing_for_the_person(annotator):
+    text = (
+        "Actor Tom Avery has been cast as the new detective in the long-running series.\n"
+        'In a statement, the 55-year-old said: "Being asked to play this part is a real privilege."\n'
+    )
+    check(Found(annotator, text, "en"), "Being asked to play", "direct", "Tom Avery", cue="said")
+
+
+def test_a_title_with_an_award_in_it_after_the_cue(annotator):
+    text = (
+        "Film star Tom Avery was in London on Sunday for the premiere of his new film.\n"
+        'The film is based on a book which tells the story of a lighthouse keeper. "Christmas is a special'
+        ' time," added the two-time Golden Globe winner.\n'
+    )
+    check(Found(annotator, text, "en"), "Christmas is a special time", "direct", "Tom Avery", cue="added")
