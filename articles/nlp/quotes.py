@@ -321,8 +321,9 @@ _TIME_WORDS = _words(
 # Words that may stand between a subject and its verb: "il nous a dit", "X ne l'a pas caché".
 _CLITICS = _words("se s' lui leur nous vous y en ne n' l' le la les me m' pas not n't")
 _SPEAKER_KINDS = frozenset({"person", "organisation"})
-# How an inhabitant's name ends in French ("la Neuchâteloise", "l'Américain", "le Marocain").
-_DEMONYM_ENDINGS = ("ois", "oise", "ais", "aise", "ien", "ienne", "ain", "aine")
+# How a woman inhabitant's name ends in French ("la Neuchâteloise", "la Lyonnaise", "la Parisienne"); the
+# other forms are also those of places that speak for their government ("le Valais", "l'Ukraine").
+_DEMONYM_ENDINGS = ("oise", "aise", "ienne")
 _AGE_WORDS = _words("- year years old")  # "the 55-year-old Frenchman"
 _AGENT_PREPOSITIONS = _words("par avec à au aux pour by with to for")
 _SCARE = re.compile(r"(?i)\b(?:so-called|soi-disant)\s*$")
@@ -591,7 +592,12 @@ def _pair_paragraph(text: str, marks: list[_Mark], paragraph_end: int, paragraph
     while i < len(marks):
         mark = marks[i]
         if mark.side == "close":
-            if i == 0 and mark.family not in _UNSURE_FAMILIES and text[mark.pos + 1 : mark.pos + 3].lstrip()[:1] == ",":
+            if (
+                i == 0
+                and mark.family not in _UNSURE_FAMILIES
+                and text[mark.pos + 1 : mark.pos + 3].lstrip()[:1] == ","
+                and not text[max(paragraph_start, mark.pos - 2) : mark.pos].strip()[-1:].isdigit()  # 41 ", seconds
+            ):
                 # 'Engagez-vous", a-t-il ajouté.': the opening mark was lost (or the quote goes on from the
                 # paragraph before); the words from the paragraph start are the quote.
                 quotes.append(_Quote(paragraph_start - 1, mark.pos, True, 0, 0))
@@ -709,7 +715,7 @@ def _index_quotes(ctx: _Context) -> None:
 
 def _describes(ctx: _Context, mention: MentionSpan) -> bool:
     """A one-word "person" after a determiner is a description the entity model took for a name ("the
-    Scot"), and so is a one-word place that reads as an inhabitant ("la Neuchâteloise", "l'Américain") and
+    Scot"), and so is a one-word place that reads as an inhabitant ("la Neuchâteloise") and
     any one word given an age ("the 55-year-old Frenchman"): it stands for someone, it names no one."""
     first = bisect_left(ctx.idx, mention.start)
     if bisect_left(ctx.idx, mention.end) - first != 1:

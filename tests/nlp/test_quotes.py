@@ -987,3 +987,16 @@ def test_a_title_with_an_award_in_it_after_the_cue(annotator):
         ' time," added the two-time Golden Globe winner.\n'
     )
     check(Found(annotator, text, "en"), "Christmas is a special time", "direct", "Tom Avery", cue="added")
+
+
+def test_a_country_speaking_is_not_taken_for_an_inhabitant(annotator):
+    text = (
+        "Le ministre Paul Roux s'est rendu à Kiev.\n« Nous ne céderons pas », a averti l'Ukraine dans un"
+        " communiqué.\n"
+    )
+    check(Found(annotator, text, "fr"), "Nous ne céderons pas", "direct", "Ukraine", cue="a averti")
+
+
+def test_a_seconds_mark_before_a_comma_does_not_open_a_quote_at_the_line_start(annotator):
+    text = "Puis les Suisses : 15. Alex Zulle a terminé à 2'24 \", 16. Oscar Camenzind à 2'43 \".\n"
+    assert Found(annotator, text, "fr").quotes == []
