@@ -325,6 +325,11 @@ _SPEAKER_KINDS = frozenset({"person", "organisation"})
 # other forms are also those of places that speak for their government ("le Valais", "l'Ukraine").
 _DEMONYM_ENDINGS = ("oise", "aise", "ienne")
 _AGE_WORDS = _words("- year years old")  # "the 55-year-old Frenchman"
+# Verbs giving their subject the title after them: "X became the party's leader", "X a été nommé ministre".
+_BECOMING = _words(
+    "become becomes became remain remains remained named appointed elected",
+    "devient devenu devenue devenus reste resté restée demeure nommé nommée élu élue",
+)
 _AGENT_PREPOSITIONS = _words("par avec à au aux pour by with to for")
 _SCARE = re.compile(r"(?i)\b(?:so-called|soi-disant)\s*$")
 # The name of a charge: "charged with "…"", "mis en examen pour « … »", "chef d'accusation de « … »".
@@ -1971,7 +1976,29 @@ def _title_subject(ctx: _Context, head: int, cue_start: int | None, quote: _Quot
         return _Attribution(person, "", phrase, confidence=_ROLE)
     # No one holds the title: the one the article is about at that point, if that is clear.
     person = _described_person(ctx, position, unwanted, title=ctx.lower[head] in lexicon.titles)
+    if person is not None and _met_there(ctx, person, head):
+        person = None  # "X met the Prime Minister. "…," the Prime Minister said": not X
     return _Attribution(person, "", phrase, confidence=_NEAREST_SUBJECT)
+
+
+def _met_there(ctx: _Context, person: int, head: int) -> bool:
+    """After a verb, the sentence of the person's latest mention before token ``head`` names someone else by
+    the same title or noun ("X met the Prime Minister", "X a reçu le musicien"): the title stands for that
+    other one. A title set beside the name ("X, septuple vainqueur du Tour, …") or given by a copula ("X is
+    the Labour MP", "X a été nommé ministre") is the person's own."""
+    starts = ctx.person_starts.get(person, [])
+    n = bisect_left(starts, ctx.idx[head])
+    if not n:
+        return False
+    k = bisect_left(ctx.idx, starts[n - 1])
+    verb = False
+    while k < len(ctx.lower) and k != head and not (ctx.is_boundary(k) and ctx.quote_of[k] < 0):
+        if ctx.quote_of[k] < 0 and ctx.owner[k] is None:
+            if verb and ctx.lower[k] == ctx.lower[head]:
+                return True
+            verb = verb or ctx.pos[k] == "VERB" and ctx.lower[k] not in _BECOMING
+        k += 1
+    return False
 
 
 def _described_person(ctx: _Context, position: int, unwanted: str | None, title: bool = True) -> int | None:

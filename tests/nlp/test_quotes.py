@@ -899,10 +899,7 @@ def test_and_between_two_clauses_does_not_make_two_speakers(annotator):
 
 
 def test_a_short_name_in_brackets_between_subject_and_verb(annotator):
-    text = (
-        "The Northfield Chamber of Commerce (NCC) said it was \"deeply worried\" by the plan to close the"
-        " market.\n"
-    )
+    text = 'The Northfield Chamber of Commerce (NCC) said it was "deeply worried" by the plan to close the market.\n'
     found = Found(annotator, text, "en")
     assert found.speaker(found.starting("deeply worried")) == "Northfield Chamber of Commerce", found.summary()
 
@@ -916,9 +913,7 @@ def test_a_relative_pronoun_speaks_for_the_noun_before_it(annotator):
 
 
 def test_a_speech_verb_coordinated_with_the_first_clause_shares_its_subject(annotator):
-    text = (
-        "Marie Dupuis a défendu le « contrat moral » passé avec les élus, et a exhorté les maires à agir vite.\n"
-    )
+    text = "Marie Dupuis a défendu le « contrat moral » passé avec les élus, et a exhorté les maires à agir vite.\n"
     check(Found(annotator, text, "fr"), "contrat moral", "fragment", "Marie Dupuis", cue="a exhorté")
     text = 'Peter Grant said he would ignore the polls and promised to campaign "until the very last day".\n'
     check(Found(annotator, text, "en"), "until the very last day", "fragment", "Peter Grant", cue="promised")
@@ -934,7 +929,7 @@ def test_a_speech_verb_before_the_quote_outranks_a_source_after_it(annotator):
 
 def test_a_name_opening_the_reported_clause_is_not_the_speaker(annotator):
     text = (
-        "The council has insisted Mr Tom Hale was speaking about adults and his words were \"a simple"
+        'The council has insisted Mr Tom Hale was speaking about adults and his words were "a simple'
         ' statement of fact".\n'
     )
     found = Found(annotator, text, "en")
@@ -991,8 +986,7 @@ def test_a_title_with_an_award_in_it_after_the_cue(annotator):
 
 def test_a_country_speaking_is_not_taken_for_an_inhabitant(annotator):
     text = (
-        "Le ministre Paul Roux s'est rendu à Kiev.\n« Nous ne céderons pas », a averti l'Ukraine dans un"
-        " communiqué.\n"
+        "Le ministre Paul Roux s'est rendu à Kiev.\n« Nous ne céderons pas », a averti l'Ukraine dans un communiqué.\n"
     )
     check(Found(annotator, text, "fr"), "Nous ne céderons pas", "direct", "Ukraine", cue="a averti")
 
@@ -1000,3 +994,19 @@ def test_a_country_speaking_is_not_taken_for_an_inhabitant(annotator):
 def test_a_seconds_mark_before_a_comma_does_not_open_a_quote_at_the_line_start(annotator):
     text = "Puis les Suisses : 15. Alex Zulle a terminé à 2'24 \", 16. Oscar Camenzind à 2'43 \".\n"
     assert Found(annotator, text, "fr").quotes == []
+
+
+def test_a_title_the_sentence_before_gives_someone_else_is_not_its_subject(annotator):
+    text = 'Tom Hale met the Prime Minister on Monday. "We agreed on everything," the Prime Minister said.\n'
+    check(Found(annotator, text, "en").with_roles(), "We agreed on everything", "direct", None, cue="said")
+    text = (
+        "Le septuple vainqueur du Tour, Marc Vidal, a annoncé son retour.\n"
+        "« Je n'ai jamais cessé de m'entraîner », a déclaré le septuple vainqueur du Tour.\n"
+    )
+    check(Found(annotator, text, "fr").with_roles(), "Je n'ai jamais cessé", "direct", "Marc Vidal")
+    # A title the verb gives the subject is the subject's own.
+    text = (
+        "Marc Vidal a été nommé ministre de la Culture mardi.\n"
+        "« Je servirai tous les artistes », a déclaré le ministre.\n"
+    )
+    check(Found(annotator, text, "fr").with_roles(), "Je servirai tous les artistes", "direct", "Marc Vidal")
