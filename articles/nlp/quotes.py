@@ -1021,6 +1021,10 @@ def _is_speech_verb(ctx: _Context, i: int) -> bool:
     word = ctx.lower[i]
     if word not in lexicon.verbs:
         return False
+    if word in lexicon.work_nouns and not ctx.finite(i):
+        # "un homme appelé « le Boucher »", "dit « le Boucher »" name someone; "a appelé", "a-t-il dit" speak.
+        start, end, _ = _cue_chain(ctx, i)
+        return start < i or end > i + 1
     if ctx.pos[i] in ("VERB", "AUX"):
         return True
     # Tags slip on "note", "juge", "estime": an auxiliary before or a pronoun after settles it.

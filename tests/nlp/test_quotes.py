@@ -1010,3 +1010,10 @@ def test_a_title_the_sentence_before_gives_someone_else_is_not_its_subject(annot
         "« Je servirai tous les artistes », a déclaré le ministre.\n"
     )
     check(Found(annotator, text, "fr").with_roles(), "Je servirai tous les artistes", "direct", "Marc Vidal")
+
+
+def test_calling_on_someone_speaks_but_a_name_given_does_not(annotator):
+    text = "Marie Dupuis a appelé les maires à « agir sans attendre ».\n"
+    check(Found(annotator, text, "fr"), "agir sans attendre", "fragment", "Marie Dupuis", cue="a appelé")
+    text = "Les habitants du quartier craignent depuis des mois un homme appelé « le boucher ».\n"
+    assert Found(annotator, text, "fr").quotes == []
