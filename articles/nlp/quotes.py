@@ -1607,11 +1607,9 @@ def _described_before(ctx: _Context, last: int, unwanted: str | None) -> _Attrib
             start, stop, inverted = _cue_chain(ctx, verb)
             # A pronoun speaking there ("he said", "said he.") is about someone earlier still: no need to
             # resolve it here.
-            pronoun = (
-                start > floor
-                and ctx.lower[start - 1] in lexicon.subjects
-                or (stop + 1 < end and ctx.lower[stop] in lexicon.subjects and ctx.pos[stop + 1] == "PUNCT")
-            )
+            pronoun = any(
+                ctx.lower[k] in lexicon.subjects and ctx.quote_of[k] < 0 for k in range(max(floor, start - 6), start)
+            ) or (stop + 1 < end and ctx.lower[stop] in lexicon.subjects and ctx.pos[stop + 1] == "PUNCT")
             if inverted is None and not pronoun:
                 found = _subject_before(ctx, start, floor, probe)
                 if found is None and ctx.lower[verb] not in lexicon.tell_verbs:

@@ -1017,3 +1017,8 @@ def test_calling_on_someone_speaks_but_a_name_given_does_not(annotator):
     check(Found(annotator, text, "fr"), "agir sans attendre", "fragment", "Marie Dupuis", cue="a appelé")
     text = "Les habitants du quartier craignent depuis des mois un homme appelé « le boucher ».\n"
     assert Found(annotator, text, "fr").quotes == []
+
+
+def test_a_long_run_of_pronoun_speakers_is_read_without_going_back_through_each_one(annotator):
+    text = "Paul Roux est arrivé à Lyon.\n" + "Il nous a dit que tout allait bien. " * 600 + "« Fin », a-t-il ajouté.\n"
+    check(Found(annotator, text, "fr"), "Fin", "direct", "Paul Roux", cue="a-t-il ajouté")
