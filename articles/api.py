@@ -130,6 +130,7 @@ class QuoteOut(Schema):
     end: int
     text: str
     speaker_actor_id: int | None
+    speaker_confidence: float | None  # the pipeline's, 0 to 1; None once an editor set the speaker
     cue: str
     kind: str
     origin: str
@@ -258,8 +259,9 @@ def get_article(request, article_id: int):
             for t in article.topics.all()
         ],
         "quotes": [
-            {"start": q.start, "end": q.end, "text": q.text, "speaker_actor_id": q.speaker_id, "cue": q.cue,
-             "kind": q.kind, "origin": q.origin, "decision": q.decision}
+            {"start": q.start, "end": q.end, "text": q.text, "speaker_actor_id": q.speaker_id,
+             "speaker_confidence": q.speaker_confidence, "cue": q.cue, "kind": q.kind, "origin": q.origin,
+             "decision": q.decision}
             for q in article.quotes.all()
         ],
     }

@@ -521,6 +521,9 @@ class Quote(models.Model):
     speaker = models.ForeignKey(Actor, null=True, blank=True, on_delete=models.SET_NULL, related_name="quotes")
     speaker_role = models.CharField(max_length=300, blank=True,
                                     help_text="How the text named the speaker, if by a title.")
+    speaker_confidence = models.FloatField(
+        null=True, blank=True,
+        help_text="How sure the pipeline is of the speaker it proposed, 0 to 1; empty once an editor sets it.")
     cue = models.CharField(max_length=100, blank=True)
     origin = models.CharField(max_length=8, choices=Origin, default=Origin.RULE)
     decision = models.CharField(max_length=8, choices=Decision, default=Decision.PENDING)
@@ -536,8 +539,16 @@ class Quote(models.Model):
             models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="quote_nonempty"),
         ]
 
+    # Below this, the pipeline took the speaker from the context (the quote or sentence next to it, a title or
+    # description no one holds), not from the cue's own subject: the page asks the editor to check it.
+    INFERRED_BELOW = 0.7
+
     def __str__(self):
         return f"{self.text[:40]} [{self.start}:{self.end}]"
+
+    def speaker_inferred(self) -> bool:
+        return (self.speaker_id is not None and self.speaker_confidence is not None
+                and self.speaker_confidence < self.INFERRED_BELOW)
 
 
 class ReviewEvent(models.Model):

@@ -2,11 +2,15 @@
 
 Run: .venv/bin/python bench/quotes.py [--errors] [--heldout]
 
-Labels: bench/data/quotes-dev.jsonl, one line per article of the shared corpus (French RPM2 stories, English
-ECB+ stories, the demo article): every span in quotation marks with its offsets, its kind ("statement",
+Labels: bench/data/quotes-dev.jsonl, one line per article of the shared corpus (French RPM2 stories and
+CLEF-HIPE articles, English ECB+ stories and BBC articles, the demo article): every span in quotation marks with
+its offsets (the words inside the marks, without the marks, the spaces inside them or a trailing comma; a quote
+inside a quote belongs to the outer one; a quote never closed ends where its words end), its kind ("statement",
 "fragment": someone's words; "not_quote": a scare quote, a nickname, a name, the title of a work) and the
-speaker as the article names them (alternatives when it names them two ways; null when it names no one).
-Texts are read from ../shared/corpus/; the bench skips with a message when it is absent.
+speaker as the article names them (alternatives when it names them two ways; a spokesperson's words are their
+organisation's; null when it names no one: "un proche du président", "a source close to the firm").
+Texts are read from ../shared/corpus/; the bench skips with a message when it is absent. A CLEF-HIPE article is
+its sentence segments joined by one space, in file order, and is named by its ``document_id``.
 
 The split is fixed in the file (``part``): "tuning" articles may be inspected (--errors lists their mistakes),
 "heldout" ones are reported as numbers only, and only with --heldout (score them once, at the end).
@@ -44,10 +48,15 @@ def load_texts(files: set[str]) -> dict[str, str]:
         if name.endswith(".txt"):
             texts[path.stem] = path.read_text(encoding="utf-8")
             continue
+        segments: dict[str, list[str]] = {}
         for line in path.read_text(encoding="utf-8").splitlines():
             if line.strip():
                 row = json.loads(line)
                 texts[row["id"]] = row["text"]
+                if "document_id" in row:
+                    segments.setdefault(row["document_id"], []).append(row["text"])
+        # A file of sentence segments (CLEF-HIPE) gives each whole article too: its segments in order, one space apart.
+        texts.update((document, " ".join(parts)) for document, parts in segments.items())
     return texts
 
 

@@ -149,9 +149,51 @@ def test_the_api_and_the_actor_page_show_quotes(client, editor_client, editor, a
     body = client.get(f"/api/articles/{article.id}", headers={"Authorization": f"Bearer {token}"}).json()
     speaker = Actor.objects.get(name="Gérald Darmanin")
     assert {"start": SAID, "end": SAID_END, "text": "Je tiens à remercier le Maroc", "speaker_actor_id": speaker.id,
-            "cue": "a-t-il déclaré", "kind": "direct", "origin": "rule", "decision": "pending"} in body["quotes"]
+            "speaker_confidence": None, "cue": "a-t-il déclaré", "kind": "direct", "origin": "rule",
+            "decision": "pending"} in body["quotes"]
     page = editor_client.get(reverse("articles:actor", args=[speaker.id])).content.decode()
     assert "Je tiens à remercier le Maroc" in page
+
+
+# How sure the speaker is
+
+
+def test_a_run_stores_how_sure_the_speaker_is_and_nothing_without_a_speaker(article):
+    run(article, [said(confidence=0.6), QuoteSpan(start=FRAGMENT, end=FRAGMENT + 17, text="partenaire fiable",
+                                                  kind="fragment", speaker_group=None, confidence=None)])
+    quote, fragment = Quote.objects.filter(article=article).order_by("start")
+    assert (quote.speaker_confidence, fragment.speaker_confidence) == (0.6, None)
+
+
+def test_the_page_asks_the_editor_to_check_a_speaker_taken_from_the_context(editor_client, article):
+    run(article, [said(confidence=0.6)])
+    Article.objects.filter(id=article.id).update(status=Article.Status.ANNOTATED)
+    flag = "speaker inferred from the context: check it"
+    assert flag in editor_client.get(reverse("articles:detail", args=[article.id])).content.decode()
+    run(article, [said(confidence=0.9)])
+    Article.objects.filter(id=article.id).update(status=Article.Status.ANNOTATED)
+    assert flag not in editor_client.get(reverse("articles:detail", args=[article.id])).content.decode()
+
+
+def test_the_api_gives_the_speakers_confidence(client, editor, article):
+    from articles.services.accounts import api_token_create
+
+    run(article, [said(confidence=0.75)])
+    token = api_token_create(user=editor)
+    body = client.get(f"/api/articles/{article.id}", headers={"Authorization": f"Bearer {token}"}).json()
+    assert [q["speaker_confidence"] for q in body["quotes"]] == [0.75]
+
+
+def test_an_editors_speaker_is_no_guess_and_undo_gives_the_guess_back(article, editor):
+    run(article, [said(confidence=0.6)])
+    quote = Quote.objects.get(article=article)
+    review.quote_set_speaker(quote=quote, user=editor, actor=quote.speaker, expected_version=article.version)
+    quote.refresh_from_db()
+    assert quote.speaker_confidence is None and not quote.speaker_inferred()
+    article.refresh_from_db()
+    review.decision_undo(article=article, user=editor, expected_version=article.version)
+    quote.refresh_from_db()
+    assert (quote.speaker_confidence, quote.decision) == (0.6, Decision.PENDING) and quote.speaker_inferred()
 
 
 # The speaker field

@@ -9,9 +9,11 @@ What ``find_quotes`` guarantees:
   spaces inside them (U+00A0 and U+202F included) or a trailing comma. Marks read: « », “ ” „, ‹ ›,
   straight " (paired by the spaces around them; after a number it is seconds or inches and never
   opens a quote), and single ‘ ’ or ' only when both ends are found where an apostrophe cannot be;
-- a quote inside a quote gives the outer one only. An opening mark never closed ends its quote at
-  the next opening mark of its kind that starts a sentence ("… avant. « J'y veillerai »"), else at
-  the end of the paragraph;
+- a quote inside a quote gives the outer one only. An opening mark never closed ends its quote where a quote
+  inside it closes at the end of a sentence (« … je m'étais dit : « Il faut y aller ». Mais …: one mark
+  closes both), else at the next opening mark of its kind that starts a sentence ("… avant. « J'y veillerai
+  »"), else at the end of the paragraph. A closing mark followed by a comma with no opening mark before it
+  in its paragraph ('Engagez-vous", a-t-il ajouté') closes the words from the paragraph start;
 - kind "direct" is a statement: a clause with a finite verb, a capitalised sentence of its own, or a
   long passage a speech verb introduces; a few words of someone's inside the reporter's sentence are
   kind "fragment"; kind "reported" is a clause a speech verb or a source introduces ("X a déclaré que
@@ -21,29 +23,45 @@ What ``find_quotes`` guarantees:
   the title of a work ("le film « … »"), the name of a charge ("mis en examen pour « … »", "charged
   with "…""), a name in title case or capitalised mid-sentence ("le « Nid d'oiseau »"), and a few words
   (up to four, no finite verb) in a sentence with neither a speech verb nor a person or organisation;
-- the speaker is a group index of a person or organisation, or of a place only when the place itself is
-  the subject of the speech verb ("a déclaré l'Élysée", "Pékin a averti": a seat of government). It is
-  the subject of a speech verb after the quote ("« … », a déclaré X", ""…," said X", "« … » X a déclaré"), before it
-  ("X a déclaré : « … »"), or inside it (« …, a-t-il dit, … »); "selon X", "according to X",
-  "pour X," name it too, but a source the reporter cites for the sentence ("…, a-t-il ajouté, selon
-  l'AFP") never outranks a speech verb. A pronoun is a person named outside quotes, "elle"/"she" a
-  woman when the text tells (courtesy title, gendered title, agreement). A title ("le chef de la diplomatie française",
-  "the company's chief executive") is the person whose role matches it, else the one with the most
-  compatible role, else the subject of the nearest sentence naming a person if the article gives them
-  no other title, else no one; ``speaker_role`` then
-  keeps the phrase as written; "un porte-parole", "an official" are unnamed (no group, phrase kept),
-  "a spokesman for X" is organisation X. A name only qualifying the subject is not it: "Rovers manager
-  X", "Smith's lawyer, X", "le patron de la banque Y, X" give X; the listener after "told" ("told BBC
-  Radio 4's Today programme"), the agent of a passive ("reçus par le maire X"), a complement ("avec
-  l'équipe X") and coordinated subjects ("X and Y said") give no one. A pronoun goes to the subject of
-  the nearest sentence naming a fitting person (over sentences whose own subject is a pronoun), to the
-  inverted subject of a speech verb there, to the sentence's one person, else to no one; a speaker the
-  text did not name or the entity model did not take for a person in between leaves it unresolved.
-  With no speech verb, a colon hands the quote to the subject of its sentence ("X a été plus direct :
-  « … »"; an opening phrase such as "Speaking to the BBC," is skipped); a speech verb before a colon
-  owns its quote even when its subject is unknown; a statement with no attribution continues the quote
-  next to it, or the previous one when no one else is named in between, or takes the speaker of the
-  reporter's sentence right before it ("…, Howard said. "…"");
+- the speaker is a group index of a person or organisation, or of a place only when the place itself is the
+  subject of the speech verb ("a déclaré l'Élysée", "Pékin a averti": a seat of government). It is the
+  subject of a speech verb after the quote ("« … », a déclaré X", ""…," said X", "« … » X a déclaré"),
+  before it ("X a déclaré : « … »"), or inside it (« …, a-t-il dit, … »); "selon X", "according to X", "pour
+  X," name it too, but a source the reporter cites for the sentence ("…, a-t-il ajouté, selon l'AFP", "X a
+  affirmé qu'il « … », selon un enregistrement obtenu par Y") never outranks a speech verb whose speaker is
+  known, and a document after "selon" names no one. A relative pronoun speaks for the noun before it ("le
+  parti qui l'a qualifiée de « … »"); a speech verb coordinated with a first clause shares its subject ("X a
+  défendu le « … », et a exhorté …", "X said … and promised "…""), and a participle the speaker of the cue
+  it follows ("…, a-t-il souligné, estimant que « … »"); a short name in brackets ("The Chambers of Commerce
+  (BCC) said") and adverbs between subject and verb are skipped. A pronoun is a person named outside quotes,
+  "elle"/"she" a woman when the text tells (courtesy title, gendered title next to the name, agreement). A
+  title ("le chef de la diplomatie française", "the company's chief executive") or a noun describing someone
+  ("le musicien", "la chanteuse", "the actor", an age alone, "the 55-year-old said", and a one-word
+  "person", inhabitant or aged noun the entity model took for a name: "the Scot", "la Neuchâteloise", "the
+  55-year-old Frenchman") is the person named right after it or set beside it ("le producteur X", "répond
+  son agent, l'avocat X", "selon le représentant du groupe en Europe, X,"), else the person whose role
+  matches it (a role matched on some words only must come first), else the subject of the nearest sentence
+  naming a fitting person and the latest person quoted when they agree or only one is known (for a title,
+  neither may carry another title of the article), else no one; a description in a sentence naming someone
+  else before it ("X is fit, but the Scot admitted") is no one. Gender counts: "la responsable" is no man,
+  "the spokesman" no woman. ``speaker_role`` then keeps the phrase as written; "un porte-parole", "an
+  official" are unnamed (no group, phrase kept), "a spokesman for X" is organisation X. A name only
+  qualifying the subject is not it: "Rovers manager X", "Smith's lawyer, X", "le patron de la banque Y, X"
+  give X; the listener after "told" ("told BBC Radio 4's Today programme"), the agent of a passive ("reçus
+  par le maire X"), a complement ("avec l'équipe X"), a name opening the reported clause ("insisted Mr X was
+  speaking") and coordinated subjects ("X and Y said", but not "Milan won at Old Trafford and X said") give
+  no one. A pronoun goes first to a title or description that is the subject or the speaker of a sentence
+  between it and the nearest name ("The Tory leader countered …. He declared:" is the Tory leader; "But a
+  spokeswoman insisted …. "…," she said" is no one); else to the subject of the nearest sentence naming a
+  fitting person (over sentences whose own subject is a pronoun), to the inverted subject of a speech verb
+  there, to a surname the entity model missed as that sentence's subject, to the sentence's one person, else
+  to no one; a speaker the text did not name or the entity model did not take for a person in between leaves
+  it unresolved. With no speech verb, a colon hands the quote to the subject of its sentence ("X a été plus
+  direct : « … »"; an opening phrase such as "Speaking to the BBC," is skipped); a speech verb before a
+  colon owns its quote even when its subject is unknown; a statement with no attribution continues the quote
+  next to it, or the previous one when no one else is named and no one else speaks in between (a bare
+  participle, "Sa carrière lancée, …", speaks for no one), or takes the speaker of the reporter's sentence
+  right before it ("…, Howard said. "…"");
 - ``confidence`` says how sure the speaker is (None without one): 0.9 for a name that is the subject of
   the speech verb or the source after "selon", less for a surname matched, a title, a pronoun, a seat of
   government or an organisation named again, 0.6 for a speaker carried over from a neighbour;
@@ -109,6 +127,8 @@ class _Lexicon:
     indefinites: frozenset[str]  # "un porte-parole", "an official": someone unnamed
     prepositions: frozenset[str]  # inside a title: "chef de la diplomatie", "head of the IMF"
     titles: frozenset[str]  # title head words
+    person_nouns: frozenset[str]  # nouns only, describing someone like a title: "le musicien", "the actor"
+    title_tails: frozenset[str]  # end a title without heading one: "chief executive" (not "the Executive")
     spokespeople: frozenset[str]  # speak for an organisation: "a spokesman for X" is X
     organisations: frozenset[str]  # "le ministère", "the company": an organisation named again
     generic_organisations: frozenset[str]  # "the company": the latest organisation, whatever its name
@@ -130,14 +150,14 @@ _FR_VERBS = _first_conjugation(
     "argument déclar affirm soulign ajout expliqu indiqu estim assur insist précis confi évoqu qualifi annonc"
     " répliqu déplor regrett dénonc not observ lâch gliss comment racont témoign résum exclam plaid interrog"
     " demand confirm ni tweet accus avou assén fustig critiqu exhort relev signal martel rappel lanc avanc"
-    " jug souffl tranch ironis mentionn souhait exig réclam menac remerci constat"
+    " jug souffl tranch ironis mentionn souhait exig réclam menac remerci constat invit"
 ) | _words(
     "dit dis disait disaient dira dirait disent disant écrit écrivait écrivent écrira répond répondu répondait"
     " répondent reconnaît reconnait reconnu reconnaissait admet admis admettait promet promis promettait conclut"
     " conclu concluait prévient prévenu prévenait avertit averti avertissait soutient soutenu soutenait poursuit"
     " poursuivi poursuivait réagit réagi réagissait dément démenti démentait martèle martèlent rappelle"
     " rappellent lança lançait annonça annonçait avança avançait considère considéré considérait jugea jugeait"
-    " répète répété répétait dénonça"
+    " répète répété répétait dénonça appelle appellent appelé appela appelait appellera"
 )
 _EN_VERBS = _regular_english(
     "add state insist warn explain note argue claim declare announce admit acknowledge confirm deny stress"
@@ -146,7 +166,7 @@ _EN_VERBS = _regular_english(
     " counter allege accuse demand talk"
 ) | _words(
     "said says say saying told tells tell wrote writes adding insisting warning explaining asked asks called calls",
-    "admitted admits described describes",
+    "admitted admits described describes believe believes believed",
 )
 
 _LEXICONS: dict[str, _Lexicon] = {
@@ -170,6 +190,15 @@ _LEXICONS: dict[str, _Lexicon] = {
             " envoyée médiateur médiatrice représentant représentante haut-commissaire diplomate général colonel"
             " commandant émir sultan vainqueur champion championne coureur joueur joueuse"
         ),
+        person_nouns=_words(
+            "musicien musicienne organiste pianiste violoniste compositeur compositrice chanteur chanteuse artiste"
+            " acteur actrice comédien comédienne écrivain écrivaine auteur autrice romancier romancière réalisateur"
+            " réalisatrice cinéaste producteur productrice journaliste économiste analyste expert experte chercheur"
+            " chercheuse professeur professeure médecin militant militante syndicaliste élu élue responsable agent"
+            " agente interprète trader banquier banquière entrepreneur entrepreneuse sportif sportive athlète"
+            " cycliste skieur skieuse nageur nageuse footballeur footballeuse attaquant attaquante gardien gardienne"
+        ),
+        title_tails=frozenset(),
         spokespeople=_words("porte-parole représentant représentante"),
         organisations=_words(
             "ministère gouvernement entreprise société groupe parti agence commission police armée parquet"
@@ -185,12 +214,15 @@ _LEXICONS: dict[str, _Lexicon] = {
         female_titles=_words(
             "présidente directrice ambassadrice députée sénatrice patronne dirigeante procureure avocate"
             " préfète reine princesse conseillère chancelière fondatrice candidate envoyée médiatrice représentante"
-            " cheffe épouse mère fille sœur soeur veuve actrice chanteuse"
+            " cheffe épouse mère fille sœur soeur veuve actrice chanteuse musicienne compositrice comédienne"
+            " écrivaine autrice romancière réalisatrice productrice experte chercheuse professeure militante élue"
+            " agente banquière entrepreneuse sportive skieuse nageuse footballeuse attaquante gardienne"
         ),
         male_titles=_words(
             "président directeur ambassadeur député sénateur patron dirigeant procureur avocat préfet roi prince"
             " conseiller chancelier fondateur candidat envoyé médiateur représentant époux mari père fils frère"
-            " acteur chanteur émir sultan"
+            " acteur chanteur émir sultan musicien compositeur comédien écrivain romancier réalisateur producteur"
+            " chercheur militant élu banquier entrepreneur sportif skieur nageur footballeur attaquant gardien"
         ),
         relatives=_words("qui dont lequel laquelle"),
         work_nouns=_words(
@@ -216,12 +248,18 @@ _LEXICONS: dict[str, _Lexicon] = {
         indefinites=_words("a an one"),
         prepositions=_words("of for at"),
         titles=_words(
-            "minister president chief executive spokesman spokeswoman spokesperson secretary director ambassador"
+            "minister president chief spokesman spokeswoman spokesperson secretary director ambassador"
             " chairman chairwoman chair mayor governor senator leader boss head manager coach captain founder"
             " chancellor king queen prince princess pope premier prosecutor judge lawyer attorney commissioner"
             " envoy adviser advisor official analyst economist representative general commander officer"
             " counterpart mp ceo president-elect"
         ),
+        person_nouns=_words(
+            "actor actress star singer musician artist player striker midfielder defender goalkeeper winger"
+            " champion winner author writer novelist producer composer expert researcher scientist professor doctor"
+            " campaigner activist councillor veteran trader banker entrepreneur agent interpreter"
+        ),
+        title_tails=_words("executive"),
         spokespeople=_words("spokesman spokeswoman spokesperson representative official"),
         organisations=_words(
             "ministry department government company firm group party agency commission police army court bank"
@@ -236,7 +274,7 @@ _LEXICONS: dict[str, _Lexicon] = {
         courtesy_male=_words("mr mr. sir lord"),
         female_titles=_words(
             "spokeswoman chairwoman queen princess congresswoman wife mother daughter sister widow actress"
-            " businesswoman"
+            " businesswoman sportswoman"
         ),
         male_titles=_words("spokesman chairman king prince congressman husband father son brother widower actor"),
         relatives=_words("who which whose"),
@@ -283,6 +321,15 @@ _TIME_WORDS = _words(
 # Words that may stand between a subject and its verb: "il nous a dit", "X ne l'a pas caché".
 _CLITICS = _words("se s' lui leur nous vous y en ne n' l' le la les me m' pas not n't")
 _SPEAKER_KINDS = frozenset({"person", "organisation"})
+# How a woman inhabitant's name ends in French ("la Neuchâteloise", "la Lyonnaise", "la Parisienne"); the
+# other forms are also those of places that speak for their government ("le Valais", "l'Ukraine").
+_DEMONYM_ENDINGS = ("oise", "aise", "ienne")
+_AGE_WORDS = _words("- year years old")  # "the 55-year-old Frenchman"
+# Verbs giving their subject the title after them: "X became the party's leader", "X a été nommé ministre".
+_BECOMING = _words(
+    "become becomes became remain remains remained named appointed elected",
+    "devient devenu devenue devenus reste resté restée demeure nommé nommée élu élue",
+)
 _AGENT_PREPOSITIONS = _words("par avec à au aux pour by with to for")
 _SCARE = re.compile(r"(?i)\b(?:so-called|soi-disant)\s*$")
 # The name of a charge: "charged with "…"", "mis en examen pour « … »", "chef d'accusation de « … »".
@@ -366,6 +413,7 @@ class _Context:
     free_starts: list[int] = field(default_factory=list)
     free_tokens: list[int] = field(default_factory=list)
     person_starts: dict[int, list[int]] = field(default_factory=dict)  # person group → its free mentions' starts
+    descriptions: frozenset[int] = frozenset()  # starts of "person" mentions that only describe someone
     genders: dict[int, str] = field(default_factory=dict)
     morphs: dict[int, str] = field(default_factory=dict)  # read on demand: few tokens need it
 
@@ -495,7 +543,7 @@ def _pair_marks(text: str, limit: int) -> list[_Quote]:
         end = limit if end < 0 else end
         marks = _marks(text, start, end)
         if marks:
-            quotes.extend(_pair_paragraph(text, marks, end))
+            quotes.extend(_pair_paragraph(text, marks, end, start))
         start = end + 1
     return quotes
 
@@ -543,12 +591,21 @@ def _marks(text: str, start: int, end: int) -> list[_Mark]:
     return marks
 
 
-def _pair_paragraph(text: str, marks: list[_Mark], paragraph_end: int) -> list[_Quote]:
+def _pair_paragraph(text: str, marks: list[_Mark], paragraph_end: int, paragraph_start: int) -> list[_Quote]:
     quotes: list[_Quote] = []
     i = 0
     while i < len(marks):
         mark = marks[i]
         if mark.side == "close":
+            if (
+                i == 0
+                and mark.family not in _UNSURE_FAMILIES
+                and text[mark.pos + 1 : mark.pos + 3].lstrip()[:1] == ","
+                and not text[max(paragraph_start, mark.pos - 2) : mark.pos].strip()[-1:].isdigit()  # 41 ", seconds
+            ):
+                # 'Engagez-vous", a-t-il ajouté.': the opening mark was lost (or the quote goes on from the
+                # paragraph before); the words from the paragraph start are the quote.
+                quotes.append(_Quote(paragraph_start - 1, mark.pos, True, 0, 0))
             i += 1  # a closing mark nothing opened
             continue
         j = _closing(marks, i)
@@ -562,11 +619,38 @@ def _pair_paragraph(text: str, marks: list[_Mark], paragraph_end: int) -> list[_
         # Never closed: the quote stops where the next one of its kind opens a sentence ("… avant.
         # « J'y veillerai »"), or with the paragraph; a quote opening mid-sentence is one inside it.
         k = next((k for k in range(i + 1, len(marks)) if _opens_next(text, mark, marks[k])), None)
+        shared = _shared_closing(text, marks, i, len(marks) if k is None else k)
+        if shared is not None:
+            # « … m'a-t-il dit : « Il faut y aller ». Then: one mark closes both quotes, as French copy allows.
+            quotes.append(_Quote(mark.pos, marks[shared].pos, True, 0, 0))
+            i = shared + 1
+            continue
         quotes.append(_Quote(mark.pos, marks[k].pos if k is not None else paragraph_end, False, 0, 0))
         if k is None:
             break
         i = k
     return quotes
+
+
+def _shared_closing(text: str, marks: list[_Mark], i: int, stop: int) -> int | None:
+    """Index of the mark closing a quote inside the unclosed quote marks[i] and, with it, its sentence: the
+    writer closed both quotes with one mark ("… je m'étais dit : « Il faut la rencontre ». Mais …")."""
+    family = marks[i].family
+    if family in ("straight", *_UNSURE_FAMILIES):
+        return None  # these never nest
+    depth = 0
+    for j in range(i + 1, stop):
+        mark = marks[j]
+        if mark.family != family:
+            continue
+        depth += 1 if mark.side == "open" else -1
+        if (
+            depth == 0
+            and mark.side != "open"
+            and text[mark.pos + 1 : mark.pos + 4].lstrip(_SPACES)[:1] in (".", "!", "?", "…")
+        ):
+            return j
+    return None
 
 
 def _opens_next(text: str, unclosed: _Mark, mark: _Mark) -> bool:
@@ -620,14 +704,61 @@ def _index_quotes(ctx: _Context) -> None:
         ):
             ctx.quote_of[i] = n
     ctx.opens = frozenset(q.open for q in ctx.quotes)
+    if ctx.lexicon is not None:
+        ctx.descriptions = frozenset(m.start for m in ctx.mentions if _describes(ctx, m))
     for mention in ctx.mentions:
         token = bisect_left(ctx.idx, mention.start)
+        if mention.start in ctx.descriptions:
+            continue  # never an antecedent: it names no one
         if token < len(ctx.quote_of) and ctx.quote_of[token] < 0:
             ctx.free.append(mention)
             ctx.free_starts.append(mention.start)
             ctx.free_tokens.append(token)
             if mention.kind == "person":
                 ctx.person_starts.setdefault(mention.group, []).append(mention.start)
+
+
+def _describes(ctx: _Context, mention: MentionSpan) -> bool:
+    """A one-word "person" after a determiner is a description the entity model took for a name ("the
+    Scot"), and so is a one-word place that reads as an inhabitant ("la Neuchâteloise") and
+    any one word given an age ("the 55-year-old Frenchman"): it stands for someone, it names no one."""
+    first = bisect_left(ctx.idx, mention.start)
+    if bisect_left(ctx.idx, mention.end) - first != 1:
+        return False
+    k = first - 1
+    while k >= 0 and first - k <= 6 and (ctx.pos[k] in ("ADJ", "NUM") or ctx.lower[k] in _AGE_WORDS):
+        k -= 1
+    if k < 0 or not (ctx.lower[k] in ctx.lexicon.determiners or ctx.lower[k] in ctx.lexicon.indefinites):
+        return False
+    aged = any(ctx.lower[j] in ("old", "ans") for j in range(k + 1, first))
+    demonym = mention.kind in ("place", "other") and _fold(ctx.lower[first]).endswith(_DEMONYM_ENDINGS)
+    return mention.kind == "person" or demonym or aged
+
+
+def _is_description(ctx: _Context, mention: MentionSpan) -> bool:
+    return mention.start in ctx.descriptions
+
+
+def _description_speaker(ctx: _Context, mention: MentionSpan) -> _Attribution:
+    """Who a description stands for ("« … », raconte la Neuchâteloise"): the person the article is about
+    there (see _described_person), unless the sentence names someone else before it ("X is fit again, but the
+    Scot admitted": the description is there to tell them apart)."""
+    first = bisect_left(ctx.idx, mention.start)
+    start = first - 1
+    while start > 0 and (ctx.pos[start] in ("ADJ", "NUM") or ctx.lower[start] in _AGE_WORDS):
+        start -= 1  # back to its determiner
+    phrase = ctx.text[ctx.idx[start] : mention.end]
+    if ctx.lower[start] in ctx.lexicon.indefinites:
+        return _Attribution(None, "", phrase)
+    sentence = _sentence_start(ctx, first)
+    if any(
+        ctx.owner[j] is not None and ctx.owner[j].kind == "person" and not _is_description(ctx, ctx.owner[j])
+        for j in range(sentence, start)
+        if ctx.quote_of[j] < 0
+    ):
+        return _Attribution(None, "", phrase)
+    person = _described_person(ctx, mention.start, _unwanted_gender(ctx, first), title=False)
+    return _Attribution(person, "", phrase, confidence=_NEAREST_SUBJECT)
 
 
 # --------------------------------------------------------------------------------------------
@@ -781,6 +912,11 @@ def _attribution_after(ctx: _Context, quote: _Quote) -> _Attribution | None:
             return None
         according = _according_at(ctx, i)
         if according:
+            # "X a affirmé qu'il « … » …, selon Y": the speaker the verb before the quote names outranks the
+            # source after it, which only says where the reporter got it ("Ils ont évoqué « … », selon Y": Y).
+            before = _attribution_before(ctx, quote)
+            if before is not None and before.by_verb and before.speaker is not None:
+                return before
             return _source_speaker(ctx, i + according, ctx.text[ctx.idx[i] : ctx.ends[i + according - 1]], quote)
         if ctx.lower[i] in ctx.lexicon.complementisers and ctx.pos[i] in ("SCONJ", "PRON"):
             return None  # "« … » mais qu'elle soutenait …": a clause of the reporter's sentence, not an incise
@@ -885,6 +1021,10 @@ def _is_speech_verb(ctx: _Context, i: int) -> bool:
     word = ctx.lower[i]
     if word not in lexicon.verbs:
         return False
+    if word in lexicon.work_nouns and not ctx.finite(i):
+        # "un homme appelé « le Boucher »", "dit « le Boucher »" name someone; "a appelé", "a-t-il dit" speak.
+        start, end, _ = _cue_chain(ctx, i)
+        return start < i or end > i + 1
     if ctx.pos[i] in ("VERB", "AUX"):
         return True
     # Tags slip on "note", "juge", "estime": an auxiliary before or a pronoun after settles it.
@@ -973,8 +1113,21 @@ def _speaker_of_verb(ctx: _Context, verb: int, quote: _Quote, window_start: int)
         return _Attribution(_resolve_pronoun(ctx, inverted, min(quote.open, ctx.idx[start])), cue, confidence=_PRONOUN)
     before = _subject_before(ctx, start, window_start, quote)
     if before is None and start > 0 and ctx.lower[verb].endswith(("ing", "ant")):
-        # "…, saying that …", "…, ajoutant que …": the participle shares the subject of its sentence.
-        before = _sentence_subject(ctx, _clause_floor(ctx, start - 1), start, quote)
+        # "…, saying that …", "…, ajoutant que …": the participle shares the subject of its sentence, or the
+        # speaker of the cue it follows ("« … », a-t-il souligné, estimant que « … »").
+        floor = _clause_floor(ctx, start - 1)
+        before = _sentence_subject(ctx, floor, start, quote)
+        previous = next(
+            (
+                k
+                for k in range(start - 1, max(floor, start - 8) - 1, -1)
+                if ctx.quote_of[k] < 0 and _is_speech_verb(ctx, k) and not ctx.lower[k].endswith(("ing", "ant"))
+            ),
+            None,
+        )
+        if before is None and previous is not None:
+            earlier = _speaker_of_verb(ctx, previous, quote, window_start)
+            before = earlier if earlier.speaker is not None else None
     if before is None and start == verb:
         # "X a, de son côté, critiqué …": the subject stands before an auxiliary a few words back.
         aux = next(
@@ -987,6 +1140,14 @@ def _speaker_of_verb(ctx: _Context, verb: int, quote: _Quote, window_start: int)
         )
         if aux is not None and not any(ctx.is_boundary(k) or ctx.quote_of[k] >= 0 for k in range(aux, verb)):
             before = _subject_before(ctx, aux, window_start, quote)
+    if before is None:
+        # "X a mis la pression …, et a exhorté …", "X said … and promised …": the verb shares the subject of
+        # the clause it is coordinated with.
+        k = start - 1
+        while k >= window_start and (ctx.lower[k] == "," or ctx.pos[k] == "ADV" and ctx.owner[k] is None):
+            k -= 1
+        if k > window_start and ctx.lower[k] in ctx.lexicon.coordinators and ctx.quote_of[k] < 0:
+            before = _sentence_subject(ctx, _clause_floor(ctx, k - 1), k, quote)
     if before is not None:
         return _Attribution(before.speaker, cue, before.role, confidence=before.confidence)
     if ctx.lexicon is _LEXICONS["en"] and ctx.lower[verb] in ctx.lexicon.tell_verbs:
@@ -1017,7 +1178,7 @@ def _sentence_subject(ctx: _Context, floor: int, stop: int, quote: _Quote) -> _A
             return _title_subject(ctx, k, None, quote)
         owner = ctx.owner[k]
         if owner is not None and owner.kind == "person":
-            return _Attribution(owner.group, "")
+            return _description_speaker(ctx, owner) if _is_description(ctx, owner) else _Attribution(owner.group, "")
         if owner is not None and owner.kind == "organisation":
             # "Home Office minister Hazel Blears": the organisation qualifies the person's title.
             after = bisect_left(ctx.idx, owner.end)
@@ -1053,11 +1214,25 @@ def _subject_before(ctx: _Context, cue_start: int, floor: int, quote: _Quote) ->
             i = relative - 1 if relative is not None else i - 1
         elif ctx.owner[i] is None and (ctx.pos[i] == "ADV" or _is_time(ctx, i) or ctx.lower[i] in _CLITICS):
             i -= 1
+        elif ctx.lower[i] == ")":
+            # "The British Chambers of Commerce (BCC) said": the short name in brackets is the same subject.
+            opening = next((j for j in range(i - 1, max(floor, i - 6) - 1, -1) if ctx.lower[j] == "("), None)
+            if opening is None:
+                break
+            i = opening - 1
         else:
             break
         skipped += 1
     if i < floor or _foreign(ctx, i, quote) or ctx.is_boundary(i):
         return None
+    if ctx.lower[i] in ("qui", "who") and ctx.pos[i] == "PRON" and i > floor:
+        # "le Parti socialiste qui l'a qualifiée de « … »": the relative pronoun stands for the noun before it,
+        # whatever that noun does in the sentence ("a été critiquée par le Parti socialiste qui …").
+        j = i - 1 if ctx.lower[i - 1] != "," else i - 2
+        if j < floor or _foreign(ctx, j, quote):
+            return None
+        head = _noun_phrase_head(ctx, j, floor)
+        return None if _coordinated_subject(ctx, head, floor) else _subject_at(ctx, head, cue_start, quote)
     head = _noun_phrase_head(ctx, i, floor)
     if _agent_or_complement(ctx, head, floor):
         return None  # "X reçus par le président Y ont jugé": Y is not who judged
@@ -1067,11 +1242,15 @@ def _subject_before(ctx: _Context, cue_start: int, floor: int, quote: _Quote) ->
 
 
 def _coordinated_subject(ctx: _Context, head: int, floor: int) -> bool:
+    """ "William and Harry said": the subject is one of two. Not when a clause comes before the coordinator
+    ("Milan beat Juventus at Old Trafford and Ancelotti said": two clauses, one subject each)."""
     mention = ctx.owner[head]
     k = (bisect_left(ctx.idx, mention.start) if mention is not None else head) - 1
     while k >= floor and (ctx.lower[k] in ctx.lexicon.determiners or ctx.lower[k] in ctx.lexicon.titles):
         k -= 1
-    return k >= floor and ctx.lower[k] in ctx.lexicon.coordinators
+    if k < floor or ctx.lower[k] not in ctx.lexicon.coordinators:
+        return False
+    return not any(ctx.quote_of[j] < 0 and ctx.pos[j] in ("VERB", "AUX") and ctx.finite(j) for j in range(floor, k))
 
 
 def _agent_or_complement(ctx: _Context, head: int, floor: int) -> bool:
@@ -1148,6 +1327,8 @@ def _subject_at(ctx: _Context, i: int, cue_start: int, quote: _Quote) -> _Attrib
             # The model ran a name into the words after it ("Henry told CRN"): the person it ends with.
             person = _person_by_surname(ctx, i)
             return _Attribution(person, "", confidence=_SURNAME) if person is not None else None
+        if _is_description(ctx, mention):
+            return _description_speaker(ctx, mention)
         if mention.kind == "place" and _seat_speaks(ctx, mention):
             return _Attribution(mention.group, "", confidence=_SEAT)
         if mention.kind not in _SPEAKER_KINDS:
@@ -1164,6 +1345,10 @@ def _subject_at(ctx: _Context, i: int, cue_start: int, quote: _Quote) -> _Attrib
     word = ctx.lower[i]
     if word in lexicon.subjects and ctx.pos[i] == "PRON":
         return _Attribution(_resolve_pronoun(ctx, lexicon.subjects[word], ctx.idx[i]), "", confidence=_PRONOUN)
+    if word in lexicon.determiners or word in lexicon.indefinites:
+        aged = _aged(ctx, i)  # "the 55-year-old said" (the age itself read as a date and skipped)
+        if aged is not None:
+            return aged
     if ctx.pos[i] == "PROPN":
         person = _person_by_surname(ctx, i)
         if person is not None:
@@ -1203,6 +1388,10 @@ def _subject_after(ctx: _Context, i: int, quote: _Quote) -> _Attribution | None:
     for j in range(i, min(i + 5, n)):
         mention = ctx.owner[j]
         if mention is not None:
+            if _opens_clause(ctx, bisect_left(ctx.idx, mention.end)):
+                return None  # "insisted Mr X was speaking about adults": the subject of what was said
+            if _is_description(ctx, mention):
+                return _description_speaker(ctx, mention)
             if mention.kind == "place" and j <= i + 1 and _seat_speaks(ctx, mention):
                 return _Attribution(mention.group, "", confidence=_SEAT)  # "a déclaré l'Élysée dans un communiqué"
             if mention.kind not in _SPEAKER_KINDS:
@@ -1222,16 +1411,47 @@ def _subject_after(ctx: _Context, i: int, quote: _Quote) -> _Attribution | None:
     if lexicon is _LEXICONS["en"] and word in ("he", "she") and (i + 1 >= n or ctx.pos[i + 1] == "PUNCT"):
         return _Attribution(_resolve_pronoun(ctx, lexicon.subjects[word], quote.open), "", confidence=_PRONOUN)
     if word in lexicon.determiners or word in lexicon.indefinites:
-        for j in range(i + 1, min(i + 6, n)):
-            if ctx.owner[j] is not None or ctx.is_boundary(j):
-                break
+        j = i + 1
+        while j < min(i + 8, n) and not ctx.is_boundary(j) and not _foreign(ctx, j, quote):
+            owner = ctx.owner[j]
+            if owner is not None:
+                if owner.kind == "person":
+                    break
+                j = bisect_left(ctx.idx, owner.end)  # "the two-time Academy Award winner": a name qualifying it
+                continue
             if _is_title_head(ctx, j):
                 return _title_subject(ctx, j, None, quote)
             if ctx.lower[j] in lexicon.organisations and ctx.pos[j] in ("NOUN", "PROPN"):
                 return _organisation_named_again(ctx, j)
-            if ctx.pos[j] not in ("DET", "ADJ", "NOUN", "PROPN", "PART"):
+            if ctx.pos[j] not in ("DET", "ADJ", "NOUN", "PROPN", "PART", "NUM") and ctx.lower[j] != "-":
                 break
+            j += 1
+        aged = _aged(ctx, i)
+        if aged is not None:
+            return aged
     return None
+
+
+def _aged(ctx: _Context, determiner: int) -> _Attribution | None:
+    """ "the 55-year-old said": an age standing for a person, the one the article is about there."""
+    j = determiner + 1
+    while j < len(ctx.lower) and j - determiner <= 6 and (ctx.pos[j] == "NUM" or ctx.lower[j] in _AGE_WORDS):
+        j += 1
+    if ctx.lower[j - 1] != "old" or j >= len(ctx.lower) or ctx.pos[j] in ("NOUN", "PROPN"):
+        return None  # no age, or an age qualifying a noun ("the 55-year-old actor")
+    phrase = ctx.text[ctx.idx[determiner] : ctx.ends[j - 1]]
+    if ctx.lower[determiner] in ctx.lexicon.indefinites:
+        return _Attribution(None, "", phrase)
+    return _Attribution(
+        _described_person(ctx, ctx.idx[determiner], None, title=False), "", phrase, confidence=_NEAREST_SUBJECT
+    )
+
+
+def _opens_clause(ctx: _Context, k: int) -> bool:
+    """A finite verb at token ``k``, after adverbs: the noun phrase before it is that verb's subject."""
+    while k < len(ctx.lower) and ctx.pos[k] == "ADV" and ctx.owner[k] is None:
+        k += 1
+    return k < len(ctx.lower) and ctx.quote_of[k] < 0 and ctx.pos[k] in ("VERB", "AUX") and ctx.finite(k)
 
 
 def _apposition_start(ctx: _Context, i: int, floor: int) -> int | None:
@@ -1313,10 +1533,15 @@ def _source_speaker(ctx: _Context, i: int, cue: str, quote: _Quote) -> _Attribut
     for j in range(i, min(i + 10, n)):
         if ctx.lower[j] == "," or ctx.is_boundary(j) or _foreign(ctx, j, quote) or ctx.idx[j] in ctx.opens:
             break
+        if ctx.pos[j] in ("VERB", "AUX") or ctx.lower[j] in ("par", "by"):
+            break  # "selon un enregistrement obtenu par l'AFP": the source is the recording, not the agency
         mention = ctx.owner[j]
         if mention is not None and mention.kind in _SPEAKER_KINDS:
             if any(_is_title_head(ctx, k) and ctx.lower[k] not in lexicon.spokespeople for k in range(i, j)):
                 break  # "selon le patron de la banque X, Jean Dupont": the title's holder, read below
+            if _is_description(ctx, mention):
+                found = _description_speaker(ctx, mention)
+                return _Attribution(found.speaker, cue, found.role, by_verb=False, confidence=found.confidence)
             held = _holder_of_title_after(ctx, mention, quote)
             if held is not None:
                 return _Attribution(held.speaker, cue, held.role, by_verb=False, confidence=held.confidence)
@@ -1350,12 +1575,80 @@ def _resolve_pronoun(ctx: _Context, gender: str, before: int) -> int | None:
     kind = "organisation" if gender == "N" else "person"
     last = bisect_left(ctx.idx, before)
     wanted = "F" if gender == "F" else None
-    unwanted = "F" if gender == "M" else None
+    unwanted = "F" if gender == "M" else "M" if gender == "F" else None
+    if kind == "person":
+        described = _described_before(ctx, last, unwanted)
+        if described is not None:
+            return described.speaker
+        unwanted = "F" if gender == "M" else None
     for pass_ in (0, 1):
         found = _nearest_antecedent(ctx, last, kind, wanted if pass_ == 0 else None, unwanted if pass_ == 0 else None)
         if found is not None:
             return None if kind == "person" and _unknown_speaker_since(ctx, found, last) else found
     return None
+
+
+def _described_before(ctx: _Context, last: int, unwanted: str | None) -> _Attribution | None:
+    """The sentences between a pronoun at token ``last`` and the nearest name before it may be about someone
+    the text only describes ("The Tory leader countered …. He declared:", "But a spokeswoman insisted …. "…,"
+    she said", "X is fit, but the Scot admitted …. "…," he said"): the pronoun is that description's, whoever
+    holds it or no one. None when a name comes first (the pronoun is read as usual)."""
+    lexicon = ctx.lexicon
+    end = _sentence_start(ctx, last)  # the pronoun's own sentence is about it
+    for _ in range(3):
+        if end <= 0:
+            return None
+        floor = _sentence_start(ctx, end - 1)
+        probe = _Quote(ctx.idx[floor], ctx.idx[floor], False, 0, 0)
+        found = None
+        for verb in range(end - 1, floor - 1, -1):
+            if ctx.quote_of[verb] >= 0 or not _is_speech_verb(ctx, verb):
+                continue
+            start, stop, inverted = _cue_chain(ctx, verb)
+            # A pronoun speaking there ("he said", "said he.") is about someone earlier still: no need to
+            # resolve it here.
+            pronoun = any(
+                ctx.lower[k] in lexicon.subjects and ctx.quote_of[k] < 0 for k in range(max(floor, start - 6), start)
+            ) or (stop + 1 < end and ctx.lower[stop] in lexicon.subjects and ctx.pos[stop + 1] == "PUNCT")
+            if inverted is None and not pronoun:
+                found = _subject_before(ctx, start, floor, probe)
+                if found is None and ctx.lower[verb] not in lexicon.tell_verbs:
+                    found = _subject_after(ctx, stop, probe)
+            break
+        if found is None:
+            verb = next(
+                (
+                    k
+                    for k in range(floor, end)
+                    if ctx.quote_of[k] < 0 and ctx.pos[k] in ("VERB", "AUX") and ctx.finite(k)
+                ),
+                end,
+            )
+            if not any(ctx.lower[k] in lexicon.subjects for k in range(floor, verb)):
+                found = _sentence_subject(ctx, floor, verb, probe)
+        if found is not None and found.role and _fits_phrase(ctx, found, unwanted):
+            return found
+        if any(
+            ctx.quote_of[k] < 0
+            and ctx.owner[k] is not None
+            and ctx.owner[k].kind == "person"
+            and not _is_description(ctx, ctx.owner[k])
+            for k in range(floor, end)
+        ):
+            return None
+        end = floor
+    return None
+
+
+def _fits_phrase(ctx: _Context, found: _Attribution, unwanted: str | None) -> bool:
+    """The title or description ``found`` (and the person it stands for) may be of the pronoun's gender."""
+    if unwanted is None:
+        return True
+    words = set(found.role.casefold().split())
+    gender = "F" if words & ctx.lexicon.female_titles else "M" if words & ctx.lexicon.male_titles else None
+    if gender == unwanted:
+        return False
+    return found.speaker is None or _fits(ctx, found.speaker, None, unwanted)
 
 
 def _unknown_speaker_since(ctx: _Context, group: int, last: int) -> bool:
@@ -1376,12 +1669,23 @@ def _unknown_speaker_since(ctx: _Context, group: int, last: int) -> bool:
                 or owner is None
                 and ctx.pos[k] == "PROPN"
                 and ctx.text[ctx.idx[k]].isupper()
+                and _person_by_surname(ctx, k) != group
                 or ctx.lower[k] in ctx.lexicon.determiners
                 and k + 1 < last
                 and ctx.lower[k + 1] in ctx.lexicon.organisations
             )
             end = min(k + _WINDOW_AFTER, last)
-            if unknown and any(ctx.quote_of[j] < 0 and _is_speech_verb(ctx, j) for j in range(k, end)):
+            # Its own verb (the first finite one) says it: "Polar Express is based on a book which tells …" does not.
+            verb = next(
+                (
+                    j
+                    for j in range(k, end)
+                    if ctx.quote_of[j] < 0
+                    and (ctx.pos[j] in ("VERB", "AUX") and ctx.finite(j) or _is_speech_verb(ctx, j))
+                ),
+                None,
+            )
+            if unknown and verb is not None and (_is_speech_verb(ctx, verb) or _is_auxiliary_of_cue(ctx, verb)):
                 return True
         k += 1
     return False
@@ -1422,6 +1726,22 @@ def _nearest_antecedent(
         for mention in reversed(same):  # text order
             if not verbs or ctx.idx[verbs[0]] > mention.start:
                 return mention.group
+        # A name the entity model missed as the subject ("Ancelotti said he was aware of the threat United
+        # posed"): the one person of that surname, else no one.
+        unnamed = next(
+            (
+                k
+                for k in range(first_token, verbs[0])
+                if ctx.owner[k] is None
+                and ctx.pos[k] == "PROPN"
+                and ctx.text[ctx.idx[k]].isupper()
+                and ctx.quote_of[k] < 0
+            ),
+            None,
+        )
+        if unnamed is not None:
+            person = _person_by_surname(ctx, unnamed)
+            return person if person is not None and _fits(ctx, person, wanted, unwanted) else None
         # No subject to go by: the latest name only when it is the sentence's one fitting actor.
         return same[0].group if len({mention.group for mention in same}) == 1 else None
     return None
@@ -1515,6 +1835,15 @@ def _genders(ctx: _Context) -> dict[int, str]:
                     votes.setdefault(mention.group, []).append("F")
                 elif ctx.lower[i] in lexicon.courtesy_male:
                     votes.setdefault(mention.group, []).append("M")
+        # A gendered title right before the name: "la chanteuse Cindy Santos", "le producteur et musicien
+        # suisse David Wehren", "actress Jane Smith".
+        for i in range(start - 1, max(start - 5, 0) - 1, -1):
+            word = ctx.lower[i]
+            if word in lexicon.female_titles or word in lexicon.male_titles:
+                votes.setdefault(mention.group, []).append("F" if word in lexicon.female_titles else "M")
+                break
+            if ctx.pos[i] not in ("ADJ", "NOUN", "CCONJ") or ctx.owner[i] is not None:
+                break
         # French agreement: "X s'est rendue", "X est arrivée" (the masculine is also the default).
         for i in range(end, min(end + 3, len(ctx.lower))):
             if ctx.pos[i] == "VERB" and "VerbForm=Part" in ctx.morph(i):
@@ -1531,7 +1860,14 @@ def _genders(ctx: _Context) -> dict[int, str]:
 
 
 def _is_title_head(ctx: _Context, i: int) -> bool:
-    return ctx.lower[i] in ctx.lexicon.titles and ctx.pos[i] in ("NOUN", "PROPN", "ADJ") and ctx.owner[i] is None
+    word, pos = ctx.lower[i], ctx.pos[i]
+    if ctx.owner[i] is not None:
+        return False
+    return (
+        word in ctx.lexicon.titles
+        and pos in ("NOUN", "PROPN", "ADJ")
+        or (word in ctx.lexicon.person_nouns and pos in ("NOUN", "PROPN"))
+    )
 
 
 def _title_span(ctx: _Context, head: int) -> tuple[int, int]:
@@ -1569,7 +1905,7 @@ def _title_span(ctx: _Context, head: int) -> tuple[int, int]:
         if not english and pos == "ADJ" and word not in lexicon.not_title_adjectives:
             end += 1
             continue
-        if word in lexicon.titles and ctx.owner[end] is None and pos in ("NOUN", "PROPN", "ADJ"):
+        if (word in lexicon.titles or word in lexicon.title_tails) and ctx.owner[end] is None and pos != "PUNCT":
             end += 1  # "chief executive", "secrétaire général"
             continue
         if word in lexicon.prepositions and complements < 3:
@@ -1604,19 +1940,16 @@ def _title_subject(ctx: _Context, head: int, cue_start: int | None, quote: _Quot
         and ctx.lower[before] == ","
         and ctx.owner[before - 1] is not None
         and ctx.owner[before - 1].kind == "person"
+        and not _is_description(ctx, ctx.owner[before - 1])
     ):
         return _Attribution(ctx.owner[before - 1].group, "")
-    after = end
-    if after < len(ctx.lower) and ctx.owner[after] is not None and ctx.owner[after].kind == "organisation":
-        after = bisect_left(ctx.idx, ctx.owner[after].end)  # "le patron de la banque Acme, Jean Dupont"
-    if (
-        after + 1 < len(ctx.lower)
-        and ctx.lower[after] == ","
-        and ctx.owner[after + 1] is not None
-        and ctx.owner[after + 1].kind == "person"
-        and ctx.idx[after + 1] == ctx.owner[after + 1].start
-    ):
-        return _Attribution(ctx.owner[after + 1].group, "")  # "said the chief executive, Jane Smith"
+    # "le producteur et musicien suisse David Wehren", "said the chief executive, Jane Smith", "répond son agent,
+    # l'avocat genevois Jacques Barillon": the title names the person set right after it.
+    named = _named_after_title(ctx, end, quote)
+    if named is None:
+        named = _apposed_person(ctx, end, quote)
+    if named is not None:
+        return _Attribution(named, "")
     definite = ctx.lower[start] in lexicon.determiners
     position = min(quote.open, ctx.idx[start])
     if ctx.lower[head] in lexicon.spokespeople:
@@ -1639,32 +1972,163 @@ def _title_subject(ctx: _Context, head: int, cue_start: int | None, quote: _Quot
         return _Attribution(None, "", phrase)  # "un diplomate", "an official": someone unnamed
     if lexicon is _LEXICONS["fr"] and not definite:
         return None  # "ministre" alone, without its article, is not a French subject
-    person = _role_holder(ctx, phrase, position, exact=False)
-    confidence = _ROLE
-    if person is None:
-        confidence = _NEAREST_SUBJECT
-        # No one holds the title: the person the nearest sentence naming one is about (its subject first),
-        # unless the article gives them another title ("le chancelier allemand" is not "le président
-        # français"). Not merely the latest name: "X a demandé à Y …. Le ministre a …" is X.
-        person = _nearest_antecedent(ctx, bisect_left(ctx.idx, position), "person", None, None, subject_only=True)
-        if person in {role.group for role in ctx.roles}:
-            person = None
-    return _Attribution(person, "", phrase, confidence=confidence)
+    unwanted = _unwanted_gender(ctx, head)
+    person = _role_holder(ctx, phrase, position, exact=False, unwanted=unwanted)
+    if person is not None:
+        return _Attribution(person, "", phrase, confidence=_ROLE)
+    # No one holds the title: the one the article is about at that point, if that is clear.
+    person = _described_person(ctx, position, unwanted, title=ctx.lower[head] in lexicon.titles)
+    if person is not None and _met_there(ctx, person, head):
+        person = None  # "X met the Prime Minister. "…," the Prime Minister said": not X
+    return _Attribution(person, "", phrase, confidence=_NEAREST_SUBJECT)
 
 
-def _role_holder(ctx: _Context, phrase: str, before: int, exact: bool) -> int | None:
+def _met_there(ctx: _Context, person: int, head: int) -> bool:
+    """After a verb, the sentence of the person's latest mention before token ``head`` names someone else by
+    the same title or noun ("X met the Prime Minister", "X a reçu le musicien"): the title stands for that
+    other one. A title set beside the name ("X, septuple vainqueur du Tour, …") or given by a copula ("X is
+    the Labour MP", "X a été nommé ministre") is the person's own."""
+    starts = ctx.person_starts.get(person, [])
+    n = bisect_left(starts, ctx.idx[head])
+    if not n:
+        return False
+    k = bisect_left(ctx.idx, starts[n - 1])
+    verb = False
+    while k < len(ctx.lower) and k != head and not (ctx.is_boundary(k) and ctx.quote_of[k] < 0):
+        if ctx.quote_of[k] < 0 and ctx.owner[k] is None:
+            if verb and ctx.lower[k] == ctx.lower[head]:
+                return True
+            verb = verb or ctx.pos[k] == "VERB" and ctx.lower[k] not in _BECOMING
+        k += 1
+    return False
+
+
+def _described_person(ctx: _Context, position: int, unwanted: str | None, title: bool = True) -> int | None:
+    """The person a title no one holds or a description ("le musicien", "the actor") stands for, at char
+    ``position``: the subject of the nearest sentence naming a fitting person, or the latest person quoted
+    before, when they agree or only one of them is known. Neither may carry another title of the article
+    ("le chancelier allemand" is not "le président français": such a subject leaves it to no one) when it is a
+    ``title``, and "X a demandé à Y …. Le ministre a …" is X, not merely the latest name."""
+    titled = {role.group for role in ctx.roles} if title else set()
+    subject = _nearest_antecedent(ctx, bisect_left(ctx.idx, position), "person", None, unwanted, subject_only=True)
+    speaker = next(
+        (
+            q.speaker
+            for q in reversed(ctx.quotes)
+            if q.open < position
+            and q.speaker is not None
+            and ctx.groups[q.speaker].kind == "person"
+            and _fits(ctx, q.speaker, None, unwanted)
+            and q.speaker not in titled
+        ),
+        None,
+    )
+    if subject in titled:
+        return None
+    found = {group for group in (subject, speaker) if group is not None}
+    return found.pop() if len(found) == 1 else None
+
+
+def _unwanted_gender(ctx: _Context, head: int) -> str | None:
+    """The gender a person described by the title or noun at ``head`` cannot have: "la responsable" is no
+    man, "the spokesman" no woman."""
+    lexicon = ctx.lexicon
+    word = ctx.lower[head]
+    if word in lexicon.female_titles:
+        return "M"
+    if word in lexicon.male_titles:
+        return "F"
+    if lexicon is _LEXICONS["fr"]:
+        morph = ctx.morph(head)
+        if "Gender=Fem" in morph:
+            return "M"
+        if "Gender=Masc" in morph and word not in lexicon.spokespeople:
+            return "F"
+    return None
+
+
+def _named_after_title(ctx: _Context, end: int, quote: _Quote) -> int | None:
+    """A person named right after a title, over adjectives and a second title: "le producteur et musicien
+    suisse David Wehren", "Labour MP Anna Wright"."""
+    lexicon = ctx.lexicon
+    for j in range(end, min(end + 5, len(ctx.lower))):
+        owner = ctx.owner[j]
+        if owner is not None:
+            if owner.kind == "person" and not _is_description(ctx, owner) and not _foreign(ctx, j, quote):
+                return owner.group
+            return None
+        word = ctx.lower[j]
+        if not (
+            ctx.pos[j] == "ADJ"
+            or _is_title_head(ctx, j)
+            or word in lexicon.title_modifiers
+            or word in lexicon.coordinators
+            and j + 1 < len(ctx.lower)
+            and (ctx.pos[j + 1] == "ADJ" or _is_title_head(ctx, j + 1))
+        ):
+            return None
+    return None
+
+
+def _apposed_person(ctx: _Context, end: int, quote: _Quote) -> int | None:
+    """A person set beside the noun phrase ending before token ``end``, after a comma: "said the chief
+    executive, Jane Smith", "répond son agent, l'avocat genevois Jacques Barillon", "le représentant du
+    leader tibétain en Europe, Jampal Chosang, ajoutant". Not the subject of a clause of its own ("selon le
+    ministère, Jean Dupont a démissionné")."""
+    lexicon = ctx.lexicon
+    n = len(ctx.lower)
+    j = end
+    while j < n and ctx.lower[j] != "," and j - end < 5:
+        # A short complement may end the noun phrase first: "en Europe", "of the bank Acme".
+        owner = ctx.owner[j]
+        if (
+            ctx.is_boundary(j)
+            or _foreign(ctx, j, quote)
+            or owner is not None
+            and owner.kind == "person"
+            or ctx.pos[j] not in ("ADP", "DET", "NOUN", "PROPN", "ADJ")
+        ):
+            return None
+        j += 1
+    if j >= n or ctx.lower[j] != ",":
+        return None
+    for k in range(j + 1, min(j + 7, n)):
+        owner = ctx.owner[k]
+        if owner is not None:
+            if owner.kind != "person" or _is_description(ctx, owner) or _foreign(ctx, k, quote):
+                return None
+            after = bisect_left(ctx.idx, owner.end)
+            if after < n and ctx.pos[after] in ("VERB", "AUX") and ctx.finite(after):
+                return None  # the name opens a clause of its own
+            return owner.group
+        word = ctx.lower[k]
+        if not (
+            ctx.pos[k] in ("DET", "ADJ")
+            or _is_title_head(ctx, k)
+            or word in lexicon.title_modifiers
+            or word in lexicon.courtesy_female
+            or word in lexicon.courtesy_male
+        ):
+            return None
+    return None
+
+
+def _role_holder(ctx: _Context, phrase: str, before: int, exact: bool, unwanted: str | None = None) -> int | None:
     """The person whose role matches a title phrase (its words all in the role, or the role's all in
-    it), else, unless ``exact``, the one sharing most words with it; ties go to the latest mentioned."""
+    it), else, unless ``exact``, the one sharing most words with it among the roles the text gave before
+    char ``before``; ties go to the latest mentioned. Never a person of the ``unwanted`` gender."""
     wanted = _stems(phrase)
     recency = _person_recency(ctx, before)
     best: tuple[int, int, int, int] | None = None  # (match, overlap, recency, group)
     for role in ctx.roles:
+        if not _fits(ctx, role.group, None, unwanted):
+            continue
         have = _stems(role.title)
         overlap = len(wanted & have)
         if not overlap:
             continue
         match = 1 if wanted <= have or have <= wanted else 0
-        if exact and not match:
+        if not match and (exact or role.start >= before):
             continue
         key = (match, overlap, recency.get(role.group, -1), role.group)
         if best is None or key > best:
@@ -1795,7 +2259,13 @@ def _continues(ctx: _Context, a: _Quote, b: _Quote, a_index: int) -> bool:
         owner = ctx.owner[i]
         # Names in the sentence attributing the first quote qualify its speaker ("said Flynn's father").
         own_sentence = a.by_verb and ctx.sent[i] == ctx.sent[first]
-        if owner is not None and owner.kind == "person" and owner.group != a.speaker and not own_sentence:
+        if (
+            owner is not None
+            and owner.kind == "person"
+            and owner.group != a.speaker
+            and not own_sentence
+            and not _is_description(ctx, owner)
+        ):
             return False
         if (
             ctx.lexicon is not None
@@ -1803,9 +2273,19 @@ def _continues(ctx: _Context, a: _Quote, b: _Quote, a_index: int) -> bool:
             and ctx.pos[i] == "VERB"
             and ctx.quote_of[i] < 0
             and not _belongs_to(ctx, i, a)
+            and not _bare_participle(ctx, i)
         ):
             return False  # someone else's speech verb between
     return True
+
+
+def _bare_participle(ctx: _Context, i: int) -> bool:
+    """A past participle with no auxiliary before it describes ("Sa carrière lancée, …"): no one speaks."""
+    return (
+        "VerbForm=Part" in ctx.morph(i)
+        and "Tense=Past" in ctx.morph(i)
+        and (i == 0 or ctx.lower[i - 1] not in ctx.lexicon.auxiliaries)
+    )
 
 
 def _belongs_to(ctx: _Context, i: int, quote: _Quote) -> bool:

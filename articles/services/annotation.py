@@ -424,6 +424,7 @@ def _persist_quotes(items: list[tuple[Article, Annotation]], group_actors: dict[
             speaker = group_actors.get((article.id, quote.speaker_group)) if quote.speaker_group is not None else None
             quotes.append(Quote(article=article, start=quote.start, end=quote.end, text=quote.text, kind=quote.kind,
                                 speaker_id=speaker, speaker_role=quote.speaker_role[:300], cue=quote.cue[:100],
+                                speaker_confidence=quote.confidence if speaker is not None else None,
                                 origin=Origin.RULE, pipeline_version=annotation.pipeline_version))
     Quote.objects.bulk_create(quotes)
 

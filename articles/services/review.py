@@ -488,7 +488,7 @@ QUOTE_MARKS = "«»“”„‟\"'‹›‘’ \u00a0\u202f\n\t"
 
 def _quote_state(quote: Quote) -> dict:
     return {"kind": quote.kind, "decision": quote.decision, "speaker": quote.speaker_id, "start": quote.start,
-            "end": quote.end, "text": quote.text[:200]}
+            "end": quote.end, "text": quote.text[:200], "speaker_confidence": quote.speaker_confidence}
 
 
 def _quote_change(*, quote: Quote, user, action: str, change) -> Quote:
@@ -515,14 +515,15 @@ def quote_decide(*, quote: Quote, user, decision: str, expected_version: int) ->
 
 
 def quote_set_speaker(*, quote: Quote, user, actor: Actor | None, expected_version: int) -> Quote:
-    """Say who said it (None: nobody named); the quote is then accepted."""
+    """Say who said it (None: nobody named); the quote is then accepted, its speaker the editor's (no
+    longer a machine's guess with a confidence)."""
     if actor is not None:
         actor = actor.survivor()
     with transaction.atomic():
         _claim_version(article=quote.article, expected_version=expected_version)
 
         def change(q):
-            q.speaker = actor
+            q.speaker, q.speaker_confidence = actor, None
             q.decision = Decision.ACCEPTED
 
         return _quote_change(quote=quote, user=user, action="quote_speaker", change=change)
@@ -582,7 +583,8 @@ def quote_set_span(*, quote: Quote, user, start: int, end: int, expected_version
         _quote_change(quote=quote, user=user, action="quote_rejected", change=change)
         corrected = Quote.objects.create(
             article=article, start=start, end=end, text=article.body[start:end], kind=quote.kind, cue=quote.cue,
-            speaker=quote.speaker, speaker_role=quote.speaker_role, origin=Origin.EDITOR, decision=Decision.ACCEPTED,
+            speaker=quote.speaker, speaker_role=quote.speaker_role, speaker_confidence=quote.speaker_confidence,
+            origin=Origin.EDITOR, decision=Decision.ACCEPTED,
             decided_by=user, decided_at=timezone.now(),
         )
         ReviewEvent.objects.create(article=article, user=user, action="quote_span", target=f"quote {corrected.id}",
@@ -715,7 +717,7 @@ UNDOABLE = {
     "article_reviewed", "article_crop",
 }
 MENTION_FIELDS = {"decision": "decision", "kind": "kind", "actor": "actor_id"}
-QUOTE_FIELDS = {"decision": "decision", "speaker": "speaker_id"}
+QUOTE_FIELDS = {"decision": "decision", "speaker": "speaker_id", "speaker_confidence": "speaker_confidence"}
 TOPIC_FIELDS = {"decision": "decision"}
 ARTICLE_FIELDS = {"review_state": "review_state"}
 CROP_FIELDS = {"crop_start": "crop_start", "crop_end": "crop_end"}

@@ -537,7 +537,8 @@ def test_an_unclosed_quote_keeps_a_quote_opened_inside_its_sentence(annotator):
     found = Found(annotator, text, "fr")
     # No speech verb, but the colon hands the quote to the subject of the sentence.
     quote = check(found, "Comme beaucoup de monde", "direct", "David Wehren", cue="")
-    assert quote.text.endswith("que je la rencontre ».")  # the unclosed outer quote runs to the paragraph end
+    # The mark closing the inner quote at the end of the sentence closes the outer one with it.
+    assert quote.text.endswith("Il faut absolument que je la rencontre")
     assert found.none_starting("Nouvelle Star") and found.none_starting("Il faut absolument")
 
 
@@ -784,3 +785,240 @@ def test_a_party_after_a_title_qualifies_the_title(annotator):
     text = "« Il faut un signal fort », a estimé le maire PS, en soulignant que « la place restera piétonne ».\n"
     found = Found(annotator, text, "fr")
     assert found.speaker(found.starting("la place restera")) is None, found.summary()
+
+
+# ----------------------------------------------------------------------------------------------
+# Descriptions, titles followed by a name, appositions
+# ----------------------------------------------------------------------------------------------
+
+
+def test_one_closing_mark_closes_a_quote_and_the_quote_inside_it(annotator):
+    text = (
+        "Le metteur en scène Paul Girard se souvient de sa première pièce : « Mon professeur m'avait dit :"
+        " « Tu n'y arriveras jamais ». Mais Claire Morel, la directrice du théâtre, voulait le spectacle."
+        " « C'est une œuvre rare », affirme Claire Morel.\n"
+    )
+    found = Found(annotator, text, "fr")
+    quote = check(found, "Mon professeur m'avait dit", "direct", "Paul Girard")
+    assert quote.text.endswith("Tu n'y arriveras jamais"), found.summary()
+    check(found, "C'est une œuvre rare", "direct", "Claire Morel", cue="affirme")
+
+
+def test_a_describing_noun_after_the_cue_is_the_person_the_article_is_about(annotator):
+    text = (
+        "Organiste à la cathédrale depuis trente ans, Marc Rivière prendra sa retraite en juin.\n"
+        "« J'ai appris la musique dans une petite église de village », explique le musicien. Il joue encore"
+        " chaque dimanche.\n"
+    )
+    quote = check(Found(annotator, text, "fr"), "J'ai appris la musique", "direct", "Marc Rivière", cue="explique")
+    assert quote.speaker_role == "le musicien" and quote.confidence <= 0.6
+
+
+def test_a_feminine_description_is_never_the_man_named_before(annotator):
+    text = (
+        "La chanteuse Léa Fontaine a enregistré son album à Montréal avec le producteur Hugo Marchand.\n"
+        "Hugo Marchand lui a proposé de rester un mois de plus.\n"
+        "« Tout était nouveau pour moi », raconte la chanteuse.\n"
+    )
+    check(Found(annotator, text, "fr"), "Tout était nouveau", "direct", "Léa Fontaine", role="la chanteuse")
+
+
+def test_a_nationality_taken_for_a_name_is_not_the_speaker(annotator):
+    text = (
+        "Coach Pierre Lemaire has agreed a new two-year deal with the club.\n"
+        'The 51-year-old Frenchman told the club\'s website: "I am very happy here and want to win more."\n'
+    )
+    check(Found(annotator, text, "en"), "I am very happy here", "direct", "Pierre Lemaire", cue="told")
+
+
+def test_a_title_followed_by_the_name_is_that_person(annotator):
+    text = (
+        "Anna Roux chantait alors dans les bars de Lyon.\n"
+        "En 2019, le directeur et fondateur suisse Marc Keller prend contact avec elle : « Je l'avais vue à la"
+        " télévision et j'ai tout de suite voulu travailler avec elle. »\n"
+    )
+    check(Found(annotator, text, "fr"), "Je l'avais vue", "direct", "Marc Keller", cue="")
+
+
+def test_an_inverted_subject_with_a_name_set_beside_it(annotator):
+    text = (
+        "La chanteuse Léa Fontaine sortira un nouvel album en mai.\n"
+        "« Les contacts avec les maisons de disques sont très bons », répond son agent, l'avocat parisien Henri"
+        " Vasseur.\n"
+    )
+    check(Found(annotator, text, "fr"), "Les contacts avec", "direct", "Henri Vasseur", cue="répond")
+
+
+def test_a_source_after_selon_with_a_name_set_beside_its_title(annotator):
+    text = (
+        "Les deux dirigeants ont évoqué « des questions économiques », selon le représentant de la fondation en"
+        " Europe, Karl Weber, qui a assisté à la réunion.\n"
+    )
+    check(Found(annotator, text, "fr"), "des questions économiques", "fragment", "Karl Weber", cue="selon")
+
+
+def test_a_title_with_no_holder_goes_to_no_one_when_subject_and_latest_speaker_differ(annotator):
+    text = (
+        "Jean Morel, condamné en 1998, juge sévèrement l'affaire.\n"
+        "« Il a dû avoir très peur », raconte Jean Morel.\n"
+        "Paul Vidal, qui serait à l'origine de la fraude, reste introuvable.\n"
+        "« Son avenir est incertain », commente l'ancien ministre.\n"
+    )
+    # The sentence before is about one man, the latest quote is another's: the title may be either.
+    found = Found(annotator, text, "fr").with_roles()
+    check(found, "Son avenir est incertain", "direct", None, cue="commente", role="l'ancien ministre")
+
+
+# ----------------------------------------------------------------------------------------------
+# Pronouns after descriptions, coordinated clauses, relatives, sources
+# ----------------------------------------------------------------------------------------------
+
+
+def test_a_pronoun_after_a_sentence_about_a_title_is_that_titles_holder(annotator):
+    text = (
+        "Conservative leader Tom Hale attacked the budget on Wednesday.\n"
+        "Peter Grant said the plan was sound and that Mr Hale had not read it.\n"
+        'The Conservative leader countered that the figures were wrong. He declared: "This budget will not'
+        ' survive the summer."\n'
+    )
+    check(Found(annotator, text, "en"), "This budget will not survive", "direct", "Tom Hale", cue="declared")
+
+
+def test_a_pronoun_after_an_unnamed_spokeswoman_is_hers_not_the_ministers(annotator):
+    text = (
+        "Minister Tom Hale defended the cuts on Monday.\n"
+        'But a ministry spokeswoman insisted Mr Hale had been misquoted. "He was talking about next year,"'
+        " she said.\n"
+    )
+    check(Found(annotator, text, "en"), "He was talking about next year", "direct", None, cue="said")
+
+
+def test_and_between_two_clauses_does_not_make_two_speakers(annotator):
+    text = 'Rovers beat City 2-0 at Meadow Park on Saturday and Tom Reed said: "We deserved the win."\n'
+    check(Found(annotator, text, "en"), "We deserved the win", "direct", "Tom Reed", cue="said")
+
+
+def test_a_short_name_in_brackets_between_subject_and_verb(annotator):
+    text = 'The Northfield Chamber of Commerce (NCC) said it was "deeply worried" by the plan to close the market.\n'
+    found = Found(annotator, text, "en")
+    assert found.speaker(found.starting("deeply worried")) == "Northfield Chamber of Commerce", found.summary()
+
+
+def test_a_relative_pronoun_speaks_for_the_noun_before_it(annotator):
+    text = (
+        "La réforme a été vivement critiquée par le Syndicat national des professeurs qui l'a qualifiée de"
+        " « recul historique ».\n"
+    )
+    check(Found(annotator, text, "fr"), "recul historique", "fragment", "Syndicat national des professeurs")
+
+
+def test_a_speech_verb_coordinated_with_the_first_clause_shares_its_subject(annotator):
+    text = "Marie Dupuis a défendu le « contrat moral » passé avec les élus, et a exhorté les maires à agir vite.\n"
+    check(Found(annotator, text, "fr"), "contrat moral", "fragment", "Marie Dupuis", cue="a exhorté")
+    text = 'Peter Grant said he would ignore the polls and promised to campaign "until the very last day".\n'
+    check(Found(annotator, text, "en"), "until the very last day", "fragment", "Peter Grant", cue="promised")
+
+
+def test_a_speech_verb_before_the_quote_outranks_a_source_after_it(annotator):
+    text = (
+        "Le ministre Paul Roux a affirmé qu'il « soutenait pleinement » le projet, selon un enregistrement"
+        " obtenu par l'Agence France-Presse.\n"
+    )
+    check(Found(annotator, text, "fr"), "soutenait pleinement", "fragment", "Paul Roux")
+
+
+def test_a_name_opening_the_reported_clause_is_not_the_speaker(annotator):
+    text = (
+        'The council has insisted Mr Tom Hale was speaking about adults and his words were "a simple'
+        ' statement of fact".\n'
+    )
+    found = Found(annotator, text, "en")
+    assert found.speaker(found.starting("a simple statement of fact")) != "Tom Hale", found.summary()
+
+
+def test_a_participle_describing_something_does_not_stop_a_speaker_going_on(annotator):
+    text = (
+        "« J'ai appris le piano à six ans », raconte Marc Rivière. « Puis l'orgue est venu. »"
+        " Sa carrière lancée, il part enseigner à Montréal. « Là-bas, j'ai tout appris du métier. »\n"
+    )
+    check(Found(annotator, text, "fr"), "Là-bas, j'ai tout appris", "direct", "Marc Rivière", cue="")
+
+
+def test_believes_attributes_like_a_speech_verb(annotator):
+    text = 'It is a view shared by Sam Hill, who believes "we can still win the league this year".\n'
+    check(Found(annotator, text, "en"), "we can still win", "direct", "Sam Hill", cue="believes")
+
+
+def test_a_participle_after_a_cue_shares_its_speaker(annotator):
+    text = (
+        "Le ministre Paul Roux a reçu les banquiers mardi.\n"
+        "« Chacun doit prendre ses responsabilités », a-t-il souligné, estimant que « ce n'est pas encore le"
+        " cas partout ».\n"
+    )
+    check(Found(annotator, text, "fr"), "ce n'est pas encore le cas", "direct", "Paul Roux", cue="estimant")
+
+
+def test_a_closing_mark_with_no_opening_one_quotes_the_paragraph_before_it(annotator):
+    text = (
+        "Le ministre Paul Roux a reçu les banquiers mardi.\n"
+        "Prenez vos responsabilités dès aujourd'hui\", a-t-il ajouté.\n"
+    )
+    quote = check(Found(annotator, text, "fr"), "Prenez vos responsabilités", "direct", "Paul Roux")
+    assert quote.text == "Prenez vos responsabilités dès aujourd'hui"
+
+
+def test_an_age_standing_for_the_person(annotator):
+    text = (
+        "Actor Tom Avery has been cast as the new detective in the long-running series.\n"
+        'In a statement, the 55-year-old said: "Being asked to play this part is a real privilege."\n'
+    )
+    check(Found(annotator, text, "en"), "Being asked to play", "direct", "Tom Avery", cue="said")
+
+
+def test_a_title_with_an_award_in_it_after_the_cue(annotator):
+    text = (
+        "Film star Tom Avery was in London on Sunday for the premiere of his new film.\n"
+        'The film is based on a book which tells the story of a lighthouse keeper. "Christmas is a special'
+        ' time," added the two-time Golden Globe winner.\n'
+    )
+    check(Found(annotator, text, "en"), "Christmas is a special time", "direct", "Tom Avery", cue="added")
+
+
+def test_a_country_speaking_is_not_taken_for_an_inhabitant(annotator):
+    text = (
+        "Le ministre Paul Roux s'est rendu à Kiev.\n« Nous ne céderons pas », a averti l'Ukraine dans un communiqué.\n"
+    )
+    check(Found(annotator, text, "fr"), "Nous ne céderons pas", "direct", "Ukraine", cue="a averti")
+
+
+def test_a_seconds_mark_before_a_comma_does_not_open_a_quote_at_the_line_start(annotator):
+    text = "Puis les Suisses : 15. Alex Zulle a terminé à 2'24 \", 16. Oscar Camenzind à 2'43 \".\n"
+    assert Found(annotator, text, "fr").quotes == []
+
+
+def test_a_title_the_sentence_before_gives_someone_else_is_not_its_subject(annotator):
+    text = 'Tom Hale met the Prime Minister on Monday. "We agreed on everything," the Prime Minister said.\n'
+    check(Found(annotator, text, "en").with_roles(), "We agreed on everything", "direct", None, cue="said")
+    text = (
+        "Le septuple vainqueur du Tour, Marc Vidal, a annoncé son retour.\n"
+        "« Je n'ai jamais cessé de m'entraîner », a déclaré le septuple vainqueur du Tour.\n"
+    )
+    check(Found(annotator, text, "fr").with_roles(), "Je n'ai jamais cessé", "direct", "Marc Vidal")
+    # A title the verb gives the subject is the subject's own.
+    text = (
+        "Marc Vidal a été nommé ministre de la Culture mardi.\n"
+        "« Je servirai tous les artistes », a déclaré le ministre.\n"
+    )
+    check(Found(annotator, text, "fr").with_roles(), "Je servirai tous les artistes", "direct", "Marc Vidal")
+
+
+def test_calling_on_someone_speaks_but_a_name_given_does_not(annotator):
+    text = "Marie Dupuis a appelé les maires à « agir sans attendre ».\n"
+    check(Found(annotator, text, "fr"), "agir sans attendre", "fragment", "Marie Dupuis", cue="a appelé")
+    text = "Les habitants du quartier craignent depuis des mois un homme appelé « le boucher ».\n"
+    assert Found(annotator, text, "fr").quotes == []
+
+
+def test_a_long_run_of_pronoun_speakers_is_read_without_going_back_through_each_one(annotator):
+    text = "Paul Roux est arrivé à Lyon.\n" + "Il nous a dit que tout allait bien. " * 600 + "« Fin », a-t-il ajouté.\n"
+    check(Found(annotator, text, "fr"), "Fin", "direct", "Paul Roux", cue="a-t-il ajouté")
