@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0013_article_story'),
+        ('articles', '0015_source_default_topics'),
     ]
 
     operations = [
