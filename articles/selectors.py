@@ -14,7 +14,9 @@ from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import translation
 
 # The suggested duplicates have their own module; these names stay importable from here.
+from articles import history
 from articles.duplicates import DuplicatePair, duplicate_suggestions  # noqa: F401
+from articles.history import HistoryEntry
 from articles.models import (
     Actor,
     ActorAlias,
@@ -200,8 +202,9 @@ def topics_for_choice():
     return list(Topic.objects.active().only("id", "slug", "name_en", "name_fr").order_by("name_en"))
 
 
-def article_events(article: Article, limit: int = 50) -> list[ReviewEvent]:
-    return list(ReviewEvent.objects.filter(article=article).select_related("user")[:limit])
+def article_events(article: Article, limit: int = 50) -> list[HistoryEntry]:
+    """The article's latest decisions, newest first, in words."""
+    return history.describe(list(ReviewEvent.objects.filter(article=article).select_related("user")[:limit]))
 
 
 def next_article_for_review(*, after: Article) -> Article | None:

@@ -89,7 +89,7 @@ def test_u_and_the_undo_button_take_back_the_last_decision(page, live_server, ar
     page.keyboard.press("u")
     expect(mention(page, "Amina Diallo")).to_have_class(re_class("decision-pending"))
     assert decision(article, "Amina Diallo") == Decision.PENDING
-    expect(page.locator(".history li").first).to_contain_text("undo")
+    expect(page.locator(".history li").first).to_contain_text("undid their decision on “Amina Diallo”")
 
     page.keyboard.press("j")
     page.keyboard.press("a")

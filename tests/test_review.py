@@ -279,7 +279,7 @@ def test_undo_puts_back_the_decision_before_the_last_one_and_logs_it(editor_clie
     assert (last.user, last.action, last.target, last.before["decision"], last.after["decision"]) == (
         editor, "undo", f"mention {mention.id}", "accepted", "rejected")
     assert last.changes() == [("decision", "accepted", "rejected")]
-    assert "undo" in response.content.decode().split('class="history"')[1]
+    assert "undid their decision on “Rabat” (now rejected)" in response.content.decode().split('class="history"')[1]
 
     undo(editor_client, article)  # the decision before: back to pending
     mention.refresh_from_db()
