@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import translation
+from django.utils.formats import date_format
 
 # The suggested duplicates have their own module; these names stay importable from here.
 from articles import history
@@ -532,7 +533,7 @@ def actor_roles(actor: Actor, limit: int = 50) -> list[ActorRole]:
 class TimelineBar:
     """One month of the actor page's chart, in SVG units (a bar every 10, 100 high at most)."""
 
-    label: str  # YYYY-MM
+    label: str  # the month in words: "Apr 2024", "avr. 2024"
     count: int
     x: int
     y: int
@@ -555,7 +556,8 @@ def actor_timeline(actor: Actor, months: int = 24) -> list[TimelineBar]:
     bars = []
     for i, (month, n) in enumerate(counts):
         height = max(2, round(100 * n / top))
-        bars.append(TimelineBar(label=month.strftime("%Y-%m"), count=n, x=i * 10, y=100 - height, height=height))
+        bars.append(TimelineBar(label=date_format(month, "YEAR_MONTH_FORMAT"), count=n, x=i * 10, y=100 - height,
+                                height=height))
     return bars
 
 

@@ -397,7 +397,7 @@ def test_the_actor_page_shows_aliases_roles_articles_co_mentions_topics_and_a_ch
     assert second.title in page
     assert [(a.name, n) for a, n in response.context["co_mentioned"]] == [("Rabat", 1)]
     assert [(t.slug, n) for t, n in response.context["topics"]] == [("diplomacy", 1)]
-    assert [(bar.label, bar.count) for bar in response.context["timeline"]] == [("2024-04", 2)]
+    assert [(bar.label, bar.count) for bar in response.context["timeline"]] == [("Apr 2024", 2)]
     assert "<rect" in page
 
 
