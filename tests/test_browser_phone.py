@@ -1,5 +1,6 @@
 """The pages on a phone (390×844) in real Chromium: nothing wider than the screen, so no
-sideways scrolling, and the header's controls (log out, the language switch) on screen."""
+sideways scrolling, the header's controls (log out, the language switch) on screen, and
+no serious accessibility violation (axe-core)."""
 
 import json
 
@@ -8,9 +9,11 @@ from playwright.sync_api import expect
 
 from articles.models import Actor, Article, ArticleTopic, Mention, Quote, Topic
 from digests.delivery import digest_public_link_ensure
+from digests.models import Delivery, Recipient
 from digests.services import digest_publish
 from sources.models import Feed
 from tests.conftest import log_in, make_user
+from tests.test_accessibility import violations
 from tests.test_digests import build_digest, newsroom
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -70,6 +73,10 @@ def desk(seeded):
     draft = build_digest([article, found["jo"]])
     published = digest_public_link_ensure(digest=digest_publish(digest=build_digest([found["attentat"]],
                                                                                      title="Publiée"), user=None))
+    long_address = "redaction.international.desk.weekend@example-newspaper-with-a-long-name.ma"
+    recipient = Recipient.objects.create(email=long_address, name="Rédaction")
+    Delivery.objects.create(digest=published, recipient=recipient, email=long_address, state="failed",
+                            error="550 5.1.1 The e-mail account that you tried to reach does not exist")
     feed = Feed.objects.create(url="https://www.example-newspaper-with-a-long-name.ma/",
                                feed_url="https://www.example-newspaper-with-a-long-name.ma/rss/toutes-les-actualites.xml",
                                source=article.source)
@@ -110,6 +117,8 @@ def test_no_page_scrolls_sideways_on_a_phone(phone, live_server, desk):
         found = json.loads(phone.evaluate(OVERFLOW, PHONE["width"]))
         if found["scrollWidth"] > PHONE["width"]:
             failures.append(f"{what}: {found}")
+        if not path.startswith("/admin/"):  # the admin's markup is Django's
+            failures.extend(f"{what}: {violation}" for violation in violations(phone))
     assert failures == [], "\n".join(failures)
 
 
