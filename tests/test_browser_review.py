@@ -105,6 +105,7 @@ def test_the_keyboard_help_lists_undo_and_the_pending_rule(page, live_server, ar
     help_dialog = page.get_by_role("dialog", name="Keyboard shortcuts")
     expect(help_dialog).to_contain_text("undo your last decision")
     expect(help_dialog).to_contain_text("next / previous pending mention")
+    expect(help_dialog).to_contain_text("from the mention's panel back to the mention in the text")
 
 
 def re_class(name):
