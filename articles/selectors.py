@@ -14,8 +14,9 @@ from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import translation
 from django.utils.formats import date_format
 
-# The suggested duplicates have their own module; these names stay importable from here.
 from articles import history
+
+# The suggested duplicates have their own module; these names stay importable from here.
 from articles.duplicates import DuplicatePair, duplicate_suggestions  # noqa: F401
 from articles.history import HistoryEntry
 from articles.models import (

@@ -398,13 +398,16 @@ def digest_published(request, digest_id):
 def _publish_question(digest: Digest) -> confirm.Question:
     count, unreviewed = selectors.publish_counts(digest)
     consequences = [
-        ngettext("“%(title)s” is published with its %(count)d article: its permalink and exports no longer "
-                 "change, whatever happens to the article since.",
-                 "“%(title)s” is published with its %(count)d articles: its permalink and exports no longer "
-                 "change, whatever happens to the articles since.", count) % {"title": digest.title, "count": count},
+        ngettext("“%(title)s” is published with its %(count)d article. Its permalink and exports are then "
+                 "frozen: later edits to the article do not change them.",
+                 "“%(title)s” is published with its %(count)d articles. Its permalink and exports are then "
+                 "frozen: later edits to the articles do not change them.", count) % {"title": digest.title,
+                                                                                     "count": count},
         _("A published digest cannot be changed or unpublished."),
     ]
-    if unreviewed:
+    if not count:
+        consequences = [_("It has no article yet: add one before publishing.")]
+    elif unreviewed:
         consequences.append(ngettext("%(count)d of its articles is not reviewed yet.",
                                      "%(count)d of its articles are not reviewed yet.", unreviewed)
                             % {"count": unreviewed})
