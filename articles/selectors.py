@@ -12,9 +12,13 @@ from django.conf import settings
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import translation
+from django.utils.formats import date_format
+
+from articles import history
 
 # The suggested duplicates have their own module; these names stay importable from here.
 from articles.duplicates import DuplicatePair, duplicate_suggestions  # noqa: F401
+from articles.history import HistoryEntry
 from articles.models import (
     Actor,
     ActorAlias,
@@ -245,8 +249,9 @@ def topics_for_choice():
     return list(Topic.objects.active().only("id", "slug", "name_en", "name_fr").order_by("name_en"))
 
 
-def article_events(article: Article, limit: int = 50) -> list[ReviewEvent]:
-    return list(ReviewEvent.objects.filter(article=article).select_related("user")[:limit])
+def article_events(article: Article, limit: int = 50) -> list[HistoryEntry]:
+    """The article's latest decisions, newest first, in words."""
+    return history.describe(list(ReviewEvent.objects.filter(article=article).select_related("user")[:limit]))
 
 
 def next_article_for_review(*, after: Article) -> Article | None:
@@ -570,7 +575,7 @@ def actor_roles(actor: Actor, limit: int = 50) -> list[ActorRole]:
 class TimelineBar:
     """One month of the actor page's chart, in SVG units (a bar every 10, 100 high at most)."""
 
-    label: str  # YYYY-MM
+    label: str  # the month in words: "Apr 2024", "avr. 2024"
     count: int
     x: int
     y: int
@@ -593,7 +598,8 @@ def actor_timeline(actor: Actor, months: int = 24) -> list[TimelineBar]:
     bars = []
     for i, (month, n) in enumerate(counts):
         height = max(2, round(100 * n / top))
-        bars.append(TimelineBar(label=month.strftime("%Y-%m"), count=n, x=i * 10, y=100 - height, height=height))
+        bars.append(TimelineBar(label=date_format(month, "YEAR_MONTH_FORMAT"), count=n, x=i * 10, y=100 - height,
+                                height=height))
     return bars
 
 

@@ -8,13 +8,15 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from digests import delivery
 from digests.delivery import DeliveryError
 from digests.models import Delivery, Digest, DistributionList, Schedule
+from pressreview import confirm
 from pressreview.inputs import cleaned, id_or_none, posted_id
 
 # Sending, lists and recipients belong to those who publish (chief editors).
@@ -169,12 +171,30 @@ def deliveries_retry(request, digest_id):
     return redirect("digests:deliveries", digest_id=digest.id)
 
 
-@require_POST
+def _revoke_question(digest: Digest) -> confirm.Question:
+    return confirm.Question(
+        title=_("Revoke the public link of “%(title)s”?") % {"title": digest.title},
+        action=reverse("digests:public-link", args=[digest.id]),
+        fields={"action": "revoke"},
+        button=_("Revoke the public link"),
+        cancel=reverse("digests:deliveries", args=[digest.id]),
+        consequences=[
+            _("The address stops working at once: the “read online” links in the messages already sent lead "
+              "nowhere."),
+            _("A new link can be made later, at another address."),
+        ],
+    )
+
+
+@require_http_methods(["GET", "POST"])
 @login_required
 @can_send
 def public_link(request, digest_id):
+    """Make a public link, or revoke it once confirmed (pressreview.confirm): the GET asks about revoking."""
     digest = _published(digest_id)
-    if request.POST.get("action") == "revoke":
+    if request.method == "GET" or request.POST.get("action") == "revoke":
+        if not confirm.confirmed(request):
+            return confirm.ask(request, _revoke_question(digest))
         delivery.digest_public_link_revoke(digest=digest)
         messages.success(request, _("The public link no longer works."))
     else:

@@ -85,7 +85,7 @@ def pdf(view: DigestView, *, progress: Progress = None) -> bytes:
 
 
 def period_label(view) -> str:
-    """"3 March 2024" or "1 March 2024 – 3 March 2024", in the active language (a view or a digest)."""
+    """"3 Mar 2024" or "1 Mar 2024 – 3 Mar 2024" ("3 mars 2024"), in the active language (a view or a digest)."""
     start = formats.date_format(view.period_start, "DATE_FORMAT")
     end = formats.date_format(view.period_end, "DATE_FORMAT")
     return start if view.period_start == view.period_end else f"{start} – {end}"

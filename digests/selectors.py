@@ -172,6 +172,14 @@ def draft_digests(*, article_id: int | None = None, limit: int = 20) -> list[Dig
     return list(drafts.order_by("-period_end", "-id")[:limit])
 
 
+def publish_counts(digest: Digest) -> tuple[int, int]:
+    """How many articles the digest holds, and how many of them are not reviewed yet (one query)."""
+    reviewed = Q(article__review_state=Article.ReviewState.REVIEWED)
+    counts = DigestItem.objects.filter(digest=digest).aggregate(
+        total=Count("id"), unreviewed=Count("id", filter=Q(article__isnull=False) & ~reviewed))
+    return counts["total"], counts["unreviewed"]
+
+
 def recent_export_jobs(digest: Digest, limit: int = 5) -> list[ExportJob]:
     return list(ExportJob.objects.filter(digest=digest).order_by("-created_at", "-id")[:limit])
 

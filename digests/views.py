@@ -7,8 +7,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.clickjacking import xframe_options_sameorigin
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import trigger_client_event
 
 from articles import selectors as article_selectors
@@ -17,6 +18,7 @@ from digests import annotations, exports, selectors, services
 from digests.forms import DigestForm
 from digests.models import Digest, DigestItem, DigestSection, ExportJob
 from digests.services import DigestError
+from pressreview import confirm
 from pressreview.htmx import stop_polling, vary_on_htmx
 from pressreview.inputs import id_or_none
 from pressreview.middleware import content_security_policy
@@ -196,12 +198,32 @@ def digest_edit(request, digest_id):
     return redirect("digests:detail", digest_id=digest.id)
 
 
-@require_POST
+def _delete_question(digest: Digest) -> confirm.Question:
+    count = digest.items.count()
+    return confirm.Question(
+        title=_("Delete the draft “%(title)s”?") % {"title": digest.title},
+        action=reverse("digests:delete", args=[digest.id]),
+        button=_("Delete the draft"),
+        cancel=reverse("digests:detail", args=[digest.id]),
+        consequences=[
+            ngettext("Its %(count)d article leaves it, with its summary, note and chosen quotes.",
+                     "Its %(count)d articles leave it, with their summaries, notes and chosen quotes.",
+                     count) % {"count": count},
+            _("The articles themselves stay. A deleted draft cannot be brought back."),
+        ],
+    )
+
+
+@require_http_methods(["GET", "POST"])
 @login_required
 @can_delete
 def digest_delete(request, digest_id):
+    """Delete a draft, once confirmed (pressreview.confirm)."""
     try:
-        services.digest_delete(digest=_get_draft(request, digest_id))
+        digest = _get_draft(request, digest_id)
+        if not confirm.confirmed(request):
+            return confirm.ask(request, _delete_question(digest))
+        services.digest_delete(digest=digest)
     except DigestError as exc:
         return _refused(request, digest_id, exc)
     messages.success(request, _("Draft deleted."))
@@ -262,13 +284,29 @@ def item_move(request, digest_id, item_id):
     return _after_change(request, digest, focus=f"item-{item_id}")
 
 
-@require_POST
+def _item_remove_question(digest: Digest, item: DigestItem) -> confirm.Question:
+    title = item.article.title if item.article else _("(article deleted)")
+    return confirm.Question(
+        title=_("Remove “%(title)s” from the digest?") % {"title": title},
+        action=reverse("digests:item-remove", args=[digest.id, item.id]),
+        button=_("Remove from the digest"),
+        cancel=reverse("digests:detail", args=[digest.id]) + f"#item-{item.id}",
+        consequences=[_("Its summary, note and chosen quotes in this digest are lost; the article itself stays "
+                        "and can be added again.")],
+    )
+
+
+@require_http_methods(["GET", "POST"])
 @login_required
 @permission_required("digests.delete_digestitem", raise_exception=True)
 def item_remove(request, digest_id, item_id):
+    """Take an article out of the draft, once confirmed: its summary and note go with it."""
     try:
         digest = _get_draft(request, digest_id)
-        services.digest_item_remove(item=_item(digest, item_id))
+        item = _item(digest, item_id)
+        if not confirm.confirmed(request):
+            return confirm.ask(request, _item_remove_question(digest, item))
+        services.digest_item_remove(item=item)
     except DigestError as exc:
         return _refused(request, digest_id, exc)
     return _after_change(request, digest)
@@ -383,12 +421,40 @@ def digest_published(request, digest_id):
                                                       **_exports_context(request, digest, view.item_count)})
 
 
-@require_POST
+def _publish_question(digest: Digest) -> confirm.Question:
+    count, unreviewed = selectors.publish_counts(digest)
+    consequences = [
+        ngettext("“%(title)s” is published with its %(count)d article. Its permalink and exports are then "
+                 "frozen: later edits to the article do not change them.",
+                 "“%(title)s” is published with its %(count)d articles. Its permalink and exports are then "
+                 "frozen: later edits to the articles do not change them.", count) % {"title": digest.title,
+                                                                                     "count": count},
+        _("A published digest cannot be changed or unpublished."),
+    ]
+    if not count:
+        consequences = [_("It has no article yet: add one before publishing.")]
+    elif unreviewed:
+        consequences.append(ngettext("%(count)d of its articles is not reviewed yet.",
+                                     "%(count)d of its articles are not reviewed yet.", unreviewed)
+                            % {"count": unreviewed})
+    return confirm.Question(
+        title=_("Publish “%(title)s”?") % {"title": digest.title},
+        action=reverse("digests:publish", args=[digest.id]),
+        button=_("Publish"),
+        cancel=reverse("digests:preview", args=[digest.id]),
+        consequences=consequences,
+    )
+
+
+@require_http_methods(["GET", "POST"])
 @login_required
 @can_publish
 def digest_publish(request, digest_id):
+    """Publish the draft, once confirmed (pressreview.confirm)."""
     try:
         digest = _get_draft(request, digest_id)
+        if not confirm.confirmed(request):
+            return confirm.ask(request, _publish_question(digest))
         services.digest_publish(digest=digest, user=request.user, permalink=_permalink(request, digest))
     except DigestError as exc:
         digest = _get_digest(request, digest_id)

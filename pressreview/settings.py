@@ -174,6 +174,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("fr", "Français")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates in words, day first, in both languages ("6 Dec 2026", "6 déc. 2026"): pressreview/formats/.
+FORMAT_MODULE_PATH = ["pressreview.formats"]
 TIME_ZONE = envstr("TIME_ZONE", "Europe/Paris")
 USE_I18N = True
 USE_TZ = True

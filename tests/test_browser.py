@@ -205,7 +205,8 @@ def test_editor_reviews_the_demo_article_end_to_end(page, live_server, worker):
     assert not Mention.objects.filter(article=article, decision=Decision.PENDING).exists()
     assert Mention.objects.filter(article=article, decision=Decision.REJECTED).get() == rejected
     history = page.locator(".history li").all_inner_texts()
-    assert any("mention_rejected" in line for line in history) and any("article_reviewed" in line for line in history)
+    assert any(" rejected “" in line for line in history) and any("marked the article reviewed" in line
+                                                                   for line in history)
 
     # The queue shows the new state.
     page.goto(live_server.url + "/")

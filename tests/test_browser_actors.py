@@ -48,6 +48,7 @@ def test_a_chief_editor_finds_an_actor_merges_its_duplicate_and_undoes_it(page, 
 
     page.get_by_label("Find the duplicate").fill("afp")
     page.get_by_role("button", name="Merge “AFP” here").click()
+    page.get_by_role("dialog").get_by_role("button", name="Merge", exact=True).click()
     page.locator("#actor-main h3", has_text="Merged into this actor").wait_for()
     assert sorted(page.locator(".aliases .alias").all_inner_texts()) == ["AFP", "Agence France-Presse"]
     assert Actor.objects.get(id=registry["AFP"].id).merged_into_id == registry["Agence France-Presse"].id
@@ -117,10 +118,10 @@ def test_a_chief_editor_confirms_a_suggested_merge_in_a_dialog(page, live_server
     page.goto(f"{live_server.url}/actors/duplicates")
     row = page.locator("#duplicate-pairs tbody tr", has_text="same initials: A·F·P")
     expect(row).to_contain_text("1 article")
-    merge = row.get_by_role("button", name="Keep “Agence France-Presse”, merge “AFP” into it")
+    merge = row.get_by_role("button", name="Merge into “Agence France-Presse”")
 
     merge.click()
-    dialog = page.locator("#merge-dialog")
+    dialog = page.get_by_role("dialog")
     expect(dialog).to_be_visible()
     expect(dialog).to_contain_text("Merge “AFP” into “Agence France-Presse”?")
     dialog.get_by_role("button", name="Cancel").click()

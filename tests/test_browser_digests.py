@@ -126,6 +126,9 @@ def test_an_editor_builds_a_digest_and_a_chief_editor_publishes_it(page, browser
         log_in(chief, live_server, "chief")
         chief.goto(f"{live_server.url}/digests/{digest.id}/preview")
         chief.get_by_role("button", name="Publish").click()
+        dialog = chief.get_by_role("dialog")  # publishing cannot be taken back: asked first
+        expect(dialog).to_contain_text("Publish “Revue du 3 mars” with its")
+        dialog.get_by_role("button", name="Publish").click()
         chief.wait_for_url(f"{live_server.url}/digests/{digest.id}/published")
         chief.get_by_text("Digest published.").wait_for()
         digest.refresh_from_db()

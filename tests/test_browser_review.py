@@ -89,7 +89,7 @@ def test_u_and_the_undo_button_take_back_the_last_decision(page, live_server, ar
     page.keyboard.press("u")
     expect(mention(page, "Amina Diallo")).to_have_class(re_class("decision-pending"))
     assert decision(article, "Amina Diallo") == Decision.PENDING
-    expect(page.locator(".history li").first).to_contain_text("undo")
+    expect(page.locator(".history li").first).to_contain_text("undid their decision on “Amina Diallo”")
 
     page.keyboard.press("j")
     page.keyboard.press("a")
@@ -105,6 +105,7 @@ def test_the_keyboard_help_lists_undo_and_the_pending_rule(page, live_server, ar
     help_dialog = page.get_by_role("dialog", name="Keyboard shortcuts")
     expect(help_dialog).to_contain_text("undo your last decision")
     expect(help_dialog).to_contain_text("next / previous pending mention")
+    expect(help_dialog).to_contain_text("from the mention's panel back to the mention in the text")
 
 
 def re_class(name):

@@ -198,7 +198,7 @@ def test_a_revoked_public_link_stops_answering(client, chief):
     digest = delivery.digest_public_link_ensure(digest=published_digest())
     link = reverse("digests:public", args=[digest.public_token])
     assert client.get(link).status_code == 200
-    client.post(reverse("digests:public-link", args=[digest.id]), {"action": "revoke"})
+    client.post(reverse("digests:public-link", args=[digest.id]), {"action": "revoke", "confirm": "yes"})
     assert client.get(link).status_code == 404
 
 

@@ -320,7 +320,7 @@ def test_an_item_moves_to_another_section_and_is_removed(editor_client):
     item = DigestItem.objects.get(article=found["rabat"])
     editor_client.post(url("item-update", digest, item.id), {"summary": item.summary, "section": games.id})
     assert _order(games) == ["Sécurité des Jeux", "Darmanin à Rabat"]
-    editor_client.post(url("item-remove", digest, item.id))
+    editor_client.post(url("item-remove", digest, item.id), {"confirm": "yes"})
     assert _order(games) == ["Sécurité des Jeux"]
 
 
@@ -415,7 +415,7 @@ def test_chief_editor_publishes_and_the_digest_is_frozen(client):
     item.quotes.set(Quote.objects.filter(article=found["rabat"]))
     before = client.get(url("export", digest, "html"), {"inline": "1"}).content
 
-    response = client.post(url("publish", digest))
+    response = client.post(url("publish", digest), {"confirm": "yes"})
     assert response.status_code == 302 and response["Location"] == url("published", digest)
     digest.refresh_from_db()
     assert digest.status == "published" and digest.published_by == chief
@@ -448,7 +448,7 @@ def test_chief_editor_publishes_and_the_digest_is_frozen(client):
 def test_an_empty_digest_cannot_be_published(client):
     client.force_login(make_user("chief", "chief editor"))
     digest = make_digest()
-    response = client.post(url("publish", digest), follow=True)
+    response = client.post(url("publish", digest), {"confirm": "yes"}, follow=True)
     assert "Add at least one article" in response.content.decode()
     digest.refresh_from_db()
     assert digest.status == "draft"
@@ -469,9 +469,9 @@ def test_viewer_reads_published_digests_only(viewer_client):
 def test_chief_editor_deletes_a_draft_but_an_editor_cannot(client):
     digest = make_digest()
     client.force_login(make_user("ed", "editor"))
-    assert client.post(url("delete", digest)).status_code == 403
+    assert client.post(url("delete", digest), {"confirm": "yes"}).status_code == 403
     client.force_login(make_user("chief", "chief editor"))
-    assert client.post(url("delete", digest)).status_code == 302
+    assert client.post(url("delete", digest), {"confirm": "yes"}).status_code == 302
     assert not Digest.objects.exists()
 
 

@@ -59,7 +59,7 @@ def test_editor_rejects_a_mention_and_it_is_logged(editor_client, editor, articl
     assert 'id="workspace"' not in html and "<html" not in html and "Plus tard" not in html
     assert response["HX-Reswap"] == "none"
     assert f'<a id="m-{mention.id}" class="mention kind-place decision-rejected' in html
-    assert 'id="mention-panel" class="mention-panel"' in html and 'id="history"' in html
+    assert 'id="mention-panel" class="mention-panel' in html and 'id="history"' in html
     assert f'data-mention="{mention_at(article, "Darmanin").id}"' not in html  # the other mentions stay as they are
     mention.refresh_from_db()
     assert (mention.decision, mention.decided_by) == (Decision.REJECTED, editor)
@@ -277,7 +277,7 @@ def test_plain_form_posts_work_without_javascript(editor_client, article):
     mention = mention_at(article, "Rabat")
     response = editor_client.post(url("mention-decide", article, mention.id), {"decision": "accepted", "version": 1})
     assert response.status_code == 302
-    assert response["Location"].endswith(f"?mention={mention.id}#mention-panel")
+    assert response["Location"].endswith(f"?mention={mention.id}#m-{mention.id}")
     page = editor_client.get(response["Location"]).content.decode()
     assert "“Rabat”" in page and "Accept" in page
     mention.refresh_from_db()
@@ -390,7 +390,7 @@ def test_undo_puts_back_the_decision_before_the_last_one_and_logs_it(editor_clie
     assert (last.user, last.action, last.target, last.before["decision"], last.after["decision"]) == (
         editor, "undo", f"mention {mention.id}", "accepted", "rejected")
     assert last.changes() == [("decision", "accepted", "rejected")]
-    assert "undo" in response.content.decode().split('class="history"')[1]
+    assert "undid their decision on “Rabat” (now rejected)" in response.content.decode().split('class="history"')[1]
 
     undo(editor_client, article)  # the decision before: back to pending
     mention.refresh_from_db()

@@ -796,11 +796,13 @@ def decision_undo(*, article: Article, user, expected_version: int) -> list[Revi
         if not events:
             raise ReviewError(_("There is no decision of yours to undo on this article."))
         now, logs = timezone.now(), []
+        # Taking back a decision on every occurrence is one step too, shown as one.
+        batch = {"batch": uuid.uuid4().hex} if len(events) > 1 else {}
         for event in events:
             row, fields = _undo_row(event)
             if row is None:  # replaced by a new annotation run: nothing left to put back
                 logs.append(_log(article=article, user=user, action="undo", target=event.target, before={},
-                                 after={"undoes": [event.id]}))
+                                 after={"undoes": [event.id], **batch}))
                 continue
             current = {name: getattr(row, attr) for name, attr in fields.items()}
             if any(current[name] != event.after.get(name) for name in fields if name in event.after):
@@ -818,6 +820,6 @@ def decision_undo(*, article: Article, user, expected_version: int) -> list[Revi
                 row.decided_by, row.decided_at = (user, now) if decided else (None, None)
                 row.save(update_fields=[*fields.values(), "decided_by", "decided_at"])
             logs.append(_log(article=article, user=user, action="undo", target=event.target, before=current,
-                             after={**restored, "undoes": [event.id]}))
+                             after={**restored, "undoes": [event.id], **batch}))
         ReviewEvent.objects.bulk_create(logs)
         return logs

@@ -44,7 +44,7 @@ def _mention_link(mention, text, *, current_id, kinds, decisions, oob=False) -> 
     swap = ' hx-swap-oob="true"' if oob else ""
     return (
         f'<a id="m-{mention.id}" class="mention kind-{mention.kind} decision-{mention.decision}'
-        f'{" is-current" if mention.id == current_id else ""}" href="?mention={mention.id}#mention-panel" '
+        f'{" is-current" if mention.id == current_id else ""}" href="?mention={mention.id}#m-{mention.id}" '
         f'data-mention="{mention.id}" data-kind-label="{escape(kind)}" '
         f'title="{escape(title)}"{swap}>{escape(text)}</a>'
     )

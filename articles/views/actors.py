@@ -7,13 +7,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from articles import selectors
 from articles.duplicates import duplicate_suggestions
 from articles.models import Actor, ActorAlias, ActorMerge, Kind, ReannotationJob, RejectedSurface
 from articles.services import actors as registry
 from articles.services.actors import RegistryError
+from pressreview import confirm
 from pressreview.htmx import stop_polling, vary_on_htmx
 from pressreview.inputs import posted_id
 
@@ -149,16 +150,37 @@ def merge_candidates(request, actor_id):
     return render(request, "actors/detail.html#merge-results", {"actor": actor, "candidates": found, "query": query})
 
 
-@require_POST
+def _merge_question(actor: Actor, merged: Actor) -> confirm.Question:
+    mentions = merged.mentions.count()
+    return confirm.Question(
+        title=_("Merge “%(merged)s” into “%(survivor)s”?") % {"merged": merged.name, "survivor": actor.name},
+        action=reverse("articles:actor-merge", args=[actor.id]),
+        fields={"merged": merged.id},
+        button=_("Merge"),
+        cancel=reverse("articles:actor", args=[actor.id]),
+        consequences=[
+            ngettext("Its %(count)d mention goes to “%(survivor)s”, with its aliases, roles and quotes.",
+                     "Its %(count)d mentions go to “%(survivor)s”, with its aliases, roles and quotes.",
+                     mentions) % {"count": mentions, "survivor": actor.name},
+            _("The page of “%(merged)s” then leads to “%(survivor)s”.") % {"merged": merged.name,
+                                                                          "survivor": actor.name},
+            _("The merge can be undone from the page of “%(survivor)s”.") % {"survivor": actor.name},
+        ],
+    )
+
+
+@require_http_methods(["GET", "POST"])
 @login_required
 @can_merge
 def actor_merge(request, actor_id):
-    """Merge another actor (``merged``) into this one."""
+    """Merge another actor (``merged``) into this one, once confirmed (pressreview.confirm)."""
     actor = _canonical(actor_id)
-    merged_id = posted_id(request.POST, "merged")
+    merged_id = posted_id(confirm.params(request), "merged")
     merged = Actor.objects.filter(id=merged_id).first() if merged_id else None
     if merged is None:
         return _after(request, actor, error=_("Choose the actor to merge into this one."), status=422)
+    if not confirm.confirmed(request):
+        return confirm.ask(request, _merge_question(actor, merged))
     return _registry_action(request, actor, lambda: registry.actor_merge(survivor=actor, merged=merged,
                                                                          user=request.user))
 

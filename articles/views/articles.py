@@ -289,7 +289,8 @@ def _after_review_action(request, article_id, *, mention_id=None, error="", stat
     if error:
         messages.error(request, error)
     url = reverse("articles:detail", args=[article_id])
-    return redirect(f"{url}?mention={mention_id}#mention-panel" if mention_id else url)
+    # Back to the mention in the text: the panel beside it (or under it on a phone) follows.
+    return redirect(f"{url}?mention={mention_id}#m-{mention_id}" if mention_id else url)
 
 
 def _changes_response(request, article_id, *, mention_id=None, mentions=(), all_groups=False, article_topic=None,
@@ -447,7 +448,7 @@ def mention_add(request, article_id):
     created = []
     response = _review_action(request, article_id, action)
     if created and not request.htmx:
-        return redirect(f"{reverse('articles:detail', args=[article_id])}?mention={created[0].id}#mention-panel")
+        return redirect(f"{reverse('articles:detail', args=[article_id])}?mention={created[0].id}#m-{created[0].id}")
     return response
 
 

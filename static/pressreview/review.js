@@ -13,9 +13,36 @@
     return input ? input.value : "";
   }
 
+  // The panel opened by a choice of the editor (not by a decision's refresh) takes the
+  // focus; Escape, or its Close link, gives it back to the mention in the text.
+  let opening = false;
+
+  function markCurrent(id) {
+    mentions().forEach((m) => m.classList.toggle("is-current", m.dataset.mention === id));
+  }
+
+  function panelOpened() {
+    const panel = document.getElementById("mention-panel");
+    if (!panel || !panel.dataset.mention) return;
+    markCurrent(panel.dataset.mention);
+    const link = current();
+    // On a narrow screen the panel is a sheet over the lower part: bring the mention above it.
+    if (link) link.scrollIntoView({ block: "nearest" });
+    const title = panel.querySelector("[data-panel-title]");
+    if (title) title.focus({ preventScroll: true });
+  }
+
+  function closePanel() {
+    const panel = document.getElementById("mention-panel");
+    if (panel) panel.classList.remove("is-open");
+    const link = current();
+    if (link) link.focus();
+  }
+
   function select(link) {
     mentions().forEach((m) => m.classList.toggle("is-current", m === link));
     link.focus();
+    opening = true;
     // outerHTML: a late response for a mention chosen earlier targets the panel that the
     // later one replaced, no longer in the page, and changes nothing.
     htmx.ajax("GET", link.getAttribute("href").split("#")[0], { source: link, target: "#mention-panel", swap: "outerHTML" });
@@ -131,6 +158,11 @@
   document.addEventListener("keydown", (event) => {
     const target = event.target;
     if (event.altKey || event.ctrlKey || event.metaKey) return;
+    if (event.key === "Escape" && target.closest && target.closest("#mention-panel")) {
+      event.preventDefault();
+      closePanel();
+      return;
+    }
     if (target.closest("input, select, textarea, [contenteditable]")) {
       if (event.key === "Escape") target.blur();
       return;
@@ -170,6 +202,8 @@
     }
     const use = event.target.closest("[data-use-selection]");
     if (use) useSelection(use);
+    if (event.target.closest("[data-panel-close]")) { event.preventDefault(); closePanel(); }
+    if (event.target.closest("#actor-groups a[hx-get]")) opening = true;
     if (event.target.closest("[data-help]")) toggleHelp(true);
     if (event.target.closest("[data-help-close]")) toggleHelp(false);
   });
@@ -222,6 +256,7 @@
     const workspace = document.getElementById("workspace");
     if (!active || !workspace || !workspace.contains(active)) return null;
     const all = controls(workspace);
+    if (!all.includes(active)) return null; // e.g. the panel's title: the mention gets it back
     const plan = { keys: [], nextItem: null };
     const item = active.closest("li.topic, li.quote");
     if (item && active.name === "decision") {
@@ -271,6 +306,11 @@
   // After the workspace is swapped, keep the editor's place in the text.
   document.addEventListener("DOMContentLoaded", highlightQuotes);
   document.addEventListener("htmx:afterSettle", (event) => {
+    if (event.detail.target && event.detail.target.id === "mention-panel" && opening) {
+      opening = false;
+      panelOpened();
+      return;
+    }
     highlightQuotes();
     const toggle = document.querySelector("[data-include-decided]");
     if (toggle) toggle.checked = includeDecided;
