@@ -193,6 +193,14 @@ def _registry_sentence(event: ReviewEvent, names: _Names, values: dict) -> str:
     return _("%(who)s split “%(alias)s” off %(actor)s into its own actor") % values
 
 
+def _count_of(kind: str, count: int) -> str:
+    if kind == "mentions":
+        return ngettext("%(count)d mention", "%(count)d mentions", count) % {"count": count}
+    if kind == "topics":
+        return ngettext("%(count)d topic", "%(count)d topics", count) % {"count": count}
+    return ngettext("%(count)d quote", "%(count)d quotes", count) % {"count": count}
+
+
 ARTICLE_FIELDS = {"title": gettext_lazy("title"), "source": gettext_lazy("source"), "url": gettext_lazy("address"),
                   "published_at": gettext_lazy("publication date")}
 
@@ -218,11 +226,11 @@ def _sentence(event: ReviewEvent, names: _Names) -> str:
         return _undo_sentence(event, names, values)
     if action == "article_reviewed":
         accepted = event.after.get("accepted") or {}
-        count = sum(len(ids) for ids in accepted.values() if isinstance(ids, list))
-        if count:
-            return ngettext("%(who)s accepted the %(count)d suggestion left and marked the article reviewed",
-                            "%(who)s accepted the %(count)d suggestions left and marked the article reviewed",
-                            count) % {**values, "count": count}
+        counts = [_count_of(kind, len(accepted[kind])) for kind in ("mentions", "topics", "quotes")
+                  if isinstance(accepted.get(kind), list) and accepted[kind]]
+        if counts:
+            return _("%(who)s accepted the rest (%(counts)s) and marked the article reviewed") % {
+                **values, "counts": ", ".join(counts)}
         return _("%(who)s marked the article reviewed") % values
     if action == "article_edit":
         return _article_edit_sentence(event, values)

@@ -76,7 +76,7 @@ def test_the_history_tells_each_decision_in_a_sentence(client, marie, article):
     client.force_login(marie)
 
     assert history_lines(client, article) == [
-        "Marie accepted the 3 suggestions left and marked the article reviewed",
+        "Marie accepted the rest (3 mentions) and marked the article reviewed",
         "Marie undid their decision on “Lyon” (now pending)",
         "Marie accepted “Lyon” (place)",
         "Marie gave the quote “« Nous restons mobilisés »” to Claire Vasseur",
@@ -169,5 +169,5 @@ def test_details_crops_and_accepting_the_rest_read_as_sentences(client, marie, a
         "Marie changed the title: “Un titre coupé…” → “Un titre entier”",
         "Marie cut “En savoir plus” off the article (not part of it)",
         "Marie put the cut text back",
-        "Marie accepted the 3 suggestions left and marked the article reviewed",
+        "Marie accepted the rest (2 mentions, 1 quote) and marked the article reviewed",
     ]

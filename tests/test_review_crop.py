@@ -78,7 +78,7 @@ def test_cutting_off_the_trailing_text_takes_its_mentions_and_quotes_out_of_the_
     assert "still pending: 4 mentions, 1 quote" in html
     event = ReviewEvent.objects.get(action="article_crop")
     assert event.after["cut"] == "En savoir plus : Paul Martin à Bamako, « le grand entretien »"
-    assert "cut: — → En savoir plus : Paul Martin à Bamako" in html
+    assert "cut “En savoir plus : Paul Martin à Bamako, « le grand entretien »” off the article" in html
 
 
 def test_cutting_off_the_leading_text(editor_client, article):

@@ -52,7 +52,8 @@ def test_an_editor_corrects_every_detail_and_each_change_is_in_the_history(edito
     # Out of band: the version the workspace's forms send next, the review state and the history.
     assert 'id="article-version" name="version" value="2" hx-swap-oob="true"' in html
     assert 'id="history" hx-swap-oob="true"' in html
-    assert "title: Amina Diallo a rencontré Paul Martin à… → Dakar : les ministres parlent de la pêche" in html
+    assert ("changed the title: “Amina Diallo a rencontré Paul Martin à…” → “Dakar : les ministres parlent de la "
+            "pêche”") in html
     article.refresh_from_db()
     assert (article.title, article.source.name, article.url, article.published_at) == (
         "Dakar : les ministres parlent de la pêche", "La Gazette", "https://gazette.example/2026/dakar",
