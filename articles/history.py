@@ -195,10 +195,10 @@ def _registry_sentence(event: ReviewEvent, names: _Names, values: dict) -> str:
 
 def _count_of(kind: str, count: int) -> str:
     if kind == "mentions":
-        return ngettext("%(count)d mention", "%(count)d mentions", count) % {"count": count}
+        return ngettext("%(n)d mention", "%(n)d mentions", count) % {"n": count}
     if kind == "topics":
-        return ngettext("%(count)d topic", "%(count)d topics", count) % {"count": count}
-    return ngettext("%(count)d quote", "%(count)d quotes", count) % {"count": count}
+        return ngettext("%(n)d topic", "%(n)d topics", count) % {"n": count}
+    return ngettext("%(n)d quote", "%(n)d quotes", count) % {"n": count}
 
 
 ARTICLE_FIELDS = {"title": gettext_lazy("title"), "source": gettext_lazy("source"), "url": gettext_lazy("address"),
