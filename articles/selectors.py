@@ -145,11 +145,38 @@ def article_groups_of(article_id: int, mentions: list[MentionRow]) -> tuple[list
     return groups, [group_dom_id(k) for k in keys if group_dom_id(k) not in shown]
 
 
-def article_quotes(article: Article) -> list[Quote]:
+@dataclass(frozen=True, slots=True)
+class SpeakerRow:
+    id: int
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteRow:
+    """A quote as the review page shows it: plain values (the fields of ``Quote`` the page reads, the
+    speaker's id and name), no model instance (hundreds of them would cost more than their markup)."""
+
+    id: int
+    start: int
+    end: int
+    text: str
+    kind: str
+    speaker_role: str
+    cue: str
+    origin: str
+    decision: str
+    speaker_id: int | None
+    speaker: SpeakerRow | None
+
+
+def article_quotes(article: Article) -> list[QuoteRow]:
     """The article's quotes in text order, rejected ones last (kept so a decision can be reversed)."""
     if article.status != Article.Status.ANNOTATED:
         return []
-    quotes = list(article.quotes.select_related("speaker").order_by("start", "end"))
+    rows = article.quotes.order_by("start", "end").values_list(
+        "id", "start", "end", "text", "kind", "speaker_role", "cue", "origin", "decision", "speaker_id",
+        "speaker__name")
+    quotes = [QuoteRow(*row[:10], SpeakerRow(row[9], row[10]) if row[9] else None) for row in rows]
     return sorted(quotes, key=lambda q: q.decision == Decision.REJECTED)
 
 
@@ -164,6 +191,21 @@ def article_speaker_named(article_id: int, name: str) -> Actor | None:
         .order_by("-n", "id")
         .first()
     )
+
+
+def article_speaker_names(article_id: int) -> list[str]:
+    """The names a quote's speaker field suggests: the article's people and organisations linked by
+    a mention not rejected, most mentioned first, each name once (``article_speaker_named`` finds
+    the actor a name stands for)."""
+    live = Q(mentions__article_id=article_id,
+             mentions__decision__in=[d for d in Decision.values if d != Decision.REJECTED])
+    rows = (
+        Actor.objects.filter(live, kind__in=(Kind.PERSON, Kind.ORGANISATION))
+        .values("name")
+        .annotate(n=Count("mentions", filter=live))
+        .order_by("-n", "name")
+    )
+    return [row["name"] for row in rows]
 
 
 def actor_quotes(actor: Actor, limit: int = 20) -> list[Quote]:

@@ -394,7 +394,8 @@ def report(results, small, large, args):
     for name, r in results.items():
         html = r["html"]
         if name.startswith("review"):
-            shown = f"{html.count('data-mention=')} mentions highlighted"
+            highlighted = html.count('<a id="m-')
+            shown = f"{highlighted} mentions highlighted"
         elif name.startswith("queue"):
             rows, links = queue_rows(html)
             shown = f"{rows} <tr> in tbody, {links} article links"
