@@ -189,6 +189,8 @@ class Article(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        # The queue's language filter lists the languages in use by walking this index (selectors.article_languages).
+        indexes = [models.Index(fields=["language"], name="article_language")]
 
     def __str__(self):
         return self.title

@@ -9,9 +9,12 @@ from datetime import date
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.core.paginator import Paginator
+from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import translation
+from django.utils.functional import cached_property
 
 # The suggested duplicates have their own module; these names stay importable from here.
 from articles.duplicates import DuplicatePair, duplicate_suggestions  # noqa: F401
@@ -256,6 +259,8 @@ def next_article_for_review(*, after: Article) -> Article | None:
 # The review queue.
 
 QUEUE_PAGE_SIZE = 100
+# The queue counts its articles exactly up to this many; past it, "more than" (see QueuePaginator).
+QUEUE_COUNT_CAP = 10_000
 
 
 def positive_int(value) -> int | None:
@@ -362,6 +367,30 @@ def articles_for_queue(params: QueueParams | Mapping) -> QuerySet[Article]:
     return articles.order_by("-created_at", "-id")
 
 
+class QueuePaginator(Paginator):
+    """The queue's pages, counting the articles only as far as a page needs: up to ``QUEUE_COUNT_CAP``,
+    or further when the page asked for (and the one after it, for the "Next" link) lies beyond. Past
+    that, ``count`` is the cap and ``capped`` is true (the page says "more than"): counting a whole
+    archive would cost more than the page itself, and more as the archive grows."""
+
+    def __init__(self, object_list, per_page, *, page_number=None):
+        super().__init__(object_list, per_page)
+        self.cap = max(QUEUE_COUNT_CAP, ((positive_int(page_number) or 1) + 1) * per_page)
+
+    @cached_property
+    def counted(self) -> int:
+        # Unordered and one column: counting needs neither the order nor the rows.
+        return self.object_list.order_by().values("pk")[: self.cap + 1].count()
+
+    @cached_property
+    def count(self) -> int:
+        return min(self.counted, self.cap)
+
+    @property
+    def capped(self) -> bool:
+        return self.counted > self.cap
+
+
 @dataclass(frozen=True)
 class ActorCount:
     id: int
@@ -413,13 +442,25 @@ def queue_filter_choices(params: QueueParams, *, actor_query: str = "") -> dict:
     return {
         "sources": list(Source.objects.only("id", "name")),
         # Not "languages": the base template's language switcher sets that name for the whole page.
-        "queue_languages": [
-            (code, language_label(code))
-            for code in Article.objects.exclude(language="").order_by("language")
-            .values_list("language", flat=True).distinct()
-        ],
+        "queue_languages": [(code, language_label(code)) for code in article_languages()],
         "actors": actors,
     }
+
+
+def article_languages() -> list[str]:
+    """The languages the articles are in, in order. Each step of the recursive query asks the index on
+    ``language`` for the next language after the last one found: as many probes as languages, where
+    a DISTINCT would read every article of the archive."""
+    table, column = connection.ops.quote_name(Article._meta.db_table), connection.ops.quote_name("language")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH RECURSIVE found(language) AS ("
+            f" SELECT MIN({column}) FROM {table} WHERE {column} > ''"
+            f" UNION ALL SELECT (SELECT MIN({column}) FROM {table} WHERE {column} > found.language)"
+            f" FROM found WHERE found.language IS NOT NULL"
+            f") SELECT language FROM found WHERE language IS NOT NULL"
+        )
+        return [row[0] for row in cursor.fetchall()]
 
 
 def most_mentioned_actors(*, limit: int = 100) -> list[Actor]:

@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -46,7 +45,9 @@ def _queue_url(params: selectors.QueueParams, page=None) -> str:
 def _queue_context(request, params: selectors.QueueParams, *, page_number=None, part="page", notice="",
                    notice_level="success") -> dict:
     """What the queue page needs; ``part`` is "page", "results" or "rows" (less to load for the smaller parts)."""
-    page = Paginator(selectors.articles_for_queue(params), selectors.QUEUE_PAGE_SIZE).get_page(page_number)
+    paginator = selectors.QueuePaginator(selectors.articles_for_queue(params), selectors.QUEUE_PAGE_SIZE,
+                                         page_number=page_number)
+    page = paginator.get_page(page_number)
     rows = selectors.queue_rows(list(page.object_list))
     can_bulk = request.user.has_perm("articles.change_article")
     topics = selectors.topics_for_choice() if part == "page" or (part == "results" and can_bulk) else []
