@@ -117,6 +117,17 @@ def test_the_review_page_lists_quotes_and_escapes_them(editor_client, article):
     assert f'data-quotes="{SAID}-{SAID_END},' in page
 
 
+def test_a_quotes_speaker_role_and_cue_are_escaped(editor_client, article):
+    annotated(article)
+    speaker = Actor.objects.create(name="<b>Chef</b>", kind="person", key="chef|person")
+    Quote.objects.filter(article=article, kind="direct").update(speaker=speaker, speaker_role="<i>rôle</i>",
+                                                               cue="<script>x</script>")
+    page = editor_client.get(reverse("articles:detail", args=[article.id])).content.decode()
+    assert "&lt;b&gt;Chef&lt;/b&gt;" in page and "&lt;i&gt;rôle&lt;/i&gt;" in page
+    assert "&lt;script&gt;x&lt;/script&gt;" in page
+    assert "<b>Chef" not in page and "<i>rôle" not in page and "<script>x" not in page
+
+
 def test_quote_actions_answer_htmx_with_the_quote_they_changed(editor_client, article):
     Article.objects.filter(id=article.id).update(status=Article.Status.ANNOTATED)
     quote = Quote.objects.get(article=article, kind="direct")

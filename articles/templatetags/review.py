@@ -118,13 +118,15 @@ def _quote_labels(language: str) -> dict:
         "accept_label": gettext("Accept the quote %(start)s"), "reject_label": gettext("Reject the quote %(start)s"),
         "edit_label": gettext("Edit the quote %(start)s"),
     }
-    return {key: {k: escape(v) for k, v in value.items()} if isinstance(value, dict) else value
+    # Escaped as they are, but the "%(start)s" ones, escaped once the quote's start is in.
+    return {key: {k: escape(v) for k, v in value.items()} if isinstance(value, dict)
+            else value if key.endswith("_label") else escape(value)
             for key, value in labels.items()}
 
 
 @register.simple_tag
 def quote_ranges(quotes) -> str:
-    """"start-end," for each quote not rejected: what review.js underlines in the text."""
+    """The quotes not rejected as "start-end," each: what review.js underlines in the text."""
     return "".join(f"{quote.start}-{quote.end}," for quote in quotes if quote.decision != Decision.REJECTED)
 
 
