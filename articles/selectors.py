@@ -463,13 +463,15 @@ def article_languages() -> list[str]:
         return [row[0] for row in cursor.fetchall()]
 
 
-def most_mentioned_actors(*, limit: int = 100) -> list[Actor]:
-    """The actors with the most mentions not rejected (the digest builder's actor choices). It counts
-    every mention of the archive: the queue searches actors instead (``queue_actor_choices``)."""
+def most_mentioned_actors(*, articles: QuerySet[Article], limit: int = 100) -> list[Actor]:
+    """The actors with the most mentions not rejected in ``articles`` (the digest builder's actor
+    choices, over the digest's period): the count reads those articles' mentions, so it is bounded
+    by them, not by the archive. The queue searches actors instead (``queue_actor_choices``)."""
+    live = [d for d in Decision.values if d != Decision.REJECTED]
     return list(
         Actor.objects.canonical()
-        .annotate(n=Count("mentions", filter=~Q(mentions__decision=Decision.REJECTED)))
-        .filter(n__gt=0)
+        .filter(mentions__article__in=articles.values("id"), mentions__decision__in=live)
+        .annotate(n=Count("mentions"))
         .only("id", "name", "kind")
         .order_by("-n", "name")[:limit]
     )
