@@ -213,10 +213,10 @@ class PullParams:
 
 def period_articles(digest: Digest) -> QuerySet[Article]:
     """The articles of the digest's period: published in it, or added in it when their date is unknown."""
-    dated = Article.objects.published_between(digest.period_start, digest.period_end).values("id")
-    undated = Article.objects.filter(published_at__isnull=True).added_between(
-        digest.period_start, digest.period_end).values("id")
-    return Article.objects.filter(Q(id__in=dated) | Q(id__in=undated))
+    # One WHERE with an OR (not two subqueries): the database reads each index for its range.
+    dated = Article.objects.published_between(digest.period_start, digest.period_end)
+    undated = Article.objects.filter(published_at__isnull=True).added_between(digest.period_start, digest.period_end)
+    return dated | undated
 
 
 def pull_actor_choices(digest: Digest, params: PullParams) -> list[Actor]:
