@@ -199,6 +199,7 @@ def test_a_quotes_editor_comes_alone_with_the_articles_actors_once(editor_client
                                  headers={"HX-Request": "true", "HX-Target": f"quote-{quote.id}"})
     html = response.content.decode()
     assert html.lstrip().startswith(f'<li class="quote decision-pending" id="quote-{quote.id}"')
+    assert "HX-Request" in response["Vary"]  # the same address answers with the whole page otherwise
     assert "<html" not in html and 'id="article-body"' not in html
     assert html.count('<option value="Gérald Darmanin">') == 1 and f'list="speaker-names-{quote.id}"' in html
     assert reverse("articles:quote-speaker", args=[article.id, quote.id]) in html

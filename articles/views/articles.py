@@ -319,7 +319,7 @@ def _quote_editor(request, article_id: int, quote_id: int):
     quote = get_object_or_404(Quote.objects.select_related("speaker"), id=quote_id, article=article)
     context = {"article": article, "quote": quote, "open_quote": quote.id,
                "speakers": selectors.article_speaker_names(article.id)}
-    return render(request, "articles/detail.html#quote-item", context)
+    return vary_on_htmx(render(request, "articles/detail.html#quote-item", context))
 
 
 def _after_review_action(request, article_id, *, mention_id=None, error="", status=200):
