@@ -198,6 +198,13 @@ class Article(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        indexes = [
+            # The queue's language filter lists the languages in use by walking this index
+            # (selectors.article_languages).
+            models.Index(fields=["language"], name="article_language"),
+            # A digest's period: its articles, and the actors most mentioned in them.
+            models.Index(fields=["published_at"], name="article_published_at"),
+        ]
 
     def __str__(self):
         return self.title

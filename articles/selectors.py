@@ -9,10 +9,13 @@ from datetime import date
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.core.paginator import Paginator
+from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import translation
 from django.utils.formats import date_format
+from django.utils.functional import cached_property
 
 from articles import history
 
@@ -183,13 +186,45 @@ def article_pending(article_id: int) -> PendingCounts:
                          quotes=Quote.objects.filter(**pending).count())
 
 
-def article_quotes(article: Article) -> list[Quote]:
+@dataclass(frozen=True, slots=True)
+class SpeakerRow:
+    id: int
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteRow:
+    """A quote as the review page shows it: plain values (the fields of ``Quote`` the page reads, the
+    speaker's id and name), no model instance (hundreds of them would cost more than their markup)."""
+
+    id: int
+    start: int
+    end: int
+    text: str
+    kind: str
+    speaker_role: str
+    cue: str
+    origin: str
+    decision: str
+    speaker_id: int | None
+    speaker_confidence: float | None
+    speaker: SpeakerRow | None
+
+    def speaker_inferred(self) -> bool:
+        """The model's rule (``Quote.speaker_inferred``) on these plain values."""
+        return (self.speaker_id is not None and self.speaker_confidence is not None
+                and self.speaker_confidence < Quote.INFERRED_BELOW)
+
+
+def article_quotes(article: Article) -> list[QuoteRow]:
     """The article's quotes in text order, rejected ones last (kept so a decision can be reversed)."""
     if article.status != Article.Status.ANNOTATED:
         return []
     kept_start, kept_end = article.kept_bounds()  # none from the text an editor cut off
-    quotes = list(article.quotes.select_related("speaker").filter(start__gte=kept_start, end__lte=kept_end)
-                  .order_by("start", "end"))
+    rows = article.quotes.filter(start__gte=kept_start, end__lte=kept_end).order_by("start", "end").values_list(
+        "id", "start", "end", "text", "kind", "speaker_role", "cue", "origin", "decision", "speaker_id",
+        "speaker_confidence", "speaker__name")
+    quotes = [QuoteRow(*row[:11], SpeakerRow(row[9], row[11]) if row[9] else None) for row in rows]
     return sorted(quotes, key=lambda q: q.decision == Decision.REJECTED)
 
 
@@ -204,6 +239,21 @@ def article_speaker_named(article_id: int, name: str) -> Actor | None:
         .order_by("-n", "id")
         .first()
     )
+
+
+def article_speaker_names(article_id: int) -> list[str]:
+    """The names a quote's speaker field suggests: the article's people and organisations linked by
+    a mention not rejected, most mentioned first, each name once (``article_speaker_named`` finds
+    the actor a name stands for)."""
+    live = Q(mentions__article_id=article_id,
+             mentions__decision__in=[d for d in Decision.values if d != Decision.REJECTED])
+    rows = (
+        Actor.objects.filter(live, kind__in=(Kind.PERSON, Kind.ORGANISATION))
+        .values("name")
+        .annotate(n=Count("mentions", filter=live))
+        .order_by("-n", "name")
+    )
+    return [row["name"] for row in rows]
 
 
 def actor_quotes(actor: Actor, limit: int = 20) -> list[Quote]:
@@ -264,6 +314,8 @@ def next_article_for_review(*, after: Article) -> Article | None:
 # The review queue.
 
 QUEUE_PAGE_SIZE = 100
+# The queue counts its articles exactly up to this many; past it, "more than" (see QueuePaginator).
+QUEUE_COUNT_CAP = 10_000
 
 
 @dataclass(frozen=True)
@@ -364,6 +416,30 @@ def articles_for_queue(params: QueueParams | Mapping) -> QuerySet[Article]:
     return articles.order_by("-created_at", "-id")
 
 
+class QueuePaginator(Paginator):
+    """The queue's pages, counting the articles only as far as a page needs: up to ``QUEUE_COUNT_CAP``,
+    or further when the page asked for (and the one after it, for the "Next" link) lies beyond. Past
+    that, ``count`` is the cap and ``capped`` is true (the page says "more than"): counting a whole
+    archive would cost more than the page itself, and more as the archive grows."""
+
+    def __init__(self, object_list, per_page, *, page_number=None):
+        super().__init__(object_list, per_page)
+        self.cap = max(QUEUE_COUNT_CAP, ((id_or_none(page_number) or 1) + 1) * per_page)
+
+    @cached_property
+    def counted(self) -> int:
+        # Unordered and one column: counting needs neither the order nor the rows.
+        return self.object_list.order_by().values("pk")[: self.cap + 1].count()
+
+    @cached_property
+    def count(self) -> int:
+        return min(self.counted, self.cap)
+
+    @property
+    def capped(self) -> bool:
+        return self.counted > self.cap
+
+
 @dataclass(frozen=True)
 class ActorCount:
     id: int
@@ -422,17 +498,34 @@ def queue_filter_choices(params: QueueParams, *, actor_query: str = "") -> dict:
 
 def languages_in_use() -> list[tuple[str, str]]:
     """The articles' languages, as (code, name in the interface's language)."""
-    return [(code, language_label(code)) for code in Article.objects.exclude(language="").order_by("language")
-            .values_list("language", flat=True).distinct()]
+    return [(code, language_label(code)) for code in article_languages()]
 
 
-def most_mentioned_actors(*, limit: int = 100) -> list[Actor]:
-    """The actors with the most mentions not rejected (the digest builder's actor choices). It counts
-    every mention of the archive: the queue searches actors instead (``queue_actor_choices``)."""
+def article_languages() -> list[str]:
+    """The languages the articles are in, in order. Each step of the recursive query asks the index on
+    ``language`` for the next language after the last one found: as many probes as languages, where
+    a DISTINCT would read every article of the archive."""
+    table, column = connection.ops.quote_name(Article._meta.db_table), connection.ops.quote_name("language")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH RECURSIVE found(language) AS ("
+            f" SELECT MIN({column}) FROM {table} WHERE {column} > ''"
+            f" UNION ALL SELECT (SELECT MIN({column}) FROM {table} WHERE {column} > found.language)"
+            f" FROM found WHERE found.language IS NOT NULL"
+            f") SELECT language FROM found WHERE language IS NOT NULL"
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def most_mentioned_actors(*, articles: QuerySet[Article], limit: int = 100) -> list[Actor]:
+    """The actors with the most mentions not rejected in ``articles`` (the digest builder's actor
+    choices, over the digest's period): the count reads those articles' mentions, so it is bounded
+    by them, not by the archive. The queue searches actors instead (``queue_actor_choices``)."""
+    live = [d for d in Decision.values if d != Decision.REJECTED]
     return list(
         Actor.objects.canonical()
-        .annotate(n=Count("mentions", filter=~Q(mentions__decision=Decision.REJECTED)))
-        .filter(n__gt=0)
+        .filter(mentions__article__in=articles.values("id"), mentions__decision__in=live)
+        .annotate(n=Count("mentions"))
         .only("id", "name", "kind")
         .order_by("-n", "name")[:limit]
     )

@@ -11,6 +11,7 @@ urlpatterns = [
     path("articles/new", views.article_new, name="new"),
     path("articles/bulk", views.articles_bulk, name="bulk"),
     path("articles/<id:article_id>", views.article_detail, name="detail"),
+    path("articles/mention-kinds.<str:language>.css", views.mention_kinds_css, name="mention-kinds-css"),
     path("articles/<id:article_id>/retry", views.article_retry, name="retry"),
     path("articles/<id:article_id>/details", views.article_edit, name="edit"),
     path("articles/<id:article_id>/crop", views.article_crop, name="crop"),

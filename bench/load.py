@@ -81,7 +81,7 @@ WARM_ROWS = 20
 CSRF_HEADER = re.compile(r"""hx-headers='\{"x-csrftoken": "([^"]+)"\}'""")
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 VERSION = re.compile(r'id="article-version" name="version" value="(\d+)"')
-MENTION = re.compile(r'data-mention="(\d+)"')
+MENTION = re.compile(r'<a id="m-(\d+)"')
 TOPIC_FORM = re.compile(r'<form[^>]*action="(/articles/\d+/topics/\d+/decide)"(.*?)</form>', re.DOTALL)
 DECISION = re.compile(r'name="decision" value="(accepted|rejected)"')
 

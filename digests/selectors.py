@@ -12,7 +12,8 @@ from django.utils import translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from articles.models import Article, ArticleTopic, Decision, Mention, Quote
+from articles.models import Actor, Article, ArticleTopic, Decision, Mention, Quote
+from articles.selectors import most_mentioned_actors
 from digests.models import Digest, DigestItem, DigestSection, ExportJob
 from digests.viewmodel import ActorView, DigestView, ItemView, QuoteView, SectionView, TopicView
 from pressreview.inputs import id_or_none
@@ -221,6 +222,23 @@ class PullParams:
         return urlencode({k: v for k, v in values.items() if v})
 
 
+def period_articles(digest: Digest) -> QuerySet[Article]:
+    """The articles of the digest's period: published in it, or added in it when their date is unknown."""
+    # One WHERE with an OR (not two subqueries): the database reads each index for its range.
+    dated = Article.objects.published_between(digest.period_start, digest.period_end)
+    undated = Article.objects.filter(published_at__isnull=True).added_between(digest.period_start, digest.period_end)
+    return dated | undated
+
+
+def pull_actor_choices(digest: Digest, params: PullParams) -> list[Actor]:
+    """The pull form's actors: the most mentioned in the digest's period (a count bounded by the
+    period's articles), and the one chosen if it is not among them."""
+    actors = most_mentioned_actors(articles=period_articles(digest))
+    if params.actor and params.actor not in {actor.id for actor in actors}:
+        actors = list(Actor.objects.canonical().filter(id=params.actor).only("id", "name", "kind")) + actors
+    return actors
+
+
 def articles_to_pull(digest: Digest, params: PullParams, *, limit: int = PULL_LIMIT) -> list[Article]:
     """Articles matching the form, newest first; each with ``in_digest`` set."""
     articles = Article.objects.filter(status=Article.Status.ANNOTATED).select_related("source").defer(
@@ -234,10 +252,7 @@ def articles_to_pull(digest: Digest, params: PullParams, *, limit: int = PULL_LI
     if params.source:
         articles = articles.filter(source_id=params.source)
     if params.within_period:
-        dated = Article.objects.published_between(digest.period_start, digest.period_end).values("id")
-        undated = Article.objects.filter(published_at__isnull=True).added_between(
-            digest.period_start, digest.period_end).values("id")
-        articles = articles.filter(Q(id__in=dated) | Q(id__in=undated))
+        articles = articles.filter(id__in=period_articles(digest).values("id"))
     if params.q:
         articles = articles.search(params.q)
     found = list(articles.order_by(F("published_at").desc(nulls_last=True), "-created_at", "-id")[:limit])

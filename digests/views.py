@@ -126,7 +126,7 @@ def digest_detail(request, digest_id):
     else:
         context = {**_builder_context(request, digest), **_pull_context(request, digest),
                    **article_selectors.queue_filter_choices(article_selectors.QueueParams()),
-                   "actors": article_selectors.most_mentioned_actors(),
+                   "actors": selectors.pull_actor_choices(digest, selectors.PullParams.from_query(request.GET)),
                    "topics": article_selectors.topics_for_choice()}
         response = render(request, "digests/builder.html", context)
     return vary_on_htmx(response)

@@ -81,6 +81,18 @@ def test_a_cropped_article_has_no_serious_violation(page, live_server, annotated
     log_in(page, live_server, "ed")
     page.goto(f"{live_server.url}/articles/{annotated.id}")
     page.locator("#article-body .cropped").wait_for()
+def test_review_page_with_quotes_and_an_open_quote_editor_has_no_serious_violation(page, live_server, annotated):
+    from articles.models import Quote
+
+    body = annotated.body
+    Quote.objects.create(article=annotated, start=0, end=body.index(" est"), text=body[:body.index(" est")])
+    Quote.objects.create(article=annotated, start=body.index("Darmanin a"), end=len(body) - 1,
+                         text=body[body.index("Darmanin a"):-1])
+    make_user("ed", "editor")
+    log_in(page, live_server, "ed")
+    page.goto(f"{live_server.url}/articles/{annotated.id}")
+    page.locator("li.quote").first.get_by_role("link", name="Edit").click()
+    page.get_by_label("Speaker").wait_for()
     assert violations(page) == []
 
 

@@ -1,6 +1,8 @@
 """The review workspace by keyboard in real Chromium: which mention j / k reach, what a / x / u change,
 and where the focus is after each swap of the workspace."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -109,8 +111,6 @@ def test_the_keyboard_help_lists_undo_and_the_pending_rule(page, live_server, ar
 
 
 def re_class(name):
-    import re
-
     return re.compile(rf"(^|\s){re.escape(name)}(\s|$)")
 
 
@@ -150,6 +150,11 @@ def test_deciding_a_quote_by_keyboard_leaves_the_focus_on_the_next_quote(page, l
 def test_setting_a_speaker_by_keyboard_keeps_the_focus_on_its_button(page, live_server, article):
     open_review(page, live_server, article)
     quote = page.locator("li.quote").nth(1)
+    # The speaker field comes when the quote's Edit link is followed, and has the focus then.
+    assert page.locator("input[name=speaker_name]").count() == 0
+    quote.get_by_role("link", name="Edit the quote « Rien n'est signé »").focus()
+    page.keyboard.press("Enter")
+    expect(quote.get_by_label("Speaker")).to_be_focused()
     quote.get_by_label("Speaker").fill("Paul Martin")
     quote.get_by_role("button", name="Set speaker").focus()
     page.keyboard.press("Enter")
@@ -182,8 +187,9 @@ def test_an_editor_corrects_the_details_and_goes_on_reviewing_without_a_conflict
     expect(page.locator("h1")).to_have_text("Dakar : deux ministres se rencontrent")
     expect(head.get_by_role("status")).to_have_text("Details saved.")
     expect(head.get_by_text("Edit details")).to_be_focused()
-    expect(page.locator(".history")).to_contain_text("title: Rencontre à Dakar → Dakar : deux ministres se rencontrent")
-    expect(page.locator(".history")).to_contain_text("source: — → La Gazette")
+    expect(page.locator(".history")).to_contain_text(
+        "changed the title: “Rencontre à Dakar” → “Dakar : deux ministres se rencontrent”")
+    expect(page.locator(".history")).to_contain_text("changed the source: “—” → “La Gazette”")
 
     # The workspace's forms send the version the edit brought: a decision goes through.
     page.locator("body").press("j")
@@ -193,7 +199,7 @@ def test_an_editor_corrects_the_details_and_goes_on_reviewing_without_a_conflict
     head.get_by_text("Edit details").click()
     head.get_by_label("Source").fill("Le Quotidien")
     head.get_by_role("button", name="Save details").click()
-    expect(page.locator(".history")).to_contain_text("source: La Gazette → Le Quotidien")
+    expect(page.locator(".history")).to_contain_text("changed the source: “La Gazette” → “Le Quotidien”")
     expect(page.get_by_text("Someone else changed this article")).to_have_count(0)
 
     article.refresh_from_db()
@@ -295,3 +301,28 @@ def test_an_editor_cuts_off_the_trailing_text_and_its_mention_leaves_the_review(
     page.get_by_role("button", name="Put the cut text back").click()
     expect(cropped).to_have_count(0)
     expect(mention(page, "Bamako")).to_have_class(re_class("decision-pending"))
+def test_a_quotes_editor_closes_back_to_its_edit_link(page, live_server, article):
+    open_review(page, live_server, article)
+    quote = page.locator("li.quote").first
+    quote.get_by_role("link", name="Edit").click()
+    expect(quote.get_by_role("button", name="Set speaker")).to_be_visible()
+    quote.get_by_role("link", name="Close").click()
+    expect(quote.get_by_role("button", name="Set speaker")).to_have_count(0)
+    expect(quote.get_by_role("link", name="Edit")).to_be_focused()
+
+
+def test_a_mention_listed_under_its_actor_opens_its_panel_in_place(page, live_server, article):
+    open_review(page, live_server, article)
+    navigations = []
+    page.on("framenavigated", lambda frame: navigations.append(frame.url))
+    page.locator("#actor-groups .mentions a", has_text="Dakar").click()
+    expect(page.locator("#mention-panel h2")).to_have_text("“Dakar”")
+    assert navigations == []
+
+
+def test_each_mention_is_followed_by_its_kind_from_one_stylesheet(page, live_server, article):
+    open_review(page, live_server, article)
+    link = page.locator("#article-body a.mention", has_text="Dakar")
+    expect(link).not_to_have_attribute("data-kind-label", re.compile(".*"))
+    content = link.evaluate("(el) => getComputedStyle(el, '::after').content")
+    assert content.startswith('"place"'), content

@@ -218,6 +218,18 @@ def test_the_builder_offers_the_most_mentioned_actors_to_pull_in_by(editor_clien
     assert f'<option value="{darmanin.id}">Gérald Darmanin</option>' in page
 
 
+def test_the_actors_offered_are_those_of_the_digests_period_and_the_one_chosen(editor_client):
+    newsroom()
+    annotated_article("Plus tard", "Le préfet Martin Dupuis a parlé.", mentions=[("Martin Dupuis", "person")], day=20)
+    digest = make_digest()
+    dupuis, darmanin = Actor.objects.get(name="Martin Dupuis"), Actor.objects.get(name="Gérald Darmanin")
+    page = editor_client.get(url("detail", digest)).content.decode()
+    assert f'<option value="{darmanin.id}">Gérald Darmanin</option>' in page
+    assert "Martin Dupuis" not in page  # mentioned only after the period: not counted
+    chosen = editor_client.get(url("detail", digest), {"pull": "1", "actor": dupuis.id}).content.decode()
+    assert f'<option value="{dupuis.id}" selected>Martin Dupuis</option>' in chosen
+
+
 def test_an_article_is_added_once(editor_client):
     found = newsroom()
     digest = build_digest([found["rabat"]])

@@ -288,6 +288,45 @@ def test_a_page_holds_100_rows_and_page_links_keep_the_filters(editor_client):
     assert "Other language" not in second.content.decode()
 
 
+def test_past_the_count_cap_the_queue_says_more_than_and_still_pages_on(editor_client, monkeypatch):
+    from articles import selectors
+
+    monkeypatch.setattr(selectors, "QUEUE_PAGE_SIZE", 2)
+    monkeypatch.setattr(selectors, "QUEUE_COUNT_CAP", 4)
+    for i in range(7):
+        make_article(f"Dépêche {i}")
+    first = editor_client.get(QUEUE).content.decode()
+    assert "More than 4 articles" in first and "Page 1 of more than 2" in first
+    assert 'href="/?page=2"' in first
+    # A page past the cap counts as far as the page after it: exact again near the end.
+    last = editor_client.get(QUEUE, {"page": 4}).content.decode()
+    assert "7 articles" in last and "Page 4 of 4" in last and "Dépêche 0" in last
+    assert 'href="/?page=3"' in last and "?page=5" not in last
+
+
+def test_the_queue_page_reads_no_query_that_grows_with_the_archive(editor_client):
+    make_article("Une", language="fr")
+    make_article("Two", language="en")
+    make_article("Sans langue", language="")
+    with CaptureQueriesContext(connection) as queries:
+        page = editor_client.get(QUEUE).content.decode()
+    counts = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"] and "articles_article" in q["sql"]]
+    assert counts and all("LIMIT 10001" in sql for sql in counts), counts
+    assert not [q["sql"] for q in queries.captured_queries if "DISTINCT" in q["sql"]]
+    # The languages in use, each once, from the index on the language column.
+    assert '<option value="en">English</option>' in page and '<option value="fr">French</option>' in page
+    assert "3 articles" in page
+
+
+def test_the_languages_in_use_come_in_order_each_once(db):
+    from articles.selectors import article_languages
+
+    assert article_languages() == []
+    for language in ("fr", "en", "fr", "", "ar", "en"):
+        make_article(language=language)
+    assert article_languages() == ["ar", "en", "fr"]
+
+
 # Live status
 
 

@@ -117,6 +117,17 @@ def test_the_review_page_lists_quotes_and_escapes_them(editor_client, article):
     assert f'data-quotes="{SAID}-{SAID_END},' in page
 
 
+def test_a_quotes_speaker_role_and_cue_are_escaped(editor_client, article):
+    annotated(article)
+    speaker = Actor.objects.create(name="<b>Chef</b>", kind="person", key="chef|person")
+    Quote.objects.filter(article=article, kind="direct").update(speaker=speaker, speaker_role="<i>rôle</i>",
+                                                               cue="<script>x</script>")
+    page = editor_client.get(reverse("articles:detail", args=[article.id])).content.decode()
+    assert "&lt;b&gt;Chef&lt;/b&gt;" in page and "&lt;i&gt;rôle&lt;/i&gt;" in page
+    assert "&lt;script&gt;x&lt;/script&gt;" in page
+    assert "<b>Chef" not in page and "<i>rôle" not in page and "<script>x" not in page
+
+
 def test_quote_actions_answer_htmx_with_the_quote_they_changed(editor_client, article):
     Article.objects.filter(id=article.id).update(status=Article.Status.ANNOTATED)
     quote = Quote.objects.get(article=article, kind="direct")
@@ -205,14 +216,69 @@ def annotated(article):
     return article
 
 
-def test_the_page_lists_the_articles_actors_once_whatever_the_number_of_quotes(editor_client, article):
+def test_the_page_draws_no_quote_form_but_one_for_all_their_decisions(editor_client, article):
     annotated(article)
+    url = reverse("articles:detail", args=[article.id])
+    before = editor_client.get(url).content.decode()
     for n in range(5):
         start = BODY.index("Rabat")
         Quote.objects.create(article=article, start=start, end=start + 5 + n, text=BODY[start:start + 5 + n])
-    page = editor_client.get(reverse("articles:detail", args=[article.id])).content.decode()
-    assert page.count('<option value="Gérald Darmanin">') == 1
-    assert page.count('list="speaker-names"') == Quote.objects.filter(article=article).count() == 7
+    page = editor_client.get(url).content.decode()
+    quotes = Quote.objects.filter(article=article)
+    assert page.count('class="quote-edit"') == quotes.count() == 7
+    # Neither a speaker field (its list of the article's actors) nor a token per quote.
+    assert 'name="speaker_name"' not in page and '<option value="Gérald Darmanin">' not in page
+    assert page.count("csrfmiddlewaretoken") == before.count("csrfmiddlewaretoken")
+    decide = reverse("articles:quote-decide", args=[article.id, quotes.first().id])
+    assert f'form="quote-actions" formaction="{decide}" name="decision" value="accepted"' in page
+
+
+def test_a_quotes_editor_comes_alone_with_the_articles_actors_once(editor_client, article):
+    annotated(article)
+    quote = Quote.objects.get(article=article, kind="fragment")
+    url = reverse("articles:detail", args=[article.id])
+    response = editor_client.get(url, {"quote": quote.id},
+                                 headers={"HX-Request": "true", "HX-Target": f"quote-{quote.id}"})
+    html = response.content.decode()
+    assert html.lstrip().startswith(f'<li class="quote decision-pending" id="quote-{quote.id}"')
+    assert "HX-Request" in response["Vary"]  # the same address answers with the whole page otherwise
+    assert "<html" not in html and 'id="article-body"' not in html
+    assert html.count('<option value="Gérald Darmanin">') == 1 and f'list="speaker-names-{quote.id}"' in html
+    assert reverse("articles:quote-speaker", args=[article.id, quote.id]) in html
+    assert reverse("articles:quote-span", args=[article.id, quote.id]) in html
+    # Without JavaScript, the link opens the same editor in the whole page.
+    page = editor_client.get(url, {"quote": quote.id}).content.decode()
+    assert page.count('name="speaker_name"') == 1 and f'id="speaker-{quote.id}"' in page
+
+
+def test_a_viewer_gets_no_quote_editor(viewer_client, article):
+    annotated(article)
+    quote = Quote.objects.get(article=article, kind="fragment")
+    response = viewer_client.get(reverse("articles:detail", args=[article.id]), {"quote": quote.id},
+                                 headers={"HX-Request": "true", "HX-Target": f"quote-{quote.id}"})
+    assert response.status_code == 200
+    assert "partenaire fiable" in response.content.decode() and "speaker_name" not in response.content.decode()
+
+
+def test_a_quote_of_another_article_has_no_editor_here(editor_client, article):
+    annotated(article)
+    other = Article.objects.create(title="Autre", body=BODY, content_hash="other", status=Article.Status.ANNOTATED)
+    quote = Quote.objects.get(article=article, kind="fragment")
+    response = editor_client.get(reverse("articles:detail", args=[other.id]), {"quote": quote.id},
+                                 headers={"HX-Request": "true", "HX-Target": f"quote-{quote.id}"})
+    assert response.status_code == 404
+
+
+def test_setting_the_speaker_answers_with_the_quote_and_its_editor_still_open(editor_client, article):
+    annotated(article)
+    quote = Quote.objects.get(article=article, kind="fragment")
+    response = editor_client.post(reverse("articles:quote-speaker", args=[article.id, quote.id]),
+                                  {"speaker_name": "Gérald Darmanin", "version": article.version},
+                                  headers={"HX-Request": "true", "HX-Target": "workspace"})
+    html = response.content.decode()
+    assert f'id="quote-{quote.id}" hx-swap-oob="true"' in html
+    assert f'id="speaker-{quote.id}"' in html and 'value="Gérald Darmanin"' in html
+    assert Quote.objects.get(id=quote.id).speaker.name == "Gérald Darmanin"
 
 
 def test_an_editor_sets_the_speaker_by_typing_a_name_and_clears_it_with_an_empty_field(editor_client, article):

@@ -8,6 +8,7 @@ from articles.models import (
     Article,
     ArticleTopic,
     Decision,
+    Kind,
     Mention,
     Origin,
     Quote,
@@ -60,7 +61,7 @@ def test_editor_rejects_a_mention_and_it_is_logged(editor_client, editor, articl
     assert response["HX-Reswap"] == "none"
     assert f'<a id="m-{mention.id}" class="mention kind-place decision-rejected' in html
     assert 'id="mention-panel" class="mention-panel' in html and 'id="history"' in html
-    assert f'data-mention="{mention_at(article, "Darmanin").id}"' not in html  # the other mentions stay as they are
+    assert f'id="m-{mention_at(article, "Darmanin").id}"' not in html  # the other mentions stay as they are
     mention.refresh_from_db()
     assert (mention.decision, mention.decided_by) == (Decision.REJECTED, editor)
     article.refresh_from_db()
@@ -353,6 +354,30 @@ def test_review_page_queries_do_not_grow_with_mentions(editor_client, django_ass
     assert counts[20] == counts[400]
 
 
+def test_a_mention_carries_its_id_kind_and_decision_and_nothing_the_page_can_say_once(editor_client, article):
+    rabat = mention_at(article, "Rabat")
+    page = editor_client.get(url("detail", article)).content.decode()
+    # In the text: the kind's label comes from one stylesheet, the actor and details from the panel.
+    link = f'<a id="m-{rabat.id}" class="mention kind-place decision-pending" href="?mention={rabat.id}#mention-panel">'
+    assert f"{link}Rabat</a>" in page
+    assert reverse("articles:mention-kinds-css", args=["en"]) in page
+    # Under its actor: a plain link (one handler in the page's script opens the panel in place).
+    assert f'<li><a href="?mention={rabat.id}#mention-panel">Rabat</a> <span class="muted">' in page
+    assert 'hx-get="?mention=' not in page
+    assert page.count("data-kind-label=") == len(Kind.choices)  # the legend's, not one per mention
+
+
+def test_the_mention_kinds_stylesheet_labels_each_kind_and_tells_screen_readers_the_decision(client):
+    css = client.get(reverse("articles:mention-kinds-css", args=["fr"]))
+    assert css.status_code == 200 and css["Content-Type"].startswith("text/css")
+    assert "max-age=86400" in css["Cache-Control"]
+    text = css.content.decode()
+    assert 'a.mention.kind-place::after { content: "lieu"; }' in text
+    assert 'a.mention.kind-place.decision-accepted::after { content: "lieu" / "lieu, accepté"; }' in text
+    assert 'content: "place"' in client.get(reverse("articles:mention-kinds-css", args=["en"])).content.decode()
+    assert client.get("/articles/mention-kinds.xx.css").status_code == 404
+
+
 def test_the_mention_panel_alone_is_sent_when_a_mention_is_clicked(editor_client, article,
                                                                    django_assert_max_num_queries):
     mention = mention_at(article, "Rabat")
@@ -414,7 +439,7 @@ def test_an_every_occurrence_decision_answers_with_each_mention_it_changed_and_t
     for mention in (first, second):
         assert f'<a id="m-{mention.id}" class="mention kind-place decision-accepted' in html
     assert f'<li id="group-{first.actor_id}" hx-swap-oob="true">' in html and "2×" in html
-    assert f'data-mention="{mention_at(article, "Rabat").id}"' not in html
+    assert f'id="m-{mention_at(article, "Rabat").id}"' not in html
 
 
 def test_rejecting_a_groups_last_mention_hides_the_group_and_accepting_it_brings_it_back(editor_client, article):

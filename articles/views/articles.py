@@ -1,17 +1,18 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
 from articles import selectors
 from articles.forms import ArticleDetailsForm, ArticlePasteForm, ArticleUploadForm
-from articles.models import Actor, Article, ArticleTopic, Kind, Mention, Quote, Topic
+from articles.models import Actor, Article, ArticleTopic, Decision, Kind, Mention, Quote, Topic
 from articles.services import review
 from articles.services.ingest import IngestError, article_create, article_create_from_upload, articles_requeue
 from articles.services.review import Conflict, ReviewError
@@ -44,7 +45,9 @@ def _queue_url(params: selectors.QueueParams, page=None) -> str:
 def _queue_context(request, params: selectors.QueueParams, *, page_number=None, part="page", notice="",
                    notice_level="success") -> dict:
     """What the queue page needs; ``part`` is "page", "results" or "rows" (less to load for the smaller parts)."""
-    page = Paginator(selectors.articles_for_queue(params), selectors.QUEUE_PAGE_SIZE).get_page(page_number)
+    paginator = selectors.QueuePaginator(selectors.articles_for_queue(params), selectors.QUEUE_PAGE_SIZE,
+                                         page_number=page_number)
+    page = paginator.get_page(page_number)
     rows = selectors.queue_rows(list(page.object_list))
     can_bulk = request.user.has_perm("articles.change_article")
     topics = selectors.topics_for_choice() if part == "page" or (part == "results" and can_bulk) else []
@@ -230,12 +233,14 @@ def _current_mention(article: Article, mention_id) -> Mention | None:
     return Mention.objects.select_related("actor").filter(id=mention_id, article=article).first()
 
 
-def _review_context(article_id: int, *, mention_id=None, error: str = "", details_form=None) -> dict:
+def _review_context(article_id: int, *, mention_id=None, quote_id=None, error: str = "", details_form=None
+                    ) -> dict:
     article = selectors.article_for_display(article_id)
     mentions = selectors.article_mentions(article) if article.status == Article.Status.ANNOTATED else []
     current = _current_mention(article, mention_id)
     groups = selectors.article_actor_groups(mentions)
     quotes = selectors.article_quotes(article)
+    open_quote = id_or_none(quote_id)
     return {
         "article": article,
         "groups": groups,
@@ -248,12 +253,38 @@ def _review_context(article_id: int, *, mention_id=None, error: str = "", detail
         "events": selectors.article_events(article),
         "quotes": quotes,
         "pending": selectors.PendingCounts.of(mentions, article.topics.all(), quotes),
-        # Each name once: the speaker field takes a name (two actors sharing one: the most mentioned).
-        "speakers": list(dict.fromkeys(g.name for g in groups
-                                       if g.actor_id and g.kind in (Kind.PERSON, Kind.ORGANISATION))),
         "details_form": details_form or ArticleDetailsForm(article=article),
+        # A quote's speaker and span forms only for the quote whose editor is open (?quote=).
+        "open_quote": open_quote,
+        "speakers": selectors.article_speaker_names(article.id) if open_quote else [],
         "error": error,
     }
+
+
+def _css_string(text: str) -> str:
+    """``text`` as a CSS string: letters, digits, spaces and commas as they are, anything else escaped."""
+    return '"' + "".join(c if c.isalnum() or c in " ," else f"\\{ord(c):x} " for c in text) + '"'
+
+
+@cache_control(max_age=24 * 3600)
+def mention_kinds_css(request, language):
+    """The label after each mention of the review page's text ("person"), in ``language``: said once
+    here rather than on each of an article's thousand mentions. Screen readers hear the decision
+    too ("person, accepted"), which the page shows by style alone."""
+    try:
+        language = translation.get_supported_language_variant(language)
+    except LookupError:
+        raise Http404 from None
+    with translation.override(language):
+        kinds = [(value, str(label)) for value, label in Kind.choices]
+        decisions = [(value, str(label)) for value, label in Decision.choices]
+    rules = []
+    for kind, label in kinds:
+        rules.append(f"a.mention.kind-{kind}::after {{ content: {_css_string(label)}; }}")
+        rules.extend(f"a.mention.kind-{kind}.decision-{decision}::after "
+                     f"{{ content: {_css_string(label)} / {_css_string(f'{label}, {decided}')}; }}"
+                     for decision, decided in decisions)
+    return HttpResponse("\n".join(rules) + "\n", content_type="text/css; charset=utf-8")
 
 
 def _get_article(article_id: int) -> Article:
@@ -271,14 +302,27 @@ def article_detail(request, article_id):
         context = {"article": article, "current": _current_mention(article, request.GET.get("mention")),
                    "kinds": Kind.choices}
         return render(request, "articles/detail.html#mention-panel", context)
+    quote_id = id_or_none(request.GET.get("quote"))
+    if request.htmx and quote_id and request.htmx.target == f"quote-{quote_id}":
+        return _quote_editor(request, article_id, quote_id)
     try:
-        context = _review_context(article_id, mention_id=request.GET.get("mention"))
+        context = _review_context(article_id, mention_id=request.GET.get("mention"), quote_id=quote_id)
     except Article.DoesNotExist:
         raise Http404 from None
     if request.htmx:
         response = render(request, "articles/detail.html#annotation", context)
         return stop_polling(response) if context["article"].is_finished() else response
     return vary_on_htmx(render(request, "articles/detail.html", context))
+
+
+def _quote_editor(request, article_id: int, quote_id: int):
+    """A click on a quote's "Edit": that quote with its forms, not the whole page (the page
+    draws none of them: a speaker field per quote would grow with quotes × the article's actors)."""
+    article = get_object_or_404(Article.objects.only("id", "version", "language"), id=article_id)
+    quote = get_object_or_404(Quote.objects.select_related("speaker"), id=quote_id, article=article)
+    context = {"article": article, "quote": quote, "open_quote": quote.id,
+               "speakers": selectors.article_speaker_names(article.id)}
+    return vary_on_htmx(render(request, "articles/detail.html#quote-item", context))
 
 
 def _after_review_action(request, article_id, *, mention_id=None, error="", status=200):
@@ -294,7 +338,7 @@ def _after_review_action(request, article_id, *, mention_id=None, error="", stat
 
 
 def _changes_response(request, article_id, *, mention_id=None, mentions=(), all_groups=False, article_topic=None,
-                      quote=None):
+                      quote=None, quote_open=False):
     """HTMX: what one decision changed, each piece swapped in place by its id (the mention's links in the
     text, their actor groups, the panel, the topic or quote, the review state, the history and the
     version the next decision sends), rather than the whole workspace, whose size grows with the article."""
@@ -311,6 +355,9 @@ def _changes_response(request, article_id, *, mention_id=None, mentions=(), all_
         "topics": [(article_topic, selectors.topic_evidence(article, article_topic))] if article_topic else [],
         "quotes": [quote] if quote else [],
         "pending": selectors.article_pending(article.id),
+        # A change made in a quote's editor leaves it open, the focus where it was.
+        "open_quote": quote.id if quote and quote_open else None,
+        "speakers": selectors.article_speaker_names(article.id) if quote and quote_open else [],
     }
     if all_groups:  # a new kind or actor moves mentions between groups, perhaps to a new one
         all_mentions = selectors.article_mentions(article)
@@ -507,7 +554,8 @@ def quote_speaker(request, article_id, quote_id):
         return review.quote_set_speaker(quote=quote, user=request.user, actor=speaker,
                                         expected_version=_version(request))
 
-    return _review_action(request, article_id, action, changes=lambda changed: {"quote": changed})
+    return _review_action(request, article_id, action,
+                          changes=lambda changed: {"quote": changed, "quote_open": True})
 
 
 def _speaker_by_name(quote: Quote, name: str) -> Actor | None:

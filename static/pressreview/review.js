@@ -18,7 +18,7 @@
   let opening = false;
 
   function markCurrent(id) {
-    mentions().forEach((m) => m.classList.toggle("is-current", m.dataset.mention === id));
+    mentions().forEach((m) => m.classList.toggle("is-current", m.id === "m-" + id));
   }
 
   function panelOpened() {
@@ -71,7 +71,7 @@
   }
 
   function mentionUrl(link, action) {
-    return body().dataset.mentionUrl + link.dataset.mention + "/" + action;
+    return body().dataset.mentionUrl + link.id.slice(2) + "/" + action;  // id="m-<mention id>"
   }
 
   function post(link, url, values) {
@@ -145,6 +145,25 @@
     form.elements.end.value = source.elements.end.value;
   }
 
+  // A quote's speaker and span forms come from the server when its "Edit" is followed (the page
+  // has none: they would grow with quotes × the article's actors); the focus goes to the speaker.
+  function openQuoteEditor(link) {
+    const item = link.closest("li.quote");
+    htmx.ajax("GET", link.getAttribute("href").split("#")[0], { source: link, target: "#" + item.id, swap: "outerHTML" })
+      .then(() => {
+        const field = document.querySelector("#" + item.id + " input[name=speaker_name]");
+        if (field) field.focus();
+      });
+  }
+
+  function closeQuoteEditor(item) {
+    if (!item) return;
+    const editor = item.querySelector(".quote-editor");
+    if (editor) editor.remove();
+    const edit = item.querySelector("a.quote-edit");
+    if (edit) { edit.hidden = false; edit.focus(); }
+  }
+
   function highlightEvidence(item, on) {
     if (!("highlights" in CSS) || !body()) return;
     if (!on) { CSS.highlights.delete("evidence"); return; }
@@ -200,6 +219,29 @@
       event.preventDefault();
       select(link);
     }
+    const listed = event.target.closest("#actor-groups a[href^='?mention=']");
+    if (listed && !event.ctrlKey && !event.metaKey && !event.shiftKey) {
+      // A mention listed under its actor: its panel, in place (the link reloads the page without JavaScript).
+      event.preventDefault();
+      htmx.ajax("GET", listed.getAttribute("href").split("#")[0], { source: listed, target: "#mention-panel", swap: "outerHTML" });
+    }
+    const decide = event.target.closest("button[form='quote-actions']");
+    if (decide) {
+      // A quote's Accept or Reject: the page's one form for them, to this quote's address (the
+      // browser posts it so without JavaScript); the answer swaps in what the decision changed.
+      event.preventDefault();
+      htmx.ajax("POST", decide.getAttribute("formaction"), { source: decide, target: "#workspace", swap: "outerHTML" });
+    }
+    const edit = event.target.closest("a.quote-edit");
+    if (edit && !event.ctrlKey && !event.metaKey && !event.shiftKey) {
+      event.preventDefault();
+      openQuoteEditor(edit);
+    }
+    const close = event.target.closest("a.quote-close");
+    if (close) {
+      event.preventDefault();
+      closeQuoteEditor(close.closest("li.quote"));
+    }
     const use = event.target.closest("[data-use-selection]");
     if (use) useSelection(use);
     if (event.target.closest("[data-panel-close]")) { event.preventDefault(); closePanel(); }
@@ -241,7 +283,6 @@
   let focusPlan = null;
 
   function keyOf(el) {
-    if (el.dataset.mention) return "mention:" + el.dataset.mention;
     if (el.id) return "id:" + el.id;
     const form = el.form || el.closest("form");
     return [el.tagName, form ? form.getAttribute("action") : "", el.name || "", el.value || "",
