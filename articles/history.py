@@ -16,7 +16,7 @@ from django.utils.text import Truncator
 from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 
-from articles.models import Actor, Decision, Kind, Mention, Quote, ReviewEvent, Topic
+from articles.models import Actor, Decision, Kind, Mention, Quote, ReviewEvent, Topic, suggestions_in_words
 
 
 @dataclass(frozen=True)
@@ -193,14 +193,6 @@ def _registry_sentence(event: ReviewEvent, names: _Names, values: dict) -> str:
     return _("%(who)s split “%(alias)s” off %(actor)s into its own actor") % values
 
 
-def _count_of(kind: str, count: int) -> str:
-    if kind == "mentions":
-        return ngettext("%(n)d mention", "%(n)d mentions", count) % {"n": count}
-    if kind == "topics":
-        return ngettext("%(n)d topic", "%(n)d topics", count) % {"n": count}
-    return ngettext("%(n)d quote", "%(n)d quotes", count) % {"n": count}
-
-
 ARTICLE_FIELDS = {"title": gettext_lazy("title"), "source": gettext_lazy("source"), "url": gettext_lazy("address"),
                   "published_at": gettext_lazy("publication date")}
 
@@ -226,11 +218,11 @@ def _sentence(event: ReviewEvent, names: _Names) -> str:
         return _undo_sentence(event, names, values)
     if action == "article_reviewed":
         accepted = event.after.get("accepted") or {}
-        counts = [_count_of(kind, len(accepted[kind])) for kind in ("mentions", "topics", "quotes")
-                  if isinstance(accepted.get(kind), list) and accepted[kind]]
+        counts = suggestions_in_words(**{kind: len(ids) for kind, ids in accepted.items()
+                                         if kind in ("mentions", "topics", "quotes") and isinstance(ids, list)})
         if counts:
             return _("%(who)s accepted the rest (%(counts)s) and marked the article reviewed") % {
-                **values, "counts": ", ".join(counts)}
+                **values, "counts": counts}
         return _("%(who)s marked the article reviewed") % values
     if action == "article_edit":
         return _article_edit_sentence(event, values)
