@@ -358,7 +358,7 @@ def test_a_mention_carries_its_id_kind_and_decision_and_nothing_the_page_can_say
     rabat = mention_at(article, "Rabat")
     page = editor_client.get(url("detail", article)).content.decode()
     # In the text: the kind's label comes from one stylesheet, the actor and details from the panel.
-    link = f'<a id="m-{rabat.id}" class="mention kind-place decision-pending" href="?mention={rabat.id}#mention-panel">'
+    link = f'<a id="m-{rabat.id}" class="mention kind-place decision-pending" href="?mention={rabat.id}#m-{rabat.id}">'
     assert f"{link}Rabat</a>" in page
     assert reverse("articles:mention-kinds-css", args=["en"]) in page
     # Under its actor: a plain link (one handler in the page's script opens the panel in place).
