@@ -32,7 +32,7 @@ def seeded(transactional_db):
     # Articles this test stored may be in a running worker's hands (the session's worker
     # annotates whatever reaches its queues): the flush must not meet it mid-transaction.
     if any(worker.process.poll() is None for worker in _workers):
-        _settle(pause=0)
+        _settle(pause=0, only_in_flight=True)
 
 
 def make_user(username, role, password="pw-for-tests-only"):
@@ -266,13 +266,23 @@ def worker(_session_worker, seeded):
     _settle()
 
 
-def _settle(timeout=20, pause=0.5):
+def _settle(timeout=20, pause=0.5, only_in_flight=False):
+    """Wait until the worker has finished the articles in its hands. With ``only_in_flight``, only
+    those it holds now (annotating, or annotated in the last seconds and waiting for their story):
+    articles a test made "queued" or "annotated" by hand, which no worker will touch, do not count."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
     from articles.models import Article
 
     def settled():
-        busy = Article.objects.filter(status__in=[Article.Status.QUEUED, Article.Status.ANNOTATING]).exists()
-        unassigned = Article.objects.filter(status=Article.Status.ANNOTATED, story__isnull=True).exists()
-        return not busy and not unassigned
+        waiting = [Article.Status.ANNOTATING] if only_in_flight else [Article.Status.QUEUED, Article.Status.ANNOTATING]
+        busy = Article.objects.filter(status__in=waiting).exists()
+        unassigned = Article.objects.filter(status=Article.Status.ANNOTATED, story__isnull=True)
+        if only_in_flight:
+            unassigned = unassigned.filter(annotated_at__gte=timezone.now() - timedelta(seconds=30))
+        return not busy and not unassigned.exists()
 
     deadline = time.monotonic() + timeout
     waited = False

@@ -333,7 +333,8 @@ def test_a_first_poll_goes_to_annotation_in_batches_and_later_items_one_by_one(d
     assert [m.task.name for m in sent] == ["articles.annotate_article"]
 
 
-def test_a_worker_killed_mid_poll_leaves_nothing_the_next_poll_duplicates(seeded, worker_factory, feed_site):
+def test_a_worker_killed_mid_poll_leaves_nothing_the_next_poll_duplicates(worker, worker_factory, feed_site):
+    # ``worker``: the session's worker annotates what the polls store, and the test ends once it has.
     from sources.tasks import poll_source
 
     rows = corpus_articles(count=4)
