@@ -52,7 +52,9 @@ class ArticleAdmin(ModelAdmin):
     list_filter = ["status", "review_state", "language", "source"]
     search_fields = ["title", "url"]
     raw_id_fields = ["created_by"]
-    readonly_fields = ["content_hash", "pipeline_version", "annotated_at", "created_at", "updated_at"]
+    # The crop is an editor decision taken on the review page (with its history and undo), not here.
+    readonly_fields = ["content_hash", "pipeline_version", "annotated_at", "created_at", "updated_at", "crop_start",
+                       "crop_end"]
     list_select_related = ["source"]
     inlines = [MentionInline]
 
