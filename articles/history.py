@@ -12,6 +12,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.apps import apps
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.formats import date_format
 from django.utils.text import Truncator
 from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
@@ -197,11 +200,18 @@ ARTICLE_FIELDS = {"title": gettext_lazy("title"), "source": gettext_lazy("source
                   "published_at": gettext_lazy("publication date")}
 
 
+def _field_value(field: str, value) -> str:
+    # A date is kept in ISO 8601 (JSON has no dates): shown as every date is, in the reader's time zone.
+    when = parse_datetime(value) if field == "published_at" and isinstance(value, str) and value else None
+    if when is not None:
+        return date_format(timezone.localtime(when) if timezone.is_aware(when) else when, "DATETIME_FORMAT")
+    return Truncator(str(value or "—")).chars(80)
+
+
 def _article_edit_sentence(event: ReviewEvent, values: dict) -> str:
     field = next(iter(event.after), "")
-    values.update(field=ARTICLE_FIELDS.get(field, field),
-                  before=Truncator(str(event.before.get(field) or "—")).chars(80),
-                  after=Truncator(str(event.after.get(field) or "—")).chars(80))
+    values.update(field=ARTICLE_FIELDS.get(field, field), before=_field_value(field, event.before.get(field)),
+                  after=_field_value(field, event.after.get(field)))
     return _("%(who)s changed the %(field)s: “%(before)s” → “%(after)s”") % values
 
 

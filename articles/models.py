@@ -14,7 +14,6 @@ from django.contrib.postgres.search import SearchQuery, SearchVectorField
 from django.db import connections, models
 from django.db.models import Count, Q
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -578,10 +577,8 @@ class ReviewEvent(models.Model):
 
     def changes(self) -> list[tuple[str, object, object]]:
         """The fields this decision changed, as (field, before, after)."""
-        keys = [k for k in self.after
-                if k not in ("start", "end", "text", "batch", "undoes", "crop_start", "crop_end", "rejected")]
-        return [(k, _shown(k, self.before.get(k)), _shown(k, self.after.get(k))) for k in keys
-                if self.before.get(k) != self.after.get(k)]
+        keys = [k for k in self.after if k not in ("start", "end", "text", "batch", "undoes")]
+        return [(k, self.before.get(k), self.after.get(k)) for k in keys if self.before.get(k) != self.after.get(k)]
 
 
 def suggestions_in_words(*, mentions: int = 0, topics: int = 0, quotes: int = 0) -> str:
@@ -590,16 +587,6 @@ def suggestions_in_words(*, mentions: int = 0, topics: int = 0, quotes: int = 0)
              (topics, ngettext("%(n)d topic", "%(n)d topics", topics)),
              (quotes, ngettext("%(n)d quote", "%(n)d quotes", quotes))]
     return ", ".join(text % {"n": n} for n, text in words if n)
-
-
-def _shown(key: str, value):
-    # A date is kept in ISO 8601 (JSON has no dates); shown as a date, in the reader's time zone.
-    if key == "published_at" and isinstance(value, str) and value:
-        return parse_datetime(value) or value
-    # The rows "accept the rest" accepted, by id: shown as how many of each.
-    if key == "accepted" and isinstance(value, dict):
-        return suggestions_in_words(**{k: len(v) for k, v in value.items() if k in ("mentions", "topics", "quotes")})
-    return value
 
 
 class ApiToken(models.Model):

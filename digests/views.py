@@ -160,6 +160,10 @@ def _refused(request, digest_id: int, exc: DigestError):
     return _after_change(request, digest, error=str(exc))
 
 
+def _section(digest: Digest, section_id) -> DigestSection:
+    return get_object_or_404(DigestSection.objects.select_related("digest"), id=section_id, digest=digest)
+
+
 def _item(digest: Digest, item_id) -> DigestItem:
     return get_object_or_404(DigestItem.objects.select_related("digest", "section"), id=item_id, digest=digest)
 
@@ -334,7 +338,7 @@ def section_order(request, digest_id):
 def section_move(request, digest_id, section_id):
     try:
         digest = _get_draft(request, digest_id)
-        section = get_object_or_404(DigestSection.objects.select_related("digest"), id=section_id, digest=digest)
+        section = _section(digest, section_id)
         services.digest_section_move(section=section, direction=request.POST.get("direction", ""))
     except DigestError as exc:
         return _refused(request, digest_id, exc)
@@ -347,7 +351,7 @@ def section_move(request, digest_id, section_id):
 def section_remove(request, digest_id, section_id):
     try:
         digest = _get_draft(request, digest_id)
-        section = get_object_or_404(DigestSection.objects.select_related("digest"), id=section_id, digest=digest)
+        section = _section(digest, section_id)
         services.digest_section_remove_empty(section=section)
     except DigestError as exc:
         return _refused(request, digest_id, exc)
@@ -372,7 +376,7 @@ def section_create(request, digest_id):
 def section_rename(request, digest_id, section_id):
     try:
         digest = _get_draft(request, digest_id)
-        section = get_object_or_404(DigestSection.objects.select_related("digest"), id=section_id, digest=digest)
+        section = _section(digest, section_id)
         services.digest_section_rename(section=section, title=request.POST.get("title", ""))
     except DigestError as exc:
         return _refused(request, digest_id, exc)

@@ -27,7 +27,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from articles.models import Article, SearchDocument, Source
-from articles.services.ingest import IngestError, IngestResult, article_create, article_prepare, normalise_url
+from articles.services.ingest import (
+    IngestError,
+    IngestResult,
+    article_create,
+    article_prepare,
+    article_with_url,
+    normalise_url,
+)
 from articles.services.recovery import annotation_enqueue
 from articles.services.search import articles_index
 from pressreview.enqueue import Message, send, send_on_commit
@@ -62,16 +69,18 @@ class DatabaseHostGate:
     def turn(self, host: str, *, min_delay: float, max_wait: float) -> Iterator[None]:
         host = host[:255]
         holder, deadline = uuid.uuid4().hex, time.monotonic() + max_wait
+        row_checked = False
         while True:
             now = timezone.now()
             free = Q(busy_until__isnull=True) | Q(busy_until__lt=now)
             if HostTurn.objects.filter(free, host=host, next_at__lte=now).update(holder=holder,
                                                                                busy_until=now + self.LEASE):
                 break
-            if not HostTurn.objects.filter(host=host).exists():
-                try:  # a host seen for the first time: its row, then take the turn
+            if not row_checked:  # the first miss: perhaps a host never seen, whose row is made here
+                row_checked = True
+                try:
                     with transaction.atomic():
-                        HostTurn.objects.create(host=host)
+                        HostTurn.objects.get_or_create(host=host)
                 except IntegrityError:
                     pass  # another process made the row first
                 continue
@@ -347,7 +356,7 @@ def _store_entry(feed: Feed, item: FeedItem, entry: feeds.Entry, client: Fetcher
     """Store one item as an article (the same ingest as a pasted one) and link it, in one transaction."""
     title, body, kind, published, author = entry.title, entry.text, FeedItem.Text.FEED, entry.published, entry.author
     url, note = item.url, ""
-    known = Article.objects.filter(url=url).only("id").first() if url else None
+    known = article_with_url(url)
     if url and feed.fetch_pages and known is None:
         try:
             page = client.fetch_page(entry.link)
@@ -398,7 +407,7 @@ def article_fetch_start(*, url: str, title: str = "", source_name: str = "", pub
     if refusal:
         raise IngestError(_("This address cannot be fetched: %(reason)s") % {"reason": refusal})
     address = normalise_url(url)
-    known = Article.objects.filter(url=address).order_by("id").first()
+    known = article_with_url(address)
     if known is not None:
         return IngestResult(article=known, duplicate=True)
     language = (language or "").strip().lower()

@@ -159,6 +159,8 @@ def test_details_crops_and_accepting_the_rest_read_as_sentences(client, marie, a
     events = [
         ReviewEvent(article=article, user=marie, action="article_edit", target=f"article {article.id}",
                     before={"title": "Un titre coupé…"}, after={"title": "Un titre entier"}),
+        ReviewEvent(article=article, user=marie, action="article_edit", target=f"article {article.id}",
+                    before={"published_at": None}, after={"published_at": "2026-12-05T17:30:00+00:00"}),
         ReviewEvent(article=article, user=marie, action="article_crop", target=f"article {article.id}",
                     before={}, after={"cut": "En savoir plus", "crop_start": 0, "crop_end": 40}),
         ReviewEvent(article=article, user=marie, action="article_uncrop", target=f"article {article.id}"),
@@ -167,6 +169,7 @@ def test_details_crops_and_accepting_the_rest_read_as_sentences(client, marie, a
     ]
     assert [history.sentence(event) for event in events] == [
         "Marie changed the title: “Un titre coupé…” → “Un titre entier”",
+        "Marie changed the publication date: “—” → “5 Dec 2026, 18:30”",  # in words, in the desk's time zone
         "Marie cut “En savoir plus” off the article (not part of it)",
         "Marie put the cut text back",
         "Marie accepted the rest (2 mentions, 1 quote) and marked the article reviewed",

@@ -137,14 +137,16 @@ def is_web_url(url: str) -> bool:
     return parts.scheme.lower() in ("http", "https") and bool(host)
 
 
+def article_with_url(url: str) -> Article | None:
+    """The first article stored with this (normalised) address, or None. Through the index on
+    ``url``: ``first()`` would order by id, and a planner may then walk the table in id order."""
+    first = Article.objects.filter(url=url).aggregate(first=Min("id"))["first"] if url else None
+    return Article.objects.filter(id=first).first() if first else None
+
+
 def _find_duplicate(*, fingerprint: str, url: str) -> Article | None:
-    # Looked up through their own indexes: ``first()`` would order by id, and a planner may
-    # then walk the whole table in id order instead.
-    article = Article.objects.filter(content_hash=fingerprint)[:1]
-    if not article and url:
-        first = Article.objects.filter(url=url).aggregate(first=Min("id"))["first"]
-        article = Article.objects.filter(id=first)[:1] if first else []
-    return next(iter(article), None)
+    same_text = next(iter(Article.objects.filter(content_hash=fingerprint)[:1]), None)  # unique: no ordering
+    return same_text or article_with_url(url)
 
 
 def _clean_body(body: str) -> str:
