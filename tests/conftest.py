@@ -13,6 +13,16 @@ CORPUS = REPO.parent / "shared" / "corpus"
 ARTIFACTS = REPO / "test-artifacts"
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """A request in French leaves its language active in the test's thread (the locale
+    middleware sets it for the thread): the next test starts in the default language."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()
+
+
 def corpus_file(name: str) -> Path:
     path = CORPUS / name
     if not path.exists():
