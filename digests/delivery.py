@@ -94,6 +94,33 @@ def digest_public_link_revoke(*, digest: Digest) -> Digest:
         return digest
 
 
+def feed_url(distribution_list: DistributionList) -> str:
+    if not distribution_list.feed_token:
+        return ""
+    return settings.SITE_URL + reverse("digests:feed", args=[distribution_list.feed_token])
+
+
+def entry_id(digest: Digest) -> str:
+    """A digest's identifier in feeds (RFC 4151 tag URI): stable whatever its public address."""
+    return f"tag:{_domain()},{digest.created_at:%Y-%m-%d}:digest-{digest.id}"
+
+
+def distribution_list_feed_renew(*, distribution_list: DistributionList) -> DistributionList:
+    """Give the list's feed a new secret address; the previous one, if any, stops answering."""
+    with transaction.atomic():
+        DistributionList.objects.filter(id=distribution_list.id).update(feed_token=_new_secret())
+        distribution_list.refresh_from_db(fields=["feed_token"])
+        return distribution_list
+
+
+def distribution_list_feed_revoke(*, distribution_list: DistributionList) -> DistributionList:
+    """The list's feed address stops answering (feed readers get 404)."""
+    with transaction.atomic():
+        DistributionList.objects.filter(id=distribution_list.id).update(feed_token=None)
+        distribution_list.refresh_from_db(fields=["feed_token"])
+        return distribution_list
+
+
 # Recipients and lists.
 
 def _clean_email(email: str) -> str:
@@ -139,6 +166,23 @@ def recipient_add(*, email: str, name: str = "", language: str = "fr",
         if distribution_list is not None:
             recipient.lists.add(distribution_list)
         return recipient
+
+
+def recipient_update(*, recipient: Recipient, name: str, language: str) -> Recipient:
+    """Correct a recipient's name and language (the address is the recipient: a new address is
+    a new recipient). An unsubscription stays."""
+    with transaction.atomic():
+        recipient.name = (name or "").strip()[:200]
+        recipient.language = _clean_language(language)
+        recipient.save(update_fields=["name", "language"])
+        return recipient
+
+
+def recipient_remove(*, recipient: Recipient, distribution_list: DistributionList) -> None:
+    """Take a recipient out of a list; the address stays known (its other lists, its deliveries
+    and its unsubscription are kept)."""
+    with transaction.atomic():
+        recipient.lists.remove(distribution_list)
 
 
 @dataclass
@@ -265,6 +309,7 @@ def deliveries_queue(*, digest: Digest, emails: list[str] | None = None,
         digest = Digest.objects.select_for_update().get(id=digest.id)
         digest_public_link_ensure(digest=digest)
         plan = send_plan(digest=digest, emails=emails, lists=lists)
+        digest.sent_to_lists.add(*(lists or []))
         new = [recipient for recipient in plan.recipients if recipient.pk is None]
         if new:
             Recipient.objects.bulk_create(new, ignore_conflicts=True)

@@ -178,6 +178,10 @@ class DistributionList(models.Model):
 
     name = models.CharField(max_length=200, unique=True)
     description = models.TextField(blank=True)
+    # The digests sent to the list (its Atom feed) and the secret of the feed's address, made and
+    # revoked by a chief editor (digests:feed); no address, no feed.
+    digests_sent = models.ManyToManyField(Digest, blank=True, related_name="sent_to_lists")
+    feed_token = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
