@@ -14,7 +14,7 @@ import logging
 import re
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import timedelta
@@ -33,6 +33,7 @@ from articles.services.ingest import (
     article_create,
     article_prepare,
     article_with_url,
+    articles_requeue,
     normalise_url,
 )
 from articles.services.recovery import annotation_enqueue
@@ -420,7 +421,8 @@ def article_fetch_start(*, url: str, title: str = "", source_name: str = "", pub
             title=(title or "").strip()[:500] or address[:500], body="", url=address, source=source,
             published_at=published_at, language=language, language_given=bool(language), created_by=created_by,
             # Unique like every text's fingerprint, until the page's text replaces it.
-            content_hash=f"fetching:{uuid.uuid4().hex}", status=Article.Status.FETCHING, queued_at=timezone.now())
+            content_hash=f"{Article.PAGE_PENDING}{uuid.uuid4().hex}", status=Article.Status.FETCHING,
+            queued_at=timezone.now())
         send_on_commit(Message(fetch_article, (article.id,)))
     return IngestResult(article=article, duplicate=False)
 
@@ -466,6 +468,20 @@ def article_fetch(*, article_id: int, client: Fetcher | None = None) -> None:
             annotation_enqueue([article.id])
     except IntegrityError:
         _fetch_failed(article, _("The page's text is already stored as another article."))
+
+
+def articles_retry(*, article_ids: Iterable[int]) -> list[int]:
+    """An editor's "try again": an article posted by its address whose page could not be fetched
+    is fetched again; any other finished article is annotated again (``articles_requeue``).
+    Returns the ids sent back to the workers; those already in their hands are left alone."""
+    ids = set(article_ids)
+    with transaction.atomic():
+        pageless = list(Article.objects.select_for_update().filter(id__in=ids).finished().without_page()
+                        .exclude(url="").order_by("id").values_list("id", flat=True))
+        Article.objects.filter(id__in=pageless).update(
+            status=Article.Status.FETCHING, attempts=0, last_error="", claimed_at=None, queued_at=timezone.now())
+        send_on_commit(*(Message(fetch_article, (article_id,)) for article_id in pageless))
+        return sorted(pageless + articles_requeue(article_ids=ids - set(pageless)))
 
 
 def _fetch_failed(article: Article, reason: str) -> None:

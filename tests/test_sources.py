@@ -479,3 +479,33 @@ def test_a_fetching_article_shows_its_state_and_a_lost_fetch_is_sent_again(db, f
     later = timezone.now() + services.FETCH_STRANDED_AFTER + timedelta(seconds=1)
     assert services.articles_fetch_stranded(now=later) == [result.article.id]
     assert services.articles_fetch_stranded(now=later) == []  # stamped: once per period
+
+
+def test_trying_again_an_article_whose_page_failed_fetches_the_page_again(db, feed_site, editor_client):
+    row = corpus_articles(count=1, skip=5)[0]
+    result = services.article_fetch_start(url=feed_site.url + "/news/late.html")
+    services.article_fetch(article_id=result.article.id)
+    article = Article.objects.get(id=result.article.id)
+    assert article.status == Article.Status.FAILED and article.body == ""
+    feed_site.add_page("/news/late.html", row)
+    editor_client.post(f"/articles/{article.id}/retry")
+    article.refresh_from_db()
+    assert (article.status, article.last_error) == (Article.Status.FETCHING, "")
+    services.article_fetch(article_id=article.id)
+    article.refresh_from_db()
+    assert article.status == Article.Status.QUEUED and article.title == row["title"]
+    assert row["text"].split("\n\n")[-1][:80] in article.body
+
+
+def test_the_queue_s_re_annotate_fetches_pageless_articles_and_annotates_the_others_again(db, feed_site,
+                                                                                        editor_client):
+    pageless = services.article_fetch_start(url=feed_site.url + "/gone.html").article
+    services.article_fetch(article_id=pageless.id)
+    pasted = Article.objects.create(title="Collé", body="Un texte collé.", content_hash="pasted",
+                                    status=Article.Status.FAILED, last_error="boom")
+    response = editor_client.post("/articles/bulk", {"action": "requeue", "articles": [pageless.id, pasted.id]},
+                                  follow=True)
+    assert "2 articles queued for annotation again." in response.content.decode()
+    statuses = dict(Article.objects.values_list("id", "status"))
+    assert statuses == {pageless.id: Article.Status.FETCHING, pasted.id: Article.Status.QUEUED}
+    assert Article.objects.get(id=pasted.id).body == "Un texte collé."

@@ -14,10 +14,11 @@ from articles import selectors
 from articles.forms import ArticleDetailsForm, ArticlePasteForm, ArticleUploadForm
 from articles.models import Actor, Article, ArticleTopic, Decision, Kind, Mention, Quote, Topic
 from articles.services import review
-from articles.services.ingest import IngestError, article_create, article_create_from_upload, articles_requeue
+from articles.services.ingest import IngestError, article_create, article_create_from_upload
 from articles.services.review import Conflict, ReviewError
 from pressreview.htmx import stop_polling, vary_on_htmx
 from pressreview.inputs import id_or_none, posted_id
+from sources.services import articles_retry
 
 can_view = permission_required("articles.view_article", raise_exception=True)
 can_add = permission_required("articles.add_article", raise_exception=True)
@@ -143,7 +144,7 @@ def _bulk_run(request, action: str, article_ids: list[int]) -> tuple[str, str]:
                         "Topic “%(topic)s” removed from %(n)d articles.", len(changed))
         left = _("%(left)d did not have it.")
     else:
-        changed = articles_requeue(article_ids=article_ids)
+        changed = articles_retry(article_ids=article_ids)
         done = ngettext("%(n)d article queued for annotation again.", "%(n)d articles queued for annotation again.",
                         len(changed))
         left = _("%(left)d left as they were (already queued or being annotated).")
@@ -727,7 +728,7 @@ def actor_search(request, article_id, mention_id):
 def article_retry(request, article_id):
     article = get_object_or_404(Article, id=article_id)
     if article.can_retry():
-        articles_requeue(article_ids=[article.id])
+        articles_retry(article_ids=[article.id])
     if request.htmx:
         return article_detail(request, article_id)
     return redirect("articles:detail", article_id=article_id)
