@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import translation
 from django.utils.formats import date_format
@@ -92,11 +92,15 @@ class Segment:
 
 
 def article_for_display(article_id: int):
+    """The article with what its page shows beside the text; ``text_origin`` says, for an article a
+    feed brought, where the feed item that stored it took the text (``FeedItem.Text``), else None."""
+    stored_by = FeedItem.objects.filter(article=OuterRef("pk")).exclude(text="").order_by("created_at", "id")
     return (
         Article.objects.select_related("source", "created_by", "story")
         .prefetch_related(
             Prefetch("topics", queryset=ArticleTopic.objects.select_related("topic").order_by("-score")),
         )
+        .annotate(text_origin=Subquery(stored_by.values("text")[:1]))
         .get(id=article_id)
     )
 

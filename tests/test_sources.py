@@ -509,3 +509,21 @@ def test_the_queue_s_re_annotate_fetches_pageless_articles_and_annotates_the_oth
     statuses = dict(Article.objects.values_list("id", "status"))
     assert statuses == {pageless.id: Article.Status.FETCHING, pasted.id: Article.Status.QUEUED}
     assert Article.objects.get(id=pasted.id).body == "Un texte collé."
+
+
+def test_the_article_page_says_when_its_text_is_the_feed_s_or_an_excerpt(db, feed_site, editor_client):
+    full, teased, lost = corpus_articles(count=3)
+    full_link = feed_site.add_page("/news/full.html", full)
+    teaser = {"title": teased["title"], "text": teased["text"].split("\n\n")[0] + "\n\nSubscribe to continue reading."}
+    teaser_link = feed_site.add_page("/news/paywalled.html", teaser)
+    feed_site.routes["/feed.xml"] = Route(rss([
+        {"title": full["title"], "link": full_link, "guid": "f", "description": full["text"][:200]},
+        {"title": teased["title"], "link": teaser_link, "guid": "p", "description": teased["text"]},
+        {"title": lost["title"], "link": feed_site.url + "/gone.html", "guid": "g", "description": lost["text"]},
+    ]), content_type="application/rss+xml")
+    services.feed_poll(feed_id=_follow(feed_site).id)
+    shown = {item.guid: editor_client.get(f"/articles/{item.article_id}").content.decode()
+             for item in FeedItem.objects.all()}
+    assert "Text from the feed only" in shown["g"] and "Excerpt only" not in shown["g"]
+    assert "Excerpt only" in shown["p"] and "Text from the feed only" not in shown["p"]
+    assert "Text from the feed only" not in shown["f"] and "Excerpt only" not in shown["f"]
