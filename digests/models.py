@@ -299,3 +299,13 @@ class Schedule(models.Model):
 
     def weekday_set(self) -> set[int]:
         return {int(day) for day in self.weekdays.split(",") if day.strip().isdigit()}
+
+
+class MailPace(models.Model):
+    """One row: when the next message may leave, shared by every worker process, so that
+    MAIL_RATE_PER_MINUTE holds for the whole installation (``delivery.mail_slot``)."""
+
+    next_at = models.FloatField(default=0.0, help_text="Seconds since the epoch.")
+
+    def __str__(self):
+        return f"next message at {self.next_at:.3f}"

@@ -1,7 +1,9 @@
 """Sending digests by e-mail: recipients and lists, the messages a real SMTP server receives,
 the public page and the unsubscribe link, exactly once per recipient, the API."""
 
+import os
 import re
+import time
 from datetime import timedelta
 from urllib.parse import urlsplit
 
@@ -562,3 +564,38 @@ def test_a_chief_editor_corrects_a_recipient_and_takes_one_out_of_a_list(client,
     assert client.post(reverse("digests:recipient-change", args=[board.id, bob.id]),
                        {"action": "remove"}).status_code == 404
     assert list(other.recipients.all()) == [ana, bob]
+
+
+# The rate limit holds for every worker together.
+
+@pytest.mark.embedded
+@pytest.mark.django_db(transaction=True)
+def test_the_mail_rate_is_shared_by_every_worker_process(settings):
+    import subprocess
+    import sys
+
+    from django.db import connection
+
+    from tests.conftest import REPO, _database_url
+
+    settings.MAIL_RATE_PER_MINUTE = 60
+    now = 1_000_000.0
+    slots = [delivery.mail_slot(now=now) for _ in range(3)]
+    assert slots == [now, now + 1, now + 2]
+    # Another process, at the same moment, gets the moment after these (not "now" again).
+    code = f"from digests.delivery import mail_slot; print(repr(mail_slot(now={now})))"
+    env = {**os.environ, "DATABASE_URL": _database_url(connection.settings_dict), "MAIL_RATE_PER_MINUTE": "60"}
+    other = subprocess.run([sys.executable, "manage.py", "shell", "-c", code], cwd=REPO, env=env, capture_output=True,
+                           text=True, timeout=120, check=True)
+    assert float(other.stdout.strip().splitlines()[-1]) == now + 3
+    # Time that passed with nothing sent is not saved up: the next message goes at once.
+    assert delivery.mail_slot(now=now + 60) == now + 60
+
+
+def test_messages_wait_their_moment_at_the_configured_rate(smtp, settings):
+    settings.MAIL_RATE_PER_MINUTE = 600
+    digest = published_digest()
+    started = time.monotonic()
+    _plan, outcome = send_now(digest, emails=[f"reader{n}@example.org" for n in range(4)])
+    assert outcome.sent == 4 and len(smtp.received()) == 4
+    assert time.monotonic() - started >= 0.3  # four messages at 0.1 s apart
