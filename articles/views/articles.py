@@ -46,15 +46,24 @@ def _queue_url(params: selectors.QueueParams, page=None) -> str:
 def _queue_context(request, params: selectors.QueueParams, *, page_number=None, part="page", notice="",
                    notice_level="success") -> dict:
     """What the queue page needs; ``part`` is "page", "results" or "rows" (less to load for the smaller parts)."""
-    paginator = selectors.QueuePaginator(selectors.articles_for_queue(params), selectors.QUEUE_PAGE_SIZE,
-                                         page_number=page_number)
-    page = paginator.get_page(page_number)
-    rows = selectors.queue_rows(list(page.object_list))
+    articles = selectors.articles_for_queue(params)
+    groups = None
+    if params.group == "story":
+        paginator = selectors.StoryQueuePaginator(selectors.queue_story_keys(articles),
+                                                  selectors.QUEUE_STORIES_PAGE_SIZE, page_number=page_number)
+        page = paginator.get_page(page_number)
+        groups = selectors.queue_story_groups(articles, list(page.object_list))
+        rows = [row for group in groups for article in group.rows for row in (article, *article.copies)]
+    else:
+        paginator = selectors.QueuePaginator(articles, selectors.QUEUE_PAGE_SIZE, page_number=page_number)
+        page = paginator.get_page(page_number)
+        rows = selectors.queue_rows(list(page.object_list))
     can_bulk = request.user.has_perm("articles.change_article")
     topics = selectors.topics_for_choice() if part == "page" or (part == "results" and can_bulk) else []
     context = {
         "page": page,
         "rows": rows,
+        "groups": groups,
         "params": params,
         "polling": any(not article.is_finished() for article in rows),
         # Where the rows poll and where a bulk action comes back to: this page of the filtered queue.
