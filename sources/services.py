@@ -18,6 +18,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -262,15 +263,43 @@ def _fetch_feed(feed: Feed, client: Fetcher) -> FetchResult:
         return client.fetch(feed.feed_url, etag=feed.etag, last_modified=feed.last_modified, accept=FEED_ACCEPT)
     result = client.fetch(feed.url, accept=FEED_ACCEPT)
     if "html" in result.content_type or feeds._looks_like_html(result.content):
-        found = feeds.discover_feed(result.text(), base_url=result.url)
+        found = feeds.discover_feed(result.text(), base_url=result.url) or _news_sitemap(client, result.url)
         if not found:
             raise feeds.FeedError("This page announces no feed (no <link rel=\"alternate\"> of an RSS, Atom or "
-                                  "JSON Feed type): give the feed's own address.")
+                                  "JSON Feed type) and the site has no news sitemap: give the feed's own address.")
         result = client.fetch(found, accept=FEED_ACCEPT)
         feed.feed_url = found
     else:
         feed.feed_url = feed.url
     return result
+
+
+# Where sites usually put their news sitemap, besides what their robots.txt names; how many to try.
+NEWS_SITEMAP_PATHS = ("/news-sitemap.xml", "/sitemap_news.xml", "/sitemap-news.xml")
+SITEMAP_TRIES = 6
+
+
+def _news_sitemap(client: Fetcher, page_url: str) -> str:
+    """The address of a news sitemap of the page's site ("" if none): one its robots.txt names,
+    directly or through a sitemap index, or one at a usual address; at most ``SITEMAP_TRIES`` fetches."""
+    parts = urlsplit(page_url)
+    site = f"{parts.scheme}://{parts.netloc}"
+    candidates = [*client.sitemaps(page_url), *(site + path for path in NEWS_SITEMAP_PATHS)]
+    tried: set[str] = set()
+    while candidates and len(tried) < SITEMAP_TRIES:
+        url = candidates.pop(0)
+        if url in tried:
+            continue
+        tried.add(url)
+        try:
+            result = client.fetch(url, accept=FEED_ACCEPT)
+        except FetchError:
+            continue
+        if feeds.is_news_sitemap(result.content):
+            return url
+        # An index: its news sitemaps first.
+        candidates[:0] = [child for child in feeds.sitemap_index_children(result.content) if "news" in child.lower()]
+    return ""
 
 
 def _poll_succeeded(feed: Feed, poll: FeedPoll, result: FetchResult) -> None:
