@@ -7,6 +7,7 @@ deletes and reads only their own watches and notifications.
 from datetime import datetime
 from typing import Literal
 
+from django.db import transaction
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
@@ -102,8 +103,10 @@ def create_watch(request, payload: WatchIn):
     or is watched already."""
     _require_role(request)
     try:
-        target_id = _target_id(request, payload)
-        watch = services.watch_create(user=request.auth, kind=payload.kind, target_id=target_id, mail=payload.mail)
+        with transaction.atomic():  # a search saved for the watch goes with it
+            target_id = _target_id(request, payload)
+            watch = services.watch_create(user=request.auth, kind=payload.kind, target_id=target_id,
+                                          mail=payload.mail)
     except services.WatchError as exc:
         raise HttpError(400, str(exc)) from None
     return Status(201, {"id": watch.id})
