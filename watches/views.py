@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -25,11 +26,11 @@ PAGE_SIZE = 50
 
 
 def _back(request, default: str = "watches:list"):
-    """Where the form came from (a page of this site), or ``default``."""
+    """Where the form came from (a path on this site), or ``default``."""
     back = str(request.POST.get("next") or "")
-    if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()},
-                                                require_https=request.is_secure()):
-        return redirect(back)
+    if back.startswith("/") and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()},
+                                                                require_https=request.is_secure()):
+        return HttpResponseRedirect(back)
     return redirect(default)
 
 
