@@ -25,6 +25,7 @@ class SavedSearch(models.Model):
 
     class Meta:
         ordering = ["name", "id"]
+        verbose_name_plural = "saved searches"
         constraints = [models.UniqueConstraint(fields=["owner", "name"], name="saved_search_name_unique")]
 
     def __str__(self):
