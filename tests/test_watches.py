@@ -367,3 +367,11 @@ def test_a_user_cannot_read_or_delete_what_is_not_theirs(client, desk):
     assert Watch.objects.filter(id=watch.id).exists()
     assert Notification.objects.get(id=note.id).read_at is None
     assert "Dépêche" not in client.get("/notifications/").content.decode()
+
+
+def test_the_watches_pages_and_the_bell_speak_french(client, desk):
+    client.force_login(desk["vi"])
+    client.post("/i18n/setlang/", {"language": "fr", "next": "/"})
+    assert "Ce que vous suivez" in client.get("/watches/").content.decode()
+    assert "Aucune notification pour l’instant" in client.get("/notifications/").content.decode()
+    assert "Notifications : 0 non lue" in client.get("/notifications/bell").content.decode()
