@@ -349,6 +349,8 @@ STORY_THRESHOLD = float(envstr("STORY_THRESHOLD", "0.25"))
 # WATCH_BREAKING_OUTLETS distinct outlets within the last WATCH_BREAKING_HOURS.
 WATCH_BREAKING_OUTLETS = envint("WATCH_BREAKING_OUTLETS", 3)
 WATCH_BREAKING_HOURS = envint("WATCH_BREAKING_HOURS", 6)
+# Only articles published in the last WATCH_RECENT_DAYS (or undated) notify: not an archive's.
+WATCH_RECENT_DAYS = envint("WATCH_RECENT_DAYS", 3)
 # Seconds between two looks of the header's bell at the unread count.
 WATCH_BELL_EVERY = envint("WATCH_BELL_EVERY", 30)
 # How often (seconds) a worker process looks for new topic decisions on reviewed articles and

@@ -173,9 +173,10 @@ def test_matching_costs_the_same_queries_with_1_or_200_watches(kind, desk, topic
         counts.append(len([q for q in captured.captured_queries if not q["sql"].startswith("INSERT")]))
     assert counts[1] == counts[0], f"{counts[0]} queries with 1 watch, {counts[1]} with 200"
     Notification.objects.all().delete()
-    # The article, its actors, its topics, the keyed watches, the search watches and their evaluation,
-    # the users notified already, the insert; a savepoint and its release; a search's index document.
-    with django_assert_max_num_queries(11):
+    # The article, its actors and those merged into them, its topics, the keyed watches, the search
+    # watches and their evaluation, the users notified already, the insert; a savepoint and its
+    # release; a search's index document.
+    with django_assert_max_num_queries(12):
         watches_match(article_id=article.id)
 
 
@@ -434,3 +435,22 @@ def test_the_story_and_source_pages_have_a_watch_button(client, desk):
     feed = Feed.objects.create(source=SourceFactory(name="Hespress"), url="https://hespress.example/")
     page = client.get(f"/sources/{feed.id}").content.decode()
     assert 'name="kind" value="source"' in page and f'name="target" value="{feed.source_id}"' in page
+
+
+def test_an_archive_article_rings_no_bell(desk, settings):
+    settings.WATCH_RECENT_DAYS = 3
+    watch_create(user=desk["ed"], kind="actor", target_id=ActorFactory(name="Anne Dupont").id)
+    old = annotated(published_at=timezone.now() - timedelta(days=30))
+    fresh = annotated(title="Fraîche", published_at=timezone.now() - timedelta(days=1))
+    assert watches_match(article_id=old.id) == []
+    assert [n.article_id for n in watches_match(article_id=fresh.id)] == [fresh.id]
+
+
+def test_the_watchers_of_an_actor_merged_into_another_follow_it(desk):
+    from articles.services.actors import actor_merge
+
+    survivor, merged = ActorFactory(name="Anne Dupont"), ActorFactory(name="A. Dupont")
+    watch_create(user=desk["vi"], kind="actor", target_id=merged.id)
+    actor_merge(survivor=survivor, merged=merged, user=desk["ed"])
+    article = annotated()
+    assert [n.user_id for n in watches_match(article_id=article.id)] == [desk["vi"].id]

@@ -8,6 +8,8 @@ Guarantees:
   articles), ``SEARCHES_PER_QUERY`` searches per query.
 - One notification per user and article, however many of the user's watches match
   (``matched`` lists them all); running it again on the same article notifies no one twice.
+- Only news rings: an article published more than ``WATCH_RECENT_DAYS`` ago (an archive
+  import, past articles annotated again) notifies no one.
 - A rejected mention or topic lends nothing: an actor only rejected mentions name, or a
   rejected topic, matches no watch.
 - ``notifications_withdraw`` deletes the unread notifications of an article none of whose
@@ -27,7 +29,7 @@ from django.db.models import Exists, Q
 from django.http import QueryDict
 from django.utils import timezone
 
-from articles.models import Article, ArticleTopic, Decision, Mention
+from articles.models import Actor, Article, ArticleTopic, Decision, Mention
 from articles.selectors import QueueParams, articles_for_queue
 from articles.services.search import articles_index
 from pressreview.enqueue import Message, send_on_commit
@@ -55,7 +57,11 @@ class _Facts:
 def _facts(article: Article) -> _Facts:
     rows = (Mention.objects.filter(article_id=article.id, actor__isnull=False).exclude(decision=Decision.REJECTED)
             .values_list("actor_id", "actor__merged_into_id"))
-    actor_ids = frozenset(i for pair in rows for i in pair if i)  # a merged actor's watchers follow its survivor
+    named = {i for pair in rows for i in pair if i}
+    # Watchers of an actor since merged into one the article names follow it there too (and the
+    # watchers of the survivor, a mention still linked to the merged actor: the pairs above).
+    merged = Actor.objects.filter(merged_into_id__in=named).values_list("id", flat=True) if named else []
+    actor_ids = frozenset(named.union(merged))
     topics = list(ArticleTopic.objects.filter(article_id=article.id).exclude(decision=Decision.REJECTED)
                   .values_list("topic_id", "topic__slug"))
     return _Facts(article=article, actor_ids=actor_ids, topic_ids=frozenset(t for t, _ in topics),
@@ -114,6 +120,13 @@ def _search_watches(facts: _Facts) -> list[Watch]:
     return [w for w in watches if w.search_id in found]
 
 
+def _is_news(article: Article) -> bool:
+    """Published within WATCH_RECENT_DAYS, or undated: an archive import, or past articles annotated
+    again, ring no bell."""
+    recent = timezone.now() - timedelta(days=settings.WATCH_RECENT_DAYS)
+    return article.published_at is None or article.published_at >= recent
+
+
 def _matching(article: Article) -> list[Watch]:
     facts = _facts(article)
     return _keyed_watches(facts) + _search_watches(facts)
@@ -140,8 +153,8 @@ def watches_match(*, article_id: int) -> list[Notification]:
     returns the notifications made now. Immediate e-mails are sent once this commits."""
     with transaction.atomic():
         article = Article.objects.filter(id=article_id, status=Article.Status.ANNOTATED).only(
-            "id", "source_id", "story_id", "language", "status", "created_at").first()
-        if article is None:
+            "id", "source_id", "story_id", "language", "status", "created_at", "published_at").first()
+        if article is None or not _is_news(article):
             return []
         by_user = defaultdict(list)
         for watch in _matching(article):
