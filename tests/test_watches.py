@@ -104,6 +104,16 @@ def test_a_story_reaching_the_outlet_threshold_is_breaking(desk, settings):
     assert reasons == ["outlet", "outlet", "breaking"]  # the old outlet is outside the window
 
 
+def test_breaking_is_said_only_to_the_watchers_of_the_story(desk, settings):
+    settings.WATCH_BREAKING_OUTLETS = 1
+    story = Story.objects.create(title="Séisme")
+    watch_create(user=desk["ed"], kind="story", target_id=story.id)
+    watch_create(user=desk["vi"], kind="actor", target_id=ActorFactory(name="Anne Dupont").id)
+    article = annotated(story=story)
+    reasons = {n.user_id: n.reason for n in watches_match(article_id=article.id)}
+    assert reasons == {desk["ed"].id: "breaking", desk["vi"].id: "match"}
+
+
 def test_a_saved_search_matches_through_the_search_index(desk):
     search = saved_search_create(user=desk["ed"], name="Migration", query="q=migration&language=fr")
     watch_create(user=desk["ed"], kind="search", target_id=search.id)

@@ -132,9 +132,8 @@ def _matching(article: Article) -> list[Watch]:
     return _keyed_watches(facts) + _search_watches(facts)
 
 
-def _reason(article: Article, watches: list[Watch]) -> str:
-    if not any(w.kind == Watch.Kind.STORY for w in watches):
-        return Notification.Reason.MATCH
+def _story_reason(article: Article) -> str:
+    """Why a story watch fired: its story reached the breaking threshold, or just gained an outlet."""
     since = timezone.now() - timedelta(hours=settings.WATCH_BREAKING_HOURS)
     outlets = (Article.objects.filter(story_id=article.story_id, created_at__gte=since, source__isnull=False)
                .values("source_id").distinct().count())
@@ -163,8 +162,11 @@ def watches_match(*, article_id: int) -> list[Notification]:
             return []
         notified = set(Notification.objects.filter(article_id=article.id, user_id__in=by_user)
                        .values_list("user_id", flat=True))
-        reason = _reason(article, [w for ws in by_user.values() for w in ws])
-        new = [_notification(article, ws, reason) for user_id, ws in by_user.items() if user_id not in notified]
+        fired = any(w.kind == Watch.Kind.STORY for ws in by_user.values() for w in ws)
+        story_reason = _story_reason(article) if fired else Notification.Reason.MATCH
+        new = [_notification(article, ws, story_reason if any(w.kind == Watch.Kind.STORY for w in ws)
+                             else Notification.Reason.MATCH)
+               for user_id, ws in by_user.items() if user_id not in notified]
         Notification.objects.bulk_create(new, ignore_conflicts=True)
         if any(n.mail == Watch.Mail.IMMEDIATE for n in new):
             send_on_commit(Message(mail_alerts, (article.id,)))
@@ -180,7 +182,7 @@ def notifications_withdraw(*, article_ids: Iterable[int]) -> int:
                                                                                            "matched"):
         unread[note.article_id].append(note)
     gone = []
-    for article in Article.objects.filter(id__in=unread).only("id", "source_id", "story_id", "language", "status",
+    for article in Article.objects.filter(id__in=list(unread)).only("id", "source_id", "story_id", "language", "status",
                                                                  "created_at"):
         still = {w.id for w in _matching(article)}
         gone += [note.id for note in unread[article.id] if not still.intersection(note.matched)]
