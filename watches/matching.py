@@ -140,11 +140,23 @@ def _story_reason(article: Article) -> str:
     return Notification.Reason.BREAKING if outlets >= settings.WATCH_BREAKING_OUTLETS else Notification.Reason.OUTLET
 
 
-def _notification(article: Article, watches: list[Watch], reason: str) -> Notification:
+def _notification(article: Article, watches: list[Watch], story_reason: str) -> Notification:
+    """One user's notification: named after the most specific watch, mailed as the most urgent asks."""
     first = min(watches, key=lambda w: (KIND_ORDER.index(w.kind), w.id))
     mail = min((w.mail for w in watches), key=MAIL_ORDER.index)
+    story = any(w.kind == Watch.Kind.STORY for w in watches)
     return Notification(user_id=first.user_id, watch_id=first.id, article_id=article.id, story_id=article.story_id,
-                        reason=reason, matched=sorted(w.id for w in watches), mail=mail)
+                        reason=story_reason if story else Notification.Reason.MATCH,
+                        matched=sorted(w.id for w in watches), mail=mail)
+
+
+def _new_notifications(article: Article, by_user: dict[int, list[Watch]]) -> list[Notification]:
+    """The notifications of the users not notified of this article yet."""
+    notified = set(Notification.objects.filter(article_id=article.id, user_id__in=by_user)
+                   .values_list("user_id", flat=True))
+    fired = any(w.kind == Watch.Kind.STORY for ws in by_user.values() for w in ws)
+    story_reason = _story_reason(article) if fired else Notification.Reason.MATCH
+    return [_notification(article, ws, story_reason) for user_id, ws in by_user.items() if user_id not in notified]
 
 
 def watches_match(*, article_id: int) -> list[Notification]:
@@ -158,15 +170,7 @@ def watches_match(*, article_id: int) -> list[Notification]:
         by_user = defaultdict(list)
         for watch in _matching(article):
             by_user[watch.user_id].append(watch)
-        if not by_user:
-            return []
-        notified = set(Notification.objects.filter(article_id=article.id, user_id__in=by_user)
-                       .values_list("user_id", flat=True))
-        fired = any(w.kind == Watch.Kind.STORY for ws in by_user.values() for w in ws)
-        story_reason = _story_reason(article) if fired else Notification.Reason.MATCH
-        new = [_notification(article, ws, story_reason if any(w.kind == Watch.Kind.STORY for w in ws)
-                             else Notification.Reason.MATCH)
-               for user_id, ws in by_user.items() if user_id not in notified]
+        new = _new_notifications(article, by_user) if by_user else []
         Notification.objects.bulk_create(new, ignore_conflicts=True)
         if any(n.mail == Watch.Mail.IMMEDIATE for n in new):
             send_on_commit(Message(mail_alerts, (article.id,)))
