@@ -464,3 +464,14 @@ def test_the_watchers_of_an_actor_merged_into_another_follow_it(desk):
     actor_merge(survivor=survivor, merged=merged, user=desk["ed"])
     article = annotated()
     assert [n.user_id for n in watches_match(article_id=article.id)] == [desk["vi"].id]
+
+
+def test_a_watch_posted_without_a_csrf_token_is_refused(desk):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(desk["ed"])
+    actor = ActorFactory(name="Anne Dupont")
+    assert client.post("/watches/add", {"kind": "actor", "target": actor.id}).status_code == 403
+    assert client.post("/notifications/read-all").status_code == 403
+    assert not Watch.objects.exists()
