@@ -50,6 +50,7 @@ api = NinjaAPI(
 api.add_router("", "sources.api.router")
 api.add_router("", "stories.api.router")
 api.add_router("/digests", "digests.api.router")
+api.add_router("", "watches.api.router")
 
 
 @api.exception_handler(ValidationError)

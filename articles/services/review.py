@@ -39,6 +39,7 @@ from articles.services.actors import actor_confirm, actors_by_alias, alias_add, 
 from articles.services.ingest import IngestError, clean_line, normalise_url, published_check
 from articles.services.search import articles_index
 from stories.services import article_story_refresh
+from watches.matching import notifications_withdraw
 
 # Where a rejected surface is not suggested again (besides the mention itself).
 FORGET_SCOPES = ("", "source", "everywhere")
@@ -102,6 +103,7 @@ def _apply(*, article: Article, user, action: str, mentions: Iterable[Mention], 
         changed.append(mention)
     Mention.objects.bulk_update(changed, ["kind", "decision", "actor", "decided_by", "decided_at"])
     ReviewEvent.objects.bulk_create(events)
+    notifications_withdraw(article_ids=[article.id])  # a rejected or relinked mention may undo a match
     return changed
 
 
@@ -299,6 +301,7 @@ def topic_decide(*, article_topic: ArticleTopic, user, decision: str, expected_v
         ReviewEvent.objects.create(article=article, user=user, action=f"topic_{decision}",
                                    target=f"topic {article_topic.topic.slug}", before=before,
                                    after={"decision": decision})
+        notifications_withdraw(article_ids=[article.id] if decision == Decision.REJECTED else [])
         return article_topic
 
 
@@ -706,6 +709,7 @@ def articles_topic_remove(*, article_ids: Iterable[int], topic: Topic, user) -> 
         )
         changed = sorted(t.article_id for t in article_topics)
         _bump(changed)
+        notifications_withdraw(article_ids=changed)
         return changed
 
 
