@@ -345,7 +345,7 @@ def deliveries_retry(*, digest: Digest, delivery_ids: list[int] | None = None) -
 
 # Sending (the worker).
 
-def _is_transient(exc: BaseException) -> bool:
+def is_transient(exc: BaseException) -> bool:
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
         return 400 <= _recipient_code(exc) < 500
     code = getattr(exc, "smtp_code", None)
@@ -475,7 +475,7 @@ def mail_slot(*, now: float | None = None) -> float:
         return MailPace.objects.values_list("next_at", flat=True).get(id=1) - step
 
 
-def _pace() -> None:
+def pace_wait() -> None:
     """Wait for this message's moment (no wait when MAIL_RATE_PER_MINUTE is 0)."""
     if settings.MAIL_RATE_PER_MINUTE <= 0:
         return
@@ -502,7 +502,7 @@ def _finish(delivery: Delivery, **fields) -> None:
         Delivery.objects.filter(id=delivery.id, state=Delivery.State.SENDING).update(**fields)
 
 
-def _backoff(attempts: int) -> int:
+def backoff(attempts: int) -> int:
     return min(settings.MAIL_RETRY_DELAY * 2 ** max(0, attempts - 1), 3600)
 
 
@@ -511,7 +511,7 @@ def _refused(delivery: Delivery, exc: BaseException, transient: bool) -> int | N
     reason = _reason(exc)[:2000]
     delivery.attempts = Delivery.objects.values_list("attempts", flat=True).get(id=delivery.id)
     if transient and delivery.attempts < settings.MAIL_MAX_ATTEMPTS:
-        delay = _backoff(delivery.attempts)
+        delay = backoff(delivery.attempts)
         _finish(delivery, state=Delivery.State.QUEUED, error=reason,
                 next_attempt_at=timezone.now() + timedelta(seconds=delay), queued_at=timezone.now())
         logger.warning("delivery %s to %s: %s; tried again in %s s", delivery.id, delivery.email, reason, delay)
@@ -547,7 +547,7 @@ def deliveries_send(*, delivery_ids: list[int], connection=None) -> BatchOutcome
             delivery = rows.get(delivery_id)
             if delivery is None:
                 continue
-            _pace()
+            pace_wait()
             delivery.message_id = make_msgid(domain=_domain())
             if not _claim(delivery_id, delivery.message_id):
                 continue
@@ -561,7 +561,7 @@ def deliveries_send(*, delivery_ids: list[int], connection=None) -> BatchOutcome
                 connection.send_messages([message])
             except smtplib.SMTPRecipientsRefused as exc:
                 # This address only: the connection is fine for the others.
-                delay = _refused(delivery, exc, _is_transient(exc))
+                delay = _refused(delivery, exc, is_transient(exc))
                 if delay is None:
                     outcome.failed += 1
                 else:
@@ -569,7 +569,7 @@ def deliveries_send(*, delivery_ids: list[int], connection=None) -> BatchOutcome
                     outcome.retry_after = max(outcome.retry_after, delay)
                 _reset(connection)
             except Exception as exc:  # noqa: BLE001 - every refusal is recorded on the delivery, none is lost
-                transient = _is_transient(exc)
+                transient = is_transient(exc)
                 delay = _refused(delivery, exc, transient)
                 _reset(connection)
                 if delay is None:

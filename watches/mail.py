@@ -1,5 +1,5 @@
 """E-mail for watches: an alert at once, or an hourly summary, through the digests' mail machinery
-(the same backend and SMTP settings, the same pace per worker process, the "mail" queue).
+(the same backend and SMTP settings, the same pace for all workers together, the "mail" queue).
 
 At most once per notification: each is claimed (``mailed_at`` set, committed) before its message
 goes out; a transient refusal gives the claims back for a later try, a permanent one keeps them
@@ -17,7 +17,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from digests.delivery import _backoff, _is_transient, pace
+from digests.delivery import backoff, is_transient, pace_wait
 from watches.models import Notification, Watch
 
 logger = logging.getLogger(__name__)
@@ -55,14 +55,14 @@ def _send(user, notes: list[Notification], subject: str) -> int | None:
         return None
     message = EmailMessage(subject=subject, body=_body(claimed), from_email=settings.DEFAULT_FROM_EMAIL,
                            to=[user.email], headers={"Auto-Submitted": "auto-generated"})
-    pace.wait()
+    pace_wait()
     try:
         get_connection().send_messages([message])
     except Exception as exc:  # noqa: BLE001 - the server's refusal is recorded, never raised into the worker
-        if _is_transient(exc):
+        if is_transient(exc):
             _release(claimed)
             logger.warning("watch e-mail to user %s refused for now, tried again later: %s", user.id, exc)
-            return _backoff(1)
+            return backoff(1)
         logger.error("watch e-mail to user %s refused: %s", user.id, exc)
     return None
 
