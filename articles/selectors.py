@@ -34,12 +34,14 @@ from articles.models import (
     Mention,
     Origin,
     Quote,
+    QuoteSpeaker,
     ReannotationJob,
     RejectedSurface,
     ReviewEvent,
     Source,
     Topic,
     fold_surface,
+    speakers_prefetch,
     suggestions_in_words,
 )
 from pressreview.inputs import DayField, cleaned, id_or_none
@@ -209,11 +211,16 @@ class QuoteRow:
     speaker_id: int | None
     speaker_confidence: float | None
     speaker: SpeakerRow | None
+    others: tuple[SpeakerRow, ...] = ()
 
     def speaker_inferred(self) -> bool:
         """The model's rule (``Quote.speaker_inferred``) on these plain values."""
         return (self.speaker_id is not None and self.speaker_confidence is not None
                 and self.speaker_confidence < Quote.INFERRED_BELOW)
+
+    def speakers(self) -> list[SpeakerRow]:
+        """Every speaker in order, the first one first (``Quote.speakers`` on these plain values)."""
+        return ([self.speaker] if self.speaker else []) + list(self.others)
 
 
 def article_quotes(article: Article) -> list[QuoteRow]:
@@ -224,7 +231,14 @@ def article_quotes(article: Article) -> list[QuoteRow]:
     rows = article.quotes.filter(start__gte=kept_start, end__lte=kept_end).order_by("start", "end").values_list(
         "id", "start", "end", "text", "kind", "speaker_role", "cue", "origin", "decision", "speaker_id",
         "speaker_confidence", "speaker__name")
-    quotes = [QuoteRow(*row[:11], SpeakerRow(row[9], row[11]) if row[9] else None) for row in rows]
+    rows = list(rows)
+    others = defaultdict(list)
+    # The speakers after the first, of all the quotes at once (none to look for without a quote).
+    for quote_id, actor_id, name in (QuoteSpeaker.objects.filter(quote__article=article)
+                                     .values_list("quote_id", "actor_id", "actor__name") if rows else ()):
+        others[quote_id].append(SpeakerRow(actor_id, name))
+    quotes = [QuoteRow(*row[:11], SpeakerRow(row[9], row[11]) if row[9] else None, tuple(others[row[0]]))
+              for row in rows]
     return sorted(quotes, key=lambda q: q.decision == Decision.REJECTED)
 
 
@@ -257,10 +271,13 @@ def article_speaker_names(article_id: int) -> list[str]:
 
 
 def actor_quotes(actor: Actor, limit: int = 20) -> list[Quote]:
+    """The quotes the actor said, alone or with others, newest articles first, not rejected ones."""
     return list(
-        Quote.objects.filter(speaker=actor).exclude(decision=Decision.REJECTED)
-        .select_related("article").only("id", "text", "kind", "start", "article__id", "article__title",
-                                        "article__published_at", "article__created_at")
+        Quote.objects.filter(Q(speaker=actor) | Q(id__in=QuoteSpeaker.objects.filter(actor=actor).values("quote_id")))
+        .exclude(decision=Decision.REJECTED)
+        .select_related("article", "speaker").prefetch_related(speakers_prefetch())
+        .only("id", "text", "kind", "start", "article__id", "article__title", "article__published_at",
+              "article__created_at", "speaker__id", "speaker__name")
         .order_by(F("article__published_at").desc(nulls_last=True), "-article__created_at", "start")[:limit]
     )
 

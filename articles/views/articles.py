@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from articles import selectors
 from articles.forms import ArticleDetailsForm, ArticlePasteForm, ArticleUploadForm
-from articles.models import Actor, Article, ArticleTopic, Decision, Kind, Mention, Quote, Topic
+from articles.models import Actor, Article, ArticleTopic, Decision, Kind, Mention, Quote, Topic, speakers_prefetch
 from articles.services import review
 from articles.services.ingest import IngestError, article_create, article_create_from_upload, articles_requeue
 from articles.services.review import Conflict, ReviewError
@@ -319,7 +319,8 @@ def _quote_editor(request, article_id: int, quote_id: int):
     """A click on a quote's "Edit": that quote with its forms, not the whole page (the page
     draws none of them: a speaker field per quote would grow with quotes × the article's actors)."""
     article = get_object_or_404(Article.objects.only("id", "version", "language"), id=article_id)
-    quote = get_object_or_404(Quote.objects.select_related("speaker"), id=quote_id, article=article)
+    quote = get_object_or_404(Quote.objects.select_related("speaker").prefetch_related(speakers_prefetch()),
+                              id=quote_id, article=article)
     context = {"article": article, "quote": quote, "open_quote": quote.id,
                "speakers": selectors.article_speaker_names(article.id)}
     return vary_on_htmx(render(request, "articles/detail.html#quote-item", context))
@@ -512,7 +513,8 @@ def _speaker(request) -> Actor | None:
 
 
 def _quote(article_id, quote_id) -> Quote:
-    return get_object_or_404(Quote.objects.select_related("article", "speaker"), id=quote_id, article_id=article_id)
+    return get_object_or_404(Quote.objects.select_related("article", "speaker").prefetch_related(speakers_prefetch()),
+                             id=quote_id, article_id=article_id)
 
 
 @require_POST
@@ -556,6 +558,41 @@ def quote_speaker(request, article_id, quote_id):
 
     return _review_action(request, article_id, action,
                           changes=lambda changed: {"quote": changed, "quote_open": True})
+
+
+@require_POST
+@login_required
+@can_review_quotes
+def quote_speaker_add(request, article_id, quote_id):
+    """One more speaker of the quote, by the name typed (one the speaker field suggests)."""
+    quote = _quote(article_id, quote_id)
+
+    def action():
+        speaker = _speaker_by_name(quote, request.POST.get("speaker_name", ""))
+        if speaker is None:
+            raise review.ReviewError(_("Type the name of the speaker to add."))
+        return review.quote_speaker_add(quote=quote, user=request.user, actor=speaker,
+                                        expected_version=_version(request))
+
+    return _review_action(request, article_id, action,
+                          changes=lambda changed: {"quote": _quote(article_id, changed.id), "quote_open": True})
+
+
+@require_POST
+@login_required
+@can_review_quotes
+def quote_speaker_remove(request, article_id, quote_id):
+    quote = _quote(article_id, quote_id)
+
+    def action():
+        speaker = _speaker(request)
+        if speaker is None:
+            raise review.ReviewError(_("Choose the speaker to remove."))
+        return review.quote_speaker_remove(quote=quote, user=request.user, actor=speaker,
+                                           expected_version=_version(request))
+
+    return _review_action(request, article_id, action,
+                          changes=lambda changed: {"quote": _quote(article_id, changed.id), "quote_open": True})
 
 
 def _speaker_by_name(quote: Quote, name: str) -> Actor | None:
