@@ -579,6 +579,43 @@ ACTOR_SORTS = {"mentions": "-mention_count", "recent": "-last_seen", "name": "na
 ACTOR_QUERY_MAX = 200
 
 
+# Words too common in names to say that two names are alike ("Ministère des Armées", "Office des Postes").
+NAME_FILLERS = frozenset({"des", "les", "une", "aux", "sur", "pour", "dans", "the", "and", "for", "von", "del"})
+
+
+def _name_words(name: str) -> set[str]:
+    return {word for word in fold_surface(name).split() if len(word) >= 3 and word not in NAME_FILLERS}
+
+
+def _abbreviates(short: str, long: str) -> bool:
+    """``short`` holds an abbreviation (a word in capitals) that the initials of ``long``'s significant
+    words contain or are part of: "UE" and "Union européenne", "AFP" and "France Presse"."""
+    words = [word for word in re.findall(r"[^\W\d_]+", long) if len(word) >= 3 and word.lower() not in NAME_FILLERS]
+    initials = "".join(word[0] for word in words).upper()
+    capitals = [word for word in re.findall(r"[^\W\d_]+", short) if len(word) >= 2 and word.isupper()]
+    return len(initials) >= 2 and any(initials in word or word in initials for word in capitals)
+
+
+def names_alike(first: str, second: str) -> bool:
+    """Two names that may be one actor's: a significant word in common, or one abbreviating the other."""
+    return bool(_name_words(first) & _name_words(second)) or _abbreviates(first, second) \
+        or _abbreviates(second, first)
+
+
+def mention_link_suggestions(mention: Mention, limit: int = 5) -> list[Actor]:
+    """The actors a mention may stand for, to link it in one step: the article's other actors of its kind
+    (linked by a mention not rejected), those whose name is like the mention's text first ("UE", "Union
+    européenne"; "la capitale" has none alike, so the article's most mentioned place comes first), then
+    the most mentioned. One query whatever the article's size."""
+    live = Q(mentions__article_id=mention.article_id,
+             mentions__decision__in=[d for d in Decision.values if d != Decision.REJECTED])
+    actors = list(
+        Actor.objects.filter(live, kind=mention.kind, merged_into__isnull=True).exclude(id=mention.actor_id)
+        .annotate(n=Count("mentions", filter=live)).order_by("-n", "name")[:50]
+    )
+    return sorted(actors, key=lambda actor: not names_alike(mention.text, actor.name))[:limit]
+
+
 def actors_search(query: str, *, kind: str = "", limit: int = 10) -> list[Actor]:
     """Canonical actors whose name or an alias contains ``query``, accents and case ignored (confirmed first)."""
     # Longer than any name; SQLite refuses a LIKE pattern over 50,000 bytes.

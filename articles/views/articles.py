@@ -233,11 +233,16 @@ def _current_mention(article: Article, mention_id) -> Mention | None:
     return Mention.objects.select_related("actor").filter(id=mention_id, article=article).first()
 
 
+def _mention_panel(article: Article, mention_id) -> dict:
+    """What the mention panel shows: the mention, and the actors it may be linked to in one step."""
+    current = _current_mention(article, mention_id)
+    return {"current": current, "suggested": selectors.mention_link_suggestions(current) if current else []}
+
+
 def _review_context(article_id: int, *, mention_id=None, quote_id=None, error: str = "", details_form=None
                     ) -> dict:
     article = selectors.article_for_display(article_id)
     mentions = selectors.article_mentions(article) if article.status == Article.Status.ANNOTATED else []
-    current = _current_mention(article, mention_id)
     groups = selectors.article_actor_groups(mentions)
     quotes = selectors.article_quotes(article)
     open_quote = id_or_none(quote_id)
@@ -249,7 +254,7 @@ def _review_context(article_id: int, *, mention_id=None, quote_id=None, error: s
         "topics": [(t, selectors.topic_evidence(article, t)) for t in article.topics.all()],
         "all_topics": selectors.topics_for_choice(),
         "kinds": Kind.choices,
-        "current": current,
+        **_mention_panel(article, mention_id),
         "events": selectors.article_events(article),
         "quotes": quotes,
         "pending": selectors.PendingCounts.of(mentions, article.topics.all(), quotes),
@@ -299,8 +304,7 @@ def article_detail(request, article_id):
         # A click on a mention: only the panel, not the body, groups, quotes and history of the whole page.
         article = get_object_or_404(Article.objects.select_related("source").only("id", "version", "source__name"),
                                     id=article_id)
-        context = {"article": article, "current": _current_mention(article, request.GET.get("mention")),
-                   "kinds": Kind.choices}
+        context = {"article": article, **_mention_panel(article, request.GET.get("mention")), "kinds": Kind.choices}
         return render(request, "articles/detail.html#mention-panel", context)
     quote_id = id_or_none(request.GET.get("quote"))
     if request.htmx and quote_id and request.htmx.target == f"quote-{quote_id}":
@@ -348,7 +352,7 @@ def _changes_response(request, article_id, *, mention_id=None, mentions=(), all_
     context = {
         "oob": True,
         "article": article,
-        "current": _current_mention(article, mention_id),
+        **_mention_panel(article, mention_id),
         "kinds": Kind.choices,
         "changed_mentions": rows,
         "all_groups": all_groups,
@@ -753,8 +757,10 @@ def _details_saved(request, article_id, changed: list[str]):
 @can_view
 def actor_search(request, article_id, mention_id):
     mention = _mention(article_id, mention_id)
-    actors = selectors.actors_search(request.GET.get("q", ""))
-    context = {"actors": actors, "current": mention, "article": mention.article, "query": request.GET.get("q", "")}
+    query = request.GET.get("q", "")
+    # An emptied search gives back the actors the panel suggested.
+    actors = selectors.actors_search(query) if query.strip() else selectors.mention_link_suggestions(mention)
+    context = {"actors": actors, "current": mention, "article": mention.article, "query": query}
     return render(request, "articles/detail.html#actor-results", context)
 
 
