@@ -131,6 +131,20 @@ def test_the_first_speaker_field_neither_empties_nor_repeats_the_others(article,
     assert names(quote_of(article)) == ["Terre Vive", "Marc Dubois"]
 
 
+def test_undo_takes_back_a_speaker_added_or_removed_in_its_place(article, editor):
+    add(article, editor, "Marc Dubois")
+    add(article, editor, "Terre Vive")
+    remove(article, editor, "Marc Dubois")
+    article.refresh_from_db()
+    review.decision_undo(article=article, user=editor, expected_version=article.version)
+    assert names(quote_of(article)) == ["Claire Vasseur", "Marc Dubois", "Terre Vive"]
+    for _ in range(2):
+        article.refresh_from_db()
+        review.decision_undo(article=article, user=editor, expected_version=article.version)
+    quote = quote_of(article)
+    assert names(quote) == ["Claire Vasseur"] and quote.decision == Decision.PENDING
+
+
 def test_a_stale_page_changes_no_speaker(article, editor):
     stale = article.version
     add(article, editor, "Marc Dubois")

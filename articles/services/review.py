@@ -772,9 +772,11 @@ def articles_topic_remove(*, article_ids: Iterable[int], topic: Topic, user) -> 
 UNDOABLE = {
     "mention_accepted", "mention_rejected", "mention_relabel", "mention_link",
     "topic_accepted", "topic_rejected",
-    "quote_accepted", "quote_rejected", "quote_speaker",
+    "quote_accepted", "quote_rejected", "quote_speaker", "quote_speaker_add", "quote_speaker_remove",
     "article_reviewed", "article_crop",
 }
+# Their events hold every speaker in order ("speakers"), which undo puts back besides the quote's fields.
+SPEAKERS_CHANGES = {"quote_speaker_add", "quote_speaker_remove"}
 MENTION_FIELDS = {"decision": "decision", "kind": "kind", "actor": "actor_id"}
 QUOTE_FIELDS = {"decision": "decision", "speaker": "speaker_id", "speaker_confidence": "speaker_confidence"}
 TOPIC_FIELDS = {"decision": "decision"}
@@ -842,7 +844,8 @@ def _rows_put_back(event: ReviewEvent, *, strict: bool = True) -> None:
 
 def decision_undo(*, article: Article, user, expected_version: int) -> list[ReviewEvent]:
     """Take back the editor's last decision on the article (a mention, topic or quote accepted,
-    rejected, relabelled or linked; every occurrence at once when it was made so; the article
+    rejected, relabelled or linked; a quote's speakers set, added or removed, in their order; every
+    occurrence at once when it was made so; the article
     marked reviewed, with every suggestion that accepted; a crop, with the rows it rejected): each row gets
     back the state its event recorded before it. The undo is a decision too, logged like the
     others; a second undo takes back the decision before. Nothing to undo, or a row changed
@@ -864,7 +867,8 @@ def decision_undo(*, article: Article, user, expected_version: int) -> list[Revi
                                  after={"undoes": [event.id], **batch}))
                 continue
             current = {name: getattr(row, attr) for name, attr in fields.items()}
-            if any(current[name] != event.after.get(name) for name in fields if name in event.after):
+            if any(current[name] != event.after.get(name) for name in fields if name in event.after) or (
+                    event.action in SPEAKERS_CHANGES and _speaker_ids(row) != event.after.get("speakers")):
                 raise ReviewError(_("This decision was changed since; nothing was undone."))
             restored = {name: event.before.get(name, current[name]) for name in fields}
             if restored.get("actor") and not Actor.objects.filter(id=restored["actor"]).exists():
@@ -878,6 +882,10 @@ def decision_undo(*, article: Article, user, expected_version: int) -> list[Revi
                 decided = restored["decision"] != Decision.PENDING
                 row.decided_by, row.decided_at = (user, now) if decided else (None, None)
                 row.save(update_fields=[*fields.values(), "decided_by", "decided_at"])
+            if event.action in SPEAKERS_CHANGES:
+                QuoteSpeaker.objects.filter(quote=row).delete()
+                QuoteSpeaker.objects.bulk_create(QuoteSpeaker(quote=row, actor_id=actor_id, position=position)
+                                                 for position, actor_id in enumerate(event.before["speakers"][1:]))
             logs.append(_log(article=article, user=user, action="undo", target=event.target, before=current,
                              after={**restored, "undoes": [event.id], **batch}))
         ReviewEvent.objects.bulk_create(logs)
