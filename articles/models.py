@@ -82,6 +82,10 @@ class ArticleQuerySet(models.QuerySet):
     def finished(self):
         return self.exclude(status__in=[Article.Status.FETCHING, Article.Status.QUEUED, Article.Status.ANNOTATING])
 
+    def without_page(self):
+        """Articles posted by their address whose page was never fetched (no text yet)."""
+        return self.filter(body="", content_hash__startswith=Article.PAGE_PENDING)
+
     def reviewed(self):
         return self.filter(review_state=Article.ReviewState.REVIEWED)
 
@@ -211,6 +215,9 @@ class Article(models.Model):
 
     def is_finished(self):
         return self.status in (self.Status.ANNOTATED, self.Status.FAILED, self.Status.UNSUPPORTED)
+
+    # The placeholder fingerprint of an article posted by its address until its page's text replaces it.
+    PAGE_PENDING = "fetching:"
 
     def can_retry(self):
         return self.status in (self.Status.FAILED, self.Status.UNSUPPORTED)

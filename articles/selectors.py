@@ -11,8 +11,8 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, Window
+from django.db.models.functions import Coalesce, RowNumber, TruncMonth
 from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
@@ -46,6 +46,7 @@ from articles.models import (
 )
 from pressreview.inputs import DayField, cleaned, id_or_none
 from sources.models import FeedItem
+from stories.models import Story
 
 PARTIAL_TEXTS = (FeedItem.Text.FEED, FeedItem.Text.EXCERPT)
 
@@ -94,11 +95,15 @@ class Segment:
 
 
 def article_for_display(article_id: int):
+    """The article with what its page shows beside the text; ``text_origin`` says, for an article a
+    feed brought, where the feed item that stored it took the text (``FeedItem.Text``), else None."""
+    stored_by = FeedItem.objects.filter(article=OuterRef("pk")).exclude(text="").order_by("created_at", "id")
     return (
         Article.objects.select_related("source", "created_by", "story")
         .prefetch_related(
             Prefetch("topics", queryset=ArticleTopic.objects.select_related("topic").order_by("-score")),
         )
+        .annotate(text_origin=Subquery(stored_by.values("text")[:1]))
         .get(id=article_id)
     )
 
@@ -333,6 +338,10 @@ def next_article_for_review(*, after: Article) -> Article | None:
 QUEUE_PAGE_SIZE = 100
 # The queue counts its articles exactly up to this many; past it, "more than" (see QueuePaginator).
 QUEUE_COUNT_CAP = 10_000
+# The grouped queue: stories a page, articles read and shown (with their near copies) per story.
+QUEUE_STORIES_PAGE_SIZE = 25
+STORY_ROWS_READ = 30
+STORY_ROWS_SHOWN = 5
 
 
 @dataclass(frozen=True)
@@ -357,6 +366,8 @@ class QueueParams:
     # Articles a followed source brought with only part of their text: "feed" (the feed's
     # text, the page could not be read) or "excerpt" (a page cut short or behind a paywall).
     text: str = ""
+    # "story": the matching articles shown story by story (``queue_story_groups``).
+    group: str = ""
 
     @classmethod
     def from_query(cls, data: Mapping) -> "QueueParams":
@@ -391,6 +402,7 @@ class QueueParams:
             published_to=day("published_to"),
             batch=number("batch"),
             text=choice("text", PARTIAL_TEXTS),
+            group=choice("group", ("story",)),
         )
 
     def as_query(self) -> dict[str, str]:
@@ -402,7 +414,7 @@ class QueueParams:
         return urlencode({**self.as_query(), **{k: v for k, v in extra.items() if v not in ("", None)}})
 
     def is_filtered(self) -> bool:
-        return bool(self.as_query())
+        return bool({name for name in self.as_query() if name != "group"})
 
 
 def articles_for_queue(params: QueueParams | Mapping) -> QuerySet[Article]:
@@ -455,6 +467,74 @@ class QueuePaginator(Paginator):
     @property
     def capped(self) -> bool:
         return self.counted > self.cap
+
+
+class StoryQueuePaginator(QueuePaginator):
+    """The grouped queue's pages: the object list holds one row per story (``queue_story_keys``)."""
+
+    @cached_property
+    def counted(self) -> int:
+        return self.object_list[: self.cap + 1].count()
+
+
+def queue_story_keys(articles: QuerySet[Article]) -> QuerySet:
+    """One row per story among the matching articles, the story with the latest added of them first:
+    ``group`` (the story's id, or minus the article's id for an article not in a story yet, a group of
+    its own) and ``matching`` (how many of the articles are in it)."""
+    return (
+        articles.order_by()
+        .annotate(group=Coalesce(F("story_id"), Value(0) - F("id")))
+        .values("group")
+        .annotate(latest=Max("created_at"), matching=Count("id"))
+        .order_by("-latest", "-group")
+    )
+
+
+@dataclass
+class StoryGroup:
+    """A story on a page of the grouped queue: its matching articles, first to report first, each
+    near copy folded under the version it copies (``article.copies``), and how many are not shown."""
+
+    story: Story | None
+    rows: list[Article]
+    more: int = 0
+
+
+def queue_story_groups(articles: QuerySet[Article], keys: list[dict]) -> list[StoryGroup]:
+    """The groups of a page of ``queue_story_keys``, in a constant number of queries: at most
+    ``STORY_ROWS_READ`` articles are read per story, ``STORY_ROWS_SHOWN`` shown with their copies."""
+    story_ids = [key["group"] for key in keys if key["group"] > 0]
+    lone_ids = [-key["group"] for key in keys if key["group"] < 0]
+    reported = Coalesce("published_at", "created_at")
+    ranked = (
+        articles.filter(Q(story_id__in=story_ids) | Q(id__in=lone_ids))
+        .annotate(rank=Window(RowNumber(), partition_by=[Coalesce(F("story_id"), Value(0) - F("id"))],
+                              order_by=[reported.asc(), F("id").asc()]))
+        .order_by(reported, "id")
+    )
+    read = list(ranked.filter(rank__lte=STORY_ROWS_READ))
+    stories = Story.objects.in_bulk(story_ids)
+    members: dict[int, list[Article]] = defaultdict(list)
+    for article in read:
+        article.copies = []
+        members[article.story_id or -article.id].append(article)
+    groups = []
+    for key in keys:
+        found = members.get(key["group"], [])
+        by_id = {article.id: article for article in found}
+        rows = []
+        for article in found:
+            original = by_id.get(article.near_copy_of_id)
+            if original is not None:
+                original.copies.append(article)
+            else:
+                rows.append(article)
+        shown = rows[:STORY_ROWS_SHOWN]
+        folded = sum(len(article.copies) for article in shown)
+        groups.append(StoryGroup(story=stories.get(key["group"]), rows=shown,
+                                 more=max(0, key["matching"] - len(shown) - folded)))
+    queue_rows([article for group in groups for article in group.rows])
+    return groups
 
 
 @dataclass(frozen=True)

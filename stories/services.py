@@ -22,6 +22,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count, Max, Min, Q
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
 
 from articles.models import Article, Decision, Mention, ReviewEvent, StoryOrigin
 from articles.nlp.boilerplate import find_content_end
@@ -307,6 +308,24 @@ def story_merge(*, story_id: int, into_id: int, user) -> Story:
         for article_id in Article.objects.filter(story_id=story_id).order_by("id").values_list("id", flat=True):
             article_story_move(article_id=article_id, story_id=into_id, user=user)
         return Story.objects.get(id=into_id)
+
+
+def story_split(*, story_id: int, article_ids: list[int], user) -> Story:
+    """Some articles of a story moved together into a new story by an editor (each move logged, like
+    ``article_story_move``); the others stay. Choosing none, an article of another story, or every
+    article of the story is refused."""
+    ids = sorted(set(article_ids))
+    with transaction.atomic():
+        _lock()
+        members = set(Article.objects.filter(story_id=story_id).values_list("id", flat=True))
+        if not ids or not set(ids) <= members:
+            raise StoryError(_("Tick the articles of this story to move into a new story."))
+        if set(ids) == members:
+            raise StoryError(_("Leave at least one article in this story."))
+        new = article_story_move(article_id=ids[0], story_id=None, user=user)
+        for article_id in ids[1:]:
+            article_story_move(article_id=article_id, story_id=new.id, user=user)
+        return Story.objects.get(id=new.id)
 
 
 def stories_reset() -> None:

@@ -125,10 +125,16 @@ def test_stories_pages_have_no_serious_violation(page, live_server, annotated, p
     from stories.services import story_assign
 
     story = story_assign(article_id=annotated.id)
+    # A second article in the story: the page then offers to take out and to split.
+    second = Article.objects.create(title="Rabat, suite", body=annotated.body + " Suite.", content_hash="a11y-2",
+                                    status=Article.Status.ANNOTATED, language="fr")
+    Article.objects.filter(id=second.id).update(story=story)
     make_user("ed", "editor")
     log_in(page, live_server, "ed")
     page.goto(live_server.url + path.format(story=story.id))
     assert page.locator("h1").first.is_visible()
+    if path != "/stories/":
+        assert page.get_by_role("checkbox", name="Move “Rabat, suite” into a new story").is_visible()
     assert violations(page) == []
 
 

@@ -14,10 +14,11 @@ from articles import selectors
 from articles.forms import ArticleDetailsForm, ArticlePasteForm, ArticleUploadForm
 from articles.models import Actor, Article, ArticleTopic, Decision, Kind, Mention, Quote, Topic, speakers_prefetch
 from articles.services import review
-from articles.services.ingest import IngestError, article_create, article_create_from_upload, articles_requeue
+from articles.services.ingest import IngestError, article_create, article_create_from_upload
 from articles.services.review import Conflict, ReviewError
 from pressreview.htmx import stop_polling, vary_on_htmx
 from pressreview.inputs import id_or_none, posted_id
+from sources.services import articles_retry
 
 can_view = permission_required("articles.view_article", raise_exception=True)
 can_add = permission_required("articles.add_article", raise_exception=True)
@@ -45,15 +46,24 @@ def _queue_url(params: selectors.QueueParams, page=None) -> str:
 def _queue_context(request, params: selectors.QueueParams, *, page_number=None, part="page", notice="",
                    notice_level="success") -> dict:
     """What the queue page needs; ``part`` is "page", "results" or "rows" (less to load for the smaller parts)."""
-    paginator = selectors.QueuePaginator(selectors.articles_for_queue(params), selectors.QUEUE_PAGE_SIZE,
-                                         page_number=page_number)
-    page = paginator.get_page(page_number)
-    rows = selectors.queue_rows(list(page.object_list))
+    articles = selectors.articles_for_queue(params)
+    groups = None
+    if params.group == "story":
+        paginator = selectors.StoryQueuePaginator(selectors.queue_story_keys(articles),
+                                                  selectors.QUEUE_STORIES_PAGE_SIZE, page_number=page_number)
+        page = paginator.get_page(page_number)
+        groups = selectors.queue_story_groups(articles, list(page.object_list))
+        rows = [row for group in groups for article in group.rows for row in (article, *article.copies)]
+    else:
+        paginator = selectors.QueuePaginator(articles, selectors.QUEUE_PAGE_SIZE, page_number=page_number)
+        page = paginator.get_page(page_number)
+        rows = selectors.queue_rows(list(page.object_list))
     can_bulk = request.user.has_perm("articles.change_article")
     topics = selectors.topics_for_choice() if part == "page" or (part == "results" and can_bulk) else []
     context = {
         "page": page,
         "rows": rows,
+        "groups": groups,
         "params": params,
         "polling": any(not article.is_finished() for article in rows),
         # Where the rows poll and where a bulk action comes back to: this page of the filtered queue.
@@ -143,7 +153,7 @@ def _bulk_run(request, action: str, article_ids: list[int]) -> tuple[str, str]:
                         "Topic “%(topic)s” removed from %(n)d articles.", len(changed))
         left = _("%(left)d did not have it.")
     else:
-        changed = articles_requeue(article_ids=article_ids)
+        changed = articles_retry(article_ids=article_ids)
         done = ngettext("%(n)d article queued for annotation again.", "%(n)d articles queued for annotation again.",
                         len(changed))
         left = _("%(left)d left as they were (already queued or being annotated).")
@@ -770,7 +780,7 @@ def actor_search(request, article_id, mention_id):
 def article_retry(request, article_id):
     article = get_object_or_404(Article, id=article_id)
     if article.can_retry():
-        articles_requeue(article_ids=[article.id])
+        articles_retry(article_ids=[article.id])
     if request.htmx:
         return article_detail(request, article_id)
     return redirect("articles:detail", article_id=article_id)
