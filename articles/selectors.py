@@ -34,12 +34,14 @@ from articles.models import (
     Mention,
     Origin,
     Quote,
+    QuoteSpeaker,
     ReannotationJob,
     RejectedSurface,
     ReviewEvent,
     Source,
     Topic,
     fold_surface,
+    speakers_prefetch,
     suggestions_in_words,
 )
 from pressreview.inputs import DayField, cleaned, id_or_none
@@ -214,11 +216,16 @@ class QuoteRow:
     speaker_id: int | None
     speaker_confidence: float | None
     speaker: SpeakerRow | None
+    others: tuple[SpeakerRow, ...] = ()
 
     def speaker_inferred(self) -> bool:
         """The model's rule (``Quote.speaker_inferred``) on these plain values."""
         return (self.speaker_id is not None and self.speaker_confidence is not None
                 and self.speaker_confidence < Quote.INFERRED_BELOW)
+
+    def speakers(self) -> list[SpeakerRow]:
+        """Every speaker in order, the first one first (``Quote.speakers`` on these plain values)."""
+        return ([self.speaker] if self.speaker else []) + list(self.others)
 
 
 def article_quotes(article: Article) -> list[QuoteRow]:
@@ -229,7 +236,14 @@ def article_quotes(article: Article) -> list[QuoteRow]:
     rows = article.quotes.filter(start__gte=kept_start, end__lte=kept_end).order_by("start", "end").values_list(
         "id", "start", "end", "text", "kind", "speaker_role", "cue", "origin", "decision", "speaker_id",
         "speaker_confidence", "speaker__name")
-    quotes = [QuoteRow(*row[:11], SpeakerRow(row[9], row[11]) if row[9] else None) for row in rows]
+    rows = list(rows)
+    others = defaultdict(list)
+    # The speakers after the first, of all the quotes at once (none to look for without a quote).
+    for quote_id, actor_id, name in (QuoteSpeaker.objects.filter(quote__article=article)
+                                     .values_list("quote_id", "actor_id", "actor__name") if rows else ()):
+        others[quote_id].append(SpeakerRow(actor_id, name))
+    quotes = [QuoteRow(*row[:11], SpeakerRow(row[9], row[11]) if row[9] else None, tuple(others[row[0]]))
+              for row in rows]
     return sorted(quotes, key=lambda q: q.decision == Decision.REJECTED)
 
 
@@ -262,10 +276,13 @@ def article_speaker_names(article_id: int) -> list[str]:
 
 
 def actor_quotes(actor: Actor, limit: int = 20) -> list[Quote]:
+    """The quotes the actor said, alone or with others, newest articles first, not rejected ones."""
     return list(
-        Quote.objects.filter(speaker=actor).exclude(decision=Decision.REJECTED)
-        .select_related("article").only("id", "text", "kind", "start", "article__id", "article__title",
-                                        "article__published_at", "article__created_at")
+        Quote.objects.filter(Q(speaker=actor) | Q(id__in=QuoteSpeaker.objects.filter(actor=actor).values("quote_id")))
+        .exclude(decision=Decision.REJECTED)
+        .select_related("article", "speaker").prefetch_related(speakers_prefetch())
+        .only("id", "text", "kind", "start", "article__id", "article__title", "article__published_at",
+              "article__created_at", "speaker__id", "speaker__name")
         .order_by(F("article__published_at").desc(nulls_last=True), "-article__created_at", "start")[:limit]
     )
 
@@ -640,6 +657,43 @@ ACTOR_SORTS = {"mentions": "-mention_count", "recent": "-last_seen", "name": "na
 
 
 ACTOR_QUERY_MAX = 200
+
+
+# Words too common in names to say that two names are alike ("Ministère des Armées", "Office des Postes").
+NAME_FILLERS = frozenset({"des", "les", "une", "aux", "sur", "pour", "dans", "the", "and", "for", "von", "del"})
+
+
+def _name_words(name: str) -> set[str]:
+    return {word for word in fold_surface(name).split() if len(word) >= 3 and word not in NAME_FILLERS}
+
+
+def _abbreviates(short: str, long: str) -> bool:
+    """``short`` holds an abbreviation (a word in capitals) that the initials of ``long``'s significant
+    words contain or are part of: "UE" and "Union européenne", "AFP" and "France Presse"."""
+    words = [word for word in re.findall(r"[^\W\d_]+", long) if len(word) >= 3 and word.lower() not in NAME_FILLERS]
+    initials = "".join(word[0] for word in words).upper()
+    capitals = [word for word in re.findall(r"[^\W\d_]+", short) if len(word) >= 2 and word.isupper()]
+    return len(initials) >= 2 and any(initials in word or word in initials for word in capitals)
+
+
+def names_alike(first: str, second: str) -> bool:
+    """Two names that may be one actor's: a significant word in common, or one abbreviating the other."""
+    return bool(_name_words(first) & _name_words(second)) or _abbreviates(first, second) \
+        or _abbreviates(second, first)
+
+
+def mention_link_suggestions(mention: Mention, limit: int = 5) -> list[Actor]:
+    """The actors a mention may stand for, to link it in one step: the article's other actors of its kind
+    (linked by a mention not rejected), those whose name is like the mention's text first ("UE", "Union
+    européenne"; "la capitale" has none alike, so the article's most mentioned place comes first), then
+    the most mentioned. One query whatever the article's size."""
+    live = Q(mentions__article_id=mention.article_id,
+             mentions__decision__in=[d for d in Decision.values if d != Decision.REJECTED])
+    actors = list(
+        Actor.objects.filter(live, kind=mention.kind, merged_into__isnull=True).exclude(id=mention.actor_id)
+        .annotate(n=Count("mentions", filter=live)).order_by("-n", "name")[:50]
+    )
+    return sorted(actors, key=lambda actor: not names_alike(mention.text, actor.name))[:limit]
 
 
 def actors_search(query: str, *, kind: str = "", limit: int = 10) -> list[Actor]:

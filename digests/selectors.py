@@ -13,7 +13,7 @@ from django.utils import translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from articles.models import Actor, Article, ArticleTopic, Decision, Mention, Quote
+from articles.models import Actor, Article, ArticleTopic, Decision, Mention, Quote, speakers_prefetch
 from articles.selectors import most_mentioned_actors
 from digests.models import Digest, DigestItem, DigestSection, ExportJob
 from digests.viewmodel import ActorView, DigestView, ItemView, QuoteView, SectionView, TopicView
@@ -77,9 +77,11 @@ def article_topics(article_ids, *, language: str) -> dict[int, list[TopicView]]:
     return found
 
 
-def _quote_view(quote: Quote) -> QuoteView:
-    return QuoteView(id=quote.id, text=quote.text, speaker=quote.speaker.name if quote.speaker_id else "",
-                     speaker_role=quote.speaker_role)
+def _quote_view(quote: Quote, language: str) -> QuoteView:
+    """The quote as the digest shows it, its speakers' names joined in the digest's language."""
+    with translation.override(language):
+        speaker = quote.speaker_names()
+    return QuoteView(id=quote.id, text=quote.text, speaker=speaker, speaker_role=quote.speaker_role)
 
 
 def digest_view(digest: Digest, *, permalink: str = "", include_empty: bool = False) -> DigestView:
@@ -92,7 +94,8 @@ def digest_view(digest: Digest, *, permalink: str = "", include_empty: bool = Fa
         DigestItem.objects.filter(digest=digest)
         .select_related("article__source")
         .defer("article__body", "article__last_error")
-        .prefetch_related(Prefetch("quotes", queryset=Quote.objects.select_related("speaker").order_by("start")))
+        .prefetch_related(Prefetch("quotes", queryset=Quote.objects.select_related("speaker").order_by("start")),
+                          speakers_prefetch("quotes__"))
         .order_by("position", "id")
     )
     article_ids = [item.article_id for item in items if item.article_id]
@@ -114,7 +117,7 @@ def digest_view(digest: Digest, *, permalink: str = "", include_empty: bool = Fa
             summary=item.summary,
             note=item.note,
             actors=actors.get(item.article_id, []),
-            quotes=[_quote_view(quote) for quote in item.quotes.all()],
+            quotes=[_quote_view(quote, digest.language) for quote in item.quotes.all()],
             topics=topics.get(item.article_id, []),
             reviewed=bool(article and article.review_state == Article.ReviewState.REVIEWED),
             also_reported=outlets.get(item.article_id, []),
@@ -167,6 +170,7 @@ def quote_choices(articles: list[Article]) -> dict[int, list[Quote]]:
         .select_related("speaker", "article__source")
         .only("id", "text", "start", "article_id", "article__story_id", "article__source__name", "speaker__name",
               "speaker_role", "decision", "kind")
+        .prefetch_related(speakers_prefetch())
         .order_by("article_id", "start")
     )
     by_article, by_story = defaultdict(list), defaultdict(list)

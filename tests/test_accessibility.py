@@ -96,6 +96,21 @@ def test_review_page_with_quotes_and_an_open_quote_editor_has_no_serious_violati
     assert violations(page) == []
 
 
+def test_an_open_quote_editor_with_two_speakers_has_no_serious_violation(page, live_server, annotated):
+    from articles.models import Quote, QuoteSpeaker
+
+    body = annotated.body
+    quote = Quote.objects.create(article=annotated, start=0, end=body.index(" est"), text=body[:body.index(" est")],
+                                 speaker=Actor.objects.get(name="Gérald Darmanin"))
+    QuoteSpeaker.objects.create(quote=quote, actor=Actor.objects.get(name="Darmanin"))
+    make_user("ed", "editor")
+    log_in(page, live_server, "ed")
+    page.goto(f"{live_server.url}/articles/{annotated.id}?quote={quote.id}")
+    page.get_by_role("button", name="Add a speaker").wait_for()
+    assert page.locator("ul.quote-speakers li").count() == 2
+    assert violations(page) == []
+
+
 @pytest.mark.parametrize("path", ["/actors/", "/actors/{actor}", "/actors/learned", "/actors/duplicates"])
 def test_registry_pages_have_no_serious_violation(page, live_server, annotated, path):
     make_user("chief", "chief editor")

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from articles import selectors
 from articles.forms import ArticleDetailsForm, ArticlePasteForm, ArticleUploadForm
-from articles.models import Actor, Article, ArticleTopic, Decision, Kind, Mention, Quote, Topic
+from articles.models import Actor, Article, ArticleTopic, Decision, Kind, Mention, Quote, Topic, speakers_prefetch
 from articles.services import review
 from articles.services.ingest import IngestError, article_create, article_create_from_upload
 from articles.services.review import Conflict, ReviewError
@@ -243,11 +243,16 @@ def _current_mention(article: Article, mention_id) -> Mention | None:
     return Mention.objects.select_related("actor").filter(id=mention_id, article=article).first()
 
 
+def _mention_panel(article: Article, mention_id) -> dict:
+    """What the mention panel shows: the mention, and the actors it may be linked to in one step."""
+    current = _current_mention(article, mention_id)
+    return {"current": current, "suggested": selectors.mention_link_suggestions(current) if current else []}
+
+
 def _review_context(article_id: int, *, mention_id=None, quote_id=None, error: str = "", details_form=None
                     ) -> dict:
     article = selectors.article_for_display(article_id)
     mentions = selectors.article_mentions(article) if article.status == Article.Status.ANNOTATED else []
-    current = _current_mention(article, mention_id)
     groups = selectors.article_actor_groups(mentions)
     quotes = selectors.article_quotes(article)
     open_quote = id_or_none(quote_id)
@@ -259,7 +264,7 @@ def _review_context(article_id: int, *, mention_id=None, quote_id=None, error: s
         "topics": [(t, selectors.topic_evidence(article, t)) for t in article.topics.all()],
         "all_topics": selectors.topics_for_choice(),
         "kinds": Kind.choices,
-        "current": current,
+        **_mention_panel(article, mention_id),
         "events": selectors.article_events(article),
         "quotes": quotes,
         "pending": selectors.PendingCounts.of(mentions, article.topics.all(), quotes),
@@ -309,8 +314,7 @@ def article_detail(request, article_id):
         # A click on a mention: only the panel, not the body, groups, quotes and history of the whole page.
         article = get_object_or_404(Article.objects.select_related("source").only("id", "version", "source__name"),
                                     id=article_id)
-        context = {"article": article, "current": _current_mention(article, request.GET.get("mention")),
-                   "kinds": Kind.choices}
+        context = {"article": article, **_mention_panel(article, request.GET.get("mention")), "kinds": Kind.choices}
         return render(request, "articles/detail.html#mention-panel", context)
     quote_id = id_or_none(request.GET.get("quote"))
     if request.htmx and quote_id and request.htmx.target == f"quote-{quote_id}":
@@ -329,7 +333,8 @@ def _quote_editor(request, article_id: int, quote_id: int):
     """A click on a quote's "Edit": that quote with its forms, not the whole page (the page
     draws none of them: a speaker field per quote would grow with quotes × the article's actors)."""
     article = get_object_or_404(Article.objects.only("id", "version", "language"), id=article_id)
-    quote = get_object_or_404(Quote.objects.select_related("speaker"), id=quote_id, article=article)
+    quote = get_object_or_404(Quote.objects.select_related("speaker").prefetch_related(speakers_prefetch()),
+                              id=quote_id, article=article)
     context = {"article": article, "quote": quote, "open_quote": quote.id,
                "speakers": selectors.article_speaker_names(article.id)}
     return vary_on_htmx(render(request, "articles/detail.html#quote-item", context))
@@ -357,7 +362,7 @@ def _changes_response(request, article_id, *, mention_id=None, mentions=(), all_
     context = {
         "oob": True,
         "article": article,
-        "current": _current_mention(article, mention_id),
+        **_mention_panel(article, mention_id),
         "kinds": Kind.choices,
         "changed_mentions": rows,
         "all_groups": all_groups,
@@ -522,7 +527,8 @@ def _speaker(request) -> Actor | None:
 
 
 def _quote(article_id, quote_id) -> Quote:
-    return get_object_or_404(Quote.objects.select_related("article", "speaker"), id=quote_id, article_id=article_id)
+    return get_object_or_404(Quote.objects.select_related("article", "speaker").prefetch_related(speakers_prefetch()),
+                             id=quote_id, article_id=article_id)
 
 
 @require_POST
@@ -566,6 +572,41 @@ def quote_speaker(request, article_id, quote_id):
 
     return _review_action(request, article_id, action,
                           changes=lambda changed: {"quote": changed, "quote_open": True})
+
+
+@require_POST
+@login_required
+@can_review_quotes
+def quote_speaker_add(request, article_id, quote_id):
+    """One more speaker of the quote, by the name typed (one the speaker field suggests)."""
+    quote = _quote(article_id, quote_id)
+
+    def action():
+        speaker = _speaker_by_name(quote, request.POST.get("speaker_name", ""))
+        if speaker is None:
+            raise review.ReviewError(_("Type the name of the speaker to add."))
+        return review.quote_speaker_add(quote=quote, user=request.user, actor=speaker,
+                                        expected_version=_version(request))
+
+    return _review_action(request, article_id, action,
+                          changes=lambda changed: {"quote": _quote(article_id, changed.id), "quote_open": True})
+
+
+@require_POST
+@login_required
+@can_review_quotes
+def quote_speaker_remove(request, article_id, quote_id):
+    quote = _quote(article_id, quote_id)
+
+    def action():
+        speaker = _speaker(request)
+        if speaker is None:
+            raise review.ReviewError(_("Choose the speaker to remove."))
+        return review.quote_speaker_remove(quote=quote, user=request.user, actor=speaker,
+                                           expected_version=_version(request))
+
+    return _review_action(request, article_id, action,
+                          changes=lambda changed: {"quote": _quote(article_id, changed.id), "quote_open": True})
 
 
 def _speaker_by_name(quote: Quote, name: str) -> Actor | None:
@@ -726,8 +767,10 @@ def _details_saved(request, article_id, changed: list[str]):
 @can_view
 def actor_search(request, article_id, mention_id):
     mention = _mention(article_id, mention_id)
-    actors = selectors.actors_search(request.GET.get("q", ""))
-    context = {"actors": actors, "current": mention, "article": mention.article, "query": request.GET.get("q", "")}
+    query = request.GET.get("q", "")
+    # An emptied search gives back the actors the panel suggested.
+    actors = selectors.actors_search(query) if query.strip() else selectors.mention_link_suggestions(mention)
+    context = {"actors": actors, "current": mention, "article": mention.article, "query": query}
     return render(request, "articles/detail.html#actor-results", context)
 
 
