@@ -673,8 +673,9 @@ def test_an_item_names_the_other_outlets_of_its_story_in_every_format(editor_cli
 
     view = view_for(published)
     assert view.items[0].also_reported == ["Le Matin", "AFP"]  # kept in the snapshot
-    assert "Also reported by:</strong> Le Matin, AFP" in exports.email_html(view).decode()
-    assert "**Also reported by:** Le Matin, AFP" in exports.markdown(view).decode()
+    # The digest's own language (French) in what it sends.
+    assert "Également rapporté par :</strong> Le Matin, AFP" in exports.email_html(view).decode()
+    assert "**Également rapporté par :** Le Matin, AFP" in exports.markdown(view).decode()
     assert exports.csv_rows(view).decode("utf-8-sig").splitlines()[1].endswith(",Le Matin; AFP")
 
 
