@@ -77,8 +77,17 @@ def article_topics(article_ids, *, language: str) -> dict[int, list[TopicView]]:
     return found
 
 
+def speaker_unchecked(quote: Quote) -> bool:
+    """Whether a digest leaves the quote's speaker out: the pipeline inferred it from the context and
+    no editor accepted the quote. No speaker is better than a wrong one in what leaves the desk."""
+    return quote.decision != Decision.ACCEPTED and quote.speaker_inferred()
+
+
 def _quote_view(quote: Quote, language: str) -> QuoteView:
-    """The quote as the digest shows it, its speakers' names joined in the digest's language."""
+    """The quote as the digest shows it, its speakers' names joined in the digest's language (none
+    when its speaker is unchecked, ``speaker_unchecked``)."""
+    if speaker_unchecked(quote):
+        return QuoteView(id=quote.id, text=quote.text)
     with translation.override(language):
         speaker = quote.speaker_names()
     return QuoteView(id=quote.id, text=quote.text, speaker=speaker, speaker_role=quote.speaker_role)
@@ -169,7 +178,7 @@ def quote_choices(articles: list[Article]) -> dict[int, list[Quote]]:
         .exclude(decision=Decision.REJECTED)
         .select_related("speaker", "article__source")
         .only("id", "text", "start", "article_id", "article__story_id", "article__source__name", "speaker__name",
-              "speaker_role", "decision", "kind")
+              "speaker_role", "speaker_confidence", "decision", "kind")
         .prefetch_related(speakers_prefetch())
         .order_by("article_id", "start")
     )
@@ -214,6 +223,13 @@ def draft_digests(*, article_id: int | None = None, limit: int = 20) -> list[Dig
         drafts = drafts.annotate(has_article=Exists(DigestItem.objects.filter(digest=OuterRef("pk"),
                                                                               article_id=article_id)))
     return list(drafts.order_by("-period_end", "-id")[:limit])
+
+
+def unchecked_speakers(digest: Digest) -> int:
+    """How many of the quotes chosen for the digest go out without their speaker (``speaker_unchecked``)."""
+    chosen = Quote.objects.filter(id__in=DigestItem.quotes.through.objects.filter(digestitem__digest=digest)
+                                  .values("quote_id"))
+    return sum(speaker_unchecked(quote) for quote in chosen.only("id", "decision", "speaker_id", "speaker_confidence"))
 
 
 def publish_counts(digest: Digest) -> tuple[int, int]:

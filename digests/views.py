@@ -443,6 +443,14 @@ def _publish_question(digest: Digest) -> confirm.Question:
         consequences.append(ngettext("%(count)d of its articles is not reviewed yet.",
                                      "%(count)d of its articles are not reviewed yet.", unreviewed)
                             % {"count": unreviewed})
+    unchecked = selectors.unchecked_speakers(digest) if count else 0
+    if unchecked:
+        consequences.append(ngettext(
+            "%(count)d chosen quote goes out without its speaker: the pipeline inferred the speaker and no editor "
+            "accepted the quote (accept it on its article to name the speaker).",
+            "%(count)d chosen quotes go out without their speakers: the pipeline inferred the speakers and no "
+            "editor accepted the quotes (accept them on their articles to name the speakers).", unchecked)
+            % {"count": unchecked})
     return confirm.Question(
         title=_("Publish “%(title)s”?") % {"title": digest.title},
         action=reverse("digests:publish", args=[digest.id]),

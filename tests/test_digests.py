@@ -694,3 +694,33 @@ def test_an_item_may_quote_any_article_of_its_story_and_only_those(editor_client
     elsewhere = Quote.objects.filter(article=found["jo"]).first()
     assert htmx(editor_client, url("item-update", digest, item.id),
                 {"summary": "x", "quotes": [elsewhere.id]}).status_code == 422
+
+
+# No speaker is better than a wrong one.
+
+def test_a_chosen_quote_whose_speaker_was_inferred_goes_out_without_it_until_an_editor_accepts_it(editor_client,
+                                                                                                 client):
+    from digests import exports
+    from digests.selectors import digest_view
+
+    found = newsroom()
+    digest = build_digest([found["jo"]])
+    item = DigestItem.objects.get(digest=digest)
+    inferred, confident = Quote.objects.filter(article=found["jo"]).order_by("start")[:2]
+    Quote.objects.filter(id=inferred.id).update(speaker_confidence=0.4, decision=Decision.PENDING)
+    Quote.objects.filter(id=confident.id).update(speaker_confidence=0.9, decision=Decision.PENDING)
+    item.quotes.set([inferred, confident])
+    builder = editor_client.get(url("detail", digest)).content.decode()
+    assert builder.count("speaker inferred: left out unless you accept the quote") == 1
+    speakers = {quote.id: quote.speaker for quote in digest_view(digest).items[0].quotes}
+    assert speakers == {inferred.id: "", confident.id: "Tony Estanguet"}
+    client.force_login(make_user("chief", "chief editor"))
+    question = client.get(url("publish", digest)).content.decode()
+    assert "1 chosen quote goes out without its speaker" in question
+    # Accepting the quote on its article is an editor's word: the speaker is named.
+    Quote.objects.filter(id=inferred.id).update(decision=Decision.ACCEPTED)
+    assert "without its speaker" not in client.get(url("publish", digest)).content.decode()
+    published = services.digest_publish(digest=digest, user=None)
+    from digests.selectors import view_for
+
+    assert "— Tony Estanguet" in exports.markdown(view_for(published)).decode().replace("\\", "")

@@ -16,6 +16,11 @@ def http_url(url) -> str:
 
 
 @register.filter
+def speaker_unchecked(quote) -> bool:
+    return selectors.speaker_unchecked(quote)
+
+
+@register.filter
 def outlets(names) -> str:
     return exports.outlets_text(list(names or []))
 
