@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "digests",
     "sources",
     "stories",
+    "insights",
 ]
 
 MIDDLEWARE = [
@@ -296,6 +297,7 @@ CELERY_TASK_ROUTES = {
     "digests.run_schedules": {"queue": "mail"},
     # Light (milliseconds per article) and wanted within seconds: beside single annotations.
     "stories.assign": {"queue": "annotate"},
+    "insights.refresh_counts": {"queue": "annotate"},
 }
 # The sweeper (articles.sweep, every minute from beat) sends again what a lost
 # message or a dead worker left "queued" or "annotating" (articles/services/recovery.py).

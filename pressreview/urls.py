@@ -15,5 +15,6 @@ urlpatterns = [
     path("", include("digests.urls")),
     path("", include("sources.urls")),
     path("", include("stories.urls")),
+    path("", include("insights.urls")),
     path("", include("articles.urls")),
 ]
