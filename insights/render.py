@@ -44,7 +44,7 @@ def _row(chart: Chart, row: Row) -> str:
     parts += [_mark(chart, mark) for mark in row.marks]
     if chart.kind in ("time", "bars"):
         parts.append(f'<text class="row-total" x="{_n(chart.width - 4)}" y="{y}">'
-                     f'{escape(f"{row.total} {row.note}".strip())}</text>')
+                     f'{escape(f"{row.total} ({row.note})" if row.note else str(row.total))}</text>')
     parts.append("</g>")
     return "".join(parts)
 

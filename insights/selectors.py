@@ -229,7 +229,7 @@ def _bar_rows(items: list[tuple[str, str, int, str]], top: int) -> list[Row]:
         width = max(2.0, PLOT_W * n / max(top, 1))
         rows.append(Row(label=label, href=href, total=n, y=i * ROW_H, note=note, marks=[
             Mark(x=LABEL_W, y=i * ROW_H + 6, width=width, height=ROW_H - 12, count=n, href=href,
-                 title=f"{label}: {n} {note}".strip())]))
+                 title=f"{label} ({note}): {n}" if note else f"{label}: {n}")]))
     return rows
 
 
@@ -247,7 +247,7 @@ def actor_risers(params: InsightParams) -> Chart:
         previous = before.get(k, 0)
         ratio = f"×{n / previous:.1f}" if previous else _("new")
         href = params.queue(week_start, params.end, actor=k)
-        items.append((names[k], href, n, f"(+{diff}, {ratio})"))
+        items.append((names[k], href, n, f"+{diff}, {ratio}"))
         table.append([TableCell(names[k]), TableCell(str(n), href),
                       TableCell(str(previous), params.queue(previous_start, week_start - timedelta(days=1), actor=k)
                                 if previous else ""), TableCell(f"+{diff}"), TableCell(ratio)])
