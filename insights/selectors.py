@@ -29,6 +29,7 @@ TOP = 8
 MATRIX_TOP = 10
 SHARE_TOP = 5
 WATCHED_MAX = 10
+RANKED = 20  # keys ranked once per page, for every chart that starts from the most counted
 RISER_MIN = 3  # articles this week for an actor to count as a riser
 # SVG units.
 LABEL_W, PLOT_W, TOTAL_W, ROW_H, CELL = 190, 540, 60, 34, 34
@@ -44,6 +45,8 @@ class InsightParams:
     source: int | None = None
     actors: tuple[int, ...] = ()  # the watched actors (the share of voice)
     story: int | None = None
+    # What the page's charts share (``_top``): one request's params, one page's queries.
+    memo: dict = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def from_query(cls, query) -> "InsightParams":
@@ -77,11 +80,18 @@ class InsightParams:
     def queue(self, start: date | None = None, end: date | None = None, **filters) -> str:
         """The queue's address listing exactly the articles counted for ``filters`` from ``start`` to ``end``
         (the whole period by default), within the page's source filter (``source=""`` lifts it)."""
-        query = {"status": Article.Status.ANNOTATED, "source": self.source or "", **filters,
-                 "day_from": (start or self.start).isoformat(), "day_to": (end or self.end).isoformat()}
-        # Thousands of these per page: joined by hand rather than through urlencode.
+        return self.queue_filtered(**filters) + self.queue_days(start or self.start, end or self.end)
+
+    def queue_filtered(self, **filters) -> str:
+        """The queue's address with ``filters`` and the page's source, to be followed by ``queue_days``."""
+        query = {"status": Article.Status.ANNOTATED, "source": self.source or "", **filters}
         return _queue_path() + "?" + "&".join(f"{k}={quote(str(v), safe='')}" for k, v in query.items()
                                               if v not in ("", None))
+
+    @staticmethod
+    def queue_days(start: date, end: date) -> str:
+        # Thousands of these per page: the days appended to a link built once per key.
+        return f"&day_from={start.isoformat()}&day_to={end.isoformat()}"
 
 
 @cache
@@ -146,11 +156,16 @@ def _window(model: type[Model], params: InsightParams, start: date | None = None
 
 
 def _top(model: type[Model], key: str, params: InsightParams, limit: int, exclude_none: bool = False) -> list[int]:
-    rows = _window(model, params)
-    if exclude_none:
-        rows = rows.exclude(**{key: NO_SOURCE})
-    ranked = rows.values(key).annotate(n=Sum("articles")).order_by("-n", key)[:limit]
-    return [row[key] for row in ranked]
+    """The keys with the most articles in the period, most first. Ranked once per page (``RANKED`` keys,
+    kept on ``params``): several charts start from the same most mentioned actors."""
+    memo = params.memo.get((model, key))
+    if memo is None:
+        rows = _window(model, params)
+        if exclude_none:
+            rows = rows.exclude(**{key: NO_SOURCE})
+        ranked = rows.values(key).annotate(n=Sum("articles")).order_by("-n", key)[:RANKED]
+        memo = params.memo[model, key] = [row[key] for row in ranked]
+    return memo[:limit]
 
 
 def _per_day(model: type[Model], key: str, keys: list[int], params: InsightParams) -> dict[tuple[int, date], int]:
@@ -173,14 +188,14 @@ def time_chart(*, slug: str, title: str, description: str, params: InsightParams
     labels = [_day_label(day) for day in days]
     rows, hrefs = [], {}
     for i, k in enumerate(keys):
-        key_filter = {filter_name: filter_values[k]}
-        row = Row(label=names[k], href=params.queue(**key_filter), total=0, y=i * ROW_H)
+        base = params.queue_filtered(**{filter_name: filter_values[k]})
+        row = Row(label=names[k], href=base + params.queue_days(params.start, params.end), total=0, y=i * ROW_H)
         for d, day in enumerate(days):
             n = counts.get((k, day), 0)
             row.total += n
             if n:
                 height = max(2.0, (ROW_H - 8) * n / top)
-                hrefs[k, day] = params.queue(day, day, **key_filter)
+                hrefs[k, day] = base + params.queue_days(day, day)
                 row.marks.append(Mark(x=LABEL_W + d * width, y=row.y + ROW_H - 4 - height, width=max(width - 1, 1),
                                       height=height, count=n, href=hrefs[k, day],
                                       title=f"{names[k]}, {labels[d]}: {n}"))

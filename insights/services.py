@@ -161,21 +161,47 @@ def _row(article_id: int, contribution: Contribution) -> ArticleCount:
 
 def counts_rebuild() -> int:
     """Count every annotated article again from scratch (an archive that predates the counts, or a check);
-    returns the number of articles counted. Run it while no refresh is under way: it replaces every table."""
+    returns the number of articles counted. Run it while no refresh is under way: it replaces every table.
+
+    The articles' contributions are worked out as ``counts_refresh`` does (``contributions_of``); the cells
+    are then summed by the database from them and the mentions and topics, in one statement per table.
+    """
     with transaction.atomic():
         for model in (ArticleCount, *CELL_COLUMNS):
             model.objects.all().delete()
         ids = list(Article.objects.filter(status=Article.Status.ANNOTATED).order_by("id").values_list("id", flat=True))
-        deltas = Deltas()
         for start in range(0, len(ids), REBUILD_CHUNK):
             contributions = contributions_of(ids[start:start + REBUILD_CHUNK])
             ArticleCount.objects.bulk_create([_row(i, c) for i, c in contributions.items()], batch_size=REBUILD_CHUNK)
-            for contribution in contributions.values():
-                deltas.add(contribution, +1)
-        for model, cells in deltas.cells.items():
-            model.objects.bulk_create((model(**dict(zip(CELL_COLUMNS[model], key, strict=True)), articles=n)
-                                       for key, n in cells.items()), batch_size=REBUILD_CHUNK)
+        _cells_rebuild()
     return len(ids)
+
+
+def _cells_rebuild() -> None:
+    """Every cell from the stored contributions' days and sources, and the live mentions and topics
+    (standard SQL: PostgreSQL and SQLite)."""
+    quote = connection.ops.quote_name
+    counted, mentions, topics = (quote(model._meta.db_table) for model in (ArticleCount, Mention, ArticleTopic))
+    live = (f"WITH live AS (SELECT DISTINCT article_id, actor_id FROM {mentions} "
+            f"WHERE actor_id IS NOT NULL AND decision <> %s) ")
+    day = quote("day")
+    selects = {
+        DailySourceCount: (f"SELECT {day}, source_key, COUNT(*) FROM {counted} GROUP BY {day}, source_key", []),
+        DailyActorCount: (live + f"SELECT c.{day}, m.actor_id, c.source_key, COUNT(*) FROM {counted} c "
+                          f"JOIN live m ON m.article_id = c.article_id GROUP BY c.{day}, m.actor_id, c.source_key",
+                          [Decision.REJECTED]),
+        DailyTopicCount: (f"SELECT c.{day}, t.topic_id, c.source_key, COUNT(*) FROM {counted} c JOIN {topics} t "
+                          f"ON t.article_id = c.article_id WHERE t.decision <> %s "
+                          f"GROUP BY c.{day}, t.topic_id, c.source_key", [Decision.REJECTED]),
+        DailyPairCount: (live + f"SELECT c.{day}, a.actor_id, b.actor_id, COUNT(*) FROM {counted} c "
+                         f"JOIN live a ON a.article_id = c.article_id "
+                         f"JOIN live b ON b.article_id = c.article_id AND a.actor_id < b.actor_id "
+                         f"GROUP BY c.{day}, a.actor_id, b.actor_id", [Decision.REJECTED]),
+    }
+    with connection.cursor() as cursor:
+        for model, (select, params) in selects.items():
+            columns = ", ".join(quote(column) for column in (*CELL_COLUMNS[model], "articles"))
+            cursor.execute(f"INSERT INTO {quote(model._meta.db_table)} ({columns}) {select}", params)
 
 
 class _RefreshOnCommit:
