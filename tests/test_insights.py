@@ -351,3 +351,10 @@ def test_the_marks_are_links_with_a_title_in_an_svg_named_by_its_heading(editor_
     assert re.search(r'<svg class="chart chart-time" role="group" aria-labelledby="chart-topics-title"', page)
     assert re.search(r'<a class="mark" href="/\?status=annotated&amp;topic=[a-z-]+&amp;day_from=[0-9-]+&amp;'
                      r'day_to=[0-9-]+" tabindex="-1"><title>', page)
+
+
+def test_the_page_in_french_keeps_its_coordinates_in_svg_units(editor_client, recent):
+    page = editor_client.get(PAGE, {"days": 90}, headers={"accept-language": "fr"}).content.decode()
+    assert "Thèmes, articles par jour" in page and "Qui apparaît avec qui" in page
+    coordinates = re.findall(r'<rect class="bar" x="([^"]+)" y="([^"]+)" width="([^"]+)"', page)
+    assert coordinates and all(re.fullmatch(r"[0-9.]+", value) for triple in coordinates for value in triple)
