@@ -311,6 +311,8 @@ def test_a_story_shows_its_outlets_on_a_time_line(editor_client, recent):
 
     story = Story.objects.create(title="Visite à Rabat")
     Article.objects.filter(title__in=["Article 1", "Article 2"]).update(story=story)
+    story_page = editor_client.get(f"/stories/{story.id}").content.decode()
+    assert f'href="/insights?story={story.id}#chart-story"' in story_page
     response = editor_client.get(PAGE, {"story": story.id})
     [chart] = [c for c in response.context["charts"] if c.slug == "story"]
     assert sorted(row.label for row in chart.rows) == ["Le Monde", "Reuters"]
