@@ -13,7 +13,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Actor, Article, ArticleTopic, Decision, Mention, Source, Topic
+from articles.models import Actor, ActorAlias, Article, ArticleTopic, Decision, Mention, Source, Topic
 from articles.services import actors as registry
 from articles.services import review
 from insights.models import ArticleCount, DailyActorCount, DailyPairCount, DailySourceCount, DailyTopicCount
@@ -186,6 +186,14 @@ def test_after_a_sequence_of_decisions_the_counts_equal_a_count_from_scratch(des
     registry.actor_merge_undo(merge=merge, user=chief)
     _refresh_what_was_sent()
     assert snapshot() == recount()
+
+    # Macron's mentions written "Ma" split off into an actor of their own.
+    alias = ActorAlias.build(actor=macron, surface="Ma")
+    alias.save()
+    split = registry.actor_split(actor=macron, alias=alias, user=chief)
+    assert _refresh_what_was_sent()
+    assert snapshot() == recount()
+    assert DailyActorCount.objects.filter(actor=split).exists()
 
 
 def test_a_deleted_article_is_taken_out_of_the_counts(desk):
