@@ -115,10 +115,18 @@ class ArticleTopicAdmin(ModelAdmin):
     raw_id_fields = ["article", "decided_by"]
 
 
+class QuoteSpeakerInline(admin.TabularInline):
+    model = models.QuoteSpeaker
+    extra = 0
+    raw_id_fields = ["actor"]
+    fields = ["position", "actor"]
+
+
 @admin.register(models.Quote)
 class QuoteAdmin(ModelAdmin):
     list_display = ["text", "speaker", "kind", "origin", "decision"]
     raw_id_fields = ["article", "speaker", "decided_by"]
+    inlines = [QuoteSpeakerInline]
 
 
 @admin.register(models.ReviewEvent)

@@ -14,7 +14,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.security import HttpBearer
 
 from articles import selectors
-from articles.models import Actor, ApiToken, Article, ArticleTopic, Decision, Mention
+from articles.models import Actor, ApiToken, Article, ArticleTopic, Decision, Mention, speakers_prefetch
 from articles.services.accounts import token_digest
 from articles.services.ingest import IngestError, article_create
 from pressreview.inputs import MAX_ID, MAX_OFFSET
@@ -50,6 +50,7 @@ api = NinjaAPI(
 api.add_router("", "sources.api.router")
 api.add_router("", "stories.api.router")
 api.add_router("/digests", "digests.api.router")
+api.add_router("", "watches.api.router")
 
 
 @api.exception_handler(ValidationError)
@@ -130,6 +131,7 @@ class QuoteOut(Schema):
     end: int
     text: str
     speaker_actor_id: int | None
+    speaker_actor_ids: list[int]  # every speaker in order, the first one speaker_actor_id
     speaker_confidence: float | None  # the pipeline's, 0 to 1; None once an editor set the speaker
     cue: str
     kind: str
@@ -231,7 +233,7 @@ def get_article(request, article_id: int):
         Article.objects.select_related("source", "story").prefetch_related(
             Prefetch("mentions", queryset=Mention.objects.select_related("actor").order_by("start")),
             Prefetch("topics", queryset=ArticleTopic.objects.select_related("topic").order_by("-score")),
-            "quotes",
+            "quotes", speakers_prefetch("quotes__"),
         ),
         id=article_id,
     )
@@ -260,6 +262,7 @@ def get_article(request, article_id: int):
         ],
         "quotes": [
             {"start": q.start, "end": q.end, "text": q.text, "speaker_actor_id": q.speaker_id,
+             "speaker_actor_ids": ([q.speaker_id] if q.speaker_id else []) + [r.actor_id for r in q.speaker_rows.all()],
              "speaker_confidence": q.speaker_confidence, "cue": q.cue, "kind": q.kind, "origin": q.origin,
              "decision": q.decision}
             for q in article.quotes.all()

@@ -140,6 +140,11 @@ def _quote_sentence(event: ReviewEvent, names: _Names, values: dict) -> str:
         return _("%(who)s added the quote “%(text)s”") % values
     if action == "quote_span":
         return _("%(who)s corrected where the quote “%(text)s” starts and ends") % values
+    if action in ("quote_speaker_add", "quote_speaker_remove"):
+        values["speaker"] = names.actor(event.after.get("actor"))
+        if action == "quote_speaker_add":
+            return _("%(who)s added %(speaker)s as a speaker of “%(text)s”") % values
+        return _("%(who)s removed %(speaker)s from the speakers of “%(text)s”") % values
     # quote_speaker
     if event.after.get("speaker"):
         values["speaker"] = names.actor(event.after["speaker"])

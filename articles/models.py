@@ -12,10 +12,11 @@ from datetime import date, datetime, time, timedelta
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchVectorField
 from django.db import connections, models
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
+from django.utils.text import get_text_list
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from articles.dbfunctions import SearchMatch
 from articles.nlp.normalise import normalise_surface
@@ -91,6 +92,10 @@ class ArticleQuerySet(models.QuerySet):
 
     def finished(self):
         return self.exclude(status__in=[Article.Status.FETCHING, Article.Status.QUEUED, Article.Status.ANNOTATING])
+
+    def without_page(self):
+        """Articles posted by their address whose page was never fetched (no text yet)."""
+        return self.filter(body="", content_hash__startswith=Article.PAGE_PENDING)
 
     def reviewed(self):
         return self.filter(review_state=Article.ReviewState.REVIEWED)
@@ -224,6 +229,9 @@ class Article(models.Model):
 
     def is_finished(self):
         return self.status in (self.Status.ANNOTATED, self.Status.FAILED, self.Status.UNSUPPORTED)
+
+    # The placeholder fingerprint of an article posted by its address until its page's text replaces it.
+    PAGE_PENDING = "fetching:"
 
     def can_retry(self):
         return self.status in (self.Status.FAILED, self.Status.UNSUPPORTED)
@@ -539,6 +547,8 @@ class Quote(models.Model):
     text = models.TextField()
     kind = models.CharField(max_length=10, choices=QuoteKind, default=QuoteKind.DIRECT)
     speaker = models.ForeignKey(Actor, null=True, blank=True, on_delete=models.SET_NULL, related_name="quotes")
+    # The speakers after the first ("A and B said …"), in order: an editor's decision, as the first one is.
+    other_speakers = models.ManyToManyField(Actor, through="QuoteSpeaker", related_name="quotes_also", blank=True)
     speaker_role = models.CharField(max_length=300, blank=True,
                                     help_text="How the text named the speaker, if by a title.")
     speaker_confidence = models.FloatField(
@@ -569,6 +579,42 @@ class Quote(models.Model):
     def speaker_inferred(self) -> bool:
         return (self.speaker_id is not None and self.speaker_confidence is not None
                 and self.speaker_confidence < self.INFERRED_BELOW)
+
+    def speakers(self) -> list[Actor]:
+        """Every speaker in order, the first one (``speaker``) first; reads ``speaker_rows`` prefetched
+        with their actor (``speakers_prefetch``) without a query."""
+        first = [self.speaker] if self.speaker_id else []
+        return first + [row.actor for row in self.speaker_rows.all()]
+
+    def speaker_names(self) -> str:
+        """The speakers' names as a sentence says them: "A", "A and B", "A, B and C"."""
+        return speakers_in_words([actor.name for actor in self.speakers()])
+
+
+class QuoteSpeaker(models.Model):
+    """A speaker of a quote after its first one, at its place among them (``position``, lowest first)."""
+
+    quote = models.ForeignKey(Quote, on_delete=models.CASCADE, related_name="speaker_rows")
+    actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="+")
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [models.UniqueConstraint(fields=["quote", "actor"], name="quote_speaker_once")]
+
+    def __str__(self):
+        return f"{self.actor_id} on quote {self.quote_id}"
+
+
+def speakers_prefetch(prefix: str = "") -> Prefetch:
+    """What ``Quote.speakers`` reads, for every quote of a list in one query (``prefix``: the path to the
+    quotes, e.g. "quotes__")."""
+    return Prefetch(f"{prefix}speaker_rows", queryset=QuoteSpeaker.objects.select_related("actor"))
+
+
+def speakers_in_words(names: list[str]) -> str:
+    """Names joined as the interface language says a list of people: "A, B and C" ("A, B et C")."""
+    return get_text_list(names, gettext("and"))
 
 
 class ReviewEvent(models.Model):

@@ -11,8 +11,8 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, Window
+from django.db.models.functions import Coalesce, RowNumber, TruncMonth
 from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
@@ -34,16 +34,19 @@ from articles.models import (
     Mention,
     Origin,
     Quote,
+    QuoteSpeaker,
     ReannotationJob,
     RejectedSurface,
     ReviewEvent,
     Source,
     Topic,
     fold_surface,
+    speakers_prefetch,
     suggestions_in_words,
 )
 from pressreview.inputs import DayField, cleaned, id_or_none
 from sources.models import FeedItem
+from stories.models import Story
 
 PARTIAL_TEXTS = (FeedItem.Text.FEED, FeedItem.Text.EXCERPT)
 
@@ -92,11 +95,15 @@ class Segment:
 
 
 def article_for_display(article_id: int):
+    """The article with what its page shows beside the text; ``text_origin`` says, for an article a
+    feed brought, where the feed item that stored it took the text (``FeedItem.Text``), else None."""
+    stored_by = FeedItem.objects.filter(article=OuterRef("pk")).exclude(text="").order_by("created_at", "id")
     return (
         Article.objects.select_related("source", "created_by", "story")
         .prefetch_related(
             Prefetch("topics", queryset=ArticleTopic.objects.select_related("topic").order_by("-score")),
         )
+        .annotate(text_origin=Subquery(stored_by.values("text")[:1]))
         .get(id=article_id)
     )
 
@@ -209,11 +216,16 @@ class QuoteRow:
     speaker_id: int | None
     speaker_confidence: float | None
     speaker: SpeakerRow | None
+    others: tuple[SpeakerRow, ...] = ()
 
     def speaker_inferred(self) -> bool:
         """The model's rule (``Quote.speaker_inferred``) on these plain values."""
         return (self.speaker_id is not None and self.speaker_confidence is not None
                 and self.speaker_confidence < Quote.INFERRED_BELOW)
+
+    def speakers(self) -> list[SpeakerRow]:
+        """Every speaker in order, the first one first (``Quote.speakers`` on these plain values)."""
+        return ([self.speaker] if self.speaker else []) + list(self.others)
 
 
 def article_quotes(article: Article) -> list[QuoteRow]:
@@ -224,7 +236,14 @@ def article_quotes(article: Article) -> list[QuoteRow]:
     rows = article.quotes.filter(start__gte=kept_start, end__lte=kept_end).order_by("start", "end").values_list(
         "id", "start", "end", "text", "kind", "speaker_role", "cue", "origin", "decision", "speaker_id",
         "speaker_confidence", "speaker__name")
-    quotes = [QuoteRow(*row[:11], SpeakerRow(row[9], row[11]) if row[9] else None) for row in rows]
+    rows = list(rows)
+    others = defaultdict(list)
+    # The speakers after the first, of all the quotes at once (none to look for without a quote).
+    for quote_id, actor_id, name in (QuoteSpeaker.objects.filter(quote__article=article)
+                                     .values_list("quote_id", "actor_id", "actor__name") if rows else ()):
+        others[quote_id].append(SpeakerRow(actor_id, name))
+    quotes = [QuoteRow(*row[:11], SpeakerRow(row[9], row[11]) if row[9] else None, tuple(others[row[0]]))
+              for row in rows]
     return sorted(quotes, key=lambda q: q.decision == Decision.REJECTED)
 
 
@@ -257,10 +276,13 @@ def article_speaker_names(article_id: int) -> list[str]:
 
 
 def actor_quotes(actor: Actor, limit: int = 20) -> list[Quote]:
+    """The quotes the actor said, alone or with others, newest articles first, not rejected ones."""
     return list(
-        Quote.objects.filter(speaker=actor).exclude(decision=Decision.REJECTED)
-        .select_related("article").only("id", "text", "kind", "start", "article__id", "article__title",
-                                        "article__published_at", "article__created_at")
+        Quote.objects.filter(Q(speaker=actor) | Q(id__in=QuoteSpeaker.objects.filter(actor=actor).values("quote_id")))
+        .exclude(decision=Decision.REJECTED)
+        .select_related("article", "speaker").prefetch_related(speakers_prefetch())
+        .only("id", "text", "kind", "start", "article__id", "article__title", "article__published_at",
+              "article__created_at", "speaker__id", "speaker__name")
         .order_by(F("article__published_at").desc(nulls_last=True), "-article__created_at", "start")[:limit]
     )
 
@@ -316,6 +338,10 @@ def next_article_for_review(*, after: Article) -> Article | None:
 QUEUE_PAGE_SIZE = 100
 # The queue counts its articles exactly up to this many; past it, "more than" (see QueuePaginator).
 QUEUE_COUNT_CAP = 10_000
+# The grouped queue: stories a page, articles read and shown (with their near copies) per story.
+QUEUE_STORIES_PAGE_SIZE = 25
+STORY_ROWS_READ = 30
+STORY_ROWS_SHOWN = 5
 
 
 @dataclass(frozen=True)
@@ -344,6 +370,8 @@ class QueueParams:
     # Articles a followed source brought with only part of their text: "feed" (the feed's
     # text, the page could not be read) or "excerpt" (a page cut short or behind a paywall).
     text: str = ""
+    # "story": the matching articles shown story by story (``queue_story_groups``).
+    group: str = ""
 
     @classmethod
     def from_query(cls, data: Mapping) -> "QueueParams":
@@ -381,6 +409,7 @@ class QueueParams:
             with_actor=number("with_actor"),
             day_from=day("day_from"),
             day_to=day("day_to"),
+            group=choice("group", ("story",)),
         )
 
     def as_query(self) -> dict[str, str]:
@@ -392,7 +421,7 @@ class QueueParams:
         return urlencode({**self.as_query(), **{k: v for k, v in extra.items() if v not in ("", None)}})
 
     def is_filtered(self) -> bool:
-        return bool(self.as_query())
+        return bool({name for name in self.as_query() if name != "group"})
 
 
 def articles_for_queue(params: QueueParams | Mapping) -> QuerySet[Article]:
@@ -448,6 +477,74 @@ class QueuePaginator(Paginator):
     @property
     def capped(self) -> bool:
         return self.counted > self.cap
+
+
+class StoryQueuePaginator(QueuePaginator):
+    """The grouped queue's pages: the object list holds one row per story (``queue_story_keys``)."""
+
+    @cached_property
+    def counted(self) -> int:
+        return self.object_list[: self.cap + 1].count()
+
+
+def queue_story_keys(articles: QuerySet[Article]) -> QuerySet:
+    """One row per story among the matching articles, the story with the latest added of them first:
+    ``group`` (the story's id, or minus the article's id for an article not in a story yet, a group of
+    its own) and ``matching`` (how many of the articles are in it)."""
+    return (
+        articles.order_by()
+        .annotate(group=Coalesce(F("story_id"), Value(0) - F("id")))
+        .values("group")
+        .annotate(latest=Max("created_at"), matching=Count("id"))
+        .order_by("-latest", "-group")
+    )
+
+
+@dataclass
+class StoryGroup:
+    """A story on a page of the grouped queue: its matching articles, first to report first, each
+    near copy folded under the version it copies (``article.copies``), and how many are not shown."""
+
+    story: Story | None
+    rows: list[Article]
+    more: int = 0
+
+
+def queue_story_groups(articles: QuerySet[Article], keys: list[dict]) -> list[StoryGroup]:
+    """The groups of a page of ``queue_story_keys``, in a constant number of queries: at most
+    ``STORY_ROWS_READ`` articles are read per story, ``STORY_ROWS_SHOWN`` shown with their copies."""
+    story_ids = [key["group"] for key in keys if key["group"] > 0]
+    lone_ids = [-key["group"] for key in keys if key["group"] < 0]
+    reported = Coalesce("published_at", "created_at")
+    ranked = (
+        articles.filter(Q(story_id__in=story_ids) | Q(id__in=lone_ids))
+        .annotate(rank=Window(RowNumber(), partition_by=[Coalesce(F("story_id"), Value(0) - F("id"))],
+                              order_by=[reported.asc(), F("id").asc()]))
+        .order_by(reported, "id")
+    )
+    read = list(ranked.filter(rank__lte=STORY_ROWS_READ))
+    stories = Story.objects.in_bulk(story_ids)
+    members: dict[int, list[Article]] = defaultdict(list)
+    for article in read:
+        article.copies = []
+        members[article.story_id or -article.id].append(article)
+    groups = []
+    for key in keys:
+        found = members.get(key["group"], [])
+        by_id = {article.id: article for article in found}
+        rows = []
+        for article in found:
+            original = by_id.get(article.near_copy_of_id)
+            if original is not None:
+                original.copies.append(article)
+            else:
+                rows.append(article)
+        shown = rows[:STORY_ROWS_SHOWN]
+        folded = sum(len(article.copies) for article in shown)
+        groups.append(StoryGroup(story=stories.get(key["group"]), rows=shown,
+                                 more=max(0, key["matching"] - len(shown) - folded)))
+    queue_rows([article for group in groups for article in group.rows])
+    return groups
 
 
 @dataclass(frozen=True)
@@ -572,6 +669,43 @@ ACTOR_SORTS = {"mentions": "-mention_count", "recent": "-last_seen", "name": "na
 
 
 ACTOR_QUERY_MAX = 200
+
+
+# Words too common in names to say that two names are alike ("Ministère des Armées", "Office des Postes").
+NAME_FILLERS = frozenset({"des", "les", "une", "aux", "sur", "pour", "dans", "the", "and", "for", "von", "del"})
+
+
+def _name_words(name: str) -> set[str]:
+    return {word for word in fold_surface(name).split() if len(word) >= 3 and word not in NAME_FILLERS}
+
+
+def _abbreviates(short: str, long: str) -> bool:
+    """``short`` holds an abbreviation (a word in capitals) that the initials of ``long``'s significant
+    words contain or are part of: "UE" and "Union européenne", "AFP" and "France Presse"."""
+    words = [word for word in re.findall(r"[^\W\d_]+", long) if len(word) >= 3 and word.lower() not in NAME_FILLERS]
+    initials = "".join(word[0] for word in words).upper()
+    capitals = [word for word in re.findall(r"[^\W\d_]+", short) if len(word) >= 2 and word.isupper()]
+    return len(initials) >= 2 and any(initials in word or word in initials for word in capitals)
+
+
+def names_alike(first: str, second: str) -> bool:
+    """Two names that may be one actor's: a significant word in common, or one abbreviating the other."""
+    return bool(_name_words(first) & _name_words(second)) or _abbreviates(first, second) \
+        or _abbreviates(second, first)
+
+
+def mention_link_suggestions(mention: Mention, limit: int = 5) -> list[Actor]:
+    """The actors a mention may stand for, to link it in one step: the article's other actors of its kind
+    (linked by a mention not rejected), those whose name is like the mention's text first ("UE", "Union
+    européenne"; "la capitale" has none alike, so the article's most mentioned place comes first), then
+    the most mentioned. One query whatever the article's size."""
+    live = Q(mentions__article_id=mention.article_id,
+             mentions__decision__in=[d for d in Decision.values if d != Decision.REJECTED])
+    actors = list(
+        Actor.objects.filter(live, kind=mention.kind, merged_into__isnull=True).exclude(id=mention.actor_id)
+        .annotate(n=Count("mentions", filter=live)).order_by("-n", "name")[:50]
+    )
+    return sorted(actors, key=lambda actor: not names_alike(mention.text, actor.name))[:limit]
 
 
 def actors_search(query: str, *, kind: str = "", limit: int = 10) -> list[Actor]:

@@ -9,7 +9,8 @@ files), DEBUG off, a logged-in editor:
 - the article review page (GET /articles/<id>) for an article with 20 mentions and one with 1,000
   mentions; the target is time(1,000) / time(20) <= 2 with the same number of queries;
 - the queue's first page (GET /) with --articles articles in the database, each with 3 mentions
-  and 2 topics, whatever that view currently returns (rows are counted in the HTML);
+  and 2 topics, whatever that view currently returns (rows are counted in the HTML), and the same
+  grouped by story (GET /?group=story; stories of 4 articles);
 - the baseline: the login page (GET /accounts/login/, anonymous), a trivial Django page rendered in
   the same run, so each figure is also given as a multiple of it.
 
@@ -337,6 +338,7 @@ def run(args):
         ("review page, 20 mentions", editor_client, f"/articles/{small['id']}"),
         ("review page, 1,000 mentions", editor_client, f"/articles/{large['id']}"),
         (f"queue first page, {args.articles:,} articles", editor_client, "/"),
+        (f"queue by story, {args.articles:,} articles", editor_client, "/?group=story"),
     ]
     results = measure(pages, args.warmup, args.requests)
     report(results, small, large, args)
@@ -536,6 +538,7 @@ def build_queue(rng, editor, count, *, chunk=1000, label="queue"):
     from django.utils import timezone
 
     from articles.models import Actor, Article, ArticleTopic, Decision, Mention, Source, Topic
+    from stories.models import Story
 
     pool = actor_pool(rng, max(50, count // 4))
     actors = []
@@ -553,6 +556,10 @@ def build_queue(rng, editor, count, *, chunk=1000, label="queue"):
     totals = {"articles": 0, "mentions": 0, "topics": 0, "actors": len(actors)}
     for first in range(0, count, chunk):
         articles, spans_of, sentences_of = [], [], []
+        # Stories of 4 consecutive articles, for the queue grouped by story.
+        stories = Story.objects.bulk_create(
+            [Story(title=f"Sujet {label} {first + k}", article_count=4, outlet_count=3, languages=["fr"],
+                   first_seen=now, last_seen=now) for k in range((min(count, first + chunk) - first + 3) // 4)])
         for i in range(first, min(count, first + chunk)):
             picks = []
             for index in rng.choices(range(len(pool)), weights=weights, k=3):
@@ -566,7 +573,7 @@ def build_queue(rng, editor, count, *, chunk=1000, label="queue"):
                 published_at=now - timedelta(minutes=count - i),
                 content_hash=hashlib.sha256(f"bench-queue-{i}-{body}".encode()).hexdigest(),
                 status=Article.Status.ANNOTATED, pipeline_version="bench", annotated_at=now,
-                review_state=rng.choice(states), created_by=editor,
+                review_state=rng.choice(states), created_by=editor, story=stories[(i - first) // 4],
             ))
             spans_of.append(spans)
             sentences_of.append(sentences)

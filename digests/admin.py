@@ -70,3 +70,16 @@ class ScheduleAdmin(admin.ModelAdmin):
     list_filter = ["enabled"]
     raw_id_fields = ["last_digest"]
     readonly_fields = ["last_run_at", "last_digest", "created_at"]
+
+
+@admin.register(models.MailPace)
+class MailPaceAdmin(admin.ModelAdmin):
+    """The moment the next message may leave (all workers together); read-only."""
+
+    list_display = ["id", "next_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -113,7 +113,7 @@ def add_item(request, digest_id: int, payload: ItemIn):
     except DigestError as exc:
         raise HttpError(409, str(exc)) from None
     if not added:
-        raise HttpError(409, "This article is in the digest already.")
+        raise HttpError(409, "This article, or another article of its story, is in the digest already.")
     return Status(201, {"id": added[0].id})
 
 

@@ -23,7 +23,6 @@ import csv
 import io
 import logging
 import smtplib
-import threading
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -37,14 +36,15 @@ from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connectio
 from django.core.mail.message import sanitize_address
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Greatest
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from digests import exports
-from digests.models import Delivery, Digest, DistributionList, Recipient, Schedule, _new_secret
+from digests.models import Delivery, Digest, DistributionList, MailPace, Recipient, Schedule, _new_secret
 from digests.selectors import view_for
 from digests.tasks import send_deliveries
 from pressreview.enqueue import Message, send, send_on_commit
@@ -94,6 +94,33 @@ def digest_public_link_revoke(*, digest: Digest) -> Digest:
         return digest
 
 
+def feed_url(distribution_list: DistributionList) -> str:
+    if not distribution_list.feed_token:
+        return ""
+    return settings.SITE_URL + reverse("digests:feed", args=[distribution_list.feed_token])
+
+
+def entry_id(digest: Digest) -> str:
+    """A digest's identifier in feeds (RFC 4151 tag URI): stable whatever its public address."""
+    return f"tag:{_domain()},{digest.created_at:%Y-%m-%d}:digest-{digest.id}"
+
+
+def distribution_list_feed_renew(*, distribution_list: DistributionList) -> DistributionList:
+    """Give the list's feed a new secret address; the previous one, if any, stops answering."""
+    with transaction.atomic():
+        DistributionList.objects.filter(id=distribution_list.id).update(feed_token=_new_secret())
+        distribution_list.refresh_from_db(fields=["feed_token"])
+        return distribution_list
+
+
+def distribution_list_feed_revoke(*, distribution_list: DistributionList) -> DistributionList:
+    """The list's feed address stops answering (feed readers get 404)."""
+    with transaction.atomic():
+        DistributionList.objects.filter(id=distribution_list.id).update(feed_token=None)
+        distribution_list.refresh_from_db(fields=["feed_token"])
+        return distribution_list
+
+
 # Recipients and lists.
 
 def _clean_email(email: str) -> str:
@@ -139,6 +166,23 @@ def recipient_add(*, email: str, name: str = "", language: str = "fr",
         if distribution_list is not None:
             recipient.lists.add(distribution_list)
         return recipient
+
+
+def recipient_update(*, recipient: Recipient, name: str, language: str) -> Recipient:
+    """Correct a recipient's name and language (the address is the recipient: a new address is
+    a new recipient). An unsubscription stays."""
+    with transaction.atomic():
+        recipient.name = (name or "").strip()[:200]
+        recipient.language = _clean_language(language)
+        recipient.save(update_fields=["name", "language"])
+        return recipient
+
+
+def recipient_remove(*, recipient: Recipient, distribution_list: DistributionList) -> None:
+    """Take a recipient out of a list; the address stays known (its other lists, its deliveries
+    and its unsubscription are kept)."""
+    with transaction.atomic():
+        recipient.lists.remove(distribution_list)
 
 
 @dataclass
@@ -265,6 +309,7 @@ def deliveries_queue(*, digest: Digest, emails: list[str] | None = None,
         digest = Digest.objects.select_for_update().get(id=digest.id)
         digest_public_link_ensure(digest=digest)
         plan = send_plan(digest=digest, emails=emails, lists=lists)
+        digest.sent_to_lists.add(*(lists or []))
         new = [recipient for recipient in plan.recipients if recipient.pk is None]
         if new:
             Recipient.objects.bulk_create(new, ignore_conflicts=True)
@@ -300,7 +345,7 @@ def deliveries_retry(*, digest: Digest, delivery_ids: list[int] | None = None) -
 
 # Sending (the worker).
 
-def _is_transient(exc: BaseException) -> bool:
+def is_transient(exc: BaseException) -> bool:
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
         return 400 <= _recipient_code(exc) < 500
     code = getattr(exc, "smtp_code", None)
@@ -416,26 +461,27 @@ class PreparedDigest:
         return _PreparedMessage(raw, from_email=settings.DEFAULT_FROM_EMAIL, to=[to])
 
 
-class _Pace:
-    """At most MAIL_RATE_PER_MINUTE messages a minute from this process."""
-
-    def __init__(self):
-        self.lock = threading.Lock()
-        self.next_at = 0.0
-
-    def wait(self) -> None:
-        rate = settings.MAIL_RATE_PER_MINUTE
-        if rate <= 0:
-            return
-        with self.lock:
-            now = time.monotonic()
-            delay = self.next_at - now
-            self.next_at = max(now, self.next_at) + 60.0 / rate
-        if delay > 0:
-            time.sleep(delay)
+def mail_slot(*, now: float | None = None) -> float:
+    """Reserve the next moment a message may leave (seconds since the epoch), for every worker of
+    the installation together: one conditional update of the one ``MailPace`` row, so two processes
+    never get the same moment and MAIL_RATE_PER_MINUTE holds whatever the number of workers."""
+    step = 60.0 / settings.MAIL_RATE_PER_MINUTE
+    now = time.time() if now is None else now
+    with transaction.atomic():
+        moved = MailPace.objects.filter(id=1).update(next_at=Greatest(F("next_at"), Value(now)) + step)
+        if not moved:
+            MailPace.objects.bulk_create([MailPace(id=1, next_at=0.0)], ignore_conflicts=True)
+            MailPace.objects.filter(id=1).update(next_at=Greatest(F("next_at"), Value(now)) + step)
+        return MailPace.objects.values_list("next_at", flat=True).get(id=1) - step
 
 
-pace = _Pace()
+def pace_wait() -> None:
+    """Wait for this message's moment (no wait when MAIL_RATE_PER_MINUTE is 0)."""
+    if settings.MAIL_RATE_PER_MINUTE <= 0:
+        return
+    delay = mail_slot() - time.time()
+    if delay > 0:
+        time.sleep(delay)
 
 
 def _claim(delivery_id: int, message_id: str) -> bool:
@@ -456,7 +502,7 @@ def _finish(delivery: Delivery, **fields) -> None:
         Delivery.objects.filter(id=delivery.id, state=Delivery.State.SENDING).update(**fields)
 
 
-def _backoff(attempts: int) -> int:
+def backoff(attempts: int) -> int:
     return min(settings.MAIL_RETRY_DELAY * 2 ** max(0, attempts - 1), 3600)
 
 
@@ -465,7 +511,7 @@ def _refused(delivery: Delivery, exc: BaseException, transient: bool) -> int | N
     reason = _reason(exc)[:2000]
     delivery.attempts = Delivery.objects.values_list("attempts", flat=True).get(id=delivery.id)
     if transient and delivery.attempts < settings.MAIL_MAX_ATTEMPTS:
-        delay = _backoff(delivery.attempts)
+        delay = backoff(delivery.attempts)
         _finish(delivery, state=Delivery.State.QUEUED, error=reason,
                 next_attempt_at=timezone.now() + timedelta(seconds=delay), queued_at=timezone.now())
         logger.warning("delivery %s to %s: %s; tried again in %s s", delivery.id, delivery.email, reason, delay)
@@ -501,7 +547,7 @@ def deliveries_send(*, delivery_ids: list[int], connection=None) -> BatchOutcome
             delivery = rows.get(delivery_id)
             if delivery is None:
                 continue
-            pace.wait()
+            pace_wait()
             delivery.message_id = make_msgid(domain=_domain())
             if not _claim(delivery_id, delivery.message_id):
                 continue
@@ -515,7 +561,7 @@ def deliveries_send(*, delivery_ids: list[int], connection=None) -> BatchOutcome
                 connection.send_messages([message])
             except smtplib.SMTPRecipientsRefused as exc:
                 # This address only: the connection is fine for the others.
-                delay = _refused(delivery, exc, _is_transient(exc))
+                delay = _refused(delivery, exc, is_transient(exc))
                 if delay is None:
                     outcome.failed += 1
                 else:
@@ -523,7 +569,7 @@ def deliveries_send(*, delivery_ids: list[int], connection=None) -> BatchOutcome
                     outcome.retry_after = max(outcome.retry_after, delay)
                 _reset(connection)
             except Exception as exc:  # noqa: BLE001 - every refusal is recorded on the delivery, none is lost
-                transient = _is_transient(exc)
+                transient = is_transient(exc)
                 delay = _refused(delivery, exc, transient)
                 _reset(connection)
                 if delay is None:

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from digests import delivery
 from digests.delivery import DeliveryError
-from digests.models import Delivery, Digest, DistributionList, Schedule
+from digests.models import Delivery, Digest, DistributionList, Recipient, Schedule
 from pressreview import confirm
 from pressreview.inputs import cleaned, id_or_none, posted_id
 
@@ -60,6 +60,7 @@ def _list_context(distribution_list: DistributionList, request, form=None) -> di
     return {"list": distribution_list, "recipients": recipients.get_page(id_or_none(request.GET.get("page")) or 1),
             "languages": settings.LANGUAGES, "form": form or {},
             "schedules": list(distribution_list.schedules.select_related("last_digest")),
+            "feed_url": delivery.feed_url(distribution_list),
             "weekdays": WEEKDAYS, "default_timezone": settings.TIME_ZONE}
 
 
@@ -201,3 +202,56 @@ def public_link(request, digest_id):
         delivery.digest_public_link_ensure(digest=digest)
         messages.success(request, _("The digest has a new public link."))
     return redirect("digests:deliveries", digest_id=digest.id)
+
+
+@require_POST
+@login_required
+@can_send
+def recipient_change(request, list_id, recipient_id):
+    """Correct a recipient's name and language, or take the recipient out of the list."""
+    distribution_list = get_object_or_404(DistributionList, id=list_id)
+    recipient = get_object_or_404(Recipient, id=recipient_id, lists=distribution_list)
+    if request.POST.get("action") == "remove":
+        delivery.recipient_remove(recipient=recipient, distribution_list=distribution_list)
+        messages.success(request, _("%(email)s is no longer in the list.") % {"email": recipient.email})
+    else:
+        delivery.recipient_update(recipient=recipient, name=request.POST.get("name", ""),
+                                  language=request.POST.get("language", ""))
+        messages.success(request, _("%(email)s saved.") % {"email": recipient.email})
+    return redirect(reverse("digests:list-detail", args=[list_id]) + f"#recipient-{recipient.id}")
+
+
+def _feed_question(distribution_list: DistributionList, action: str) -> confirm.Question:
+    renew = action == "renew"
+    return confirm.Question(
+        title=(_("Give the feed of “%(name)s” a new address?") if renew
+               else _("Stop the feed of “%(name)s”?")) % {"name": distribution_list.name},
+        action=reverse("digests:list-feed", args=[distribution_list.id]),
+        fields={"action": action},
+        button=_("Make a new address") if renew else _("Stop the feed"),
+        cancel=reverse("digests:list-detail", args=[distribution_list.id]),
+        consequences=[_("Feed readers using the current address get nothing more from it.")],
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@can_send
+def list_feed_manage(request, list_id):
+    """Make the list's feed address; renew or stop it once confirmed (pressreview.confirm), since
+    either cuts off the feed readers that use the current address."""
+    distribution_list = get_object_or_404(DistributionList, id=list_id)
+    action = confirm.params(request).get("action")
+    if action not in ("renew", "revoke"):
+        action = "renew"
+    if distribution_list.feed_token and not confirm.confirmed(request):
+        return confirm.ask(request, _feed_question(distribution_list, action))
+    if request.method == "GET":
+        return redirect("digests:list-detail", list_id=list_id)
+    if action == "revoke":
+        delivery.distribution_list_feed_revoke(distribution_list=distribution_list)
+        messages.success(request, _("The feed no longer answers."))
+    else:
+        delivery.distribution_list_feed_renew(distribution_list=distribution_list)
+        messages.success(request, _("The list's feed has a new address."))
+    return redirect(reverse("digests:list-detail", args=[list_id]) + "#feed-heading")

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from django.template.loader import render_to_string
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from articles.services.ingest import is_web_url
 from digests.viewmodel import DigestView, ItemView
@@ -99,6 +99,17 @@ def _item_meta(item: ItemView) -> str:
 
 
 QUOTE_MARKS = "«»“”\"' \u00a0\u202f"
+# Outlets named in "Also reported by:", the others counted.
+OUTLETS_SHOWN = 8
+
+
+def outlets_text(names: list[str]) -> str:
+    """"Le Monde, BBC and 3 more": the other outlets of an item's story, as every format shows them."""
+    shown = ", ".join(names[:OUTLETS_SHOWN])
+    more = len(names) - OUTLETS_SHOWN
+    if more <= 0:
+        return shown
+    return ngettext("%(names)s and %(n)d more", "%(names)s and %(n)d more", more) % {"names": shown, "n": more}
 
 
 def _quote_line(quote) -> str:
@@ -179,6 +190,10 @@ def docx(view: DigestView, *, progress: Progress = None) -> bytes:
                     document.add_paragraph(_xml_safe(item.summary))
                 for quote in item.quotes:
                     document.add_paragraph(_xml_safe(_quote_line(quote)), style="Quote")
+                if item.also_reported:
+                    paragraph = document.add_paragraph()
+                    paragraph.add_run(_("Also reported by:") + " ").bold = True
+                    paragraph.add_run(_xml_safe(outlets_text(item.also_reported)))
                 if item.actors:
                     paragraph = document.add_paragraph()
                     paragraph.add_run(_("Key actors:") + " ").bold = True
@@ -232,6 +247,9 @@ def markdown(view: DigestView, *, progress: Progress = None) -> bytes:
                     lines += [markdown_escape(line) for line in item.summary.split("\n")] + [""]
                 for quote in item.quotes:
                     lines += [f"> {markdown_escape(_quote_line(quote))}", ""]
+                if item.also_reported:
+                    label = markdown_escape(_("Also reported by:"))
+                    lines += [f"**{label}** {markdown_escape(outlets_text(item.also_reported))}", ""]
                 if item.actors:
                     names = ", ".join(markdown_escape(actor.name) for actor in item.actors)
                     lines += [f"**{markdown_escape(_('Key actors:'))}** {names}", ""]
@@ -255,7 +273,8 @@ def csv_cell(value) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
-CSV_COLUMNS = ["section", "position", "title", "source", "url", "published_at", "summary", "note", "actors", "quotes"]
+CSV_COLUMNS = ["section", "position", "title", "source", "url", "published_at", "summary", "note", "actors", "quotes",
+               "also_reported"]
 
 
 def csv_rows(view: DigestView, *, progress: Progress = None) -> bytes:
@@ -270,7 +289,7 @@ def csv_rows(view: DigestView, *, progress: Progress = None) -> bytes:
                 section.title, position, item.title, item.source, http_url(item.url),
                 item.published_at.isoformat() if item.published_at else "", item.summary, item.note,
                 "; ".join(actor.name for actor in item.actors),
-                " | ".join(_quote_line(quote) for quote in item.quotes),
+                " | ".join(_quote_line(quote) for quote in item.quotes), "; ".join(item.also_reported),
             )])
             done += 1
             _tick(progress, done, total)

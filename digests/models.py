@@ -178,6 +178,10 @@ class DistributionList(models.Model):
 
     name = models.CharField(max_length=200, unique=True)
     description = models.TextField(blank=True)
+    # The digests sent to the list (its Atom feed) and the secret of the feed's address, made and
+    # revoked by a chief editor (digests:feed); no address, no feed.
+    digests_sent = models.ManyToManyField(Digest, blank=True, related_name="sent_to_lists")
+    feed_token = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -295,3 +299,13 @@ class Schedule(models.Model):
 
     def weekday_set(self) -> set[int]:
         return {int(day) for day in self.weekdays.split(",") if day.strip().isdigit()}
+
+
+class MailPace(models.Model):
+    """One row: when the next message may leave, shared by every worker process, so that
+    MAIL_RATE_PER_MINUTE holds for the whole installation (``delivery.mail_slot``)."""
+
+    next_at = models.FloatField(default=0.0, help_text="Seconds since the epoch.")
+
+    def __str__(self):
+        return f"next message at {self.next_at:.3f}"

@@ -8,11 +8,12 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils import translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from articles.models import Actor, Article, ArticleTopic, Decision, Mention, Quote
+from articles.models import Actor, Article, ArticleTopic, Decision, Mention, Quote, speakers_prefetch
 from articles.selectors import most_mentioned_actors
 from digests.models import Digest, DigestItem, DigestSection, ExportJob
 from digests.viewmodel import ActorView, DigestView, ItemView, QuoteView, SectionView, TopicView
@@ -20,6 +21,8 @@ from pressreview.inputs import id_or_none
 
 KEY_ACTORS = 5
 MAX_QUOTES = 2
+# Quotes of the other articles of its story offered for a digest item, besides its own article's.
+STORY_QUOTES = 20
 PULL_LIMIT = 50
 
 
@@ -74,9 +77,11 @@ def article_topics(article_ids, *, language: str) -> dict[int, list[TopicView]]:
     return found
 
 
-def _quote_view(quote: Quote) -> QuoteView:
-    return QuoteView(id=quote.id, text=quote.text, speaker=quote.speaker.name if quote.speaker_id else "",
-                     speaker_role=quote.speaker_role)
+def _quote_view(quote: Quote, language: str) -> QuoteView:
+    """The quote as the digest shows it, its speakers' names joined in the digest's language."""
+    with translation.override(language):
+        speaker = quote.speaker_names()
+    return QuoteView(id=quote.id, text=quote.text, speaker=speaker, speaker_role=quote.speaker_role)
 
 
 def digest_view(digest: Digest, *, permalink: str = "", include_empty: bool = False) -> DigestView:
@@ -89,10 +94,12 @@ def digest_view(digest: Digest, *, permalink: str = "", include_empty: bool = Fa
         DigestItem.objects.filter(digest=digest)
         .select_related("article__source")
         .defer("article__body", "article__last_error")
-        .prefetch_related(Prefetch("quotes", queryset=Quote.objects.select_related("speaker").order_by("start")))
+        .prefetch_related(Prefetch("quotes", queryset=Quote.objects.select_related("speaker").order_by("start")),
+                          speakers_prefetch("quotes__"))
         .order_by("position", "id")
     )
     article_ids = [item.article_id for item in items if item.article_id]
+    outlets = also_reported([item.article for item in items if item.article_id])
     actors = key_actors(article_ids)
     topics = article_topics(article_ids, language=digest.language)
     by_section = defaultdict(list)
@@ -110,9 +117,10 @@ def digest_view(digest: Digest, *, permalink: str = "", include_empty: bool = Fa
             summary=item.summary,
             note=item.note,
             actors=actors.get(item.article_id, []),
-            quotes=[_quote_view(quote) for quote in item.quotes.all()],
+            quotes=[_quote_view(quote, digest.language) for quote in item.quotes.all()],
             topics=topics.get(item.article_id, []),
             reviewed=bool(article and article.review_state == Article.ReviewState.REVIEWED),
+            also_reported=outlets.get(item.article_id, []),
         ))
     section_views = []
     for section in sections:
@@ -141,18 +149,53 @@ def view_for(digest: Digest, *, permalink: str = "") -> DigestView:
     return digest_view(digest, permalink=permalink)
 
 
-def quote_choices(article_ids) -> dict[int, list[Quote]]:
-    """Per article, the direct quotes an editor may put in the digest (accepted or still pending)."""
-    found = defaultdict(list)
+def story_article_ids(article: Article | None) -> list[int]:
+    """The article and the other articles of its story (whose quotes its digest item may show)."""
+    if article is None:
+        return []
+    if article.story_id is None:
+        return [article.id]
+    return list(Article.objects.filter(story_id=article.story_id).values_list("id", flat=True))
+
+
+def quote_choices(articles: list[Article]) -> dict[int, list[Quote]]:
+    """Per article, the direct quotes an editor may put in its digest item (accepted or still pending):
+    its own first, then those of the other articles of its story (``quote.outlet`` names their source).
+    Two queries whatever the number of articles."""
+    stories = {article.story_id for article in articles if article.story_id}
+    ids = {article.id for article in articles}
     quotes = (
-        Quote.objects.filter(article_id__in=article_ids, kind=Quote.QuoteKind.DIRECT)
+        Quote.objects.filter(Q(article_id__in=ids) | Q(article__story_id__in=stories), kind=Quote.QuoteKind.DIRECT)
         .exclude(decision=Decision.REJECTED)
-        .select_related("speaker")
-        .order_by("start")
+        .select_related("speaker", "article__source")
+        .only("id", "text", "start", "article_id", "article__story_id", "article__source__name", "speaker__name",
+              "speaker_role", "decision", "kind")
+        .prefetch_related(speakers_prefetch())
+        .order_by("article_id", "start")
     )
+    by_article, by_story = defaultdict(list), defaultdict(list)
     for quote in quotes:
-        found[quote.article_id].append(quote)
-    return found
+        quote.outlet = quote.article.source.name if quote.article.source_id else ""
+        by_article[quote.article_id].append(quote)
+        if quote.article.story_id:
+            by_story[quote.article.story_id].append(quote)
+    return {article.id: by_article[article.id] + [q for q in by_story.get(article.story_id, [])
+                                                    if q.article_id != article.id][:STORY_QUOTES]
+            for article in articles}
+
+
+def also_reported(articles: list[Article]) -> dict[int, list[str]]:
+    """Per article in a story, the other outlets of its story, first to report first (one query)."""
+    stories = {article.story_id for article in articles if article.story_id}
+    outlets = defaultdict(list)
+    rows = (Article.objects.filter(story_id__in=stories, source__isnull=False)
+            .order_by(Coalesce("published_at", "created_at"), "id").values_list("story_id", "source__name"))
+    for story_id, name in rows:
+        if name not in outlets[story_id]:
+            outlets[story_id].append(name)
+    return {article.id: [name for name in outlets[article.story_id]
+                         if not (article.source_id and name == article.source.name)]
+            for article in articles if article.story_id}
 
 
 def digests_for_list(user) -> QuerySet[Digest]:

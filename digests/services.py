@@ -22,10 +22,11 @@ from articles.models import Article, Decision, Quote, Topic
 from articles.services.ingest import clean_line
 from digests import exports
 from digests.models import Digest, DigestItem, DigestSection, ExportJob
-from digests.selectors import MAX_QUOTES, digest_view, shown_article_topics, view_for
+from digests.selectors import MAX_QUOTES, digest_view, shown_article_topics, story_article_ids, view_for
 from digests.summary import lead_sentences
 from digests.tasks import export_digest
 from pressreview.enqueue import Message, send, send_on_commit
+from stories.models import Story
 
 logger = logging.getLogger(__name__)
 
@@ -129,9 +130,28 @@ def _renumber(section: DigestSection, ordered_ids: list[int]) -> None:
     DigestItem.objects.bulk_update(ordered, ["position"])
 
 
+def _one_per_story(articles: list[Article]) -> list[Article]:
+    """The articles with one of each story: the reviewed one, else the story's most central, else
+    the first given; in the order the chosen ones were given."""
+    central = dict(Story.objects.filter(id__in={a.story_id for a in articles if a.story_id})
+                   .values_list("id", "central_article_id"))
+    best: dict[int, Article] = {}
+    for article in articles:
+        if article.story_id is None:
+            continue
+        rank = (article.review_state != Article.ReviewState.REVIEWED, article.id != central.get(article.story_id))
+        kept = best.get(article.story_id)
+        if kept is None or rank < (kept.review_state != Article.ReviewState.REVIEWED,
+                                   kept.id != central.get(kept.story_id)):
+            best[article.story_id] = article
+    return [a for a in articles if a.story_id is None or best[a.story_id] is a]
+
+
 def digest_items_add(*, digest: Digest, articles: list[Article], user=None, topic: Topic | None = None
                      ) -> list[DigestItem]:
-    """Add articles to a draft, each at the end of its section; articles already in the digest are skipped.
+    """Add articles to a draft, each at the end of its section. A story is one item: of several
+    articles of one story, one is added (``_one_per_story``), and an article whose story is in the
+    digest already is skipped, like an article that is.
 
     The section is ``topic``'s when given (pulled in by topic), else the
     article's confirmed or best topic, else "Other news". The summary is the
@@ -141,14 +161,20 @@ def digest_items_add(*, digest: Digest, articles: list[Article], user=None, topi
         digest = _lock(digest)
         present = set(DigestItem.objects.filter(digest=digest, article__in=articles)
                       .values_list("article_id", flat=True))
+        stories = set(DigestItem.objects.filter(
+            digest=digest, article__story_id__in={a.story_id for a in articles if a.story_id})
+            .values_list("article__story_id", flat=True))
+        articles = _one_per_story(articles)
         main_topics = _main_topics(articles) if topic is None else {}
         sections: dict[int | None, DigestSection] = {}  # by topic id
         positions: dict[int, int] = {}  # the next free position, by section id
         added = []
         for article in articles:
-            if article.id in present:
+            if article.id in present or article.story_id in stories:
                 continue
             present.add(article.id)
+            if article.story_id:
+                stories.add(article.story_id)
             chosen = topic if topic is not None else main_topics.get(article.id)
             key = chosen.id if chosen else None
             if key not in sections:
@@ -170,8 +196,8 @@ def digest_items_add(*, digest: Digest, articles: list[Article], user=None, topi
 
 def digest_item_update(*, item: DigestItem, summary: str, note: str, quote_ids: list[int] | None = None,
                        section: DigestSection | None = None, title: str | None = None) -> DigestItem:
-    """Change an item's summary, note, chosen quotes (at most two of its article's
-    direct quotes that are not rejected) and, when given, its section and the title
+    """Change an item's summary, note, chosen quotes (at most two direct quotes that are not rejected,
+    of its article or of another article of its story) and, when given, its section and the title
     shown for it (empty, or the article's own: the article's title, as it changes)."""
     summary, note = _clean_text(summary), _clean_text(note)
     quote_ids = sorted(set(quote_ids or []))
@@ -180,10 +206,11 @@ def digest_item_update(*, item: DigestItem, summary: str, note: str, quote_ids: 
     with transaction.atomic():
         _lock(item.digest)
         item = DigestItem.objects.select_for_update().get(id=item.id)
-        quotes = list(Quote.objects.filter(id__in=quote_ids, article_id=item.article_id, kind=Quote.QuoteKind.DIRECT)
+        quotes = list(Quote.objects.filter(id__in=quote_ids, kind=Quote.QuoteKind.DIRECT)
+                      .filter(article_id__in=story_article_ids(item.article))
                       .exclude(decision=Decision.REJECTED))
         if len(quotes) != len(quote_ids):
-            raise DigestError(_("Choose quotes of this article that are not rejected."))
+            raise DigestError(_("Choose quotes of this article or of its story that are not rejected."))
         item.summary, item.note = summary, note
         if title is not None:
             title = clean_line(title)[:500]

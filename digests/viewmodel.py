@@ -54,6 +54,8 @@ class ItemView:
     quotes: list[QuoteView] = field(default_factory=list)
     topics: list[TopicView] = field(default_factory=list)
     reviewed: bool = True
+    # The other outlets of the article's story, first to report first (a story is one item).
+    also_reported: list[str] = field(default_factory=list)
 
     def actors_of(self, *kinds: str) -> list[ActorView]:
         return [actor for actor in self.actors if actor.kind in kinds]

@@ -87,7 +87,9 @@ def digest_new(request):
 def _builder_context(request, digest: Digest, *, error: str = "", saved_item: int | None = None,
                      meta_form: DigestForm | None = None) -> dict:
     view = selectors.digest_view(digest, include_empty=True)
-    choices = selectors.quote_choices([item.article_id for item in view.items if item.article_id])
+    choices = selectors.quote_choices(list(
+        Article.objects.filter(id__in=[item.article_id for item in view.items if item.article_id])
+        .select_related("source").only("id", "story_id", "source__name")))
     for item in view.items:
         item.quote_choices = choices.get(item.article_id, [])
         item.chosen_ids = {quote.id for quote in item.quotes}
@@ -560,7 +562,8 @@ def add_from_article(request):
     elif added:
         messages.success(request, _("Added to the digest “%(title)s”.") % {"title": digest.title})
     else:
-        messages.info(request, _("This article is already in the digest “%(title)s”.") % {"title": digest.title})
+        messages.info(request, _("The digest “%(title)s” has this article already, or another article of its story "
+                                 "(a story is one item).") % {"title": digest.title})
     back = request.POST.get("next") or reverse("articles:detail", args=[article.id])
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         back = reverse("articles:detail", args=[article.id])

@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "sources",
     "stories",
     "insights",
+    "watches",
 ]
 
 MIDDLEWARE = [
@@ -298,6 +299,10 @@ CELERY_TASK_ROUTES = {
     # Light (milliseconds per article) and wanted within seconds: beside single annotations.
     "stories.assign": {"queue": "annotate"},
     "insights.refresh_counts": {"queue": "annotate"},
+    # Matching an article to the watches: after its story, as light and as wanted.
+    "watches.match": {"queue": "annotate"},
+    "watches.mail_alerts": {"queue": "mail"},
+    "watches.mail_summaries": {"queue": "mail"},
 }
 # The sweeper (articles.sweep, every minute from beat) sends again what a lost
 # message or a dead worker left "queued" or "annotating" (articles/services/recovery.py).
@@ -312,6 +317,7 @@ CELERY_BEAT_SCHEDULE = {
     "poll-due-sources": {"task": "sources.poll_due", "schedule": envint("SOURCES_POLL_DUE_EVERY", 60)},
     "sweep-stranded-deliveries": {"task": "digests.sweep_deliveries", "schedule": envint("SWEEP_EVERY", 60)},
     "run-delivery-schedules": {"task": "digests.run_schedules", "schedule": 60},
+    "mail-watch-summaries": {"task": "watches.mail_summaries", "schedule": 3600},
 }
 # Sending a task while the broker is down fails fast; the sweeper sends it later.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
@@ -341,6 +347,14 @@ TOPIC_THRESHOLD = float(envstr("TOPIC_THRESHOLD", "0.35"))
 # (chosen on one development set, see bench/stories.py); otherwise it starts a new story.
 STORY_WINDOW_DAYS = envint("STORY_WINDOW_DAYS", 7)
 STORY_THRESHOLD = float(envstr("STORY_THRESHOLD", "0.25"))
+# Watches: a watched story's new article is "breaking" when the story has reached
+# WATCH_BREAKING_OUTLETS distinct outlets within the last WATCH_BREAKING_HOURS.
+WATCH_BREAKING_OUTLETS = envint("WATCH_BREAKING_OUTLETS", 3)
+WATCH_BREAKING_HOURS = envint("WATCH_BREAKING_HOURS", 6)
+# Only articles published in the last WATCH_RECENT_DAYS (or undated) notify: not an archive's.
+WATCH_RECENT_DAYS = envint("WATCH_RECENT_DAYS", 3)
+# Seconds between two looks of the header's bell at the unread count.
+WATCH_BELL_EVERY = envint("WATCH_BELL_EVERY", 30)
 # How often (seconds) a worker process looks for new topic decisions on reviewed articles and
 # learns from them again.
 TOPIC_LEARN_EVERY = envint("TOPIC_LEARN_EVERY", 60)

@@ -16,5 +16,6 @@ urlpatterns = [
     path("", include("sources.urls")),
     path("", include("stories.urls")),
     path("", include("insights.urls")),
+    path("", include("watches.urls")),
     path("", include("articles.urls")),
 ]

@@ -1,5 +1,5 @@
-"""Reading feeds (RSS 0.9x/1.0/2.0, Atom 1.0 through feedparser; JSON Feed 1.x with json)
-and finding a site's feed in its HTML. Plain Python, no Django."""
+"""Reading feeds (RSS 0.9x/1.0/2.0, Atom 1.0 through feedparser; JSON Feed 1.x with json; news
+sitemaps with lxml) and finding a site's feed in its HTML. Plain Python, no Django."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from html.parser import HTMLParser
 from urllib.parse import urljoin
 
 import feedparser
+from lxml import etree
 
 FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json", "application/json",
               "application/rdf+xml")
@@ -101,6 +102,63 @@ def _parsed_date(value) -> datetime | None:
         return None
 
 
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+NEWS_NS = "http://www.google.com/schemas/sitemap-news/0.9"
+# No external entity, no network, no huge tree: a sitemap is data from another site.
+_XML = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, remove_comments=True)
+
+
+def _sitemap_root(content: bytes):
+    """The root element of a sitemap (``urlset`` or ``sitemapindex``), or None for anything else."""
+    if content.lstrip()[:1] != b"<":
+        return None
+    try:
+        root = etree.fromstring(content.lstrip(), parser=_XML)
+    except (etree.XMLSyntaxError, ValueError):
+        return None
+    return root if root.tag in (f"{{{SITEMAP_NS}}}urlset", f"{{{SITEMAP_NS}}}sitemapindex") else None
+
+
+def sitemap_index_children(content: bytes) -> list[str]:
+    """The sitemaps a sitemap index lists (empty for anything else)."""
+    root = _sitemap_root(content)
+    if root is None or root.tag != f"{{{SITEMAP_NS}}}sitemapindex":
+        return []
+    return [loc.text.strip() for loc in root.iter(f"{{{SITEMAP_NS}}}loc") if loc.text and loc.text.strip()]
+
+
+def is_news_sitemap(content: bytes) -> bool:
+    root = _sitemap_root(content)
+    return root is not None and root.find(f".//{{{NEWS_NS}}}news") is not None
+
+
+def _iso_date(value: str | None) -> datetime | None:
+    try:
+        found = datetime.fromisoformat((value or "").strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return found if found.tzinfo else found.replace(tzinfo=UTC)
+
+
+def _parse_news_sitemap(root) -> Feed:
+    """A news sitemap's articles (each ``<url>`` with a ``<news:news>``): link, title, publication date;
+    no text of its own (the page gives it)."""
+    entries = []
+    for url in root.iter(f"{{{SITEMAP_NS}}}url"):
+        news = url.find(f"{{{NEWS_NS}}}news")
+        link = (url.findtext(f"{{{SITEMAP_NS}}}loc") or "").strip()
+        if news is None or not link:
+            continue
+        published = (_iso_date(news.findtext(f"{{{NEWS_NS}}}publication_date"))
+                     or _iso_date(url.findtext(f"{{{SITEMAP_NS}}}lastmod")))
+        title = html_to_text(news.findtext(f"{{{NEWS_NS}}}title") or "")
+        entries.append(Entry(guid=link[:1000], link=link, title=title, text="", published=published))
+    if not entries:
+        raise FeedError("This sitemap lists no news article (no <news:news> entry).")
+    return Feed(title=root.findtext(f".//{{{NEWS_NS}}}publication/{{{NEWS_NS}}}name") or "", link="",
+                entries=entries)
+
+
 def parse_feed(content: bytes, *, content_type: str = "", url: str = "") -> Feed:
     """The feed's entries, in the order the feed lists them; FeedError if it is not a readable feed."""
     stripped = content.lstrip()
@@ -108,6 +166,11 @@ def parse_feed(content: bytes, *, content_type: str = "", url: str = "") -> Feed
         raise FeedError("The feed is empty.")
     if "json" in content_type or stripped[:1] in (b"{", b"["):
         return _parse_json_feed(stripped)
+    sitemap = _sitemap_root(stripped)
+    if sitemap is not None:
+        if sitemap.tag == f"{{{SITEMAP_NS}}}sitemapindex":
+            raise FeedError("This address is a sitemap index: give one of its news sitemaps.")
+        return _parse_news_sitemap(sitemap)
     headers = {"content-location": url} if url else {}
     if content_type:
         headers["content-type"] = content_type

@@ -426,6 +426,13 @@ class Fetcher:
             return False
         return rules.can_fetch(url, self.policy.user_agent.split("/")[0])
 
+    def sitemaps(self, url: str) -> list[str]:
+        """The sitemaps the robots.txt of ``url``'s site names (read once, like its rules)."""
+        self.allowed_by_robots(url)
+        parts = urlsplit(url)
+        rules = self._robots[f"{parts.scheme}://{parts.netloc}"][1]
+        return list(rules.sitemaps) if rules is not None else []
+
     def _robots_for(self, site: str) -> Protego | None:
         try:
             result = self.fetch(site + "/robots.txt", accept="text/plain", max_bytes=512 * 1024)

@@ -20,7 +20,7 @@ class DayCount:
     count: int
 
 
-def items_per_day(feed: Feed, *, days: int = 14) -> list[DayCount]:
+def items_per_day(feed: Feed, *, days: int = 30) -> list[DayCount]:
     """Items the source brought on each of the last ``days`` days (today last), zeros included."""
     today = timezone.localdate()
     first = today - timedelta(days=days - 1)

@@ -14,10 +14,11 @@ import logging
 import re
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -33,6 +34,7 @@ from articles.services.ingest import (
     article_create,
     article_prepare,
     article_with_url,
+    articles_requeue,
     normalise_url,
 )
 from articles.services.recovery import annotation_enqueue
@@ -261,15 +263,43 @@ def _fetch_feed(feed: Feed, client: Fetcher) -> FetchResult:
         return client.fetch(feed.feed_url, etag=feed.etag, last_modified=feed.last_modified, accept=FEED_ACCEPT)
     result = client.fetch(feed.url, accept=FEED_ACCEPT)
     if "html" in result.content_type or feeds._looks_like_html(result.content):
-        found = feeds.discover_feed(result.text(), base_url=result.url)
+        found = feeds.discover_feed(result.text(), base_url=result.url) or _news_sitemap(client, result.url)
         if not found:
             raise feeds.FeedError("This page announces no feed (no <link rel=\"alternate\"> of an RSS, Atom or "
-                                  "JSON Feed type): give the feed's own address.")
+                                  "JSON Feed type) and the site has no news sitemap: give the feed's own address.")
         result = client.fetch(found, accept=FEED_ACCEPT)
         feed.feed_url = found
     else:
         feed.feed_url = feed.url
     return result
+
+
+# Where sites usually put their news sitemap, besides what their robots.txt names; how many to try.
+NEWS_SITEMAP_PATHS = ("/news-sitemap.xml", "/sitemap_news.xml", "/sitemap-news.xml")
+SITEMAP_TRIES = 6
+
+
+def _news_sitemap(client: Fetcher, page_url: str) -> str:
+    """The address of a news sitemap of the page's site ("" if none): one its robots.txt names,
+    directly or through a sitemap index, or one at a usual address; at most ``SITEMAP_TRIES`` fetches."""
+    parts = urlsplit(page_url)
+    site = f"{parts.scheme}://{parts.netloc}"
+    candidates = [*client.sitemaps(page_url), *(site + path for path in NEWS_SITEMAP_PATHS)]
+    tried: set[str] = set()
+    while candidates and len(tried) < SITEMAP_TRIES:
+        url = candidates.pop(0)
+        if url in tried:
+            continue
+        tried.add(url)
+        try:
+            result = client.fetch(url, accept=FEED_ACCEPT)
+        except FetchError:
+            continue
+        if feeds.is_news_sitemap(result.content):
+            return url
+        # An index: its news sitemaps first.
+        candidates[:0] = [child for child in feeds.sitemap_index_children(result.content) if "news" in child.lower()]
+    return ""
 
 
 def _poll_succeeded(feed: Feed, poll: FeedPoll, result: FetchResult) -> None:
@@ -420,7 +450,8 @@ def article_fetch_start(*, url: str, title: str = "", source_name: str = "", pub
             title=(title or "").strip()[:500] or address[:500], body="", url=address, source=source,
             published_at=published_at, language=language, language_given=bool(language), created_by=created_by,
             # Unique like every text's fingerprint, until the page's text replaces it.
-            content_hash=f"fetching:{uuid.uuid4().hex}", status=Article.Status.FETCHING, queued_at=timezone.now())
+            content_hash=f"{Article.PAGE_PENDING}{uuid.uuid4().hex}", status=Article.Status.FETCHING,
+            queued_at=timezone.now())
         send_on_commit(Message(fetch_article, (article.id,)))
     return IngestResult(article=article, duplicate=False)
 
@@ -466,6 +497,20 @@ def article_fetch(*, article_id: int, client: Fetcher | None = None) -> None:
             annotation_enqueue([article.id])
     except IntegrityError:
         _fetch_failed(article, _("The page's text is already stored as another article."))
+
+
+def articles_retry(*, article_ids: Iterable[int]) -> list[int]:
+    """An editor's "try again": an article posted by its address whose page could not be fetched
+    is fetched again; any other finished article is annotated again (``articles_requeue``).
+    Returns the ids sent back to the workers; those already in their hands are left alone."""
+    ids = set(article_ids)
+    with transaction.atomic():
+        pageless = list(Article.objects.select_for_update().filter(id__in=ids).finished().without_page()
+                        .exclude(url="").order_by("id").values_list("id", flat=True))
+        Article.objects.filter(id__in=pageless).update(
+            status=Article.Status.FETCHING, attempts=0, last_error="", claimed_at=None, queued_at=timezone.now())
+        send_on_commit(*(Message(fetch_article, (article_id,)) for article_id in pageless))
+        return sorted(pageless + articles_requeue(article_ids=ids - set(pageless)))
 
 
 def _fetch_failed(article: Article, reason: str) -> None:

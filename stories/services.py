@@ -22,6 +22,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count, Max, Min, Q
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
 
 from articles.models import Article, Decision, Mention, ReviewEvent, StoryOrigin
 from articles.nlp.boilerplate import find_content_end
@@ -92,7 +93,7 @@ def _when(article: Article) -> datetime:
     return article.published_at or article.created_at
 
 
-def _candidates(article: Article, vector: dict[str, float]) -> list[Story]:
+def _candidates(article: Article, vector: dict[str, float], avoid: frozenset[int] = frozenset()) -> list[Story]:
     window = timedelta(days=settings.STORY_WINDOW_DAYS)
     when, added = _when(article), article.created_at
     keys = list(features.top(vector, QUERY_KEYS))
@@ -105,7 +106,7 @@ def _candidates(article: Article, vector: dict[str, float]) -> list[Story]:
     in_window |= added_near if article.published_at is None else added_near & Q(undated=True)
     shared = Counter(
         StoryKey.objects.filter(in_window, key__in=keys).exclude(story_id=article.story_id or 0)
-        .values_list("story_id", flat=True)
+        .exclude(story_id__in=avoid).values_list("story_id", flat=True)
     )
     best = [story_id for story_id, _ in sorted(shared.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_CANDIDATES]]
     return list(Story.objects.filter(id__in=best).only("id", "centroid"))
@@ -202,8 +203,9 @@ def _take_out(article: Article, old_vector: dict[str, float] | None) -> Story | 
     return story
 
 
-def story_assign(*, article_id: int) -> Story | None:
-    """Put an annotated article in its story (see the module's guarantees); None if it is not annotated."""
+def story_assign(*, article_id: int, avoid: frozenset[int] = frozenset()) -> Story | None:
+    """Put an annotated article in its story (see the module's guarantees); None if it is not annotated.
+    The stories in ``avoid`` are not candidates (reclustering leaves the stories editors shaped alone)."""
     with transaction.atomic():
         _lock()
         article = Article.objects.select_for_update().filter(id=article_id, status=Article.Status.ANNOTATED).first()
@@ -218,7 +220,7 @@ def story_assign(*, article_id: int) -> Story | None:
         if article.story_origin == StoryOrigin.EDITOR and old_story is not None:
             story, score = old_story, None  # an editor placed it: the machine only updates what it weighs
         else:
-            story, score = _best(_candidates(article, found.vector), found.vector)
+            story, score = _best(_candidates(article, found.vector, avoid), found.vector)
             if story is None:
                 empty = old_story is not None and not old_story.articles.exists()
                 story = old_story if empty else Story.objects.create(created_at=article.created_at)
@@ -307,6 +309,51 @@ def story_merge(*, story_id: int, into_id: int, user) -> Story:
         for article_id in Article.objects.filter(story_id=story_id).order_by("id").values_list("id", flat=True):
             article_story_move(article_id=article_id, story_id=into_id, user=user)
         return Story.objects.get(id=into_id)
+
+
+def story_split(*, story_id: int, article_ids: list[int], user) -> Story:
+    """Some articles of a story moved together into a new story by an editor (each move logged, like
+    ``article_story_move``); the others stay. Choosing none, an article of another story, or every
+    article of the story is refused."""
+    ids = sorted(set(article_ids))
+    with transaction.atomic():
+        _lock()
+        members = set(Article.objects.filter(story_id=story_id).values_list("id", flat=True))
+        if not ids or not set(ids) <= members:
+            raise StoryError(_("Tick the articles of this story to move into a new story."))
+        if set(ids) == members:
+            raise StoryError(_("Leave at least one article in this story."))
+        new = article_story_move(article_id=ids[0], story_id=None, user=user)
+        for article_id in ids[1:]:
+            article_story_move(article_id=article_id, story_id=new.id, user=user)
+        return Story.objects.get(id=new.id)
+
+
+def stories_recluster(*, progress=None) -> int:
+    """Group again, one by one in order of time and with the current weights and settings (after a
+    change of threshold, window or pipeline), the articles of the stories no editor shaped; returns
+    how many.
+
+    A story an editor shaped (renamed, or given an article by an editor, or one an editor took out
+    into it) is left exactly as it is: the editor saw it; the others are regrouped among themselves.
+    Interrupted, it leaves the articles not yet regrouped without a story, and running it again
+    finishes the work; articles annotated meanwhile join their stories as usual.
+    """
+    with transaction.atomic():
+        _lock()
+        shaped = frozenset(Story.objects.filter(Q(title_by_editor=True) | Q(articles__story_origin=StoryOrigin.EDITOR))
+                           .values_list("id", flat=True))
+        loose = (Article.objects.filter(story__isnull=False, status=Article.Status.ANNOTATED)
+                 .exclude(story__in=shaped))
+        loose.update(story=None, near_copy_of=None, story_origin="")
+        Story.objects.filter(articles__isnull=True).delete()
+    ids = list(Article.objects.filter(story__isnull=True, status=Article.Status.ANNOTATED)
+               .order_by(Coalesce("published_at", "created_at"), "id").values_list("id", flat=True))
+    for done, article_id in enumerate(ids, start=1):
+        story_assign(article_id=article_id, avoid=shaped)
+        if progress is not None:
+            progress(done, len(ids))
+    return len(ids)
 
 
 def stories_reset() -> None:

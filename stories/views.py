@@ -124,3 +124,19 @@ def story_merge(request, story_id):
         return redirect("stories:detail", story_id=story.id)
     messages.success(request, _("Merged: its articles are in this story now."))
     return redirect("stories:detail", story_id=target.id)
+
+
+@require_POST
+@login_required
+@can_change
+def story_split(request, story_id):
+    """The ticked articles of this story into a new story of their own, together."""
+    story = get_object_or_404(Story.objects.live(), id=story_id)
+    ids = [article_id for article_id in (id_or_none(value) for value in request.POST.getlist("article")) if article_id]
+    try:
+        new = services.story_split(story_id=story.id, article_ids=ids, user=request.user)
+    except services.StoryError as exc:
+        messages.error(request, str(exc))
+        return redirect("stories:detail", story_id=story.id)
+    messages.success(request, _("The ticked articles are a story of their own now."))
+    return redirect("stories:detail", story_id=new.id)

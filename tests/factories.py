@@ -82,3 +82,21 @@ def _occurrence(body: str, surface: str, nth: int) -> int:
     for _ in range(nth + 1):
         start = body.index(surface, start + 1)
     return start
+
+
+class WatchFactory(DjangoModelFactory):
+    """A watch of an actor (``actor`` given); give ``kind`` and its target for the other kinds."""
+
+    class Meta:
+        model = "watches.Watch"
+
+    user = None
+    kind = "actor"
+
+
+class NotificationFactory(DjangoModelFactory):
+    class Meta:
+        model = "watches.Notification"
+
+    article = factory.SubFactory(ArticleFactory)
+    matched = factory.LazyAttribute(lambda note: [note.watch.id] if note.watch else [])

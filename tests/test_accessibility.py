@@ -96,6 +96,21 @@ def test_review_page_with_quotes_and_an_open_quote_editor_has_no_serious_violati
     assert violations(page) == []
 
 
+def test_an_open_quote_editor_with_two_speakers_has_no_serious_violation(page, live_server, annotated):
+    from articles.models import Quote, QuoteSpeaker
+
+    body = annotated.body
+    quote = Quote.objects.create(article=annotated, start=0, end=body.index(" est"), text=body[:body.index(" est")],
+                                 speaker=Actor.objects.get(name="Gérald Darmanin"))
+    QuoteSpeaker.objects.create(quote=quote, actor=Actor.objects.get(name="Darmanin"))
+    make_user("ed", "editor")
+    log_in(page, live_server, "ed")
+    page.goto(f"{live_server.url}/articles/{annotated.id}?quote={quote.id}")
+    page.get_by_role("button", name="Add a speaker").wait_for()
+    assert page.locator("ul.quote-speakers li").count() == 2
+    assert violations(page) == []
+
+
 @pytest.mark.parametrize("path", ["/actors/", "/actors/{actor}", "/actors/learned", "/actors/duplicates"])
 def test_registry_pages_have_no_serious_violation(page, live_server, annotated, path):
     make_user("chief", "chief editor")
@@ -110,10 +125,16 @@ def test_stories_pages_have_no_serious_violation(page, live_server, annotated, p
     from stories.services import story_assign
 
     story = story_assign(article_id=annotated.id)
+    # A second article in the story: the page then offers to take out and to split.
+    second = Article.objects.create(title="Rabat, suite", body=annotated.body + " Suite.", content_hash="a11y-2",
+                                    status=Article.Status.ANNOTATED, language="fr")
+    Article.objects.filter(id=second.id).update(story=story)
     make_user("ed", "editor")
     log_in(page, live_server, "ed")
     page.goto(live_server.url + path.format(story=story.id))
     assert page.locator("h1").first.is_visible()
+    if path != "/stories/":
+        assert page.get_by_role("checkbox", name="Move “Rabat, suite” into a new story").is_visible()
     assert violations(page) == []
 
 

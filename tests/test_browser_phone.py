@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from articles.models import Actor, Article, ArticleTopic, Mention, Quote, Topic
-from digests.delivery import digest_public_link_ensure
+from digests.delivery import digest_public_link_ensure, distribution_list_create, distribution_list_feed_renew
 from digests.models import Delivery, Recipient
 from digests.services import digest_publish
 from sources.models import Feed
@@ -75,12 +75,15 @@ def desk(seeded):
                                                                                      title="Publiée"), user=None))
     long_address = "redaction.international.desk.weekend@example-newspaper-with-a-long-name.ma"
     recipient = Recipient.objects.create(email=long_address, name="Rédaction")
+    board = distribution_list_feed_renew(distribution_list=distribution_list_create(name="Direction"))
+    recipient.lists.add(board)
     Delivery.objects.create(digest=published, recipient=recipient, email=long_address, state="failed",
                             error="550 5.1.1 The e-mail account that you tried to reach does not exist")
     feed = Feed.objects.create(url="https://www.example-newspaper-with-a-long-name.ma/",
                                feed_url="https://www.example-newspaper-with-a-long-name.ma/rss/toutes-les-actualites.xml",
                                source=article.source)
-    return {"review": review, "actor": darmanin, "draft": draft, "published": published, "feed": feed}
+    return {"review": review, "actor": darmanin, "draft": draft, "published": published, "feed": feed,
+            "board": board}
 
 
 PAGES = [
@@ -97,6 +100,7 @@ PAGES = [
     ("published digest", "/digests/{published}/published"),
     ("delivery log", "/digests/{published}/deliveries"),
     ("send", "/digests/{published}/send"),
+    ("distribution list", "/digests/lists/{board}"),
     ("confirmation", "/digests/{draft}/delete"),
     ("sources", "/sources/"),
     ("source page", "/sources/{feed}"),

@@ -86,3 +86,23 @@ def test_it_lists_the_rows_of_the_dates_and_words_an_editor_types(page, live_ser
         page.locator(selector).fill(value)
     page.get_by_role("search", name="Filter the queue").get_by_role("button", name="Filter").click()
     expect(listed(page)).to_have_text(expected)
+
+
+def test_an_editor_groups_the_queue_by_story_and_every_filter_still_applies(page, live_server, desk):
+    from stories.models import Story
+    from tests.test_accessibility import violations
+
+    story = Story.objects.create(title="Le ministre et le sport", article_count=2, outlet_count=2, languages=["fr"])
+    Article.objects.filter(title__in=["Alpha", "Charlie"]).update(story=story)
+    make_user("ed", "editor")
+    log_in(page, live_server, "ed")
+    form = page.get_by_role("search", name="Filter the queue")
+    form.get_by_label("Group by story").check()
+    form.get_by_label("Language", exact=True).select_option(label="French")
+    form.get_by_role("button", name="Filter").click()
+    expect(page.locator("#article-rows h2")).to_have_text(["Le ministre et le sport"])
+    expect(listed(page)).to_have_text(["Alpha", "Charlie"])  # first to report first
+    assert "group=story" in page.url and "language=fr" in page.url
+    assert violations(page) == []
+    page.get_by_role("link", name="Le ministre et le sport").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Le ministre et le sport")

@@ -163,6 +163,36 @@ def test_setting_a_speaker_by_keyboard_keeps_the_focus_on_its_button(page, live_
     assert Quote.objects.get(text="« Rien n'est signé »").speaker.name == "Paul Martin"
 
 
+def test_a_second_speaker_is_added_and_removed_by_keyboard(page, live_server, article):
+    Quote.objects.filter(text="« Nous avançons »").update(speaker=Actor.objects.get(name="Amina Diallo"))
+    open_review(page, live_server, article)
+    quote = page.locator("li.quote").first
+    quote.get_by_role("link", name="Edit the quote « Nous avançons »").focus()
+    page.keyboard.press("Enter")
+    expect(quote.get_by_label("Speaker", exact=True)).to_be_focused()
+    page.keyboard.press("Tab")  # Set speaker
+    page.keyboard.press("Tab")
+    expect(quote.get_by_label("Also said by")).to_be_focused()
+    page.keyboard.type("Paul Martin")
+    page.keyboard.press("Tab")
+    expect(quote.get_by_role("button", name="Add a speaker")).to_be_focused()
+    page.keyboard.press("Enter")
+    head = page.locator("li.quote").first.locator("blockquote + p")
+    expect(head).to_contain_text("Amina Diallo and Paul Martin")
+    expect(page.locator("li.quote").first.get_by_role("button", name="Add a speaker")).to_be_focused()
+    quote = Quote.objects.get(text="« Nous avançons »")
+    assert [speaker.name for speaker in quote.speakers()] == ["Amina Diallo", "Paul Martin"]
+    expect(page.locator("#history")).to_contain_text("added Paul Martin as a speaker of “« Nous avançons »”")
+    # Back to the list of speakers: removing one leaves the focus on the control after it.
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Shift+Tab")
+    expect(page.get_by_role("button", name="Remove Paul Martin from the speakers")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(head).not_to_contain_text("Paul Martin")
+    expect(page.locator("li.quote").first.get_by_label("Also said by")).to_be_focused()
+    assert [speaker.name for speaker in Quote.objects.get(id=quote.id).speakers()] == ["Amina Diallo"]
+
+
 def test_a_mention_decided_by_keyboard_keeps_the_focus(page, live_server, article):
     open_review(page, live_server, article)
     page.locator("body").press("j")

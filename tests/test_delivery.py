@@ -1,7 +1,9 @@
 """Sending digests by e-mail: recipients and lists, the messages a real SMTP server receives,
 the public page and the unsubscribe link, exactly once per recipient, the API."""
 
+import os
 import re
+import time
 from datetime import timedelta
 from urllib.parse import urlsplit
 
@@ -477,3 +479,123 @@ def test_a_long_list_is_paged(client, chief):
     first = client.get(page).content.decode()
     assert "reader000@example.org" in first and "reader249@example.org" not in first and "250 recipients" in first
     assert "reader249@example.org" in client.get(page, {"page": "2"}).content.decode()
+
+
+# The list's feed and its recipients on its page.
+
+def _feed(client, distribution_list):
+    import feedparser
+
+    distribution_list.refresh_from_db()
+    response = client.get(urlsplit(delivery.feed_url(distribution_list)).path)
+    return response, feedparser.parse(response.content) if response.status_code == 200 else None
+
+
+def test_a_list_feed_holds_the_digests_sent_to_that_list_for_whoever_has_its_address(client, chief, smtp):
+    board, other = (delivery.distribution_list_create(name=name) for name in ("Direction", "Cabinet"))
+    delivery.recipient_add(email="ana@example.org", distribution_list=board)
+    delivery.recipient_add(email="bob@example.org", distribution_list=other)
+    first = published_digest()
+    send_now(first, lists=[board])
+    second = services.digest_publish(digest=_another_digest(), user=None)
+    send_now(second, lists=[other])
+    assert not delivery.feed_url(board)
+    client.post(reverse("digests:list-feed", args=[board.id]), {"action": "renew"})
+    client.logout()
+    response, feed = _feed(client, board)
+    assert response.status_code == 200 and response["Content-Type"].startswith("application/atom+xml")
+    assert response["Referrer-Policy"] == "no-referrer"
+    assert feed.feed.title == "Direction" and [entry.title for entry in feed.entries] == [first.title]
+    entry = feed.entries[0]
+    first.refresh_from_db()
+    assert entry.link == delivery.public_url(first) and entry.id == delivery.entry_id(first)
+    item_titles = [item.title for item in first.items.all()]
+    assert item_titles and all(title in entry.summary for title in item_titles)
+    assert client.get(urlsplit(delivery.public_url(first)).path).status_code == 200
+
+
+def test_a_renewed_or_stopped_feed_address_answers_404_once_confirmed(client, chief):
+    board = delivery.distribution_list_create(name="Direction")
+    manage = reverse("digests:list-feed", args=[board.id])
+    client.post(manage, {"action": "renew"})
+    old, _feed_parsed = _feed(client, board)
+    old_path = old.wsgi_request.path
+    assert old.status_code == 200
+    question = client.post(manage, {"action": "renew"})
+    assert question.status_code == 200 and client.get(old_path).status_code == 200  # asked, nothing changed
+    client.post(manage, {"action": "renew", "confirm": "yes"})
+    assert client.get(old_path).status_code == 404
+    renewed, _feed_parsed = _feed(client, board)
+    assert renewed.status_code == 200
+    client.post(manage, {"action": "revoke", "confirm": "yes"})
+    board.refresh_from_db()
+    assert board.feed_token is None and client.get(renewed.wsgi_request.path).status_code == 404
+
+
+def test_a_viewer_or_an_editor_cannot_make_a_feed_or_change_recipients(client):
+    board = delivery.distribution_list_create(name="Direction")
+    ana = delivery.recipient_add(email="ana@example.org", name="Ana", distribution_list=board)
+    for role in ("viewer", "editor"):
+        client.force_login(make_user(role + "-x", role))
+        assert client.post(reverse("digests:list-feed", args=[board.id]), {"action": "renew"}).status_code == 403
+        change = reverse("digests:recipient-change", args=[board.id, ana.id])
+        assert client.post(change, {"action": "remove"}).status_code == 403
+    board.refresh_from_db()
+    assert board.feed_token is None and board.recipients.count() == 1
+
+
+def test_a_chief_editor_corrects_a_recipient_and_takes_one_out_of_a_list(client, chief):
+    board, other = (delivery.distribution_list_create(name=name) for name in ("Direction", "Cabinet"))
+    ana = delivery.recipient_add(email="ana@example.org", name="Ana", language="fr", distribution_list=board)
+    delivery.recipient_add(email="ana@example.org", distribution_list=other)
+    bob = delivery.recipient_add(email="bob@example.org", distribution_list=other)
+    page = reverse("digests:list-detail", args=[board.id])
+    response = client.post(reverse("digests:recipient-change", args=[board.id, ana.id]),
+                           {"action": "save", "name": " <b>Ana Ruiz</b> ", "language": "en"}, follow=True)
+    ana.refresh_from_db()
+    assert (ana.name, ana.language) == ("<b>Ana Ruiz</b>", "en")
+    assert "&lt;b&gt;Ana Ruiz&lt;/b&gt;" in response.content.decode()
+    removed = client.post(reverse("digests:recipient-change", args=[board.id, ana.id]), {"action": "remove"},
+                          follow=True).content.decode()
+    assert not board.recipients.exists() and list(other.recipients.all()) == [ana, bob]
+    assert "ana@example.org is no longer in the list." in removed and f'id="recipient-{ana.id}"' not in removed
+    assert f'id="recipient-{ana.id}"' not in client.get(page).content.decode()
+    # A recipient of another list cannot be changed through this one.
+    assert client.post(reverse("digests:recipient-change", args=[board.id, bob.id]),
+                       {"action": "remove"}).status_code == 404
+    assert list(other.recipients.all()) == [ana, bob]
+
+
+# The rate limit holds for every worker together.
+
+@pytest.mark.embedded
+@pytest.mark.django_db(transaction=True)
+def test_the_mail_rate_is_shared_by_every_worker_process(settings):
+    import subprocess
+    import sys
+
+    from django.db import connection
+
+    from tests.conftest import REPO, _database_url
+
+    settings.MAIL_RATE_PER_MINUTE = 60
+    now = 1_000_000.0
+    slots = [delivery.mail_slot(now=now) for _ in range(3)]
+    assert slots == [now, now + 1, now + 2]
+    # Another process, at the same moment, gets the moment after these (not "now" again).
+    code = f"from digests.delivery import mail_slot; print(repr(mail_slot(now={now})))"
+    env = {**os.environ, "DATABASE_URL": _database_url(connection.settings_dict), "MAIL_RATE_PER_MINUTE": "60"}
+    other = subprocess.run([sys.executable, "manage.py", "shell", "-c", code], cwd=REPO, env=env, capture_output=True,
+                           text=True, timeout=120, check=True)
+    assert float(other.stdout.strip().splitlines()[-1]) == now + 3
+    # Time that passed with nothing sent is not saved up: the next message goes at once.
+    assert delivery.mail_slot(now=now + 60) == now + 60
+
+
+def test_messages_wait_their_moment_at_the_configured_rate(smtp, settings):
+    settings.MAIL_RATE_PER_MINUTE = 600
+    digest = published_digest()
+    started = time.monotonic()
+    _plan, outcome = send_now(digest, emails=[f"reader{n}@example.org" for n in range(4)])
+    assert outcome.sent == 4 and len(smtp.received()) == 4
+    assert time.monotonic() - started >= 0.3  # four messages at 0.1 s apart

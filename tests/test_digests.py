@@ -606,3 +606,91 @@ def test_annotation_exports_are_for_editors(client):
     assert client.get(reverse("digests:annotations-download", args=["jsonl"])).status_code == 403
     client.force_login(make_user("ed", "editor"))
     assert client.get(reverse("digests:annotations")).status_code == 200
+
+
+# A story is one item.
+
+def _story_of(*articles, central=None):
+    from stories.models import Story
+
+    story = Story.objects.create(title="Darmanin à Rabat", central_article=central, article_count=len(articles))
+    Article.objects.filter(id__in=[a.id for a in articles]).update(story=story)
+    for article in articles:
+        article.refresh_from_db()
+    return story
+
+
+def _rabat_coverage():
+    """The same visit told by four outlets: the first to report it is unreviewed."""
+    found = newsroom()
+    first = annotated_article("Darmanin arrive", "Gérald Darmanin arrive à Rabat ce matin.", source="Le Matin",
+                              day=1, reviewed=False)
+    wire = annotated_article("Visite à Rabat (AFP)", "« Une coopération exemplaire », a dit Abdelouafi Laftit.",
+                             source="AFP", day=2, reviewed=False,
+                             quotes=[("« Une coopération exemplaire »", "Abdelouafi Laftit")])
+    echo = annotated_article("Rabat, suite", "Le ministre est reparti de Rabat.", source="Le Desk", day=3,
+                             reviewed=False)
+    _story_of(found["rabat"], first, wire, echo)
+    found.update(first=first, wire=wire, echo=echo)
+    for name in ("rabat", "first", "wire", "echo"):
+        found[name].refresh_from_db()
+    return found
+
+
+def test_articles_of_one_story_make_one_item_the_reviewed_one_and_later_ones_are_skipped(editor_client):
+    found = _rabat_coverage()
+    digest = make_digest()
+    added = services.digest_items_add(digest=digest, articles=[found["first"], found["wire"], found["rabat"],
+                                                               found["jo"]])
+    assert [item.article_id for item in added] == [found["rabat"].id, found["jo"].id]
+    assert services.digest_items_add(digest=digest, articles=[found["echo"]]) == []
+    response = editor_client.post(reverse("digests:add-from-article"),
+                                  {"article": found["wire"].id, "digest": digest.id}, follow=True)
+    assert "or another article of its story" in response.content.decode()
+    assert DigestItem.objects.filter(digest=digest).count() == 2
+
+
+def test_without_a_reviewed_one_the_story_s_central_article_is_the_item():
+    found = _rabat_coverage()
+    Article.objects.filter(id=found["rabat"].id).update(review_state=Article.ReviewState.UNREVIEWED)
+    from stories.models import Story
+
+    Story.objects.filter(id=found["wire"].story_id).update(central_article=found["wire"])
+    articles = list(Article.objects.filter(id__in=[found[n].id for n in ("first", "rabat", "wire")]).order_by("id"))
+    added = services.digest_items_add(digest=make_digest(), articles=articles)
+    assert [item.article_id for item in added] == [found["wire"].id]
+
+
+def test_an_item_names_the_other_outlets_of_its_story_in_every_format(editor_client):
+    found = _rabat_coverage()
+    digest = build_digest([found["rabat"]])
+    builder = editor_client.get(url("detail", digest)).content.decode()
+    # Its own outlet (Le Desk, which also wrote the later article) is not repeated; first to report first.
+    assert "Also reported by:</strong> Le Matin, AFP</p>" in builder
+    published = services.digest_publish(digest=digest, user=None)
+    from digests import exports
+    from digests.selectors import view_for
+
+    view = view_for(published)
+    assert view.items[0].also_reported == ["Le Matin", "AFP"]  # kept in the snapshot
+    # The digest's own language (French) in what it sends.
+    assert "Également rapporté par :</strong> Le Matin, AFP" in exports.email_html(view).decode()
+    assert "**Également rapporté par :** Le Matin, AFP" in exports.markdown(view).decode()
+    assert exports.csv_rows(view).decode("utf-8-sig").splitlines()[1].endswith(",Le Matin; AFP")
+
+
+def test_an_item_may_quote_any_article_of_its_story_and_only_those(editor_client):
+    found = _rabat_coverage()
+    digest = build_digest([found["rabat"]])
+    item = DigestItem.objects.get(digest=digest)
+    builder = editor_client.get(url("detail", digest)).content.decode()
+    assert "Une coopération exemplaire" in builder and "(in AFP)" in builder
+    wire_quote = Quote.objects.get(article=found["wire"])
+    own = Quote.objects.get(article=found["rabat"])
+    response = htmx(editor_client, url("item-update", digest, item.id),
+                    {"summary": "x", "quotes": [own.id, wire_quote.id]})
+    assert response.status_code == 200
+    assert set(item.quotes.values_list("id", flat=True)) == {own.id, wire_quote.id}
+    elsewhere = Quote.objects.filter(article=found["jo"]).first()
+    assert htmx(editor_client, url("item-update", digest, item.id),
+                {"summary": "x", "quotes": [elsewhere.id]}).status_code == 422

@@ -622,3 +622,81 @@ def test_postgresql_search_uses_the_full_text_index(db):
         cursor.execute("SET LOCAL enable_seqscan = off")  # a tiny table would be scanned anyway
         plan = Article.objects.search("Darmanin Rabat").explain()
     assert "searchdocument_vector_gin" in plan
+
+
+# Grouped by story.
+
+def _in_story(story, *articles, copy_of=None):
+    from stories.models import Story
+
+    assert isinstance(story, Story)
+    Article.objects.filter(id__in=[a.id for a in articles]).update(story=story, near_copy_of=copy_of)
+
+
+def _story(title, outlets, languages):
+    from stories.models import Story
+
+    return Story.objects.create(title=title, outlet_count=outlets, article_count=outlets, languages=languages)
+
+
+def _day(day, hour=8):
+    return timezone.make_aware(datetime(2026, 12, day, hour))
+
+
+def test_the_queue_grouped_by_story_shows_each_story_once_with_its_articles_first_to_report_first(editor_client):
+    rabat = _story("Darmanin à Rabat", 3, ["fr", "en"])
+    games = _story("Jeux olympiques", 1, ["fr"])
+    first = make_article("Darmanin arrive à Rabat", source="Le Matin", published_at=_day(1), added_at=_day(1))
+    wire = make_article("Darmanin à Rabat (AFP)", source="AFP", published_at=_day(2), added_at=_day(2))
+    copy = make_article("Darmanin à Rabat (AFP, repris)", source="Le360", published_at=_day(2, 9), added_at=_day(3))
+    english = make_article("Darmanin in Rabat", source="Morocco World News", language="en", published_at=_day(2, 10),
+                           added_at=_day(2, 10))
+    games_article = make_article("Les Jeux commencent", source="L'Équipe", published_at=_day(4), added_at=_day(4))
+    lone = make_article("Pas encore rangé", added_at=_day(5))
+    _in_story(rabat, first, wire, english)
+    _in_story(rabat, copy, copy_of=wire)
+    _in_story(games, games_article)
+    page = editor_client.get(QUEUE, {"group": "story"}).content.decode()
+    assert "3 stories" in page
+    # Latest added first: the lone article (5 Dec), the Games (4 Dec), then Rabat (its copy added 3 Dec).
+    order = [page.index(text) for text in ("Not in a story yet", "Pas encore rangé", "Jeux olympiques",
+                                           "Les Jeux commencent", "Darmanin à Rabat</a>", "Darmanin arrive à Rabat",
+                                           "Darmanin à Rabat (AFP)</a>", "Darmanin in Rabat")]
+    assert order == sorted(order)
+    assert "3 outlets · 3 articles · fr, en" in page and f'id="select-{lone.id}"' in page
+    # The copy is folded under the version it copies, not a row of its own.
+    assert f'id="select-{copy.id}"' not in page and "Near copies:" in page
+    assert f'href="/articles/{copy.id}">Le360</a>' in page
+    # Filters still apply: only the English article, under its story.
+    english_only = editor_client.get(QUEUE, {"group": "story", "language": "en"}).content.decode()
+    assert "1 story" in english_only and "Darmanin in Rabat" in english_only
+    assert "Darmanin arrive à Rabat" not in english_only and "Jeux olympiques" not in english_only
+
+
+def test_a_story_with_many_matching_articles_shows_the_first_and_says_how_many_more(editor_client):
+    from articles.selectors import STORY_ROWS_SHOWN
+
+    story = _story("Sommet", 9, ["fr"])
+    articles = [make_article(f"Sommet, épisode {n}", published_at=_day(1 + n % 5, n)) for n in range(9)]
+    _in_story(story, *articles)
+    page = editor_client.get(QUEUE, {"group": "story"}).content.decode()
+    shown = [a for a in articles if f'id="select-{a.id}"' in page]
+    assert len(shown) == STORY_ROWS_SHOWN
+    reported_first = sorted(articles, key=lambda a: (a.published_at, a.id))[:STORY_ROWS_SHOWN]
+    assert set(shown) == set(reported_first)
+    assert f"{9 - STORY_ROWS_SHOWN} more matching articles in this story." in page
+
+
+def test_the_grouped_queue_costs_the_same_queries_for_3_or_30_stories(editor_client, django_assert_max_num_queries):
+    def fill(n):
+        for i in range(n):
+            story = _story(f"Sujet {i}", 2, ["fr"])
+            _in_story(story, make_article(f"Sujet {i} a"), make_article(f"Sujet {i} b"))
+
+    fill(3)
+    with CaptureQueriesContext(connection) as few:
+        editor_client.get(QUEUE, {"group": "story"})
+    fill(27)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = editor_client.get(QUEUE, {"group": "story"}).content.decode()
+    assert "25 stories" not in page and "30 stories" in page and "Page 1 of 2" in page

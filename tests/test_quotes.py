@@ -160,8 +160,8 @@ def test_the_api_and_the_actor_page_show_quotes(client, editor_client, editor, a
     body = client.get(f"/api/articles/{article.id}", headers={"Authorization": f"Bearer {token}"}).json()
     speaker = Actor.objects.get(name="Gérald Darmanin")
     assert {"start": SAID, "end": SAID_END, "text": "Je tiens à remercier le Maroc", "speaker_actor_id": speaker.id,
-            "speaker_confidence": None, "cue": "a-t-il déclaré", "kind": "direct", "origin": "rule",
-            "decision": "pending"} in body["quotes"]
+            "speaker_actor_ids": [speaker.id], "speaker_confidence": None, "cue": "a-t-il déclaré", "kind": "direct",
+            "origin": "rule", "decision": "pending"} in body["quotes"]
     page = editor_client.get(reverse("articles:actor", args=[speaker.id])).content.decode()
     assert "Je tiens à remercier le Maroc" in page
 

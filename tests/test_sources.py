@@ -1,5 +1,6 @@
 """Followed sources: polling real feeds served on 127.0.0.1, the API, the health of a source."""
 
+import html
 import threading
 from datetime import timedelta
 
@@ -479,3 +480,120 @@ def test_a_fetching_article_shows_its_state_and_a_lost_fetch_is_sent_again(db, f
     later = timezone.now() + services.FETCH_STRANDED_AFTER + timedelta(seconds=1)
     assert services.articles_fetch_stranded(now=later) == [result.article.id]
     assert services.articles_fetch_stranded(now=later) == []  # stamped: once per period
+
+
+def test_trying_again_an_article_whose_page_failed_fetches_the_page_again(db, feed_site, editor_client):
+    row = corpus_articles(count=1, skip=5)[0]
+    result = services.article_fetch_start(url=feed_site.url + "/news/late.html")
+    services.article_fetch(article_id=result.article.id)
+    article = Article.objects.get(id=result.article.id)
+    assert article.status == Article.Status.FAILED and article.body == ""
+    feed_site.add_page("/news/late.html", row)
+    editor_client.post(f"/articles/{article.id}/retry")
+    article.refresh_from_db()
+    assert (article.status, article.last_error) == (Article.Status.FETCHING, "")
+    services.article_fetch(article_id=article.id)
+    article.refresh_from_db()
+    assert article.status == Article.Status.QUEUED and article.title == row["title"]
+    assert row["text"].split("\n\n")[-1][:80] in article.body
+
+
+def test_the_queue_s_re_annotate_fetches_pageless_articles_and_annotates_the_others_again(db, feed_site,
+                                                                                        editor_client):
+    pageless = services.article_fetch_start(url=feed_site.url + "/gone.html").article
+    services.article_fetch(article_id=pageless.id)
+    pasted = Article.objects.create(title="Collé", body="Un texte collé.", content_hash="pasted",
+                                    status=Article.Status.FAILED, last_error="boom")
+    response = editor_client.post("/articles/bulk", {"action": "requeue", "articles": [pageless.id, pasted.id]},
+                                  follow=True)
+    assert "2 articles queued for annotation again." in response.content.decode()
+    statuses = dict(Article.objects.values_list("id", "status"))
+    assert statuses == {pageless.id: Article.Status.FETCHING, pasted.id: Article.Status.QUEUED}
+    assert Article.objects.get(id=pasted.id).body == "Un texte collé."
+
+
+def test_the_article_page_says_when_its_text_is_the_feed_s_or_an_excerpt(db, feed_site, editor_client):
+    full, teased, lost = corpus_articles(count=3)
+    full_link = feed_site.add_page("/news/full.html", full)
+    teaser = {"title": teased["title"], "text": teased["text"].split("\n\n")[0] + "\n\nSubscribe to continue reading."}
+    teaser_link = feed_site.add_page("/news/paywalled.html", teaser)
+    feed_site.routes["/feed.xml"] = Route(rss([
+        {"title": full["title"], "link": full_link, "guid": "f", "description": full["text"][:200]},
+        {"title": teased["title"], "link": teaser_link, "guid": "p", "description": teased["text"]},
+        {"title": lost["title"], "link": feed_site.url + "/gone.html", "guid": "g", "description": lost["text"]},
+    ]), content_type="application/rss+xml")
+    services.feed_poll(feed_id=_follow(feed_site).id)
+    shown = {item.guid: editor_client.get(f"/articles/{item.article_id}").content.decode()
+             for item in FeedItem.objects.all()}
+    assert "Text from the feed only" in shown["g"] and "Excerpt only" not in shown["g"]
+    assert "Excerpt only" in shown["p"] and "Text from the feed only" not in shown["p"]
+    assert "Text from the feed only" not in shown["f"] and "Excerpt only" not in shown["f"]
+
+
+def _news_sitemap(items: list[dict]) -> bytes:
+    urls = "".join(
+        f"<url><loc>{html.escape(item['link'])}</loc><news:news><news:publication><news:name>The Test Chronicle"
+        f"</news:name><news:language>en</news:language></news:publication><news:publication_date>{item['date']}"
+        f"</news:publication_date><news:title>{html.escape(item['title'])}</news:title></news:news></url>"
+        for item in items)
+    return ('<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+            f'xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">{urls}</urlset>').encode()
+
+
+def _site_without_feed_link(site, sitemap_path):
+    rows = corpus_articles(count=2)
+    items = [{"link": site.add_page(f"/news/{n}-story.html", row), "title": row["title"],
+              "date": f"2026-12-0{n + 1}T08:00:00+01:00"} for n, row in enumerate(rows)]
+    site.routes["/"] = Route(b"<!doctype html><html><head><title>The Test Chronicle</title></head>"
+                             b"<body><h1>News</h1></body></html>")
+    site.routes[sitemap_path] = Route(_news_sitemap(items), content_type="application/xml")
+    return rows
+
+
+@pytest.mark.parametrize("named_by_robots", [False, True])
+def test_a_site_without_a_feed_link_is_followed_through_its_news_sitemap(db, feed_site, named_by_robots):
+    if named_by_robots:
+        rows = _site_without_feed_link(feed_site, "/sitemaps/latest-news.xml")
+        index = (f'<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+                 f"<sitemap><loc>{feed_site.url}/sitemaps/pages.xml</loc></sitemap>"
+                 f"<sitemap><loc>{feed_site.url}/sitemaps/latest-news.xml</loc></sitemap></sitemapindex>")
+        feed_site.routes["/sitemaps/index.xml"] = Route(index.encode(), content_type="application/xml")
+        robots = f"User-agent: *\nAllow: /\nSitemap: {feed_site.url}/sitemaps/index.xml\n"
+        feed_site.routes["/robots.txt"] = Route(robots.encode(), content_type="text/plain")
+        expected = feed_site.url + "/sitemaps/latest-news.xml"
+    else:
+        rows = _site_without_feed_link(feed_site, "/news-sitemap.xml")
+        expected = feed_site.url + "/news-sitemap.xml"
+    feed = _follow(feed_site, path="/")
+    services.feed_poll(feed_id=feed.id)
+    feed.refresh_from_db()
+    assert feed.feed_url == expected and feed.last_error == ""
+    stored = {article.title: article for article in Article.objects.all()}
+    assert sorted(stored) == sorted(row["title"] for row in rows)
+    for row in rows:  # the text comes from the page, the date from the sitemap
+        assert row["text"].split("\n\n")[-1][:80] in stored[row["title"]].body
+    assert {article.published_at.day for article in stored.values()} == {1, 2}
+
+
+def test_a_site_with_neither_feed_link_nor_news_sitemap_says_so(db, feed_site):
+    feed_site.routes["/"] = Route(b"<!doctype html><html><head><title>Chronicle</title></head><body></body></html>")
+    feed_site.routes["/news-sitemap.xml"] = Route(
+        b'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        b"<url><loc>http://example.org/about</loc></url></urlset>", content_type="application/xml")
+    feed = _follow(feed_site, path="/")
+    services.feed_poll(feed_id=feed.id)
+    feed.refresh_from_db()
+    assert "no news sitemap" in feed.last_error and Article.objects.count() == 0
+
+
+def test_a_news_sitemap_s_entities_are_not_expanded():
+    from sources import feeds
+
+    bomb = (b'<?xml version="1.0"?><!DOCTYPE urlset [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">'
+            b'<!ENTITY file SYSTEM "file:///etc/passwd">]>'
+            b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+            b'xmlns:news="http://www.google.com/schemas/sitemap-news/0.9"><url><loc>https://example.org/a</loc>'
+            b"<news:news><news:title>&b;&file;</news:title></news:news></url></urlset>")
+    parsed = feeds.parse_feed(bomb)
+    assert [entry.link for entry in parsed.entries] == ["https://example.org/a"]
+    assert "root:" not in parsed.entries[0].title and len(parsed.entries[0].title) < 100

@@ -158,7 +158,7 @@ def test_the_source_page_counts_items_per_day(viewer_client, failing, django_ass
     with django_assert_max_num_queries(12):
         response = viewer_client.get(reverse("sources:detail", args=[failing.id]))
     per_day = response.context["per_day"]
-    assert len(per_day) == 14 and per_day[-1].count == 3 and per_day[-3].count == 1
+    assert len(per_day) == 30 and per_day[-1].count == 3 and per_day[-3].count == 1
     assert sum(d.count for d in per_day) == 4
     assert '<progress value="3" max="3"' in response.content.decode()
 

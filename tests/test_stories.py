@@ -1,5 +1,6 @@
 """Stories: an annotated article joins the story of its event; editors' moves are kept."""
 
+import io
 import json
 from datetime import UTC, datetime, timedelta
 
@@ -9,7 +10,7 @@ from articles.models import Actor, Article, Kind, Mention, StoryOrigin
 from articles.services.accounts import api_token_create
 from stories import features
 from stories.models import Story
-from stories.services import article_story_move, story_assign, story_merge, story_rename
+from stories.services import article_story_move, stories_recluster, story_assign, story_merge, story_rename
 from tests.factories import ActorFactory, ArticleFactory, MentionFactory
 
 FLOOD_1 = ("River floods the town of Brenwick", "The river Arle burst its banks in Brenwick on Tuesday, flooding "
@@ -216,3 +217,37 @@ def test_api_editor_moves_an_article_and_a_viewer_cannot(client, editor, viewer,
     assert response.json()["story"]["size"] == 1 and story_of(french) not in (story_of(flood), story_of(launch))
     response = post(editor_token, {"story_id": 999999})
     assert response.status_code == 400 and "999999" in response.json()["detail"]
+
+
+@pytest.mark.django_db
+def test_reclustering_regroups_the_machine_s_stories_and_keeps_those_editors_shaped(editor, settings):
+    from django.core.management import call_command
+
+    from stories.models import KeyFrequency
+
+    one = annotated(*FLOOD_1, ["Ilse Varga"], source="Daily A")
+    two = annotated(*FLOOD_2, ["Ilse Varga"], source="Daily B")
+    french = annotated(*FLOOD_FR, ["Ilse Varga"], source="Le Quotidien", language="fr")
+    launch = annotated(*LAUNCH, ["Tomas Hale"], source="Daily A")
+    for article in (one, two, french, launch):
+        story_assign(article_id=article.id)
+    taken_out = article_story_move(article_id=two.id, story_id=None, user=editor)
+    renamed = story_rename(story_id=story_of(launch).id, title="The printer launch", user=editor)
+    flood = story_of(one)
+    frequencies = dict(KeyFrequency.objects.values_list("key", "df"))
+
+    out = io.StringIO()
+    call_command("recluster_stories", stdout=out)
+    assert "2 articles grouped again." in out.getvalue()  # the flood story's; the other two were shaped
+    # The same settings make the same groups, and nothing is counted twice.
+    assert story_of(one) == story_of(french) != story_of(two) == taken_out
+    assert story_of(launch) == renamed and Story.objects.get(id=renamed.id).title == "The printer launch"
+    assert dict(KeyFrequency.objects.values_list("key", "df")) == frequencies
+    assert not Story.objects.filter(id=flood.id).exists() or story_of(one).id == flood.id
+
+    # A stricter threshold, then reclustering: the machine's story comes apart, the shaped ones stay.
+    settings.STORY_THRESHOLD = 1.01
+    assert stories_recluster() == 2
+    assert story_of(one) != story_of(french)
+    assert (story_of(two), story_of(launch)) == (taken_out, renamed)
+    assert Story.objects.count() == 4

@@ -104,3 +104,29 @@ def test_the_review_page_links_to_the_article_s_story(editor_client, flood):
     assert f'href="/stories/{story.id}"' in page and "3 outlets" in page
     alone = editor_client.get(reverse("articles:detail", args=[flood[3].id])).content.decode()
     assert "/stories/" not in alone.split("<main", 1)[1]  # a story of one article is not worth a link
+
+
+def test_an_editor_splits_a_story_in_two_and_the_machine_keeps_it(editor_client, editor, flood):
+    story = flood[0].story
+    page = reverse("stories:detail", args=[story.id])
+    assert 'form="story-split"' in editor_client.get(page).content.decode()
+    response = editor_client.post(reverse("stories:split", args=[story.id]), {"article": [flood[0].id, flood[2].id]})
+    moved = Article.objects.get(id=flood[0].id)
+    assert response.url == reverse("stories:detail", args=[moved.story_id])
+    assert moved.story_id != story.id and Article.objects.get(id=flood[2].id).story_id == moved.story_id
+    assert Article.objects.get(id=flood[1].id).story_id == story.id
+    assert (Story.objects.get(id=story.id).article_count, Story.objects.get(id=moved.story_id).article_count) == (1, 2)
+    assert ReviewEvent.objects.filter(action="story_move", user=editor).count() == 2
+    story_assign(article_id=flood[0].id)
+    assert Article.objects.get(id=flood[0].id).story_id == moved.story_id
+
+
+@pytest.mark.parametrize("chosen", ["none", "all", "other story"])
+def test_a_split_of_nothing_everything_or_another_story_s_article_is_refused(editor_client, flood, chosen):
+    story = flood[0].story
+    ids = {"none": [], "all": [a.id for a in flood[:3]], "other story": [flood[0].id, flood[3].id]}[chosen]
+    response = editor_client.post(reverse("stories:split", args=[story.id]), {"article": ids}, follow=True)
+    assert response.status_code == 200
+    assert "Tick the articles" in response.content.decode() or "Leave at least one" in response.content.decode()
+    assert set(Article.objects.filter(id__in=[a.id for a in flood[:3]]).values_list("story_id", flat=True)) == {
+        story.id}

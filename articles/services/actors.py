@@ -23,6 +23,7 @@ from articles.models import (
     Kind,
     Mention,
     Quote,
+    QuoteSpeaker,
     ReannotationJob,
     RejectedSurface,
     ReviewEvent,
@@ -194,11 +195,13 @@ def actor_merge(*, survivor: Actor, merged: Actor, user) -> ActorMerge:
         ActorAlias.objects.filter(id__in=moved_aliases).update(actor=survivor)
         ActorRole.objects.filter(id__in=role_ids).update(actor=survivor)
         Quote.objects.filter(id__in=quote_ids).update(speaker=survivor)
+        speaker_row_ids = _speaker_rows_move(merged=merged, survivor=survivor)
         # Earlier merges into the merged actor now lead to the survivor.
         Actor.objects.filter(merged_into=merged).update(merged_into=survivor)
         merge = ActorMerge.objects.create(
             survivor=survivor, merged=merged, created_by=user,
             moved={"mentions": mention_ids, "aliases": moved_aliases, "roles": role_ids, "quotes": quote_ids,
+                   "quote_speakers": speaker_row_ids,
                    "dropped_aliases": dropped, "survivor_confirmed": survivor.confirmed,
                    "merged_confirmed": merged.confirmed},
         )
@@ -209,6 +212,19 @@ def actor_merge(*, survivor: Actor, merged: Actor, user) -> ActorMerge:
         _event(user=user, action="actor_merge", actor=merged, before={"actor": merged.id, "name": merged.name},
                after={"actor": survivor.id, "name": survivor.name})
         return merge
+
+
+def _speaker_rows_move(*, merged: Actor, survivor: Actor) -> list[int]:
+    """The merged actor's places among a quote's other speakers, given to the survivor (its quotes'
+    first speaker already moved); where the survivor already speaks the quote, the place is dropped.
+    Returns the ids of the rows moved."""
+    rows = QuoteSpeaker.objects.filter(actor=merged)
+    twice = rows.filter(Q(quote__speaker=survivor) | Q(quote__speaker_rows__actor=survivor))
+    twice.delete()
+    QuoteSpeaker.objects.filter(actor=survivor, quote__speaker=survivor).delete()
+    moved = list(rows.values_list("id", flat=True))
+    QuoteSpeaker.objects.filter(id__in=moved).update(actor=survivor)
+    return moved
 
 
 def actor_merge_undo(*, merge: ActorMerge, user) -> Actor:
@@ -233,6 +249,7 @@ def actor_merge_undo(*, merge: ActorMerge, user) -> Actor:
         )
         ActorRole.objects.filter(id__in=moved.get("roles", []), actor=survivor).update(actor=merged)
         Quote.objects.filter(id__in=moved.get("quotes", []), speaker=survivor).update(speaker=merged)
+        QuoteSpeaker.objects.filter(id__in=moved.get("quote_speakers", []), actor=survivor).update(actor=merged)
         merged.merged_into = None
         merged.save(update_fields=["merged_into"])
         if not moved.get("survivor_confirmed", True):

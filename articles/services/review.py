@@ -29,6 +29,7 @@ from articles.models import (
     Mention,
     Origin,
     Quote,
+    QuoteSpeaker,
     ReviewEvent,
     SearchDocument,
     Source,
@@ -40,6 +41,7 @@ from articles.services.ingest import IngestError, clean_line, normalise_url, pub
 from articles.services.search import articles_index
 from insights.services import counts_refresh_later
 from stories.services import article_story_refresh
+from watches.matching import notifications_withdraw
 
 # Where a rejected surface is not suggested again (besides the mention itself).
 FORGET_SCOPES = ("", "source", "everywhere")
@@ -104,6 +106,7 @@ def _apply(*, article: Article, user, action: str, mentions: Iterable[Mention], 
         changed.append(mention)
     Mention.objects.bulk_update(changed, ["kind", "decision", "actor", "decided_by", "decided_at"])
     ReviewEvent.objects.bulk_create(events)
+    notifications_withdraw(article_ids=[article.id])  # a rejected or relinked mention may undo a match
     return changed
 
 
@@ -301,6 +304,7 @@ def topic_decide(*, article_topic: ArticleTopic, user, decision: str, expected_v
         ReviewEvent.objects.create(article=article, user=user, action=f"topic_{decision}",
                                    target=f"topic {article_topic.topic.slug}", before=before,
                                    after={"decision": decision})
+        notifications_withdraw(article_ids=[article.id] if decision == Decision.REJECTED else [])
         return article_topic
 
 
@@ -516,12 +520,24 @@ def quote_decide(*, quote: Quote, user, decision: str, expected_version: int) ->
         return _quote_change(quote=quote, user=user, action=f"quote_{decision}", change=change)
 
 
+def _speaker_ids(quote: Quote) -> list[int]:
+    """Every speaker's id in order, the first one first, as the database holds them now."""
+    others = QuoteSpeaker.objects.filter(quote=quote).values_list("actor_id", flat=True)
+    return ([quote.speaker_id] if quote.speaker_id else []) + list(others)
+
+
 def quote_set_speaker(*, quote: Quote, user, actor: Actor | None, expected_version: int) -> Quote:
     """Say who said it (None: nobody named); the quote is then accepted, its speaker the editor's (no
-    longer a machine's guess with a confidence)."""
+    longer a machine's guess with a confidence). This is the first speaker: the others stay, and one of
+    them cannot become the first, nor can nobody be named while they are there (``ReviewError``)."""
     if actor is not None:
         actor = actor.survivor()
     with transaction.atomic():
+        others = _speaker_ids(quote)[1 if quote.speaker_id else 0:]
+        if actor is None and others:
+            raise ReviewError(_("This quote has other speakers: remove them first."))
+        if actor is not None and actor.id in others:
+            raise ReviewError(_("%(name)s is already a speaker of this quote.") % {"name": actor.name})
         _claim_version(article=quote.article, expected_version=expected_version)
 
         def change(q):
@@ -529,6 +545,50 @@ def quote_set_speaker(*, quote: Quote, user, actor: Actor | None, expected_versi
             q.decision = Decision.ACCEPTED
 
         return _quote_change(quote=quote, user=user, action="quote_speaker", change=change)
+
+
+def _speakers_change(*, quote: Quote, user, actor: Actor, action: str, change) -> Quote:
+    """Change a quote's speakers (``change`` gets the quote and the ids in order, returns the new ids),
+    accept the quote as the other speaker decisions do, and log the event with both lists."""
+    before_ids = _speaker_ids(quote)
+    after_ids = change(before_ids)
+    first, others = (after_ids[0], after_ids[1:]) if after_ids else (None, [])
+    QuoteSpeaker.objects.filter(quote=quote).delete()
+    QuoteSpeaker.objects.bulk_create(QuoteSpeaker(quote=quote, actor_id=actor_id, position=position)
+                                     for position, actor_id in enumerate(others))
+    before = {**_quote_state(quote), "speakers": before_ids}
+    if first != quote.speaker_id:
+        quote.speaker_id, quote.speaker_confidence = first, None
+    quote.decision, quote.decided_by, quote.decided_at = Decision.ACCEPTED, user, timezone.now()
+    quote.save()
+    ReviewEvent.objects.create(article=quote.article, user=user, action=action, target=f"quote {quote.id}",
+                               before=before, after={**_quote_state(quote), "speakers": after_ids,
+                                                     "actor": actor.id})
+    return quote
+
+
+def quote_speaker_add(*, quote: Quote, user, actor: Actor, expected_version: int) -> Quote:
+    """Add a speaker after the quote's others ("A and B said …"); on a quote without one, the first.
+    The quote is then accepted and its speakers an editor's decision, which every later run keeps.
+    An actor already among them: ``ReviewError``, nothing changes."""
+    actor = actor.survivor()
+    with transaction.atomic():
+        if actor.id in _speaker_ids(quote):
+            raise ReviewError(_("%(name)s is already a speaker of this quote.") % {"name": actor.name})
+        _claim_version(article=quote.article, expected_version=expected_version)
+        return _speakers_change(quote=quote, user=user, actor=actor, action="quote_speaker_add",
+                                change=lambda ids: [*ids, actor.id])
+
+
+def quote_speaker_remove(*, quote: Quote, user, actor: Actor, expected_version: int) -> Quote:
+    """Take a speaker off the quote; the others keep their order (the first one gone, the next is
+    first). An actor who is not one of them: ``ReviewError``, nothing changes."""
+    with transaction.atomic():
+        if actor.id not in _speaker_ids(quote):
+            raise ReviewError(_("%(name)s is not a speaker of this quote.") % {"name": actor.name})
+        _claim_version(article=quote.article, expected_version=expected_version)
+        return _speakers_change(quote=quote, user=user, actor=actor, action="quote_speaker_remove",
+                                change=lambda ids: [i for i in ids if i != actor.id])
 
 
 def _quote_bounds(body: str, start: int, end: int) -> tuple[int, int]:
@@ -589,6 +649,8 @@ def quote_set_span(*, quote: Quote, user, start: int, end: int, expected_version
             origin=Origin.EDITOR, decision=Decision.ACCEPTED,
             decided_by=user, decided_at=timezone.now(),
         )
+        QuoteSpeaker.objects.bulk_create(QuoteSpeaker(quote=corrected, actor_id=row.actor_id, position=row.position)
+                                         for row in QuoteSpeaker.objects.filter(quote=quote))
         ReviewEvent.objects.create(article=article, user=user, action="quote_span", target=f"quote {corrected.id}",
                                    before=_quote_state(quote), after=_quote_state(corrected))
         return corrected
@@ -708,6 +770,7 @@ def articles_topic_remove(*, article_ids: Iterable[int], topic: Topic, user) -> 
         )
         changed = sorted(t.article_id for t in article_topics)
         _bump(changed)
+        notifications_withdraw(article_ids=changed)
         return changed
 
 
@@ -715,9 +778,11 @@ def articles_topic_remove(*, article_ids: Iterable[int], topic: Topic, user) -> 
 UNDOABLE = {
     "mention_accepted", "mention_rejected", "mention_relabel", "mention_link",
     "topic_accepted", "topic_rejected",
-    "quote_accepted", "quote_rejected", "quote_speaker",
+    "quote_accepted", "quote_rejected", "quote_speaker", "quote_speaker_add", "quote_speaker_remove",
     "article_reviewed", "article_crop",
 }
+# Their events hold every speaker in order ("speakers"), which undo puts back besides the quote's fields.
+SPEAKERS_CHANGES = {"quote_speaker_add", "quote_speaker_remove"}
 MENTION_FIELDS = {"decision": "decision", "kind": "kind", "actor": "actor_id"}
 QUOTE_FIELDS = {"decision": "decision", "speaker": "speaker_id", "speaker_confidence": "speaker_confidence"}
 TOPIC_FIELDS = {"decision": "decision"}
@@ -785,7 +850,8 @@ def _rows_put_back(event: ReviewEvent, *, strict: bool = True) -> None:
 
 def decision_undo(*, article: Article, user, expected_version: int) -> list[ReviewEvent]:
     """Take back the editor's last decision on the article (a mention, topic or quote accepted,
-    rejected, relabelled or linked; every occurrence at once when it was made so; the article
+    rejected, relabelled or linked; a quote's speakers set, added or removed, in their order; every
+    occurrence at once when it was made so; the article
     marked reviewed, with every suggestion that accepted; a crop, with the rows it rejected): each row gets
     back the state its event recorded before it. The undo is a decision too, logged like the
     others; a second undo takes back the decision before. Nothing to undo, or a row changed
@@ -807,7 +873,8 @@ def decision_undo(*, article: Article, user, expected_version: int) -> list[Revi
                                  after={"undoes": [event.id], **batch}))
                 continue
             current = {name: getattr(row, attr) for name, attr in fields.items()}
-            if any(current[name] != event.after.get(name) for name in fields if name in event.after):
+            if any(current[name] != event.after.get(name) for name in fields if name in event.after) or (
+                    event.action in SPEAKERS_CHANGES and _speaker_ids(row) != event.after.get("speakers")):
                 raise ReviewError(_("This decision was changed since; nothing was undone."))
             restored = {name: event.before.get(name, current[name]) for name in fields}
             if restored.get("actor") and not Actor.objects.filter(id=restored["actor"]).exists():
@@ -821,6 +888,10 @@ def decision_undo(*, article: Article, user, expected_version: int) -> list[Revi
                 decided = restored["decision"] != Decision.PENDING
                 row.decided_by, row.decided_at = (user, now) if decided else (None, None)
                 row.save(update_fields=[*fields.values(), "decided_by", "decided_at"])
+            if event.action in SPEAKERS_CHANGES:
+                QuoteSpeaker.objects.filter(quote=row).delete()
+                QuoteSpeaker.objects.bulk_create(QuoteSpeaker(quote=row, actor_id=actor_id, position=position)
+                                                 for position, actor_id in enumerate(event.before["speakers"][1:]))
             logs.append(_log(article=article, user=user, action="undo", target=event.target, before=current,
                              after={**restored, "undoes": [event.id], **batch}))
         ReviewEvent.objects.bulk_create(logs)

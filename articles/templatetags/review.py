@@ -16,7 +16,7 @@ from django.utils import translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
-from articles.models import Decision, Kind, Origin, Quote
+from articles.models import Decision, Kind, Origin, Quote, speakers_in_words
 from articles.services.ingest import is_web_url
 
 register = template.Library()
@@ -164,7 +164,8 @@ def _quote_head(quote, article, editable, *, labels, urls, open_quote=None, oob=
     decision = quote.decision
     speaker = labels["no_speaker"]
     if quote.speaker_id:
-        speaker = f'<a href="{actor_url}{quote.speaker_id}">{escape(quote.speaker.name)}</a>'
+        speaker = speakers_in_words([f'<a href="{actor_url}{actor.id}">{escape(actor.name)}</a>'
+                                     for actor in quote.speakers()])
     if quote.speaker_role:
         speaker += f" (“{escape(quote.speaker_role)}”)"
     if quote.speaker_inferred():

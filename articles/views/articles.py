@@ -12,12 +12,13 @@ from django.views.decorators.http import require_POST
 
 from articles import selectors
 from articles.forms import ArticleDetailsForm, ArticlePasteForm, ArticleUploadForm
-from articles.models import Actor, Article, ArticleTopic, Decision, Kind, Mention, Quote, Topic
+from articles.models import Actor, Article, ArticleTopic, Decision, Kind, Mention, Quote, Topic, speakers_prefetch
 from articles.services import review
-from articles.services.ingest import IngestError, article_create, article_create_from_upload, articles_requeue
+from articles.services.ingest import IngestError, article_create, article_create_from_upload
 from articles.services.review import Conflict, ReviewError
 from pressreview.htmx import stop_polling, vary_on_htmx
 from pressreview.inputs import id_or_none, posted_id
+from sources.services import articles_retry
 
 can_view = permission_required("articles.view_article", raise_exception=True)
 can_add = permission_required("articles.add_article", raise_exception=True)
@@ -45,15 +46,24 @@ def _queue_url(params: selectors.QueueParams, page=None) -> str:
 def _queue_context(request, params: selectors.QueueParams, *, page_number=None, part="page", notice="",
                    notice_level="success") -> dict:
     """What the queue page needs; ``part`` is "page", "results" or "rows" (less to load for the smaller parts)."""
-    paginator = selectors.QueuePaginator(selectors.articles_for_queue(params), selectors.QUEUE_PAGE_SIZE,
-                                         page_number=page_number)
-    page = paginator.get_page(page_number)
-    rows = selectors.queue_rows(list(page.object_list))
+    articles = selectors.articles_for_queue(params)
+    groups = None
+    if params.group == "story":
+        paginator = selectors.StoryQueuePaginator(selectors.queue_story_keys(articles),
+                                                  selectors.QUEUE_STORIES_PAGE_SIZE, page_number=page_number)
+        page = paginator.get_page(page_number)
+        groups = selectors.queue_story_groups(articles, list(page.object_list))
+        rows = [row for group in groups for article in group.rows for row in (article, *article.copies)]
+    else:
+        paginator = selectors.QueuePaginator(articles, selectors.QUEUE_PAGE_SIZE, page_number=page_number)
+        page = paginator.get_page(page_number)
+        rows = selectors.queue_rows(list(page.object_list))
     can_bulk = request.user.has_perm("articles.change_article")
     topics = selectors.topics_for_choice() if part == "page" or (part == "results" and can_bulk) else []
     context = {
         "page": page,
         "rows": rows,
+        "groups": groups,
         "params": params,
         "polling": any(not article.is_finished() for article in rows),
         # Where the rows poll and where a bulk action comes back to: this page of the filtered queue.
@@ -143,7 +153,7 @@ def _bulk_run(request, action: str, article_ids: list[int]) -> tuple[str, str]:
                         "Topic “%(topic)s” removed from %(n)d articles.", len(changed))
         left = _("%(left)d did not have it.")
     else:
-        changed = articles_requeue(article_ids=article_ids)
+        changed = articles_retry(article_ids=article_ids)
         done = ngettext("%(n)d article queued for annotation again.", "%(n)d articles queued for annotation again.",
                         len(changed))
         left = _("%(left)d left as they were (already queued or being annotated).")
@@ -233,11 +243,16 @@ def _current_mention(article: Article, mention_id) -> Mention | None:
     return Mention.objects.select_related("actor").filter(id=mention_id, article=article).first()
 
 
+def _mention_panel(article: Article, mention_id) -> dict:
+    """What the mention panel shows: the mention, and the actors it may be linked to in one step."""
+    current = _current_mention(article, mention_id)
+    return {"current": current, "suggested": selectors.mention_link_suggestions(current) if current else []}
+
+
 def _review_context(article_id: int, *, mention_id=None, quote_id=None, error: str = "", details_form=None
                     ) -> dict:
     article = selectors.article_for_display(article_id)
     mentions = selectors.article_mentions(article) if article.status == Article.Status.ANNOTATED else []
-    current = _current_mention(article, mention_id)
     groups = selectors.article_actor_groups(mentions)
     quotes = selectors.article_quotes(article)
     open_quote = id_or_none(quote_id)
@@ -249,7 +264,7 @@ def _review_context(article_id: int, *, mention_id=None, quote_id=None, error: s
         "topics": [(t, selectors.topic_evidence(article, t)) for t in article.topics.all()],
         "all_topics": selectors.topics_for_choice(),
         "kinds": Kind.choices,
-        "current": current,
+        **_mention_panel(article, mention_id),
         "events": selectors.article_events(article),
         "quotes": quotes,
         "pending": selectors.PendingCounts.of(mentions, article.topics.all(), quotes),
@@ -299,8 +314,7 @@ def article_detail(request, article_id):
         # A click on a mention: only the panel, not the body, groups, quotes and history of the whole page.
         article = get_object_or_404(Article.objects.select_related("source").only("id", "version", "source__name"),
                                     id=article_id)
-        context = {"article": article, "current": _current_mention(article, request.GET.get("mention")),
-                   "kinds": Kind.choices}
+        context = {"article": article, **_mention_panel(article, request.GET.get("mention")), "kinds": Kind.choices}
         return render(request, "articles/detail.html#mention-panel", context)
     quote_id = id_or_none(request.GET.get("quote"))
     if request.htmx and quote_id and request.htmx.target == f"quote-{quote_id}":
@@ -319,7 +333,8 @@ def _quote_editor(request, article_id: int, quote_id: int):
     """A click on a quote's "Edit": that quote with its forms, not the whole page (the page
     draws none of them: a speaker field per quote would grow with quotes × the article's actors)."""
     article = get_object_or_404(Article.objects.only("id", "version", "language"), id=article_id)
-    quote = get_object_or_404(Quote.objects.select_related("speaker"), id=quote_id, article=article)
+    quote = get_object_or_404(Quote.objects.select_related("speaker").prefetch_related(speakers_prefetch()),
+                              id=quote_id, article=article)
     context = {"article": article, "quote": quote, "open_quote": quote.id,
                "speakers": selectors.article_speaker_names(article.id)}
     return vary_on_htmx(render(request, "articles/detail.html#quote-item", context))
@@ -347,7 +362,7 @@ def _changes_response(request, article_id, *, mention_id=None, mentions=(), all_
     context = {
         "oob": True,
         "article": article,
-        "current": _current_mention(article, mention_id),
+        **_mention_panel(article, mention_id),
         "kinds": Kind.choices,
         "changed_mentions": rows,
         "all_groups": all_groups,
@@ -512,7 +527,8 @@ def _speaker(request) -> Actor | None:
 
 
 def _quote(article_id, quote_id) -> Quote:
-    return get_object_or_404(Quote.objects.select_related("article", "speaker"), id=quote_id, article_id=article_id)
+    return get_object_or_404(Quote.objects.select_related("article", "speaker").prefetch_related(speakers_prefetch()),
+                             id=quote_id, article_id=article_id)
 
 
 @require_POST
@@ -556,6 +572,41 @@ def quote_speaker(request, article_id, quote_id):
 
     return _review_action(request, article_id, action,
                           changes=lambda changed: {"quote": changed, "quote_open": True})
+
+
+@require_POST
+@login_required
+@can_review_quotes
+def quote_speaker_add(request, article_id, quote_id):
+    """One more speaker of the quote, by the name typed (one the speaker field suggests)."""
+    quote = _quote(article_id, quote_id)
+
+    def action():
+        speaker = _speaker_by_name(quote, request.POST.get("speaker_name", ""))
+        if speaker is None:
+            raise review.ReviewError(_("Type the name of the speaker to add."))
+        return review.quote_speaker_add(quote=quote, user=request.user, actor=speaker,
+                                        expected_version=_version(request))
+
+    return _review_action(request, article_id, action,
+                          changes=lambda changed: {"quote": _quote(article_id, changed.id), "quote_open": True})
+
+
+@require_POST
+@login_required
+@can_review_quotes
+def quote_speaker_remove(request, article_id, quote_id):
+    quote = _quote(article_id, quote_id)
+
+    def action():
+        speaker = _speaker(request)
+        if speaker is None:
+            raise review.ReviewError(_("Choose the speaker to remove."))
+        return review.quote_speaker_remove(quote=quote, user=request.user, actor=speaker,
+                                           expected_version=_version(request))
+
+    return _review_action(request, article_id, action,
+                          changes=lambda changed: {"quote": _quote(article_id, changed.id), "quote_open": True})
 
 
 def _speaker_by_name(quote: Quote, name: str) -> Actor | None:
@@ -716,8 +767,10 @@ def _details_saved(request, article_id, changed: list[str]):
 @can_view
 def actor_search(request, article_id, mention_id):
     mention = _mention(article_id, mention_id)
-    actors = selectors.actors_search(request.GET.get("q", ""))
-    context = {"actors": actors, "current": mention, "article": mention.article, "query": request.GET.get("q", "")}
+    query = request.GET.get("q", "")
+    # An emptied search gives back the actors the panel suggested.
+    actors = selectors.actors_search(query) if query.strip() else selectors.mention_link_suggestions(mention)
+    context = {"actors": actors, "current": mention, "article": mention.article, "query": query}
     return render(request, "articles/detail.html#actor-results", context)
 
 
@@ -727,7 +780,7 @@ def actor_search(request, article_id, mention_id):
 def article_retry(request, article_id):
     article = get_object_or_404(Article, id=article_id)
     if article.can_retry():
-        articles_requeue(article_ids=[article.id])
+        articles_retry(article_ids=[article.id])
     if request.htmx:
         return article_detail(request, article_id)
     return redirect("articles:detail", article_id=article_id)

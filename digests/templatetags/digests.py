@@ -16,6 +16,11 @@ def http_url(url) -> str:
 
 
 @register.filter
+def outlets(names) -> str:
+    return exports.outlets_text(list(names or []))
+
+
+@register.filter
 def quote_text(text) -> str:
     """A quote without its own quotation marks (the layout adds them)."""
     return (text or "").strip(exports.QUOTE_MARKS)

@@ -206,6 +206,10 @@
     } else if (event.key === "u") {
       const undo = document.querySelector("[data-shortcut='u']");
       if (undo) { notice(""); undo.click(); event.preventDefault(); }
+    } else if (event.key === "l") {
+      // The panel's first suggested actor (one of the article's, alike first): linked in one key.
+      const suggested = document.querySelector("#mention-panel [data-shortcut='l']");
+      if (suggested) { notice(""); suggested.click(); event.preventDefault(); }
     } else if (event.key === "n") {
       const next = document.querySelector("[data-shortcut='n']");
       if (next) { next.click(); event.preventDefault(); }
