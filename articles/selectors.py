@@ -363,6 +363,10 @@ class QueueParams:
     published_from: date | None = None
     published_to: date | None = None
     batch: int | None = None  # an import batch: the articles it created
+    with_actor: int | None = None  # a second actor the articles also mention (the desk's co-mentions)
+    # Dated (published, else added) from/to: the day the desk's counts give an article (insights).
+    day_from: date | None = None
+    day_to: date | None = None
     # Articles a followed source brought with only part of their text: "feed" (the feed's
     # text, the page could not be read) or "excerpt" (a page cut short or behind a paywall).
     text: str = ""
@@ -402,6 +406,9 @@ class QueueParams:
             published_to=day("published_to"),
             batch=number("batch"),
             text=choice("text", PARTIAL_TEXTS),
+            with_actor=number("with_actor"),
+            day_from=day("day_from"),
+            day_to=day("day_to"),
             group=choice("group", ("story",)),
         )
 
@@ -430,6 +437,8 @@ def articles_for_queue(params: QueueParams | Mapping) -> QuerySet[Article]:
         articles = articles.with_topic(params.topic)
     if params.actor:
         articles = articles.with_actor(params.actor)
+    if params.with_actor:
+        articles = articles.with_actor(params.with_actor)
     if params.source:
         articles = articles.filter(source_id=params.source)
     if params.language:
@@ -440,6 +449,7 @@ def articles_for_queue(params: QueueParams | Mapping) -> QuerySet[Article]:
         articles = articles.filter(Exists(FeedItem.objects.filter(article=OuterRef("pk"), text=params.text)))
     articles = articles.added_between(params.added_from, params.added_to)
     articles = articles.published_between(params.published_from, params.published_to)
+    articles = articles.dated_between(params.day_from, params.day_to)
     if params.q:
         articles = articles.search(params.q)
     return articles.order_by("-created_at", "-id")
@@ -590,6 +600,8 @@ def queue_filter_choices(params: QueueParams, *, actor_query: str = "") -> dict:
         # Not "languages": the base template's language switcher sets that name for the whole page.
         "queue_languages": languages_in_use(),
         "actors": actors,
+        "with_actor": Actor.objects.filter(id=params.with_actor).only("id", "name").first() if params.with_actor
+        else None,
     }
 
 

@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "digests",
     "sources",
     "stories",
+    "insights",
     "watches",
 ]
 
@@ -297,6 +298,7 @@ CELERY_TASK_ROUTES = {
     "digests.run_schedules": {"queue": "mail"},
     # Light (milliseconds per article) and wanted within seconds: beside single annotations.
     "stories.assign": {"queue": "annotate"},
+    "insights.refresh_counts": {"queue": "annotate"},
     # Matching an article to the watches: after its story, as light and as wanted.
     "watches.match": {"queue": "annotate"},
     "watches.mail_alerts": {"queue": "mail"},

@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("digests.urls")),
     path("", include("sources.urls")),
     path("", include("stories.urls")),
+    path("", include("insights.urls")),
     path("", include("watches.urls")),
     path("", include("articles.urls")),
 ]

@@ -31,6 +31,7 @@ from articles.models import (
 )
 from articles.nlp.normalise import normalise_surface
 from articles.services.ingest import articles_requeue
+from insights.services import counts_refresh_later
 
 # Names of people and places are the same in every language; an
 # organisation's or an event's ("ONU", "UN"; "JO") belong to one.
@@ -52,6 +53,7 @@ def _bump_articles(mention_ids: Iterable[int]) -> None:
     article_ids = set(Mention.objects.filter(id__in=list(mention_ids)).values_list("article_id", flat=True))
     if article_ids:
         Article.objects.filter(id__in=article_ids).update(version=F("version") + 1)
+        counts_refresh_later(article_ids)  # their actors changed: so do their counts (insights)
 
 
 def actors_by_alias(normalised: Iterable[str]) -> dict[tuple[str, str], Actor]:

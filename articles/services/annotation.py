@@ -37,6 +37,7 @@ from articles.nlp.pipeline import Annotator
 from articles.nlp.topics import TopicExample, learn_topics
 from articles.nlp.types import ActorGroup, Annotation, Knowledge, TopicSpec
 from articles.services.actors import actors_by_alias
+from insights.tasks import refresh_counts
 from pressreview.enqueue import Message, send_on_commit
 from stories.tasks import assign as assign_stories
 
@@ -345,6 +346,7 @@ def annotations_apply(*, results: dict[int, Annotation]) -> list[Article]:
         # Each annotated article joins its story once this commits (stories.services.story_assign).
         if supported:
             send_on_commit(Message(assign_stories, ([article.id for article, _ in supported],)))
+        send_on_commit(Message(refresh_counts, (ids,)))  # the desk's daily counts (insights)
         versions = dict(Article.objects.filter(id__in=ids).values_list("id", "version"))
         for article in articles:
             article.version = versions[article.id]

@@ -39,6 +39,7 @@ from articles.nlp.normalise import normalise_surface
 from articles.services.actors import actor_confirm, actors_by_alias, alias_add, surface_reject, surface_teach
 from articles.services.ingest import IngestError, clean_line, normalise_url, published_check
 from articles.services.search import articles_index
+from insights.services import counts_refresh_later
 from stories.services import article_story_refresh
 from watches.matching import notifications_withdraw
 
@@ -75,6 +76,7 @@ def _mention_state(mention: Mention) -> dict:
 
 
 def _log(*, article: Article, user, action: str, target: str, before: dict, after: dict) -> ReviewEvent:
+    counts_refresh_later([article.id])  # every decision may change what the article counts for (insights)
     return ReviewEvent(article=article, user=user, action=action, target=target, before=before, after=after)
 
 
