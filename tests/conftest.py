@@ -285,22 +285,29 @@ def _settle(timeout=20, pause=0.5, only_in_flight=False):
     from django.utils import timezone
 
     from articles.models import Article
+    from insights.models import ArticleCount
 
     def settled():
         waiting = [Article.Status.ANNOTATING] if only_in_flight else [Article.Status.QUEUED, Article.Status.ANNOTATING]
         busy = Article.objects.filter(status__in=waiting).exists()
+        recent = Article.objects.filter(status=Article.Status.ANNOTATED,
+                                        annotated_at__gte=timezone.now() - timedelta(seconds=30))
         unassigned = Article.objects.filter(status=Article.Status.ANNOTATED, story__isnull=True)
         if only_in_flight:
-            unassigned = unassigned.filter(annotated_at__gte=timezone.now() - timedelta(seconds=30))
-        return not busy and not unassigned.exists()
+            unassigned = unassigned.filter(id__in=recent.values("id"))
+        # After an annotation the worker also counts the article (insights) and matches it to the
+        # watches once it has its story.
+        uncounted = recent.exclude(id__in=ArticleCount.objects.values("article_id"))
+        return not busy and not unassigned.exists() and not uncounted.exists()
 
     deadline = time.monotonic() + timeout
     waited = False
     while time.monotonic() < deadline and not settled():
         waited = True
         time.sleep(0.2)
-    if waited or pause:
-        time.sleep(max(pause, 0.5))  # the last transaction's commit, and its on-commit sends
+    just_annotated = Article.objects.filter(annotated_at__gte=timezone.now() - timedelta(seconds=5)).exists()
+    if waited or pause or just_annotated:
+        time.sleep(max(pause, 0.5))  # the last transaction's commit, its on-commit sends, the watches' match
 
 
 def wait_for(predicate, timeout=120, interval=0.2, worker=None, what="condition"):
