@@ -36,7 +36,7 @@ from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connectio
 from django.core.mail.message import sanitize_address
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q, Value
+from django.db.models import Exists, F, OuterRef, Q, Value
 from django.db.models.functions import Greatest
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -488,10 +488,12 @@ def _claim(delivery_id: int, message_id: str) -> bool:
     """queued → sending, committed before the message goes out; False when someone else has it,
     it is done, its backoff has not passed, or its recipient unsubscribed."""
     now = timezone.now()
+    # The unsubscription as a subquery, not a join: an UPDATE through a join is a SELECT of the ids
+    # first, then the UPDATE (two statements per message).
+    unsubscribed = Recipient.objects.filter(id=OuterRef("recipient_id"), unsubscribed_at__isnull=False)
     with transaction.atomic():
         return bool(
-            Delivery.objects.filter(id=delivery_id, state=Delivery.State.QUEUED,
-                                    recipient__unsubscribed_at__isnull=True)
+            Delivery.objects.filter(~Exists(unsubscribed), id=delivery_id, state=Delivery.State.QUEUED)
             .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
             .update(state=Delivery.State.SENDING, started_at=now, attempts=F("attempts") + 1, message_id=message_id)
         )
