@@ -83,13 +83,13 @@ from spacy.attrs import IDX, LENGTH, POS, SENT_START
 from spacy.parts_of_speech import NAMES
 from spacy.tokens import Doc
 
+from ..lexicon import lexicon_for
 from ..types import ActorGroup, MentionSpan, QuoteSpan, RoleSpan
 from .attribution import _attribute, _continue_speakers
 from .context import _Context
 from .marks import _index_quotes, _kind, _nobodys_words, _pair_marks, _trim
 from .pronouns import _genders
 from .reported import _reported
-from .words import _LEXICONS
 
 _POS = {int(code): name for code, name in NAMES.items()}
 _LINE_BREAKS = re.compile(r"\n\s*")
@@ -172,7 +172,7 @@ def _context(
     ctx = _Context(
         doc,
         text,
-        _LEXICONS.get((language or "").lower()[:2]),
+        lexicon_for(language),
         limit,
         idx,
         ends,

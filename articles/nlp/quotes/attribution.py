@@ -3,8 +3,11 @@ or a neighbouring quote."""
 
 from bisect import bisect_left, bisect_right
 
+from ..lexicon import LEXICONS
 from . import pronouns
 from .context import (
+    _AGENT_PREPOSITIONS,
+    _CLITICS,
     _COLON,
     _NEIGHBOUR,
     _PRONOUN,
@@ -40,7 +43,6 @@ from .titles import (
     _seat_speaks,
     _title_subject,
 )
-from .words import _AGENT_PREPOSITIONS, _CLITICS, _LEXICONS
 
 _WINDOW_BEFORE = 30  # tokens read back from a quote for a speech verb
 
@@ -129,7 +131,7 @@ def _attribution_before(ctx: _Context, quote: _Quote) -> _Attribution | None:
         if according:
             start = i - according + 1
             return _source_speaker(ctx, i + 1, ctx.text[ctx.idx[start] : ctx.ends[i]], quote)
-        if ctx.lower[i] == "pour" and i == floor and ctx.lexicon is _LEXICONS["fr"]:
+        if ctx.lower[i] == "pour" and i == floor and ctx.lexicon is LEXICONS["fr"]:
             found = _pour_speaker(ctx, i, quote)
             if found is not None:
                 return found
@@ -146,7 +148,7 @@ def _attribution_before(ctx: _Context, quote: _Quote) -> _Attribution | None:
 def _speaker_of_verb(ctx: _Context, verb: int, quote: _Quote, window_start: int) -> _Attribution:
     start, end, inverted = _cue_chain(ctx, verb)
     cue = ctx.text[ctx.idx[start] : ctx.ends[end - 1]]
-    if inverted is not None and ctx.lexicon is _LEXICONS["fr"]:
+    if inverted is not None and ctx.lexicon is LEXICONS["fr"]:
         return _Attribution(
             pronouns._resolve_pronoun(ctx, inverted, min(quote.open, ctx.idx[start])), cue, confidence=_PRONOUN
         )
@@ -189,7 +191,7 @@ def _speaker_of_verb(ctx: _Context, verb: int, quote: _Quote, window_start: int)
             before = _sentence_subject(ctx, _clause_floor(ctx, k - 1), k, quote)
     if before is not None:
         return _Attribution(before.speaker, cue, before.role, confidence=before.confidence)
-    if ctx.lexicon is _LEXICONS["en"] and ctx.lower[verb] in ctx.lexicon.tell_verbs:
+    if ctx.lexicon is LEXICONS["en"] and ctx.lower[verb] in ctx.lexicon.tell_verbs:
         return _Attribution(None, cue)  # "told BBC Radio 4's Today": the listener, never the speaker
     if ctx.lower[verb].endswith(("ing", "ant")):
         return _Attribution(None, cue)  # "en accusant le président": a participle's object, not its subject
@@ -325,12 +327,12 @@ def _noun_phrase_head(ctx: _Context, i: int, floor: int) -> int:
             j >= floor
             and ctx.lower[j] in lexicon.determiners
             and j - 1 >= floor
-            and ctx.lower[j - 1] in lexicon.prepositions
+            and ctx.lower[j - 1] in lexicon.title_prepositions
         ):
             j -= 1  # "de la", "of the"
         if (
             j > floor
-            and ctx.lower[j] in lexicon.prepositions
+            and ctx.lower[j] in lexicon.title_prepositions
             and ctx.owner[j] is None
             and (ctx.pos[start] in ("NOUN", "PROPN") or mention is not None)
         ):
@@ -339,7 +341,7 @@ def _noun_phrase_head(ctx: _Context, i: int, floor: int) -> int:
         if (
             mention is None
             and ctx.pos[i] == "ADJ"
-            and lexicon is _LEXICONS["fr"]
+            and lexicon is LEXICONS["fr"]
             and ctx.pos[i - 1] in ("NOUN", "PROPN", "ADJ")
         ):
             i -= 1  # French adjectives follow their noun
@@ -415,14 +417,14 @@ def _subject_after(ctx: _Context, i: int, quote: _Quote) -> _Attribution | None:
         if not (
             word in lexicon.courtesy_female
             or word in lexicon.courtesy_male
-            or (lexicon is _LEXICONS["en"] and ctx.text[ctx.idx[j]].isupper() and ctx.pos[j] in ("PROPN", "NOUN"))
+            or (lexicon is LEXICONS["en"] and ctx.text[ctx.idx[j]].isupper() and ctx.pos[j] in ("PROPN", "NOUN"))
             or (j == i and word in lexicon.determiners)  # "a indiqué le ministère de la Santé"
-            or (lexicon is _LEXICONS["en"] and (word in lexicon.titles or word in lexicon.title_modifiers))
+            or (lexicon is LEXICONS["en"] and (word in lexicon.titles or word in lexicon.title_modifiers))
         ):
             break
     word = ctx.lower[i]
     # "said he." inverts the subject; in "argued it was" the pronoun opens the reported clause.
-    if lexicon is _LEXICONS["en"] and word in ("he", "she") and (i + 1 >= n or ctx.pos[i + 1] == "PUNCT"):
+    if lexicon is LEXICONS["en"] and word in ("he", "she") and (i + 1 >= n or ctx.pos[i + 1] == "PUNCT"):
         return _Attribution(pronouns._resolve_pronoun(ctx, lexicon.subjects[word], quote.open), "", confidence=_PRONOUN)
     if word in lexicon.determiners or word in lexicon.indefinites:
         j = i + 1

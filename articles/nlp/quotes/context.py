@@ -8,8 +8,22 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc
 
+from ..lexicon import Lexicon, every
 from ..types import ActorGroup, MentionSpan, RoleSpan
-from .words import _AGE_WORDS, _DEMONYM_ENDINGS, _TIME_WORDS, _Lexicon
+
+# Word lists read whatever the text's language.
+_STOPWORDS = every("stop_words")
+# Days and other time words: "a affirmé mercredi que", "said on Monday".
+_TIME_WORDS = every("days")
+# Words that may stand between a subject and its verb: "il nous a dit", "X ne l'a pas caché".
+_CLITICS = every("clitics")
+# How a woman inhabitant's name ends in French ("la Neuchâteloise", "la Lyonnaise", "la Parisienne"); the
+# other forms are also those of places that speak for their government ("le Valais", "l'Ukraine").
+_DEMONYM_ENDINGS = tuple(sorted(every("demonym_endings")))
+_AGE_WORDS = every("age_words")  # "the 55-year-old Frenchman"
+# Verbs giving their subject the title after them: "X became the party's leader", "X a été nommé ministre".
+_BECOMING = every("becoming")
+_AGENT_PREPOSITIONS = every("agent_prepositions")
 
 _TERMINALS = frozenset({".", "!", "?", "…", ";", "...", "?!", "!?", "!!", "??"})
 
@@ -67,7 +81,7 @@ class _Attribution:
 class _Context:
     doc: Doc
     text: str
-    lexicon: _Lexicon | None
+    lexicon: Lexicon | None
     limit: int
     idx: list[int]
     ends: list[int]

@@ -1,10 +1,10 @@
 """Cues of speech: speech verbs and their chains ("a-t-il ajouté", "has said"), "selon X" / "according to X",
 and where a clause that a cue may introduce begins."""
 
+from ..lexicon import LEXICONS
 from .context import _Context
-from .words import _LEXICONS
 
-_ACCORDING_FIRST = frozenset(phrase[0] for lexicon in _LEXICONS.values() for phrase in lexicon.according)
+_ACCORDING_FIRST = frozenset(phrase[0] for lexicon in LEXICONS.values() for phrase in lexicon.according)
 
 
 def _introduces(ctx: _Context, verb: int) -> bool:
@@ -82,7 +82,7 @@ def _cue_chain(ctx: _Context, verb: int) -> tuple[int, int, str | None]:
     """Token range of the cue as written, and the gender of a French inverted pronoun in it, if any."""
     lexicon = ctx.lexicon
     start, end, inverted = verb, verb + 1, None
-    if lexicon is not _LEXICONS["fr"]:
+    if lexicon is not LEXICONS["fr"]:
         # "has said", "had also told": the auxiliary is part of the cue.
         k = verb - 1
         if k >= 1 and ctx.pos[k] == "ADV" and ctx.lower[k - 1] in lexicon.auxiliaries:

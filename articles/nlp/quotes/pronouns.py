@@ -5,6 +5,7 @@ from bisect import bisect_left
 from ..types import MentionSpan
 from . import attribution
 from .context import (
+    _CLITICS,
     _WINDOW_AFTER,
     _Attribution,
     _Context,
@@ -16,7 +17,6 @@ from .context import (
     _sentence_start,
 )
 from .cues import _cue_chain, _is_auxiliary_of_cue, _is_speech_verb
-from .words import _CLITICS
 
 
 def _resolve_pronoun(ctx: _Context, gender: str, before: int) -> int | None:

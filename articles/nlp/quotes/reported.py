@@ -2,11 +2,11 @@
 
 from bisect import bisect_left
 
+from ..lexicon import LEXICONS
 from ..types import QuoteSpan
 from .attribution import _source_speaker, _subject_before
 from .context import _Attribution, _clause_floor, _Context, _is_time, _Quote
 from .cues import _according_at, _cue_chain, _is_speech_verb
-from .words import _LEXICONS
 
 
 def _reported(ctx: _Context) -> list[QuoteSpan]:
@@ -61,7 +61,7 @@ def _reported_after_verb(ctx: _Context, verb: int) -> QuoteSpan | None:
             or (ctx.pos[k] in ("VERB", "AUX") and ctx.finite(k))
         ):
             break
-    if clause is None and lexicon is _LEXICONS["en"] and ctx.lower[verb] in ("said", "says"):
+    if clause is None and lexicon is LEXICONS["en"] and ctx.lower[verb] in ("said", "says"):
         clause = _bare_clause(ctx, j)
     if clause is None:
         return None

@@ -5,12 +5,16 @@ import re
 from bisect import bisect_left
 from functools import lru_cache
 
+from ..lexicon import LEXICONS
 from ..types import MentionSpan
 from .context import (
+    _AGE_WORDS,
+    _BECOMING,
     _NAMED_AGAIN,
     _NEAREST_SUBJECT,
     _ROLE,
     _SPOKESPERSON,
+    _STOPWORDS,
     _Attribution,
     _Context,
     _fold,
@@ -23,7 +27,6 @@ from .context import (
     _sentence_start,
 )
 from .pronouns import _fits, _nearest_antecedent
-from .words import _AGE_WORDS, _BECOMING, _LEXICONS, _STOPWORDS
 
 # Equivalent ways to name a portfolio or a function, folded: compared as one word each.
 _CONCEPTS = (
@@ -111,7 +114,7 @@ def _title_span(ctx: _Context, head: int) -> tuple[int, int]:
     """Token range of the title phrase around a head word, its determiner included."""
     lexicon = ctx.lexicon
     n = len(ctx.lower)
-    english = lexicon is _LEXICONS["en"]
+    english = lexicon is LEXICONS["en"]
     region = ctx.quote_of[head]  # the phrase stays inside (or outside) the quote its head is in
     start = head
     # Modifiers before the head: "Premier ministre", "the company's chief executive".
@@ -145,7 +148,7 @@ def _title_span(ctx: _Context, head: int) -> tuple[int, int]:
         if (word in lexicon.titles or word in lexicon.title_tails) and ctx.owner[end] is None and pos != "PUNCT":
             end += 1  # "chief executive", "secrétaire général"
             continue
-        if word in lexicon.prepositions and complements < 3:
+        if word in lexicon.title_prepositions and complements < 3:
             j = end + 1
             if j < n and ctx.lower[j] in lexicon.determiners:
                 j += 1
@@ -207,7 +210,7 @@ def _title_subject(ctx: _Context, head: int, cue_start: int | None, quote: _Quot
             )
     if ctx.lower[start] in lexicon.indefinites:
         return _Attribution(None, "", phrase)  # "un diplomate", "an official": someone unnamed
-    if lexicon is _LEXICONS["fr"] and not definite:
+    if lexicon is LEXICONS["fr"] and not definite:
         return None  # "ministre" alone, without its article, is not a French subject
     unwanted = _unwanted_gender(ctx, head)
     person = _role_holder(ctx, phrase, position, exact=False, unwanted=unwanted)
@@ -275,7 +278,7 @@ def _unwanted_gender(ctx: _Context, head: int) -> str | None:
         return "M"
     if word in lexicon.male_titles:
         return "F"
-    if lexicon is _LEXICONS["fr"]:
+    if lexicon is LEXICONS["fr"]:
         morph = ctx.morph(head)
         if "Gender=Fem" in morph:
             return "M"
