@@ -14,6 +14,7 @@ from django_htmx.http import trigger_client_event
 
 from articles import selectors as article_selectors
 from articles.models import Article, Topic
+from articles.queue_params import QueueParams
 from digests import annotations, exports, selectors, services
 from digests.forms import DigestForm
 from digests.models import Digest, DigestItem, DigestSection, ExportJob
@@ -127,7 +128,7 @@ def digest_detail(request, digest_id):
         response = render(request, "digests/builder.html#sections", _builder_context(request, digest))
     else:
         context = {**_builder_context(request, digest), **_pull_context(request, digest),
-                   **article_selectors.queue_filter_choices(article_selectors.QueueParams()),
+                   **article_selectors.queue_filter_choices(QueueParams()),
                    "actors": selectors.pull_actor_choices(digest, selectors.PullParams.from_query(request.GET)),
                    "topics": article_selectors.topics_for_choice()}
         response = render(request, "digests/builder.html", context)

@@ -23,7 +23,8 @@ from articles.models import (
     Source,
     Topic,
 )
-from articles.selectors import QueueParams, articles_for_queue
+from articles.queue_params import QueueParams
+from articles.selectors import articles_for_queue
 from articles.services import review
 from articles.services.ingest import article_create
 from articles.services.search import articles_index_missing

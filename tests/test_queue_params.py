@@ -8,7 +8,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from articles.models import Article
-from articles.selectors import QueueParams, articles_for_queue
+from articles.queue_params import QueueParams
+from articles.selectors import articles_for_queue
 from pressreview.inputs import FIRST_DAY, LAST_DAY, MAX_ID, id_or_none
 
 pytestmark = pytest.mark.embedded

@@ -30,7 +30,8 @@ from django.http import QueryDict
 from django.utils import timezone
 
 from articles.models import Actor, Article, ArticleTopic, Decision, Mention
-from articles.selectors import QueueParams, articles_for_queue
+from articles.queue_params import QueueParams
+from articles.selectors import articles_for_queue
 from articles.services.search import articles_index
 from pressreview.enqueue import Message, send_on_commit
 from watches.models import Notification, Watch

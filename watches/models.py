@@ -19,7 +19,7 @@ class SavedSearch(models.Model):
 
     name = models.CharField(max_length=200)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_searches")
-    query = models.CharField(max_length=2000, help_text="The queue's query string (articles.selectors.QueueParams).")
+    query = models.CharField(max_length=2000, help_text="The queue's query string (articles.queue_params.QueueParams).")
     shared = models.BooleanField(default=False, help_text="Offered to every member of the desk.")
     created_at = models.DateTimeField(default=timezone.now)
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from articles.models import Actor, Source, Topic
-from articles.selectors import QueueParams
+from articles.queue_params import QueueParams
 from stories.models import Story
 from watches.models import Notification, SavedSearch, Watch
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
+from .lexicon import NAME_PARTICLES, every
 from .normalise import is_acronym, normalise_surface, normalise_text
 
 RULE_ID_PREFIX = "rule:"
@@ -46,78 +47,23 @@ _KIND_LABELS = {
     "other": ("MISC", "PRODUCT"),
 }
 
-DETERMINERS = frozenset({"le", "la", "les", "l'", "the"})
-PREPOSITIONS = frozenset(
-    {
-        "à", "a", "au", "aux", "en", "de", "du", "des", "d'", "dans", "pour", "par", "sur",
-        "selon", "avec", "chez", "vers", "depuis", "contre", "entre", "après", "avant",
-        "in", "at", "on", "from", "of", "for", "by", "to", "with", "into", "after", "before",
-    }
-)  # fmt: skip
-# Lower-case words that belong to a person's name when a capitalised word follows.
-NAME_PARTICLES = frozenset(
-    {"de", "d'", "du", "des", "van", "von", "der", "den", "da", "di", "del", "della", "dos", "das", "le", "la",
-     "ben", "bin", "ibn", "al", "el"}
-)  # fmt: skip
-PRONOUNS = frozenset(
-    {
-        "il", "elle", "ils", "elles", "on", "nous", "vous", "je", "j'", "tu", "ce", "c'", "cela", "ça",
-        "ceci", "celui", "celle", "ceux", "qui", "que", "qu'", "quoi", "se", "s'",
-        "it", "we", "they", "he", "she", "i", "you", "this", "that", "these", "those", "who",
-    }
-)  # fmt: skip
-FUNCTION_WORDS = (
-    DETERMINERS
-    | PREPOSITIONS
-    | PRONOUNS
-    | frozenset({"et", "ou", "mais", "ni", "car", "un", "une", "and", "or", "but", "a", "an"})
-)
+DETERMINERS = every("articles")
+PREPOSITIONS = every("prepositions")
+PRONOUNS = every("pronouns")
+FUNCTION_WORDS = DETERMINERS | PREPOSITIONS | PRONOUNS | every("conjunctions") | every("indefinites")
 # Roles written before a name ("le ministre belge Jean Dupuis"), and
 # courtesy titles. A span that starts with one and is not a person is a role,
-# not an actor ("Le ministre belge").
-TITLES = frozenset(
-    {
-        "ministre", "ministres", "président", "présidente", "premier", "première", "secrétaire",
-        "directeur", "directrice", "chef", "cheffe", "porte-parole", "ambassadeur", "ambassadrice",
-        "député", "députée", "sénateur", "sénatrice", "maire", "juge", "commissaire", "gouverneur",
-        "conseiller", "conseillère", "homologue", "vice-président", "vice-présidente", "procureur",
-        "m.", "mme", "mlle", "me", "mgr", "dr", "pr",
-        "president", "minister", "prime", "secretary", "senator", "sen.", "governor", "gov.", "rep.",
-        "representative", "judge", "mayor", "chancellor", "chairman", "chairwoman", "spokesman",
-        "spokeswoman", "spokesperson", "mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr.", "prof", "prof.",
-    }
-)  # fmt: skip
-# Head nouns of named events: "Jeux olympiques", "Coupe du monde de rugby",
-# "Cannes Film Festival" (English heads come last).
-EVENT_HEADS = frozenset(
-    {
-        "jeux", "jo", "coupe", "championnat", "championnats", "mondial", "mondiaux", "sommet",
-        "festival", "conférence", "forum", "exposition", "salon", "tournoi", "biennale", "olympiades",
-        "marathon", "grand-prix", "rallye", "élection", "élections", "guerre", "révolution", "cop",
-        "games", "olympics", "olympiad", "cup", "championship", "championships", "summit",
-        "conference", "expo", "exhibition", "tournament", "prix", "election", "elections", "war",
-        "revolution", "fair", "show", "open",
-    }
-)  # fmt: skip
-# Head nouns of organisations, for spans the model left as MISC ("France Presse").
-ORGANISATION_HEADS = frozenset(
-    {
-        "presse", "press", "agence", "agency", "news", "parti", "party", "union", "association",
-        "fondation", "foundation", "banque", "bank", "groupe", "group", "université", "university",
-        "institut", "institute", "conseil", "council", "commission", "comité", "committee",
-        "ministère", "ministry", "mouvement", "movement", "fédération", "federation", "ligue",
-        "league", "club", "compagnie", "company", "corporation", "corp", "inc", "ltd",
-    }
-)  # fmt: skip
-# Institutions named by a common noun plus a portfolio: "ministère … de l'Intérieur".
-INSTITUTION_HEADS = frozenset(
-    {"ministère", "ministry", "département", "secrétariat", "direction", "office", "commissariat", "haut-commissariat"}
-)
+# not an actor ("Le ministre belge"). A style is part of the name ("Prince Harry").
+TITLES = (every("titles") | every("plural_titles") | every("title_modifiers") | every("courtesy")) - every("styles")
+# Head nouns of named events ("Jeux olympiques", "Coupe du monde de rugby", "Cannes Film Festival"), of
+# organisations for spans the model left as MISC ("France Presse"), of institutions named by a common noun
+# plus a portfolio ("ministère … de l'Intérieur").
+EVENT_HEADS = every("event_heads")
+ORGANISATION_HEADS = every("organisation_heads")
+INSTITUTION_HEADS = every("institution_heads")
 # A trailing "de l'année prochaine" is a date, not part of the event's name.
-TIME_WORDS = frozenset(
-    {"année", "an", "saison", "mois", "semaine", "été", "hiver", "printemps", "automne", "jour", "prochain",
-     "prochaine", "dernier", "dernière", "year", "season", "month", "week", "next", "last"}
-)  # fmt: skip
+TIME_WORDS = every("time_nouns")
+
 _EDGE_LEAD = "-–—,;:!?«»\"()[]*•/|'"
 _EDGE_TRAIL = "-–—,;:!?«»\"([]*•/|'"
 # "(" is left out: "(SEC)" introduces an acronym, not a sentence.

@@ -9,18 +9,12 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from .lexicon import NAME_PARTICLES, every
 from .normalise import is_acronym
 
 # Words an acronym skips, in either language: "Organisation des Nations unies"
 # is ONU, "Bank of England" is BoE.
-SKIP_WORDS = frozenset({
-    "a", "à", "au", "aux", "d", "de", "des", "du", "en", "et", "l", "la", "le", "les", "pour", "sur",
-    "and", "for", "in", "of", "on", "the", "to",
-})
-# Words that join a surname to what follows rather than start one: "Le Pen", "van Gogh", "de Gaulle".
-_PARTICLES = frozenset({"al", "ben", "bin", "da", "de", "del", "della", "der", "des", "di", "du", "el", "la", "le",
-                        "van", "von"})
-_HONORIFICS = frozenset({"m", "mme", "mlle", "mr", "mrs", "ms", "miss", "dr", "sir", "lord", "lady", "me", "pr"})
+SKIP_WORDS = every("stop_words")
 _WORD_SPLIT = re.compile(r"[\s\-'’]+")
 _EDGES = ".,;:()[]«»\"!?"
 
@@ -30,6 +24,10 @@ def fold(word: str) -> str:
     """Lower case without accents: "États" → "etats"."""
     decomposed = unicodedata.normalize("NFKD", word.casefold())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+# Courtesy titles as a name's first word is compared with them: folded, without the dot ("M.", "Mme", "Dr").
+_HONORIFICS = frozenset(fold(word).rstrip(".") for word in every("courtesy"))
 
 
 @lru_cache(maxsize=1 << 14)
@@ -112,7 +110,7 @@ def person_name(name: str) -> tuple[str, str]:
     if not words:
         return "", ""
     start = len(words) - 1
-    while start > 0 and fold(words[start - 1]) in _PARTICLES:
+    while start > 0 and fold(words[start - 1]) in NAME_PARTICLES:
         start -= 1
     surname = " ".join(fold(w) for w in words[start:])
     return (fold(words[0]) if start > 0 else ""), surname

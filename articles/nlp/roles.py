@@ -30,6 +30,7 @@ from spacy.attrs import LOWER
 from spacy.strings import hash_string
 from spacy.tokens import Doc, Token
 
+from .lexicon import LEXICONS, Lexicon, every
 from .types import MentionSpan, RoleSpan
 
 
@@ -60,101 +61,37 @@ class _Lexicon:
     negations: frozenset[str]  # "Pour Dupont, le président n'a pas …" opens a clause
 
 
-def _words(*groups: str) -> frozenset[str]:
-    return frozenset(word for group in groups for word in group.split())
+def _roles_lexicon(lexicon: Lexicon, *, open_before: bool, open_after: bool) -> _Lexicon:
+    """What the role rules read of a language's lexicon, and how its titles are written."""
+    return _Lexicon(
+        heads=lexicon.titles | lexicon.plural_titles | lexicon.title_tails | lexicon.needs_complement,
+        plural_heads=lexicon.plural_titles,
+        needs_complement=lexicon.needs_complement,
+        before=lexicon.title_modifiers,
+        open_before=open_before,
+        after=lexicon.title_followers,
+        open_after=open_after,
+        prepositions=lexicon.title_prepositions,
+        conjunctions=lexicon.portfolio_joiners,
+        articles=lexicon.articles,
+        definite_prepositions=lexicon.definite_prepositions,
+        determiners=lexicon.determiners | lexicon.indefinites,
+        courtesy=lexicon.courtesy,
+        list_joiners=lexicon.list_joiners,
+        relatives=lexicon.kin,
+        negations=lexicon.negations,
+    )
 
-
-_FR_SINGULAR = """
-    ministre président présidente vice-président vice-présidente chef cheffe secrétaire porte-parole
-    directeur directrice ambassadeur ambassadrice roi reine prince princesse souverain souveraine monarque
-    homologue député députée sénateur sénatrice maire général commissaire patron patronne dirigeant
-    dirigeante fondateur fondatrice cofondateur cofondatrice pdg p.-d.g. p-dg procureur procureure
-    juge chancelier chancelière conseiller conseillère gouverneur gouverneure préfet préfète émir
-    sultan pape cardinal archevêque évêque rabbin imam leader représentant représentante envoyé
-    envoyée émissaire médiateur médiatrice rapporteur rapporteure candidat candidate avocat avocate
-    entraîneur entraîneuse sélectionneur capitaine président-directeur administrateur administratrice
-    responsable coordinateur coordinatrice trésorier trésorière haut-commissaire haut-représentant
-    vice-chancelier
-"""
-_FR_PLURAL = """
-    ministres présidents présidentes vice-présidents chefs cheffes secrétaires directeurs directrices
-    ambassadeurs ambassadrices rois reines princes princesses souverains monarques homologues députés
-    députées sénateurs sénatrices maires généraux commissaires patrons patronnes dirigeants dirigeantes
-    fondateurs fondatrices cofondateurs procureurs juges chanceliers conseillers conseillères
-    gouverneurs préfets émirs sultans cardinaux évêques rabbins imams leaders représentants
-    représentantes envoyés émissaires médiateurs rapporteurs candidats candidates avocats avocates
-    entraîneurs sélectionneurs capitaines administrateurs responsables coordinateurs trésoriers
-"""
-_EN_SINGULAR = """
-    minister premier president vice-president secretary chancellor spokesman spokeswoman spokesperson
-    executive chairman chairwoman chairperson director ambassador king queen prince princess
-    counterpart senator congressman congresswoman mayor general leader founder co-founder cofounder
-    judge prosecutor mp mep governor commissioner chief boss head manager coach captain lawyer
-    attorney envoy adviser advisor representative speaker pope archbishop bishop candidate sheikh
-    emir sultan treasurer commander president-elect
-"""
-_EN_PLURAL = """
-    ministers presidents secretaries chancellors spokesmen spokeswomen spokespeople executives chairmen
-    directors ambassadors kings queens princes princesses counterparts senators congressmen mayors
-    generals leaders founders judges prosecutors mps meps governors commissioners chiefs bosses heads
-    managers coaches captains lawyers envoys advisers advisors representatives candidates
-"""
 
 _LEXICONS = {
-    "fr": _Lexicon(
-        heads=_words(_FR_SINGULAR, _FR_PLURAL),
-        plural_heads=_words(_FR_PLURAL),
-        needs_complement=frozenset({"responsable"}),  # "responsable" alone is mostly the adjective
-        before=_words(
-            "premier première ancien ancienne anciens anciennes ex nouveau nouvel nouvelle nouveaux futur future"
-            " actuel actuelle haut haute grand grande vice"
-        ),
-        open_before=False,
-        after=_words(
-            "général générale généraux adjoint adjointe adjoints délégué déléguée délégués chargé chargée"
-            " chargés sortant sortante démissionnaire intérimaire honoraire exécutif exécutive élu élue"
-        ),
-        open_after=True,
-        prepositions=_words("de d' du des"),
-        conjunctions=_words("et ,"),
-        articles=_words("la le l' les"),
-        definite_prepositions=_words("du des"),
-        determiners=_words("le la l' les un une son sa ses leur leurs notre nos ce cet cette"),
-        courtesy=_words("m. mme mmes mlle me mgr dr pr"),
-        list_joiners=_words(", et"),
-        relatives=_words(
-            "fils fille filles épouse époux femme mari frère frères sœur soeur sœurs père mère parents enfant"
-            " enfants veuve veuf compagne compagnon neveu nièce cousin cousine oncle tante petit-fils petite-fille"
-        ),
-        negations=_words("ne n' pas"),
-    ),
-    "en": _Lexicon(
-        heads=_words(_EN_SINGULAR, _EN_PLURAL),
-        plural_heads=_words(_EN_PLURAL),
-        needs_complement=frozenset({"head", "heads"}),
-        before=_words("former acting deputy shadow outgoing incoming interim vice co managing"),
-        open_before=True,
-        after=_words("general elect"),
-        open_after=False,
-        prepositions=_words("of for"),
-        conjunctions=_words("and ,"),
-        articles=_words("the"),
-        definite_prepositions=frozenset(),
-        determiners=_words("the a an his her its their our this that"),
-        courtesy=_words("mr mr. mrs mrs. ms ms. dr dr. prof prof. sir dame"),
-        list_joiners=_words(", and &"),
-        relatives=_words(
-            "son sons daughter daughters wife husband brother sister father mother widow widower partner"
-            " nephew niece cousin uncle aunt grandson granddaughter children"
-        ),
-        negations=_words("not never"),
-    ),
+    "fr": _roles_lexicon(LEXICONS["fr"], open_before=False, open_after=True),
+    "en": _roles_lexicon(LEXICONS["en"], open_before=True, open_after=False),
 }
 
 # Read before a head word: "ex-ministre", "vice-président", "co-founder".
 _PREFIXES = frozenset({"ex", "vice", "co", "sous", "haut"})
 # French adjectives after a head that do not belong to the title ("le ministre lui-même").
-_NOT_TITLE_ADJECTIVES = _words("même mêmes seul seule seuls seules tel telle autre autres prochain prochaine")
+_NOT_TITLE_ADJECTIVES = every("not_title_adjectives")
 # A title must not swallow a date written before it: "Monday Prime Minister …".
 _TIME_LABELS = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"})
 _NOUNS = frozenset({"NOUN", "PROPN"})

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from articles import selectors
 from articles.forms import ArticleDetailsForm, ArticlePasteForm, ArticleUploadForm
 from articles.models import Actor, Article, ArticleTopic, Decision, Kind, Mention, Quote, Topic, speakers_prefetch
+from articles.queue_params import QueueParams
 from articles.services import review
 from articles.services.ingest import IngestError, article_create, article_create_from_upload
 from articles.services.review import Conflict, ReviewError
@@ -37,13 +38,13 @@ BULK_MAX = 1000
 MESSAGE_LEVELS = {"success": messages.SUCCESS, "warning": messages.WARNING, "error": messages.ERROR}
 
 
-def _queue_url(params: selectors.QueueParams, page=None) -> str:
+def _queue_url(params: QueueParams, page=None) -> str:
     page = id_or_none(page)
     query = params.querystring(page=page if page and page > 1 else None)
     return f"{reverse('articles:list')}?{query}" if query else reverse("articles:list")
 
 
-def _queue_context(request, params: selectors.QueueParams, *, page_number=None, part="page", notice="",
+def _queue_context(request, params: QueueParams, *, page_number=None, part="page", notice="",
                    notice_level="success") -> dict:
     """What the queue page needs; ``part`` is "page", "results" or "rows" (less to load for the smaller parts)."""
     articles = selectors.articles_for_queue(params)
@@ -91,7 +92,7 @@ def _actor_query(request) -> str:
 @can_view
 def queue_actors(request):
     """The actor filter's choices for the words typed in its search field (the chosen actor stays first)."""
-    params = selectors.QueueParams.from_query(request.GET)
+    params = QueueParams.from_query(request.GET)
     context = {"params": params, "actors": selectors.queue_actor_choices(params, _actor_query(request)),
                "actor_query": _actor_query(request)}
     return render(request, "articles/list.html#actor-choices", context)
@@ -100,7 +101,7 @@ def queue_actors(request):
 @login_required
 @can_view
 def article_list(request):
-    params = selectors.QueueParams.from_query(request.GET)
+    params = QueueParams.from_query(request.GET)
     part = "page"
     if request.htmx and not request.htmx.history_restore_request:
         part = "rows" if request.htmx.target == "article-rows" else "results"
@@ -171,7 +172,7 @@ def _bulk_run(request, action: str, article_ids: list[int]) -> tuple[str, str]:
 def articles_bulk(request):
     """Apply one action to the articles selected in the queue, then show the same filtered queue page."""
     query = QueryDict(request.POST.get("query", ""))
-    params = selectors.QueueParams.from_query(query)
+    params = QueueParams.from_query(query)
     message, level = _bulk_run(request, request.POST.get("action", ""), _selected_ids(request.POST))
     if request.htmx:
         context = _queue_context(request, params, page_number=query.get("page"), part="results", notice=message,

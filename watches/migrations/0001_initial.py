@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('name', models.CharField(max_length=200)),
-                ('query', models.CharField(help_text="The queue's query string (articles.selectors.QueueParams).", max_length=2000)),
+                ('query', models.CharField(help_text="The queue's query string (articles.queue_params.QueueParams).", max_length=2000)),
                 ('shared', models.BooleanField(default=False, help_text='Offered to every member of the desk.')),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('owner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='saved_searches', to=settings.AUTH_USER_MODEL)),

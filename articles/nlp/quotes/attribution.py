@@ -1,0 +1,637 @@
+"""Attribution: the speaker of a quote from a speech verb before, after or inside it, "selon X", a colon,
+or a neighbouring quote."""
+
+from bisect import bisect_left, bisect_right
+
+from ..lexicon import LEXICONS
+from . import pronouns
+from .context import (
+    _AGENT_PREPOSITIONS,
+    _CLITICS,
+    _COLON,
+    _NEIGHBOUR,
+    _PRONOUN,
+    _SEAT,
+    _SPEAKER_KINDS,
+    _SURNAME,
+    _WINDOW_AFTER,
+    _Attribution,
+    _clause_floor,
+    _Context,
+    _foreign,
+    _is_description,
+    _is_time,
+    _is_title_head,
+    _opens_sentence,
+    _person_by_surname,
+    _Quote,
+)
+from .cues import (
+    _according_at,
+    _according_ending_at,
+    _cue_chain,
+    _introduces,
+    _is_auxiliary_of_cue,
+    _is_speech_verb,
+    _may_lead_cue,
+)
+from .titles import (
+    _aged,
+    _description_speaker,
+    _holder_of_title_after,
+    _organisation_named_again,
+    _seat_speaks,
+    _title_subject,
+)
+
+_WINDOW_BEFORE = 30  # tokens read back from a quote for a speech verb
+
+
+def _attribute(ctx: _Context, quote: _Quote) -> _Attribution | None:
+    if ctx.lexicon is None:
+        return None
+    colon = bisect_left(ctx.idx, quote.open) - 1
+    if colon >= 0 and ctx.lower[colon] == ":":
+        # "X added: "…"": the colon hands the quote to what stands before it, whatever follows.
+        found = _attribution_before(ctx, quote)
+        if found is not None and (found.speaker is not None or found.cue):
+            # A speech verb before the colon owns the quote even when its subject is unknown ("The Archbishop
+            # said: "…""): the name after the quote opens the next sentence and says something else.
+            return found
+    return _attribution_after(ctx, quote) or _attribution_before(ctx, quote) or _attribution_inside(ctx, quote)
+
+
+def _attribution_inside(ctx: _Context, quote: _Quote) -> _Attribution | None:
+    """An incise inside the marks, as French typography allows: « Il faut agir, a-t-il dit, et vite »."""
+    for i in range(quote.t0 + 1, quote.t1 - 1):
+        if ctx.lower[i - 1] != ",":
+            continue
+        verb = next((j for j in range(i, min(i + 4, quote.t1)) if _is_speech_verb(ctx, j)), None)
+        if verb is None or _cue_chain(ctx, verb)[0] != i and verb != i:
+            continue
+        # The incise closes with a comma or a sentence end soon after its verb.
+        if not any(ctx.lower[k] == "," or ctx.is_boundary(k) for k in range(verb + 1, min(verb + 9, quote.t1))):
+            continue
+        found = _speaker_of_verb(ctx, verb, quote, window_start=i)
+        if found.speaker is not None or found.role:
+            return found
+    return None
+
+
+def _attribution_after(ctx: _Context, quote: _Quote) -> _Attribution | None:
+    """« … », a-t-il ajouté / "…," she said / « … » X a déclaré / "…," said X, the chief executive."""
+    if not quote.closed:
+        return None
+    first = bisect_right(ctx.idx, quote.close)
+    if first >= len(ctx.idx) or "\n" in ctx.text[quote.close : ctx.idx[first]]:
+        return None
+    # The quote ended its sentence and a capitalised word follows: a new sentence, which attributes the
+    # quote only if it opens with its subject and speech verb ("« … » Darmanin a déclaré …").
+    new_sentence = ctx.text[quote.start : quote.end].rstrip()[-1:] in ".!?…" and ctx.text[ctx.idx[first]].isupper()
+    for i in range(first, min(first + _WINDOW_AFTER, len(ctx.idx))):
+        if new_sentence and i - first > 5 or new_sentence and not _may_lead_cue(ctx, i):
+            return None
+        if ctx.idx[i] in ctx.opens or ctx.quote_of[i] >= 0 or ctx.is_boundary(i) or ctx.para[i] != ctx.para[first]:
+            return None
+        according = _according_at(ctx, i)
+        if according:
+            # "X a affirmé qu'il « … » …, selon Y": the speaker the verb before the quote names outranks the
+            # source after it, which only says where the reporter got it ("Ils ont évoqué « … », selon Y": Y).
+            before = _attribution_before(ctx, quote)
+            if before is not None and before.by_verb and before.speaker is not None:
+                return before
+            return _source_speaker(ctx, i + according, ctx.text[ctx.idx[i] : ctx.ends[i + according - 1]], quote)
+        if ctx.lower[i] in ctx.lexicon.complementisers and ctx.pos[i] in ("SCONJ", "PRON"):
+            return None  # "« … » mais qu'elle soutenait …": a clause of the reporter's sentence, not an incise
+        if _is_speech_verb(ctx, i):
+            if _introduces(ctx, i):
+                return None  # "… », la chanteuse déclare : « … »": the verb is the next quote's
+            found = _speaker_of_verb(ctx, i, quote, window_start=first)
+            # A new sentence about someone else ("England confirmed that …") does not attribute it.
+            return None if new_sentence and found.speaker is None else found
+        if ctx.pos[i] in ("VERB", "AUX") and ctx.finite(i) and not _is_auxiliary_of_cue(ctx, i):
+            return None  # a clause of its own starts: its verb says nothing of the quote
+    return None
+
+
+def _attribution_before(ctx: _Context, quote: _Quote) -> _Attribution | None:
+    """X a déclaré : « … » / X said: "…" / selon X, « … » / Pour X, « … »."""
+    i = bisect_left(ctx.idx, quote.open) - 1
+    floor = _clause_floor(ctx, i)
+    steps = 0
+    while i >= floor and steps < _WINDOW_BEFORE:
+        if ctx.quote_of[i] >= 0:
+            # Over a quote of the same sentence, marks and all: "X a dit « A » puis « B »".
+            i = bisect_left(ctx.idx, ctx.quotes[ctx.quote_of[i]].open) - 1
+            continue
+        steps += 1
+        if _is_speech_verb(ctx, i):
+            return _speaker_of_verb(ctx, i, quote, window_start=floor)
+        according = _according_ending_at(ctx, i)
+        if according:
+            start = i - according + 1
+            return _source_speaker(ctx, i + 1, ctx.text[ctx.idx[start] : ctx.ends[i]], quote)
+        if ctx.lower[i] == "pour" and i == floor and ctx.lexicon is LEXICONS["fr"]:
+            found = _pour_speaker(ctx, i, quote)
+            if found is not None:
+                return found
+        i -= 1
+    # "X a été plus direct : « … »", "X was blunt: "…"": a colon hands the word to the sentence's subject.
+    colon = bisect_left(ctx.idx, quote.open) - 1
+    if colon > floor and ctx.lower[colon] == ":":
+        found = _sentence_subject(ctx, floor, colon, quote)
+        if found is not None and found.speaker is not None:
+            return _Attribution(found.speaker, "", found.role, by_verb=False, confidence=min(found.confidence, _COLON))
+    return None
+
+
+def _speaker_of_verb(ctx: _Context, verb: int, quote: _Quote, window_start: int) -> _Attribution:
+    start, end, inverted = _cue_chain(ctx, verb)
+    cue = ctx.text[ctx.idx[start] : ctx.ends[end - 1]]
+    if inverted is not None and ctx.lexicon is LEXICONS["fr"]:
+        return _Attribution(
+            pronouns._resolve_pronoun(ctx, inverted, min(quote.open, ctx.idx[start])), cue, confidence=_PRONOUN
+        )
+    before = _subject_before(ctx, start, window_start, quote)
+    if before is None and start > 0 and ctx.lower[verb].endswith(("ing", "ant")):
+        # "…, saying that …", "…, ajoutant que …": the participle shares the subject of its sentence, or the
+        # speaker of the cue it follows ("« … », a-t-il souligné, estimant que « … »").
+        floor = _clause_floor(ctx, start - 1)
+        before = _sentence_subject(ctx, floor, start, quote)
+        previous = next(
+            (
+                k
+                for k in range(start - 1, max(floor, start - 8) - 1, -1)
+                if ctx.quote_of[k] < 0 and _is_speech_verb(ctx, k) and not ctx.lower[k].endswith(("ing", "ant"))
+            ),
+            None,
+        )
+        if before is None and previous is not None:
+            earlier = _speaker_of_verb(ctx, previous, quote, window_start)
+            before = earlier if earlier.speaker is not None else None
+    if before is None and start == verb:
+        # "X a, de son côté, critiqué …": the subject stands before an auxiliary a few words back.
+        aux = next(
+            (
+                k
+                for k in range(verb - 1, max(window_start, verb - 6) - 1, -1)
+                if ctx.lower[k] in ctx.lexicon.auxiliaries and ctx.pos[k] in ("AUX", "VERB")
+            ),
+            None,
+        )
+        if aux is not None and not any(ctx.is_boundary(k) or ctx.quote_of[k] >= 0 for k in range(aux, verb)):
+            before = _subject_before(ctx, aux, window_start, quote)
+    if before is None:
+        # "X a mis la pression …, et a exhorté …", "X said … and promised …": the verb shares the subject of
+        # the clause it is coordinated with.
+        k = start - 1
+        while k >= window_start and (ctx.lower[k] == "," or ctx.pos[k] == "ADV" and ctx.owner[k] is None):
+            k -= 1
+        if k > window_start and ctx.lower[k] in ctx.lexicon.coordinators and ctx.quote_of[k] < 0:
+            before = _sentence_subject(ctx, _clause_floor(ctx, k - 1), k, quote)
+    if before is not None:
+        return _Attribution(before.speaker, cue, before.role, confidence=before.confidence)
+    if ctx.lexicon is LEXICONS["en"] and ctx.lower[verb] in ctx.lexicon.tell_verbs:
+        return _Attribution(None, cue)  # "told BBC Radio 4's Today": the listener, never the speaker
+    if ctx.lower[verb].endswith(("ing", "ant")):
+        return _Attribution(None, cue)  # "en accusant le président": a participle's object, not its subject
+    after = _subject_after(ctx, end, quote)
+    if after is not None:
+        return _Attribution(after.speaker, cue, after.role, confidence=after.confidence)
+    return _Attribution(None, cue)
+
+
+def _sentence_subject(ctx: _Context, floor: int, stop: int, quote: _Quote) -> _Attribution | None:
+    """The subject of the sentence starting at token ``floor``: what it names before its first verb."""
+    if floor < stop and ctx.pos[floor] in ("ADP", "VERB"):
+        # "Speaking to BBC Radio 4's Today programme, the MP …", "Interrogée par France Inter, la députée …":
+        # the opening phrase names the outlet or the place, never the subject.
+        comma = next((k for k in range(floor, stop) if ctx.lower[k] == ","), None)
+        if comma is None:
+            return None
+        floor = comma + 1
+    for k in range(floor, stop):
+        if _foreign(ctx, k, quote) or ctx.pos[k] in ("VERB", "AUX") and ctx.finite(k):
+            return None
+        if k > floor and ctx.pos[k - 1] == "ADP" and ctx.owner[k] is not None:
+            return None  # "à Paris", "with the BBC": a complement, not the subject
+        if _is_title_head(ctx, k):
+            return _title_subject(ctx, k, None, quote)
+        owner = ctx.owner[k]
+        if owner is not None and owner.kind == "person":
+            return _description_speaker(ctx, owner) if _is_description(ctx, owner) else _Attribution(owner.group, "")
+        if owner is not None and owner.kind == "organisation":
+            # "Home Office minister Hazel Blears": the organisation qualifies the person's title.
+            after = bisect_left(ctx.idx, owner.end)
+            person = next((ctx.owner[j] for j in range(after, min(after + 4, stop)) if ctx.owner[j] is not None), None)
+            if (
+                person is not None
+                and person.kind == "person"
+                and all(
+                    ctx.pos[j] in ("NOUN", "PROPN", "ADJ") for j in range(after, bisect_left(ctx.idx, person.start))
+                )
+            ):
+                return _Attribution(person.group, "")
+            return _Attribution(owner.group, "")
+        if ctx.lower[k] in ctx.lexicon.subjects and ctx.pos[k] == "PRON":
+            return _Attribution(
+                pronouns._resolve_pronoun(ctx, ctx.lexicon.subjects[ctx.lower[k]], ctx.idx[k]), "", confidence=_PRONOUN
+            )
+    return None
+
+
+def _subject_before(ctx: _Context, cue_start: int, floor: int, quote: _Quote) -> _Attribution | None:
+    """The subject written right before the speech verb: a name, a pronoun, a title, an organisation."""
+    i = cue_start - 1
+    skipped = 0
+    # Between a subject and its verb: "X, lundi, a déclaré", "X, qui a rencontré Y, a déclaré".
+    while i >= floor and skipped < 6:
+        if _foreign(ctx, i, quote) or ctx.is_boundary(i):
+            return None
+        if ctx.lower[i] == ",":
+            relative = _relative_start(ctx, i - 1, floor)
+            if relative is None:
+                relative = _apposition_start(ctx, i - 1, floor)
+            i = relative - 1 if relative is not None else i - 1
+        elif ctx.owner[i] is None and (ctx.pos[i] == "ADV" or _is_time(ctx, i) or ctx.lower[i] in _CLITICS):
+            i -= 1
+        elif ctx.lower[i] == ")":
+            # "The British Chambers of Commerce (BCC) said": the short name in brackets is the same subject.
+            opening = next((j for j in range(i - 1, max(floor, i - 6) - 1, -1) if ctx.lower[j] == "("), None)
+            if opening is None:
+                break
+            i = opening - 1
+        else:
+            break
+        skipped += 1
+    if i < floor or _foreign(ctx, i, quote) or ctx.is_boundary(i):
+        return None
+    if ctx.lower[i] in ("qui", "who") and ctx.pos[i] == "PRON" and i > floor:
+        # "le Parti socialiste qui l'a qualifiée de « … »": the relative pronoun stands for the noun before it,
+        # whatever that noun does in the sentence ("a été critiquée par le Parti socialiste qui …").
+        j = i - 1 if ctx.lower[i - 1] != "," else i - 2
+        if j < floor or _foreign(ctx, j, quote):
+            return None
+        head = _noun_phrase_head(ctx, j, floor)
+        return None if _coordinated_subject(ctx, head, floor) else _subject_at(ctx, head, cue_start, quote)
+    head = _noun_phrase_head(ctx, i, floor)
+    if _agent_or_complement(ctx, head, floor):
+        return None  # "X reçus par le président Y ont jugé": Y is not who judged
+    if _coordinated_subject(ctx, head, floor):
+        return None  # "William and Harry said": two speakers, no one group said it
+    return _subject_at(ctx, head, cue_start, quote)
+
+
+def _coordinated_subject(ctx: _Context, head: int, floor: int) -> bool:
+    """ "William and Harry said": the subject is one of two. Not when a clause comes before the coordinator
+    ("Milan beat Juventus at Old Trafford and Ancelotti said": two clauses, one subject each)."""
+    mention = ctx.owner[head]
+    k = (bisect_left(ctx.idx, mention.start) if mention is not None else head) - 1
+    while k >= floor and (ctx.lower[k] in ctx.lexicon.determiners or ctx.lower[k] in ctx.lexicon.titles):
+        k -= 1
+    if k < floor or ctx.lower[k] not in ctx.lexicon.coordinators:
+        return False
+    return not any(ctx.quote_of[j] < 0 and ctx.pos[j] in ("VERB", "AUX") and ctx.finite(j) for j in range(floor, k))
+
+
+def _agent_or_complement(ctx: _Context, head: int, floor: int) -> bool:
+    """The noun phrase at ``head`` follows "par", "by", "avec", "with", "à", "to": it is no subject."""
+    k = head - 1
+    while k >= floor and head - k <= 6:
+        word = ctx.lower[k]
+        if word in _AGENT_PREPOSITIONS:
+            return True
+        if not (
+            word in ctx.lexicon.determiners
+            or word in ctx.lexicon.titles
+            or word in ctx.lexicon.title_modifiers
+            or word in ctx.lexicon.courtesy_female
+            or word in ctx.lexicon.courtesy_male
+            or word in ctx.lexicon.organisations  # "avec l'équipe X"
+            or ctx.pos[k] in ("ADJ", "PROPN")
+        ):
+            return False
+        k -= 1
+    return False
+
+
+def _noun_phrase_head(ctx: _Context, i: int, floor: int) -> int:
+    """Head of the noun phrase ending at token i: complements and French adjectives are skipped
+    ("le chef de la diplomatie française" → "chef", "the head of the IMF" → "head")."""
+    lexicon = ctx.lexicon
+    while i > floor:
+        mention = ctx.owner[i]
+        start = bisect_left(ctx.idx, mention.start) if mention is not None else i
+        j = start - 1
+        if (
+            j >= floor
+            and ctx.lower[j] in lexicon.determiners
+            and j - 1 >= floor
+            and ctx.lower[j - 1] in lexicon.title_prepositions
+        ):
+            j -= 1  # "de la", "of the"
+        if (
+            j > floor
+            and ctx.lower[j] in lexicon.title_prepositions
+            and ctx.owner[j] is None
+            and (ctx.pos[start] in ("NOUN", "PROPN") or mention is not None)
+        ):
+            i = j - 1  # a complement: the head is before it
+            continue
+        if (
+            mention is None
+            and ctx.pos[i] == "ADJ"
+            and lexicon is LEXICONS["fr"]
+            and ctx.pos[i - 1] in ("NOUN", "PROPN", "ADJ")
+        ):
+            i -= 1  # French adjectives follow their noun
+            continue
+        return start
+    return i
+
+
+def _subject_at(ctx: _Context, i: int, cue_start: int, quote: _Quote) -> _Attribution | None:
+    lexicon = ctx.lexicon
+    mention = ctx.owner[i]
+    if mention is not None:
+        if mention.kind == "other" and ctx.pos[i] == "PROPN":
+            # The model ran a name into the words after it ("Henry told CRN"): the person it ends with.
+            person = _person_by_surname(ctx, i)
+            return _Attribution(person, "", confidence=_SURNAME) if person is not None else None
+        if _is_description(ctx, mention):
+            return _description_speaker(ctx, mention)
+        if mention.kind == "place" and _seat_speaks(ctx, mention):
+            return _Attribution(mention.group, "", confidence=_SEAT)
+        if mention.kind not in _SPEAKER_KINDS:
+            return None  # "en France, a déclaré", "in Paris, he said": a place is not a speaker
+        title = bisect_left(ctx.idx, mention.start) - 1
+        if (
+            mention.kind == "organisation"
+            and title >= 0
+            and _is_title_head(ctx, title)
+            and ctx.lower[title] not in ctx.lexicon.spokespeople
+        ):
+            return _title_subject(ctx, title, None, quote)  # "le maire PS": the mayor, not the party
+        return _Attribution(mention.group, "")
+    word = ctx.lower[i]
+    if word in lexicon.subjects and ctx.pos[i] == "PRON":
+        return _Attribution(pronouns._resolve_pronoun(ctx, lexicon.subjects[word], ctx.idx[i]), "", confidence=_PRONOUN)
+    if word in lexicon.determiners or word in lexicon.indefinites:
+        aged = _aged(ctx, i)  # "the 55-year-old said" (the age itself read as a date and skipped)
+        if aged is not None:
+            return aged
+    if ctx.pos[i] == "PROPN":
+        person = _person_by_surname(ctx, i)
+        if person is not None:
+            return _Attribution(person, "", confidence=_SURNAME)
+    if _is_title_head(ctx, i):
+        return _title_subject(ctx, i, cue_start, quote)
+    if word in lexicon.organisations and ctx.pos[i] in ("NOUN", "PROPN"):
+        return _organisation_named_again(ctx, i)
+    return None
+
+
+def _subject_after(ctx: _Context, i: int, quote: _Quote) -> _Attribution | None:
+    """An inverted subject: "a déclaré le chef de la diplomatie", "said Jane Smith", "said he"."""
+    lexicon = ctx.lexicon
+    n = len(ctx.lower)
+    # Dates and adverbs may come first: "a déclaré lundi le ministre".
+    while i < n and (ctx.pos[i] == "ADV" or _is_time(ctx, i)) and ctx.owner[i] is None:
+        i += 1
+    if i >= n or _foreign(ctx, i, quote) or ctx.is_boundary(i):
+        return None
+    # A name, maybe after a courtesy or an English title: "estime M. Dupont", "said Foreign Secretary X".
+    for j in range(i, min(i + 5, n)):
+        mention = ctx.owner[j]
+        if mention is not None:
+            if _opens_clause(ctx, bisect_left(ctx.idx, mention.end)):
+                return None  # "insisted Mr X was speaking about adults": the subject of what was said
+            if _is_description(ctx, mention):
+                return _description_speaker(ctx, mention)
+            if mention.kind == "place" and j <= i + 1 and _seat_speaks(ctx, mention):
+                return _Attribution(mention.group, "", confidence=_SEAT)  # "a déclaré l'Élysée dans un communiqué"
+            if mention.kind not in _SPEAKER_KINDS:
+                return None
+            return _holder_of_title_after(ctx, mention, quote) or _Attribution(mention.group, "")
+        word = ctx.lower[j]
+        if not (
+            word in lexicon.courtesy_female
+            or word in lexicon.courtesy_male
+            or (lexicon is LEXICONS["en"] and ctx.text[ctx.idx[j]].isupper() and ctx.pos[j] in ("PROPN", "NOUN"))
+            or (j == i and word in lexicon.determiners)  # "a indiqué le ministère de la Santé"
+            or (lexicon is LEXICONS["en"] and (word in lexicon.titles or word in lexicon.title_modifiers))
+        ):
+            break
+    word = ctx.lower[i]
+    # "said he." inverts the subject; in "argued it was" the pronoun opens the reported clause.
+    if lexicon is LEXICONS["en"] and word in ("he", "she") and (i + 1 >= n or ctx.pos[i + 1] == "PUNCT"):
+        return _Attribution(pronouns._resolve_pronoun(ctx, lexicon.subjects[word], quote.open), "", confidence=_PRONOUN)
+    if word in lexicon.determiners or word in lexicon.indefinites:
+        j = i + 1
+        while j < min(i + 8, n) and not ctx.is_boundary(j) and not _foreign(ctx, j, quote):
+            owner = ctx.owner[j]
+            if owner is not None:
+                if owner.kind == "person":
+                    break
+                j = bisect_left(ctx.idx, owner.end)  # "the two-time Academy Award winner": a name qualifying it
+                continue
+            if _is_title_head(ctx, j):
+                return _title_subject(ctx, j, None, quote)
+            if ctx.lower[j] in lexicon.organisations and ctx.pos[j] in ("NOUN", "PROPN"):
+                return _organisation_named_again(ctx, j)
+            if ctx.pos[j] not in ("DET", "ADJ", "NOUN", "PROPN", "PART", "NUM") and ctx.lower[j] != "-":
+                break
+            j += 1
+        aged = _aged(ctx, i)
+        if aged is not None:
+            return aged
+    return None
+
+
+def _opens_clause(ctx: _Context, k: int) -> bool:
+    """A finite verb at token ``k``, after adverbs: the noun phrase before it is that verb's subject."""
+    while k < len(ctx.lower) and ctx.pos[k] == "ADV" and ctx.owner[k] is None:
+        k += 1
+    return k < len(ctx.lower) and ctx.quote_of[k] < 0 and ctx.pos[k] in ("VERB", "AUX") and ctx.finite(k)
+
+
+def _apposition_start(ctx: _Context, i: int, floor: int) -> int | None:
+    """Start (the comma) of a title set beside a name, ending at token i: "X, director of Y, said"."""
+    titled = False
+    found = None
+    # "X, director of Y, said", "X, vice president at the group, Acme, agreed": back to a person if there is one.
+    for j in range(i, max(floor, i - 24) - 1, -1):
+        if ctx.is_boundary(j) or ctx.quote_of[j] >= 0 or ctx.pos[j] in ("VERB", "AUX") and ctx.finite(j):
+            break
+        titled = titled or _is_title_head(ctx, j)
+        if ctx.lower[j] == "," and j < i and j > floor and ctx.owner[j - 1] is not None:
+            owner = ctx.owner[j - 1]
+            if owner.kind == "person":
+                return j
+            if owner.kind in _SPEAKER_KINDS and titled and found is None:
+                found = j
+    return found
+
+
+def _relative_start(ctx: _Context, i: int, floor: int) -> int | None:
+    """Start (the comma) of a relative clause holding token i: ", qui …", ", who …"."""
+    j = i - 1
+    while j > floor and i - j < 10:
+        if ctx.lower[j] == "," and ctx.lower[j + 1] in ctx.lexicon.relatives:
+            return j
+        if ctx.lower[j] == ",":
+            return None
+        j -= 1
+    return None
+
+
+def _source_speaker(ctx: _Context, i: int, cue: str, quote: _Quote) -> _Attribution:
+    """The source named after "selon" / "according to": a name, a pronoun or a title."""
+    lexicon = ctx.lexicon
+    n = len(ctx.lower)
+    if i < n and ctx.lower[i] in lexicon.object_pronouns:
+        return _Attribution(
+            pronouns._resolve_pronoun(ctx, lexicon.object_pronouns[ctx.lower[i]], quote.open),
+            cue,
+            by_verb=False,
+            confidence=_PRONOUN,
+        )
+    for j in range(i, min(i + 10, n)):
+        if ctx.lower[j] == "," or ctx.is_boundary(j) or _foreign(ctx, j, quote) or ctx.idx[j] in ctx.opens:
+            break
+        if ctx.pos[j] in ("VERB", "AUX") or ctx.lower[j] in ("par", "by"):
+            break  # "selon un enregistrement obtenu par l'AFP": the source is the recording, not the agency
+        mention = ctx.owner[j]
+        if mention is not None and mention.kind in _SPEAKER_KINDS:
+            if any(_is_title_head(ctx, k) and ctx.lower[k] not in lexicon.spokespeople for k in range(i, j)):
+                break  # "selon le patron de la banque X, Jean Dupont": the title's holder, read below
+            if _is_description(ctx, mention):
+                found = _description_speaker(ctx, mention)
+                return _Attribution(found.speaker, cue, found.role, by_verb=False, confidence=found.confidence)
+            held = _holder_of_title_after(ctx, mention, quote)
+            if held is not None:
+                return _Attribution(held.speaker, cue, held.role, by_verb=False, confidence=held.confidence)
+            return _Attribution(mention.group, cue, by_verb=False)
+    found = _subject_after(ctx, i, quote)
+    if found is None:
+        return _Attribution(None, cue, by_verb=False)
+    return _Attribution(found.speaker, cue, found.role, by_verb=False, confidence=found.confidence)
+
+
+def _pour_speaker(ctx: _Context, i: int, quote: _Quote) -> _Attribution | None:
+    # "Pour Jean Dupont, « … »": an opinion given by a person or an organisation, comma required.
+    found = _source_speaker(ctx, i + 1, ctx.text[ctx.idx[i] : ctx.ends[i]], quote)
+    if found.speaker is None:
+        return None
+    j = i + 1
+    while j < len(ctx.lower) and ctx.lower[j] != "," and not ctx.is_boundary(j) and j - i < 10:
+        j += 1
+    return found if j < len(ctx.lower) and ctx.lower[j] == "," else None
+
+
+def _continue_speakers(ctx: _Context) -> None:
+    """A quote without a cue continues its neighbour: « A. « B », a-t-il dit / "A," he said. "B." """
+    quotes = ctx.quotes
+    # Right next to each other (only spaces or punctuation between): one utterance in two pieces.
+    for n in range(len(quotes) - 1, 0, -1):
+        a, b = quotes[n - 1], quotes[n]
+        if _adjacent(ctx, a, b) and not a.attributed and b.attributed and a.kind == "direct":
+            a.speaker, a.cue, a.role, a.attributed, a.confidence = b.speaker, b.cue, b.role, True, b.confidence
+    for quote in quotes:
+        if quote.kind == "direct" and not quote.attributed:
+            found = _speaker_of_sentence_before(ctx, quote)
+            if found is not None:
+                quote.speaker, quote.role, quote.attributed = found.speaker, found.role, True
+                quote.confidence = min(found.confidence, _NEIGHBOUR)
+    # A following statement in the same or the next paragraph, with no one else named between.
+    previous = -1
+    for n, quote in enumerate(quotes):
+        if quote.kind != "direct":
+            continue
+        before = quotes[previous] if previous >= 0 else None
+        if (
+            not quote.attributed
+            and before is not None
+            and before.speaker is not None
+            and _continues(ctx, before, quote, previous)
+        ):
+            quote.speaker, quote.role = before.speaker, before.role
+            quote.confidence = min(before.confidence, _NEIGHBOUR)
+        previous = n
+
+
+def _speaker_of_sentence_before(ctx: _Context, quote: _Quote) -> _Attribution | None:
+    """The speaker of the sentence right before a quote that opens a sentence of its own: "…, Howard said.
+    "The volume is really high."" (the same or the previous paragraph, no quote in that sentence)."""
+    if ctx.lexicon is None or not _opens_sentence(ctx, quote):
+        return None
+    end = bisect_left(ctx.idx, quote.open) - 1
+    while end >= 0 and "\n" in ctx.lower[end]:
+        end -= 1
+    if end <= 0 or ctx.lower[end] not in (".", "!", "?", "…") or ctx.quote_of[end] >= 0:
+        return None
+    floor = _clause_floor(ctx, end - 1)
+    if ctx.para[quote.t0] - ctx.para[floor] > 1 or any(ctx.quote_of[k] >= 0 for k in range(floor, end)):
+        return None
+    verb = next((k for k in range(end - 1, floor - 1, -1) if _is_speech_verb(ctx, k)), None)
+    if verb is None:
+        return None
+    found = _speaker_of_verb(ctx, verb, quote, window_start=floor)
+    return found if found.speaker is not None else None
+
+
+def _adjacent(ctx: _Context, a: _Quote, b: _Quote) -> bool:
+    if not a.closed:
+        return a.close == b.open
+    between = ctx.text[a.close + 1 : b.open]
+    return "\n" not in between and all(not ch.isalnum() for ch in between)
+
+
+def _continues(ctx: _Context, a: _Quote, b: _Quote, a_index: int) -> bool:
+    if not a.closed and a.close == b.open:
+        return True  # "A … "B …": the first never closed, the second goes on
+    first, last = bisect_left(ctx.idx, a.close), bisect_left(ctx.idx, b.open)
+    if last <= first or ctx.para[last] - ctx.para[first] > 1:
+        return False
+    for i in range(first, last):
+        if ctx.quote_of[i] >= 0 and ctx.quote_of[i] != a_index:
+            continue
+        owner = ctx.owner[i]
+        # Names in the sentence attributing the first quote qualify its speaker ("said Flynn's father").
+        own_sentence = a.by_verb and ctx.sent[i] == ctx.sent[first]
+        if (
+            owner is not None
+            and owner.kind == "person"
+            and owner.group != a.speaker
+            and not own_sentence
+            and not _is_description(ctx, owner)
+        ):
+            return False
+        if (
+            ctx.lexicon is not None
+            and ctx.lower[i] in ctx.lexicon.verbs
+            and ctx.pos[i] == "VERB"
+            and ctx.quote_of[i] < 0
+            and not _belongs_to(ctx, i, a)
+            and not _bare_participle(ctx, i)
+        ):
+            return False  # someone else's speech verb between
+    return True
+
+
+def _bare_participle(ctx: _Context, i: int) -> bool:
+    """A past participle with no auxiliary before it describes ("Sa carrière lancée, …"): no one speaks."""
+    return (
+        "VerbForm=Part" in ctx.morph(i)
+        and "Tense=Past" in ctx.morph(i)
+        and (i == 0 or ctx.lower[i - 1] not in ctx.lexicon.auxiliaries)
+    )
+
+
+def _belongs_to(ctx: _Context, i: int, quote: _Quote) -> bool:
+    # The verb of the quote's own cue ("« … », a-t-il ajouté") sits right after it.
+    return (
+        bool(quote.cue)
+        and ctx.text[ctx.idx[i] : ctx.ends[i]] in quote.cue
+        and i - bisect_left(ctx.idx, quote.close) <= _WINDOW_AFTER
+    )

@@ -1,0 +1,292 @@
+"""Pronouns and gender: the person a pronoun stands for, and the gender each person group has in the text."""
+
+from bisect import bisect_left
+
+from ..types import MentionSpan
+from . import attribution
+from .context import (
+    _CLITICS,
+    _WINDOW_AFTER,
+    _Attribution,
+    _Context,
+    _is_description,
+    _is_title_head,
+    _mentions_back,
+    _person_by_surname,
+    _Quote,
+    _sentence_start,
+)
+from .cues import _cue_chain, _is_auxiliary_of_cue, _is_speech_verb
+
+
+def _resolve_pronoun(ctx: _Context, gender: str, before: int) -> int | None:
+    """The person (or, for "it", the organisation) a pronoun at char ``before`` refers to."""
+    if gender == "P":
+        return None  # several speakers: no one group said it
+    kind = "organisation" if gender == "N" else "person"
+    last = bisect_left(ctx.idx, before)
+    wanted = "F" if gender == "F" else None
+    unwanted = "F" if gender == "M" else "M" if gender == "F" else None
+    if kind == "person":
+        described = _described_before(ctx, last, unwanted)
+        if described is not None:
+            return described.speaker
+        unwanted = "F" if gender == "M" else None
+    for pass_ in (0, 1):
+        found = _nearest_antecedent(ctx, last, kind, wanted if pass_ == 0 else None, unwanted if pass_ == 0 else None)
+        if found is not None:
+            return None if kind == "person" and _unknown_speaker_since(ctx, found, last) else found
+    return None
+
+
+def _described_before(ctx: _Context, last: int, unwanted: str | None) -> _Attribution | None:
+    """The sentences between a pronoun at token ``last`` and the nearest name before it may be about someone
+    the text only describes ("The Tory leader countered …. He declared:", "But a spokeswoman insisted …. "…,"
+    she said", "X is fit, but the Scot admitted …. "…," he said"): the pronoun is that description's, whoever
+    holds it or no one. None when a name comes first (the pronoun is read as usual)."""
+    lexicon = ctx.lexicon
+    end = _sentence_start(ctx, last)  # the pronoun's own sentence is about it
+    for _ in range(3):
+        if end <= 0:
+            return None
+        floor = _sentence_start(ctx, end - 1)
+        probe = _Quote(ctx.idx[floor], ctx.idx[floor], False, 0, 0)
+        found = None
+        for verb in range(end - 1, floor - 1, -1):
+            if ctx.quote_of[verb] >= 0 or not _is_speech_verb(ctx, verb):
+                continue
+            start, stop, inverted = _cue_chain(ctx, verb)
+            # A pronoun speaking there ("he said", "said he.") is about someone earlier still: no need to
+            # resolve it here.
+            pronoun = any(
+                ctx.lower[k] in lexicon.subjects and ctx.quote_of[k] < 0 for k in range(max(floor, start - 6), start)
+            ) or (stop + 1 < end and ctx.lower[stop] in lexicon.subjects and ctx.pos[stop + 1] == "PUNCT")
+            if inverted is None and not pronoun:
+                found = attribution._subject_before(ctx, start, floor, probe)
+                if found is None and ctx.lower[verb] not in lexicon.tell_verbs:
+                    found = attribution._subject_after(ctx, stop, probe)
+            break
+        if found is None:
+            verb = next(
+                (
+                    k
+                    for k in range(floor, end)
+                    if ctx.quote_of[k] < 0 and ctx.pos[k] in ("VERB", "AUX") and ctx.finite(k)
+                ),
+                end,
+            )
+            if not any(ctx.lower[k] in lexicon.subjects for k in range(floor, verb)):
+                found = attribution._sentence_subject(ctx, floor, verb, probe)
+        if found is not None and found.role and _fits_phrase(ctx, found, unwanted):
+            return found
+        if any(
+            ctx.quote_of[k] < 0
+            and ctx.owner[k] is not None
+            and ctx.owner[k].kind == "person"
+            and not _is_description(ctx, ctx.owner[k])
+            for k in range(floor, end)
+        ):
+            return None
+        end = floor
+    return None
+
+
+def _fits_phrase(ctx: _Context, found: _Attribution, unwanted: str | None) -> bool:
+    """The title or description ``found`` (and the person it stands for) may be of the pronoun's gender."""
+    if unwanted is None:
+        return True
+    words = set(found.role.casefold().split())
+    gender = "F" if words & ctx.lexicon.female_titles else "M" if words & ctx.lexicon.male_titles else None
+    if gender == unwanted:
+        return False
+    return found.speaker is None or _fits(ctx, found.speaker, None, unwanted)
+
+
+def _unknown_speaker_since(ctx: _Context, group: int, last: int) -> bool:
+    """A sentence after the antecedent's last mention opens with a name that is no person of the article
+    and speaks ("Al-Sawarmi Khalid, spokesman for the army, said …"): the pronoun may be theirs."""
+    starts = ctx.person_starts.get(group, [])
+    n = bisect_left(starts, ctx.idx[last] if last < len(ctx.idx) else ctx.limit)
+    k = bisect_left(ctx.idx, starts[n - 1]) + 1 if n else 0
+    if any(q.by_verb and q.speaker is None and k <= q.t0 < last for q in ctx.quotes):
+        return True  # '"…," said the fisherman's wife. "…," she said': someone the text did not name
+    while k < last:
+        if ctx.sent[k] != ctx.sent[k - 1] and ctx.quote_of[k] < 0:
+            owner = ctx.owner[k]
+            # "Al-Sawarmi Khalid, spokesman …, said", "L'association a expliqué qu'elle …" (« elle » may be it).
+            unknown = (
+                owner is not None
+                and owner.kind != "person"
+                or owner is None
+                and ctx.pos[k] == "PROPN"
+                and ctx.text[ctx.idx[k]].isupper()
+                and _person_by_surname(ctx, k) != group
+                or ctx.lower[k] in ctx.lexicon.determiners
+                and k + 1 < last
+                and ctx.lower[k + 1] in ctx.lexicon.organisations
+            )
+            end = min(k + _WINDOW_AFTER, last)
+            # Its own verb (the first finite one) says it: "Polar Express is based on a book which tells …" does not.
+            verb = next(
+                (
+                    j
+                    for j in range(k, end)
+                    if ctx.quote_of[j] < 0
+                    and (ctx.pos[j] in ("VERB", "AUX") and ctx.finite(j) or _is_speech_verb(ctx, j))
+                ),
+                None,
+            )
+            if unknown and verb is not None and (_is_speech_verb(ctx, verb) or _is_auxiliary_of_cue(ctx, verb)):
+                return True
+        k += 1
+    return False
+
+
+def _nearest_antecedent(
+    ctx: _Context, last: int, kind: str, wanted: str | None, unwanted: str | None, subject_only: bool = False
+) -> int | None:
+    # Walks back to the nearest sentence naming a fitting actor; there its subject (named before any
+    # finite verb of the sentence) wins over the others, then the latest one. A sentence whose subject is
+    # itself a pronoun ("He directed X's film") is about someone named earlier: the walk goes on.
+    for _ in range(3):
+        same: list[MentionSpan] = []
+        sentence = -1
+        for mention, token in _mentions_back(ctx, last):
+            if sentence >= 0 and ctx.sent[token] != sentence:
+                break
+            if mention.kind == kind and _fits(ctx, mention.group, wanted, unwanted):
+                sentence = ctx.sent[token]
+                same.append(mention)
+        if not same:
+            return None
+        subject = _subject_among(ctx, same, sentence)
+        if subject is not None:
+            return subject
+        first = _sentence_start(ctx, bisect_left(ctx.idx, same[-1].start))
+        if _pronoun_opens(ctx, first, bisect_left(ctx.idx, same[-1].start)):
+            last = first
+            continue
+        if subject_only:
+            return None
+        first_token = bisect_left(ctx.sent, sentence)
+        verbs = [
+            i
+            for i in range(first_token, bisect_left(ctx.idx, same[0].start))
+            if ctx.quote_of[i] < 0 and ctx.pos[i] in ("VERB", "AUX") and ctx.finite(i)
+        ]
+        for mention in reversed(same):  # text order
+            if not verbs or ctx.idx[verbs[0]] > mention.start:
+                return mention.group
+        # A name the entity model missed as the subject ("Ancelotti said he was aware of the threat United
+        # posed"): the one person of that surname, else no one.
+        unnamed = next(
+            (
+                k
+                for k in range(first_token, verbs[0])
+                if ctx.owner[k] is None
+                and ctx.pos[k] == "PROPN"
+                and ctx.text[ctx.idx[k]].isupper()
+                and ctx.quote_of[k] < 0
+            ),
+            None,
+        )
+        if unnamed is not None:
+            person = _person_by_surname(ctx, unnamed)
+            return person if person is not None and _fits(ctx, person, wanted, unwanted) else None
+        # No subject to go by: the latest name only when it is the sentence's one fitting actor.
+        return same[0].group if len({mention.group for mention in same}) == 1 else None
+    return None
+
+
+def _subject_among(ctx: _Context, same: list[MentionSpan], sentence: int) -> int | None:
+    for mention in reversed(same):  # text order: a name its finite verb follows is the subject
+        before = bisect_left(ctx.idx, mention.start) - 1
+        while before >= 0 and (
+            ctx.lower[before] in ctx.lexicon.courtesy_male
+            or ctx.lower[before] in ctx.lexicon.courtesy_female
+            or _is_title_head(ctx, before)
+        ):
+            before -= 1
+        if before >= 0 and ctx.quote_of[before] < 0 and _is_speech_verb(ctx, before):
+            return mention.group  # "…, a expliqué Marc Vidal": the inverted subject of a speech verb
+        if _verb_before(ctx, bisect_left(ctx.sent, sentence), bisect_left(ctx.idx, mention.start)):
+            continue  # "Ils étaient tous des X, …, a expliqué Y": X is no subject
+        k = bisect_left(ctx.idx, mention.end)
+        if k < len(ctx.lower) and ctx.lower[k] == ",":
+            # "X, septuple vainqueur du Tour qui a annoncé son retour, a repoussé …": past the apposition.
+            k = next((j + 1 for j in range(k + 1, min(k + 30, len(ctx.lower))) if ctx.lower[j] == ","), k)
+        while k < len(ctx.lower) and ctx.owner[k] is None and (ctx.pos[k] == "ADV" or ctx.lower[k] in _CLITICS):
+            k += 1
+        if k < len(ctx.lower) and ctx.pos[k] in ("VERB", "AUX") and ctx.finite(k) and ctx.quote_of[k] < 0:
+            return mention.group
+    return None
+
+
+def _pronoun_opens(ctx: _Context, first: int, stop: int) -> bool:
+    """The sentence from token ``first`` has a subject pronoun before its first finite verb and name."""
+    for k in range(first, stop):
+        if ctx.lower[k] in ctx.lexicon.subjects and ctx.pos[k] == "PRON":
+            return True
+        if ctx.owner[k] is not None or ctx.pos[k] in ("VERB", "AUX", "NOUN", "PROPN"):
+            return False
+    return False
+
+
+def _verb_before(ctx: _Context, first: int, stop: int) -> bool:
+    """A finite verb between tokens ``first`` and ``stop`` (or the last line break or sentence end before it),
+    outside quotes and parentheses."""
+    depth = 0
+    for i in range(stop - 1, first - 1, -1):
+        word = ctx.lower[i]
+        if ctx.is_boundary(i) and ctx.quote_of[i] < 0:
+            return False
+        depth += (word == ")") - (word == "(")
+        if depth <= 0 and ctx.quote_of[i] < 0 and ctx.pos[i] in ("VERB", "AUX") and ctx.finite(i):
+            return True
+    return False
+
+
+def _fits(ctx: _Context, group: int, wanted: str | None, unwanted: str | None) -> bool:
+    gender = ctx.genders.get(group)
+    if wanted is not None:
+        return gender == wanted
+    return unwanted is None or gender != unwanted
+
+
+def _genders(ctx: _Context) -> dict[int, str]:
+    """What the text tells of each person's gender: courtesy titles, gendered titles, agreement."""
+    lexicon = ctx.lexicon
+    votes: dict[int, list[str]] = {}
+    for mention in ctx.mentions:
+        if mention.kind != "person":
+            continue
+        start = bisect_left(ctx.idx, mention.start)
+        end = bisect_left(ctx.idx, mention.end)
+        for i in (start - 1, start):
+            if 0 <= i < len(ctx.lower):
+                if ctx.lower[i] in lexicon.courtesy_female:
+                    votes.setdefault(mention.group, []).append("F")
+                elif ctx.lower[i] in lexicon.courtesy_male:
+                    votes.setdefault(mention.group, []).append("M")
+        # A gendered title right before the name: "la chanteuse Cindy Santos", "le producteur et musicien
+        # suisse David Wehren", "actress Jane Smith".
+        for i in range(start - 1, max(start - 5, 0) - 1, -1):
+            word = ctx.lower[i]
+            if word in lexicon.female_titles or word in lexicon.male_titles:
+                votes.setdefault(mention.group, []).append("F" if word in lexicon.female_titles else "M")
+                break
+            if ctx.pos[i] not in ("ADJ", "NOUN", "CCONJ") or ctx.owner[i] is not None:
+                break
+        # French agreement: "X s'est rendue", "X est arrivée" (the masculine is also the default).
+        for i in range(end, min(end + 3, len(ctx.lower))):
+            if ctx.pos[i] == "VERB" and "VerbForm=Part" in ctx.morph(i):
+                if "Gender=Fem" in ctx.morph(i) and ctx.lower[end] in ("est", "s'", "a"):
+                    votes.setdefault(mention.group, []).append("F")
+                break
+    for role in ctx.roles:
+        words = set(role.title.casefold().split())
+        if words & lexicon.female_titles:
+            votes.setdefault(role.group, []).append("F")
+        elif words & lexicon.male_titles:
+            votes.setdefault(role.group, []).append("M")
+    return {group: max(set(v), key=v.count) for group, v in votes.items() if len(set(v)) == 1}
