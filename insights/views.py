@@ -2,6 +2,7 @@
 
 import csv
 import io
+from dataclasses import replace
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required, permission_required
@@ -12,8 +13,20 @@ from articles.models import Source
 from digests.exports import csv_cell
 from insights import selectors
 from stories.models import Story
+from watches.models import Watch
 
 can_view = permission_required("articles.view_article", raise_exception=True)
+
+
+def _params(request) -> selectors.InsightParams:
+    """The page's params; without actors chosen, the share of voice is that of the actors the user
+    watches (watches.Watch), if any."""
+    params = selectors.InsightParams.from_query(request.GET)
+    if params.actors:
+        return params
+    watched = (Watch.objects.of(request.user).filter(kind=Watch.Kind.ACTOR).order_by("created_at", "id")
+               .values_list("actor_id", flat=True)[:selectors.WATCHED_MAX])
+    return replace(params, actors=tuple(watched))
 
 
 def _story(params: selectors.InsightParams) -> Story | None:
@@ -28,7 +41,7 @@ def _charts(params: selectors.InsightParams, story: Story | None) -> list[select
 @login_required
 @can_view
 def insights_page(request):
-    params = selectors.InsightParams.from_query(request.GET)
+    params = _params(request)
     story = _story(params)
     context = {"params": params, "story": story, "charts": _charts(params, story), "periods": selectors.PERIODS,
                "sources": list(Source.objects.only("id", "name")), "actor_choices": selectors.actor_choices(params),
@@ -40,7 +53,7 @@ def insights_page(request):
 @can_view
 def insights_csv(request, chart: str):
     """One chart's data table as CSV (the cells a spreadsheet would run as formulas quoted)."""
-    params = selectors.InsightParams.from_query(request.GET)
+    params = _params(request)
     if chart == "story":
         story = _story(params)
         if story is None:

@@ -370,3 +370,19 @@ def test_the_page_in_french_keeps_its_coordinates_in_svg_units(editor_client, re
     assert "Thèmes, articles par jour" in page and "Qui apparaît avec qui" in page
     coordinates = re.findall(r'<rect class="bar" x="([^"]+)" y="([^"]+)" width="([^"]+)"', page)
     assert coordinates and all(re.fullmatch(r"[0-9.]+", value) for triple in coordinates for value in triple)
+
+
+def test_without_actors_chosen_the_share_of_voice_is_that_of_the_actors_the_user_watches(editor_client, editor,
+                                                                                          recent):
+    from watches.services import watch_create
+
+    macron, bourita = recent[0], recent[1]
+    default = {row.label for row in dict((c.slug, c) for c in editor_client.get(PAGE).context["charts"])["share"].rows}
+    assert len(default) > 2  # nobody watched yet: the most mentioned actors
+    for actor in (bourita, macron):
+        watch_create(user=editor, kind="actor", target_id=actor.id)
+    response = editor_client.get(PAGE, {"days": "30"})
+    share = {row.label for row in {c.slug: c for c in response.context["charts"]}["share"].rows}
+    assert share == {"Macron", "Bourita"}
+    assert editor_client.get(reverse("insights:csv", args=["share"]), {"days": "30"}).content.decode(
+        "utf-8-sig").count("\r\n") == 3  # the head and the two watched actors
