@@ -1,10 +1,10 @@
-"""Titles and roles written next to a person: "le ministre français de l'Intérieur, Gérald Darmanin".
+"""Titles and roles written next to a person: "la ministre française de la Culture, Claire Dupont".
 
 What ``find_roles`` guarantees:
 
 - only mentions of kind "person" get roles, and only from a title phrase written right next to
   them: before the name ("le président français Emmanuel Macron", "the chancellor, Gordon
-  Brown,"), or as an apposition after it ("Gérald Darmanin, ministre de l'Intérieur, a …");
+  Brown,"), or as an apposition after it ("Claire Dupont, ministre de la Culture, a …");
 - a title never reaches its person across a sentence start, a line break, another mention or
   any word but a comma or a courtesy title ("Mr", "Mme"); a title with no person next to it
   ("le ministre a déclaré") gives nothing;
@@ -450,7 +450,7 @@ def _next_in_list(doc: Doc, owner: list[_Mention | None], lexicon: _Lexicon, end
 
 
 def _person_before(doc: Doc, owner: list[_Mention | None], lexicon: _Lexicon, phrase: _Phrase) -> list[_Mention]:
-    """The person an apposed title follows: "Gérald Darmanin, ministre de l'Intérieur, a …"."""
+    """The person an apposed title follows: "Claire Dupont, ministre de la Culture, a …"."""
     i = phrase.start - 2 if phrase.has_determiner else phrase.start - 1  # the comma
     if not (_at(doc, i - 1, ",") and _joined(doc, i)):
         return []

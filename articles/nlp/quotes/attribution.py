@@ -86,7 +86,7 @@ def _attribution_after(ctx: _Context, quote: _Quote) -> _Attribution | None:
     if first >= len(ctx.idx) or "\n" in ctx.text[quote.close : ctx.idx[first]]:
         return None
     # The quote ended its sentence and a capitalised word follows: a new sentence, which attributes the
-    # quote only if it opens with its subject and speech verb ("« … » Darmanin a déclaré …").
+    # quote only if it opens with its subject and speech verb ("« … » Mme Martin a déclaré …").
     new_sentence = ctx.text[quote.start : quote.end].rstrip()[-1:] in ".!?…" and ctx.text[ctx.idx[first]].isupper()
     for i in range(first, min(first + _WINDOW_AFTER, len(ctx.idx))):
         if new_sentence and i - first > 5 or new_sentence and not _may_lead_cue(ctx, i):

@@ -86,7 +86,7 @@ def _bare_clause(ctx: _Context, j: int) -> int | None:
 
 
 def _coordinated(ctx: _Context, cue_start: int, floor: int) -> bool:
-    # "Laftit et Darmanin ont souligné que …": two speakers, no one group said it.
+    # "Dupont et Martin ont souligné que …": two speakers, no one group said it.
     words = [ctx.lower[k] for k in range(max(floor, cue_start - 8), cue_start)]
     return any(w in ctx.lexicon.coordinators for w in words) and ctx.lower[cue_start] in ("ont", "have", "sont")
 
