@@ -135,14 +135,14 @@ def _one_per_story(articles: list[Article]) -> list[Article]:
     the first given; in the order the chosen ones were given."""
     central = dict(Story.objects.filter(id__in={a.story_id for a in articles if a.story_id})
                    .values_list("id", "central_article_id"))
+
+    def rank(article: Article) -> tuple[bool, bool]:
+        return article.review_state != Article.ReviewState.REVIEWED, article.id != central.get(article.story_id)
+
     best: dict[int, Article] = {}
     for article in articles:
-        if article.story_id is None:
-            continue
-        rank = (article.review_state != Article.ReviewState.REVIEWED, article.id != central.get(article.story_id))
         kept = best.get(article.story_id)
-        if kept is None or rank < (kept.review_state != Article.ReviewState.REVIEWED,
-                                   kept.id != central.get(kept.story_id)):
+        if article.story_id is not None and (kept is None or rank(article) < rank(kept)):
             best[article.story_id] = article
     return [a for a in articles if a.story_id is None or best[a.story_id] is a]
 

@@ -5,7 +5,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.clickjacking import xframe_options_sameorigin
@@ -21,7 +20,7 @@ from digests.models import Digest, DigestItem, DigestSection, ExportJob
 from digests.services import DigestError
 from pressreview import confirm
 from pressreview.htmx import stop_polling, vary_on_htmx
-from pressreview.inputs import id_or_none
+from pressreview.inputs import id_or_none, next_path
 from pressreview.middleware import content_security_policy
 
 can_view = permission_required("digests.view_digest", raise_exception=True)
@@ -573,11 +572,7 @@ def add_from_article(request):
     else:
         messages.info(request, _("The digest “%(title)s” has this article already, or another article of its story "
                                  "(a story is one item).") % {"title": digest.title})
-    back = request.POST.get("next") or reverse("articles:detail", args=[article.id])
-    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        back = reverse("articles:detail", args=[article.id])
-    # A path, never a view name: redirect("abc") would try to reverse it and fail with a 500.
-    return HttpResponseRedirect(back)
+    return HttpResponseRedirect(next_path(request, reverse("articles:detail", args=[article.id])))
 
 
 @login_required

@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from django import forms
 from django.core.exceptions import BadRequest, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 # PostgreSQL's bigint and SQLite's integer are both signed 64-bit.
@@ -93,3 +94,13 @@ def posted_id(data, name: str) -> int | None:
         shown = str(value)[:40] + ("…" if len(str(value)) > 40 else "")
         raise InvalidInput(_("“%(value)s” is not a valid choice for “%(name)s”: choose one from the list.")
                            % {"value": shown, "name": name[:40]}) from None
+
+
+def next_path(request, default: str) -> str:
+    """The posted ``next``, when it is a path on this site (where a form came from), else ``default``.
+    Always a path, never a view name: ``redirect("abc")`` would try to reverse it and fail with a 500."""
+    back = str(request.POST.get("next") or "")
+    if back.startswith("/") and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()},
+                                                                require_https=request.is_secure()):
+        return back
+    return default

@@ -11,12 +11,12 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from articles.models import Topic
-from pressreview.inputs import id_or_none, posted_id
+from pressreview.inputs import id_or_none, next_path, posted_id
 from watches import selectors, services
 from watches.models import Watch
 
@@ -27,11 +27,7 @@ PAGE_SIZE = 50
 
 def _back(request, default: str = "watches:list"):
     """Where the form came from (a path on this site), or ``default``."""
-    back = str(request.POST.get("next") or "")
-    if back.startswith("/") and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()},
-                                                                require_https=request.is_secure()):
-        return HttpResponseRedirect(back)
-    return redirect(default)
+    return HttpResponseRedirect(next_path(request, reverse(default)))
 
 
 def _mail(request) -> str:
