@@ -97,10 +97,11 @@ def posted_id(data, name: str) -> int | None:
 
 
 def next_path(request, default: str) -> str:
-    """The posted ``next``, when it is a path on this site (where a form came from), else ``default``.
-    Always a path, never a view name: ``redirect("abc")`` would try to reverse it and fail with a 500."""
+    """The posted ``next``, when it is an address on this site (where a form came from), else ``default``.
+    For ``HttpResponseRedirect``, never ``redirect``: ``redirect("abc")`` would try to reverse a view named
+    "abc" and fail with a 500."""
     back = str(request.POST.get("next") or "")
-    if back.startswith("/") and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()},
-                                                                require_https=request.is_secure()):
+    if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()},
+                                                require_https=request.is_secure()):
         return back
     return default
