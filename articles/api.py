@@ -14,6 +14,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.security import HttpBearer
 
 from articles import selectors
+from articles.actor_params import ActorParams
 from articles.models import Actor, ApiToken, Article, ArticleTopic, Decision, Mention, speakers_prefetch
 from articles.services.accounts import token_digest
 from articles.services.ingest import IngestError, article_create
@@ -333,7 +334,7 @@ class ActorOut(ActorSummary):
 def list_actors(request, q: str = "", kind: str = ""):
     """Canonical actors whose name or an alias contains ``q`` (accents and case ignored)."""
     _require(request, "articles.view_actor")
-    params = selectors.ActorParams.from_query({"q": q, "kind": kind, "sort": "name"})
+    params = ActorParams.from_query({"q": q, "kind": kind, "sort": "name"})
     return selectors.actors_for_directory(params)
 
 

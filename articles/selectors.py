@@ -1,11 +1,9 @@
 """Reads that several views and the API share."""
 
 import hashlib
-import re
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
-from urllib.parse import urlencode
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.paginator import Paginator
@@ -17,6 +15,7 @@ from django.utils.formats import date_format
 from django.utils.functional import cached_property
 
 from articles import history
+from articles.actor_params import ACTOR_SORTS, ActorParams
 
 # The suggested duplicates have their own module; these names stay importable from here.
 from articles.duplicates import DuplicatePair, duplicate_suggestions  # noqa: F401
@@ -43,6 +42,7 @@ from articles.models import (
     speakers_prefetch,
     suggestions_in_words,
 )
+from articles.nlp.names import names_alike
 from articles.queue_params import QueueParams
 from pressreview.inputs import id_or_none
 from sources.models import FeedItem
@@ -583,33 +583,9 @@ def language_label(code: str) -> str:
 
 # The actor registry.
 
-ACTOR_SORTS = {"mentions": "-mention_count", "recent": "-last_seen", "name": "name"}
 
 
 ACTOR_QUERY_MAX = 200
-
-
-# Words too common in names to say that two names are alike ("Ministère des Armées", "Office des Postes").
-NAME_FILLERS = frozenset({"des", "les", "une", "aux", "sur", "pour", "dans", "the", "and", "for", "von", "del"})
-
-
-def _name_words(name: str) -> set[str]:
-    return {word for word in fold_surface(name).split() if len(word) >= 3 and word not in NAME_FILLERS}
-
-
-def _abbreviates(short: str, long: str) -> bool:
-    """``short`` holds an abbreviation (a word in capitals) that the initials of ``long``'s significant
-    words contain or are part of: "UE" and "Union européenne", "AFP" and "France Presse"."""
-    words = [word for word in re.findall(r"[^\W\d_]+", long) if len(word) >= 3 and word.lower() not in NAME_FILLERS]
-    initials = "".join(word[0] for word in words).upper()
-    capitals = [word for word in re.findall(r"[^\W\d_]+", short) if len(word) >= 2 and word.isupper()]
-    return len(initials) >= 2 and any(initials in word or word in initials for word in capitals)
-
-
-def names_alike(first: str, second: str) -> bool:
-    """Two names that may be one actor's: a significant word in common, or one abbreviating the other."""
-    return bool(_name_words(first) & _name_words(second)) or _abbreviates(first, second) \
-        or _abbreviates(second, first)
 
 
 def mention_link_suggestions(mention: Mention, limit: int = 5) -> list[Actor]:
@@ -623,7 +599,8 @@ def mention_link_suggestions(mention: Mention, limit: int = 5) -> list[Actor]:
         Actor.objects.filter(live, kind=mention.kind, merged_into__isnull=True).exclude(id=mention.actor_id)
         .annotate(n=Count("mentions", filter=live)).order_by("-n", "name")[:50]
     )
-    return sorted(actors, key=lambda actor: not names_alike(mention.text, actor.name))[:limit]
+    institution = mention.kind == Kind.ORGANISATION
+    return sorted(actors, key=lambda actor: not names_alike(mention.text, actor.name, institution=institution))[:limit]
 
 
 def actors_search(query: str, *, kind: str = "", limit: int = 10) -> list[Actor]:
@@ -636,30 +613,6 @@ def actors_search(query: str, *, kind: str = "", limit: int = 10) -> list[Actor]
     if kind:
         actors = actors.filter(kind=kind)
     return list(actors.order_by("-confirmed", "name")[:limit])
-
-
-@dataclass
-class ActorParams:
-    q: str = ""
-    kind: str = ""
-    sort: str = "mentions"
-    confirmed: str = ""  # "", "yes", "no"
-
-    @classmethod
-    def from_query(cls, query: Mapping) -> "ActorParams":
-        kind = query.get("kind", "")
-        sort = query.get("sort", "mentions")
-        confirmed = query.get("confirmed", "")
-        return cls(
-            q=" ".join(str(query.get("q", "")).split())[:200],
-            kind=kind if kind in Kind.values else "",
-            sort=sort if sort in ACTOR_SORTS else "mentions",
-            confirmed=confirmed if confirmed in ("yes", "no") else "",
-        )
-
-    def query_string(self, **changes) -> str:
-        values = {**asdict(self), **changes}
-        return urlencode({k: v for k, v in values.items() if v and not (k == "sort" and v == "mentions")})
 
 
 def actors_for_directory(params: ActorParams) -> QuerySet:

@@ -1,10 +1,6 @@
 """Reads of the digests app: a digest's view model, the builder's choices, the articles to pull in."""
 
-import re
 from collections import defaultdict
-from collections.abc import Mapping
-from dataclasses import dataclass
-from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
@@ -16,8 +12,8 @@ from django.utils.translation import gettext as _
 from articles.models import Actor, Article, ArticleTopic, Decision, Mention, Quote, speakers_prefetch
 from articles.selectors import most_mentioned_actors
 from digests.models import Digest, DigestItem, DigestSection, ExportJob
+from digests.pull_params import PullParams
 from digests.viewmodel import ActorView, DigestView, ItemView, QuoteView, SectionView, TopicView
-from pressreview.inputs import id_or_none
 
 KEY_ACTORS = 5
 MAX_QUOTES = 2
@@ -245,41 +241,6 @@ def recent_export_jobs(digest: Digest, limit: int = 5) -> list[ExportJob]:
 
 
 # Pulling articles in.
-
-@dataclass(frozen=True)
-class PullParams:
-    """The builder's "pull in articles" form. ``within_period`` and ``reviewed_only``
-    are on unless a submitted form left them unticked."""
-
-    topic: str = ""
-    actor: int | None = None
-    source: int | None = None
-    q: str = ""
-    within_period: bool = True
-    reviewed_only: bool = True
-
-    @classmethod
-    def from_query(cls, data: Mapping) -> "PullParams":
-        submitted = bool(data.get("pull"))
-        topic = " ".join(str(data.get("topic") or "").split())[:80]
-        return cls(
-            topic=topic if re.fullmatch(r"[-a-zA-Z0-9_]+", topic) else "",
-            actor=id_or_none(data.get("actor")),
-            source=id_or_none(data.get("source")),
-            q=" ".join(str(data.get("q") or "").split())[:200],
-            within_period=bool(data.get("within_period")) if submitted else True,
-            reviewed_only=bool(data.get("reviewed_only")) if submitted else True,
-        )
-
-    def is_filtered(self) -> bool:
-        return bool(self.topic or self.actor or self.source or self.q)
-
-    def querystring(self) -> str:
-        values = {"pull": "1", "topic": self.topic, "actor": self.actor or "", "source": self.source or "",
-                  "q": self.q, "within_period": "1" if self.within_period else "",
-                  "reviewed_only": "1" if self.reviewed_only else ""}
-        return urlencode({k: v for k, v in values.items() if v})
-
 
 def period_articles(digest: Digest) -> QuerySet[Article]:
     """The articles of the digest's period: published in it, or added in it when their date is unknown."""

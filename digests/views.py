@@ -17,6 +17,7 @@ from articles.queue_params import QueueParams
 from digests import annotations, exports, selectors, services
 from digests.forms import DigestForm
 from digests.models import Digest, DigestItem, DigestSection, ExportJob
+from digests.pull_params import PullParams
 from digests.services import DigestError
 from pressreview import confirm
 from pressreview.htmx import stop_polling, vary_on_htmx
@@ -105,7 +106,7 @@ def _builder_context(request, digest: Digest, *, error: str = "", saved_item: in
 
 
 def _pull_context(request, digest: Digest) -> dict:
-    params = selectors.PullParams.from_query(request.GET)
+    params = PullParams.from_query(request.GET)
     return {
         "digest": digest,
         "pull": params,
@@ -128,7 +129,7 @@ def digest_detail(request, digest_id):
     else:
         context = {**_builder_context(request, digest), **_pull_context(request, digest),
                    **article_selectors.queue_filter_choices(QueueParams()),
-                   "actors": selectors.pull_actor_choices(digest, selectors.PullParams.from_query(request.GET)),
+                   "actors": selectors.pull_actor_choices(digest, PullParams.from_query(request.GET)),
                    "topics": article_selectors.topics_for_choice()}
         response = render(request, "digests/builder.html", context)
     return vary_on_htmx(response)

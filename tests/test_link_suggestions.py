@@ -4,7 +4,8 @@ import pytest
 from django.urls import reverse
 
 from articles.models import Actor, Article, Decision, Mention
-from articles.selectors import mention_link_suggestions, names_alike
+from articles.nlp.names import names_alike
+from articles.selectors import mention_link_suggestions
 
 pytestmark = pytest.mark.django_db
 
@@ -17,6 +18,16 @@ def test_names_are_alike_by_a_significant_word_or_an_abbreviation():
     assert names_alike("la Commission", "Commission européenne")
     assert not names_alike("Office des Postes", "Ministère des Armées")  # "des" says nothing
     assert not names_alike("Lisbonne", "Bruxelles")
+    assert names_alike("l'UE", "Union européenne")
+
+
+def test_an_institution_s_acronym_may_leave_out_its_generic_first_word_whatever_its_capitals():
+    # "Organisation des Nations Unies": the press writes "Nations Unies" with capitals as often as not.
+    assert names_alike("ONU", "Nations Unies", institution=True)
+    assert names_alike("France Presse", "AFP", institution=True)
+    # A person's name is written with capitals: three letters spelling two of its words are not its acronym.
+    assert not names_alike("AFP", "Fabien Pelous")
+    assert not names_alike("ONU", "Nations Unies")
 
 
 @pytest.fixture

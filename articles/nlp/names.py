@@ -42,7 +42,7 @@ def initials(name: str) -> str:
     return "".join(fold(w[0]).upper() for w in significant_words(name) if w[0].isalpha())
 
 
-def acronym_match(acronym: str, name: str) -> str:
+def acronym_match(acronym: str, name: str, *, institution: bool = False) -> str:
     """How ``acronym`` abbreviates ``name``: "initials" when it spells the
     initials of its significant words (AFP, Agence France-Presse), "head" when
     it spells them after one generic first word the name leaves out (ONU,
@@ -50,7 +50,9 @@ def acronym_match(acronym: str, name: str) -> str:
 
     "head" needs a word written in lower case in the name: French names of
     institutions capitalise their first word only, people's names every word,
-    so "AFP" does not abbreviate a person called "Fabien Pelous".
+    so "AFP" does not abbreviate a person called "Fabien Pelous". A caller that
+    knows the name is an institution's (``institution``) needs no such word:
+    "ONU" and "Nations Unies".
     """
     if not is_acronym(acronym) or is_acronym(name):
         return ""
@@ -61,13 +63,27 @@ def acronym_match(acronym: str, name: str) -> str:
     if spelled == letters:
         return "initials"
     words = significant_words(name)
-    if len(letters) >= 3 and spelled == letters[1:] and any(w[0].islower() for w in words[1:]):
+    if len(letters) >= 3 and spelled == letters[1:] and (institution or any(w[0].islower() for w in words[1:])):
         return "head"
     return ""
 
 
 def _folded_words(name: str) -> list[str]:
     return [fold(w) for w in significant_words(name)]
+
+
+def names_alike(first: str, second: str, *, institution: bool = False) -> bool:
+    """Two names that may be one actor's: a significant word of three letters or more
+    in common ("la Commission", "Commission européenne"), or an acronym in one that
+    ``acronym_match`` reads in the other ("l'UE", "Union européenne")."""
+    def long_words(name):
+        return {word for word in _folded_words(name) if len(word) >= 3}
+
+    def abbreviates(short, long):
+        return any(acronym_match(word, long, institution=institution)
+                   for word in significant_words(short) if is_acronym(word))
+
+    return bool(long_words(first) & long_words(second)) or abbreviates(first, second) or abbreviates(second, first)
 
 
 def shortens(short: str, long: str) -> str:

@@ -10,6 +10,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from articles import selectors
+from articles.actor_params import ACTOR_SORTS, ActorParams
 from articles.duplicates import duplicate_suggestions
 from articles.models import Actor, ActorAlias, ActorMerge, Kind, ReannotationJob, RejectedSurface
 from articles.services import actors as registry
@@ -33,9 +34,9 @@ DUPLICATES_PER_PAGE = 25
 @login_required
 @can_view
 def actor_list(request):
-    params = selectors.ActorParams.from_query(request.GET)
+    params = ActorParams.from_query(request.GET)
     page = Paginator(selectors.actors_for_directory(params), ACTORS_PER_PAGE).get_page(request.GET.get("page"))
-    context = {"params": params, "page": page, "kinds": Kind.choices, "sorts": selectors.ACTOR_SORTS}
+    context = {"params": params, "page": page, "kinds": Kind.choices, "sorts": ACTOR_SORTS}
     if request.htmx:
         return vary_on_htmx(render(request, "actors/list.html#results", context))
     return vary_on_htmx(render(request, "actors/list.html", context))
