@@ -18,9 +18,9 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from articles.services.extract import ExtractionError, extract
 from pressreview.files import FileRefused, decoding, size_text, too_large
 from pressreview.files.archives import ArchiveRules, check_archive
+from pressreview.files.extract import ExtractionError, extract
 
 FORMATS = ("csv", "json", "jsonl", "zip")
 FIELDS = ("title", "body", "url", "source", "published_at", "language")

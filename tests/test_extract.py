@@ -19,7 +19,7 @@ from pypdf import PdfReader, PdfWriter
 # Without pytest-django nothing puts the project root on sys.path.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from articles.services.extract import (  # noqa: E402
+from pressreview.files.extract import (  # noqa: E402
     DOCX_MAX_UNPACKED_BYTES,
     Extracted,
     ExtractionError,
@@ -245,7 +245,7 @@ def test_html_without_main_text_refused():
 
 
 def test_html_too_complex_refused(monkeypatch):
-    import articles.services.extract as extract_module
+    import pressreview.files.extract as extract_module
 
     monkeypatch.setattr(extract_module, "HTML_MAX_ELEMENTS", 100)
     html = "<html><body><article>" + f"<p>{FRENCH}</p>" * 200 + "</article></body></html>"
@@ -382,7 +382,7 @@ def test_pdf_without_text_refused():
 
 
 def test_pdf_page_limit(monkeypatch):
-    import articles.services.extract as extract_module
+    import pressreview.files.extract as extract_module
 
     monkeypatch.setattr(extract_module, "PDF_MAX_PAGES", 2)
     assert refused("long.pdf", pdf_bytes(["a", "b", "c"])) == "This PDF has 3 pages; the limit is 2"

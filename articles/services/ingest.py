@@ -17,10 +17,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from articles.models import Article, Source
-from articles.services.extract import ExtractionError, extract
 from articles.services.recovery import annotation_enqueue
 from articles.services.search import articles_index
 from pressreview.files import FileRefused
+from pressreview.files.extract import ExtractionError, extract
 from pressreview.files.limits import check_size
 
 # Typography folded by the fingerprint: curly apostrophes and quotes, guillemets.

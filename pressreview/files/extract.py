@@ -1,6 +1,6 @@
 """Text out of an uploaded file (.txt, .md, .html, .docx, .pdf).
 
-Plain Python, no Django: the upload view and a future bulk import share it.
+Plain Python, no Django: uploads and bulk imports share it.
 Every failure an editor can fix or should know about is an ExtractionError
 whose message is shown as is.
 
