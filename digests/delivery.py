@@ -16,13 +16,19 @@ server, and marked sent (or failed) in its own commit after. So:
   with the server's reason as "failed", which a chief editor may retry.
 
 An unsubscribed address is never queued, and a queued delivery whose recipient
-unsubscribed before its turn is failed rather than sent.
+unsubscribed before its turn is failed rather than sent. So is a bouncing address (its
+server refused a message for good, ``digests.bounces``) until a chief editor clears it.
+
+Each message's envelope sender tells its delivery apart (VERP, with BOUNCE_ADDRESS): a
+random secret per attempt, stored on the row, so a bounce finds its delivery and nobody
+can make up one that marks another recipient's.
 """
 
 import csv
 import functools
 import io
 import logging
+import secrets
 import smtplib
 import time
 from dataclasses import dataclass, field
@@ -45,6 +51,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import escape
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from digests import exports
 from digests.models import Delivery, Digest, DistributionList, MailPace, Recipient, Schedule, _new_secret
@@ -58,6 +65,7 @@ logger = logging.getLogger(__name__)
 # at most a few EMAIL_TIMEOUTs).
 SENDING_STALE_AFTER = 300
 MAX_CSV_ROWS = 5000
+BOUNCING_ERROR = gettext_lazy("Not sent: the address bounces (a chief editor can clear that on its list's page).")
 # Stands for the recipient's own unsubscribe address in the message rendered once per batch.
 _PLACEHOLDER = "https://unsubscribe.invalid/recipient"
 
@@ -181,6 +189,15 @@ def recipient_update(*, recipient: Recipient, name: str, language: str) -> Recip
         return recipient
 
 
+def recipient_bounce_clear(*, recipient: Recipient) -> Recipient:
+    """The address may be sent to again (a chief editor checked it: the mailbox is back, the typo
+    corrected elsewhere). Deliveries already bounced stay so in their logs."""
+    with transaction.atomic():
+        Recipient.objects.filter(id=recipient.id).update(bounced_at=None, bounce_reason="")
+        recipient.refresh_from_db(fields=["bounced_at", "bounce_reason"])
+        return recipient
+
+
 def recipient_remove(*, recipient: Recipient, distribution_list: DistributionList) -> None:
     """Take a recipient out of a list; the address stays known (its other lists, its deliveries
     and its unsubscription are kept)."""
@@ -263,6 +280,7 @@ class SendPlan:
     recipients: list[Recipient]
     unsubscribed: int = 0
     already: int = 0
+    bouncing: int = 0
 
     @property
     def count(self) -> int:
@@ -271,7 +289,7 @@ class SendPlan:
 
 def send_plan(*, digest: Digest, emails: list[str] | None = None,
               lists: list[DistributionList] | None = None) -> SendPlan:
-    """The recipients a send would reach (subscribed, not sent this digest yet). Writes nothing;
+    """The recipients a send would reach (subscribed, not bouncing, not sent this digest yet). Writes nothing;
     unknown addresses given by ``emails`` are counted as new recipients."""
     chosen: dict[str, Recipient] = {}
     for distribution_list in lists or []:
@@ -287,6 +305,8 @@ def send_plan(*, digest: Digest, emails: list[str] | None = None,
     for recipient in chosen.values():
         if recipient.is_unsubscribed():
             plan.unsubscribed += 1
+        elif recipient.is_bouncing():
+            plan.bouncing += 1
         elif recipient.id in done:
             plan.already += 1
         else:
@@ -333,10 +353,11 @@ def deliveries_queue(*, digest: Digest, emails: list[str] | None = None,
 
 def deliveries_retry(*, digest: Digest, delivery_ids: list[int] | None = None) -> int:
     """Queue again the failed deliveries and those left "unknown" (a person decided to send
-    again); unsubscribed recipients stay out. Returns how many."""
+    again); unsubscribed and bouncing recipients stay out. Returns how many."""
     with transaction.atomic():
         retried = Delivery.objects.filter(digest=digest, state__in=[Delivery.State.FAILED, Delivery.State.UNKNOWN],
-                                          recipient__unsubscribed_at__isnull=True)
+                                          recipient__unsubscribed_at__isnull=True,
+                                          recipient__bounced_at__isnull=True)
         if delivery_ids is not None:
             retried = retried.filter(id__in=delivery_ids)
         ids = list(retried.order_by("id").values_list("id", flat=True))
@@ -397,15 +418,26 @@ def _domain() -> str:
     return urlsplit(settings.SITE_URL).hostname or "localhost"
 
 
+def envelope_sender(return_token: str | None) -> str:
+    """Where a bounce of this message goes: BOUNCE_ADDRESS with the delivery's secret after a "+"
+    (bounces+TOKEN@press.example), or DEFAULT_FROM_EMAIL without that setting."""
+    if not settings.BOUNCE_ADDRESS or not return_token:
+        return settings.DEFAULT_FROM_EMAIL
+    local, _at, domain = settings.BOUNCE_ADDRESS.rpartition("@")
+    return f"{local}+{return_token}@{domain}"
+
+
 def build_message(rendered: Rendered, recipient: Recipient, *, message_id: str,
-                  link: str = "") -> EmailMultiAlternatives:
+                  link: str = "", envelope_from: str = "") -> EmailMultiAlternatives:
     link = link or unsubscribe_url(recipient)
     message = EmailMultiAlternatives(
         subject=rendered.subject,
         body=rendered.text.replace(_PLACEHOLDER, link),
-        from_email=settings.DEFAULT_FROM_EMAIL,
+        # The envelope sender (Return-Path) may differ from the From the reader sees.
+        from_email=envelope_from or settings.DEFAULT_FROM_EMAIL,
         to=[formataddr((recipient.name, recipient.email)) if recipient.name else recipient.email],
         headers={
+            "From": settings.DEFAULT_FROM_EMAIL,
             "Message-ID": message_id,
             # RFC 2369 and RFC 8058: a mail client may unsubscribe with one POST, no page to read.
             "List-Unsubscribe": f"<{link}>",
@@ -461,16 +493,18 @@ class PreparedDigest:
         self.raw = raw if exact else None
         # Every unsubscribe link differs only by its token (an URL-safe secret: nothing to escape).
         self._link_head, _mark, self._link_tail = unsubscribe_url(Recipient(token=_TOKEN_MARK)).partition(_TOKEN_MARK)
-        # The envelope sender (where bounces go), parsed once.
+        # The envelope sender without BOUNCE_ADDRESS, parsed once.
         self.envelope_from = sanitize_address(settings.DEFAULT_FROM_EMAIL, "utf-8")
 
     def link_for(self, recipient: Recipient) -> str:
         return f"{self._link_head}{recipient.token}{self._link_tail}"
 
-    def message_for(self, recipient: Recipient, *, message_id: str) -> EmailMessage:
+    def message_for(self, recipient: Recipient, *, message_id: str, return_token: str | None = None) -> EmailMessage:
         link = self.link_for(recipient)
+        envelope_from = envelope_sender(return_token) if return_token and settings.BOUNCE_ADDRESS else ""
         if self.raw is None:
-            return build_message(self.rendered, recipient, message_id=message_id, link=link)
+            return build_message(self.rendered, recipient, message_id=message_id, link=link,
+                                 envelope_from=envelope_from)
         if recipient.name or not recipient.email.isascii():
             to = formataddr((recipient.name, recipient.email)) if recipient.name else recipient.email
             header_to, envelope_to = sanitize_address(to, "utf-8"), sanitize_address(recipient.email, "utf-8")
@@ -480,7 +514,7 @@ class PreparedDigest:
         raw = (self.raw.replace(_PLACEHOLDER.encode(), link.encode())
                .replace(_TO.encode(), header_to.encode())
                .replace(_MESSAGE_ID.encode(), message_id.encode()))
-        return _PreparedMessage(raw, envelope_to=envelope_to, from_email=self.envelope_from, to=[to])
+        return _PreparedMessage(raw, envelope_to=envelope_to, from_email=envelope_from or self.envelope_from, to=[to])
 
 
 def hand_over(connection, message: EmailMessage) -> None:
@@ -524,23 +558,24 @@ def _statements(vendor: str) -> tuple[str, str]:
     besides the SMTP conversation). The unsubscription is a subquery, not a join."""
     quote = db.ops.quote_name
     delivery, recipient = quote(Delivery._meta.db_table), quote(Recipient._meta.db_table)
-    claim = (f"UPDATE {delivery} SET state = %s, started_at = %s, attempts = attempts + 1, message_id = %s "
+    claim = (f"UPDATE {delivery} SET state = %s, started_at = %s, attempts = attempts + 1, message_id = %s, "
+             f"return_token = %s "
              f"WHERE id = %s AND state = %s AND (next_attempt_at IS NULL OR next_attempt_at <= %s) "
              f"AND NOT EXISTS (SELECT 1 FROM {recipient} r WHERE r.id = {delivery}.recipient_id "
-             f"AND r.unsubscribed_at IS NOT NULL)")
+             f"AND (r.unsubscribed_at IS NOT NULL OR r.bounced_at IS NOT NULL))")
     sent = (f"UPDATE {delivery} SET state = %s, sent_at = %s, error = '', next_attempt_at = NULL "
             f"WHERE id = %s AND state = %s")
     return claim, sent
 
 
-def _claim(delivery_id: int, message_id: str) -> bool:
+def _claim(delivery_id: int, message_id: str, return_token: str) -> bool:
     """queued → sending, committed before the message goes out; False when someone else has it,
-    it is done, its backoff has not passed, or its recipient unsubscribed. One statement: committed
-    on its own outside a transaction, a savepoint's worth inside one (a test's)."""
+    it is done, its backoff has not passed, or its recipient unsubscribed or is bouncing. One
+    statement: committed on its own outside a transaction, a savepoint's worth inside one (a test's)."""
     now = db.ops.adapt_datetimefield_value(timezone.now())
     claim, _sent = _statements(db.vendor)
     with transaction.atomic(), db.cursor() as cursor:
-        cursor.execute(claim, [Delivery.State.SENDING.value, now, message_id, delivery_id,
+        cursor.execute(claim, [Delivery.State.SENDING.value, now, message_id, return_token, delivery_id,
                                Delivery.State.QUEUED.value, now])
         return cursor.rowcount == 1
 
@@ -593,6 +628,9 @@ def deliveries_send(*, delivery_ids: list[int], connection=None) -> BatchOutcome
     Delivery.objects.filter(id__in=delivery_ids, state=Delivery.State.QUEUED,
                             recipient__unsubscribed_at__isnull=False).update(
         state=Delivery.State.FAILED, error=_("Unsubscribed before this message was sent."))
+    Delivery.objects.filter(id__in=delivery_ids, state=Delivery.State.QUEUED,
+                            recipient__bounced_at__isnull=False).update(
+        state=Delivery.State.FAILED, error=BOUNCING_ERROR)
     # Read once: the claim (a conditional update) decides who is sent, not this snapshot.
     rows = {d.id: d for d in Delivery.objects.filter(id__in=delivery_ids, state=Delivery.State.QUEUED)
             .select_related("recipient")}
@@ -605,12 +643,14 @@ def deliveries_send(*, delivery_ids: list[int], connection=None) -> BatchOutcome
                 continue
             pace_wait()
             delivery.message_id = make_msgid(domain=_domain())
-            if not _claim(delivery_id, delivery.message_id):
+            delivery.return_token = secrets.token_hex(16)
+            if not _claim(delivery_id, delivery.message_id, delivery.return_token):
                 continue
             try:
                 if delivery.digest_id not in prepared:
                     prepared[delivery.digest_id] = PreparedDigest(Digest.objects.get(id=delivery.digest_id))
-                message = prepared[delivery.digest_id].message_for(delivery.recipient, message_id=delivery.message_id)
+                message = prepared[delivery.digest_id].message_for(delivery.recipient, message_id=delivery.message_id,
+                                                                   return_token=delivery.return_token)
                 # One connection for the batch, opened again after an error dropped it.
                 hand_over(connection, message)
             except smtplib.SMTPRecipientsRefused as exc:
