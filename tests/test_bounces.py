@@ -4,6 +4,7 @@ nothing, what cannot be understood or matches nothing kept aside."""
 
 import mailbox
 import re
+import secrets
 from email.message import Message
 from email.mime.base import MIMEBase
 from email.mime.message import MIMEMessage
@@ -320,3 +321,15 @@ def test_a_bounce_address_that_is_not_a_bare_address_is_refused_at_start(tmp_pat
 
     result = manage("check", BOUNCE_ADDRESS="Bounces <bounces@press.example>", PRESSREVIEW_VAR_DIR=str(tmp_path))
     assert result.returncode != 0 and "BOUNCE_ADDRESS must be a bare address" in result.stderr
+
+
+def test_the_deployment_checks_say_when_the_bounce_folder_is_no_maildir(tmp_path):
+    from tests.test_settings import PRODUCTION, manage
+
+    result = manage("check", "--deploy", SECRET_KEY=secrets.token_urlsafe(60), PRESSREVIEW_VAR_DIR=str(tmp_path),
+                    BOUNCE_MAILDIR=str(tmp_path / "nowhere"), **PRODUCTION)
+    assert "digests.W002" in result.stderr and "not a Maildir" in result.stderr
+    mailbox.Maildir(str(tmp_path / "Maildir"), create=True)
+    result = manage("check", "--deploy", SECRET_KEY=secrets.token_urlsafe(60), PRESSREVIEW_VAR_DIR=str(tmp_path),
+                    BOUNCE_MAILDIR=str(tmp_path / "Maildir"), **PRODUCTION)
+    assert "digests.W002" not in result.stderr + result.stdout
