@@ -33,7 +33,7 @@ from email.policy import compat32
 from pathlib import Path
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 
 from digests.delivery import BOUNCING_ERROR
@@ -290,6 +290,8 @@ def _move(path: Path, folder: Path, key: str) -> None:
         os.rename(path, folder / "cur" / f"{key}:2,S")
     except FileNotFoundError:
         logger.info("bounce %s was moved by another reader", key)
+    except OSError:
+        logger.exception("bounce %s could not be moved out of the inbox", key)
 
 
 def _read_one(path: Path, key: str, bounce_address: str) -> str:
@@ -328,8 +330,8 @@ def bounces_read(*, maildir: str | os.PathLike | None = None) -> ReadResult:
                 outcome = _read_one(Path(entry.path), key, settings.BOUNCE_ADDRESS)
             except FileNotFoundError:
                 continue  # another reader took it
-            except Exception:  # noqa: BLE001 - the database refused one report: it is tried again next time
-                logger.exception("bounce %s not applied; it stays in the inbox", key)
+            except (DatabaseError, OSError):
+                logger.exception("bounce %s not applied; it stays in the inbox for the next reading", key)
                 continue
             setattr(result, outcome, getattr(result, outcome) + 1)
             _move(Path(entry.path), kept if outcome == KEPT else done, key)

@@ -126,3 +126,5 @@ def read_bounces():
         bounces.bounces_read()
     except bounces.MaildirMissing as exc:
         logger.warning("bounces not read: %s", exc)
+    except SoftTimeLimitExceeded:
+        logger.warning("reading bounces stopped at the time limit; the next reading goes on")
