@@ -47,12 +47,13 @@ MAX_BYTES = 20 * 1024 * 1024
 ENHANCED_STATUS = re.compile(r"(?<![\d.])([245])\.(\d{1,3})\.(\d{1,3})(?![\d.])")
 # "host mx.example[192.0.2.1] said: 550 …", or a line opening with the reply ("550-…", "550 …").
 SMTP_REPLY = re.compile(r"(?:said:\s*|^\s*)([45][0-5]\d)[ -]", re.MULTILINE)
+BLANK_LINE = re.compile(rb"\r?\n\r?\n")
 MESSAGE_ID = re.compile(r"^Message-ID:\s*(<[^<>\s]+>)", re.IGNORECASE | re.MULTILINE)
 # The headers a mail server writes the envelope recipient into (Postfix, Exim, qmail, Dovecot).
 ADDRESS_HEADERS = ("Delivered-To", "X-Original-To", "Envelope-To", "X-Envelope-To", "To")
 
 
-# Parsing: plain Python, no database.
+# Parsing: no database.
 
 @dataclass
 class RecipientStatus:
@@ -154,7 +155,10 @@ def _text(message: Message) -> str:
     for part in message.walk():
         if part.get_content_maintype() == "text":
             payload = part.get_payload(decode=True) or b""
-            texts.append(payload.decode(part.get_content_charset() or "utf-8", "replace"))
+            try:
+                texts.append(payload.decode(part.get_content_charset() or "utf-8", "replace"))
+            except LookupError:  # a charset Python does not know
+                texts.append(payload.decode("utf-8", "replace"))
     return "\n".join(texts)
 
 
@@ -178,7 +182,9 @@ def verp_pattern(bounce_address: str) -> re.Pattern | None:
     if not bounce_address:
         return None
     local, _at, domain = bounce_address.rpartition("@")
-    return re.compile(rf"\b{re.escape(local)}\+([0-9a-f]{{32}})@{re.escape(domain)}\b", re.IGNORECASE)
+    # Not inside a longer address: nothing address-like before it, no longer domain after it.
+    return re.compile(rf"(?<![\w.+-]){re.escape(local)}\+([0-9a-f]{{32}})@{re.escape(domain)}(?![\w-]|\.\w)",
+                      re.IGNORECASE)
 
 
 def parse(data: bytes, *, bounce_address: str = "") -> Report | None:
@@ -198,7 +204,8 @@ def parse(data: bytes, *, bounce_address: str = "") -> Report | None:
     report.message_ids = _original_ids(message)
     if not reports:
         # Not a notification: the status and the original headers are somewhere in its text.
-        _headers, _blank, body = data.partition(b"\r\n\r\n") if b"\r\n\r\n" in data else data.partition(b"\n\n")
+        end_of_headers = BLANK_LINE.search(data)
+        body = data[end_of_headers.end():] if end_of_headers else b""
         report.statuses = _plain_statuses(_text(message))
         report.message_ids += MESSAGE_ID.findall(body.decode("utf-8", "replace"))
     if not any(status.kind for status in report.statuses):

@@ -333,3 +333,34 @@ def test_the_deployment_checks_say_when_the_bounce_folder_is_no_maildir(tmp_path
     result = manage("check", "--deploy", SECRET_KEY=secrets.token_urlsafe(60), PRESSREVIEW_VAR_DIR=str(tmp_path),
                     BOUNCE_MAILDIR=str(tmp_path / "Maildir"), **PRODUCTION)
     assert "digests.W002" not in result.stderr + result.stdout
+
+
+ORIGINAL = (b"From: Press Review <press-review@localhost>\r\nTo: ana@example.org\r\n"
+            b"Message-ID: <1.2.3@testserver>\r\n\r\nHi")
+
+
+def test_the_parser_reads_what_servers_send_and_nothing_else():
+    token = "ab" * 16
+    verp = f"bounces+{token}@testserver"
+    exim = (f"Delivered-To: {verp}\nFrom: Mail Delivery System <Mailer-Daemon@mx.example.net>\nTo: {verp}\n"
+            "Subject: Mail delivery failed: returning message to sender\n\n"
+            "This message was created automatically by mail delivery software.\n\n"
+            "A message that you sent could not be delivered to one or more of its\nrecipients. This is a permanent "
+            "error. The following address(es) failed:\n\n  ana@example.org\n    host mx.example.net [192.0.2.25]\n"
+            "    SMTP error from remote mail server after RCPT TO:<ana@example.org>:\n"
+            "    550 User unknown\n\n------ This is a copy of the message, including all the headers. ------\n\n"
+            ).encode() + ORIGINAL
+    report = bounces.parse(exim, bounce_address="bounces@testserver")
+    assert report.tokens == [token] and report.message_ids == ["<1.2.3@testserver>"]
+    assert [(s.status, s.diagnostic, s.kind) for s in report.statuses] == [("5.0.0", "550 User unknown", "hard")]
+    # A notice that the message was delivered, a delay, and a reply from a person.
+    delivered = dsn(ORIGINAL, to=verp, recipient="ana@example.org", status="2.0.0", action="delivered",
+                    diagnostic="smtp; 250 2.0.0 Ok")
+    assert bounces.parse(delivered, bounce_address="bounces@testserver") is None
+    delayed = bounces.parse(dsn(ORIGINAL, to=verp, recipient="ana@example.org", status="4.4.1", action="delayed",
+                                diagnostic="X-Postfix; connect to mx.example.net[192.0.2.25]:25: Connection timed out"),
+                            bounce_address="bounces@testserver")
+    assert [(s.status, s.kind) for s in delayed.statuses] == [("4.4.1", "soft")]
+    assert "Connection timed out" in delayed.statuses[0].reason
+    reply = f"From: ana@example.org\nTo: {verp}\nSubject: Re: Revue\n\nMerci, version 5.1 reçue.\n".encode()
+    assert bounces.parse(reply, bounce_address="bounces@testserver") is None
