@@ -42,12 +42,13 @@ class DistributionListAdmin(admin.ModelAdmin):
 
 @admin.register(models.Recipient)
 class RecipientAdmin(admin.ModelAdmin):
-    list_display = ["email", "name", "language", "unsubscribed_at"]
+    list_display = ["email", "name", "language", "unsubscribed_at", "bounced_at"]
     list_filter = ["lists", "language"]
     search_fields = ["email", "name"]
     filter_horizontal = ["lists"]
-    # Unsubscribing is the recipient's decision: the admin shows it and never clears it.
-    readonly_fields = ["token", "unsubscribed_at", "created_at"]
+    # Unsubscribing is the recipient's decision: the admin shows it and never clears it. A bounce is
+    # cleared on the list's page (digests.delivery.recipient_bounce_clear).
+    readonly_fields = ["token", "unsubscribed_at", "bounced_at", "bounce_reason", "created_at"]
 
 
 @admin.register(models.Delivery)
@@ -57,8 +58,22 @@ class DeliveryAdmin(admin.ModelAdmin):
     search_fields = ["email"]
     raw_id_fields = ["digest", "recipient", "created_by"]
     # States change through the delivery services only (the exactly-once rule).
-    readonly_fields = ["digest", "recipient", "email", "state", "attempts", "error", "message_id", "created_by",
-                       "created_at", "queued_at", "next_attempt_at", "started_at", "sent_at"]
+    readonly_fields = ["digest", "recipient", "email", "state", "attempts", "error", "message_id", "return_token",
+                       "created_by", "created_at", "queued_at", "next_attempt_at", "started_at", "sent_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(models.Bounce)
+class BounceAdmin(admin.ModelAdmin):
+    """The reports read from the bounce mailbox, as they came (digests.bounces)."""
+
+    list_display = ["delivery", "kind", "status", "reason", "received_at"]
+    list_filter = ["kind"]
+    search_fields = ["delivery__email", "status", "reason"]
+    raw_id_fields = ["delivery"]
+    readonly_fields = ["delivery", "kind", "status", "action", "reason", "mailbox_key", "received_at"]
 
     def has_add_permission(self, request):
         return False

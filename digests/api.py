@@ -71,6 +71,7 @@ class SendOut(Schema):
     queued: int
     unsubscribed: int
     already_sent: int
+    bouncing: int
 
 
 class DeliveryOut(Schema):
@@ -149,7 +150,7 @@ def get_digest(request, digest_id: int):
 @router.post("/{digest_id}/send", response={202: SendOut}, summary="Send a published digest by e-mail")
 def send_digest(request, digest_id: int, payload: SendIn):
     """To ``recipients`` (addresses) or to the list ``list_id``. Each recipient gets the digest once;
-    unsubscribed addresses are left out. The sending runs on the workers: follow it with /deliveries."""
+    unsubscribed and bouncing addresses are left out. The sending runs on the workers: follow it with /deliveries."""
     _require(request, "digests.publish_digest")
     digest = _digest(request, digest_id)
     lists = []
@@ -162,7 +163,8 @@ def send_digest(request, digest_id: int, payload: SendIn):
                                          user=request.auth)
     except DeliveryError as exc:
         raise HttpError(400 if digest.is_published() else 409, str(exc)) from None
-    return Status(202, {"queued": plan.count, "unsubscribed": plan.unsubscribed, "already_sent": plan.already})
+    return Status(202, {"queued": plan.count, "unsubscribed": plan.unsubscribed, "already_sent": plan.already,
+                        "bouncing": plan.bouncing})
 
 
 @router.get("/{digest_id}/deliveries", response=DeliveriesOut, summary="Who the digest was sent to")

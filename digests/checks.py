@@ -1,5 +1,7 @@
 """Deployment checks: what the e-mailed press review needs from the settings."""
 
+import os
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -17,4 +19,21 @@ def site_url_check(app_configs, **kwargs):
         "reach recipients.",
         hint="Set SITE_URL to the public https address of this site, e.g. https://press.example.",
         id="digests.W001",
+    )]
+
+
+@register(Tags.compatibility, deploy=True)
+def bounce_maildir_check(app_configs, **kwargs):
+    """The bounce reader needs a Maildir it can move messages out of."""
+    if not settings.BOUNCE_MAILDIR:
+        return []
+    maildir = Path(settings.BOUNCE_MAILDIR)
+    if all((maildir / sub).is_dir() and os.access(maildir / sub, os.W_OK) for sub in ("new", "cur", "tmp")):
+        return []
+    return [Warning(
+        f"BOUNCE_MAILDIR is {settings.BOUNCE_MAILDIR!r}, which is not a Maildir this process can write to: "
+        "bounces are not read.",
+        hint="Point it at the folder holding new/, cur/ and tmp/ that the mail server delivers the bounce address "
+             "to, readable and writable by the workers.",
+        id="digests.W002",
     )]

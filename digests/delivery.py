@@ -16,12 +16,19 @@ server, and marked sent (or failed) in its own commit after. So:
   with the server's reason as "failed", which a chief editor may retry.
 
 An unsubscribed address is never queued, and a queued delivery whose recipient
-unsubscribed before its turn is failed rather than sent.
+unsubscribed before its turn is failed rather than sent. So is a bouncing address (its
+server refused a message for good, ``digests.bounces``) until a chief editor clears it.
+
+Each message's envelope sender tells its delivery apart (VERP, with BOUNCE_ADDRESS): a
+random secret per attempt, stored on the row, so a bounce finds its delivery and nobody
+can make up one that marks another recipient's.
 """
 
 import csv
+import functools
 import io
 import logging
+import secrets
 import smtplib
 import time
 from dataclasses import dataclass, field
@@ -33,15 +40,18 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connection
+from django.core.mail.backends.smtp import EmailBackend as SmtpBackend
 from django.core.mail.message import sanitize_address
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, F, OuterRef, Q, Value
+from django.db import connection as db
+from django.db.models import F, Q, Value
 from django.db.models.functions import Greatest
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import escape
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from digests import exports
 from digests.models import Delivery, Digest, DistributionList, MailPace, Recipient, Schedule, _new_secret
@@ -55,6 +65,7 @@ logger = logging.getLogger(__name__)
 # at most a few EMAIL_TIMEOUTs).
 SENDING_STALE_AFTER = 300
 MAX_CSV_ROWS = 5000
+BOUNCING_ERROR = gettext_lazy("Not sent: the address bounces (a chief editor can clear that on its list's page).")
 # Stands for the recipient's own unsubscribe address in the message rendered once per batch.
 _PLACEHOLDER = "https://unsubscribe.invalid/recipient"
 
@@ -178,6 +189,15 @@ def recipient_update(*, recipient: Recipient, name: str, language: str) -> Recip
         return recipient
 
 
+def recipient_bounce_clear(*, recipient: Recipient) -> Recipient:
+    """The address may be sent to again (a chief editor checked it: the mailbox is back, the typo
+    corrected elsewhere). Deliveries already bounced stay so in their logs."""
+    with transaction.atomic():
+        Recipient.objects.filter(id=recipient.id).update(bounced_at=None, bounce_reason="")
+        recipient.refresh_from_db(fields=["bounced_at", "bounce_reason"])
+        return recipient
+
+
 def recipient_remove(*, recipient: Recipient, distribution_list: DistributionList) -> None:
     """Take a recipient out of a list; the address stays known (its other lists, its deliveries
     and its unsubscription are kept)."""
@@ -260,6 +280,7 @@ class SendPlan:
     recipients: list[Recipient]
     unsubscribed: int = 0
     already: int = 0
+    bouncing: int = 0
 
     @property
     def count(self) -> int:
@@ -268,7 +289,7 @@ class SendPlan:
 
 def send_plan(*, digest: Digest, emails: list[str] | None = None,
               lists: list[DistributionList] | None = None) -> SendPlan:
-    """The recipients a send would reach (subscribed, not sent this digest yet). Writes nothing;
+    """The recipients a send would reach (subscribed, not bouncing, not sent this digest yet). Writes nothing;
     unknown addresses given by ``emails`` are counted as new recipients."""
     chosen: dict[str, Recipient] = {}
     for distribution_list in lists or []:
@@ -284,6 +305,8 @@ def send_plan(*, digest: Digest, emails: list[str] | None = None,
     for recipient in chosen.values():
         if recipient.is_unsubscribed():
             plan.unsubscribed += 1
+        elif recipient.is_bouncing():
+            plan.bouncing += 1
         elif recipient.id in done:
             plan.already += 1
         else:
@@ -330,10 +353,11 @@ def deliveries_queue(*, digest: Digest, emails: list[str] | None = None,
 
 def deliveries_retry(*, digest: Digest, delivery_ids: list[int] | None = None) -> int:
     """Queue again the failed deliveries and those left "unknown" (a person decided to send
-    again); unsubscribed recipients stay out. Returns how many."""
+    again); unsubscribed and bouncing recipients stay out. Returns how many."""
     with transaction.atomic():
         retried = Delivery.objects.filter(digest=digest, state__in=[Delivery.State.FAILED, Delivery.State.UNKNOWN],
-                                          recipient__unsubscribed_at__isnull=True)
+                                          recipient__unsubscribed_at__isnull=True,
+                                          recipient__bounced_at__isnull=True)
         if delivery_ids is not None:
             retried = retried.filter(id__in=delivery_ids)
         ids = list(retried.order_by("id").values_list("id", flat=True))
@@ -394,15 +418,26 @@ def _domain() -> str:
     return urlsplit(settings.SITE_URL).hostname or "localhost"
 
 
+def envelope_sender(return_token: str | None) -> str:
+    """Where a bounce of this message goes: BOUNCE_ADDRESS with the delivery's secret after a "+"
+    (bounces+TOKEN@press.example), or DEFAULT_FROM_EMAIL without that setting."""
+    if not settings.BOUNCE_ADDRESS or not return_token:
+        return settings.DEFAULT_FROM_EMAIL
+    local, _at, domain = settings.BOUNCE_ADDRESS.rpartition("@")
+    return f"{local}+{return_token}@{domain}"
+
+
 def build_message(rendered: Rendered, recipient: Recipient, *, message_id: str,
-                  link: str = "") -> EmailMultiAlternatives:
+                  link: str = "", envelope_from: str = "") -> EmailMultiAlternatives:
     link = link or unsubscribe_url(recipient)
     message = EmailMultiAlternatives(
         subject=rendered.subject,
         body=rendered.text.replace(_PLACEHOLDER, link),
-        from_email=settings.DEFAULT_FROM_EMAIL,
+        # The envelope sender (Return-Path) may differ from the From the reader sees.
+        from_email=envelope_from or settings.DEFAULT_FROM_EMAIL,
         to=[formataddr((recipient.name, recipient.email)) if recipient.name else recipient.email],
         headers={
+            "From": settings.DEFAULT_FROM_EMAIL,
             "Message-ID": message_id,
             # RFC 2369 and RFC 8058: a mail client may unsubscribe with one POST, no page to read.
             "List-Unsubscribe": f"<{link}>",
@@ -429,12 +464,18 @@ class _Raw:
 
 
 class _PreparedMessage(EmailMessage):
-    def __init__(self, raw: bytes, **kwargs):
+    """A message whose bytes are made; ``envelope_to`` is the bare address the server is given."""
+
+    def __init__(self, raw: bytes, *, envelope_to: str, **kwargs):
         super().__init__(**kwargs)
         self.raw = raw
+        self.envelope_to = envelope_to
 
     def message(self, *args, **kwargs):
         return _Raw(self.raw)
+
+
+_TOKEN_MARK = "recipient-token-mark"
 
 
 class PreparedDigest:
@@ -450,15 +491,41 @@ class PreparedDigest:
         exact = (raw.count(_PLACEHOLDER.encode()) == 3 and raw.count(_TO.encode()) == 1
                  and raw.count(_MESSAGE_ID.encode()) == 1)
         self.raw = raw if exact else None
+        # Every unsubscribe link differs only by its token (an URL-safe secret: nothing to escape).
+        self._link_head, _mark, self._link_tail = unsubscribe_url(Recipient(token=_TOKEN_MARK)).partition(_TOKEN_MARK)
+        # The envelope sender without BOUNCE_ADDRESS, parsed once.
+        self.envelope_from = sanitize_address(settings.DEFAULT_FROM_EMAIL, "utf-8")
 
-    def message_for(self, recipient: Recipient, *, message_id: str) -> EmailMessage:
+    def link_for(self, recipient: Recipient) -> str:
+        return f"{self._link_head}{recipient.token}{self._link_tail}"
+
+    def message_for(self, recipient: Recipient, *, message_id: str, return_token: str | None = None) -> EmailMessage:
+        link = self.link_for(recipient)
+        envelope_from = envelope_sender(return_token) if return_token and settings.BOUNCE_ADDRESS else ""
         if self.raw is None:
-            return build_message(self.rendered, recipient, message_id=message_id)
-        to = formataddr((recipient.name, recipient.email)) if recipient.name else recipient.email
-        raw = (self.raw.replace(_PLACEHOLDER.encode(), unsubscribe_url(recipient).encode())
-               .replace(_TO.encode(), sanitize_address(to, "utf-8").encode())
+            return build_message(self.rendered, recipient, message_id=message_id, link=link,
+                                 envelope_from=envelope_from)
+        if recipient.name or not recipient.email.isascii():
+            to = formataddr((recipient.name, recipient.email)) if recipient.name else recipient.email
+            header_to, envelope_to = sanitize_address(to, "utf-8"), sanitize_address(recipient.email, "utf-8")
+        else:
+            # What sanitize_address gives for a bare ASCII address: the address itself.
+            to = header_to = envelope_to = recipient.email
+        raw = (self.raw.replace(_PLACEHOLDER.encode(), link.encode())
+               .replace(_TO.encode(), header_to.encode())
                .replace(_MESSAGE_ID.encode(), message_id.encode()))
-        return _PreparedMessage(raw, from_email=settings.DEFAULT_FROM_EMAIL, to=[to])
+        return _PreparedMessage(raw, envelope_to=envelope_to, from_email=envelope_from or self.envelope_from, to=[to])
+
+
+def hand_over(connection, message: EmailMessage) -> None:
+    """Give one message to the server over ``connection`` (opened here, and kept open for the next).
+    A message whose bytes are made goes straight to the SMTP backend's open connection: what
+    ``send_messages`` does, without parsing both addresses again for every message."""
+    connection.open()
+    if isinstance(message, _PreparedMessage) and isinstance(connection, SmtpBackend) and connection.connection:
+        connection.connection.sendmail(message.from_email, [message.envelope_to], message.raw)
+    else:
+        connection.send_messages([message])
 
 
 def mail_slot(*, now: float | None = None) -> float:
@@ -484,19 +551,41 @@ def pace_wait() -> None:
         time.sleep(delay)
 
 
-def _claim(delivery_id: int, message_id: str) -> bool:
+@functools.cache
+def _statements(vendor: str) -> tuple[str, str]:
+    """The claim and the "sent" of each message as two plain UPDATEs, written once per process (the
+    ORM would build and compile the same two queries for every recipient: most of the worker's time
+    besides the SMTP conversation). The unsubscription is a subquery, not a join."""
+    quote = db.ops.quote_name
+    delivery, recipient = quote(Delivery._meta.db_table), quote(Recipient._meta.db_table)
+    claim = (f"UPDATE {delivery} SET state = %s, started_at = %s, attempts = attempts + 1, message_id = %s, "
+             f"return_token = %s "
+             f"WHERE id = %s AND state = %s AND (next_attempt_at IS NULL OR next_attempt_at <= %s) "
+             f"AND NOT EXISTS (SELECT 1 FROM {recipient} r WHERE r.id = {delivery}.recipient_id "
+             f"AND (r.unsubscribed_at IS NOT NULL OR r.bounced_at IS NOT NULL))")
+    sent = (f"UPDATE {delivery} SET state = %s, sent_at = %s, error = '', next_attempt_at = NULL "
+            f"WHERE id = %s AND state = %s")
+    return claim, sent
+
+
+def _claim(delivery_id: int, message_id: str, return_token: str) -> bool:
     """queued → sending, committed before the message goes out; False when someone else has it,
-    it is done, its backoff has not passed, or its recipient unsubscribed."""
-    now = timezone.now()
-    # The unsubscription as a subquery, not a join: an UPDATE through a join is a SELECT of the ids
-    # first, then the UPDATE (two statements per message).
-    unsubscribed = Recipient.objects.filter(id=OuterRef("recipient_id"), unsubscribed_at__isnull=False)
-    with transaction.atomic():
-        return bool(
-            Delivery.objects.filter(~Exists(unsubscribed), id=delivery_id, state=Delivery.State.QUEUED)
-            .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
-            .update(state=Delivery.State.SENDING, started_at=now, attempts=F("attempts") + 1, message_id=message_id)
-        )
+    it is done, its backoff has not passed, or its recipient unsubscribed or is bouncing. One
+    statement: committed on its own outside a transaction, a savepoint's worth inside one (a test's)."""
+    now = db.ops.adapt_datetimefield_value(timezone.now())
+    claim, _sent = _statements(db.vendor)
+    with transaction.atomic(), db.cursor() as cursor:
+        cursor.execute(claim, [Delivery.State.SENDING.value, now, message_id, return_token, delivery_id,
+                               Delivery.State.QUEUED.value, now])
+        return cursor.rowcount == 1
+
+
+def _sent(delivery_id: int) -> None:
+    """sending → sent, committed at once after the server took the message."""
+    _claim_sql, sent = _statements(db.vendor)
+    with transaction.atomic(), db.cursor() as cursor:
+        cursor.execute(sent, [Delivery.State.SENT.value, db.ops.adapt_datetimefield_value(timezone.now()),
+                              delivery_id, Delivery.State.SENDING.value])
 
 
 def _finish(delivery: Delivery, **fields) -> None:
@@ -539,6 +628,9 @@ def deliveries_send(*, delivery_ids: list[int], connection=None) -> BatchOutcome
     Delivery.objects.filter(id__in=delivery_ids, state=Delivery.State.QUEUED,
                             recipient__unsubscribed_at__isnull=False).update(
         state=Delivery.State.FAILED, error=_("Unsubscribed before this message was sent."))
+    Delivery.objects.filter(id__in=delivery_ids, state=Delivery.State.QUEUED,
+                            recipient__bounced_at__isnull=False).update(
+        state=Delivery.State.FAILED, error=BOUNCING_ERROR)
     # Read once: the claim (a conditional update) decides who is sent, not this snapshot.
     rows = {d.id: d for d in Delivery.objects.filter(id__in=delivery_ids, state=Delivery.State.QUEUED)
             .select_related("recipient")}
@@ -551,16 +643,16 @@ def deliveries_send(*, delivery_ids: list[int], connection=None) -> BatchOutcome
                 continue
             pace_wait()
             delivery.message_id = make_msgid(domain=_domain())
-            if not _claim(delivery_id, delivery.message_id):
+            delivery.return_token = secrets.token_hex(16)
+            if not _claim(delivery_id, delivery.message_id, delivery.return_token):
                 continue
             try:
                 if delivery.digest_id not in prepared:
                     prepared[delivery.digest_id] = PreparedDigest(Digest.objects.get(id=delivery.digest_id))
-                message = prepared[delivery.digest_id].message_for(delivery.recipient, message_id=delivery.message_id)
-                # Opened here (not by send_messages, which would close it after each message): one
-                # connection for the batch, opened again after an error dropped it.
-                connection.open()
-                connection.send_messages([message])
+                message = prepared[delivery.digest_id].message_for(delivery.recipient, message_id=delivery.message_id,
+                                                                   return_token=delivery.return_token)
+                # One connection for the batch, opened again after an error dropped it.
+                hand_over(connection, message)
             except smtplib.SMTPRecipientsRefused as exc:
                 # This address only: the connection is fine for the others.
                 delay = _refused(delivery, exc, is_transient(exc))
@@ -582,7 +674,7 @@ def deliveries_send(*, delivery_ids: list[int], connection=None) -> BatchOutcome
                 outcome.retry_after = max(outcome.retry_after, delay)
                 break
             else:
-                _finish(delivery, state=Delivery.State.SENT, sent_at=timezone.now(), error="", next_attempt_at=None)
+                _sent(delivery_id)
                 outcome.sent += 1
     finally:
         _reset(connection)

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from digests import delivery
 from digests.delivery import DeliveryError
-from digests.models import Delivery, Digest, DistributionList, Recipient, Schedule
+from digests.models import Bounce, Delivery, Digest, DistributionList, Recipient, Schedule
 from pressreview import confirm
 from pressreview.inputs import cleaned, id_or_none, posted_id
 
@@ -51,6 +51,7 @@ def lists_page(request):
     lists = DistributionList.objects.annotate(
         subscribed=Count("recipients", filter=Q(recipients__unsubscribed_at__isnull=True)),
         unsubscribed=Count("recipients", filter=Q(recipients__unsubscribed_at__isnull=False)),
+        bouncing=Count("recipients", filter=Q(recipients__bounced_at__isnull=False)),
     )
     return render(request, "digests/lists.html", {"lists": lists})
 
@@ -153,7 +154,10 @@ def send_page(request, digest_id):
 @can_send
 def deliveries_page(request, digest_id):
     digest = _published(digest_id)
-    deliveries = Delivery.objects.filter(digest=digest).select_related("recipient").order_by("email")
+    # The delays reported for each delivery (a permanent failure is its state and error already).
+    delays = Prefetch("bounces", queryset=Bounce.objects.filter(kind=Bounce.Kind.SOFT), to_attr="delays")
+    deliveries = (Delivery.objects.filter(digest=digest).select_related("recipient").prefetch_related(delays)
+                  .order_by("email"))
     counts = dict(deliveries.order_by().values_list("state").annotate(n=Count("id")))
     return render(request, "digests/deliveries.html", {
         "digest": digest, "deliveries": deliveries[:5000], "counts": counts,
@@ -208,10 +212,14 @@ def public_link(request, digest_id):
 @login_required
 @can_send
 def recipient_change(request, list_id, recipient_id):
-    """Correct a recipient's name and language, or take the recipient out of the list."""
+    """Correct a recipient's name and language, take the recipient out of the list, or clear its
+    bouncing (it is sent to again)."""
     distribution_list = get_object_or_404(DistributionList, id=list_id)
     recipient = get_object_or_404(Recipient, id=recipient_id, lists=distribution_list)
-    if request.POST.get("action") == "remove":
+    if request.POST.get("action") == "clear_bounce":
+        delivery.recipient_bounce_clear(recipient=recipient)
+        messages.success(request, _("%(email)s will be sent to again.") % {"email": recipient.email})
+    elif request.POST.get("action") == "remove":
         delivery.recipient_remove(recipient=recipient, distribution_list=distribution_list)
         messages.success(request, _("%(email)s is no longer in the list.") % {"email": recipient.email})
     else:

@@ -195,10 +195,15 @@ class RecipientQuerySet(models.QuerySet):
     def subscribed(self):
         return self.filter(unsubscribed_at__isnull=True)
 
+    def bouncing(self):
+        return self.filter(bounced_at__isnull=False)
+
 
 class Recipient(models.Model):
     """One address, in any number of lists. Unsubscribing is per address and final:
-    an unsubscribed address is never sent to again, whichever list or send names it."""
+    an unsubscribed address is never sent to again, whichever list or send names it.
+    An address whose server refused a message for good (a hard bounce) is "bouncing":
+    nothing is sent to it until a chief editor clears that on the list's page."""
 
     email = models.EmailField(max_length=254, unique=True)
     name = models.CharField(max_length=200, blank=True)
@@ -207,6 +212,9 @@ class Recipient(models.Model):
     # The personal unsubscribe link's secret (digests:unsubscribe).
     token = models.CharField(max_length=64, unique=True, default=_new_secret, editable=False)
     unsubscribed_at = models.DateTimeField(null=True, blank=True)
+    # The first hard bounce since the address was last cleared, and the server's reason.
+    bounced_at = models.DateTimeField(null=True, blank=True)
+    bounce_reason = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = RecipientQuerySet.as_manager()
@@ -220,6 +228,9 @@ class Recipient(models.Model):
     def is_unsubscribed(self) -> bool:
         return self.unsubscribed_at is not None
 
+    def is_bouncing(self) -> bool:
+        return self.bounced_at is not None
+
 
 class Delivery(models.Model):
     """One digest to one recipient: the state is committed before and after its message.
@@ -228,6 +239,8 @@ class Delivery(models.Model):
     A transient error puts it back to queued for a later attempt. A delivery left
     "sending" by a dead worker may or may not have reached the server: it is never
     sent again automatically; the sweeper marks it "unknown" for a person to decide.
+    A sent (or unknown) one becomes "bounced" when a server reports, later and by
+    e-mail, that it refused the message for good (``digests.bounces``).
     """
 
     class State(models.TextChoices):
@@ -236,6 +249,7 @@ class Delivery(models.Model):
         SENT = "sent", _("sent")
         FAILED = "failed", _("failed")
         UNKNOWN = "unknown", _("unknown")
+        BOUNCED = "bounced", _("bounced")
 
     digest = models.ForeignKey(Digest, on_delete=models.CASCADE, related_name="deliveries")
     recipient = models.ForeignKey(Recipient, on_delete=models.CASCADE, related_name="deliveries")
@@ -244,7 +258,10 @@ class Delivery(models.Model):
     state = models.CharField(max_length=12, choices=State, default=State.QUEUED, db_index=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     error = models.TextField(blank=True)
-    message_id = models.CharField(max_length=300, blank=True)
+    # The Message-ID of its last message, and the secret in that message's envelope sender
+    # (BOUNCE_ADDRESS+token@domain): how a bounce finds its delivery. A new pair for each attempt.
+    message_id = models.CharField(max_length=300, blank=True, db_index=True)
+    return_token = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -262,6 +279,33 @@ class Delivery(models.Model):
 
     def __str__(self):
         return f"digest {self.digest_id} to {self.email}: {self.state}"
+
+
+class Bounce(models.Model):
+    """A report that came back by e-mail about a delivery's message (read from BOUNCE_MAILDIR):
+    "hard" (a permanent failure, 5.x.x: the delivery is bounced, the address bouncing) or "soft"
+    (delayed or a transient failure, 4.x.x: recorded, nothing else changes)."""
+
+    class Kind(models.TextChoices):
+        HARD = "hard", _("permanent failure")
+        SOFT = "soft", _("delayed")
+
+    delivery = models.ForeignKey(Delivery, on_delete=models.CASCADE, related_name="bounces")
+    kind = models.CharField(max_length=8, choices=Kind)
+    # As the report gives them: the enhanced status code (RFC 3463, e.g. 5.1.1), the action
+    # (failed, delayed) and the server's words (Diagnostic-Code, or the line that said it).
+    status = models.CharField(max_length=16, blank=True)
+    action = models.CharField(max_length=16, blank=True)
+    reason = models.TextField(blank=True)
+    # The report's unique name in the mailbox: a report is applied once even if it is read twice.
+    mailbox_key = models.CharField(max_length=255, unique=True)
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+
+    def __str__(self):
+        return f"{self.kind} bounce of delivery {self.delivery_id}: {self.status}"
 
 
 class Schedule(models.Model):

@@ -110,3 +110,21 @@ def run_schedules():
     from digests import delivery
 
     delivery.schedules_run()
+
+
+@shared_task(name="digests.read_bounces", ignore_result=True, soft_time_limit=240, time_limit=270)
+def read_bounces():
+    """Every BOUNCE_READ_EVERY seconds (beat): read the bounce mailbox (BOUNCE_MAILDIR) once. Each
+    message is applied once (its mailbox name is unique on Bounce) and moved out of the inbox."""
+    from django.conf import settings
+
+    from digests import bounces
+
+    if not settings.BOUNCE_MAILDIR:
+        return
+    try:
+        bounces.bounces_read()
+    except bounces.MaildirMissing as exc:
+        logger.warning("bounces not read: %s", exc)
+    except SoftTimeLimitExceeded:
+        logger.warning("reading bounces stopped at the time limit; the next reading goes on")

@@ -252,6 +252,18 @@ MAIL_MAX_ATTEMPTS = envint("MAIL_MAX_ATTEMPTS", 5)
 MAIL_RETRY_DELAY = envint("MAIL_RETRY_DELAY", 60)
 # Recipients per task (one SMTP connection each).
 MAIL_BATCH_SIZE = envint("MAIL_BATCH_SIZE", 200)
+# Bounces (digests.bounces). With BOUNCE_ADDRESS (e.g. bounces@press.example) each message's envelope
+# sender is BOUNCE_ADDRESS with the delivery's secret after a "+" (bounces+TOKEN@press.example, VERP);
+# without it the envelope sender is DEFAULT_FROM_EMAIL and a bounce is matched by the original
+# Message-ID. BOUNCE_MAILDIR: the Maildir the mail server delivers that address to, read every
+# BOUNCE_READ_EVERY seconds (beat) or by `manage.py read_bounces`; empty: bounces are not read.
+BOUNCE_ADDRESS = envstr("BOUNCE_ADDRESS", "").strip()
+if BOUNCE_ADDRESS and (BOUNCE_ADDRESS.count("@") != 1 or not all(BOUNCE_ADDRESS.split("@"))
+                       or any(c in BOUNCE_ADDRESS for c in ' <>"(),;:')):
+    raise ImproperlyConfigured(
+        f"BOUNCE_ADDRESS must be a bare address like bounces@press.example, not {BOUNCE_ADDRESS!r}")
+BOUNCE_MAILDIR = envstr("BOUNCE_MAILDIR", "").strip()
+BOUNCE_READ_EVERY = envint("BOUNCE_READ_EVERY", 300)
 
 # Celery: Redis when REDIS_URL is set, otherwise kombu's filesystem transport.
 REDIS_URL = envstr("REDIS_URL")
@@ -296,6 +308,7 @@ CELERY_TASK_ROUTES = {
     "digests.send_deliveries": {"queue": "mail"},
     "digests.sweep_deliveries": {"queue": "mail"},
     "digests.run_schedules": {"queue": "mail"},
+    "digests.read_bounces": {"queue": "mail"},
     # Light (milliseconds per article) and wanted within seconds: beside single annotations.
     "stories.assign": {"queue": "annotate"},
     "insights.refresh_counts": {"queue": "annotate"},
@@ -317,6 +330,7 @@ CELERY_BEAT_SCHEDULE = {
     "poll-due-sources": {"task": "sources.poll_due", "schedule": envint("SOURCES_POLL_DUE_EVERY", 60)},
     "sweep-stranded-deliveries": {"task": "digests.sweep_deliveries", "schedule": envint("SWEEP_EVERY", 60)},
     "run-delivery-schedules": {"task": "digests.run_schedules", "schedule": 60},
+    "read-bounces": {"task": "digests.read_bounces", "schedule": BOUNCE_READ_EVERY},
     "mail-watch-summaries": {"task": "watches.mail_summaries", "schedule": 3600},
 }
 # Sending a task while the broker is down fails fast; the sweeper sends it later.

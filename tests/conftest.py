@@ -178,11 +178,13 @@ class SmtpSink:
 
     ``refuse`` maps an address to the reply its RCPT gets (e.g. "550 5.1.1 No such user");
     a message to an address in ``hang`` is read but never answered (a server that stalls
-    while the worker waits, to kill the worker mid-send)."""
+    while the worker waits, to kill the worker mid-send). ``bounce_maildir`` is the Maildir a worker
+    reads bounces from (the mail server of the bounce address would deliver there)."""
 
-    def __init__(self):
+    def __init__(self, bounce_maildir: Path | None = None):
         import threading
 
+        self.bounce_maildir = bounce_maildir
         self.messages = []
         self.refuse: dict[str, str] = {}
         self.hang: set[str] = set()
@@ -204,7 +206,7 @@ class SmtpSink:
         if self.hang & set(envelope.rcpt_tos):
             self.hung.set()
             await asyncio.sleep(3600)
-        self.messages.append((list(envelope.rcpt_tos), envelope.content))
+        self.messages.append((list(envelope.rcpt_tos), envelope.content, envelope.mail_from))
         return "250 Message accepted for delivery"
 
     def start(self):
@@ -229,17 +231,27 @@ class SmtpSink:
         from email import message_from_bytes
         from email.policy import default
 
-        return [message_from_bytes(content, policy=default) for _rcpts, content in list(self.messages)]
+        return [message_from_bytes(content, policy=default) for _rcpts, content, _sender in list(self.messages)]
+
+    def senders(self) -> list[str]:
+        """The envelope sender (MAIL FROM, the future Return-Path) of each message received, in order."""
+        return [sender for _rcpts, _content, sender in list(self.messages)]
 
     def env(self) -> dict:
         """What a worker needs to send here, at once and without pauses."""
+        bounces = {"BOUNCE_ADDRESS": "bounces@testserver", "BOUNCE_MAILDIR": str(self.bounce_maildir)
+                   } if self.bounce_maildir else {}
         return {"EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(self.port), "EMAIL_TIMEOUT": "60",
-                "MAIL_RETRY_DELAY": "1", "MAIL_RATE_PER_MINUTE": "0", "SITE_URL": "http://testserver"}
+                "MAIL_RETRY_DELAY": "1", "MAIL_RATE_PER_MINUTE": "0", "SITE_URL": "http://testserver", **bounces}
 
 
 @pytest.fixture(scope="session")
-def _smtp_session():
-    sink = SmtpSink()
+def _smtp_session(tmp_path_factory):
+    import mailbox
+
+    maildir = tmp_path_factory.mktemp("bounces") / "Maildir"
+    mailbox.Maildir(str(maildir), create=True)
+    sink = SmtpSink(bounce_maildir=maildir)
     sink.start()
     yield sink
     sink.stop()

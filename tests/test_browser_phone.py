@@ -5,11 +5,12 @@ no serious accessibility violation (axe-core)."""
 import json
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from articles.models import Actor, Article, ArticleTopic, Mention, Quote, Topic
 from digests.delivery import digest_public_link_ensure, distribution_list_create, distribution_list_feed_renew
-from digests.models import Delivery, Recipient
+from digests.models import Bounce, Delivery, Recipient
 from digests.services import digest_publish
 from sources.models import Feed
 from tests.conftest import log_in, make_user
@@ -79,6 +80,18 @@ def desk(seeded):
     recipient.lists.add(board)
     Delivery.objects.create(digest=published, recipient=recipient, email=long_address, state="failed",
                             error="550 5.1.1 The e-mail account that you tried to reach does not exist")
+    # An address that bounced, and one whose server reported a delay.
+    reason = "550 5.1.1 <correspondant.permanent.bureau@example-newspaper-with-a-long-name.ma>: Recipient " \
+             "address rejected: User unknown in virtual mailbox table"
+    gone = Recipient.objects.create(email="correspondant.permanent.bureau@example-newspaper-with-a-long-name.ma",
+                                    bounced_at=timezone.now(), bounce_reason=reason)
+    gone.lists.add(board)
+    Delivery.objects.create(digest=published, recipient=gone, email=gone.email, state="bounced", error=reason)
+    late = Recipient.objects.create(email="late.reader@example-newspaper-with-a-long-name.ma")
+    delayed = Delivery.objects.create(digest=published, recipient=late, email=late.email, state="sent",
+                                      sent_at=timezone.now())
+    Bounce.objects.create(delivery=delayed, kind="soft", status="4.2.2", action="delayed", mailbox_key="phone-1",
+                          reason="452 4.2.2 <late.reader@example-newspaper-with-a-long-name.ma>: Mailbox full")
     feed = Feed.objects.create(url="https://www.example-newspaper-with-a-long-name.ma/",
                                feed_url="https://www.example-newspaper-with-a-long-name.ma/rss/toutes-les-actualites.xml",
                                source=article.source)

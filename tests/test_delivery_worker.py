@@ -94,3 +94,29 @@ def test_a_worker_killed_mid_send_sends_to_nobody_twice_and_skips_nobody(worker,
     assert delivery.deliveries_retry(digest=digest) == 1
     wait_for(lambda: states()[stalled] == "sent", timeout=60, worker=worker, what="the retried delivery sent")
     assert received_once(smtp_server, emails)
+
+
+def test_the_worker_reads_a_hard_bounce_and_the_next_send_skips_the_address(worker, smtp_server):
+    from digests.tasks import read_bounces
+    from tests.test_bounces import deliver, dsn
+
+    first = published_digest()
+    emails = ["ana@example.org", "bob@example.org"]
+    delivery.deliveries_queue(digest=first, emails=emails)
+    wait_for(lambda: set(states().values()) == {"sent"}, timeout=60, worker=worker, what="every delivery sent")
+    [(content, sender)] = [(content, sender) for rcpts, content, sender in smtp_server.messages
+                           if rcpts == ["ana@example.org"]]
+    assert sender == f"bounces+{Delivery.objects.get(email='ana@example.org').return_token}@testserver"
+    deliver(smtp_server.bounce_maildir, dsn(content, to=sender, recipient="ana@example.org"))
+    read_bounces.delay()
+    wait_for(lambda: Delivery.objects.get(email="ana@example.org").state == "bounced", timeout=60, worker=worker,
+             what="the delivery bounced")
+    assert "User unknown" in Delivery.objects.get(email="ana@example.org").error
+
+    smtp_server.clear()
+    second = services.digest_publish(digest=build_digest([newsroom()["attentat"]]), user=None)
+    plan = delivery.deliveries_queue(digest=second, emails=emails)
+    assert (plan.count, plan.bouncing) == (1, 1)
+    wait_for(lambda: Delivery.objects.get(digest=second).state == "sent", timeout=60, worker=worker,
+             what="the second digest sent")
+    assert received_once(smtp_server, ["bob@example.org"])
