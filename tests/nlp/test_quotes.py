@@ -1022,3 +1022,47 @@ def test_calling_on_someone_speaks_but_a_name_given_does_not(annotator):
 def test_a_long_run_of_pronoun_speakers_is_read_without_going_back_through_each_one(annotator):
     text = "Paul Roux est arrivé à Lyon.\n" + "Il nous a dit que tout allait bien. " * 600 + "« Fin », a-t-il ajouté.\n"
     check(Found(annotator, text, "fr"), "Fin", "direct", "Paul Roux", cue="a-t-il ajouté")
+
+
+def test_a_feminine_determiner_tells_the_gender_of_a_title_with_one_form(annotator):
+    # "ministre" is one word for both: « la ministre » is a woman whatever the tagger says of the noun.
+    text = (
+        "La ministre de la Santé, Claire Morel, a présenté son plan mardi. Mme Morel veut aller vite.\n"
+        "La ministre a précisé que \"les hôpitaux recevront des moyens nouveaux\".\n"
+    )
+    check(Found(annotator, text, "fr"), "les hôpitaux recevront", "direct", "Claire Morel", cue="a précisé")
+
+
+def test_more_french_speech_verbs_attribute_their_quote(annotator):
+    text = (
+        "« Les commandes vont reculer », renchérit Paul Garnier, économiste chez Ardent.\n"
+        "« Le chômage va monter », prédit Lucie Perrin.\n"
+    )
+    found = Found(annotator, text, "fr")
+    check(found, "Les commandes vont reculer", "direct", "Paul Garnier", cue="renchérit")
+    check(found, "Le chômage va monter", "direct", "Lucie Perrin", cue="prédit")
+
+
+def test_a_seat_of_government_before_a_reflexive_speech_verb_speaks(annotator):
+    text = "Face aux menaces de boycott, le Kremlin s'est déclaré « serein » lundi.\n"
+    check(Found(annotator, text, "fr"), "serein", "fragment", "Kremlin", cue="s'est déclaré")
+
+
+def test_an_inverted_subject_after_the_medium_it_spoke_on(annotator):
+    text = (
+        "Les petites entreprises souffrent déjà.\n"
+        "« Nous sommes très inquiets », a dit mercredi sur une radio Jean Dupont, le président du syndicat.\n"
+    )
+    check(Found(annotator, text, "fr"), "Nous sommes très inquiets", "direct", "Jean Dupont", cue="a dit")
+    # The person the speech is addressed to is not its speaker.
+    text = "« Nous sommes très inquiets », a dit à Jean Dupont une habitante.\n"
+    check(Found(annotator, text, "fr"), "Nous sommes très inquiets", "direct", None)
+
+
+def test_a_shorter_role_given_later_holds_a_title_only_if_no_one_else_is_spoken_of(annotator):
+    text = (
+        "Paul Marchand a reçu le chef religieux samedi à Lyon.\n"
+        "À l'issue de l'entretien, le président de la République a indiqué : « La rencontre s'est bien passée. »\n"
+        "« Nous souhaitons que le président Li Wen poursuive le dialogue », a ajouté Paul Marchand.\n"
+    )
+    check(Found(annotator, text, "fr"), "La rencontre s'est bien passée", "direct", "Paul Marchand")

@@ -41,6 +41,9 @@ class Lexicon:
     articles: frozenset[str]  # definite articles
     determiners: frozenset[str]  # definite and possessive: the title names someone known
     indefinites: frozenset[str]  # "un porte-parole", "an official": someone unnamed
+    # Tell the gender of the noun they precede where the noun does not ("la ministre", "le juge").
+    feminine_determiners: frozenset[str]
+    masculine_determiners: frozenset[str]
     prepositions: frozenset[str]  # common prepositions, a name's borders
     title_prepositions: frozenset[str]  # open a title's complement: "chef de la diplomatie", "head of the IMF"
     definite_prepositions: frozenset[str]  # "du", "des": the article is inside the preposition

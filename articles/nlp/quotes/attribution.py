@@ -400,6 +400,7 @@ def _subject_after(ctx: _Context, i: int, quote: _Quote) -> _Attribution | None:
         i += 1
     if i >= n or _foreign(ctx, i, quote) or ctx.is_boundary(i):
         return None
+    i = _past_medium(ctx, i, quote)
     # A name, maybe after a courtesy or an English title: "estime M. Dupont", "said Foreign Secretary X".
     for j in range(i, min(i + 5, n)):
         mention = ctx.owner[j]
@@ -446,6 +447,24 @@ def _subject_after(ctx: _Context, i: int, quote: _Quote) -> _Attribution | None:
         if aged is not None:
             return aged
     return None
+
+
+def _past_medium(ctx: _Context, i: int, quote: _Quote) -> int:
+    """After an inverted speech verb, the medium or place comes before the subject in French ("a dit mercredi
+    sur une radio Jean Dupont, le président du syndicat"): the token after that short phrase when a person
+    follows it, else ``i``. The phrase names no person ("a dit à Jean Dupont le ministre" is not read) and
+    the listener of an English "told" is never skipped over."""
+    if ctx.lexicon is not LEXICONS["fr"] or ctx.pos[i] != "ADP" or ctx.lower[i] in ctx.lexicon.agent_prepositions:
+        return i
+    j = i + 1
+    while j < min(i + 6, len(ctx.lower)) and not ctx.is_boundary(j) and not _foreign(ctx, j, quote):
+        owner = ctx.owner[j]
+        if owner is not None and owner.kind == "person":
+            return j if j > i + 1 and (ctx.owner[j - 1] is not owner) else i
+        if owner is None and ctx.pos[j] not in ("DET", "NOUN", "PROPN", "ADJ") or ctx.lower[j] == ",":
+            return i
+        j += 1
+    return i
 
 
 def _opens_clause(ctx: _Context, k: int) -> bool:

@@ -86,7 +86,12 @@ def _seat_speaks(ctx: _Context, mention: MentionSpan) -> bool:
         j -= 1
     if j >= 0 and ctx.pos[j] == "ADP":
         return False
-    return after >= len(ctx.lower) or ctx.pos[after] in ("PUNCT", "ADP", "AUX", "VERB") or ctx.is_boundary(after)
+    return (
+        after >= len(ctx.lower)
+        or ctx.pos[after] in ("PUNCT", "ADP", "AUX", "VERB")
+        or ctx.is_boundary(after)
+        or ctx.lower[after] in ctx.lexicon.clitics  # "l'Élysée s'est dit « serein »"
+    )
 
 
 def _holder_of_title_after(ctx: _Context, mention: MentionSpan, quote: _Quote) -> _Attribution | None:
@@ -213,11 +218,18 @@ def _title_subject(ctx: _Context, head: int, cue_start: int | None, quote: _Quot
     if lexicon is LEXICONS["fr"] and not definite:
         return None  # "ministre" alone, without its article, is not a French subject
     unwanted = _unwanted_gender(ctx, head)
-    person = _role_holder(ctx, phrase, position, exact=False, unwanted=unwanted)
+    person = _role_holder(ctx, phrase, position, exact=False, unwanted=unwanted, strict=True)
     if person is not None:
         return _Attribution(person, "", phrase, confidence=_ROLE)
+    described = _described_person(ctx, position, unwanted, title=ctx.lower[head] in lexicon.titles)
+    # A role the text gives only later and with fewer words ("le président X" further down for "le
+    # président de la République" here) holds the title when the person the article is about here is no
+    # one else.
+    person = _role_holder(ctx, phrase, position, exact=False, unwanted=unwanted)
+    if person is not None and described in (None, person):
+        return _Attribution(person, "", phrase, confidence=_ROLE)
     # No one holds the title: the one the article is about at that point, if that is clear.
-    person = _described_person(ctx, position, unwanted, title=ctx.lower[head] in lexicon.titles)
+    person = described
     if person is not None and _met_there(ctx, person, head):
         person = None  # "X met the Prime Minister. "…," the Prime Minister said": not X
     return _Attribution(person, "", phrase, confidence=_NEAREST_SUBJECT)
@@ -279,6 +291,15 @@ def _unwanted_gender(ctx: _Context, head: int) -> str | None:
     if word in lexicon.male_titles:
         return "F"
     if lexicon is LEXICONS["fr"]:
+        # The determiner tells where the noun has one form for both ("la ministre", "le juge"), over
+        # adjectives and modifiers before the noun ("la nouvelle ministre").
+        k = head - 1
+        while k > 0 and head - k < 4 and (ctx.pos[k] == "ADJ" or ctx.lower[k] in lexicon.title_modifiers):
+            k -= 1
+        if k >= 0 and ctx.lower[k] in lexicon.feminine_determiners:
+            return "M"
+        if k >= 0 and ctx.lower[k] in lexicon.masculine_determiners and word not in lexicon.spokespeople:
+            return "F"
         morph = ctx.morph(head)
         if "Gender=Fem" in morph:
             return "M"
@@ -353,10 +374,13 @@ def _apposed_person(ctx: _Context, end: int, quote: _Quote) -> int | None:
     return None
 
 
-def _role_holder(ctx: _Context, phrase: str, before: int, exact: bool, unwanted: str | None = None) -> int | None:
+def _role_holder(
+    ctx: _Context, phrase: str, before: int, exact: bool, unwanted: str | None = None, strict: bool = False
+) -> int | None:
     """The person whose role matches a title phrase (its words all in the role, or the role's all in
     it), else, unless ``exact``, the one sharing most words with it among the roles the text gave before
-    char ``before``; ties go to the latest mentioned. Never a person of the ``unwanted`` gender."""
+    char ``before``; ties go to the latest mentioned. Never a person of the ``unwanted`` gender. When
+    ``strict``, a role the text gives after ``before`` must hold every word of the title."""
     wanted = _stems(phrase)
     recency = _person_recency(ctx, before)
     best: tuple[int, int, int, int] | None = None  # (match, overlap, recency, group)
@@ -369,6 +393,8 @@ def _role_holder(ctx: _Context, phrase: str, before: int, exact: bool, unwanted:
             continue
         match = 1 if wanted <= have or have <= wanted else 0
         if not match and (exact or role.start >= before):
+            continue
+        if strict and role.start >= before and not wanted <= have:
             continue
         key = (match, overlap, recency.get(role.group, -1), role.group)
         if best is None or key > best:
