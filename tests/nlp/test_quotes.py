@@ -1066,3 +1066,56 @@ def test_a_shorter_role_given_later_holds_a_title_only_if_no_one_else_is_spoken_
         "« Nous souhaitons que le président Li Wen poursuive le dialogue », a ajouté Paul Marchand.\n"
     )
     check(Found(annotator, text, "fr"), "La rencontre s'est bien passée", "direct", "Paul Marchand")
+
+
+def test_a_sentence_after_a_quote_reporting_a_clause_of_its_own_does_not_take_the_quote(annotator):
+    text = (
+        'Mr Hale said that most of the firm\'s games were now sold to adults. "Our aim is to reach everyone."'
+        " Acme said the industry was now bigger than music.\n"
+    )
+    check(Found(annotator, text, "en"), "Our aim is to reach everyone", "direct", "Hale")
+    # With no one named as speaking before it, the next sentence's speaker is only a guess.
+    text = '"We will open ten shops." Jane Roe said the firm would hire more staff next year.\n'
+    quote = check(Found(annotator, text, "en"), "We will open ten shops", "direct", "Jane Roe")
+    assert quote.confidence < 0.7
+
+
+def test_an_organisation_before_a_possessive_only_qualifies_the_person_named_after(annotator):
+    text = (
+        "Researchers at the security firm Kestrel Labs said attacks were spreading fast. "
+        '"This flaw is getting worse every day," said the company\'s senior threat analyst Paul Hart.\n'
+    )
+    check(Found(annotator, text, "en"), "This flaw is getting worse", "direct", "Paul Hart", cue="said")
+
+
+def test_a_long_relative_clause_between_the_subject_and_its_verb(annotator):
+    text = (
+        "Jane Roe, who won for playing a retired sailor in a film about a lighthouse, said her award was "
+        '"a complete surprise".\n'
+    )
+    check(Found(annotator, text, "en"), "a complete surprise", "fragment", "Jane Roe", cue="said")
+
+
+def test_she_is_no_one_when_the_subject_and_a_woman_named_lower_could_both_be_her(annotator):
+    text = (
+        "Sam Reed picked up the best actress award, beating actress Ann Vale and Lucy Stone. "
+        '"I never expected this," she told the audience.\n'
+    )
+    check(Found(annotator, text, "en"), "I never expected this", "direct", None, cue="told")
+
+
+def test_it_is_no_one_when_someone_else_spoke_since_the_organisation_was_named(annotator):
+    text = (
+        "Microworks released a patch for its browser on Tuesday.\n"
+        'The bugs could have been "used to run hostile code," said Ferrox. It also said it is "not planning'
+        ' further updates".\n'
+    )
+    check(Found(annotator, text, "en"), "not planning further updates", "fragment", None)
+
+
+def test_with_a_name_before_a_participle_that_name_speaks(annotator):
+    text = (
+        "The Greens are keen to highlight the issue, with Tom Lane claiming voters had "
+        '"no trust left in the government".\n'
+    )
+    check(Found(annotator, text, "en"), "no trust left", "fragment", "Tom Lane")

@@ -48,6 +48,7 @@ LEXICON = Lexicon(
     title_prepositions=words("of for at"),
     definite_prepositions=frozenset(),
     agent_prepositions=words("by with to for"),
+    absolute_prepositions=words("with"),
     conjunctions=words("and or but"),
     stop_words=words("the of a an his her its their s and for in on to"),
     titles=words(

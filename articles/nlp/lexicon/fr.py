@@ -56,6 +56,7 @@ LEXICON = Lexicon(
     title_prepositions=words("de d' du des"),
     definite_prepositions=words("du des"),
     agent_prepositions=words("par avec à au aux pour"),
+    absolute_prepositions=words("avec"),
     conjunctions=words("et ou mais ni car"),
     stop_words=words("le la les l de d du des un une son sa ses leur leurs et à au aux en pour sur"),
     titles=words(

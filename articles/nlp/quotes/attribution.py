@@ -107,11 +107,40 @@ def _attribution_after(ctx: _Context, quote: _Quote) -> _Attribution | None:
             if _introduces(ctx, i):
                 return None  # "… », la chanteuse déclare : « … »": the verb is the next quote's
             found = _speaker_of_verb(ctx, i, quote, window_start=first)
+            if new_sentence and found.speaker is not None and _reports_a_clause(ctx, _cue_chain(ctx, i)[1]):
+                # '"…." Smith said the firm would grow': the sentence reports something else of its own. It may
+                # still be the quote's speaker when no one is named as speaking before the quote, not surely.
+                if _speaker_given_before(ctx, quote):
+                    return None
+                return _Attribution(found.speaker, found.cue, found.role, confidence=min(found.confidence, _NEIGHBOUR))
             # A new sentence about someone else ("England confirmed that …") does not attribute it.
             return None if new_sentence and found.speaker is None else found
         if ctx.pos[i] in ("VERB", "AUX") and ctx.finite(i) and not _is_auxiliary_of_cue(ctx, i):
             return None  # a clause of its own starts: its verb says nothing of the quote
     return None
+
+
+def _speaker_given_before(ctx: _Context, quote: _Quote) -> bool:
+    """The quote's paragraph gives it a speaker before it: an attributed quote earlier in the paragraph,
+    or a reporter's sentence right before it whose speech verb has a subject ("Smith said …. "…"")."""
+    earlier = [q for q in ctx.quotes if q.close <= quote.open and q.speaker is not None]
+    if earlier and ctx.para[earlier[-1].t0] == ctx.para[quote.t0]:
+        return True
+    return _speaker_of_sentence_before(ctx, quote) is not None
+
+
+def _reports_a_clause(ctx: _Context, k: int) -> bool:
+    """After a speech verb ending at token ``k``, its sentence goes on with a clause of its own (a
+    complementiser, or a finite verb before the sentence ends): the verb reports that clause ("Smith said
+    the firm would grow", "Acme stressed that …"), not a quote before it ("« … » Mme Martin a déclaré lundi.")."""
+    for j in range(k, min(k + 25, len(ctx.lower))):
+        if ctx.is_boundary(j) or ctx.quote_of[j] >= 0 or ctx.idx[j] in ctx.opens:
+            return False
+        if ctx.lower[j] in ctx.lexicon.complementisers and ctx.pos[j] in ("SCONJ", "PRON"):
+            return True
+        if ctx.pos[j] in ("VERB", "AUX") and ctx.finite(j):
+            return True
+    return False
 
 
 def _attribution_before(ctx: _Context, quote: _Quote) -> _Attribution | None:
@@ -153,6 +182,8 @@ def _speaker_of_verb(ctx: _Context, verb: int, quote: _Quote, window_start: int)
             pronouns._resolve_pronoun(ctx, inverted, min(quote.open, ctx.idx[start])), cue, confidence=_PRONOUN
         )
     before = _subject_before(ctx, start, window_start, quote)
+    if before is None and ctx.lower[verb].endswith(("ing", "ant")):
+        before = _absolute_subject(ctx, start, quote)
     if before is None and start > 0 and ctx.lower[verb].endswith(("ing", "ant")):
         # "…, saying that …", "…, ajoutant que …": the participle shares the subject of its sentence, or the
         # speaker of the cue it follows ("« … », a-t-il souligné, estimant que « … »").
@@ -199,6 +230,19 @@ def _speaker_of_verb(ctx: _Context, verb: int, quote: _Quote, window_start: int)
     if after is not None:
         return _Attribution(after.speaker, cue, after.role, confidence=after.confidence)
     return _Attribution(None, cue)
+
+
+def _absolute_subject(ctx: _Context, start: int, quote: _Quote) -> _Attribution | None:
+    """ "…, with Jane Smith claiming …": the name after "with" is the participle's own subject, not the
+    sentence's."""
+    k = start - 1
+    mention = ctx.owner[k] if k >= 0 else None
+    if mention is None or mention.kind not in _SPEAKER_KINDS or _foreign(ctx, k, quote):
+        return None
+    first = bisect_left(ctx.idx, mention.start)
+    if first == 0 or ctx.lower[first - 1] not in ctx.lexicon.absolute_prepositions:
+        return None
+    return _Attribution(mention.group, "")
 
 
 def _sentence_subject(ctx: _Context, floor: int, stop: int, quote: _Quote) -> _Attribution | None:
@@ -433,11 +477,15 @@ def _subject_after(ctx: _Context, i: int, quote: _Quote) -> _Attribution | None:
             owner = ctx.owner[j]
             if owner is not None:
                 if owner.kind == "person":
-                    break
+                    # "said the company's senior analyst Jane Smith": the noun phrase names the person after it.
+                    return _Attribution(owner.group, "") if j > i + 1 and ctx.owner[j - 1] is None else None
                 j = bisect_left(ctx.idx, owner.end)  # "the two-time Academy Award winner": a name qualifying it
                 continue
             if _is_title_head(ctx, j):
                 return _title_subject(ctx, j, None, quote)
+            if j + 1 < n and ctx.lower[j + 1] in ("'s", "'"):
+                j += 2  # "the company's chief": the organisation only qualifies what follows
+                continue
             if ctx.lower[j] in lexicon.organisations and ctx.pos[j] in ("NOUN", "PROPN"):
                 return _organisation_named_again(ctx, j)
             if ctx.pos[j] not in ("DET", "ADJ", "NOUN", "PROPN", "PART", "NUM") and ctx.lower[j] != "-":
@@ -495,7 +543,8 @@ def _apposition_start(ctx: _Context, i: int, floor: int) -> int | None:
 def _relative_start(ctx: _Context, i: int, floor: int) -> int | None:
     """Start (the comma) of a relative clause holding token i: ", qui …", ", who …"."""
     j = i - 1
-    while j > floor and i - j < 10:
+    # "X, who won for playing a screen legend in a film about her, said": a relative clause runs long.
+    while j > floor and i - j < 20:
         if ctx.lower[j] == "," and ctx.lower[j + 1] in ctx.lexicon.relatives:
             return j
         if ctx.lower[j] == ",":
