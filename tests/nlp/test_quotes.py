@@ -1119,3 +1119,21 @@ def test_with_a_name_before_a_participle_that_name_speaks(annotator):
         '"no trust left in the government".\n'
     )
     check(Found(annotator, text, "en"), "no trust left", "fragment", "Tom Lane")
+
+
+def test_a_long_list_of_charges_is_not_a_quote(annotator):
+    text = (
+        "Le parquet a ouvert une enquête après une plainte contre X déposée mardi au nom d'un petit actionnaire"
+        " pour « escroquerie, abus de confiance, faux et usage de faux, complicité et recel ».\n"
+        "La banque a porté plainte pour « faux » et « intrusion dans un système informatique », a indiqué"
+        " son avocat Paul Roux.\n"
+    )
+    assert [q.text for q in Found(annotator, text, "fr").quotes if q.kind != "reported"] == []
+
+
+def test_words_between_a_determiner_and_a_noun_are_a_label_not_a_quote(annotator):
+    text = (
+        "Kestrel Systems makes servers for data centres. Its latest server is powered by 64 Intel Xeon chips,"
+        " providing a \"rugged\" offering to supplement the \"light\" Atom nodes.\n"
+    )
+    assert Found(annotator, text, "en").quotes == []
