@@ -1137,3 +1137,21 @@ def test_words_between_a_determiner_and_a_noun_are_a_label_not_a_quote(annotator
         " providing a \"rugged\" offering to supplement the \"light\" Atom nodes.\n"
     )
     assert Found(annotator, text, "en").quotes == []
+
+
+def test_a_spokeswoman_of_the_group_speaks_for_the_company_named_before_not_the_agency_told(annotator):
+    text = (
+        "Des policiers ont fouillé vendredi le siège de la banque Crédit Rural à Lyon, a indiqué samedi à l'AFP"
+        " une porte-parole de l'entreprise.\n"
+        "« Des documents ont été saisis hier soir », a indiqué une porte-parole du groupe.\n"
+    )
+    check(Found(annotator, text, "fr"), "Des documents ont été saisis", "direct", "Crédit Rural")
+
+
+def test_a_long_apposition_between_the_name_and_its_verb(annotator):
+    text = (
+        "Me Claire Fabre, avocate du comptable de la banque régionale mis en examen jeudi soir pour une perte de"
+        " 80 millions d'euros subie par son employeur au cours de l'été, a déclaré vendredi que son client n'avait"
+        " « rien caché ».\n"
+    )
+    check(Found(annotator, text, "fr"), "rien caché", "fragment", "Claire Fabre", cue="a déclaré")

@@ -527,7 +527,7 @@ def _apposition_start(ctx: _Context, i: int, floor: int) -> int | None:
     titled = False
     found = None
     # "X, director of Y, said", "X, vice president at the group, Acme, agreed": back to a person if there is one.
-    for j in range(i, max(floor, i - 24) - 1, -1):
+    for j in range(i, max(floor, i - 40) - 1, -1):
         if ctx.is_boundary(j) or ctx.quote_of[j] >= 0 or ctx.pos[j] in ("VERB", "AUX") and ctx.finite(j):
             break
         titled = titled or _is_title_head(ctx, j)

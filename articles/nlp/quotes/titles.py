@@ -213,6 +213,17 @@ def _title_subject(ctx: _Context, head: int, cue_start: int | None, quote: _Quot
             return _Attribution(
                 person if person is not None else organisation.group, "", phrase, confidence=_SPOKESPERSON
             )
+        # "une porte-parole du groupe", "a spokesman for the company": the organisation named before.
+        named = next(
+            (
+                _organisation_named_again(ctx, k)
+                for k in range(head + 1, end)
+                if ctx.lower[k] in lexicon.organisations and ctx.pos[k] in ("NOUN", "PROPN")
+            ),
+            None,
+        )
+        if named is not None and named.speaker is not None:
+            return _Attribution(named.speaker, "", phrase, confidence=min(_SPOKESPERSON, named.confidence))
     if ctx.lower[start] in lexicon.indefinites:
         return _Attribution(None, "", phrase)  # "un diplomate", "an official": someone unnamed
     if lexicon is LEXICONS["fr"] and not definite:
@@ -416,12 +427,15 @@ def _organisation_named_again(ctx: _Context, head: int) -> _Attribution | None:
     """ "le ministère", "the company": the latest organisation with that word in its name (or, for a
     company, the latest organisation); None when no organisation fits."""
     lexicon = ctx.lexicon
-    if head == 0 or ctx.lower[head - 1] not in lexicon.determiners:
-        return None
+    if head == 0 or ctx.lower[head - 1] not in lexicon.determiners | lexicon.definite_prepositions:
+        return None  # "le ministère", "du groupe", "the company"
     word = _fold(ctx.lower[head])
-    for mention, _ in _mentions_back(ctx, head):
+    for mention, token in _mentions_back(ctx, head):
         if mention.kind != "organisation":
             continue
+        k = token - 1 if token > 0 and ctx.lower[token - 1] in lexicon.determiners else token
+        if k > 0 and ctx.lower[k - 1] in lexicon.agent_prepositions:
+            continue  # "a indiqué à l'agence X", "told the BBC": the listener is not the organisation meant
         names = (_fold(ctx.groups[mention.group].name), *(_fold(s) for s in ctx.groups[mention.group].surfaces))
         if any(word in name.split() for name in names) or ctx.lower[head] in lexicon.generic_organisations:
             return _Attribution(mention.group, "", confidence=_NAMED_AGAIN)
