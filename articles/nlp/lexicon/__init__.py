@@ -49,6 +49,7 @@ class Lexicon:
     definite_prepositions: frozenset[str]  # "du", "des": the article is inside the preposition
     agent_prepositions: frozenset[str]  # "reçus par X", "avec X", "told to X": X is not the subject
     absolute_prepositions: frozenset[str]  # "with X claiming …": X is the participle's subject
+    listener_prepositions: frozenset[str]  # "a indiqué à l'AFP", "said to the BBC": X is spoken to
     conjunctions: frozenset[str]  # "et", "mais", "and", "but"
     # Skipped when two names or phrases are compared ("Banque de France", "BdF"); words written with an
     # apostrophe are cut there ("l", "d").

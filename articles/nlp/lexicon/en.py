@@ -49,6 +49,7 @@ LEXICON = Lexicon(
     definite_prepositions=frozenset(),
     agent_prepositions=words("by with to for"),
     absolute_prepositions=words("with"),
+    listener_prepositions=words("to"),
     conjunctions=words("and or but"),
     stop_words=words("the of a an his her its their s and for in on to"),
     titles=words(

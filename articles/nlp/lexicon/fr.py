@@ -57,6 +57,7 @@ LEXICON = Lexicon(
     definite_prepositions=words("du des"),
     agent_prepositions=words("par avec à au aux pour"),
     absolute_prepositions=words("avec"),
+    listener_prepositions=words("à au aux"),
     conjunctions=words("et ou mais ni car"),
     stop_words=words("le la les l de d du des un une son sa ses leur leurs et à au aux en pour sur"),
     titles=words(

@@ -434,7 +434,7 @@ def _organisation_named_again(ctx: _Context, head: int) -> _Attribution | None:
         if mention.kind != "organisation":
             continue
         k = token - 1 if token > 0 and ctx.lower[token - 1] in lexicon.determiners else token
-        if k > 0 and ctx.lower[k - 1] in lexicon.agent_prepositions:
+        if k > 0 and (ctx.lower[k - 1] in lexicon.listener_prepositions or ctx.lower[k - 1] in lexicon.tell_verbs):
             continue  # "a indiqué à l'agence X", "told the BBC": the listener is not the organisation meant
         names = (_fold(ctx.groups[mention.group].name), *(_fold(s) for s in ctx.groups[mention.group].surfaces))
         if any(word in name.split() for name in names) or ctx.lower[head] in lexicon.generic_organisations:
