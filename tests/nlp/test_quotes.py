@@ -1155,3 +1155,18 @@ def test_a_long_apposition_between_the_name_and_its_verb(annotator):
         " « rien caché ».\n"
     )
     check(Found(annotator, text, "fr"), "rien caché", "fragment", "Claire Fabre", cue="a déclaré")
+
+
+def test_an_impersonal_on_speaks_for_the_institution_quoted_before_or_named_after(annotator):
+    text = (
+        "Face aux critiques, le Kremlin s'est déclaré « serein ».\n"
+        "« Nous n'avons vu aucun signe de boycott », a-t-on assuré, ajoutant que les deux pays avaient intérêt"
+        " à s'entendre.\n"
+    )
+    quote = check(Found(annotator, text, "fr"), "Nous n'avons vu aucun signe", "direct", "Kremlin")
+    assert quote.confidence < 0.7
+    text = "« Rien n'est décidé », dit-on au ministère de l'Agriculture.\n"
+    check(Found(annotator, text, "fr"), "Rien n'est décidé", "direct", "ministère de l'Agriculture")
+    # "On" with no institution around it is no one.
+    text = "Le marché était calme samedi. « Tout va bien », dit-on.\n"
+    check(Found(annotator, text, "fr"), "Tout va bien", "direct", None)

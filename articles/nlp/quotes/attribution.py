@@ -178,6 +178,8 @@ def _speaker_of_verb(ctx: _Context, verb: int, quote: _Quote, window_start: int)
     start, end, inverted = _cue_chain(ctx, verb)
     cue = ctx.text[ctx.idx[start] : ctx.ends[end - 1]]
     if inverted is not None and ctx.lexicon is LEXICONS["fr"]:
+        if "-on" in ctx.lower[start:end]:
+            return _impersonal_speaker(ctx, end, quote, cue)
         return _Attribution(
             pronouns._resolve_pronoun(ctx, inverted, min(quote.open, ctx.idx[start])), cue, confidence=_PRONOUN
         )
@@ -229,6 +231,27 @@ def _speaker_of_verb(ctx: _Context, verb: int, quote: _Quote, window_start: int)
     after = _subject_after(ctx, end, quote)
     if after is not None:
         return _Attribution(after.speaker, cue, after.role, confidence=after.confidence)
+    return _Attribution(None, cue)
+
+
+def _impersonal_speaker(ctx: _Context, end: int, quote: _Quote, cue: str) -> _Attribution:
+    """ "« … », dit-on à la mairie", "a-t-on assuré": the unnamed people of an institution. The institution
+    named right after the cue ("à l'Élysée", "au ministère X", "dans l'entourage de X" is no one), else that
+    of the quote before, when an organisation or a seat of government spoke it in the same or the previous
+    paragraph; else no one."""
+    k = end
+    while k < len(ctx.lower) and (ctx.pos[k] == "ADV" or _is_time(ctx, k)) and ctx.owner[k] is None:
+        k += 1
+    if k + 1 < len(ctx.lower) and ctx.lower[k] in ctx.lexicon.listener_prepositions:
+        j = k + 2 if ctx.lower[k + 1] in ctx.lexicon.determiners else k + 1
+        mention = ctx.owner[j] if j < len(ctx.lower) else None
+        if mention is not None and mention.kind in ("organisation", "place") and not _foreign(ctx, j, quote):
+            return _Attribution(mention.group, cue, confidence=_SEAT)
+    before = [q for q in ctx.quotes if q.close < quote.open and q.speaker is not None]
+    if before and ctx.para[quote.t0] - ctx.para[before[-1].t0] <= 1:
+        speaker = before[-1].speaker
+        if ctx.groups[speaker].kind in ("organisation", "place"):
+            return _Attribution(speaker, cue, confidence=_NEIGHBOUR)
     return _Attribution(None, cue)
 
 
