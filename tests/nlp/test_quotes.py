@@ -1170,3 +1170,15 @@ def test_an_impersonal_on_speaks_for_the_institution_quoted_before_or_named_afte
     # "On" with no institution around it is no one.
     text = "Le marché était calme samedi. « Tout va bien », dit-on.\n"
     check(Found(annotator, text, "fr"), "Tout va bien", "direct", None)
+
+
+def test_the_association_named_only_in_the_next_sentence_is_a_guess(annotator):
+    text = (
+        "« On fiche des enfants avant qu'ils aient rien fait » dénonce l'association.\n\n"
+        "La Fédération des parents d'élèves (FPE) a critiqué mercredi le nouveau fichier.\n"
+    )
+    quote = check(Found(annotator, text, "fr"), "On fiche des enfants", "direct", "Fédération des parents d'élèves")
+    assert quote.confidence < 0.7
+    # No organisation opening the next sentence: no one.
+    text = "« On fiche des enfants » dénonce l'association.\n\nLe fichier a été créé mardi.\n"
+    check(Found(annotator, text, "fr"), "On fiche des enfants", "direct", None)

@@ -439,7 +439,19 @@ def _organisation_named_again(ctx: _Context, head: int) -> _Attribution | None:
         names = (_fold(ctx.groups[mention.group].name), *(_fold(s) for s in ctx.groups[mention.group].surfaces))
         if any(word in name.split() for name in names) or ctx.lower[head] in lexicon.generic_organisations:
             return _Attribution(mention.group, "", confidence=_NAMED_AGAIN)
-    return None
+    # Named only after, as the subject opening the next sentence ("…, dénonce l'association. La Ligue X a
+    # dénoncé …"): a guess.
+    if ctx.lower[head] in lexicon.generic_organisations:
+        return None
+    following = next((k for k in range(head + 1, len(ctx.lower)) if ctx.is_boundary(k)), None)
+    if following is None:
+        return None
+    while following < len(ctx.lower) and (ctx.is_boundary(following) or ctx.lower[following] in lexicon.determiners):
+        following += 1
+    mention = ctx.owner[following] if following < len(ctx.lower) else None
+    if mention is None or mention.kind != "organisation" or ctx.quote_of[following] >= 0:
+        return None
+    return _Attribution(mention.group, "", confidence=_NEAREST_SUBJECT)
 
 
 @lru_cache(maxsize=4096)
