@@ -1182,3 +1182,17 @@ def test_the_association_named_only_in_the_next_sentence_is_a_guess(annotator):
     # No organisation opening the next sentence: no one.
     text = "« On fiche des enfants » dénonce l'association.\n\nLe fichier a été créé mardi.\n"
     check(Found(annotator, text, "fr"), "On fiche des enfants", "direct", None)
+
+
+def test_a_spokesman_qualified_by_a_word_of_an_organisations_name_speaks_for_it(annotator):
+    text = (
+        "The Northern Rail Company cut three services on Monday.\n"
+        'A company spokesman said: "We apologise to passengers."\n'
+    )
+    check(Found(annotator, text, "en"), "We apologise to passengers", "direct", "Northern Rail Company")
+    text = (
+        "The Welsh Assembly debated the drinking bill on Monday.\n"
+        'But an Assembly spokeswoman insisted: "The law will apply to adults only."\n'
+    )
+    quote = check(Found(annotator, text, "en"), "The law will apply", "direct", "Assembly")
+    assert quote.speaker_role == "an Assembly spokeswoman"

@@ -203,11 +203,13 @@ def _title_subject(ctx: _Context, head: int, cue_start: int | None, quote: _Quot
         organisation = next(
             (
                 ctx.owner[k]
-                for k in range(head, end)
+                for k in (*range(head, end), *range(start, head))
                 if ctx.owner[k] is not None and ctx.owner[k].kind == "organisation"
             ),
             None,
         )
+        if organisation is None:
+            organisation = _organisation_of_word(ctx, start, head)
         if organisation is not None:
             person = _role_holder(ctx, phrase, position, exact=True) if definite else None
             return _Attribution(
@@ -244,6 +246,20 @@ def _title_subject(ctx: _Context, head: int, cue_start: int | None, quote: _Quot
     if person is not None and _met_there(ctx, person, head):
         person = None  # "X met the Prime Minister. "…," the Prime Minister said": not X
     return _Attribution(person, "", phrase, confidence=_NEAREST_SUBJECT)
+
+
+def _organisation_of_word(ctx: _Context, start: int, head: int) -> MentionSpan | None:
+    """ "an Executive spokeswoman", "a Labour spokesman": a word before the title that is a word of the name
+    of one organisation the article named before (the latest, when several)."""
+    for k in range(start, head):
+        word = _fold(ctx.lower[k])
+        if ctx.owner[k] is not None or len(word) < 4 or word in _STOPWORDS or ctx.pos[k] not in ("NOUN", "PROPN", "ADJ"):
+            continue
+        for mention, _ in _mentions_back(ctx, start):
+            names = (_fold(ctx.groups[mention.group].name), *map(_fold, ctx.groups[mention.group].surfaces))
+            if mention.kind == "organisation" and any(word in name.split() for name in names):
+                return mention
+    return None
 
 
 def _met_there(ctx: _Context, person: int, head: int) -> bool:
