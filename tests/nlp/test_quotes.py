@@ -1196,3 +1196,13 @@ def test_a_spokesman_qualified_by_a_word_of_an_organisations_name_speaks_for_it(
     )
     quote = check(Found(annotator, text, "en"), "The law will apply", "direct", "Assembly")
     assert quote.speaker_role == "an Assembly spokeswoman"
+
+
+def test_the_clubs_manager_is_never_the_club_the_entity_model_took_for_a_person(annotator):
+    text = 'Chelsea beat Arsenal 2-1 on Saturday.\n"We deserved it," the club\'s manager said.\n'
+    check(Found(annotator, text, "en"), "We deserved it", "direct", None, cue="said", role="the club's manager")
+
+
+def test_an_inverted_subject_after_the_outlet_it_spoke_to(annotator):
+    text = "« Nous gagnerons ce vote », a déclaré à France Inter la députée Anne Roux.\n"
+    check(Found(annotator, text, "fr"), "Nous gagnerons ce vote", "direct", "Anne Roux", cue="a déclaré")

@@ -525,8 +525,11 @@ def _past_medium(ctx: _Context, i: int, quote: _Quote) -> int:
     sur une radio Jean Dupont, le président du syndicat"): the token after that short phrase when a person
     follows it, else ``i``. The phrase names no person ("a dit à Jean Dupont le ministre" is not read) and
     the listener of an English "told" is never skipped over."""
-    if ctx.lexicon is not LEXICONS["fr"] or ctx.pos[i] != "ADP" or ctx.lower[i] in ctx.lexicon.agent_prepositions:
+    lexicon = ctx.lexicon
+    if lexicon is not LEXICONS["fr"] or ctx.pos[i] != "ADP":
         return i
+    if ctx.lower[i] in lexicon.agent_prepositions and ctx.lower[i] not in lexicon.listener_prepositions:
+        return i  # "a été dit par X": the agent is the speaker, nothing to skip
     j = i + 1
     while j < min(i + 6, len(ctx.lower)) and not ctx.is_boundary(j) and not _foreign(ctx, j, quote):
         owner = ctx.owner[j]

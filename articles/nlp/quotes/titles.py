@@ -245,6 +245,10 @@ def _title_subject(ctx: _Context, head: int, cue_start: int | None, quote: _Quot
     person = described
     if person is not None and _met_there(ctx, person, head):
         person = None  # "X met the Prime Minister. "…," the Prime Minister said": not X
+    if person is not None and any(ctx.lower[k] in lexicon.organisations for k in range(start, end) if k != head):
+        # "the club's manager", "l'entraîneur du club": someone of an organisation the text names, and the
+        # entity model may have taken that organisation for the person the article is about.
+        person = None
     return _Attribution(person, "", phrase, confidence=_NEAREST_SUBJECT)
 
 
