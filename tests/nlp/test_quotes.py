@@ -1206,3 +1206,16 @@ def test_the_clubs_manager_is_never_the_club_the_entity_model_took_for_a_person(
 def test_an_inverted_subject_after_the_outlet_it_spoke_to(annotator):
     text = "« Nous gagnerons ce vote », a déclaré à France Inter la députée Anne Roux.\n"
     check(Found(annotator, text, "fr"), "Nous gagnerons ce vote", "direct", "Anne Roux", cue="a déclaré")
+
+
+def test_a_quote_with_no_cue_shares_the_speaker_whose_cue_closes_its_sentence(annotator):
+    text = (
+        "Et, « fait rare », les entreprises vont « réduire leurs investissements », prédit Marc Lenoir,"
+        " économiste.\n"
+    )
+    found = Found(annotator, text, "fr")
+    quote = check(found, "fait rare", "fragment", "Marc Lenoir")
+    assert quote.confidence < 0.7
+    # Someone else named between the two quotes: no one.
+    text = "« Fait rare », selon les chiffres publiés lundi, l'indice a reculé.\n"
+    assert all(q.speaker_group is None for q in Found(annotator, text, "fr").quotes)

@@ -115,7 +115,7 @@ def find_quotes(
     for quote in ctx.quotes:
         attribution = _attribute(ctx, quote)
         if attribution is not None:
-            quote.attributed, quote.by_verb = True, attribution.by_verb
+            quote.attributed, quote.by_verb, quote.cue_after = True, attribution.by_verb, attribution.after
             quote.speaker, quote.cue, quote.role = attribution.speaker, attribution.cue, attribution.role
             quote.confidence = attribution.confidence
         quote.kind = _kind(ctx, quote)

@@ -2,6 +2,7 @@
 or a neighbouring quote."""
 
 from bisect import bisect_left, bisect_right
+from dataclasses import replace
 
 from ..lexicon import LEXICONS
 from . import pronouns
@@ -35,6 +36,7 @@ from .cues import (
     _is_speech_verb,
     _may_lead_cue,
 )
+from .marks import _qualifies_a_noun
 from .titles import (
     _aged,
     _description_speaker,
@@ -58,7 +60,10 @@ def _attribute(ctx: _Context, quote: _Quote) -> _Attribution | None:
             # A speech verb before the colon owns the quote even when its subject is unknown ("The Archbishop
             # said: "…""): the name after the quote opens the next sentence and says something else.
             return found
-    return _attribution_after(ctx, quote) or _attribution_before(ctx, quote) or _attribution_inside(ctx, quote)
+    after = _attribution_after(ctx, quote)
+    if after is not None:
+        return replace(after, after=True)
+    return _attribution_before(ctx, quote) or _attribution_inside(ctx, quote)
 
 
 def _attribution_inside(ctx: _Context, quote: _Quote) -> _Attribution | None:
@@ -631,6 +636,14 @@ def _continue_speakers(ctx: _Context) -> None:
         a, b = quotes[n - 1], quotes[n]
         if _adjacent(ctx, a, b) and not a.attributed and b.attributed and a.kind == "direct":
             a.speaker, a.cue, a.role, a.attributed, a.confidence = b.speaker, b.cue, b.role, True, b.confidence
+    # "Et, « A », la crise va … « B », prédit X.": a quote with no cue shares the speaker of the next quote of
+    # its sentence when that one's cue closes the sentence and no one else is named or speaks between them.
+    for n in range(len(quotes) - 2, -1, -1):
+        a, b = quotes[n], quotes[n + 1]
+        if not a.attributed and b.attributed and b.by_verb and b.cue_after and b.speaker is not None:
+            if _one_sentence_no_one_between(ctx, a, b) and not _qualifies_a_noun(ctx, a):
+                a.speaker, a.role, a.attributed = b.speaker, b.role, True
+                a.confidence = min(b.confidence, _NEIGHBOUR)
     for quote in quotes:
         if quote.kind == "direct" and not quote.attributed:
             found = _speaker_of_sentence_before(ctx, quote)
@@ -652,6 +665,18 @@ def _continue_speakers(ctx: _Context) -> None:
             quote.speaker, quote.role = before.speaker, before.role
             quote.confidence = min(before.confidence, _NEIGHBOUR)
         previous = n
+
+
+def _one_sentence_no_one_between(ctx: _Context, a: _Quote, b: _Quote) -> bool:
+    """Quotes ``a`` and ``b`` stand in one sentence of the reporter's, with no person or organisation named
+    and no speech verb between them."""
+    for i in range(bisect_left(ctx.idx, a.close), bisect_left(ctx.idx, b.open)):
+        if ctx.quote_of[i] >= 0:
+            continue
+        owner = ctx.owner[i]
+        if ctx.is_boundary(i) or owner is not None and owner.kind in _SPEAKER_KINDS or _is_speech_verb(ctx, i):
+            return False
+    return True
 
 
 def _speaker_of_sentence_before(ctx: _Context, quote: _Quote) -> _Attribution | None:
