@@ -182,8 +182,10 @@ def main() -> int:
         for number in rounds if part == "heldout" and len(rounds) > 1 else ():
             chosen = [n for n, a in enumerate(articles) if a["part"] == part and a.get("round", 1) == number]
             subset = [articles[n] for n in chosen]
-            print(line(f"{part} round {number} ({len(chosen)})", score(subset, [product(annotations[n]) for n in chosen])))
-            print(line("  baseline nearest name", score(subset, [naive(annotations[n], articles[n]["text"]) for n in chosen])))
+            ours = score(subset, [product(annotations[n]) for n in chosen])
+            base = score(subset, [naive(annotations[n], articles[n]["text"]) for n in chosen])
+            print(line(f"{part} round {number} ({len(chosen)})", ours))
+            print(line("  baseline nearest name", base))
     if "--errors" in sys.argv:
         print("\n".join(errors))
     return 0

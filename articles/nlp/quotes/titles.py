@@ -257,7 +257,9 @@ def _organisation_of_word(ctx: _Context, start: int, head: int) -> MentionSpan |
     of one organisation the article named before (the latest, when several)."""
     for k in range(start, head):
         word = _fold(ctx.lower[k])
-        if ctx.owner[k] is not None or len(word) < 4 or word in _STOPWORDS or ctx.pos[k] not in ("NOUN", "PROPN", "ADJ"):
+        if ctx.owner[k] is not None or len(word) < 4 or word in _STOPWORDS:
+            continue
+        if ctx.pos[k] not in ("NOUN", "PROPN", "ADJ"):
             continue
         for mention, _ in _mentions_back(ctx, start):
             names = (_fold(ctx.groups[mention.group].name), *map(_fold, ctx.groups[mention.group].surfaces))
