@@ -1219,3 +1219,12 @@ def test_a_quote_with_no_cue_shares_the_speaker_whose_cue_closes_its_sentence(an
     # Someone else named between the two quotes: no one.
     text = "« Fait rare », selon les chiffres publiés lundi, l'indice a reculé.\n"
     assert all(q.speaker_group is None for q in Found(annotator, text, "fr").quotes)
+
+
+@pytest.mark.parametrize("surname", ["Woods", "Mills"])
+def test_a_surname_the_tagger_reads_as_a_plural_noun_is_still_the_person(annotator, surname):
+    text = (
+        f"Singer Amy {surname} was in London on Sunday for the premiere of her new film.\n"
+        f'Fans greeted the star, all wearing hats. {surname} said that the film has an "elegant message".\n'
+    )
+    check(Found(annotator, text, "en"), "elegant message", "fragment", f"Amy {surname}", cue="said")

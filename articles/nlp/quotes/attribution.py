@@ -452,7 +452,8 @@ def _subject_at(ctx: _Context, i: int, cue_start: int, quote: _Quote) -> _Attrib
         aged = _aged(ctx, i)  # "the 55-year-old said" (the age itself read as a date and skipped)
         if aged is not None:
             return aged
-    if ctx.pos[i] == "PROPN":
+    if ctx.pos[i] == "PROPN" or ctx.pos[i] == "NOUN" and ctx.text[ctx.idx[i]].isupper():
+        # The tagger may read a surname as a plural noun ("Hanks said"): the one person of that surname.
         person = _person_by_surname(ctx, i)
         if person is not None:
             return _Attribution(person, "", confidence=_SURNAME)
