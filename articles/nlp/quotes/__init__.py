@@ -77,8 +77,9 @@ What ``find_quotes`` guarantees:
   carrière lancée, …", speaks for no one), or takes the speaker of the reporter's sentence right before it ("…,
   Howard said. "…"");
 - ``confidence`` says how sure the speaker is (None without one): 0.9 for a name that is the subject of the speech
-  verb or the source after "selon", less for a surname matched, a title, a pronoun, a seat of government or an
-  organisation named again, 0.6 for a speaker carried over from a neighbour;
+  verb or the source after "selon", less for a surname matched (one the tagger took for a noun included), a
+  title, a pronoun, a seat of government or an organisation named again, 0.6 for a speaker carried over from a
+  neighbour or guessed (below 0.7 the digest hides it until an editor accepts it);
 - ``cue`` is the attribution as written ("a déclaré", "a-t-il ajouté", "dit-il", "selon", "said"), empty when the
   speaker came from a colon or a neighbouring quote.
 
