@@ -1035,17 +1035,17 @@ def test_a_feminine_determiner_tells_the_gender_of_a_title_with_one_form(annotat
 
 def test_more_french_speech_verbs_attribute_their_quote(annotator):
     text = (
-        "« Les commandes vont reculer », renchérit Paul Garnier, économiste chez Ardent.\n"
-        "« Le chômage va monter », prédit Lucie Perrin.\n"
+        "« La récolte sera maigre cette année », renchérit Paul Garnier, agriculteur à Dijon.\n"
+        "« Il pleuvra tout l'été », prédit Lucie Perrin.\n"
     )
     found = Found(annotator, text, "fr")
-    check(found, "Les commandes vont reculer", "direct", "Paul Garnier", cue="renchérit")
-    check(found, "Le chômage va monter", "direct", "Lucie Perrin", cue="prédit")
+    check(found, "La récolte sera maigre", "direct", "Paul Garnier", cue="renchérit")
+    check(found, "Il pleuvra tout l'été", "direct", "Lucie Perrin", cue="prédit")
 
 
 def test_a_seat_of_government_before_a_reflexive_speech_verb_speaks(annotator):
-    text = "Face aux menaces de boycott, le Kremlin s'est déclaré « serein » lundi.\n"
-    check(Found(annotator, text, "fr"), "serein", "fragment", "Kremlin", cue="s'est déclaré")
+    text = "Après le vote de l'assemblée, le Kremlin s'est déclaré « confiant » lundi.\n"
+    check(Found(annotator, text, "fr"), "confiant", "fragment", "Kremlin", cue="s'est déclaré")
 
 
 def test_an_inverted_subject_after_the_medium_it_spoke_on(annotator):
@@ -1061,19 +1061,19 @@ def test_an_inverted_subject_after_the_medium_it_spoke_on(annotator):
 
 def test_a_shorter_role_given_later_holds_a_title_only_if_no_one_else_is_spoken_of(annotator):
     text = (
-        "Paul Marchand a reçu le chef religieux samedi à Lyon.\n"
-        "À l'issue de l'entretien, le président de la République a indiqué : « La rencontre s'est bien passée. »\n"
-        "« Nous souhaitons que le président Li Wen poursuive le dialogue », a ajouté Paul Marchand.\n"
+        "Paul Marchand a inauguré samedi le nouveau port de Brest.\n"
+        "Devant les élus, le président de la République a indiqué : « Ce chantier fera date. »\n"
+        "« Je remercie le président Li Wen pour les grues livrées à temps », a ajouté Paul Marchand.\n"
     )
-    check(Found(annotator, text, "fr"), "La rencontre s'est bien passée", "direct", "Paul Marchand")
+    check(Found(annotator, text, "fr"), "Ce chantier fera date", "direct", "Paul Marchand")
 
 
 def test_a_sentence_after_a_quote_reporting_a_clause_of_its_own_does_not_take_the_quote(annotator):
     text = (
-        'Mr Hale said that most of the firm\'s games were now sold to adults. "Our aim is to reach everyone."'
-        " Acme said the industry was now bigger than music.\n"
+        'Mr Hale said that sales of the bike had doubled since March. "We want one in every garage."'
+        " Acme said the market would keep growing.\n"
     )
-    check(Found(annotator, text, "en"), "Our aim is to reach everyone", "direct", "Hale")
+    check(Found(annotator, text, "en"), "We want one in every garage", "direct", "Hale")
     # With no one named as speaking before it, the next sentence's speaker is only a guess.
     text = '"We will open ten shops." Jane Roe said the firm would hire more staff next year.\n'
     quote = check(Found(annotator, text, "en"), "We will open ten shops", "direct", "Jane Roe")
@@ -1082,50 +1082,49 @@ def test_a_sentence_after_a_quote_reporting_a_clause_of_its_own_does_not_take_th
 
 def test_an_organisation_before_a_possessive_only_qualifies_the_person_named_after(annotator):
     text = (
-        "Researchers at the security firm Kestrel Labs said attacks were spreading fast. "
-        '"This flaw is getting worse every day," said the company\'s senior threat analyst Paul Hart.\n'
+        "Kestrel Labs, a bank in Leeds, has cut its forecast for house prices. "
+        '"Prices will fall by a tenth next year," said the company\'s senior economic adviser Paul Hart.\n'
     )
-    check(Found(annotator, text, "en"), "This flaw is getting worse", "direct", "Paul Hart", cue="said")
+    check(Found(annotator, text, "en"), "Prices will fall by a tenth", "direct", "Paul Hart", cue="said")
 
 
 def test_a_long_relative_clause_between_the_subject_and_its_verb(annotator):
     text = (
-        "Jane Roe, who won for playing a retired sailor in a film about a lighthouse, said her award was "
-        '"a complete surprise".\n'
+        "Jane Roe, who has coached the team since it was promoted from the second division in 2001, said the"
+        ' result was "a complete surprise".\n'
     )
     check(Found(annotator, text, "en"), "a complete surprise", "fragment", "Jane Roe", cue="said")
 
 
 def test_she_is_no_one_when_the_subject_and_a_woman_named_lower_could_both_be_her(annotator):
     text = (
-        "Sam Reed picked up the best actress award, beating actress Ann Vale and Lucy Stone. "
-        '"I never expected this," she told the audience.\n'
+        "Sam Reed won the singles final in Leeds on Sunday, beating actress Ann Vale in three sets. "
+        '"I never expected this," she told the crowd.\n'
     )
     check(Found(annotator, text, "en"), "I never expected this", "direct", None, cue="told")
 
 
 def test_it_is_no_one_when_someone_else_spoke_since_the_organisation_was_named(annotator):
     text = (
-        "Microworks released a patch for its browser on Tuesday.\n"
-        'The bugs could have been "used to run hostile code," said Ferrox. It also said it is "not planning'
-        ' further updates".\n'
+        "Microworks opened two stores in Glasgow on Tuesday.\n"
+        '"We sold out of bread by noon," said Ferrox. It also said it was "ending its delivery service".\n'
     )
-    check(Found(annotator, text, "en"), "not planning further updates", "fragment", None)
+    check(Found(annotator, text, "en"), "ending its delivery service", "fragment", None)
 
 
 def test_with_a_name_before_a_participle_that_name_speaks(annotator):
     text = (
-        "The Greens are keen to highlight the issue, with Tom Lane claiming voters had "
-        '"no trust left in the government".\n'
+        "Unions are angry about the pay offer, with Tom Lane claiming it was "
+        '"a betrayal of every worker".\n'
     )
-    check(Found(annotator, text, "en"), "no trust left", "fragment", "Tom Lane")
+    check(Found(annotator, text, "en"), "a betrayal of every worker", "fragment", "Tom Lane")
 
 
 def test_a_long_list_of_charges_is_not_a_quote(annotator):
     text = (
         "Le parquet a ouvert une enquête après une plainte contre X déposée mardi au nom d'un petit actionnaire"
-        " pour « escroquerie, abus de confiance, faux et usage de faux, complicité et recel ».\n"
-        "La banque a porté plainte pour « faux » et « intrusion dans un système informatique », a indiqué"
+        " pour « abus de biens sociaux, faux en écriture, blanchiment, corruption et recel ».\n"
+        "La mairie a porté plainte pour « vol » et « recel de biens publics détournés », a indiqué"
         " son avocat Paul Roux.\n"
     )
     assert [q.text for q in Found(annotator, text, "fr").quotes if q.kind != "reported"] == []
@@ -1133,37 +1132,36 @@ def test_a_long_list_of_charges_is_not_a_quote(annotator):
 
 def test_words_between_a_determiner_and_a_noun_are_a_label_not_a_quote(annotator):
     text = (
-        "Kestrel Systems makes servers for data centres. Its latest server is powered by 64 Intel Xeon chips,"
-        " providing a \"rugged\" offering to supplement the \"light\" Atom nodes.\n"
+        "Kestrel Systems makes bicycles in Leeds. Its latest frame was designed by Shimano engineers in Osaka,"
+        " giving a \"rugged\" ride beside the \"light\" road models.\n"
     )
     assert Found(annotator, text, "en").quotes == []
 
 
-def test_a_spokeswoman_of_the_group_speaks_for_the_company_named_before_not_the_agency_told(annotator):
+def test_a_spokesman_of_the_group_speaks_for_the_company_named_before_not_the_agency_told(annotator):
     text = (
-        "Des policiers ont fouillé vendredi le siège de la banque Crédit Rural à Lyon, a indiqué samedi à l'AFP"
-        " une porte-parole de l'entreprise.\n"
-        "« Des documents ont été saisis hier soir », a indiqué une porte-parole du groupe.\n"
+        "Le groupe Crédit Rural fermera son usine de Lyon en mars, a précisé mardi à l'AFP un porte-parole de"
+        " l'entreprise.\n"
+        "« Aucun salarié ne sera licencié », a assuré un porte-parole du groupe.\n"
     )
-    check(Found(annotator, text, "fr"), "Des documents ont été saisis", "direct", "Crédit Rural")
+    check(Found(annotator, text, "fr"), "Aucun salarié ne sera licencié", "direct", "Crédit Rural")
 
 
 def test_a_long_apposition_between_the_name_and_its_verb(annotator):
     text = (
-        "Me Claire Fabre, avocate du comptable de la banque régionale mis en examen jeudi soir pour une perte de"
-        " 80 millions d'euros subie par son employeur au cours de l'été, a déclaré vendredi que son client n'avait"
-        " « rien caché ».\n"
+        "Me Claire Fabre, avocate de l'ancien directeur financier de la coopérative agricole placé en garde à vue"
+        " mardi après la disparition de plusieurs millions d'euros de subventions européennes versées depuis 2004,"
+        " a déclaré que son client n'avait « rien caché ».\n"
     )
     check(Found(annotator, text, "fr"), "rien caché", "fragment", "Claire Fabre", cue="a déclaré")
 
 
 def test_an_impersonal_on_speaks_for_the_institution_quoted_before_or_named_after(annotator):
     text = (
-        "Face aux critiques, le Kremlin s'est déclaré « serein ».\n"
-        "« Nous n'avons vu aucun signe de boycott », a-t-on assuré, ajoutant que les deux pays avaient intérêt"
-        " à s'entendre.\n"
+        "Après le vote de l'assemblée, le Kremlin s'est déclaré « confiant ».\n"
+        "« Les négociations avancent bien », a-t-on assuré, sans donner plus de détails.\n"
     )
-    quote = check(Found(annotator, text, "fr"), "Nous n'avons vu aucun signe", "direct", "Kremlin")
+    quote = check(Found(annotator, text, "fr"), "Les négociations avancent bien", "direct", "Kremlin")
     assert quote.confidence < 0.7
     text = "« Rien n'est décidé », dit-on au ministère de l'Agriculture.\n"
     check(Found(annotator, text, "fr"), "Rien n'est décidé", "direct", "ministère de l'Agriculture")
@@ -1174,10 +1172,10 @@ def test_an_impersonal_on_speaks_for_the_institution_quoted_before_or_named_afte
 
 def test_the_association_named_only_in_the_next_sentence_is_a_guess(annotator):
     text = (
-        "« On fiche des enfants avant qu'ils aient rien fait » dénonce l'association.\n\n"
+        "« Ce texte ouvre la porte à tous les abus » dénonce l'association.\n\n"
         "La Fédération des parents d'élèves (FPE) a critiqué mercredi le nouveau fichier.\n"
     )
-    quote = check(Found(annotator, text, "fr"), "On fiche des enfants", "direct", "Fédération des parents d'élèves")
+    quote = check(Found(annotator, text, "fr"), "Ce texte ouvre la porte", "direct", "Fédération des parents d'élèves")
     assert quote.confidence < 0.7
     # No organisation opening the next sentence: no one.
     text = "« On fiche des enfants » dénonce l'association.\n\nLe fichier a été créé mardi.\n"
@@ -1210,11 +1208,10 @@ def test_an_inverted_subject_after_the_outlet_it_spoke_to(annotator):
 
 def test_a_quote_with_no_cue_shares_the_speaker_whose_cue_closes_its_sentence(annotator):
     text = (
-        "Et, « fait rare », les entreprises vont « réduire leurs investissements », prédit Marc Lenoir,"
-        " économiste.\n"
+        "Mais, « chose rare », le prix du blé va « baisser encore cet hiver », estime Marc Lenoir, meunier.\n"
     )
     found = Found(annotator, text, "fr")
-    quote = check(found, "fait rare", "fragment", "Marc Lenoir")
+    quote = check(found, "chose rare", "fragment", "Marc Lenoir")
     assert quote.confidence < 0.7
     # Someone else named between the two quotes: no one.
     text = "« Fait rare », selon les chiffres publiés lundi, l'indice a reculé.\n"
@@ -1224,7 +1221,7 @@ def test_a_quote_with_no_cue_shares_the_speaker_whose_cue_closes_its_sentence(an
 @pytest.mark.parametrize("surname", ["Woods", "Mills"])
 def test_a_surname_the_tagger_reads_as_a_plural_noun_is_still_the_person(annotator, surname):
     text = (
-        f"Singer Amy {surname} was in London on Sunday for the premiere of her new film.\n"
-        f'Fans greeted the star, all wearing hats. {surname} said that the film has an "elegant message".\n'
+        f"Amy {surname}, a golfer from Cork, won the open in Dublin on Sunday.\n"
+        f'Fans cheered her on the final green. {surname} said that the course was "a real test".\n'
     )
-    check(Found(annotator, text, "en"), "elegant message", "fragment", f"Amy {surname}", cue="said")
+    check(Found(annotator, text, "en"), "a real test", "fragment", f"Amy {surname}", cue="said")

@@ -56,7 +56,7 @@ What ``find_quotes`` guarantees:
   a title naming an organisation ("the club's manager") held by no one is no one. ``speaker_role`` then keeps the
   phrase as written; "un porte-parole", "an official" are unnamed (no group, phrase kept), "a spokesman for X" is
   organisation X, and so are "a company spokesman", "an X spokeswoman" (a word of the name of an organisation
-  named before) and "une porte-parole du groupe" (the organisation named before, never one only spoken to: "à
+  named before) and "un porte-parole du groupe" (the organisation named before, never one only spoken to: "à
   l'AFP", "told the BBC"); "l'association" named only by the organisation opening the next sentence is it, as a
   guess. "said the company's analyst Jane Smith" is Jane Smith. A name only qualifying the subject is not it:
   "Rovers manager X", "Smith's lawyer, X", "le patron de la banque Y, X" give X; the listener after "told" ("told
@@ -72,7 +72,7 @@ What ``find_quotes`` guarantees:
   sentence ("X a été plus direct : « … »"; an opening phrase such as "Speaking to the BBC," is skipped); a speech
   verb before a colon owns its quote even when its subject is unknown; a quote with no cue shares, as a guess, the
   speaker of the next quote in its sentence whose cue closes the sentence when no one else is named or speaks
-  between them ("Et, « A », la crise … « B », prédit X"); a statement with no attribution continues the quote next
+  between them ("« A », les ventes … « B », estime X"); a statement with no attribution continues the quote next
   to it, or the previous one when no one else is named and no one else speaks in between (a bare participle, "Sa
   carrière lancée, …", speaks for no one), or takes the speaker of the reporter's sentence right before it ("…,
   Howard said. "…"");

@@ -575,7 +575,8 @@ def _apposition_start(ctx: _Context, i: int, floor: int) -> int | None:
 def _relative_start(ctx: _Context, i: int, floor: int) -> int | None:
     """Start (the comma) of a relative clause holding token i: ", qui …", ", who …"."""
     j = i - 1
-    # "X, who won for playing a screen legend in a film about her, said": a relative clause runs long.
+    # "X, who has led the club since it was promoted to the first division in 2001, said": a relative clause
+    # runs long.
     while j > floor and i - j < 20:
         if ctx.lower[j] == "," and ctx.lower[j + 1] in ctx.lexicon.relatives:
             return j
@@ -637,7 +638,7 @@ def _continue_speakers(ctx: _Context) -> None:
         a, b = quotes[n - 1], quotes[n]
         if _adjacent(ctx, a, b) and not a.attributed and b.attributed and a.kind == "direct":
             a.speaker, a.cue, a.role, a.attributed, a.confidence = b.speaker, b.cue, b.role, True, b.confidence
-    # "Et, « A », la crise va … « B », prédit X.": a quote with no cue shares the speaker of the next quote of
+    # "« A », les ventes vont … « B », estime X.": a quote with no cue shares the speaker of the next quote of
     # its sentence when that one's cue closes the sentence and no one else is named or speaks between them.
     for n in range(len(quotes) - 2, -1, -1):
         a, b = quotes[n], quotes[n + 1]

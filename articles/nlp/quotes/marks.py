@@ -315,8 +315,9 @@ def _names_a_work(ctx: _Context, quote: _Quote) -> bool:
 
 
 def _is_charge(ctx: _Context, quote: _Quote) -> bool:
-    """The name of a charge, however long when it holds no finite verb ("plainte pour « escroquerie, abus de
-    confiance, faux et usage de faux »"), and each charge listed after it ("pour « vol » et « recel »")."""
+    """The name of a charge, however long when it holds no finite verb ("plainte pour « abus de biens
+    sociaux, faux en écriture, blanchiment et recel »"), and each charge listed after it ("pour « vol » et
+    « recel »")."""
     size = quote.t1 - quote.t0
     if size > 8 and (size > 20 or any(ctx.finite(i) for i in range(quote.t0, quote.t1))):
         return False

@@ -192,7 +192,7 @@ def _nearest_antecedent(
             return subject
         if wanted is not None and unsure is not None:
             # The sentence's subject, of a gender the text does not tell, against a name of the wanted gender
-            # lower in it ("Sam Roe won the best actress award over Ann Smith. "…," she said"): the gendered
+            # lower in it ("Sam Roe beat actress Ann Smith in the final. "…," she said"): the gendered
             # word may describe something else, and the subject may be a woman too. No one.
             others = [
                 mention

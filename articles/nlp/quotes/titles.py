@@ -90,7 +90,7 @@ def _seat_speaks(ctx: _Context, mention: MentionSpan) -> bool:
         after >= len(ctx.lower)
         or ctx.pos[after] in ("PUNCT", "ADP", "AUX", "VERB")
         or ctx.is_boundary(after)
-        or ctx.lower[after] in ctx.lexicon.clitics  # "l'Élysée s'est dit « serein »"
+        or ctx.lower[after] in ctx.lexicon.clitics  # "le Kremlin s'est dit « confiant »"
     )
 
 
@@ -215,7 +215,7 @@ def _title_subject(ctx: _Context, head: int, cue_start: int | None, quote: _Quot
             return _Attribution(
                 person if person is not None else organisation.group, "", phrase, confidence=_SPOKESPERSON
             )
-        # "une porte-parole du groupe", "a spokesman for the company": the organisation named before.
+        # "un porte-parole du groupe", "a spokesman for the company": the organisation named before.
         named = next(
             (
                 _organisation_named_again(ctx, k)
@@ -235,8 +235,8 @@ def _title_subject(ctx: _Context, head: int, cue_start: int | None, quote: _Quot
     if person is not None:
         return _Attribution(person, "", phrase, confidence=_ROLE)
     described = _described_person(ctx, position, unwanted, title=ctx.lower[head] in lexicon.titles)
-    # A role the text gives only later and with fewer words ("le président X" further down for "le
-    # président de la République" here) holds the title when the person the article is about here is no
+    # A role the text gives only later and with fewer words ("le ministre X" further down for "le
+    # ministre de l'Agriculture" here) holds the title when the person the article is about here is no
     # one else.
     person = _role_holder(ctx, phrase, position, exact=False, unwanted=unwanted)
     if person is not None and described in (None, person):
@@ -461,8 +461,8 @@ def _organisation_named_again(ctx: _Context, head: int) -> _Attribution | None:
         names = (_fold(ctx.groups[mention.group].name), *(_fold(s) for s in ctx.groups[mention.group].surfaces))
         if any(word in name.split() for name in names) or ctx.lower[head] in lexicon.generic_organisations:
             return _Attribution(mention.group, "", confidence=_NAMED_AGAIN)
-    # Named only after, as the subject opening the next sentence ("…, dénonce l'association. La Ligue X a
-    # dénoncé …"): a guess.
+    # Named only after, as the subject opening the next sentence ("…, regrette le syndicat. La Fédération X
+    # a …"): a guess.
     if ctx.lower[head] in lexicon.generic_organisations:
         return None
     following = next((k for k in range(head + 1, len(ctx.lower)) if ctx.is_boundary(k)), None)
