@@ -13,7 +13,10 @@ Texts are read from ../shared/corpus/; the bench skips with a message when it is
 its sentence segments joined by one space, in file order, and is named by its ``document_id``.
 
 The split is fixed in the file (``part``): "tuning" articles may be inspected (--errors lists their mistakes),
-"heldout" ones are reported as numbers only, and only with --heldout (score them once, at the end).
+"heldout" ones are reported as numbers only, and only with --heldout (score them once, at the end). ``round`` (1
+when absent) is the labelling round an article was added in, its part chosen before the product's output on it
+was seen: --heldout also scores each round's held-out articles alone, so a round labelled after rules were tuned
+on an earlier one shows whether they carry over.
 
 Scores: quote precision (predicted direct quotes and fragments overlapping a labelled statement or fragment,
 over all predicted) and recall; for labelled quotes whose speaker the article names, the share the product
@@ -174,6 +177,14 @@ def main() -> int:
             ours = score(subset, [product(annotations[n]) for n in chosen], inspect)
             base = score(subset, [naive(annotations[n], articles[n]["text"]) for n in chosen])
             print(line(label, ours))
+            print(line("  baseline nearest name", base))
+        rounds = sorted({a.get("round", 1) for a in articles if a["part"] == part})
+        for number in rounds if part == "heldout" and len(rounds) > 1 else ():
+            chosen = [n for n, a in enumerate(articles) if a["part"] == part and a.get("round", 1) == number]
+            subset = [articles[n] for n in chosen]
+            ours = score(subset, [product(annotations[n]) for n in chosen])
+            base = score(subset, [naive(annotations[n], articles[n]["text"]) for n in chosen])
+            print(line(f"{part} round {number} ({len(chosen)})", ours))
             print(line("  baseline nearest name", base))
     if "--errors" in sys.argv:
         print("\n".join(errors))

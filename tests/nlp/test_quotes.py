@@ -1022,3 +1022,206 @@ def test_calling_on_someone_speaks_but_a_name_given_does_not(annotator):
 def test_a_long_run_of_pronoun_speakers_is_read_without_going_back_through_each_one(annotator):
     text = "Paul Roux est arrivé à Lyon.\n" + "Il nous a dit que tout allait bien. " * 600 + "« Fin », a-t-il ajouté.\n"
     check(Found(annotator, text, "fr"), "Fin", "direct", "Paul Roux", cue="a-t-il ajouté")
+
+
+def test_a_feminine_determiner_tells_the_gender_of_a_title_with_one_form(annotator):
+    # "ministre" is one word for both: « la ministre » is a woman whatever the tagger says of the noun.
+    text = (
+        "La ministre de la Santé, Claire Morel, a présenté son plan mardi. Mme Morel veut aller vite.\n"
+        "La ministre a précisé que \"les hôpitaux recevront des moyens nouveaux\".\n"
+    )
+    check(Found(annotator, text, "fr"), "les hôpitaux recevront", "direct", "Claire Morel", cue="a précisé")
+
+
+def test_more_french_speech_verbs_attribute_their_quote(annotator):
+    text = (
+        "« La récolte sera maigre cette année », renchérit Paul Garnier, agriculteur à Dijon.\n"
+        "« Il pleuvra tout l'été », prédit Lucie Perrin.\n"
+    )
+    found = Found(annotator, text, "fr")
+    check(found, "La récolte sera maigre", "direct", "Paul Garnier", cue="renchérit")
+    check(found, "Il pleuvra tout l'été", "direct", "Lucie Perrin", cue="prédit")
+
+
+def test_a_seat_of_government_before_a_reflexive_speech_verb_speaks(annotator):
+    text = "Après le vote de l'assemblée, le Kremlin s'est déclaré « confiant » lundi.\n"
+    check(Found(annotator, text, "fr"), "confiant", "fragment", "Kremlin", cue="s'est déclaré")
+
+
+def test_an_inverted_subject_after_the_medium_it_spoke_on(annotator):
+    text = (
+        "Les petites entreprises souffrent déjà.\n"
+        "« Nous sommes très inquiets », a dit mercredi sur une radio Jean Dupont, le président du syndicat.\n"
+    )
+    check(Found(annotator, text, "fr"), "Nous sommes très inquiets", "direct", "Jean Dupont", cue="a dit")
+    # The person the speech is addressed to is not its speaker.
+    text = "« Nous sommes très inquiets », a dit à Jean Dupont une habitante.\n"
+    check(Found(annotator, text, "fr"), "Nous sommes très inquiets", "direct", None)
+
+
+def test_a_shorter_role_given_later_holds_a_title_only_if_no_one_else_is_spoken_of(annotator):
+    text = (
+        "Paul Marchand a inauguré samedi le nouveau port de Brest.\n"
+        "Devant les élus, le président de la République a indiqué : « Ce chantier fera date. »\n"
+        "« Je remercie le président Li Wen pour les grues livrées à temps », a ajouté Paul Marchand.\n"
+    )
+    check(Found(annotator, text, "fr"), "Ce chantier fera date", "direct", "Paul Marchand")
+
+
+def test_a_sentence_after_a_quote_reporting_a_clause_of_its_own_does_not_take_the_quote(annotator):
+    text = (
+        'Mr Hale said that sales of the bike had doubled since March. "We want one in every garage."'
+        " Acme said the market would keep growing.\n"
+    )
+    check(Found(annotator, text, "en"), "We want one in every garage", "direct", "Hale")
+    # With no one named as speaking before it, the next sentence's speaker is only a guess.
+    text = '"We will open ten shops." Jane Roe said the firm would hire more staff next year.\n'
+    quote = check(Found(annotator, text, "en"), "We will open ten shops", "direct", "Jane Roe")
+    assert quote.confidence < 0.7
+
+
+def test_an_organisation_before_a_possessive_only_qualifies_the_person_named_after(annotator):
+    text = (
+        "Kestrel Labs, a bank in Leeds, has cut its forecast for house prices. "
+        '"Prices will fall by a tenth next year," said the company\'s senior economic adviser Paul Hart.\n'
+    )
+    check(Found(annotator, text, "en"), "Prices will fall by a tenth", "direct", "Paul Hart", cue="said")
+
+
+def test_a_long_relative_clause_between_the_subject_and_its_verb(annotator):
+    text = (
+        "Jane Roe, who has coached the team since it was promoted from the second division in 2001, said the"
+        ' result was "a complete surprise".\n'
+    )
+    check(Found(annotator, text, "en"), "a complete surprise", "fragment", "Jane Roe", cue="said")
+
+
+def test_she_is_no_one_when_the_subject_and_a_woman_named_lower_could_both_be_her(annotator):
+    text = (
+        "Sam Reed won the singles final in Leeds on Sunday, beating actress Ann Vale in three sets. "
+        '"I never expected this," she told the crowd.\n'
+    )
+    check(Found(annotator, text, "en"), "I never expected this", "direct", None, cue="told")
+
+
+def test_it_is_no_one_when_someone_else_spoke_since_the_organisation_was_named(annotator):
+    text = (
+        "Microworks opened two stores in Glasgow on Tuesday.\n"
+        '"We sold out of bread by noon," said Ferrox. It also said it was "ending its delivery service".\n'
+    )
+    check(Found(annotator, text, "en"), "ending its delivery service", "fragment", None)
+
+
+def test_with_a_name_before_a_participle_that_name_speaks(annotator):
+    text = (
+        "Unions are angry about the pay offer, with Tom Lane claiming it was "
+        '"a betrayal of every worker".\n'
+    )
+    check(Found(annotator, text, "en"), "a betrayal of every worker", "fragment", "Tom Lane")
+
+
+def test_a_long_list_of_charges_is_not_a_quote(annotator):
+    text = (
+        "Le parquet a ouvert une enquête après une plainte contre X déposée mardi au nom d'un petit actionnaire"
+        " pour « abus de biens sociaux, faux en écriture, blanchiment, corruption et recel ».\n"
+        "La mairie a porté plainte pour « vol » et « recel de biens publics détournés », a indiqué"
+        " son avocat Paul Roux.\n"
+    )
+    assert [q.text for q in Found(annotator, text, "fr").quotes if q.kind != "reported"] == []
+
+
+def test_words_between_a_determiner_and_a_noun_are_a_label_not_a_quote(annotator):
+    text = (
+        "Kestrel Systems makes bicycles in Leeds. Its latest frame was designed by Shimano engineers in Osaka,"
+        " giving a \"rugged\" ride beside the \"light\" road models.\n"
+    )
+    assert Found(annotator, text, "en").quotes == []
+
+
+def test_a_spokesman_of_the_group_speaks_for_the_company_named_before_not_the_agency_told(annotator):
+    text = (
+        "Le groupe Crédit Rural fermera son usine de Lyon en mars, a précisé mardi à l'AFP un porte-parole de"
+        " l'entreprise.\n"
+        "« Aucun salarié ne sera licencié », a assuré un porte-parole du groupe.\n"
+    )
+    check(Found(annotator, text, "fr"), "Aucun salarié ne sera licencié", "direct", "Crédit Rural")
+
+
+def test_a_long_apposition_between_the_name_and_its_verb(annotator):
+    text = (
+        "Me Claire Fabre, avocate de l'ancien directeur financier de la coopérative agricole placé en garde à vue"
+        " mardi après la disparition de plusieurs millions d'euros de subventions européennes versées depuis 2004,"
+        " a déclaré que son client n'avait « rien caché ».\n"
+    )
+    check(Found(annotator, text, "fr"), "rien caché", "fragment", "Claire Fabre", cue="a déclaré")
+
+
+def test_an_impersonal_on_speaks_for_the_institution_quoted_before_or_named_after(annotator):
+    text = (
+        "Après le vote de l'assemblée, le Kremlin s'est déclaré « confiant ».\n"
+        "« Les négociations avancent bien », a-t-on assuré, sans donner plus de détails.\n"
+    )
+    quote = check(Found(annotator, text, "fr"), "Les négociations avancent bien", "direct", "Kremlin")
+    assert quote.confidence < 0.7
+    text = "« Rien n'est décidé », dit-on au ministère de l'Agriculture.\n"
+    check(Found(annotator, text, "fr"), "Rien n'est décidé", "direct", "ministère de l'Agriculture")
+    # "On" with no institution around it is no one.
+    text = "Le marché était calme samedi. « Tout va bien », dit-on.\n"
+    check(Found(annotator, text, "fr"), "Tout va bien", "direct", None)
+
+
+def test_the_association_named_only_in_the_next_sentence_is_a_guess(annotator):
+    text = (
+        "« Ce texte ouvre la porte à tous les abus » dénonce l'association.\n\n"
+        "La Fédération des parents d'élèves (FPE) a critiqué mercredi le nouveau fichier.\n"
+    )
+    quote = check(Found(annotator, text, "fr"), "Ce texte ouvre la porte", "direct", "Fédération des parents d'élèves")
+    assert quote.confidence < 0.7
+    # No organisation opening the next sentence: no one.
+    text = "« On fiche des enfants » dénonce l'association.\n\nLe fichier a été créé mardi.\n"
+    check(Found(annotator, text, "fr"), "On fiche des enfants", "direct", None)
+
+
+def test_a_spokesman_qualified_by_a_word_of_an_organisations_name_speaks_for_it(annotator):
+    text = (
+        "The Northern Rail Company cut three services on Monday.\n"
+        'A company spokesman said: "We apologise to passengers."\n'
+    )
+    check(Found(annotator, text, "en"), "We apologise to passengers", "direct", "Northern Rail Company")
+    text = (
+        "The Welsh Assembly debated the drinking bill on Monday.\n"
+        'But an Assembly spokeswoman insisted: "The law will apply to adults only."\n'
+    )
+    quote = check(Found(annotator, text, "en"), "The law will apply", "direct", "Assembly")
+    assert quote.speaker_role == "an Assembly spokeswoman"
+
+
+def test_the_clubs_manager_is_never_the_club_the_entity_model_took_for_a_person(annotator):
+    text = 'Chelsea beat Arsenal 2-1 on Saturday.\n"We deserved it," the club\'s manager said.\n'
+    check(Found(annotator, text, "en"), "We deserved it", "direct", None, cue="said", role="the club's manager")
+
+
+def test_an_inverted_subject_after_the_outlet_it_spoke_to(annotator):
+    text = "« Nous gagnerons ce vote », a déclaré à France Inter la députée Anne Roux.\n"
+    check(Found(annotator, text, "fr"), "Nous gagnerons ce vote", "direct", "Anne Roux", cue="a déclaré")
+
+
+def test_a_quote_with_no_cue_shares_the_speaker_whose_cue_closes_its_sentence(annotator):
+    text = (
+        "Mais, « chose rare », le prix du blé va « baisser encore cet hiver », estime Marc Lenoir, meunier.\n"
+    )
+    found = Found(annotator, text, "fr")
+    quote = check(found, "chose rare", "fragment", "Marc Lenoir")
+    assert quote.confidence < 0.7
+    # Someone else named between the two quotes: no one.
+    text = "« Fait rare », selon les chiffres publiés lundi, l'indice a reculé.\n"
+    assert all(q.speaker_group is None for q in Found(annotator, text, "fr").quotes)
+
+
+@pytest.mark.parametrize("surname", ["Woods", "Mills"])
+def test_a_surname_the_tagger_reads_as_a_plural_noun_is_still_the_person(annotator, surname):
+    text = (
+        f"Amy {surname}, a golfer from Cork, won the open in Dublin on Sunday.\n"
+        f'Fans cheered her on the final green. {surname} said that the course was "a real test".\n'
+    )
+    check(Found(annotator, text, "en"), "a real test", "fragment", f"Amy {surname}", cue="said")

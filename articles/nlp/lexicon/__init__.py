@@ -41,10 +41,15 @@ class Lexicon:
     articles: frozenset[str]  # definite articles
     determiners: frozenset[str]  # definite and possessive: the title names someone known
     indefinites: frozenset[str]  # "un porte-parole", "an official": someone unnamed
+    # Tell the gender of the noun they precede where the noun does not ("la ministre", "le juge").
+    feminine_determiners: frozenset[str]
+    masculine_determiners: frozenset[str]
     prepositions: frozenset[str]  # common prepositions, a name's borders
     title_prepositions: frozenset[str]  # open a title's complement: "chef de la diplomatie", "head of the IMF"
     definite_prepositions: frozenset[str]  # "du", "des": the article is inside the preposition
     agent_prepositions: frozenset[str]  # "reçus par X", "avec X", "told to X": X is not the subject
+    absolute_prepositions: frozenset[str]  # "with X claiming …": X is the participle's subject
+    listener_prepositions: frozenset[str]  # "a indiqué à l'AFP", "said to the BBC": X is spoken to
     conjunctions: frozenset[str]  # "et", "mais", "and", "but"
     # Skipped when two names or phrases are compared ("Banque de France", "BdF"); words written with an
     # apostrophe are cut there ("l", "d").

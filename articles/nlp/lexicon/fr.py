@@ -14,7 +14,8 @@ _VERBS = _first_conjugation(
     "argument déclar affirm soulign ajout expliqu indiqu estim assur insist précis confi évoqu qualifi annonc"
     " répliqu déplor regrett dénonc not observ lâch gliss comment racont témoign résum exclam plaid interrog"
     " demand confirm ni tweet accus avou assén fustig critiqu exhort relev signal martel rappel lanc avanc"
-    " jug souffl tranch ironis mentionn souhait exig réclam menac remerci constat invit"
+    " jug souffl tranch ironis mentionn souhait exig réclam menac remerci constat invit félicit détaill"
+    " nuanc contest indign étonn alarm raill point"
 ) | words(
     "dit dis disait disaient dira dirait disent disant écrit écrivait écrivent écrira répond répondu répondait"
     " répondent reconnaît reconnait reconnu reconnaissait admet admis admettait promet promis promettait conclut"
@@ -22,6 +23,8 @@ _VERBS = _first_conjugation(
     " poursuivi poursuivait réagit réagi réagissait dément démenti démentait martèle martèlent rappelle"
     " rappellent lança lançait annonça annonçait avança avançait considère considéré considérait jugea jugeait"
     " répète répété répétait dénonça appelle appellent appelé appela appelait appellera"
+    " relève relèvent renchérit renchéri renchérissait prédit prédisait prédisent inquiète inquiètent"
+    " concède concèdent concédé espère espèrent reprend reprennent"
 )
 
 LEXICON = Lexicon(
@@ -45,12 +48,16 @@ LEXICON = Lexicon(
     articles=words("le la les l'"),
     determiners=words("le la l' les son sa ses leur leurs ce cet cette notre nos"),
     indefinites=words("un une"),
+    feminine_determiners=words("la une cette sa"),
+    masculine_determiners=words("le un ce cet du au"),
     prepositions=words(
         "à a au aux en de du des d' dans pour par sur selon avec chez vers depuis contre entre après avant"
     ),
     title_prepositions=words("de d' du des"),
     definite_prepositions=words("du des"),
     agent_prepositions=words("par avec à au aux pour"),
+    absolute_prepositions=words("avec"),
+    listener_prepositions=words("à au aux"),
     conjunctions=words("et ou mais ni car"),
     stop_words=words("le la les l de d du des un une son sa ses leur leurs et à au aux en pour sur"),
     titles=words(
@@ -128,7 +135,7 @@ LEXICON = Lexicon(
     organisations=words(
         "ministère gouvernement entreprise société groupe parti agence commission police armée parquet"
         " tribunal cour banque fédération syndicat association organisation conseil mairie préfecture"
-        " ambassade présidence club équipe ong"
+        " ambassade présidence club équipe ong inspection"
     ),
     generic_organisations=words("entreprise société groupe"),
     organisation_heads=words(

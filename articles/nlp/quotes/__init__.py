@@ -2,71 +2,86 @@
 
 What ``find_quotes`` guarantees:
 
-- every span it returns indexes the stored text: ``text[start:end] == QuoteSpan.text``, ``start < end``,
-  ``end`` is at or before ``content_end`` (site boilerplate after it is never read), spans come in
-  text order and no two share the same (start, end);
-- a direct quote or fragment covers the words between its quotation marks, without the marks, the
-  spaces inside them (U+00A0 and U+202F included) or a trailing comma. Marks read: « », “ ” „, ‹ ›,
-  straight " (paired by the spaces around them; after a number it is seconds or inches and never
-  opens a quote), and single ‘ ’ or ' only when both ends are found where an apostrophe cannot be;
+- every span it returns indexes the stored text: ``text[start:end] == QuoteSpan.text``, ``start < end``, ``end``
+  is at or before ``content_end`` (site boilerplate after it is never read), spans come in text order and no two
+  share the same (start, end);
+- a direct quote or fragment covers the words between its quotation marks, without the marks, the spaces inside
+  them (U+00A0 and U+202F included) or a trailing comma. Marks read: « », “ ” „, ‹ ›, straight " (paired by the
+  spaces around them; after a number it is seconds or inches and never opens a quote), and single ‘ ’ or ' only
+  when both ends are found where an apostrophe cannot be;
 - a quote inside a quote gives the outer one only. An opening mark never closed ends its quote where a quote
-  inside it closes at the end of a sentence (« … je m'étais dit : « Il faut y aller ». Mais …: one mark
-  closes both), else at the next opening mark of its kind that starts a sentence ("… avant. « J'y veillerai
-  »"), else at the end of the paragraph. A closing mark followed by a comma with no opening mark before it
-  in its paragraph ('Engagez-vous", a-t-il ajouté') closes the words from the paragraph start;
-- kind "direct" is a statement: a clause with a finite verb, a capitalised sentence of its own, or a
-  long passage a speech verb introduces; a few words of someone's inside the reporter's sentence are
-  kind "fragment"; kind "reported" is a clause a speech verb or a source introduces ("X a déclaré que
-  …", "X said (that) …", "selon X, …", "…, according to X.") and is only returned when its speaker is
-  known and it holds no direct quote;
-- words in quotation marks that are nobody's are not returned: a scare quote ("so-called", « soi-disant »),
-  the title of a work ("le film « … »"), the name of a charge ("mis en examen pour « … »", "charged
-  with "…""), a name in title case or capitalised mid-sentence ("le « Nid d'oiseau »"), and a few words
-  (up to four, no finite verb) in a sentence with neither a speech verb nor a person or organisation;
+  inside it closes at the end of a sentence (« … je m'étais dit : « Il faut y aller ». Mais …: one mark closes
+  both), else at the next opening mark of its kind that starts a sentence ("… avant. « J'y veillerai »"), else at
+  the end of the paragraph. A closing mark followed by a comma with no opening mark before it in its paragraph
+  ('Engagez-vous", a-t-il ajouté') closes the words from the paragraph start;
+- kind "direct" is a statement: a clause with a finite verb, a capitalised sentence of its own, or a long passage
+  a speech verb introduces; a few words of someone's inside the reporter's sentence are kind "fragment"; kind
+  "reported" is a clause a speech verb or a source introduces ("X a déclaré que …", "X said (that) …", "selon X,
+  …", "…, according to X.") and is only returned when its speaker is known and it holds no direct quote;
+- words in quotation marks that are nobody's are not returned: a scare quote ("so-called", « soi-disant »), the
+  title of a work ("le film « … »"), the name of a charge ("mis en examen pour « … »", "charged with "…"", however
+  long when it holds no finite verb, and each charge listed after it: « … » et « … »), one or two words between a
+  determiner and a noun with no speaker ('a "rugged" model': a label), a name in title case or capitalised
+  mid-sentence ("le « Nid d'oiseau »"), and a few words (up to four, no finite verb) in a sentence with neither a
+  speech verb nor a person or organisation;
 - the speaker is a group index of a person or organisation, or of a place only when the place itself is the
-  subject of the speech verb ("a déclaré l'Élysée", "Pékin a averti": a seat of government). It is the
-  subject of a speech verb after the quote ("« … », a déclaré X", ""…," said X", "« … » X a déclaré"),
-  before it ("X a déclaré : « … »"), or inside it (« …, a-t-il dit, … »); "selon X", "according to X", "pour
-  X," name it too, but a source the reporter cites for the sentence ("…, a-t-il ajouté, selon l'AFP", "X a
-  affirmé qu'il « … », selon un enregistrement obtenu par Y") never outranks a speech verb whose speaker is
-  known, and a document after "selon" names no one. A relative pronoun speaks for the noun before it ("le
-  parti qui l'a qualifiée de « … »"); a speech verb coordinated with a first clause shares its subject ("X a
-  défendu le « … », et a exhorté …", "X said … and promised "…""), and a participle the speaker of the cue
-  it follows ("…, a-t-il souligné, estimant que « … »"); a short name in brackets ("The Chambers of Commerce
-  (BCC) said") and adverbs between subject and verb are skipped. A pronoun is a person named outside quotes,
-  "elle"/"she" a woman when the text tells (courtesy title, gendered title next to the name, agreement). A
-  title ("le chef de la diplomatie française", "the company's chief executive") or a noun describing someone
-  ("le musicien", "la chanteuse", "the actor", an age alone, "the 55-year-old said", and a one-word
-  "person", inhabitant or aged noun the entity model took for a name: "the Scot", "la Neuchâteloise", "the
-  55-year-old Frenchman") is the person named right after it or set beside it ("le producteur X", "répond
-  son agent, l'avocat X", "selon le représentant du groupe en Europe, X,"), else the person whose role
-  matches it (a role matched on some words only must come first), else the subject of the nearest sentence
-  naming a fitting person and the latest person quoted when they agree or only one is known (for a title,
-  neither may carry another title of the article), else no one; a description in a sentence naming someone
-  else before it ("X is fit, but the Scot admitted") is no one. Gender counts: "la responsable" is no man,
-  "the spokesman" no woman. ``speaker_role`` then keeps the phrase as written; "un porte-parole", "an
-  official" are unnamed (no group, phrase kept), "a spokesman for X" is organisation X. A name only
-  qualifying the subject is not it: "Rovers manager X", "Smith's lawyer, X", "le patron de la banque Y, X"
-  give X; the listener after "told" ("told BBC Radio 4's Today programme"), the agent of a passive ("reçus
-  par le maire X"), a complement ("avec l'équipe X"), a name opening the reported clause ("insisted Mr X was
-  speaking") and coordinated subjects ("X and Y said", but not "Milan won at Old Trafford and X said") give
-  no one. A pronoun goes first to a title or description that is the subject or the speaker of a sentence
-  between it and the nearest name ("The Tory leader countered …. He declared:" is the Tory leader; "But a
-  spokeswoman insisted …. "…," she said" is no one); else to the subject of the nearest sentence naming a
-  fitting person (over sentences whose own subject is a pronoun), to the inverted subject of a speech verb
-  there, to a surname the entity model missed as that sentence's subject, to the sentence's one person, else
-  to no one; a speaker the text did not name or the entity model did not take for a person in between leaves
-  it unresolved. With no speech verb, a colon hands the quote to the subject of its sentence ("X a été plus
-  direct : « … »"; an opening phrase such as "Speaking to the BBC," is skipped); a speech verb before a
-  colon owns its quote even when its subject is unknown; a statement with no attribution continues the quote
-  next to it, or the previous one when no one else is named and no one else speaks in between (a bare
-  participle, "Sa carrière lancée, …", speaks for no one), or takes the speaker of the reporter's sentence
-  right before it ("…, Howard said. "…"");
-- ``confidence`` says how sure the speaker is (None without one): 0.9 for a name that is the subject of
-  the speech verb or the source after "selon", less for a surname matched, a title, a pronoun, a seat of
-  government or an organisation named again, 0.6 for a speaker carried over from a neighbour;
-- ``cue`` is the attribution as written ("a déclaré", "a-t-il ajouté", "dit-il", "selon", "said"),
-  empty when the speaker came from a colon or a neighbouring quote.
+  subject of the speech verb ("a déclaré l'Élysée", "Pékin a averti": a seat of government). It is the subject of
+  a speech verb after the quote ("« … », a déclaré X", ""…," said X", "« … » X a déclaré"), before it ("X a
+  déclaré : « … »"), or inside it (« …, a-t-il dit, … »); after an inverted French verb, the outlet or place it
+  spoke on or to is skipped ("a dit sur une radio X", "a déclaré à France Inter la députée X"). A new sentence
+  after a quote ('"…." Smith said the firm would grow') gives it its speaker only when no one is named as speaking
+  before the quote in its paragraph, and then as a guess; "selon X", "according to X", "pour X," name it too, but
+  a source the reporter cites for the sentence ("…, a-t-il ajouté, selon l'AFP", "X a affirmé qu'il « … », selon
+  un enregistrement obtenu par Y") never outranks a speech verb whose speaker is known, and a document after
+  "selon" names no one. A relative pronoun speaks for the noun before it ("le parti qui l'a qualifiée de « … »");
+  a speech verb coordinated with a first clause shares its subject ("X a défendu le « … », et a exhorté …", "X
+  said … and promised "…""), and a participle the speaker of the cue it follows ("…, a-t-il souligné, estimant que
+  « … »"); a short name in brackets ("The Chambers of Commerce (BCC) said") and adverbs between subject and verb
+  are skipped. A pronoun is a person named outside quotes, "elle"/"she" a woman when the text tells (courtesy
+  title, gendered title next to the name, agreement); it is no one when the nearest such woman is not her
+  sentence's subject and that subject's gender is untold, and "it" is no one when someone else was quoted by a
+  speech verb since the organisation was named. An impersonal French « on » ("a-t-on assuré", "dit-on") is the
+  institution named right after the cue, else (a guess) the organisation or seat of government quoted just before,
+  else no one. "with X claiming …" is X. A title ("le chef de la diplomatie française", "the company's chief
+  executive") or a noun describing someone ("le musicien", "la chanteuse", "the actor", an age alone, "the
+  55-year-old said", and a one-word "person", inhabitant or aged noun the entity model took for a name: "the
+  Scot", "la Neuchâteloise", "the 55-year-old Frenchman") is the person named right after it or set beside it ("le
+  producteur X", "répond son agent, l'avocat X", "selon le représentant du groupe en Europe, X,"), else the person
+  whose role matches it (a role matched on some words only must come first), else the subject of the nearest
+  sentence naming a fitting person and the latest person quoted when they agree or only one is known (for a title,
+  neither may carry another title of the article), else no one; a description in a sentence naming someone else
+  before it ("X is fit, but the Scot admitted") is no one. Gender counts: "la responsable" is no man, "the
+  spokesman" no woman, and a French determiner tells it for a noun with one form ("la ministre"). A role the text
+  gives only later must hold every word of the title, unless the person the article is about there is no one else;
+  a title naming an organisation ("the club's manager") held by no one is no one. ``speaker_role`` then keeps the
+  phrase as written; "un porte-parole", "an official" are unnamed (no group, phrase kept), "a spokesman for X" is
+  organisation X, and so are "a company spokesman", "an X spokeswoman" (a word of the name of an organisation
+  named before) and "un porte-parole du groupe" (the organisation named before, never one only spoken to: "à
+  l'AFP", "told the BBC"); "l'association" named only by the organisation opening the next sentence is it, as a
+  guess. "said the company's analyst Jane Smith" is Jane Smith. A name only qualifying the subject is not it:
+  "Rovers manager X", "Smith's lawyer, X", "le patron de la banque Y, X" give X; the listener after "told" ("told
+  BBC Radio 4's Today programme"), the agent of a passive ("reçus par le maire X"), a complement ("avec l'équipe
+  X"), a name opening the reported clause ("insisted Mr X was speaking") and coordinated subjects ("X and Y said",
+  but not "Milan won at Old Trafford and X said") give no one. A pronoun goes first to a title or description that
+  is the subject or the speaker of a sentence between it and the nearest name ("The Tory leader countered …. He
+  declared:" is the Tory leader; "But a spokeswoman insisted …. "…," she said" is no one); else to the subject of
+  the nearest sentence naming a fitting person (over sentences whose own subject is a pronoun), to the inverted
+  subject of a speech verb there, to a surname the entity model missed as that sentence's subject, to the
+  sentence's one person, else to no one; a speaker the text did not name or the entity model did not take for a
+  person in between leaves it unresolved. With no speech verb, a colon hands the quote to the subject of its
+  sentence ("X a été plus direct : « … »"; an opening phrase such as "Speaking to the BBC," is skipped); a speech
+  verb before a colon owns its quote even when its subject is unknown; a quote with no cue shares, as a guess, the
+  speaker of the next quote in its sentence whose cue closes the sentence when no one else is named or speaks
+  between them ("« A », les ventes … « B », estime X"); a statement with no attribution continues the quote next
+  to it, or the previous one when no one else is named and no one else speaks in between (a bare participle, "Sa
+  carrière lancée, …", speaks for no one), or takes the speaker of the reporter's sentence right before it ("…,
+  Howard said. "…"");
+- ``confidence`` says how sure the speaker is (None without one): 0.9 for a name that is the subject of the speech
+  verb or the source after "selon", less for a surname matched (one the tagger took for a noun included), a
+  title, a pronoun, a seat of government or an organisation named again, 0.6 for a speaker carried over from a
+  neighbour or guessed (below 0.7 the digest hides it until an editor accepts it);
+- ``cue`` is the attribution as written ("a déclaré", "a-t-il ajouté", "dit-il", "selon", "said"), empty when the
+  speaker came from a colon or a neighbouring quote.
 
 The dependency parser is not in the pipeline: the rules read tokens, POS tags, morphology, sentence
 starts and entity mentions, and small word lists per language (speech verbs, titles, pronouns). No
@@ -115,7 +130,7 @@ def find_quotes(
     for quote in ctx.quotes:
         attribution = _attribute(ctx, quote)
         if attribution is not None:
-            quote.attributed, quote.by_verb = True, attribution.by_verb
+            quote.attributed, quote.by_verb, quote.cue_after = True, attribution.by_verb, attribution.after
             quote.speaker, quote.cue, quote.role = attribution.speaker, attribution.cue, attribution.role
             quote.confidence = attribution.confidence
         quote.kind = _kind(ctx, quote)

@@ -2,6 +2,7 @@
 or a neighbouring quote."""
 
 from bisect import bisect_left, bisect_right
+from dataclasses import replace
 
 from ..lexicon import LEXICONS
 from . import pronouns
@@ -35,6 +36,7 @@ from .cues import (
     _is_speech_verb,
     _may_lead_cue,
 )
+from .marks import _qualifies_a_noun
 from .titles import (
     _aged,
     _description_speaker,
@@ -58,7 +60,10 @@ def _attribute(ctx: _Context, quote: _Quote) -> _Attribution | None:
             # A speech verb before the colon owns the quote even when its subject is unknown ("The Archbishop
             # said: "…""): the name after the quote opens the next sentence and says something else.
             return found
-    return _attribution_after(ctx, quote) or _attribution_before(ctx, quote) or _attribution_inside(ctx, quote)
+    after = _attribution_after(ctx, quote)
+    if after is not None:
+        return replace(after, after=True)
+    return _attribution_before(ctx, quote) or _attribution_inside(ctx, quote)
 
 
 def _attribution_inside(ctx: _Context, quote: _Quote) -> _Attribution | None:
@@ -107,11 +112,40 @@ def _attribution_after(ctx: _Context, quote: _Quote) -> _Attribution | None:
             if _introduces(ctx, i):
                 return None  # "… », la chanteuse déclare : « … »": the verb is the next quote's
             found = _speaker_of_verb(ctx, i, quote, window_start=first)
+            if new_sentence and found.speaker is not None and _reports_a_clause(ctx, _cue_chain(ctx, i)[1]):
+                # '"…." Smith said the firm would grow': the sentence reports something else of its own. It may
+                # still be the quote's speaker when no one is named as speaking before the quote, not surely.
+                if _speaker_given_before(ctx, quote):
+                    return None
+                return _Attribution(found.speaker, found.cue, found.role, confidence=min(found.confidence, _NEIGHBOUR))
             # A new sentence about someone else ("England confirmed that …") does not attribute it.
             return None if new_sentence and found.speaker is None else found
         if ctx.pos[i] in ("VERB", "AUX") and ctx.finite(i) and not _is_auxiliary_of_cue(ctx, i):
             return None  # a clause of its own starts: its verb says nothing of the quote
     return None
+
+
+def _speaker_given_before(ctx: _Context, quote: _Quote) -> bool:
+    """The quote's paragraph gives it a speaker before it: an attributed quote earlier in the paragraph,
+    or a reporter's sentence right before it whose speech verb has a subject ("Smith said …. "…"")."""
+    earlier = [q for q in ctx.quotes if q.close <= quote.open and q.speaker is not None]
+    if earlier and ctx.para[earlier[-1].t0] == ctx.para[quote.t0]:
+        return True
+    return _speaker_of_sentence_before(ctx, quote) is not None
+
+
+def _reports_a_clause(ctx: _Context, k: int) -> bool:
+    """After a speech verb ending at token ``k``, its sentence goes on with a clause of its own (a
+    complementiser, or a finite verb before the sentence ends): the verb reports that clause ("Smith said
+    the firm would grow", "Acme stressed that …"), not a quote before it ("« … » Mme Martin a déclaré lundi.")."""
+    for j in range(k, min(k + 25, len(ctx.lower))):
+        if ctx.is_boundary(j) or ctx.quote_of[j] >= 0 or ctx.idx[j] in ctx.opens:
+            return False
+        if ctx.lower[j] in ctx.lexicon.complementisers and ctx.pos[j] in ("SCONJ", "PRON"):
+            return True
+        if ctx.pos[j] in ("VERB", "AUX") and ctx.finite(j):
+            return True
+    return False
 
 
 def _attribution_before(ctx: _Context, quote: _Quote) -> _Attribution | None:
@@ -149,10 +183,14 @@ def _speaker_of_verb(ctx: _Context, verb: int, quote: _Quote, window_start: int)
     start, end, inverted = _cue_chain(ctx, verb)
     cue = ctx.text[ctx.idx[start] : ctx.ends[end - 1]]
     if inverted is not None and ctx.lexicon is LEXICONS["fr"]:
+        if "-on" in ctx.lower[start:end]:
+            return _impersonal_speaker(ctx, end, quote, cue)
         return _Attribution(
             pronouns._resolve_pronoun(ctx, inverted, min(quote.open, ctx.idx[start])), cue, confidence=_PRONOUN
         )
     before = _subject_before(ctx, start, window_start, quote)
+    if before is None and ctx.lower[verb].endswith(("ing", "ant")):
+        before = _absolute_subject(ctx, start, quote)
     if before is None and start > 0 and ctx.lower[verb].endswith(("ing", "ant")):
         # "…, saying that …", "…, ajoutant que …": the participle shares the subject of its sentence, or the
         # speaker of the cue it follows ("« … », a-t-il souligné, estimant que « … »").
@@ -199,6 +237,40 @@ def _speaker_of_verb(ctx: _Context, verb: int, quote: _Quote, window_start: int)
     if after is not None:
         return _Attribution(after.speaker, cue, after.role, confidence=after.confidence)
     return _Attribution(None, cue)
+
+
+def _impersonal_speaker(ctx: _Context, end: int, quote: _Quote, cue: str) -> _Attribution:
+    """ "« … », dit-on à la mairie", "a-t-on assuré": the unnamed people of an institution. The institution
+    named right after the cue ("à l'Élysée", "au ministère X", "dans l'entourage de X" is no one), else that
+    of the quote before, when an organisation or a seat of government spoke it in the same or the previous
+    paragraph; else no one."""
+    k = end
+    while k < len(ctx.lower) and (ctx.pos[k] == "ADV" or _is_time(ctx, k)) and ctx.owner[k] is None:
+        k += 1
+    if k + 1 < len(ctx.lower) and ctx.lower[k] in ctx.lexicon.listener_prepositions:
+        j = k + 2 if ctx.lower[k + 1] in ctx.lexicon.determiners else k + 1
+        mention = ctx.owner[j] if j < len(ctx.lower) else None
+        if mention is not None and mention.kind in ("organisation", "place") and not _foreign(ctx, j, quote):
+            return _Attribution(mention.group, cue, confidence=_SEAT)
+    before = [q for q in ctx.quotes if q.close < quote.open and q.speaker is not None]
+    if before and ctx.para[quote.t0] - ctx.para[before[-1].t0] <= 1:
+        speaker = before[-1].speaker
+        if ctx.groups[speaker].kind in ("organisation", "place"):
+            return _Attribution(speaker, cue, confidence=_NEIGHBOUR)
+    return _Attribution(None, cue)
+
+
+def _absolute_subject(ctx: _Context, start: int, quote: _Quote) -> _Attribution | None:
+    """ "…, with Jane Smith claiming …": the name after "with" is the participle's own subject, not the
+    sentence's."""
+    k = start - 1
+    mention = ctx.owner[k] if k >= 0 else None
+    if mention is None or mention.kind not in _SPEAKER_KINDS or _foreign(ctx, k, quote):
+        return None
+    first = bisect_left(ctx.idx, mention.start)
+    if first == 0 or ctx.lower[first - 1] not in ctx.lexicon.absolute_prepositions:
+        return None
+    return _Attribution(mention.group, "")
 
 
 def _sentence_subject(ctx: _Context, floor: int, stop: int, quote: _Quote) -> _Attribution | None:
@@ -380,7 +452,8 @@ def _subject_at(ctx: _Context, i: int, cue_start: int, quote: _Quote) -> _Attrib
         aged = _aged(ctx, i)  # "the 55-year-old said" (the age itself read as a date and skipped)
         if aged is not None:
             return aged
-    if ctx.pos[i] == "PROPN":
+    if ctx.pos[i] == "PROPN" or ctx.pos[i] == "NOUN" and ctx.text[ctx.idx[i]].isupper():
+        # The tagger may read a surname as a plural noun ("Hanks said"): the one person of that surname.
         person = _person_by_surname(ctx, i)
         if person is not None:
             return _Attribution(person, "", confidence=_SURNAME)
@@ -400,6 +473,7 @@ def _subject_after(ctx: _Context, i: int, quote: _Quote) -> _Attribution | None:
         i += 1
     if i >= n or _foreign(ctx, i, quote) or ctx.is_boundary(i):
         return None
+    i = _past_medium(ctx, i, quote)
     # A name, maybe after a courtesy or an English title: "estime M. Dupont", "said Foreign Secretary X".
     for j in range(i, min(i + 5, n)):
         mention = ctx.owner[j]
@@ -432,11 +506,15 @@ def _subject_after(ctx: _Context, i: int, quote: _Quote) -> _Attribution | None:
             owner = ctx.owner[j]
             if owner is not None:
                 if owner.kind == "person":
-                    break
+                    # "said the company's senior analyst Jane Smith": the noun phrase names the person after it.
+                    return _Attribution(owner.group, "") if j > i + 1 and ctx.owner[j - 1] is None else None
                 j = bisect_left(ctx.idx, owner.end)  # "the two-time Academy Award winner": a name qualifying it
                 continue
             if _is_title_head(ctx, j):
                 return _title_subject(ctx, j, None, quote)
+            if j + 1 < n and ctx.lower[j + 1] in ("'s", "'"):
+                j += 2  # "the company's chief": the organisation only qualifies what follows
+                continue
             if ctx.lower[j] in lexicon.organisations and ctx.pos[j] in ("NOUN", "PROPN"):
                 return _organisation_named_again(ctx, j)
             if ctx.pos[j] not in ("DET", "ADJ", "NOUN", "PROPN", "PART", "NUM") and ctx.lower[j] != "-":
@@ -446,6 +524,27 @@ def _subject_after(ctx: _Context, i: int, quote: _Quote) -> _Attribution | None:
         if aged is not None:
             return aged
     return None
+
+
+def _past_medium(ctx: _Context, i: int, quote: _Quote) -> int:
+    """After an inverted speech verb, the medium or place comes before the subject in French ("a dit mercredi
+    sur une radio Jean Dupont, le président du syndicat"): the token after that short phrase when a person
+    follows it, else ``i``. The phrase names no person ("a dit à Jean Dupont le ministre" is not read) and
+    the listener of an English "told" is never skipped over."""
+    lexicon = ctx.lexicon
+    if lexicon is not LEXICONS["fr"] or ctx.pos[i] != "ADP":
+        return i
+    if ctx.lower[i] in lexicon.agent_prepositions and ctx.lower[i] not in lexicon.listener_prepositions:
+        return i  # "a été dit par X": the agent is the speaker, nothing to skip
+    j = i + 1
+    while j < min(i + 6, len(ctx.lower)) and not ctx.is_boundary(j) and not _foreign(ctx, j, quote):
+        owner = ctx.owner[j]
+        if owner is not None and owner.kind == "person":
+            return j if j > i + 1 and (ctx.owner[j - 1] is not owner) else i
+        if owner is None and ctx.pos[j] not in ("DET", "NOUN", "PROPN", "ADJ") or ctx.lower[j] == ",":
+            return i
+        j += 1
+    return i
 
 
 def _opens_clause(ctx: _Context, k: int) -> bool:
@@ -460,7 +559,7 @@ def _apposition_start(ctx: _Context, i: int, floor: int) -> int | None:
     titled = False
     found = None
     # "X, director of Y, said", "X, vice president at the group, Acme, agreed": back to a person if there is one.
-    for j in range(i, max(floor, i - 24) - 1, -1):
+    for j in range(i, max(floor, i - 40) - 1, -1):
         if ctx.is_boundary(j) or ctx.quote_of[j] >= 0 or ctx.pos[j] in ("VERB", "AUX") and ctx.finite(j):
             break
         titled = titled or _is_title_head(ctx, j)
@@ -476,7 +575,9 @@ def _apposition_start(ctx: _Context, i: int, floor: int) -> int | None:
 def _relative_start(ctx: _Context, i: int, floor: int) -> int | None:
     """Start (the comma) of a relative clause holding token i: ", qui …", ", who …"."""
     j = i - 1
-    while j > floor and i - j < 10:
+    # "X, who has led the club since it was promoted to the first division in 2001, said": a relative clause
+    # runs long.
+    while j > floor and i - j < 20:
         if ctx.lower[j] == "," and ctx.lower[j + 1] in ctx.lexicon.relatives:
             return j
         if ctx.lower[j] == ",":
@@ -537,6 +638,14 @@ def _continue_speakers(ctx: _Context) -> None:
         a, b = quotes[n - 1], quotes[n]
         if _adjacent(ctx, a, b) and not a.attributed and b.attributed and a.kind == "direct":
             a.speaker, a.cue, a.role, a.attributed, a.confidence = b.speaker, b.cue, b.role, True, b.confidence
+    # "« A », les ventes vont … « B », estime X.": a quote with no cue shares the speaker of the next quote of
+    # its sentence when that one's cue closes the sentence and no one else is named or speaks between them.
+    for n in range(len(quotes) - 2, -1, -1):
+        a, b = quotes[n], quotes[n + 1]
+        if not a.attributed and b.attributed and b.by_verb and b.cue_after and b.speaker is not None:
+            if _one_sentence_no_one_between(ctx, a, b) and not _qualifies_a_noun(ctx, a):
+                a.speaker, a.role, a.attributed = b.speaker, b.role, True
+                a.confidence = min(b.confidence, _NEIGHBOUR)
     for quote in quotes:
         if quote.kind == "direct" and not quote.attributed:
             found = _speaker_of_sentence_before(ctx, quote)
@@ -558,6 +667,18 @@ def _continue_speakers(ctx: _Context) -> None:
             quote.speaker, quote.role = before.speaker, before.role
             quote.confidence = min(before.confidence, _NEIGHBOUR)
         previous = n
+
+
+def _one_sentence_no_one_between(ctx: _Context, a: _Quote, b: _Quote) -> bool:
+    """Quotes ``a`` and ``b`` stand in one sentence of the reporter's, with no person or organisation named
+    and no speech verb between them."""
+    for i in range(bisect_left(ctx.idx, a.close), bisect_left(ctx.idx, b.open)):
+        if ctx.quote_of[i] >= 0:
+            continue
+        owner = ctx.owner[i]
+        if ctx.is_boundary(i) or owner is not None and owner.kind in _SPEAKER_KINDS or _is_speech_verb(ctx, i):
+            return False
+    return True
 
 
 def _speaker_of_sentence_before(ctx: _Context, quote: _Quote) -> _Attribution | None:

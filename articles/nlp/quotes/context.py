@@ -65,6 +65,7 @@ class _Quote:
     attributed: bool = False  # a speech verb or "selon" was found for it
     confidence: float = 0.0  # of the speaker, when there is one
     by_verb: bool = False  # … and it was a speech verb
+    cue_after: bool = False  # … written after the quote ("« … », a-t-il dit")
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,7 @@ class _Attribution:
     by_verb: bool = True  # False for "selon X", "according to X", "pour X"
     # How sure the speaker is: a name as the verb's subject is surer than a pronoun, a title or a neighbour.
     confidence: float = 0.9
+    after: bool = False  # the cue comes after the quote
 
 
 @dataclass

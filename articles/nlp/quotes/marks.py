@@ -19,9 +19,13 @@ _SCARE = re.compile(r"(?i)\b(?:so-called|soi-disant)\s*$")
 # The name of a charge: "charged with "…"", "mis en examen pour « … »", "chef d'accusation de « … »".
 _CHARGE = re.compile(
     r"(?i)\b(?:charged with|convicted of|accused of|charges? of|counts? of|guilty of"
-    r"|(?:plainte|examen|poursuivie?s?|condamnée?s?|inculpée?s?|écrouée?s?)(?:\s+[^\s«»\"“”]+){0,4}\s+pour"
+    r"|(?:plainte|examen|poursuivie?s?|condamnée?s?|inculpée?s?|écrouée?s?)(?:\s+[^\s«»\"“”.;:]+){0,12}\s+pour"
     r"|chefs? d['’](?:inculpation|accusation)(?:\s+de|\s+d['’])?|chefs? de)\s*$"
 )
+
+
+# Between two items of a list of quotes: « … » et « … », "…", "…", "…" or "…".
+_JOINED = re.compile(r"(?i)[»”\"]\s*(?:,|et|ou|and|or)\s*$")
 
 
 def _pair_marks(text: str, limit: int) -> list[_Quote]:
@@ -252,6 +256,8 @@ def _nobodys_words(ctx: _Context, quote: _Quote) -> bool:
     if quote.attributed and (quote.speaker is not None or quote.role):
         return False
     words = sum(1 for i in range(quote.t0, quote.t1) if any(ch.isalnum() for ch in ctx.lower[i]))
+    if words <= 2 and _qualifies_a_noun(ctx, quote):
+        return True  # 'a "rugged" model to stand beside the "light" one': a label, no one's words
     if _title_case(ctx.text[quote.start : quote.end]) and not _opens_sentence(ctx, quote):
         return True  # "an "Action Plan for the Development of the Region"": a name, however long
     if words > 4 or any(ctx.finite(i) for i in range(quote.t0, quote.t1)):
@@ -272,6 +278,20 @@ def _nobodys_words(ctx: _Context, quote: _Quote) -> bool:
     return True
 
 
+def _qualifies_a_noun(ctx: _Context, quote: _Quote) -> bool:
+    """The quoted words sit between a determiner and a noun, qualifying it: "a "rugged" model", "une
+    offre « premium » ": a label the reporter marks, not speech."""
+    before = bisect_left(ctx.idx, quote.open) - 1
+    after = bisect_left(ctx.idx, quote.close + 1) if quote.closed else len(ctx.lower)
+    return (
+        before >= 0
+        and after < len(ctx.lower)
+        and ctx.pos[before] == "DET"
+        and ctx.pos[after] in ("NOUN", "PROPN")
+        and not any(ctx.finite(i) for i in range(quote.t0, quote.t1))
+    )
+
+
 def _title_case(words: str) -> bool:
     """Every word longer than three letters capitalised, at least two of them, no sentence punctuation."""
     if any(ch in words for ch in ".!?;:,"):
@@ -289,6 +309,23 @@ def _names_a_work(ctx: _Context, quote: _Quote) -> bool:
     word = ctx.lower[i]
     if _SCARE.search(ctx.text, max(0, quote.open - 20), quote.open):
         return True  # "so-called" may come as three tokens
-    if quote.t1 - quote.t0 <= 8 and _CHARGE.search(ctx.text, max(0, quote.open - 60), quote.open):
+    if _is_charge(ctx, quote):
         return True
     return word in lexicon.work_nouns and ctx.pos[i] != "VERB" or word in ("so-called", "soi-disant")
+
+
+def _is_charge(ctx: _Context, quote: _Quote) -> bool:
+    """The name of a charge, however long when it holds no finite verb ("plainte pour « abus de biens
+    sociaux, faux en écriture, blanchiment et recel »"), and each charge listed after it ("pour « vol » et
+    « recel »")."""
+    size = quote.t1 - quote.t0
+    if size > 8 and (size > 20 or any(ctx.finite(i) for i in range(quote.t0, quote.t1))):
+        return False
+    if _CHARGE.search(ctx.text, max(0, quote.open - 100), quote.open):
+        return True
+    joined = _JOINED.search(ctx.text, max(0, quote.open - 8), quote.open)
+    if joined is None:
+        return False
+    previous = ctx.quote_of[bisect_left(ctx.idx, joined.start()) - 1] if joined.start() > 0 else -1
+    # A quote and its closing mark are one run of tokens: the previous quote ends right at the joiner.
+    return previous >= 0 and ctx.quotes[previous] is not quote and _is_charge(ctx, ctx.quotes[previous])

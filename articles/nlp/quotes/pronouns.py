@@ -32,11 +32,33 @@ def _resolve_pronoun(ctx: _Context, gender: str, before: int) -> int | None:
         if described is not None:
             return described.speaker
         unwanted = "F" if gender == "M" else None
+    unsure: list[int] = []  # the first pass found two candidates and could not choose
     for pass_ in (0, 1):
-        found = _nearest_antecedent(ctx, last, kind, wanted if pass_ == 0 else None, unwanted if pass_ == 0 else None)
+        if unsure:
+            return None
+        found = _nearest_antecedent(
+            ctx, last, kind, wanted if pass_ == 0 else None, unwanted if pass_ == 0 else None, unsure=unsure
+        )
         if found is not None:
-            return None if kind == "person" and _unknown_speaker_since(ctx, found, last) else found
+            if kind == "person" and _unknown_speaker_since(ctx, found, last):
+                return None
+            if kind == "organisation" and _other_speaker_since(ctx, found, last):
+                return None
+            return found
     return None
+
+
+def _other_speaker_since(ctx: _Context, group: int, last: int) -> bool:
+    """Someone else is quoted by a speech verb between the organisation's latest mention and the pronoun at
+    token ``last`` (""…," said Acme. It also said …" after a mention of Beta Corp): "it" may be that speaker,
+    whatever kind the entity model gave it."""
+    position = ctx.idx[last] if last < len(ctx.idx) else ctx.limit
+    latest = next((m.start for m, _ in _mentions_back(ctx, last) if m.group == group), None)
+    if latest is None:
+        return False
+    return any(
+        q.by_verb and q.speaker is not None and q.speaker != group and latest < q.open < position for q in ctx.quotes
+    )
 
 
 def _described_before(ctx: _Context, last: int, unwanted: str | None) -> _Attribution | None:
@@ -143,7 +165,13 @@ def _unknown_speaker_since(ctx: _Context, group: int, last: int) -> bool:
 
 
 def _nearest_antecedent(
-    ctx: _Context, last: int, kind: str, wanted: str | None, unwanted: str | None, subject_only: bool = False
+    ctx: _Context,
+    last: int,
+    kind: str,
+    wanted: str | None,
+    unwanted: str | None,
+    subject_only: bool = False,
+    unsure: list[int] | None = None,
 ) -> int | None:
     # Walks back to the nearest sentence naming a fitting actor; there its subject (named before any
     # finite verb of the sentence) wins over the others, then the latest one. A sentence whose subject is
@@ -162,6 +190,18 @@ def _nearest_antecedent(
         subject = _subject_among(ctx, same, sentence)
         if subject is not None:
             return subject
+        if wanted is not None and unsure is not None:
+            # The sentence's subject, of a gender the text does not tell, against a name of the wanted gender
+            # lower in it ("Sam Roe beat actress Ann Smith in the final. "…," she said"): the gendered
+            # word may describe something else, and the subject may be a woman too. No one.
+            others = [
+                mention
+                for mention, token in _mentions_back(ctx, bisect_left(ctx.idx, same[0].end))
+                if ctx.sent[token] == sentence and mention.kind == kind and _fits(ctx, mention.group, None, unwanted)
+            ]
+            if _subject_among(ctx, others, sentence) is not None:
+                unsure.append(sentence)
+                return None
         first = _sentence_start(ctx, bisect_left(ctx.idx, same[-1].start))
         if _pronoun_opens(ctx, first, bisect_left(ctx.idx, same[-1].start)):
             last = first

@@ -86,7 +86,12 @@ def _seat_speaks(ctx: _Context, mention: MentionSpan) -> bool:
         j -= 1
     if j >= 0 and ctx.pos[j] == "ADP":
         return False
-    return after >= len(ctx.lower) or ctx.pos[after] in ("PUNCT", "ADP", "AUX", "VERB") or ctx.is_boundary(after)
+    return (
+        after >= len(ctx.lower)
+        or ctx.pos[after] in ("PUNCT", "ADP", "AUX", "VERB")
+        or ctx.is_boundary(after)
+        or ctx.lower[after] in ctx.lexicon.clitics  # "le Kremlin s'est dit « confiant »"
+    )
 
 
 def _holder_of_title_after(ctx: _Context, mention: MentionSpan, quote: _Quote) -> _Attribution | None:
@@ -198,29 +203,69 @@ def _title_subject(ctx: _Context, head: int, cue_start: int | None, quote: _Quot
         organisation = next(
             (
                 ctx.owner[k]
-                for k in range(head, end)
+                for k in (*range(head, end), *range(start, head))
                 if ctx.owner[k] is not None and ctx.owner[k].kind == "organisation"
             ),
             None,
         )
+        if organisation is None:
+            organisation = _organisation_of_word(ctx, start, head)
         if organisation is not None:
             person = _role_holder(ctx, phrase, position, exact=True) if definite else None
             return _Attribution(
                 person if person is not None else organisation.group, "", phrase, confidence=_SPOKESPERSON
             )
+        # "un porte-parole du groupe", "a spokesman for the company": the organisation named before.
+        named = next(
+            (
+                _organisation_named_again(ctx, k)
+                for k in range(head + 1, end)
+                if ctx.lower[k] in lexicon.organisations and ctx.pos[k] in ("NOUN", "PROPN")
+            ),
+            None,
+        )
+        if named is not None and named.speaker is not None:
+            return _Attribution(named.speaker, "", phrase, confidence=min(_SPOKESPERSON, named.confidence))
     if ctx.lower[start] in lexicon.indefinites:
         return _Attribution(None, "", phrase)  # "un diplomate", "an official": someone unnamed
     if lexicon is LEXICONS["fr"] and not definite:
         return None  # "ministre" alone, without its article, is not a French subject
     unwanted = _unwanted_gender(ctx, head)
-    person = _role_holder(ctx, phrase, position, exact=False, unwanted=unwanted)
+    person = _role_holder(ctx, phrase, position, exact=False, unwanted=unwanted, strict=True)
     if person is not None:
         return _Attribution(person, "", phrase, confidence=_ROLE)
+    described = _described_person(ctx, position, unwanted, title=ctx.lower[head] in lexicon.titles)
+    # A role the text gives only later and with fewer words ("le ministre X" further down for "le
+    # ministre de l'Agriculture" here) holds the title when the person the article is about here is no
+    # one else.
+    person = _role_holder(ctx, phrase, position, exact=False, unwanted=unwanted)
+    if person is not None and described in (None, person):
+        return _Attribution(person, "", phrase, confidence=_ROLE)
     # No one holds the title: the one the article is about at that point, if that is clear.
-    person = _described_person(ctx, position, unwanted, title=ctx.lower[head] in lexicon.titles)
+    person = described
     if person is not None and _met_there(ctx, person, head):
         person = None  # "X met the Prime Minister. "…," the Prime Minister said": not X
+    if person is not None and any(ctx.lower[k] in lexicon.organisations for k in range(start, end) if k != head):
+        # "the club's manager", "l'entraîneur du club": someone of an organisation the text names, and the
+        # entity model may have taken that organisation for the person the article is about.
+        person = None
     return _Attribution(person, "", phrase, confidence=_NEAREST_SUBJECT)
+
+
+def _organisation_of_word(ctx: _Context, start: int, head: int) -> MentionSpan | None:
+    """ "an Executive spokeswoman", "a Labour spokesman": a word before the title that is a word of the name
+    of one organisation the article named before (the latest, when several)."""
+    for k in range(start, head):
+        word = _fold(ctx.lower[k])
+        if ctx.owner[k] is not None or len(word) < 4 or word in _STOPWORDS:
+            continue
+        if ctx.pos[k] not in ("NOUN", "PROPN", "ADJ"):
+            continue
+        for mention, _ in _mentions_back(ctx, start):
+            names = (_fold(ctx.groups[mention.group].name), *map(_fold, ctx.groups[mention.group].surfaces))
+            if mention.kind == "organisation" and any(word in name.split() for name in names):
+                return mention
+    return None
 
 
 def _met_there(ctx: _Context, person: int, head: int) -> bool:
@@ -279,6 +324,15 @@ def _unwanted_gender(ctx: _Context, head: int) -> str | None:
     if word in lexicon.male_titles:
         return "F"
     if lexicon is LEXICONS["fr"]:
+        # The determiner tells where the noun has one form for both ("la ministre", "le juge"), over
+        # adjectives and modifiers before the noun ("la nouvelle ministre").
+        k = head - 1
+        while k > 0 and head - k < 4 and (ctx.pos[k] == "ADJ" or ctx.lower[k] in lexicon.title_modifiers):
+            k -= 1
+        if k >= 0 and ctx.lower[k] in lexicon.feminine_determiners:
+            return "M"
+        if k >= 0 and ctx.lower[k] in lexicon.masculine_determiners and word not in lexicon.spokespeople:
+            return "F"
         morph = ctx.morph(head)
         if "Gender=Fem" in morph:
             return "M"
@@ -353,10 +407,13 @@ def _apposed_person(ctx: _Context, end: int, quote: _Quote) -> int | None:
     return None
 
 
-def _role_holder(ctx: _Context, phrase: str, before: int, exact: bool, unwanted: str | None = None) -> int | None:
+def _role_holder(
+    ctx: _Context, phrase: str, before: int, exact: bool, unwanted: str | None = None, strict: bool = False
+) -> int | None:
     """The person whose role matches a title phrase (its words all in the role, or the role's all in
     it), else, unless ``exact``, the one sharing most words with it among the roles the text gave before
-    char ``before``; ties go to the latest mentioned. Never a person of the ``unwanted`` gender."""
+    char ``before``; ties go to the latest mentioned. Never a person of the ``unwanted`` gender. When
+    ``strict``, a role the text gives after ``before`` must hold every word of the title."""
     wanted = _stems(phrase)
     recency = _person_recency(ctx, before)
     best: tuple[int, int, int, int] | None = None  # (match, overlap, recency, group)
@@ -369,6 +426,8 @@ def _role_holder(ctx: _Context, phrase: str, before: int, exact: bool, unwanted:
             continue
         match = 1 if wanted <= have or have <= wanted else 0
         if not match and (exact or role.start >= before):
+            continue
+        if strict and role.start >= before and not wanted <= have:
             continue
         key = (match, overlap, recency.get(role.group, -1), role.group)
         if best is None or key > best:
@@ -390,16 +449,31 @@ def _organisation_named_again(ctx: _Context, head: int) -> _Attribution | None:
     """ "le ministère", "the company": the latest organisation with that word in its name (or, for a
     company, the latest organisation); None when no organisation fits."""
     lexicon = ctx.lexicon
-    if head == 0 or ctx.lower[head - 1] not in lexicon.determiners:
-        return None
+    if head == 0 or ctx.lower[head - 1] not in lexicon.determiners | lexicon.definite_prepositions:
+        return None  # "le ministère", "du groupe", "the company"
     word = _fold(ctx.lower[head])
-    for mention, _ in _mentions_back(ctx, head):
+    for mention, token in _mentions_back(ctx, head):
         if mention.kind != "organisation":
             continue
+        k = token - 1 if token > 0 and ctx.lower[token - 1] in lexicon.determiners else token
+        if k > 0 and (ctx.lower[k - 1] in lexicon.listener_prepositions or ctx.lower[k - 1] in lexicon.tell_verbs):
+            continue  # "a indiqué à l'agence X", "told the BBC": the listener is not the organisation meant
         names = (_fold(ctx.groups[mention.group].name), *(_fold(s) for s in ctx.groups[mention.group].surfaces))
         if any(word in name.split() for name in names) or ctx.lower[head] in lexicon.generic_organisations:
             return _Attribution(mention.group, "", confidence=_NAMED_AGAIN)
-    return None
+    # Named only after, as the subject opening the next sentence ("…, regrette le syndicat. La Fédération X
+    # a …"): a guess.
+    if ctx.lower[head] in lexicon.generic_organisations:
+        return None
+    following = next((k for k in range(head + 1, len(ctx.lower)) if ctx.is_boundary(k)), None)
+    if following is None:
+        return None
+    while following < len(ctx.lower) and (ctx.is_boundary(following) or ctx.lower[following] in lexicon.determiners):
+        following += 1
+    mention = ctx.owner[following] if following < len(ctx.lower) else None
+    if mention is None or mention.kind != "organisation" or ctx.quote_of[following] >= 0:
+        return None
+    return _Attribution(mention.group, "", confidence=_NEAREST_SUBJECT)
 
 
 @lru_cache(maxsize=4096)
