@@ -23,14 +23,28 @@ Embedded mode (a fresh SQLite in a temporary folder, removed at the end unless -
 refuses to run on a database that already holds articles, unless --reuse is given, in which case
 it DELETES EVERY ARTICLE in that database (and the actors this benchmark created) before building.
 --http (with --services, PostgreSQL): the same questions over HTTP. gunicorn is started as the Procfile's
-web line says (3 workers) on a free loopback port, the editor logs in through the login form, and requests
-go over loopback in interleaved rounds. The review articles are real text: texts of the shared corpus
-(../shared/corpus/dev/fr-rpm2-stories-dev.jsonl) joined into articles of about 20, 1,000 and 1,400
-mentions and annotated by the pipeline in this process (no worker needed). Reported: bytes and server
-time of each review page and of an HTMX decision on each (accept/reject of one mention, alternating), and
-the queue's first page at --articles and then at --queue-large articles (synthetic rows, bulk-created,
-then ANALYZEd as autovacuum would).
+web line says (its ${VAR:-default} from the environment) on a free loopback port, the editor logs in through
+the login form, and requests go over loopback in interleaved rounds. The review articles are real text: texts
+of the shared corpus (../shared/corpus/dev/fr-rpm2-stories-dev.jsonl) joined into articles of about 20, 1,000
+and 1,400 mentions and annotated by the pipeline in this process (no worker needed). Reported: bytes and server
+time of each review page and of an HTMX decision on each (accept/reject of one mention, alternating), the
+queue's first page at --articles and then at --queue-large articles (synthetic rows, bulk-created, then
+ANALYZEd as autovacuum would), and the peak RSS of the web processes at the end.
 --app-dir a,b measures several checkouts on the same database (e.g. /work/main and this one).
+
+Label Studio side by side (--http, when LABEL_STUDIO_URL is set, with LABEL_STUDIO_TOKEN or the peer setup's
+LABEL_STUDIO_USER_TOKEN; its server PID from LABEL_STUDIO_PID, else /tmp/peer-ls.pid, for its memory): a
+project with an NER labeling config gets the same texts as tasks, over its REST API only: the review articles
+with Press Review's mentions as predictions (same offsets), and a second project the queue's archive (every
+article but the review ones, with their mentions), imported in timed requests of LS_IMPORT_CHUNK tasks and
+grown with the queue. In the same rounds as Press Review's pages: its task list (page 1 of 100) beside the
+queue, its task beside each review page, an annotation submit of the task's spans beside each decision (then
+deleted, untimed, so every round finds the same task). Each of its answers is checked (status, task and span
+counts). Label Studio's requests go on a new connection each (as gunicorn's sync workers close theirs). E.g.,
+with ../shared/peer-bench/labelstudio/setup.sh running:
+
+    LABEL_STUDIO_URL=http://127.0.0.1:8181 LABEL_STUDIO_USER_TOKEN=… DATABASE_URL=… \
+        .venv/bin/python bench/review_page.py --services --http
 
 Create a database for it, e.g.:
 
@@ -668,8 +682,9 @@ def start_gunicorn(app_dir: str):
     port = free_port()
     procfile = (Path(app_dir) / "Procfile").read_text()
     web = next(line.split(":", 1)[1] for line in procfile.splitlines() if line.startswith("web:"))
-    web = web.replace("0.0.0.0:${PORT:-8000}", f"127.0.0.1:{port}").replace("${WEB_CONCURRENCY:-3}", "3")
-    web = web.replace("--access-logfile -", "")
+    web = web.replace("0.0.0.0:${PORT:-8000}", f"127.0.0.1:{port}").replace("--access-logfile -", "")
+    web = re.sub(r"\$\{(\w+):-([^}]*)\}", lambda m: os.environ.get(m.group(1), m.group(2)), web)
+    print(f"web ({app_dir}): {' '.join(web.split())}", flush=True)
     command = [str(Path(sys.executable).parent / "gunicorn"), *shlex.split(web)[1:]]
     env = {**os.environ, "DEBUG": "false", "PYTHONPATH": app_dir}
     process = subprocess.Popen(command, cwd=app_dir, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -741,15 +756,19 @@ def measure_http(pages, warmup, requests_per_page):
 
 
 def process_memory(pid: int) -> dict:
-    """VmHWM (peak) and VmRSS in MiB of a process and its children (gunicorn's master and workers), from /proc."""
+    """Memory in MiB of a process and its children (gunicorn's master and workers), from /proc: peak RSS
+    (VmHWM) and RSS summed, which count the pages processes share once in each, and PSS summed, which
+    splits each shared page between the processes that map it."""
     pids = [pid] + [int(child) for task in Path(f"/proc/{pid}/task").iterdir()
                     for child in (task / "children").read_text().split()]
-    peak = now = 0
+    peaks, rss, pss = [], 0, 0
     for each in pids:
         status = dict(line.split(":", 1) for line in Path(f"/proc/{each}/status").read_text().splitlines())
-        peak += int(status["VmHWM"].split()[0])
-        now += int(status["VmRSS"].split()[0])
-    return {"processes": len(pids), "peak": peak / 1024, "rss": now / 1024}
+        peaks.append(int(status["VmHWM"].split()[0]) / 1024)
+        rss += int(status["VmRSS"].split()[0])
+        rollup = Path(f"/proc/{each}/smaps_rollup").read_text()
+        pss += int(re.search(r"^Pss:\s+(\d+)", rollup, flags=re.M).group(1))
+    return {"processes": len(pids), "peak": sum(peaks), "peaks": peaks, "rss": rss / 1024, "pss": pss / 1024}
 
 
 # ---- Label Studio beside it, over its REST API only ---------------------------------------------
@@ -994,11 +1013,12 @@ def run_http(args):
         http_report(results[app_dir], app_dir, args, articles, list(dict.fromkeys(pairs)))
         mem = memory[app_dir]
         print(f"memory, web processes ({app_dir}): gunicorn master + {mem['processes'] - 1} workers, peak RSS "
-              f"(VmHWM summed) {mem['peak']:.0f} MiB, RSS now {mem['rss']:.0f} MiB")
+              f"(VmHWM summed) {mem['peak']:.0f} MiB ({' + '.join(f'{p:.0f}' for p in mem['peaks'])}), "
+              f"RSS now {mem['rss']:.0f} MiB, PSS now {mem['pss']:.0f} MiB")
     for when, mem in ls_memory.items():
         if mem:
             print(f"memory, Label Studio's server {when}: peak RSS (VmHWM) {mem['peak']:.0f} MiB, "
-                  f"RSS {mem['rss']:.0f} MiB ({mem['processes']} process)")
+                  f"RSS {mem['rss']:.0f} MiB, PSS {mem['pss']:.0f} MiB ({mem['processes']} process)")
     if ls and ls_memory["at the end"]:
         for app_dir in app_dirs:
             print(f"peak RSS, ours / Label Studio's: {memory[app_dir]['peak'] / ls_memory['at the end']['peak']:.2f} "
@@ -1041,7 +1061,7 @@ def http_pages(base, session, articles, size, with_review, ls, ls_queue, pairs):
 def http_report(results, app_dir, args, articles, pairs):
     from django.conf import settings
 
-    print(f"\nHTTP over loopback to gunicorn (3 workers, {app_dir}), PostgreSQL "
+    print(f"\nHTTP over loopback to gunicorn (as the Procfile's web line, {app_dir}), PostgreSQL "
           f"{settings.DATABASES['default'].get('NAME')}, DEBUG off, logged-in editor; "
           f"{args.requests} interleaved rounds after {args.warmup} warm-up requests per page")
     print(f"{'page':<44} {'median ms':>10} {'p90 ms':>8} {'bytes':>11}")
