@@ -40,7 +40,7 @@ article but the review ones, with their mentions), imported in timed requests of
 grown with the queue. In the same rounds as Press Review's pages: its task list (page 1 of 100) beside the
 queue, its task beside each review page, an annotation submit of the task's spans beside each decision (then
 deleted, untimed, so every round finds the same task). Each of its answers is checked (status, task and span
-counts). Label Studio's requests go on a new connection each (as gunicorn's sync workers close theirs). E.g.,
+counts). Label Studio's requests go on a new connection each (see LabelStudio), Press Review's on one session. E.g.,
 with ../shared/peer-bench/labelstudio/setup.sh running:
 
     LABEL_STUDIO_URL=http://127.0.0.1:8181 LABEL_STUDIO_USER_TOKEN=… DATABASE_URL=… \
@@ -787,7 +787,7 @@ LS_PID_FILE = Path("/tmp/peer-ls.pid")  # written by ../shared/peer-bench/labels
 class LabelStudio:
     """A Label Studio server's REST API, each request on a new loopback connection: over a kept-alive one
     its development server's small answers wait ~40 ms on Nagle's algorithm and delayed ACKs, which is
-    not server work (gunicorn's sync workers close every connection anyway). Every answer is checked."""
+    not server work (a new loopback connection costs well under a millisecond). Every answer is checked."""
 
     def __init__(self, url: str, token: str, pid: int | None):
         self.url, self.token, self.pid = url.rstrip("/"), token, pid
@@ -995,13 +995,13 @@ def run_http(args):
                 ls_last = ls_queue_grow(ls, ls_queue, ls_last)
                 ls_memory.setdefault("after the first import", ls.memory())
             for app_dir in app_dirs:
-                pages = http_pages(servers[app_dir][1], sessions[app_dir], articles, size, size == queue_total,
-                                   ls, ls_queue if ls else None, pairs)
-                measured = measure_http(pages, args.warmup, args.requests)
-                results[app_dir].update(measured)
-                for name, (median, p90, size_bytes) in measured.items():  # as it goes: a long run may be cut
-                    print(f"  {app_dir}: {name}: median {median:.1f} ms, p90 {p90:.1f} ms, {size_bytes:,} bytes",
-                          flush=True)
+                for pages in http_pages(servers[app_dir][1], sessions[app_dir], articles, size, size == queue_total,
+                                        ls, ls_queue if ls else None, pairs):
+                    measured = measure_http(pages, args.warmup, args.requests)
+                    results[app_dir].update(measured)
+                    for name, (median, p90, size_bytes) in measured.items():  # as it goes: a long run may be cut
+                        print(f"  {app_dir}: {name}: median {median:.1f} ms, p90 {p90:.1f} ms, {size_bytes:,} bytes",
+                              flush=True)
         memory = {app_dir: process_memory(process.pid) for app_dir, (process, _) in servers.items()}
     finally:
         for process, _ in servers.values():
@@ -1026,10 +1026,12 @@ def run_http(args):
 
 
 def http_pages(base, session, articles, size, with_review, ls, ls_queue, pairs):
-    """The round's pages: Press Review's, each followed by Label Studio's counterpart when one runs."""
+    """Sets of pages timed in rounds of their own: Press Review's, each followed by Label Studio's counterpart
+    when one runs. The queue has its own rounds at every size, so that its two sizes are timed alike."""
     from articles.models import Mention
 
     pages = []
+    sets = [pages]
     if with_review:
         anonymous = __import__("requests").Session()
         pages.append(("login page (baseline)", lambda: anonymous.get(f"{base}/accounts/login/"), answered))
@@ -1049,13 +1051,14 @@ def http_pages(base, session, articles, size, with_review, ls, ls_queue, pairs):
                 pages.append((f"LS annotation submit, {article['mentions']:,} spans",
                               *ls.annotation_submit(article["ls_task"], article["ls_result"])))
                 pairs.append((decision[0], pages[-1][0]))
+        sets.append(pages := [])
     queue = (f"queue first page, {size:,} articles", lambda: session.get(f"{base}/"), answered)
     pages.append(queue)
     if ls:
         total = ls.task_count(ls_queue)
         pages.append((f"LS task list page 1, {total:,} tasks", *ls.task_list(ls_queue, total)))
         pairs.append((queue[0], pages[-1][0]))
-    return pages
+    return sets
 
 
 def http_report(results, app_dir, args, articles, pairs):
