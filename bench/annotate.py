@@ -20,7 +20,10 @@ the machine than elapsed time does. Where Linux tells it, so is the time each
 side was ready to run but waited for a CPU that other programs held, and the
 ratio of elapsed times net of that wait.
 
-    .venv/bin/python bench/annotate.py [--articles 200] [--batch 50] [--repeat 2] [--no-single]
+    .venv/bin/python bench/annotate.py [--articles 200] [--batch 50] [--repeat 2] [--no-single] [--pool prefork]
+
+--pool solo runs the tasks in the worker's main process (no pool process, no hand-over), to compare
+with the prefork pool the Procfile and `make run` use.
 
 Embedded mode (a fresh SQLite + filesystem broker in a temporary folder) unless
 --services is given, in which case DATABASE_URL and REDIS_URL are used as set.
@@ -100,6 +103,8 @@ def main():
     parser.add_argument("--repeat", type=int, default=2,
                         help="runs of the baseline and of the batched path; the best counts")
     parser.add_argument("--no-single", dest="single", action="store_false", help="skip the one-by-one path")
+    parser.add_argument("--pool", choices=("prefork", "solo"), default="prefork",
+                        help="the worker's pool (default prefork, as the Procfile and make run)")
     parser.add_argument("--services", action="store_true",
                         help="use DATABASE_URL/REDIS_URL instead of a temp embedded setup")
     args = parser.parse_args()
@@ -131,7 +136,7 @@ def main():
     texts = build_texts(args.articles)
     words = sum(len(text.split()) for _, text in texts)
     mode = "PostgreSQL + Redis" if args.services else "embedded (SQLite + filesystem broker)"
-    print(f"{len(texts)} articles, {words:,} words; {mode}; batch size {args.batch}")
+    print(f"{len(texts)} articles, {words:,} words; {mode}; batch size {args.batch}; worker pool {args.pool}")
 
     # Baseline: bare nlp.pipe, same models and components as the worker runs, same texts,
     # the real path's batch size (spaCy's default, 1000, is slower on this machine).
@@ -165,7 +170,7 @@ def main():
     log = open(Path(settings.VAR_DIR) / "bench-worker.log", "wb")
     worker = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "pressreview", "worker", "-Q", "annotate,bulk", "--concurrency", "1",
-         "--loglevel", "WARNING", "--without-gossip", "--without-mingle", "--without-heartbeat"],
+         "--pool", args.pool, "--loglevel", "WARNING", "--without-gossip", "--without-mingle", "--without-heartbeat"],
         cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     try:

@@ -2,7 +2,7 @@
 same editors with nothing else running, in one run.
 
 The whole production stack on loopback, each part a real process started here and stopped at the
-end: gunicorn as the Procfile runs it (3 sync workers; --web-workers, --web-threads), the
+end: gunicorn as the Procfile runs it (2 workers of 2 threads; --web-workers, --web-threads), the
 ``annotate`` worker and the ``bulk,export`` worker (concurrency 2 each, as in the Procfile), on a
 throwaway PostgreSQL database (``bench_load``, created and dropped here) and Redis db 12 (flushed
 at the start and at the end).
@@ -46,7 +46,7 @@ load average (this machine is shared: other programs' load shows in every figure
 error, if a process died or if the import failed.
 
     .venv/bin/python bench/load.py [--editors 20] [--rounds 3] [--load-seconds 150] [--think 3]
-        [--import-articles 2000] [--web-workers 3] [--web-threads 1] [--timeout 600] [--keep-logs]
+        [--import-articles 2000] [--web-workers 2] [--web-threads 2] [--timeout 600] [--keep-logs]
 """
 
 import argparse
@@ -613,8 +613,8 @@ def main():
                         help="mean pause between two actions of an editor (s): reading, choosing")
     parser.add_argument("--import-articles", type=int, default=2000)
     parser.add_argument("--pool", type=int, default=48, help="articles pasted and annotated for the editors to review")
-    parser.add_argument("--web-workers", type=int, default=3, help="gunicorn workers (Procfile: WEB_CONCURRENCY, 3)")
-    parser.add_argument("--web-threads", type=int, default=1, help="threads per gunicorn worker (Procfile: 1)")
+    parser.add_argument("--web-workers", type=int, default=2, help="gunicorn workers (Procfile: WEB_CONCURRENCY, 2)")
+    parser.add_argument("--web-threads", type=int, default=2, help="threads per worker (Procfile: WEB_THREADS, 2)")
     parser.add_argument("--worker-concurrency", type=int, default=2, help="annotate worker (Procfile: 2)")
     parser.add_argument("--bulk-concurrency", type=int, default=2, help="bulk worker (Procfile: 2)")
     parser.add_argument("--request-timeout", type=float, default=60)

@@ -10,11 +10,12 @@ import re
 import xml.sax
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cache
 from html.parser import HTMLParser
 from urllib.parse import urljoin
 
-import feedparser
-from lxml import etree
+# feedparser and lxml (some 12 MB a process) are imported where a feed or a sitemap is read, which only
+# workers do: the web processes import this module (sources' services) and never parse a feed.
 
 FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json", "application/json",
               "application/rdf+xml")
@@ -104,16 +105,24 @@ def _parsed_date(value) -> datetime | None:
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 NEWS_NS = "http://www.google.com/schemas/sitemap-news/0.9"
-# No external entity, no network, no huge tree: a sitemap is data from another site.
-_XML = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, remove_comments=True)
+
+
+@cache
+def _xml_parser():
+    """No external entity, no network, no huge tree: a sitemap is data from another site."""
+    from lxml import etree
+
+    return etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, remove_comments=True)
 
 
 def _sitemap_root(content: bytes):
     """The root element of a sitemap (``urlset`` or ``sitemapindex``), or None for anything else."""
+    from lxml import etree
+
     if content.lstrip()[:1] != b"<":
         return None
     try:
-        root = etree.fromstring(content.lstrip(), parser=_XML)
+        root = etree.fromstring(content.lstrip(), parser=_xml_parser())
     except (etree.XMLSyntaxError, ValueError):
         return None
     return root if root.tag in (f"{{{SITEMAP_NS}}}urlset", f"{{{SITEMAP_NS}}}sitemapindex") else None
@@ -174,6 +183,8 @@ def parse_feed(content: bytes, *, content_type: str = "", url: str = "") -> Feed
     headers = {"content-location": url} if url else {}
     if content_type:
         headers["content-type"] = content_type
+    import feedparser
+
     parsed = feedparser.parse(content, response_headers=headers or None)
     if not parsed.get("version") and _looks_like_html(content):
         raise FeedError("This address returns an HTML page, not a feed.")

@@ -6,8 +6,6 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-import trafilatura
-
 # Endings of a text cut by a paywall, in the desk's languages (lower case, compared on the last lines).
 PAYWALL_ENDINGS = (
     "subscribe to continue reading", "subscribe to read", "subscribers only", "for subscribers",
@@ -34,6 +32,9 @@ def extract_page(markup: str, *, url: str) -> PageText | None:
     # The date from the page's markup (meta tags, structured data, the URL, time elements): its
     # "extensive search" of the free text loads every dateparser locale, tens of seconds of CPU the
     # first time, for a date the feed nearly always gives.
+    # Imported here: the web processes import this module (adding a source) but only workers read pages.
+    import trafilatura
+
     document = trafilatura.bare_extraction(markup, url=url, with_metadata=True, include_comments=False,
                                            include_tables=False, date_extraction_params=DATE_SEARCH)
     if document is None or not (document.text or "").strip():

@@ -17,18 +17,18 @@ import re
 import zipfile
 from dataclasses import dataclass
 from datetime import date
-
-import docx
-import pypdf
-import trafilatura
-from docx.text.paragraph import Paragraph
-from pypdf.errors import DependencyError, LimitReachedError
-from trafilatura.utils import load_html
+from typing import TYPE_CHECKING
 
 from pressreview.files import FileRefused
 from pressreview.files.archives import ArchiveRules, check_archive
 from pressreview.files.decoding import decode, looks_like
 from pressreview.files.limits import check_size
+
+# The parsers (python-docx, pypdf, trafilatura with lxml: some 16 MB a process) are imported by the
+# function that reads their kind of file, not here: every web process imports this module (the upload
+# form), and most of them never read a .docx, a .pdf or an HTML file.
+if TYPE_CHECKING:
+    from docx.text.paragraph import Paragraph
 
 # A Word document is a zip; these bound what unpacking it may cost. Real
 # documents are a few MB of XML and images in a few dozen entries, and XML
@@ -254,6 +254,9 @@ def _declared_charset(head: bytes) -> str:
 
 
 def _extract_html(data: bytes, max_chars: int) -> Extracted:
+    import trafilatura
+    from trafilatura.utils import load_html
+
     decoded = decode(data, declared=_declared_charset(data[:4096]))
     text = decoded.text
     # lxml refuses an already decoded string that still declares an encoding.
@@ -348,6 +351,8 @@ def _extract_docx(data: bytes, max_chars: int) -> Extracted:
     except Exception as exc:  # BadZipFile, but also NotImplementedError, ValueError… on odd headers
         raise damaged from exc
 
+    import docx
+
     try:
         document = docx.Document(io.BytesIO(data))
         blocks, first_heading = _docx_blocks(document)
@@ -375,6 +380,8 @@ def _check_archive(archive: zipfile.ZipFile) -> None:
 
 def _docx_blocks(document) -> tuple[list[str], str]:
     """Paragraph and table texts in document order, and the first heading."""
+    from docx.text.paragraph import Paragraph
+
     blocks: list[str] = []
     first_heading = ""
     for element in _block_elements(document.element.body):
@@ -437,6 +444,9 @@ def _extract_pdf(data: bytes, max_chars: int) -> Extracted:
     # Readers accept junk before the header within the first 1024 bytes.
     if b"%PDF-" not in data[:1024]:
         raise damaged
+    import pypdf
+    from pypdf.errors import DependencyError, LimitReachedError
+
     try:
         reader = pypdf.PdfReader(io.BytesIO(data))
         if reader.is_encrypted and reader.decrypt("") == pypdf.PasswordType.NOT_DECRYPTED:
