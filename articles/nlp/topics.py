@@ -21,7 +21,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from spacy.attrs import IDX, IS_SPACE, LEMMA, ORTH
+from spacy.attrs import ENT_TYPE, IDX, IS_SPACE, LEMMA, ORTH
 
 from .types import TopicHit, TopicSpec
 
@@ -62,6 +62,10 @@ _APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'"})
 _JOINERS = {"-", "–", "‑"}
 _FALLBACK_SENTENCE = re.compile(r"[^\n.!?]+(?:[.!?]+|$)")
 _LINE = re.compile(r"[^\n]+")
+# Entity labels of people in the languages' models. A cue word inside a person's name is a name,
+# not the topic's vocabulary: "Karim Sahraoui" is not about the Sahrawis, "Jean Diplomate" not
+# about diplomacy.
+_PERSON_LABELS = ("PER", "PERSON")
 
 
 def _casefold(text: str) -> str:
@@ -276,15 +280,19 @@ def _token_forms(text: str, lemma: str) -> tuple[frozenset[str], ...]:
 
 
 def _positions(doc, limit: int) -> list[tuple[frozenset[str], int]]:
-    """Word pieces of the content as (forms, char offset); punctuation is a barrier."""
+    """Word pieces of the content as (forms, char offset); punctuation and people's names are barriers."""
     positions: list[tuple[frozenset[str], int]] = []
     strings = doc.vocab.strings
+    people = {strings.add(label) for label in _PERSON_LABELS}
     # Read as arrays: building a Token object for every word costs more than the matching.
-    for orth, lemma, is_space, idx in doc.to_array([ORTH, LEMMA, IS_SPACE, IDX]).tolist():
+    for orth, lemma, is_space, idx, entity in doc.to_array([ORTH, LEMMA, IS_SPACE, IDX, ENT_TYPE]).tolist():
         if idx >= limit:
             break
         text = strings[orth]
         if is_space or text in _JOINERS:
+            continue
+        if entity in people:
+            positions.append((frozenset(), idx))
             continue
         for forms in _token_forms(text, strings[lemma] if lemma else ""):
             positions.append((forms, idx))

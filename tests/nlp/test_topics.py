@@ -756,3 +756,17 @@ def test_seed_diplomatic_row_is_diplomacy_not_migration(fr, specs):
     hits = scores(fr, specs, text, "fr")
     assert score_of(hits, "diplomacy") >= THRESHOLD
     assert score_of(hits, "migration") < THRESHOLD
+
+
+def test_cue_inside_a_persons_name_is_not_evidence(fr):
+    specs = [TopicSpec("ws", {"fr": ("sahraoui*",)})]
+    name = ("Le chef du groupe armé, Ahmed al-Sahraoui, a été tué au Mali.\n"
+            "Selon l'armée, Ahmed al-Sahraoui dirigeait les attaques dans la région.")
+    people = ("Les réfugiés sahraouis attendent une solution.\n"
+              "Les camps sahraouis manquent d'eau cet été.")
+
+    def slugs(text):
+        return {hit.slug for hit in score_topics(fr(text), specs, language="fr", actor_surfaces=(), content_end=None)}
+
+    assert slugs(name) == set()
+    assert slugs(people) == {"ws"}
