@@ -922,7 +922,7 @@ TOPICS: list[dict] = [
         "rapprochements, embassies and international organisations.",
         "cues": {
             "fr": [
-                "diplomat*", "ambassade*", "ambassadeur*", "ambassadrice*", "consulat*", "consul",
+                "diplomat*", "~ambassade", "ambassadeur*", "ambassadrice*", "~consulat*", "consul",
                 "affaires étrangères", "chef de la diplomatie", "visite officielle", "visite d'état",
                 "relations bilatérales", "bilatéra*", "multilatéra*", "~sommet*", "~homologue*",
                 "partenariat stratégique", "relations diplomatiques", "crise diplomatique", "~rapprochement*",
@@ -932,10 +932,10 @@ TOPICS: list[dict] = [
                 "aide au développement", "aide publique au développement", "aide internationale", "bailleurs de fonds",
                 "pays donateurs", "aide étrangère", "relations franco*", "relations sino*",
                 "convoqu* l'ambassadeur*", "vive protestation", "protestation officielle", "ingérence*",
-                "affaires intérieures",
+                "affaires intérieures", "~ambassades",
             ],
             "en": [
-                "diplomat*", "embass*", "ambassador*", "consulate*", "consul", "foreign minister*", "foreign ministry",
+                "diplomat*", "~embass*", "ambassador*", "~consulate*", "consul", "foreign minister*", "foreign ministry",
                 "foreign secretary", "secretary of state", "foreign affairs", "foreign policy", "bilateral",
                 "multilateral", "summit*", "state visit", "official visit", "~counterpart*", "envoy*", "united nations",
                 "security council", "sanctions", "~treaty", "~treaties", "~rapprochement", "~delegation*",

@@ -1,6 +1,7 @@
 """Seeded cues revised for precision: everyday words of a desk topic ("expulsé", "élus", "otage",
-"renseignement", "intégrité territoriale") are marked general ("~"), so they count only beside the
-topic's own vocabulary; diplomacy gains a few words of diplomatic rows.
+"renseignement", "intégrité territoriale", an embassy as the place of a protest) are marked general
+("~"), so they count only beside the topic's own vocabulary; diplomacy gains a few words of
+diplomatic rows.
 
 The revision is frozen here (not read from articles.topics_seed) and applied with
 topic_cues_revise: a cue a chief editor removed or rewrote stays as edited.
@@ -76,6 +77,8 @@ REVISIONS = {
     },
     "diplomacy": {
         "fr": [
+            ("ambassade*", "~ambassade"),
+            ("consulat*", "~consulat*"),
             ("sommet*", "~sommet*"),
             ("homologue*", "~homologue*"),
             ("rapprochement*", "~rapprochement*"),
@@ -90,8 +93,11 @@ REVISIONS = {
             (None, "protestation officielle"),
             (None, "ingérence*"),
             (None, "affaires intérieures"),
+            (None, "~ambassades"),
         ],
         "en": [
+            ("embass*", "~embass*"),
+            ("consulate*", "~consulate*"),
             ("counterpart*", "~counterpart*"),
             ("treaty", "~treaty"),
             ("treaties", "~treaties"),

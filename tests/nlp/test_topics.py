@@ -770,3 +770,13 @@ def test_cue_inside_a_persons_name_is_not_evidence(fr):
 
     assert slugs(name) == set()
     assert slugs(people) == {"ws"}
+
+
+def test_seed_embassy_as_a_place_is_not_diplomacy(fr, specs):
+    protest = ("Manifestation pour la liberté de la presse\n"
+               "Quelque deux cents personnes se sont rassemblées devant l'ambassade samedi.\n"
+               "Le cortège est ensuite reparti de l'ambassade vers la place de la République.")
+    assert score_of(scores(fr, specs, protest, "fr"), "diplomacy") < THRESHOLD
+    recalled = ("Le pays rappelle son ambassadeur\n"
+                "L'ambassade restera ouverte, mais l'ambassadeur est rappelé pour consultations.")
+    assert score_of(scores(fr, specs, recalled, "fr"), "diplomacy") >= THRESHOLD
