@@ -935,8 +935,9 @@ TOPICS: list[dict] = [
                 "affaires intérieures", "~ambassades",
             ],
             "en": [
-                "diplomat*", "~embass*", "ambassador*", "~consulate*", "consul", "foreign minister*", "foreign ministry",
-                "foreign secretary", "secretary of state", "foreign affairs", "foreign policy", "bilateral",
+                "diplomat*", "~embass*", "ambassador*", "~consulate*", "consul", "foreign minister*",
+                "foreign ministry", "foreign secretary", "secretary of state", "foreign affairs", "foreign policy",
+                "bilateral",
                 "multilateral", "summit*", "state visit", "official visit", "~counterpart*", "envoy*", "united nations",
                 "security council", "sanctions", "~treaty", "~treaties", "~rapprochement", "~delegation*",
                 "diplomatic relations", "international community", "diplomatic ties", "foreign aid", "overseas aid",
