@@ -8,8 +8,12 @@ not start unrelated words: "opera*" would take "operating", "finale*" "finalemen
 list their forms ("opera", "operas"). Words that are common outside the domain ("show", "but",
 "marché") are left out or given as phrases, because a cue that fires in ordinary prose only adds
 noise; a general word the domain still needs ("firm", "tv", "policy") is marked "~" ("~firm") and
-weighs less than the domain's own vocabulary. Actors are names of organisations or places that
+weighs less than the domain's own vocabulary and counts only beside it: a topic is suggested when its
+own (unmarked) cues are in two sentences or in the lead. Actors are names of organisations or places that
 define a desk topic in general; they count when the entity recogniser finds them.
+
+The database holds the cues once seeded: a change here reaches existing installations only through a
+data migration that revises them (articles.services.taxonomy.topic_cues_revise, e.g. migration 0020).
 """
 
 from articles.nlp.types import TopicSpec
@@ -811,16 +815,16 @@ TOPICS: list[dict] = [
         "cues": {
             "fr": [
                 "terroris*", "antiterroris*", "contre-terroris*", "attentat*", "djihad*", "jihad*",
-                "islamiste*", "extrémis*", "radicalis*", "kamikaze*", "attentat-suicide", "revendiqu*",
-                "prise d'otages", "otage*", "commando*", "cellule terroriste", "menace terroriste",
-                "assaillant*", "explosif*", "ceinture d'explosifs", "daech", "daesh", "état islamique",
-                "al-qaïda", "al-qaida", "groupes armés", "fiché s", "apologie du terrorisme",
+                "~islamiste*", "~extrémis*", "radicalis*", "kamikaze*", "attentat-suicide", "~revendiqu*",
+                "~prise d'otages", "~otage*", "~commando*", "cellule terroriste", "menace terroriste",
+                "~assaillant*", "~explosif*", "ceinture d'explosifs", "daech", "daesh", "état islamique",
+                "al-qaïda", "al-qaida", "~groupes armés", "fiché s", "apologie du terrorisme",
             ],
             "en": [
-                "terror*", "counter-terror*", "counterterror*", "anti-terror*", "jihad*", "extremis*",
-                "radicalis*", "radicaliz*", "suicide bomb*", "suicide attack*", "bombing*", "car bomb*",
-                "hostage*", "islamist*", "claimed responsibility", "gunmen", "gunman", "explosive*",
-                "sleeper cell*", "terror cell*", "plot*", "isis", "islamic state", "al-qaeda", "al-qaida",
+                "terror*", "counter-terror*", "counterterror*", "anti-terror*", "jihad*", "~extremis*",
+                "radicalis*", "radicaliz*", "suicide bomb*", "suicide attack*", "~bombing*", "car bomb*",
+                "~hostage*", "islamist*", "claimed responsibility", "~gunmen", "~gunman", "~explosive*",
+                "sleeper cell*", "terror cell*", "~plot*", "isis", "islamic state", "al-qaeda", "al-qaida",
                 "daesh",
             ],
         },
@@ -841,11 +845,11 @@ TOPICS: list[dict] = [
             "fr": [
                 "jeux olympiques", "jo", "olympique*", "olympisme", "paralympique*", "jeux paralympiques",
                 "flamme olympique", "village olympique", "comité olympique", "olympiade*",
-                "médaille d'or", "médaillé*", "cérémonie d'ouverture",
+                "~médaille d'or", "~médaillé*", "~cérémonie d'ouverture",
             ],
             "en": [
                 "olympic*", "olympics", "paralympic*", "olympic games", "olympic torch", "olympic village",
-                "olympic committee", "gold medal*", "medallist*", "medalist*", "opening ceremony",
+                "olympic committee", "~gold medal*", "medallist*", "medalist*", "~opening ceremony",
             ],
         },
         "actors": [
@@ -864,15 +868,15 @@ TOPICS: list[dict] = [
         "(MINURSO) and the positions of other states.",
         "cues": {
             "fr": [
-                "sahara occidental", "sahraoui*", "polisario", "front polisario", "minurso", "plan d'autonomie",
-                "projet d'autonomie", "autodétermination", "tindouf", "laâyoune", "laayoune", "dakhla",
-                "provinces du sud", "marocanité", "intégrité territoriale", "rasd", "guerguerat",
+                "sahara occidental", "sahraoui*", "polisario", "front polisario", "minurso", "~plan d'autonomie",
+                "~projet d'autonomie", "~autodétermination", "tindouf", "laâyoune", "laayoune", "dakhla",
+                "~provinces du sud", "marocanité", "~intégrité territoriale", "rasd", "guerguerat",
                 "question saharienne", "sahara marocain",
             ],
             "en": [
-                "western sahara", "sahrawi*", "saharawi*", "polisario", "minurso", "autonomy plan",
-                "autonomy proposal", "self-determination", "tindouf", "laayoune", "dakhla",
-                "southern provinces", "territorial integrity", "sadr", "moroccan sahara",
+                "western sahara", "sahrawi*", "saharawi*", "polisario", "minurso", "~autonomy plan",
+                "~autonomy proposal", "~self-determination", "tindouf", "laayoune", "dakhla",
+                "~southern provinces", "~territorial integrity", "sadr", "moroccan sahara",
             ],
         },
         "actors": [
@@ -892,15 +896,15 @@ TOPICS: list[dict] = [
         "cues": {
             "fr": [
                 "migrant*", "migration*", "migratoire*", "immigr*", "émigr*", "réfugié*", "demandeur d'asile",
-                "demandeurs d'asile", "asile", "clandestin*", "sans-papiers", "passeur*", "expulsion*", "expulsé*",
-                "reconduite à la frontière", "titre de séjour", "titres de séjour", "régularisation*",
-                "regroupement familial", "oqtf", "traversée de la méditerranée", "exilé*", "contrôle aux frontières",
+                "demandeurs d'asile", "asile", "~clandestin*", "sans-papiers", "~passeur*", "~expulsion*", "~expulsé*",
+                "reconduite à la frontière", "titre de séjour", "titres de séjour", "~régularisation*",
+                "regroupement familial", "oqtf", "traversée de la méditerranée", "~exilé*", "contrôle aux frontières",
                 "frontières extérieures", "laissez-passer consulaires", "flux migratoires",
             ],
             "en": [
                 "migrant*", "migration*", "migratory", "migrate*", "immigra*", "emigra*", "refugee*", "asylum",
-                "asylum seeker*", "undocumented", "illegal immigrant*", "deport*", "people smuggl*", "border control*",
-                "visas", "resettlement", "irregular arrivals", "small boats", "detention centre*",
+                "asylum seeker*", "~undocumented", "illegal immigrant*", "~deport*", "people smuggl*",
+                "border control*", "~visas", "~resettlement", "irregular arrivals", "small boats", "detention centre*",
             ],
         },
         "actors": ["Frontex", "HCR", "UNHCR", "OIM", "Organisation internationale pour les migrations",
@@ -918,21 +922,24 @@ TOPICS: list[dict] = [
         "rapprochements, embassies and international organisations.",
         "cues": {
             "fr": [
-                "diplomat*", "ambassade*", "ambassadeur*", "ambassadrice*", "consulat*", "consul",
+                "diplomat*", "~ambassade", "ambassadeur*", "ambassadrice*", "~consulat*", "consul",
                 "affaires étrangères", "chef de la diplomatie", "visite officielle", "visite d'état",
-                "relations bilatérales", "bilatéra*", "multilatéra*", "sommet*", "homologue*",
-                "partenariat stratégique", "relations diplomatiques", "crise diplomatique", "rapprochement*",
-                "nations unies", "onu", "conseil de sécurité", "médiation", "pourparlers", "délégation*",
-                "quai d'orsay", "coopération bilatérale", "entretiens", "reconnaissance officielle", "traité*",
+                "relations bilatérales", "bilatéra*", "multilatéra*", "~sommet*", "~homologue*",
+                "partenariat stratégique", "relations diplomatiques", "crise diplomatique", "~rapprochement*",
+                "nations unies", "onu", "conseil de sécurité", "~médiation", "pourparlers", "~délégation*",
+                "quai d'orsay", "coopération bilatérale", "~entretiens", "reconnaissance officielle", "~traité*",
                 "accord bilatéral", "communauté internationale", "chancellerie*", "émissaire*", "envoyé spécial",
                 "aide au développement", "aide publique au développement", "aide internationale", "bailleurs de fonds",
-                "pays donateurs", "aide étrangère",
+                "pays donateurs", "aide étrangère", "relations franco*", "relations sino*",
+                "convoqu* l'ambassadeur*", "vive protestation", "protestation officielle", "ingérence*",
+                "affaires intérieures", "~ambassades",
             ],
             "en": [
-                "diplomat*", "embass*", "ambassador*", "consulate*", "consul", "foreign minister*", "foreign ministry",
-                "foreign secretary", "secretary of state", "foreign affairs", "foreign policy", "bilateral",
-                "multilateral", "summit*", "state visit", "official visit", "counterpart*", "envoy*", "united nations",
-                "security council", "sanctions", "treaty", "treaties", "rapprochement", "delegation*",
+                "diplomat*", "~embass*", "ambassador*", "~consulate*", "consul", "foreign minister*",
+                "foreign ministry", "foreign secretary", "secretary of state", "foreign affairs", "foreign policy",
+                "bilateral",
+                "multilateral", "summit*", "state visit", "official visit", "~counterpart*", "envoy*", "united nations",
+                "security council", "sanctions", "~treaty", "~treaties", "~rapprochement", "~delegation*",
                 "diplomatic relations", "international community", "diplomatic ties", "foreign aid", "overseas aid",
                 "development aid", "aid budget", "donor countr*", "donor nations", "aid donor*",
             ],
@@ -952,19 +959,19 @@ TOPICS: list[dict] = [
         "cues": {
             "fr": [
                 "coopération sécuritaire", "coopération en matière de sécurité", "coopération policière",
-                "coopération antiterroriste", "coopération judiciaire", "renseignement*",
-                "services de renseignement", "échange d'informations", "échanges d'informations",
-                "sécurité intérieure", "forces de sécurité", "lutte contre le terrorisme", "sécuritaire*",
-                "sécuriser", "défis sécuritaires", "ministre de l'intérieur",
-                "ministère de l'intérieur", "exercice conjoint", "dispositif de sécurité", "réseaux criminels",
+                "coopération antiterroriste", "coopération judiciaire", "~renseignement*",
+                "services de renseignement", "~échange d'informations", "~échanges d'informations",
+                "~sécurité intérieure", "~forces de sécurité", "lutte contre le terrorisme", "~sécuritaire*",
+                "~sécuriser", "défis sécuritaires", "~ministre de l'intérieur",
+                "~ministère de l'intérieur", "exercice conjoint", "~dispositif de sécurité", "réseaux criminels",
                 "criminalité organisée", "crime organisé",
             ],
             "en": [
                 "security cooperation", "intelligence sharing", "share intelligence", "sharing intelligence",
                 "intelligence services", "intelligence agenc*", "counter-terrorism cooperation",
                 "joint exercise*", "police cooperation", "law enforcement cooperation", "border security",
-                "security forces", "homeland security", "interior minister*", "home office",
-                "security services", "organised crime", "organized crime",
+                "~security forces", "homeland security", "~interior minister*", "~home office",
+                "~security services", "organised crime", "organized crime",
             ],
         },
         "actors": ["Interpol", "Europol", "DGSI", "DGST", "DGSE", "OTAN", "NATO", "Frontex"],
@@ -979,17 +986,17 @@ TOPICS: list[dict] = [
         "description": "Elections and referendums: campaigns, candidates, polls, turnout and results.",
         "cues": {
             "fr": [
-                "élection*", "électoral*", "électeur*", "électrice*", "scrutin*", "urne*", "bulletin de vote",
-                "bulletins de vote", "voter", "votes", "campagne électorale", "candidat*", "sondage*",
-                "législatives", "présidentielle*", "municipales", "européennes", "second tour", "premier tour",
-                "abstention", "bureau de vote", "bureaux de vote", "dépouillement", "réélu*", "réélection",
-                "élu", "élus", "élue", "liste électorale", "listes électorales", "primaire*",
+                "élection*", "électoral*", "électeur*", "électrice*", "scrutin*", "~urne*", "bulletin de vote",
+                "bulletins de vote", "~voter", "~votes", "campagne électorale", "~candidat*", "~sondage*",
+                "législatives", "présidentielle*", "~municipales", "~européennes", "second tour", "premier tour",
+                "abstention", "bureau de vote", "bureaux de vote", "dépouillement", "~réélu*", "réélection",
+                "~élu", "~élus", "~élue", "liste électorale", "listes électorales", "~primaire*",
             ],
             "en": [
-                "election*", "elector*", "voter*", "voting", "ballot*", "polls", "polling", "opinion poll*",
-                "campaign*", "candidate*", "constituenc*", "turnout", "polling station*", "re-elect*",
-                "runoff", "run-off", "primaries", "exit poll*", "landslide", "general election",
-                "by-election", "manifesto*", "seats", "majority",
+                "election*", "elector*", "voter*", "voting", "ballot*", "~polls", "~polling", "opinion poll*",
+                "campaign*", "~candidate*", "constituenc*", "turnout", "polling station*", "re-elect*",
+                "runoff", "run-off", "primaries", "exit poll*", "~landslide", "general election",
+                "by-election", "~manifesto*", "~seats", "~majority",
             ],
         },
         "actors": [],

@@ -21,7 +21,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from spacy.attrs import IDX, IS_SPACE, LEMMA, ORTH
+from spacy.attrs import ENT_TYPE, IDX, IS_SPACE, LEMMA, ORTH
 
 from .types import TopicHit, TopicSpec
 
@@ -33,6 +33,8 @@ PHRASE_BONUS = 1.25
 # news prose: it supports the topic but weighs less than the domain's own vocabulary.
 GENERAL_MARK = "~"
 GENERAL_WEIGHT = 0.4
+# Such a word also counts only with company (see MIN_SENTENCES): "les élus de la région" is about
+# local councillors, not an election, until "scrutin" or "électeurs" comes along.
 # An actor the NER found and an editor tied to the topic is strong evidence.
 ACTOR_WEIGHT = 2.0
 # Evidence mass at which a topic is about 63% saturated: three or four distinct cues.
@@ -49,6 +51,10 @@ CHILD_WEIGHT = 1.0
 # Sentences that make the lead. A line break ends a sentence, so with a title on its own line
 # this is the title and the first sentence of the body.
 LEAD_SENTENCES = 2
+# A topic needs real evidence: its specific (not general) cues in at least this many sentences,
+# or in the lead. One sentence deep in an article ("il avait assisté aux Jeux olympiques en 1996")
+# is a passing remark, however many general words of the domain surround it.
+MIN_SENTENCES = 2
 
 _WORD = re.compile(r"\w+'?")
 _LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "’": "'", "ʼ": "'"})
@@ -56,6 +62,10 @@ _APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'"})
 _JOINERS = {"-", "–", "‑"}
 _FALLBACK_SENTENCE = re.compile(r"[^\n.!?]+(?:[.!?]+|$)")
 _LINE = re.compile(r"[^\n]+")
+# Entity labels of people in the languages' models. A cue word inside a person's name is a name,
+# not the topic's vocabulary: "Karim Sahraoui" is not about the Sahrawis, "Jean Diplomate" not
+# about diplomacy.
+_PERSON_LABELS = ("PER", "PERSON")
 
 
 def _casefold(text: str) -> str:
@@ -81,6 +91,7 @@ class _Cue:
     key: str  # canonical form, identifies the cue for "distinct cue" counting
     words: tuple[tuple[str, bool], ...]  # (piece, is_prefix)
     weight: float
+    general: bool = False
 
 
 @dataclass
@@ -154,7 +165,7 @@ def _build_index(
             weight *= PHRASE_BONUS
         if (topic, key) in general:
             weight *= GENERAL_WEIGHT
-        cue = _Cue(topic, key, words, weight)
+        cue = _Cue(topic, key, words, weight, (topic, key) in general)
         first, is_prefix = words[0]
         if is_prefix:
             index.prefix.setdefault(len(first), defaultdict(list))[first].append(cue)
@@ -269,15 +280,19 @@ def _token_forms(text: str, lemma: str) -> tuple[frozenset[str], ...]:
 
 
 def _positions(doc, limit: int) -> list[tuple[frozenset[str], int]]:
-    """Word pieces of the content as (forms, char offset); punctuation is a barrier."""
+    """Word pieces of the content as (forms, char offset); punctuation and people's names are barriers."""
     positions: list[tuple[frozenset[str], int]] = []
     strings = doc.vocab.strings
+    people = {strings.add(label) for label in _PERSON_LABELS}
     # Read as arrays: building a Token object for every word costs more than the matching.
-    for orth, lemma, is_space, idx in doc.to_array([ORTH, LEMMA, IS_SPACE, IDX]).tolist():
+    for orth, lemma, is_space, idx, entity in doc.to_array([ORTH, LEMMA, IS_SPACE, IDX, ENT_TYPE]).tolist():
         if idx >= limit:
             break
         text = strings[orth]
         if is_space or text in _JOINERS:
+            continue
+        if entity in people:
+            positions.append((frozenset(), idx))
             continue
         for forms in _token_forms(text, strings[lemma] if lemma else ""):
             positions.append((forms, idx))
@@ -348,6 +363,8 @@ class _Evidence:
     # topic -> cue key -> (weight, sentence -> occurrences); sentence None: an actor the
     # recogniser found but that could not be located in the text.
     cues: dict[int, dict[str, tuple[float, dict[int | None, int]]]]
+    # topic -> keys of its general ("~") cues found in the article.
+    general: dict[int, set[str]] = field(default_factory=lambda: defaultdict(set))
 
 
 def _collect(doc, compiled: CompiledSpecs, language: str, actor_surfaces: Sequence[str], limit: int) -> _Evidence:
@@ -361,9 +378,13 @@ def _collect(doc, compiled: CompiledSpecs, language: str, actor_surfaces: Sequen
     def sentence_of(offset: int) -> int:
         return max(0, bisect_right(starts, offset) - 1)
 
-    def record(topic: int, key: str, weight: float, sentence: int | None) -> None:
+    general: dict[int, set[str]] = defaultdict(set)
+
+    def record(topic: int, key: str, weight: float, sentence: int | None, is_general: bool = False) -> None:
         where = cue_hits[topic].setdefault(key, (weight, defaultdict(int)))[1]
         where[sentence] += 1
+        if is_general:
+            general[topic].add(key)
 
     index = compiled.language(language)
     positions = _positions(doc, limit)
@@ -397,8 +418,11 @@ def _collect(doc, compiled: CompiledSpecs, language: str, actor_surfaces: Sequen
                 if cue is not best:
                     _merge(same[topic], best.key, cue.key)
             covering[topic] = (i + len(best.words), best)
-            record(topic, best.key, best.weight, sentence)
+            record(topic, best.key, best.weight, sentence, best.general)
     for topic, merged in same.items():
+        # Merged cues are one general cue only if every one of them is general.
+        specific = {_root(merged, key) for key in cue_hits[topic] if key not in general[topic]}
+        general[topic] = {_root(merged, key) for key in general[topic]} - specific
         _fold(cue_hits[topic], merged)
 
     surfaces: dict[str, set[str]] = defaultdict(set)
@@ -415,7 +439,7 @@ def _collect(doc, compiled: CompiledSpecs, language: str, actor_surfaces: Sequen
                 hit_sentences = _surface_sentences(text, limit, matched, sentence_of)
                 for sentence in hit_sentences or [None]:
                     record(topic, "actor:" + cue, ACTOR_WEIGHT, sentence)
-    return _Evidence(sentences, cue_hits)
+    return _Evidence(sentences, cue_hits, general)
 
 
 def _inherit(
@@ -443,6 +467,21 @@ def _inherit(
     return merged
 
 
+def _with_real_evidence(evidence: _Evidence, ancestors: tuple[tuple[tuple[int, int], ...], ...],
+                        lead: range) -> set[int]:
+    """Topics whose specific cues (not general words), their own or a narrower topic's, were found in
+    at least MIN_SENTENCES sentences or in the lead. General words add to a topic's score, never make it."""
+    where: dict[int, set[int | None]] = defaultdict(set)
+    for topic, cues in evidence.cues.items():
+        general = evidence.general.get(topic, ())
+        found = {s for key, (_, places) in cues.items() if key not in general for s in places}
+        for reached in (topic, *(ancestor for ancestor, _ in (ancestors[topic] if topic < len(ancestors) else ()))):
+            where[reached].update(found)
+    # An actor the recogniser found but that could not be located (None) is given the benefit of the doubt.
+    return {topic for topic, found in where.items()
+            if len(found) >= MIN_SENTENCES or None in found or not found.isdisjoint(lead)}
+
+
 def score_topics(
     doc,
     specs: Sequence[TopicSpec] | CompiledSpecs,
@@ -466,8 +505,11 @@ def score_topics(
         return []
 
     lead = range(min(LEAD_SENTENCES, len(sentences)))
+    evident = _with_real_evidence(evidence, compiled.ancestors, lead)
     hits = []
     for topic, cues in _inherit(evidence.cues, compiled.ancestors).items():
+        if topic not in evident:
+            continue
         mass = 0.0
         by_sentence: dict[int, float] = defaultdict(float)
         for weight, where in cues.values():

@@ -39,3 +39,34 @@ def topics_seed(apps=global_apps, *, overwrite: bool = False) -> int:
                 topic.parent = parent
                 topic.save(update_fields=["parent"])
     return created
+
+
+def topic_cues_revise(apps=global_apps, *, revisions: dict[str, dict[str, list[tuple[str | None, str | None]]]]) -> int:
+    """Apply a revision of the seeded cue lists to the topics in the database; returns how many changed.
+
+    ``revisions`` maps a topic slug to, per language, ``(old, new)`` pairs: ``old`` is replaced by
+    ``new`` where the list still holds ``old``; ``(None, new)`` adds a cue, ``(old, None)`` removes
+    one. A cue a chief editor already removed or rewrote stays as edited, a cue already present is
+    not added twice, and a topic that was deleted is skipped: only the seed's own words change.
+    """
+    Topic = apps.get_model("articles", "Topic")
+    changed = 0
+    with transaction.atomic():
+        for topic in Topic.objects.filter(slug__in=list(revisions)).select_for_update():
+            cues = dict(topic.cues or {})
+            for language, pairs in revisions[topic.slug].items():
+                current = list(cues.get(language, []))
+                for old, new in pairs:
+                    if old is not None and old in current:
+                        if new is None or new in current:
+                            current.remove(old)
+                        else:
+                            current[current.index(old)] = new
+                    elif old is None and new is not None and new not in current:
+                        current.append(new)
+                cues[language] = current
+            if cues != topic.cues:
+                topic.cues = cues
+                topic.save(update_fields=["cues"])
+                changed += 1
+    return changed

@@ -172,7 +172,8 @@ def test_evidence_keeps_at_most_five_sentences_in_text_order(fr, specs):
 
 def test_content_end_excludes_the_tail(fr, specs):
     body = FR_ATTACK
-    tail = "\nEn savoir plus\nNos rubriques : football, match, championnat, entraîneur, tennis, rugby."
+    # Two lines: a topic found in one sentence past the lead is not suggested at all.
+    tail = "\nEn savoir plus\nNos rubriques : football, match, championnat.\nEt aussi : entraîneur, tennis, rugby."
     text = body + tail
     content_end = text.index("En savoir plus")
     with_tail = scores(fr, specs, text, "fr", actor_surfaces=())
@@ -218,20 +219,51 @@ def test_cue_matches_lemma_and_ignores_case_and_accents(fr, en):
 
 
 def test_general_cue_weighs_less_than_a_plain_one(en):
-    doc = en("The firm said so. The firm grew. The firm hired.")
-    plain = score_topics(doc, [TopicSpec("b", {"en": ("firm",)})], language="en", actor_surfaces=(),
+    doc = en("Its shares rose. The firm said so. The firm grew. The firm hired.")
+    plain = score_topics(doc, [TopicSpec("b", {"en": ("firm", "shares")})], language="en", actor_surfaces=(),
                          content_end=None)
-    general = score_topics(doc, [TopicSpec("b", {"en": ("~firm",)})], language="en", actor_surfaces=(),
+    general = score_topics(doc, [TopicSpec("b", {"en": ("~firm", "shares")})], language="en", actor_surfaces=(),
                            content_end=None)
     assert 0 < general[0].score < plain[0].score
     assert general[0].evidence == plain[0].evidence
 
 
+def test_general_cue_counts_only_with_company(fr):
+    # "Expulsé" is also an everyday word (a tenant, a player sent off): alone it suggests nothing.
+    specs = [TopicSpec("mig", {"fr": ("~expulsé*", "sans-papiers")})]
+
+    def slugs(text):
+        return {hit.slug for hit in score_topics(fr(text), specs, language="fr", actor_surfaces=(), content_end=None)}
+
+    assert slugs("Le locataire expulsé a retrouvé un logement.\nLe propriétaire a été expulsé à son tour.") == set()
+    assert slugs("Un sans-papiers expulsé vers son pays.\nIl avait été expulsé une première fois.") == {"mig"}
+
+
+def test_general_cue_of_a_narrower_topic_needs_company_for_its_parent_too(fr):
+    specs = [TopicSpec("soc", {"fr": ("pauvreté",)}), TopicSpec("mig", {"fr": ("~exilé*",)}, parent="soc")]
+    doc = fr("Le poète exilé publie un recueil.\nL'exilé vit à Paris depuis vingt ans.")
+    assert score_topics(doc, specs, language="fr", actor_surfaces=(), content_end=None) == []
+
+
+def test_a_topic_needs_more_than_one_sentence_or_the_lead(fr):
+    specs = [TopicSpec("oly", {"fr": ("jeux olympiques",)})]
+    filler = "\n".join(f"Le conseil a voté le point {n} de l'ordre du jour." for n in range(4))
+
+    def slugs(text):
+        return {hit.slug for hit in score_topics(fr(text), specs, language="fr", actor_surfaces=(), content_end=None)}
+
+    # A passing remark deep in the article: nothing.
+    assert slugs(filler + "\nLe maire a assisté aux Jeux olympiques en 1996.") == set()
+    # The same words in two sentences, or once in the title, are evidence.
+    assert slugs(filler + "\nLes Jeux olympiques approchent.\nLes Jeux olympiques coûteront cher.") == {"oly"}
+    assert slugs("Les Jeux olympiques approchent\n" + filler) == {"oly"}
+
+
 def test_cue_in_the_title_counts_more(en):
     specs = [TopicSpec("t", {"en": ("software",)})]
     filler = "\n".join(f"Paragraph {n} says something else entirely." for n in range(4))
-    in_title = en("New software released\n" + filler)
-    later = en("Something released\n" + filler + "\nNew software came out.")
+    in_title = en("New software released\n" + filler + "\nNew software came out.")
+    later = en("Something released\n" + filler + "\nNew software came out.\nThe software is free.")
 
     def score(doc):
         return score_topics(doc, specs, language="en", actor_surfaces=(), content_end=None)[0].score
@@ -307,7 +339,7 @@ def test_seed_has_the_iptc_top_level_and_the_desk_topics():
 def test_narrower_topic_evidence_counts_for_its_parent(fr):
     specs = [TopicSpec("pol", {"fr": ("parlement",)}), TopicSpec("elec", {"fr": ("scrutin",)}, parent="pol"),
              TopicSpec("other", {"fr": ("recette",)})]
-    text = ("Le scrutin a lieu dimanche.\nIl fait beau.\nLe parlement se réunit lundi.\n"
+    text = ("Le scrutin a lieu dimanche.\nLe parlement se réunit lundi.\nIl fait beau.\n"
             "Le dépouillement du scrutin suivra.")
     doc = fr(text)
 
@@ -670,3 +702,81 @@ def test_a_topic_editors_keep_rejecting_is_weighed_down(en, specs):
     plain, hits = scores(en, specs, EN_GAMES_NEW, "en"), scores(en, specs, EN_GAMES_NEW, "en", learned=learned)
     assert learned.languages["en"].rejected == {"science-and-technology": 4}
     assert 0 < hits["science-and-technology"].score < plain["science-and-technology"].score * 0.75
+
+
+# The seeded desk topics on short French texts written for these tests: each everyday word of a
+# desk topic's list ("~" in the seed) must not suggest the topic alone, and a narrower topic's
+# neighbour must not be taken for it.
+
+def test_seed_sahel_is_not_western_sahara(fr, specs):
+    text = ("Au Mali, l'armée reprend une ville aux groupes djihadistes\n"
+            "Les combats ont fait vingt morts dans le centre du pays, au cœur du Sahel.\n"
+            "Le gouvernement de transition promet de défendre l'intégrité territoriale du pays.\n"
+            "Les rebelles du nord réclament toujours l'autodétermination de leur région.")
+    hits = scores(fr, specs, text, "fr")
+    assert score_of(hits, "western-sahara") < THRESHOLD
+    assert score_of(hits, "terrorism") >= THRESHOLD
+    sahara = ("Le Front Polisario rejette le plan d'autonomie\n"
+              "Le mouvement indépendantiste sahraoui réclame un référendum d'autodétermination.\n"
+              "La mission de l'ONU au Sahara occidental voit son mandat prolongé.")
+    assert score_of(scores(fr, specs, sahara, "fr"), "western-sahara") >= THRESHOLD
+
+
+def test_seed_everyday_words_do_not_make_desk_topics(fr, specs):
+    councillors = ("Le conseil régional adopte son budget\n"
+                   "Les élus de la majorité ont voté le texte jeudi soir.\n"
+                   "Plusieurs élus d'opposition ont quitté la séance.\n"
+                   "Le président, réélu l'an dernier, a défendu les investissements.")
+    assert score_of(scores(fr, specs, councillors, "fr"), "elections") < THRESHOLD
+    tenants = ("Une famille expulsée de son logement à Lyon\n"
+               "Le couple et ses trois enfants ont été expulsés mardi par huissier.\n"
+               "L'expulsion avait été décidée par le tribunal en mars.")
+    assert score_of(scores(fr, specs, tenants, "fr"), "migration") < THRESHOLD
+    rescue = ("Les otages du supermarché libérés par la police\n"
+              "Un braqueur avait pris en otage quatre employés pendant trois heures.\n"
+              "Les otages sont sains et saufs, le commando de deux hommes a été arrêté.")
+    assert score_of(scores(fr, specs, rescue, "fr"), "terrorism") < THRESHOLD
+
+
+def test_seed_everyday_words_still_add_to_a_desk_topic_with_company(fr, specs):
+    text = ("Des migrants secourus en Méditerranée\n"
+            "Une centaine de migrants ont été secourus au large de la Libye par un navire humanitaire.\n"
+            "Les passeurs les avaient abandonnés sur une embarcation surchargée.\n"
+            "Plusieurs d'entre eux risquent l'expulsion vers leur pays d'origine.")
+    hits = scores(fr, specs, text, "fr")
+    assert score_of(hits, "migration") >= THRESHOLD
+    evidence = [text[s:e] for s, e in hits["migration"].evidence]
+    assert "Les passeurs les avaient abandonnés sur une embarcation surchargée." in evidence
+
+
+def test_seed_diplomatic_row_is_diplomacy_not_migration(fr, specs):
+    text = ("Deux pays rappellent leurs ambassadeurs\n"
+            "Le ministère des Affaires étrangères a convoqué l'ambassadeur pour une vive protestation.\n"
+            "Quatre diplomates ont été expulsés, accusés d'ingérence dans les affaires intérieures du pays.")
+    hits = scores(fr, specs, text, "fr")
+    assert score_of(hits, "diplomacy") >= THRESHOLD
+    assert score_of(hits, "migration") < THRESHOLD
+
+
+def test_cue_inside_a_persons_name_is_not_evidence(fr):
+    specs = [TopicSpec("ws", {"fr": ("sahraoui*",)})]
+    name = ("Le chef du groupe armé, Ahmed al-Sahraoui, a été tué au Mali.\n"
+            "Selon l'armée, Ahmed al-Sahraoui dirigeait les attaques dans la région.")
+    people = ("Les réfugiés sahraouis attendent une solution.\n"
+              "Les camps sahraouis manquent d'eau cet été.")
+
+    def slugs(text):
+        return {hit.slug for hit in score_topics(fr(text), specs, language="fr", actor_surfaces=(), content_end=None)}
+
+    assert slugs(name) == set()
+    assert slugs(people) == {"ws"}
+
+
+def test_seed_embassy_as_a_place_is_not_diplomacy(fr, specs):
+    protest = ("Manifestation pour la liberté de la presse\n"
+               "Quelque deux cents personnes se sont rassemblées devant l'ambassade samedi.\n"
+               "Le cortège est ensuite reparti de l'ambassade vers la place de la République.")
+    assert score_of(scores(fr, specs, protest, "fr"), "diplomacy") < THRESHOLD
+    recalled = ("Le pays rappelle son ambassadeur\n"
+                "L'ambassade restera ouverte, mais l'ambassadeur est rappelé pour consultations.")
+    assert score_of(scores(fr, specs, recalled, "fr"), "diplomacy") >= THRESHOLD

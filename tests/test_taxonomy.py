@@ -1,0 +1,57 @@
+"""The seeded taxonomy in the database: cue revisions reach an existing installation and leave
+chief editors' edits alone."""
+
+import importlib
+
+import pytest
+
+from articles.models import Topic
+from articles.services.taxonomy import topic_cues_revise
+from articles.topics_seed import TOPICS
+
+REVISION = importlib.import_module("articles.migrations.0020_topic_cues_everyday_words")
+
+pytestmark = pytest.mark.django_db
+
+
+def _seed_cues(slug):
+    entry = next(entry for entry in TOPICS if entry["slug"] == slug)
+    return {**entry["cues"], "actors": list(entry.get("actors", []))}
+
+
+def test_migrated_database_holds_the_seed_cues():
+    for entry in TOPICS:
+        assert Topic.objects.get(slug=entry["slug"]).cues == _seed_cues(entry["slug"]), entry["slug"]
+    assert "~élus" in Topic.objects.get(slug="elections").cues["fr"]
+
+
+def test_revision_brings_an_installation_seeded_before_it_to_the_seed():
+    backwards = {
+        slug: {language: [(new, old) for old, new in reversed(pairs)] for language, pairs in languages.items()}
+        for slug, languages in REVISION.REVISIONS.items()
+    }
+    assert topic_cues_revise(revisions=backwards) == len(REVISION.REVISIONS)
+    older = Topic.objects.get(slug="elections").cues["fr"]
+    assert "élus" in older and "~élus" not in older
+
+    assert topic_cues_revise(revisions=REVISION.REVISIONS) == len(REVISION.REVISIONS)
+    for slug in REVISION.REVISIONS:
+        assert Topic.objects.get(slug=slug).cues == _seed_cues(slug), slug
+    # Applied twice, nothing changes.
+    assert topic_cues_revise(revisions=REVISION.REVISIONS) == 0
+
+
+def test_revision_keeps_what_a_chief_editor_changed():
+    topic = Topic.objects.get(slug="migration")
+    topic.cues = {**topic.cues, "fr": ["migrant*", "expulsion*", "rétention"]}
+    topic.save()
+    revisions = {"migration": {"fr": [("expulsion*", "~expulsion*"), ("passeur*", "~passeur*"),
+                                      (None, "rétention"), (None, "centre de rétention"), ("migrant*", None)]},
+                 "no-such-topic": {"fr": [(None, "mot")]}}
+
+    assert topic_cues_revise(revisions=revisions) == 1
+
+    topic.refresh_from_db()
+    # Revised in place; a cue the editor had removed is not brought back, none is doubled.
+    assert topic.cues["fr"] == ["~expulsion*", "rétention", "centre de rétention"]
+    assert topic.cues["actors"] == _seed_cues("migration")["actors"]
