@@ -420,9 +420,9 @@ def _domain() -> str:
 
 def envelope_sender(return_token: str | None) -> str:
     """Where a bounce of this message goes: BOUNCE_ADDRESS with the delivery's secret after a "+"
-    (bounces+TOKEN@press.example), or DEFAULT_FROM_EMAIL without that setting."""
+    (bounces+TOKEN@press.example); "" without that setting or a secret (the From address then)."""
     if not settings.BOUNCE_ADDRESS or not return_token:
-        return settings.DEFAULT_FROM_EMAIL
+        return ""
     local, _at, domain = settings.BOUNCE_ADDRESS.rpartition("@")
     return f"{local}+{return_token}@{domain}"
 
@@ -501,7 +501,7 @@ class PreparedDigest:
 
     def message_for(self, recipient: Recipient, *, message_id: str, return_token: str | None = None) -> EmailMessage:
         link = self.link_for(recipient)
-        envelope_from = envelope_sender(return_token) if return_token and settings.BOUNCE_ADDRESS else ""
+        envelope_from = envelope_sender(return_token)
         if self.raw is None:
             return build_message(self.rendered, recipient, message_id=message_id, link=link,
                                  envelope_from=envelope_from)

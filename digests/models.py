@@ -195,9 +195,6 @@ class RecipientQuerySet(models.QuerySet):
     def subscribed(self):
         return self.filter(unsubscribed_at__isnull=True)
 
-    def bouncing(self):
-        return self.filter(bounced_at__isnull=False)
-
 
 class Recipient(models.Model):
     """One address, in any number of lists. Unsubscribing is per address and final:

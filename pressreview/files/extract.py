@@ -44,6 +44,7 @@ PDF_MAX_PAGES = 500
 # have a few thousand; inline SVG icons are not counted (removed early, cheaply).
 HTML_MAX_ELEMENTS = 20_000
 
+
 class ExtractionError(FileRefused):
     """A file we cannot turn into article text; the message is for the editor."""
 
