@@ -20,10 +20,18 @@ the machine than elapsed time does. Where Linux tells it, so is the time each
 side was ready to run but waited for a CPU that other programs held, and the
 ratio of elapsed times net of that wait.
 
-    .venv/bin/python bench/annotate.py [--articles 200] [--batch 50] [--repeat 2] [--no-single] [--pool prefork]
+The worker consumes the queue its tasks go to in production: `bulk` for the batches (as the
+Procfile's `bulk` worker; the story assignment each annotation sends on commit goes to `annotate`,
+which another worker takes), `annotate` for the one-by-one path.
+
+    .venv/bin/python bench/annotate.py [--articles 200] [--batch 50] [--repeat 2] [--no-single]
+                                       [--pool prefork] [--concurrency 1]
 
 --pool solo runs the tasks in the worker's main process (no pool process, no hand-over), to compare
-with the prefork pool the Procfile and `make run` use.
+with the prefork pool the Procfile and `make run` use. --concurrency N gives the worker N pool
+processes (the Procfile's `worker` and `bulk` lines start 2) and adds a second baseline given the same
+cores: `nlp.pipe(..., n_process=N)`, spaCy's own way of using N processes; the first baseline (one
+process) stays beside it.
 
 Embedded mode (a fresh SQLite + filesystem broker in a temporary folder) unless
 --services is given, in which case DATABASE_URL and REDIS_URL are used as set.
@@ -105,6 +113,8 @@ def main():
     parser.add_argument("--no-single", dest="single", action="store_false", help="skip the one-by-one path")
     parser.add_argument("--pool", choices=("prefork", "solo"), default="prefork",
                         help="the worker's pool (default prefork, as the Procfile and make run)")
+    parser.add_argument("--concurrency", type=int, default=1,
+                        help="the worker's pool processes; above 1, nlp.pipe with as many processes is timed too")
     parser.add_argument("--services", action="store_true",
                         help="use DATABASE_URL/REDIS_URL instead of a temp embedded setup")
     args = parser.parse_args()
@@ -129,6 +139,7 @@ def main():
     from articles.nlp.pipeline import Annotator, components_read
     from articles.services.ingest import article_create
     from articles.tasks import annotate_article, annotate_batch
+    from pressreview.celery import app as celery_app
 
     call_command("migrate", verbosity=0)
     Article.objects.all().delete()
@@ -152,36 +163,56 @@ def main():
             elif component not in read and component not in nlp.disabled:
                 nlp.disable_pipe(component)
         print(f"baseline {lang}: {', '.join(nlp.pipe_names)}")
-    bare_runs = []
-    for _ in range(args.repeat):
-        before = process_tree_cpu(os.getpid())
-        start, cpu = time.perf_counter(), time.process_time()
-        for lang, nlp in models.items():
-            inputs = [text.replace("\u2019", "'") for text_lang, text in texts if text_lang == lang]
-            for _ in nlp.pipe(inputs, batch_size=batch_size):
-                pass
-        elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
-        bare_runs.append((elapsed, cpu, _delta(before, process_tree_cpu(os.getpid()))[1]))
+
+    def bare_pipe(models: dict, n_process: int) -> list[tuple[float, float, float | None]]:
+        runs = []
+        for _ in range(args.repeat):
+            before = process_tree_cpu(os.getpid())
+            start, cpu = time.perf_counter(), time.process_time()
+            for lang, nlp in models.items():
+                inputs = [text.replace("\u2019", "'") for text_lang, text in texts if text_lang == lang]
+                # With several processes, spaCy hands each a batch: the real path's task size.
+                size = batch_size if n_process == 1 else args.batch
+                for _ in nlp.pipe(inputs, batch_size=size, n_process=n_process):
+                    pass
+            elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
+            runs.append((elapsed, cpu, _delta(before, process_tree_cpu(os.getpid()))[1]))
+        return runs
+
+    bare_runs = bare_pipe(models, 1)
     bare, bare_cpu, bare_waited = min(bare_runs)
+    # Same cores: spaCy's processes are the children of this one, so only elapsed time is compared.
+    same_cores = min(bare_pipe(models, args.concurrency))[0] if args.concurrency > 1 else None
     del models
 
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     Path(settings.VAR_DIR).mkdir(parents=True, exist_ok=True)
     log = open(Path(settings.VAR_DIR) / "bench-worker.log", "wb")
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "pressreview", "worker", "-Q", "annotate,bulk", "--concurrency", "1",
-         "--pool", args.pool, "--loglevel", "WARNING", "--without-gossip", "--without-mingle", "--without-heartbeat"],
-        cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )
-    try:
-        # Warm-up: an article of each language, detected, through the batch task.
+    def start_worker(queue: str) -> subprocess.Popen:
+        return subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "pressreview", "worker", "-Q", queue,
+             "--concurrency", str(args.concurrency), "--pool", args.pool, "--loglevel", "WARNING",
+             "--without-gossip", "--without-mingle", "--without-heartbeat"],
+            cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
+        )
+
+    def warm_up(send, *, stories: bool) -> None:
+        """An article of each language, detected, sent by ``send``; deleted once annotated, and
+        once in its story when this worker assigns stories (a story written for a deleted article
+        would fail the delete)."""
         warm = [article_create(body=body, enqueue=False).article.id for body in (
             "Le ministre de l'Intérieur Gérald Darmanin est arrivé à Rabat pour une visite officielle au Maroc.",
             "The Prime Minister met union leaders in London on Monday to discuss the strike.",
         )]
-        annotate_batch.delay(warm)
+        send(warm)
         wait_done(warm, timeout=300)
+        if stories:
+            wait_done(warm, timeout=60, pending=Article.objects.filter(story__isnull=True))
         Article.objects.filter(id__in=warm).delete()
+
+    worker = start_worker("bulk")  # the queue the batches go to in production (see the docstring)
+    try:
+        warm_up(annotate_batch.delay, stories=False)
 
         def real_path(batch: int) -> tuple[float, float, float | None, float | None]:
             """Seconds from enqueue to the last row, seconds storing the articles,
@@ -213,6 +244,14 @@ def main():
             failed += Article.objects.exclude(status=Article.Status.ANNOTATED).count()
         batched = min(batched_runs)
         if args.single:
+            # A worker on `annotate`, as the Procfile's `worker`: it also takes the story assignments,
+            # as in production, but not those of the batched runs (never consumed here).
+            worker.terminate()
+            worker.wait(timeout=60)
+            with celery_app.connection_for_write() as connection:
+                connection.default_channel.queue_purge("annotate")
+            worker = start_worker("annotate")
+            warm_up(lambda ids: [annotate_article.delay(article_id) for article_id in ids], stories=True)
             single = real_path(1)
             failed += Article.objects.exclude(status=Article.Status.ANNOTATED).count()
     finally:
@@ -228,9 +267,11 @@ def main():
         return (f"{label:<25}{seconds:7.2f} s  {n / seconds:6.2f} articles/s  {words / seconds:8.0f} words/s"
                 f"{cpu_text}{waited_text}{extra}")
 
-    print(f"bare nlp.pipe with batch_size={batch_size}")
+    print(f"bare nlp.pipe with batch_size={batch_size}; worker: {args.concurrency} {args.pool} pool process(es)")
     print(line("bare nlp.pipe", bare, bare_cpu, bare_waited)
           + "   (runs: " + ", ".join(f"{s:.2f}" for s, _, _ in bare_runs) + ")")
+    if same_cores:
+        print(line(f"bare, n_process={args.concurrency}", same_cores, None, None))
 
     def ratios(seconds, cpu, waited):
         text = f"  ratio {bare / seconds:.2f}"
@@ -242,6 +283,8 @@ def main():
         return text
 
     seconds, stored, cpu, waited = batched
+    if same_cores:
+        print(f"same cores: real path / nlp.pipe(n_process={args.concurrency}) {same_cores / seconds:.2f}")
     print(line(f"real path, batches of {args.batch}", seconds, cpu, waited, ratios(seconds, cpu, waited))
           + "   (runs: " + ", ".join(f"{s:.2f}" for s, _, _, _ in batched_runs) + f"; storing {stored:.2f} s apart)")
     if args.single:
@@ -250,16 +293,19 @@ def main():
     print(f"{mentions:,} mentions written per run; {failed} articles not annotated in all runs")
 
 
-def wait_done(ids, timeout):
+def wait_done(ids, timeout, pending=None):
+    """Until none of ``ids`` is in ``pending`` (default: articles queued or annotating)."""
     from articles.models import Article
 
+    if pending is None:
+        pending = Article.objects.filter(status__in=["queued", "annotating"])
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        pending = Article.objects.filter(id__in=ids, status__in=["queued", "annotating"]).count()
-        if pending == 0:
+        waiting = pending.filter(id__in=ids).count()
+        if waiting == 0:
             return
         time.sleep(0.05)
-    raise SystemExit(f"timed out: {pending} articles still pending")
+    raise SystemExit(f"timed out: {waiting} articles still pending")
 
 
 if __name__ == "__main__":
