@@ -1,7 +1,8 @@
 """Entity quality and speed of the Annotator against the bare spaCy model it wraps.
 
 Runs both on ../shared/corpus/dev/fr-hipe2020-dev.jsonl (exact typed spans) in
-the same process and prints precision, recall, F1, throughput and the ratios.
+the same process and prints precision, recall, F1 (in all and per entity kind),
+throughput and the ratios.
 The product's pipeline must not score below the bare model.
 
     .venv/bin/python bench/ner.py
@@ -45,6 +46,30 @@ def score(gold: list[set], predicted: list[set], same) -> tuple[float, float, fl
     recall = tp / n_gold if n_gold else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return precision, recall, f1
+
+
+def score_by_kind(gold: list[set], predicted: list[set], same) -> dict[str, tuple[float, float, float]]:
+    """P, R, F1 per gold label: a prediction counts for the label it matches, or, when it matches
+    none, for the label its kind maps to (so a wrong kind is a miss for one label and a false
+    alarm for another)."""
+    labels = {label for spans in gold for _, _, label in spans} | set(GOLD_KINDS)
+    out = {}
+    for label in sorted(labels):
+        gold_label = [{g for g in spans if g[2] == label} for spans in gold]
+        predicted_label = [
+            {p for p in spans if _label_of(p, g_all, same) == label}
+            for spans, g_all in zip(predicted, gold, strict=False)
+        ]
+        out[label] = score(gold_label, predicted_label, same)
+    return out
+
+
+def _label_of(span: tuple, gold: set, same) -> str | None:
+    for ref in gold:
+        if same(span, ref):
+            return ref[2]
+    kind = span[2]
+    return next((label for label, kinds in GOLD_KINDS.items() if kind in kinds or kind == label), None)
 
 
 def _timed(run):
@@ -92,6 +117,13 @@ def main() -> int:
     print(f"{CORPUS.name}: {len(texts)} segments, {sum(map(len, gold))} gold entities")
     print(f"bare {MODEL:<16} P {bp:.3f}  R {br:.3f}  F1 {bf:.3f}  {bare_rate:7.1f} texts/CPU-s")
     print(f"Annotator {annotator.version():<10} P {op:.3f}  R {orr:.3f}  F1 {of:.3f}  {ours_rate:7.1f} texts/CPU-s")
+    bare_kinds = score_by_kind(gold, bare, lambda p, g: p == g)
+    ours_kinds = score_by_kind(gold, ours, typed_match)
+    for label in bare_kinds:
+        (bkp, bkr, bkf), (okp, okr, okf) = bare_kinds[label], ours_kinds[label]
+        count = sum(1 for spans in gold for g in spans if g[2] == label)
+        print(f"  {label:<5} {count:5d} gold   bare P {bkp:.3f} R {bkr:.3f} F1 {bkf:.3f}"
+              f"   Annotator P {okp:.3f} R {okr:.3f} F1 {okf:.3f}")
     print(f"F1 ratio (Annotator / bare): {of / bf:.3f}")
     print(f"speed ratio (Annotator / bare): {ours_rate / bare_rate:.2f}")
     if of < bf:
