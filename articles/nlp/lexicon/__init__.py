@@ -50,6 +50,7 @@ class Lexicon:
     agent_prepositions: frozenset[str]  # "reçus par X", "avec X", "told to X": X is not the subject
     absolute_prepositions: frozenset[str]  # "with X claiming …": X is the participle's subject
     listener_prepositions: frozenset[str]  # "a indiqué à l'AFP", "said to the BBC": X is spoken to
+    infinitive_markers: frozenset[str]  # "appelé X à agir", "accusé X de mentir", "urged X to act"
     conjunctions: frozenset[str]  # "et", "mais", "and", "but"
     # Skipped when two names or phrases are compared ("Banque de France", "BdF"); words written with an
     # apostrophe are cut there ("l", "d").

@@ -50,6 +50,7 @@ LEXICON = Lexicon(
     agent_prepositions=words("by with to for"),
     absolute_prepositions=words("with"),
     listener_prepositions=words("to"),
+    infinitive_markers=words("to"),
     conjunctions=words("and or but"),
     stop_words=words("the of a an his her its their s and for in on to"),
     titles=words(

@@ -58,6 +58,7 @@ LEXICON = Lexicon(
     agent_prepositions=words("par avec à au aux pour"),
     absolute_prepositions=words("avec"),
     listener_prepositions=words("à au aux"),
+    infinitive_markers=words("à de d'"),
     conjunctions=words("et ou mais ni car"),
     stop_words=words("le la les l de d du des un une son sa ses leur leurs et à au aux en pour sur"),
     titles=words(

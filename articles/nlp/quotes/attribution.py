@@ -126,10 +126,14 @@ def _attribution_after(ctx: _Context, quote: _Quote) -> _Attribution | None:
 
 
 def _speaker_given_before(ctx: _Context, quote: _Quote) -> bool:
-    """The quote's paragraph gives it a speaker before it: an attributed quote earlier in the paragraph,
-    or a reporter's sentence right before it whose speech verb has a subject ("Smith said …. "…"")."""
+    """The quote's paragraph gives it a speaker before it: an attributed quote earlier in the paragraph, a
+    speech verb introducing it ("Her spokesman, X, said, "…"") or a reporter's sentence right before it whose
+    speech verb has a subject ("Smith said …. "…"")."""
     earlier = [q for q in ctx.quotes if q.close <= quote.open and q.speaker is not None]
     if earlier and ctx.para[earlier[-1].t0] == ctx.para[quote.t0]:
+        return True
+    before = _attribution_before(ctx, quote)
+    if before is not None and before.by_verb and before.speaker is not None:
         return True
     return _speaker_of_sentence_before(ctx, quote) is not None
 
@@ -480,6 +484,8 @@ def _subject_after(ctx: _Context, i: int, quote: _Quote) -> _Attribution | None:
         if mention is not None:
             if _opens_clause(ctx, bisect_left(ctx.idx, mention.end)):
                 return None  # "insisted Mr X was speaking about adults": the subject of what was said
+            if _addressed(ctx, bisect_left(ctx.idx, mention.end)):
+                return None  # "a appelé la France à agir", "urged Acme to act": the one addressed, not the speaker
             if _is_description(ctx, mention):
                 return _description_speaker(ctx, mention)
             if mention.kind == "place" and j <= i + 1 and _seat_speaks(ctx, mention):
@@ -524,6 +530,17 @@ def _subject_after(ctx: _Context, i: int, quote: _Quote) -> _Attribution | None:
         if aged is not None:
             return aged
     return None
+
+
+def _addressed(ctx: _Context, k: int) -> bool:
+    """An infinitive after a preposition at token ``k``, maybe past a negation or an adverb: the noun phrase
+    before it is the object of a speech verb that asks or blames ("à agir", "de mentir", "to act")."""
+    if k >= len(ctx.lower) or ctx.lower[k] not in ctx.lexicon.infinitive_markers:
+        return False
+    k += 1
+    while k < len(ctx.lower) and ctx.owner[k] is None and (ctx.pos[k] in ("ADV", "PART") or ctx.lower[k] in _CLITICS):
+        k += 1
+    return k < len(ctx.lower) and ctx.pos[k] in ("VERB", "AUX") and "VerbForm=Inf" in ctx.morph(k)
 
 
 def _past_medium(ctx: _Context, i: int, quote: _Quote) -> int:
@@ -591,6 +608,12 @@ def _source_speaker(ctx: _Context, i: int, cue: str, quote: _Quote) -> _Attribut
     lexicon = ctx.lexicon
     n = len(ctx.lower)
     if i < n and ctx.lower[i] in lexicon.object_pronouns:
+        floor = _clause_floor(ctx, i - 1)
+        if any(ctx.quote_of[k] < 0 and ctx.pos[k] in ("VERB", "AUX") and ctx.finite(k) for k in range(floor, i)):
+            # "X a salué Y, « … » selon lui": after the sentence's verb the pronoun is its subject, named or not.
+            found = _sentence_subject(ctx, floor, i, quote)
+            speaker = found.speaker if found is not None else None
+            return _Attribution(speaker, cue, by_verb=False, confidence=found.confidence if found else _PRONOUN)
         return _Attribution(
             pronouns._resolve_pronoun(ctx, lexicon.object_pronouns[ctx.lower[i]], quote.open),
             cue,
