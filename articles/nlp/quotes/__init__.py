@@ -127,6 +127,8 @@ def find_quotes(
     if not ctx.quotes and ctx.lexicon is None:
         return []
     _index_quotes(ctx)
+    if ctx.lexicon is not None:
+        ctx.genders = _genders(ctx)  # after the quotes: a pronoun inside one tells nothing of the reporter's people
     for quote in ctx.quotes:
         attribution = _attribute(ctx, quote)
         if attribution is not None:
@@ -200,6 +202,4 @@ def _context(
         groups,
         roles,
     )
-    if ctx.lexicon is not None:
-        ctx.genders = _genders(ctx)
     return ctx

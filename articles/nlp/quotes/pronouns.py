@@ -187,6 +187,9 @@ def _nearest_antecedent(
                 same.append(mention)
         if not same:
             return None
+        missed = _missed_subject_since(ctx, sentence, last, wanted, unwanted) if kind == "person" else None
+        if missed is not None:
+            return missed
         subject = _subject_among(ctx, same, sentence)
         if subject is not None:
             return subject
@@ -235,6 +238,26 @@ def _nearest_antecedent(
             return person if person is not None and _fits(ctx, person, wanted, unwanted) else None
         # No subject to go by: the latest name only when it is the sentence's one fitting actor.
         return same[0].group if len({mention.group for mention in same}) == 1 else None
+    return None
+
+
+def _missed_subject_since(ctx: _Context, sentence: int, last: int, wanted: str | None, unwanted: str | None) -> int | None:
+    """A sentence between ``sentence`` and the pronoun at token ``last`` opens with a surname the entity model
+    missed ("… said Earley. Gallagher was back at work. "…," he said"): the one fitting person of that name, the
+    nearest such sentence first."""
+    first = bisect_left(ctx.sent, sentence + 1)
+    k = _sentence_start(ctx, last) - 1
+    while k >= first:
+        start = max(_sentence_start(ctx, k), first)
+        for j in range(start, k + 1):
+            if ctx.quote_of[j] >= 0 or ctx.owner[j] is not None or ctx.pos[j] in ("VERB", "AUX") and ctx.finite(j):
+                break
+            if ctx.pos[j] == "PROPN" and ctx.text[ctx.idx[j]].isupper():
+                person = _person_by_surname(ctx, j)
+                if person is not None and _fits(ctx, person, wanted, unwanted):
+                    return person
+                break
+        k = start - 1
     return None
 
 
@@ -323,6 +346,21 @@ def _genders(ctx: _Context) -> dict[int, str]:
                 if "Gender=Fem" in ctx.morph(i) and ctx.lower[end] in ("est", "s'", "a"):
                     votes.setdefault(mention.group, []).append("F")
                 break
+    # "… recalled Benson. She said …": a sentence opening with "he" or "she" after one whose subject is its one
+    # person.
+    for k in range(1, len(ctx.lower)):
+        gender = lexicon.subjects.get(ctx.lower[k])
+        if gender not in ("M", "F") or ctx.sent[k] == ctx.sent[k - 1] or ctx.pos[k] != "PRON" or ctx.quote_of[k] >= 0:
+            continue
+        before = ctx.sent[k - 1]
+        same = []
+        for mention, token in _mentions_back(ctx, k):
+            if ctx.sent[token] != before:
+                break
+            if mention.kind == "person" and not _is_description(ctx, mention):
+                same.append(mention)
+        if len({mention.group for mention in same}) == 1 and _subject_among(ctx, same, before) is not None:
+            votes.setdefault(same[0].group, []).append(gender)
     for role in ctx.roles:
         words = set(role.title.casefold().split())
         if words & lexicon.female_titles:
