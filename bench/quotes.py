@@ -73,7 +73,8 @@ def same_speaker(gold: list[str], surfaces: tuple[str, ...]) -> bool:
     part of it three letters long or more."""
     for name in map(fold, gold):
         for surface in map(fold, surfaces):
-            if surface == name or len(surface) >= 3 and (f" {surface} " in f" {name} " or f" {name} " in f" {surface} "):
+            inside = f" {surface} " in f" {name} " or f" {name} " in f" {surface} "
+            if surface == name or len(surface) >= 3 and inside:
                 return True
     return False
 

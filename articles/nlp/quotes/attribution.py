@@ -127,7 +127,7 @@ def _attribution_after(ctx: _Context, quote: _Quote) -> _Attribution | None:
 
 def _speaker_given_before(ctx: _Context, quote: _Quote) -> bool:
     """The quote's paragraph gives it a speaker before it: an attributed quote earlier in the paragraph, a
-    speech verb introducing it ("Her spokesman, X, said, "…"") or a reporter's sentence right before it whose
+    speech verb introducing it ("Her aide, Tom Hale, said, "…"") or a reporter's sentence right before it whose
     speech verb has a subject ("Smith said …. "…"")."""
     earlier = [q for q in ctx.quotes if q.close <= quote.open and q.speaker is not None]
     if earlier and ctx.para[earlier[-1].t0] == ctx.para[quote.t0]:

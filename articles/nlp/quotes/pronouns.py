@@ -241,9 +241,11 @@ def _nearest_antecedent(
     return None
 
 
-def _missed_subject_since(ctx: _Context, sentence: int, last: int, wanted: str | None, unwanted: str | None) -> int | None:
+def _missed_subject_since(
+    ctx: _Context, sentence: int, last: int, wanted: str | None, unwanted: str | None
+) -> int | None:
     """A sentence between ``sentence`` and the pronoun at token ``last`` opens with a surname the entity model
-    missed ("… said Earley. Gallagher was back at work. "…," he said"): the one fitting person of that name, the
+    missed ("… said Lowe. Marsh went home. "…," he said"): the one fitting person of that name, the
     nearest such sentence first."""
     first = bisect_left(ctx.sent, sentence + 1)
     k = _sentence_start(ctx, last) - 1
@@ -346,7 +348,7 @@ def _genders(ctx: _Context) -> dict[int, str]:
                 if "Gender=Fem" in ctx.morph(i) and ctx.lower[end] in ("est", "s'", "a"):
                     votes.setdefault(mention.group, []).append("F")
                 break
-    # "… recalled Benson. She said …": a sentence opening with "he" or "she" after one whose subject is its one
+    # "… recalled Ann Vale. She said …": a sentence opening with "he" or "she" after one whose subject is its one
     # person.
     for k in range(1, len(ctx.lower)):
         gender = lexicon.subjects.get(ctx.lower[k])
