@@ -80,6 +80,7 @@ class Lexicon:
     becoming: frozenset[str]  # give their subject the title after them: "X became the party's leader"
     # How a woman inhabitant's name ends ("la Neuchâteloise"); the other forms are also places'.
     demonym_endings: tuple[str, ...]
+    demonyms: frozenset[str]  # an inhabitant, never a place after a masculine article: "le Belge", "l'Américain"
     # Organisations, events and works.
     organisations: frozenset[str]  # "le ministère", "the company": an organisation named again
     generic_organisations: frozenset[str]  # "the company": the latest organisation, whatever its name

@@ -99,6 +99,7 @@ LEXICON = Lexicon(
     age_words=words("- year years old"),
     becoming=words("become becomes became remain remains remained named appointed elected"),
     demonym_endings=(),
+    demonyms=frozenset(),
     organisations=words(
         "ministry department government company firm group party agency commission police army court bank"
         " federation union association organisation organization council office embassy board club team"

@@ -133,6 +133,14 @@ LEXICON = Lexicon(
     age_words=frozenset(),
     becoming=words("devient devenu devenue devenus reste resté restée demeure nommé nommée élu élue"),
     demonym_endings=("oise", "aise", "ienne"),
+    demonyms=words(
+        "belge suisse americain espagnol italien allemand anglais britannique francais russe chinois japonais"
+        " marocain algerien tunisien senegalais ivoirien camerounais neerlandais portugais bresilien argentin"
+        " colombien mexicain canadien australien irlandais ecossais gallois danois suedois norvegien finlandais"
+        " polonais autrichien grec turc israelien palestinien libanais syrien irakien iranien egyptien indien"
+        " pakistanais kenyan ethiopien nigerian ukrainien luxembourgeois tcheque slovaque hongrois roumain"
+        " bulgare serbe croate slovene"
+    ),
     organisations=words(
         "ministère gouvernement entreprise société groupe parti agence commission police armée parquet"
         " tribunal cour banque fédération syndicat association organisation conseil mairie préfecture"
