@@ -37,7 +37,13 @@ def _resolve_pronoun(ctx: _Context, gender: str, before: int) -> int | None:
         if unsure:
             return None
         found = _nearest_antecedent(
-            ctx, last, kind, wanted if pass_ == 0 else None, unwanted if pass_ == 0 else None, unsure=unsure
+            ctx,
+            last,
+            kind,
+            wanted if pass_ == 0 else None,
+            unwanted if pass_ == 0 else None,
+            subject_only=kind == "organisation",
+            unsure=unsure,
         )
         if found is not None:
             if kind == "person" and _unknown_speaker_since(ctx, found, last):
