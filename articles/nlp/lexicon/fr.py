@@ -71,7 +71,7 @@ LEXICON = Lexicon(
         " envoyée émissaire médiateur médiatrice rapporteur rapporteure candidat candidate avocat avocate"
         " entraîneur entraîneuse sélectionneur capitaine président-directeur administrateur administratrice"
         " coordinateur coordinatrice trésorier trésorière haut-commissaire haut-représentant"
-        " vice-chancelier diplomate colonel commandant vainqueur champion championne coureur joueur joueuse"
+        " vice-chancelier diplomate colonel commandant vainqueur champion championne coureur joueur joueuse manager"
     ),
     plural_titles=words(
         "ministres présidents présidentes vice-présidents chefs cheffes secrétaires directeurs directrices"

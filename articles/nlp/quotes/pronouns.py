@@ -10,6 +10,7 @@ from .context import (
     _Attribution,
     _Context,
     _is_description,
+    _is_time,
     _is_title_head,
     _mentions_back,
     _person_by_surname,
@@ -270,16 +271,23 @@ def _missed_subject_since(
 
 
 def _subject_among(ctx: _Context, same: list[MentionSpan], sentence: int) -> int | None:
-    for mention in reversed(same):  # text order: a name its finite verb follows is the subject
+    # "X a une chance sur deux, a déclaré Y": the inverted subject of a speech verb is that of the main clause,
+    # whoever the reported clause before it is about.
+    for mention in reversed(same):
         before = bisect_left(ctx.idx, mention.start) - 1
         while before >= 0 and (
             ctx.lower[before] in ctx.lexicon.courtesy_male
             or ctx.lower[before] in ctx.lexicon.courtesy_female
             or _is_title_head(ctx, before)
+            or ctx.owner[before] is None and (ctx.pos[before] == "ADV" or _is_time(ctx, before))
         ):
             before -= 1
-        if before >= 0 and ctx.quote_of[before] < 0 and _is_speech_verb(ctx, before):
-            return mention.group  # "…, a expliqué Marc Vidal": the inverted subject of a speech verb
+        after = bisect_left(ctx.idx, mention.end)
+        # Not the subject opening the reported clause: "said Mr X's plan was …", "said X was …".
+        inverted = after >= len(ctx.pos) or ctx.pos[after] in ("PUNCT", "ADP") and ctx.lower[after] not in ("'s", "'")
+        if inverted and before >= 0 and ctx.quote_of[before] < 0 and _is_speech_verb(ctx, before):
+            return mention.group
+    for mention in reversed(same):  # text order: a name its finite verb follows is the subject
         if _verb_before(ctx, bisect_left(ctx.sent, sentence), bisect_left(ctx.idx, mention.start)):
             continue  # "Ils étaient tous des X, …, a expliqué Y": X is no subject
         k = bisect_left(ctx.idx, mention.end)
