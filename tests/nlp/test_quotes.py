@@ -1303,3 +1303,11 @@ def test_a_title_after_a_quote_is_the_inverted_speaker_of_the_sentence_before(an
         "« Il peut gagner, j'en suis sûr », a dit le manager belge, à Lille.\n"
     )
     check(Found(annotator, text, "fr"), "Il peut gagner", "direct", "Jean Dufour", cue="a dit")
+
+
+def test_an_inverted_subject_after_the_listener_and_a_title_set_beside_a_name(annotator):
+    text = (
+        "Le maire de Lille a été entendu mardi par les juges.\n\n"
+        "« Il n'a rien à se reprocher », a déclaré à la presse son avocat, Jean Dufour, à la sortie du palais.\n"
+    )
+    check(Found(annotator, text, "fr"), "Il n'a rien à se reprocher", "direct", "Jean Dufour", cue="a déclaré")

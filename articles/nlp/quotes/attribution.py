@@ -546,8 +546,9 @@ def _addressed(ctx: _Context, k: int) -> bool:
 def _past_medium(ctx: _Context, i: int, quote: _Quote) -> int:
     """After an inverted speech verb, the medium or place comes before the subject in French ("a dit mercredi
     sur une radio Jean Dupont, le président du syndicat"): the token after that short phrase when a person
-    follows it, else ``i``. The phrase names no person ("a dit à Jean Dupont le ministre" is not read) and
-    the listener of an English "told" is never skipped over."""
+    follows it, or a second noun phrase does ("a déclaré à la presse son porte-parole, Jean Dupont"), else ``i``.
+    The phrase names no person ("a dit à Jean Dupont le ministre" is not read) and the listener of an English
+    "told" is never skipped over."""
     lexicon = ctx.lexicon
     if lexicon is not LEXICONS["fr"] or ctx.pos[i] != "ADP":
         return i
@@ -558,6 +559,8 @@ def _past_medium(ctx: _Context, i: int, quote: _Quote) -> int:
         owner = ctx.owner[j]
         if owner is not None and owner.kind == "person":
             return j if j > i + 1 and (ctx.owner[j - 1] is not owner) else i
+        if owner is None and j > i + 2 and ctx.lower[j] in lexicon.determiners and ctx.pos[j - 1] == "NOUN":
+            return j  # a determiner after the medium's noun opens the subject's noun phrase
         if owner is None and ctx.pos[j] not in ("DET", "NOUN", "PROPN", "ADJ") or ctx.lower[j] == ",":
             return i
         j += 1
