@@ -1311,3 +1311,18 @@ def test_an_inverted_subject_after_the_listener_and_a_title_set_beside_a_name(an
         "« Il n'a rien à se reprocher », a déclaré à la presse son avocat, Jean Dufour, à la sortie du palais.\n"
     )
     check(Found(annotator, text, "fr"), "Il n'a rien à se reprocher", "direct", "Jean Dufour", cue="a déclaré")
+
+
+def test_a_fragment_with_no_speech_verb_is_a_guess_for_its_sentences_subject(annotator):
+    text = "Lors de la visite, Paul Roux est allé jusqu'à saluer le « soutien sans faille » de la région.\n"
+    quote = check(Found(annotator, text, "fr"), "soutien sans faille", "fragment", "Paul Roux")
+    assert quote.confidence < 0.7
+    text = 'Jamie Stone, who had two nominations this year, paid tribute to the "quiet genius" of his late teacher.\n'
+    check(Found(annotator, text, "en"), "quiet genius", "fragment", "Jamie Stone")
+    # The subject of a passive undergoes the words; someone else named before the fragment may have said them.
+    text = "Paul Roux a été accusé mardi de « trahison caractérisée » par ses anciens associés.\n"
+    check(Found(annotator, text, "fr"), "trahison caractérisée", "fragment", None)
+    text = "Paul Roux a été accusé mardi de « trahison caractérisée » par Marie Duval.\n"
+    check(Found(annotator, text, "fr"), "trahison caractérisée", "fragment", "Marie Duval")
+    text = 'Jamie Stone met Anna Bell on Friday and praised the "quiet genius" of her films.\n'
+    check(Found(annotator, text, "en"), "quiet genius", "fragment", None)

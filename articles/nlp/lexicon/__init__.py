@@ -51,6 +51,7 @@ class Lexicon:
     absolute_prepositions: frozenset[str]  # "with X claiming …": X is the participle's subject
     listener_prepositions: frozenset[str]  # "a indiqué à l'AFP", "said to the BBC": X is spoken to
     infinitive_markers: frozenset[str]  # "appelé X à agir", "accusé X de mentir", "urged X to act"
+    passive_markers: frozenset[str]  # "a été accusé", "has been charged": the subject undergoes, says nothing
     conjunctions: frozenset[str]  # "et", "mais", "and", "but"
     # Skipped when two names or phrases are compared ("Banque de France", "BdF"); words written with an
     # apostrophe are cut there ("l", "d").

@@ -51,6 +51,7 @@ LEXICON = Lexicon(
     absolute_prepositions=words("with"),
     listener_prepositions=words("to"),
     infinitive_markers=words("to"),
+    passive_markers=words("been being"),
     conjunctions=words("and or but"),
     stop_words=words("the of a an his her its their s and for in on to"),
     titles=words(

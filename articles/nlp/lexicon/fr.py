@@ -59,6 +59,7 @@ LEXICON = Lexicon(
     absolute_prepositions=words("avec"),
     listener_prepositions=words("à au aux"),
     infinitive_markers=words("à de d'"),
+    passive_markers=words("été"),
     conjunctions=words("et ou mais ni car"),
     stop_words=words("le la les l de d du des un une son sa ses leur leurs et à au aux en pour sur"),
     titles=words(

@@ -186,6 +186,9 @@ def _attribution_before(ctx: _Context, quote: _Quote) -> _Attribution | None:
 def _speaker_of_verb(ctx: _Context, verb: int, quote: _Quote, window_start: int) -> _Attribution:
     start, end, inverted = _cue_chain(ctx, verb)
     cue = ctx.text[ctx.idx[start] : ctx.ends[end - 1]]
+    if any(_passive_marker(ctx, k) for k in range(max(0, verb - 3), verb)):
+        # "X a été accusé de « … » par Y", "X was accused by Y of …": the subject undergoes; the agent speaks.
+        return _Attribution(_passive_agent(ctx, end, quote), cue)
     if inverted is not None and ctx.lexicon is LEXICONS["fr"]:
         if "-on" in ctx.lower[start:end]:
             return _impersonal_speaker(ctx, end, quote, cue)
@@ -241,6 +244,22 @@ def _speaker_of_verb(ctx: _Context, verb: int, quote: _Quote, window_start: int)
     if after is not None:
         return _Attribution(after.speaker, cue, after.role, confidence=after.confidence)
     return _Attribution(None, cue)
+
+
+def _passive_marker(ctx: _Context, k: int) -> bool:
+    """ "été", "been" as a verb of the reporter's sentence (not "l'été" or a word inside a quote)."""
+    return ctx.lower[k] in ctx.lexicon.passive_markers and ctx.pos[k] in ("AUX", "VERB") and ctx.quote_of[k] < 0
+
+
+def _passive_agent(ctx: _Context, k: int, quote: _Quote) -> int | None:
+    """The person or organisation after "par" or "by" in the rest of a passive speech verb's clause."""
+    for j in range(k, min(k + 25, len(ctx.lower) - 1)):
+        if ctx.is_boundary(j) or _foreign(ctx, j, quote):
+            return None
+        owner = ctx.owner[j + 1]
+        if ctx.lower[j] in ("par", "by") and ctx.quote_of[j] < 0 and owner is not None:
+            return owner.group if owner.kind in _SPEAKER_KINDS else None
+    return None
 
 
 def _impersonal_speaker(ctx: _Context, end: int, quote: _Quote, cue: str) -> _Attribution:
@@ -678,6 +697,14 @@ def _continue_speakers(ctx: _Context) -> None:
             if found is not None:
                 quote.speaker, quote.role, quote.attributed = found.speaker, found.role, True
                 quote.confidence = min(found.confidence, _NEIGHBOUR)
+    # "X est allé jusqu'à saluer le « … »": a few words of someone's in a sentence with no speech verb are, as a
+    # guess, its subject's.
+    for quote in quotes:
+        if quote.kind == "fragment" and not quote.attributed:
+            found = _own_sentence_subject(ctx, quote)
+            if found is not None:
+                quote.speaker, quote.role, quote.attributed = found.speaker, found.role, True
+                quote.confidence = min(found.confidence, _NEIGHBOUR)
     # A following statement in the same or the next paragraph, with no one else named between.
     previous = -1
     for n, quote in enumerate(quotes):
@@ -693,6 +720,29 @@ def _continue_speakers(ctx: _Context) -> None:
             quote.speaker, quote.role = before.speaker, before.role
             quote.confidence = min(before.confidence, _NEIGHBOUR)
         previous = n
+
+
+def _own_sentence_subject(ctx: _Context, quote: _Quote) -> _Attribution | None:
+    """The person or organisation the quote's sentence opens with as its active subject, when no one else is
+    named and no other quote stands between that subject and the quote."""
+    if ctx.lexicon is None or quote.t0 == 0:
+        return None
+    floor = _clause_floor(ctx, quote.t0 - 1)
+    verb = next(
+        (k for k in range(floor, quote.t0) if ctx.quote_of[k] < 0 and ctx.pos[k] in ("VERB", "AUX") and ctx.finite(k)),
+        None,
+    )
+    if verb is None or any(_passive_marker(ctx, k) for k in range(verb, min(verb + 3, quote.t0))):
+        return None  # "X a été accusé de « … »": the charge is not X's word
+    found = _sentence_subject(ctx, floor, verb, quote)
+    if found is None or found.speaker is None or ctx.groups[found.speaker].kind not in _SPEAKER_KINDS:
+        return None
+    for k in range(verb, quote.t0):
+        owner = ctx.owner[k]
+        someone_else = owner is not None and owner.kind in _SPEAKER_KINDS and owner.group != found.speaker
+        if _foreign(ctx, k, quote) or someone_else:
+            return None
+    return found
 
 
 def _one_sentence_no_one_between(ctx: _Context, a: _Quote, b: _Quote) -> bool:
