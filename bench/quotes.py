@@ -69,12 +69,12 @@ def fold(words: str) -> str:
 
 
 def same_speaker(gold: list[str], surfaces: tuple[str, ...]) -> bool:
-    """The group is the labelled speaker: one of its surfaces is the name, or a whole-word part of it."""
+    """The group is the labelled speaker: one of its surfaces is the name ("PS" as labelled), or a whole-word
+    part of it three letters long or more."""
     for name in map(fold, gold):
         for surface in map(fold, surfaces):
-            if len(surface) >= 3 and (
-                surface == name or f" {surface} " in f" {name} " or f" {name} " in f" {surface} "
-            ):
+            inside = f" {surface} " in f" {name} " or f" {name} " in f" {surface} "
+            if surface == name or len(surface) >= 3 and inside:
                 return True
     return False
 

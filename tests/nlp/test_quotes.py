@@ -1225,3 +1225,104 @@ def test_a_surname_the_tagger_reads_as_a_plural_noun_is_still_the_person(annotat
         f'Fans cheered her on the final green. {surname} said that the course was "a real test".\n'
     )
     check(Found(annotator, text, "en"), "a real test", "fragment", f"Amy {surname}", cue="said")
+
+
+def test_a_speech_verb_before_the_quote_outranks_a_new_sentence_after_it(annotator):
+    text = (
+        "No one was hurt in the fire, said the fire chief, Ann Lowe. Her spokesman, Tom Hale, said,"
+        ' "We will rebuild by spring." Ms Lowe said the roof could not be saved.\n'
+    )
+    check(Found(annotator, text, "en"), "We will rebuild by spring", "direct", "Tom Hale", cue="said")
+
+
+def test_the_one_asked_to_act_after_a_speech_verb_is_not_its_speaker(annotator):
+    text = "Le Portugal, qui juge ce projet de barrage « irréaliste », a exhorté mardi l'Espagne à le retirer.\n"
+    found = Found(annotator, text, "fr")
+    assert found.speaker(found.starting("irréaliste")) != "Espagne", found.summary()
+    text = 'The union, which called the offer "an insult", urged Delta Bank to raise it by Friday.\n'
+    found = Found(annotator, text, "en")
+    assert found.speaker(found.starting("an insult")) != "Delta Bank", found.summary()
+
+
+def test_selon_lui_after_the_verb_is_the_subject_of_its_sentence(annotator):
+    text = "Marie Duval a salué jeudi Paul Morel, « un homme courageux » selon elle.\n"
+    check(Found(annotator, text, "fr"), "un homme courageux", "fragment", "Marie Duval")
+    # A subject the text does not name: no one, never the name closest to the pronoun.
+    text = "Avec malice, le vieux moine a salué jeudi Paul Morel, « un homme courageux » selon lui.\n"
+    check(Found(annotator, text, "fr"), "un homme courageux", "fragment", None)
+
+
+def test_she_opening_the_sentence_after_a_womans_quote_tells_her_gender(annotator):
+    text = (
+        '"The lights went out at once," recalled Jo Hart. She said the street stayed dark for an hour.\n'
+        'Sergeant Sam Lee arrived ten minutes later. "We closed the road," said Lee.\n'
+        '"I was scared for my children," she said.\n'
+    )
+    check(Found(annotator, text, "en"), "I was scared for my children", "direct", "Jo Hart", cue="said")
+
+
+def test_a_pronoun_goes_to_a_nearer_sentence_opening_with_a_surname_the_entity_model_missed(annotator):
+    text = (
+        "Tom Marsh, a volunteer, ran to help the driver.\n"
+        '"He was calm and did everything right," said Sergeant Bill Ormond.\n'
+        "Marsh was back at his stall the next morning. He had little to add.\n"
+        '"Anyone would have done the same," he said.\n'
+    )
+    found = Found(annotator, text, "en")
+    check(found, "Anyone would have done the same", "direct", "Tom Marsh", cue="said")
+    # The entity model may miss the surname opening the sentence: it is still the person of that name.
+    alone = text.index("Marsh was back")
+    found.annotation.mentions = [m for m in found.annotation.mentions if m.start != alone]
+    found.quotes = found.run()
+    check(found, "Anyone would have done the same", "direct", "Tom Marsh", cue="said")
+
+
+def test_a_generic_organisation_is_not_the_one_named_before_that_opens_the_next_sentence(annotator):
+    text = (
+        "The Bakers Union opposes the new opening hours.\n"
+        'But the ministry said the change would help "small shops everywhere". Bakers Union head Tom Reed'
+        " said it would not.\n"
+    )
+    check(Found(annotator, text, "en"), "small shops everywhere", "fragment", None)
+
+
+def test_a_masculine_nationality_noun_is_a_person_not_a_place_speaking(annotator):
+    text = "Prié de dire s'il viendrait à Lille, le Belge a répondu : « Je serai prêt. »\n"
+    found = Found(annotator, text, "fr")
+    assert found.speaker(found.starting("Je serai prêt")) != "Belge", found.summary()
+
+
+def test_it_is_no_one_when_the_organisation_only_qualifies_a_noun(annotator):
+    text = 'Ann Vale was named the Green Party candidate in March. It promised "cheaper buses for every town".\n'
+    check(Found(annotator, text, "en"), "cheaper buses for every town", "fragment", None)
+
+
+def test_a_title_after_a_quote_is_the_inverted_speaker_of_the_sentence_before(annotator):
+    text = (
+        "Paul Morel a toutes ses chances au prochain Tour, a déclaré mercredi Jean Dufour.\n\n"
+        "« Il peut gagner, j'en suis sûr », a dit le manager belge, à Lille.\n"
+    )
+    check(Found(annotator, text, "fr"), "Il peut gagner", "direct", "Jean Dufour", cue="a dit")
+
+
+def test_an_inverted_subject_after_the_listener_and_a_title_set_beside_a_name(annotator):
+    text = (
+        "Le maire de Lille a été entendu mardi par les juges.\n\n"
+        "« Il n'a rien à se reprocher », a déclaré à la presse son avocat, Jean Dufour, à la sortie du palais.\n"
+    )
+    check(Found(annotator, text, "fr"), "Il n'a rien à se reprocher", "direct", "Jean Dufour", cue="a déclaré")
+
+
+def test_a_fragment_with_no_speech_verb_is_a_guess_for_its_sentences_subject(annotator):
+    text = "Lors de la visite, Paul Roux est allé jusqu'à saluer le « soutien sans faille » de la région.\n"
+    quote = check(Found(annotator, text, "fr"), "soutien sans faille", "fragment", "Paul Roux")
+    assert quote.confidence < 0.7
+    text = 'Jamie Stone, who had two nominations this year, paid tribute to the "quiet genius" of his late teacher.\n'
+    check(Found(annotator, text, "en"), "quiet genius", "fragment", "Jamie Stone")
+    # The subject of a passive undergoes the words; someone else named before the fragment may have said them.
+    text = "Paul Roux a été accusé mardi de « trahison caractérisée » par ses anciens associés.\n"
+    check(Found(annotator, text, "fr"), "trahison caractérisée", "fragment", None)
+    text = "Paul Roux a été accusé mardi de « trahison caractérisée » par Marie Duval.\n"
+    check(Found(annotator, text, "fr"), "trahison caractérisée", "fragment", "Marie Duval")
+    text = 'Jamie Stone met Anna Bell on Friday and praised the "quiet genius" of her films.\n'
+    check(Found(annotator, text, "en"), "quiet genius", "fragment", None)

@@ -50,6 +50,8 @@ class Lexicon:
     agent_prepositions: frozenset[str]  # "reçus par X", "avec X", "told to X": X is not the subject
     absolute_prepositions: frozenset[str]  # "with X claiming …": X is the participle's subject
     listener_prepositions: frozenset[str]  # "a indiqué à l'AFP", "said to the BBC": X is spoken to
+    infinitive_markers: frozenset[str]  # "appelé X à agir", "accusé X de mentir", "urged X to act"
+    passive_markers: frozenset[str]  # "a été accusé", "has been charged": the subject undergoes, says nothing
     conjunctions: frozenset[str]  # "et", "mais", "and", "but"
     # Skipped when two names or phrases are compared ("Banque de France", "BdF"); words written with an
     # apostrophe are cut there ("l", "d").
@@ -79,6 +81,7 @@ class Lexicon:
     becoming: frozenset[str]  # give their subject the title after them: "X became the party's leader"
     # How a woman inhabitant's name ends ("la Neuchâteloise"); the other forms are also places'.
     demonym_endings: tuple[str, ...]
+    demonyms: frozenset[str]  # an inhabitant, never a place after a masculine article: "le Belge", "l'Américain"
     # Organisations, events and works.
     organisations: frozenset[str]  # "le ministère", "the company": an organisation named again
     generic_organisations: frozenset[str]  # "the company": the latest organisation, whatever its name

@@ -50,6 +50,8 @@ LEXICON = Lexicon(
     agent_prepositions=words("by with to for"),
     absolute_prepositions=words("with"),
     listener_prepositions=words("to"),
+    infinitive_markers=words("to"),
+    passive_markers=words("been being"),
     conjunctions=words("and or but"),
     stop_words=words("the of a an his her its their s and for in on to"),
     titles=words(
@@ -98,6 +100,7 @@ LEXICON = Lexicon(
     age_words=words("- year years old"),
     becoming=words("become becomes became remain remains remained named appointed elected"),
     demonym_endings=(),
+    demonyms=frozenset(),
     organisations=words(
         "ministry department government company firm group party agency commission police army court bank"
         " federation union association organisation organization council office embassy board club team"

@@ -58,6 +58,8 @@ LEXICON = Lexicon(
     agent_prepositions=words("par avec à au aux pour"),
     absolute_prepositions=words("avec"),
     listener_prepositions=words("à au aux"),
+    infinitive_markers=words("à de d'"),
+    passive_markers=words("été"),
     conjunctions=words("et ou mais ni car"),
     stop_words=words("le la les l de d du des un une son sa ses leur leurs et à au aux en pour sur"),
     titles=words(
@@ -70,7 +72,7 @@ LEXICON = Lexicon(
         " envoyée émissaire médiateur médiatrice rapporteur rapporteure candidat candidate avocat avocate"
         " entraîneur entraîneuse sélectionneur capitaine président-directeur administrateur administratrice"
         " coordinateur coordinatrice trésorier trésorière haut-commissaire haut-représentant"
-        " vice-chancelier diplomate colonel commandant vainqueur champion championne coureur joueur joueuse"
+        " vice-chancelier diplomate colonel commandant vainqueur champion championne coureur joueur joueuse manager"
     ),
     plural_titles=words(
         "ministres présidents présidentes vice-présidents chefs cheffes secrétaires directeurs directrices"
@@ -132,6 +134,14 @@ LEXICON = Lexicon(
     age_words=frozenset(),
     becoming=words("devient devenu devenue devenus reste resté restée demeure nommé nommée élu élue"),
     demonym_endings=("oise", "aise", "ienne"),
+    demonyms=words(
+        "belge suisse americain espagnol italien allemand anglais britannique francais russe chinois japonais"
+        " marocain algerien tunisien senegalais ivoirien camerounais neerlandais portugais bresilien argentin"
+        " colombien mexicain canadien australien irlandais ecossais gallois danois suedois norvegien finlandais"
+        " polonais autrichien grec turc israelien palestinien libanais syrien irakien iranien egyptien indien"
+        " pakistanais kenyan ethiopien nigerian ukrainien luxembourgeois tcheque slovaque hongrois roumain"
+        " bulgare serbe croate slovene"
+    ),
     organisations=words(
         "ministère gouvernement entreprise société groupe parti agence commission police armée parquet"
         " tribunal cour banque fédération syndicat association organisation conseil mairie préfecture"

@@ -126,10 +126,14 @@ def _attribution_after(ctx: _Context, quote: _Quote) -> _Attribution | None:
 
 
 def _speaker_given_before(ctx: _Context, quote: _Quote) -> bool:
-    """The quote's paragraph gives it a speaker before it: an attributed quote earlier in the paragraph,
-    or a reporter's sentence right before it whose speech verb has a subject ("Smith said …. "…"")."""
+    """The quote's paragraph gives it a speaker before it: an attributed quote earlier in the paragraph, a
+    speech verb introducing it ("Her aide, Tom Hale, said, "…"") or a reporter's sentence right before it whose
+    speech verb has a subject ("Smith said …. "…"")."""
     earlier = [q for q in ctx.quotes if q.close <= quote.open and q.speaker is not None]
     if earlier and ctx.para[earlier[-1].t0] == ctx.para[quote.t0]:
+        return True
+    before = _attribution_before(ctx, quote)
+    if before is not None and before.by_verb and before.speaker is not None:
         return True
     return _speaker_of_sentence_before(ctx, quote) is not None
 
@@ -182,6 +186,9 @@ def _attribution_before(ctx: _Context, quote: _Quote) -> _Attribution | None:
 def _speaker_of_verb(ctx: _Context, verb: int, quote: _Quote, window_start: int) -> _Attribution:
     start, end, inverted = _cue_chain(ctx, verb)
     cue = ctx.text[ctx.idx[start] : ctx.ends[end - 1]]
+    if any(_passive_marker(ctx, k) for k in range(max(0, verb - 3), verb)):
+        # "X a été accusé de « … » par Y", "X was accused by Y of …": the subject undergoes; the agent speaks.
+        return _Attribution(_passive_agent(ctx, end, quote), cue)
     if inverted is not None and ctx.lexicon is LEXICONS["fr"]:
         if "-on" in ctx.lower[start:end]:
             return _impersonal_speaker(ctx, end, quote, cue)
@@ -237,6 +244,22 @@ def _speaker_of_verb(ctx: _Context, verb: int, quote: _Quote, window_start: int)
     if after is not None:
         return _Attribution(after.speaker, cue, after.role, confidence=after.confidence)
     return _Attribution(None, cue)
+
+
+def _passive_marker(ctx: _Context, k: int) -> bool:
+    """ "été", "been" as a verb of the reporter's sentence (not "l'été" or a word inside a quote)."""
+    return ctx.lower[k] in ctx.lexicon.passive_markers and ctx.pos[k] in ("AUX", "VERB") and ctx.quote_of[k] < 0
+
+
+def _passive_agent(ctx: _Context, k: int, quote: _Quote) -> int | None:
+    """The person or organisation after "par" or "by" in the rest of a passive speech verb's clause."""
+    for j in range(k, min(k + 25, len(ctx.lower) - 1)):
+        if ctx.is_boundary(j) or _foreign(ctx, j, quote):
+            return None
+        owner = ctx.owner[j + 1]
+        if ctx.lower[j] in ("par", "by") and ctx.quote_of[j] < 0 and owner is not None:
+            return owner.group if owner.kind in _SPEAKER_KINDS else None
+    return None
 
 
 def _impersonal_speaker(ctx: _Context, end: int, quote: _Quote, cue: str) -> _Attribution:
@@ -480,6 +503,8 @@ def _subject_after(ctx: _Context, i: int, quote: _Quote) -> _Attribution | None:
         if mention is not None:
             if _opens_clause(ctx, bisect_left(ctx.idx, mention.end)):
                 return None  # "insisted Mr X was speaking about adults": the subject of what was said
+            if _addressed(ctx, bisect_left(ctx.idx, mention.end)):
+                return None  # "a appelé la France à agir", "urged Acme to act": the one addressed, not the speaker
             if _is_description(ctx, mention):
                 return _description_speaker(ctx, mention)
             if mention.kind == "place" and j <= i + 1 and _seat_speaks(ctx, mention):
@@ -526,11 +551,23 @@ def _subject_after(ctx: _Context, i: int, quote: _Quote) -> _Attribution | None:
     return None
 
 
+def _addressed(ctx: _Context, k: int) -> bool:
+    """An infinitive after a preposition at token ``k``, maybe past a negation or an adverb: the noun phrase
+    before it is the object of a speech verb that asks or blames ("à agir", "de mentir", "to act")."""
+    if k >= len(ctx.lower) or ctx.lower[k] not in ctx.lexicon.infinitive_markers:
+        return False
+    k += 1
+    while k < len(ctx.lower) and ctx.owner[k] is None and (ctx.pos[k] in ("ADV", "PART") or ctx.lower[k] in _CLITICS):
+        k += 1
+    return k < len(ctx.lower) and ctx.pos[k] in ("VERB", "AUX") and "VerbForm=Inf" in ctx.morph(k)
+
+
 def _past_medium(ctx: _Context, i: int, quote: _Quote) -> int:
     """After an inverted speech verb, the medium or place comes before the subject in French ("a dit mercredi
     sur une radio Jean Dupont, le président du syndicat"): the token after that short phrase when a person
-    follows it, else ``i``. The phrase names no person ("a dit à Jean Dupont le ministre" is not read) and
-    the listener of an English "told" is never skipped over."""
+    follows it, or a second noun phrase does ("a déclaré à la presse son porte-parole, Jean Dupont"), else ``i``.
+    The phrase names no person ("a dit à Jean Dupont le ministre" is not read) and the listener of an English
+    "told" is never skipped over."""
     lexicon = ctx.lexicon
     if lexicon is not LEXICONS["fr"] or ctx.pos[i] != "ADP":
         return i
@@ -541,6 +578,8 @@ def _past_medium(ctx: _Context, i: int, quote: _Quote) -> int:
         owner = ctx.owner[j]
         if owner is not None and owner.kind == "person":
             return j if j > i + 1 and (ctx.owner[j - 1] is not owner) else i
+        if owner is None and j > i + 2 and ctx.lower[j] in lexicon.determiners and ctx.pos[j - 1] == "NOUN":
+            return j  # a determiner after the medium's noun opens the subject's noun phrase
         if owner is None and ctx.pos[j] not in ("DET", "NOUN", "PROPN", "ADJ") or ctx.lower[j] == ",":
             return i
         j += 1
@@ -591,6 +630,12 @@ def _source_speaker(ctx: _Context, i: int, cue: str, quote: _Quote) -> _Attribut
     lexicon = ctx.lexicon
     n = len(ctx.lower)
     if i < n and ctx.lower[i] in lexicon.object_pronouns:
+        floor = _clause_floor(ctx, i - 1)
+        if any(ctx.quote_of[k] < 0 and ctx.pos[k] in ("VERB", "AUX") and ctx.finite(k) for k in range(floor, i)):
+            # "X a salué Y, « … » selon lui": after the sentence's verb the pronoun is its subject, named or not.
+            found = _sentence_subject(ctx, floor, i, quote)
+            speaker = found.speaker if found is not None else None
+            return _Attribution(speaker, cue, by_verb=False, confidence=found.confidence if found else _PRONOUN)
         return _Attribution(
             pronouns._resolve_pronoun(ctx, lexicon.object_pronouns[ctx.lower[i]], quote.open),
             cue,
@@ -652,6 +697,14 @@ def _continue_speakers(ctx: _Context) -> None:
             if found is not None:
                 quote.speaker, quote.role, quote.attributed = found.speaker, found.role, True
                 quote.confidence = min(found.confidence, _NEIGHBOUR)
+    # "X est allé jusqu'à saluer le « … »": a few words of someone's in a sentence with no speech verb are, as a
+    # guess, its subject's.
+    for quote in quotes:
+        if quote.kind == "fragment" and not quote.attributed:
+            found = _own_sentence_subject(ctx, quote)
+            if found is not None:
+                quote.speaker, quote.role, quote.attributed = found.speaker, found.role, True
+                quote.confidence = min(found.confidence, _NEIGHBOUR)
     # A following statement in the same or the next paragraph, with no one else named between.
     previous = -1
     for n, quote in enumerate(quotes):
@@ -667,6 +720,29 @@ def _continue_speakers(ctx: _Context) -> None:
             quote.speaker, quote.role = before.speaker, before.role
             quote.confidence = min(before.confidence, _NEIGHBOUR)
         previous = n
+
+
+def _own_sentence_subject(ctx: _Context, quote: _Quote) -> _Attribution | None:
+    """The person or organisation the quote's sentence opens with as its active subject, when no one else is
+    named and no other quote stands between that subject and the quote."""
+    if ctx.lexicon is None or quote.t0 == 0:
+        return None
+    floor = _clause_floor(ctx, quote.t0 - 1)
+    verb = next(
+        (k for k in range(floor, quote.t0) if ctx.quote_of[k] < 0 and ctx.pos[k] in ("VERB", "AUX") and ctx.finite(k)),
+        None,
+    )
+    if verb is None or any(_passive_marker(ctx, k) for k in range(verb, min(verb + 3, quote.t0))):
+        return None  # "X a été accusé de « … »": the charge is not X's word
+    found = _sentence_subject(ctx, floor, verb, quote)
+    if found is None or found.speaker is None or ctx.groups[found.speaker].kind not in _SPEAKER_KINDS:
+        return None
+    for k in range(verb, quote.t0):
+        owner = ctx.owner[k]
+        someone_else = owner is not None and owner.kind in _SPEAKER_KINDS and owner.group != found.speaker
+        if _foreign(ctx, k, quote) or someone_else:
+            return None
+    return found
 
 
 def _one_sentence_no_one_between(ctx: _Context, a: _Quote, b: _Quote) -> bool:

@@ -131,7 +131,9 @@ def _describes(ctx: _Context, mention: MentionSpan) -> bool:
     if k < 0 or not (ctx.lower[k] in ctx.lexicon.determiners or ctx.lower[k] in ctx.lexicon.indefinites):
         return False
     aged = any(ctx.lower[j] in ("old", "ans") for j in range(k + 1, first))
-    demonym = mention.kind in ("place", "other") and _fold(ctx.lower[first]).endswith(_DEMONYM_ENDINGS)
+    word = _fold(ctx.lower[first])
+    masculine = word in ctx.lexicon.demonyms and ctx.lower[k] not in ctx.lexicon.feminine_determiners
+    demonym = mention.kind in ("place", "other") and (word.endswith(_DEMONYM_ENDINGS) or masculine)
     return mention.kind == "person" or demonym or aged
 
 

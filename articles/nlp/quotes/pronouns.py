@@ -10,6 +10,7 @@ from .context import (
     _Attribution,
     _Context,
     _is_description,
+    _is_time,
     _is_title_head,
     _mentions_back,
     _person_by_surname,
@@ -37,7 +38,13 @@ def _resolve_pronoun(ctx: _Context, gender: str, before: int) -> int | None:
         if unsure:
             return None
         found = _nearest_antecedent(
-            ctx, last, kind, wanted if pass_ == 0 else None, unwanted if pass_ == 0 else None, unsure=unsure
+            ctx,
+            last,
+            kind,
+            wanted if pass_ == 0 else None,
+            unwanted if pass_ == 0 else None,
+            subject_only=kind == "organisation",
+            unsure=unsure,
         )
         if found is not None:
             if kind == "person" and _unknown_speaker_since(ctx, found, last):
@@ -187,6 +194,9 @@ def _nearest_antecedent(
                 same.append(mention)
         if not same:
             return None
+        missed = _missed_subject_since(ctx, sentence, last, wanted, unwanted) if kind == "person" else None
+        if missed is not None:
+            return missed
         subject = _subject_among(ctx, same, sentence)
         if subject is not None:
             return subject
@@ -238,17 +248,46 @@ def _nearest_antecedent(
     return None
 
 
+def _missed_subject_since(
+    ctx: _Context, sentence: int, last: int, wanted: str | None, unwanted: str | None
+) -> int | None:
+    """A sentence between ``sentence`` and the pronoun at token ``last`` opens with a surname the entity model
+    missed ("… said Lowe. Marsh went home. "…," he said"): the one fitting person of that name, the
+    nearest such sentence first."""
+    first = bisect_left(ctx.sent, sentence + 1)
+    k = _sentence_start(ctx, last) - 1
+    while k >= first:
+        start = max(_sentence_start(ctx, k), first)
+        for j in range(start, k + 1):
+            if ctx.quote_of[j] >= 0 or ctx.owner[j] is not None or ctx.pos[j] in ("VERB", "AUX") and ctx.finite(j):
+                break
+            if ctx.pos[j] == "PROPN" and ctx.text[ctx.idx[j]].isupper():
+                person = _person_by_surname(ctx, j)
+                if person is not None and _fits(ctx, person, wanted, unwanted):
+                    return person
+                break
+        k = start - 1
+    return None
+
+
 def _subject_among(ctx: _Context, same: list[MentionSpan], sentence: int) -> int | None:
-    for mention in reversed(same):  # text order: a name its finite verb follows is the subject
+    # "X a une chance sur deux, a déclaré Y": the inverted subject of a speech verb is that of the main clause,
+    # whoever the reported clause before it is about.
+    for mention in reversed(same):
         before = bisect_left(ctx.idx, mention.start) - 1
         while before >= 0 and (
             ctx.lower[before] in ctx.lexicon.courtesy_male
             or ctx.lower[before] in ctx.lexicon.courtesy_female
             or _is_title_head(ctx, before)
+            or ctx.owner[before] is None and (ctx.pos[before] == "ADV" or _is_time(ctx, before))
         ):
             before -= 1
-        if before >= 0 and ctx.quote_of[before] < 0 and _is_speech_verb(ctx, before):
-            return mention.group  # "…, a expliqué Marc Vidal": the inverted subject of a speech verb
+        after = bisect_left(ctx.idx, mention.end)
+        # Not the subject opening the reported clause: "said Mr X's plan was …", "said X was …".
+        inverted = after >= len(ctx.pos) or ctx.pos[after] in ("PUNCT", "ADP") and ctx.lower[after] not in ("'s", "'")
+        if inverted and before >= 0 and ctx.quote_of[before] < 0 and _is_speech_verb(ctx, before):
+            return mention.group
+    for mention in reversed(same):  # text order: a name its finite verb follows is the subject
         if _verb_before(ctx, bisect_left(ctx.sent, sentence), bisect_left(ctx.idx, mention.start)):
             continue  # "Ils étaient tous des X, …, a expliqué Y": X is no subject
         k = bisect_left(ctx.idx, mention.end)
@@ -323,6 +362,21 @@ def _genders(ctx: _Context) -> dict[int, str]:
                 if "Gender=Fem" in ctx.morph(i) and ctx.lower[end] in ("est", "s'", "a"):
                     votes.setdefault(mention.group, []).append("F")
                 break
+    # "… recalled Ann Vale. She said …": a sentence opening with "he" or "she" after one whose subject is its one
+    # person.
+    for k in range(1, len(ctx.lower)):
+        gender = lexicon.subjects.get(ctx.lower[k])
+        if gender not in ("M", "F") or ctx.sent[k] == ctx.sent[k - 1] or ctx.pos[k] != "PRON" or ctx.quote_of[k] >= 0:
+            continue
+        before = ctx.sent[k - 1]
+        same = []
+        for mention, token in _mentions_back(ctx, k):
+            if ctx.sent[token] != before:
+                break
+            if mention.kind == "person" and not _is_description(ctx, mention):
+                same.append(mention)
+        if len({mention.group for mention in same}) == 1 and _subject_among(ctx, same, before) is not None:
+            votes.setdefault(same[0].group, []).append(gender)
     for role in ctx.roles:
         words = set(role.title.casefold().split())
         if words & lexicon.female_titles:

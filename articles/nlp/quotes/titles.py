@@ -473,6 +473,8 @@ def _organisation_named_again(ctx: _Context, head: int) -> _Attribution | None:
     mention = ctx.owner[following] if following < len(ctx.lower) else None
     if mention is None or mention.kind != "organisation" or ctx.quote_of[following] >= 0:
         return None
+    if any(earlier.group == mention.group for earlier, _ in _mentions_back(ctx, head)):
+        return None  # named before without the word ("the ministry said …. Acme Union head X"): another
     return _Attribution(mention.group, "", confidence=_NEAREST_SUBJECT)
 
 
