@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from articles.dbfunctions import SearchMatch
 from articles.nlp.normalise import normalise_surface
+from articles.nlp.types import SPEAKER_INFERRED_BELOW
 
 # PostgreSQL text search configurations (migration 0009): the French and English
 # stemmers after unaccent. A document is parsed with its article's language's
@@ -569,9 +570,7 @@ class Quote(models.Model):
             models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="quote_nonempty"),
         ]
 
-    # Below this, the pipeline took the speaker from the context (the quote or sentence next to it, a title or
-    # description no one holds), not from the cue's own subject: the page asks the editor to check it.
-    INFERRED_BELOW = 0.7
+    INFERRED_BELOW = SPEAKER_INFERRED_BELOW
 
     def __str__(self):
         return f"{self.text[:40]} [{self.start}:{self.end}]"

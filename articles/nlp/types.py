@@ -89,6 +89,12 @@ class TopicHit:
     evidence: tuple[tuple[int, int], ...]  # sentence offsets into the text
 
 
+# Below this confidence the speaker came from the context (the quote or sentence next to it, a title or
+# description no one holds), not from the cue's own subject: pages ask the editor to check it, and a digest
+# leaves it out until an editor accepts the quote.
+SPEAKER_INFERRED_BELOW = 0.7
+
+
 @dataclass(frozen=True)
 class QuoteSpan:
     """Direct or reported speech and who said it.
