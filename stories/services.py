@@ -66,7 +66,8 @@ def _key_counts(article: Article) -> Counter:
     rows = Mention.objects.filter(article_id=article.id, actor__isnull=False).exclude(
         decision=Decision.REJECTED).values_list("actor_id", "actor__merged_into_id")
     actor_ids = [merged or actor for actor, merged in rows]  # a merged actor counts as its survivor
-    return features.term_counts(title=article.title, text=text, actor_ids=actor_ids)
+    lemmas = features.lemma_table(settings.SPACY_MODELS.get(article.language, ""))
+    return features.term_counts(title=article.title, text=text, actor_ids=actor_ids, lemmas=lemmas)
 
 
 def _count_keys(keys) -> None:
