@@ -70,10 +70,12 @@ def lemma_table(model: str) -> Mapping:
 
 
 def _lemma(token: str, lemmas: Mapping) -> str:
-    token = _ELISION.sub("", token).removesuffix("'s")
     lemma = lemmas.get(token)
     if lemma:
-        return fold(lemma[0] if isinstance(lemma, list) else lemma)
+        lemma = fold(lemma[0] if isinstance(lemma, list) else lemma)
+        # Without the part of speech the table gives a past participle either its verb or its own
+        # entry ("blessés" → "blesser", "blessé" → "blessé"): one key for both.
+        return lemma[:-1] if lemma.endswith("er") and len(lemma) > 4 else lemma
     token = fold(token)
     # A plural is the same word: "earthquakes" and "earthquake", "blessés" and "blessé".
     if len(token) > 4 and token[-1] in "sx" and not token.endswith("ss"):
@@ -83,10 +85,14 @@ def _lemma(token: str, lemmas: Mapping) -> str:
 
 def words(text: str, lemmas: Mapping = {}) -> list[str]:  # noqa: B006 (never written)
     """The text's content words as lemmas (``lemmas``: a ``lemma_table``; without one, a plural
-    strip), folded (stop words and one-letter words out)."""
+    strip), folded; stop words out, as written and as lemmas ("depuis", "entre" → "entrer"), and
+    one- and two-letter words."""
     out, stop_words = [], _stop_words()
     text = unicodedata.normalize("NFC", text.replace("\u2019", "'").lower())
     for token in _TOKEN.findall(text):
+        token = _ELISION.sub("", token).removesuffix("'s")
+        if fold(token) in stop_words:
+            continue
         token = _lemma(token, lemmas)
         if len(token) > 2 and token not in stop_words and _KEPT.fullmatch(token):
             out.append(token)

