@@ -257,6 +257,28 @@ def test_api_editor_moves_an_article_and_a_viewer_cannot(client, editor, viewer,
 
 
 @pytest.mark.django_db
+def test_reclustering_after_a_change_of_keys_counts_and_weighs_them_again(editor):
+    from stories.models import ArticleVector, KeyFrequency
+
+    one, two, launch = annotated(*FLOOD_1, ["Ilse Varga"]), annotated(*FLOOD_2, ["Ilse Varga"]), annotated(*LAUNCH)
+    for article in (one, two, launch):
+        story_assign(article_id=article.id)
+    shaped = story_rename(story_id=story_of(launch).id, title="The printer launch", user=editor)
+    frequencies = dict(KeyFrequency.objects.values_list("key", "df"))
+    # What an older way of reading the words left: keys no article has now, counts that miss the new ones.
+    KeyFrequency.objects.exclude(key="").delete()
+    KeyFrequency.objects.create(key="t:launche", df=3)
+    ArticleVector.objects.filter(article_id=launch.id).update(vector={"t:launche": 1.0}, signature="old")
+    Story.objects.filter(id=shaped.id).update(centroid={"t:launche": 1.0})
+
+    stories_recluster()
+    assert dict(KeyFrequency.objects.values_list("key", "df")) == frequencies
+    centroid = Story.objects.get(id=shaped.id).centroid
+    assert "t:launche" not in centroid and "t:printer" in centroid
+    assert story_of(one) == story_of(two) and story_of(launch) == shaped
+
+
+@pytest.mark.django_db
 def test_reclustering_regroups_the_machine_s_stories_and_keeps_those_editors_shaped(editor, settings):
     from django.core.management import call_command
 
