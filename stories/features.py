@@ -1,13 +1,12 @@
 """What an article says about its event, as weighted keys: plain Python, no Django.
 
 An article is a sparse vector over two kinds of keys: words of its title and text
-("t:word": lemmas from the language model's lemma table where it has one, else a light
-plural strip; folded, stop words out) and
-the registry actors it mentions ("a:42": people, organisations and places, whatever
-the language or spelling). Each key is weighed by how rare it is in the archive
-(inverse document frequency), actors more than words: two articles in two
-languages meet through their actors and places, two similar events apart through
-the actors, places, numbers and dates they do not share.
+("t:word": lemmas from the language model's table of forms where it has one, else a light
+plural strip; folded, stop words out) and the registry actors it mentions ("a:42": people,
+organisations and places, whatever the language or spelling). Each key is weighed by how
+rare it is in the archive (inverse document frequency), actors more than words: two articles
+in two languages meet through their actors and places, two similar events apart through the
+actors, places, numbers and dates they do not share.
 """
 
 import math
@@ -16,7 +15,6 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from functools import cache
-from pathlib import Path
 
 Vector = dict[str, float]
 
@@ -52,23 +50,6 @@ def fold(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
-@cache
-def lemma_table(model: str) -> Mapping:
-    """The model's table of word forms to lemmas ("disparues" → "disparu", "annoncent" → "annoncer"),
-    read once per process from the installed package (some 0.5 s, no parse needed); empty if the
-    model is not installed or has none (the English models lemmatise by rules over parts of speech)."""
-    import spacy.util
-    from spacy.lookups import Lookups
-
-    try:
-        package = Path(spacy.util.get_package_path(model))
-    except ModuleNotFoundError:
-        return {}
-    found = sorted(package.glob("*/lemmatizer/lookups"))
-    lookups = Lookups().from_disk(found[0]) if found else Lookups()
-    return lookups.get_table("lemma_lookup") if lookups.has_table("lemma_lookup") else {}
-
-
 def _lemma(token: str, lemmas: Mapping) -> str:
     lemma = lemmas.get(token)
     if lemma:
@@ -84,9 +65,9 @@ def _lemma(token: str, lemmas: Mapping) -> str:
 
 
 def words(text: str, lemmas: Mapping = {}) -> list[str]:  # noqa: B006 (never written)
-    """The text's content words as lemmas (``lemmas``: a ``lemma_table``; without one, a plural
-    strip), folded; stop words out, as written and as lemmas ("depuis", "entre" → "entrer"), and
-    one- and two-letter words."""
+    """The text's content words as lemmas (``lemmas``: a model's table of forms to lemmas,
+    ``Annotator.lemma_table``; without one, a plural strip), folded; stop words out, as written
+    and as lemmas ("depuis", "entre" → "entrer"), and one- and two-letter words."""
     out, stop_words = [], _stop_words()
     text = unicodedata.normalize("NFC", text.replace("\u2019", "'").lower())
     for token in _TOKEN.findall(text):

