@@ -1,12 +1,12 @@
 """What an article says about its event, as weighted keys: plain Python, no Django.
 
 An article is a sparse vector over two kinds of keys: words of its title and text
-("t:word", folded, stop words out, a light plural strip standing in for lemmas) and
-the registry actors it mentions ("a:42": people, organisations and places, whatever
-the language or spelling). Each key is weighed by how rare it is in the archive
-(inverse document frequency), actors more than words: two articles in two
-languages meet through their actors and places, two similar events apart through
-the actors, places, numbers and dates they do not share.
+("t:word": lemmas from the language model's table of forms where it has one, else a light
+plural strip; folded, stop words out) and the registry actors it mentions ("a:42": people,
+organisations and places, whatever the language or spelling). Each key is weighed by how
+rare it is in the archive (inverse document frequency), actors more than words: two articles
+in two languages meet through their actors and places, two similar events apart through the
+actors, places, numbers and dates they do not share.
 """
 
 import math
@@ -39,7 +39,9 @@ def _stop_words() -> frozenset[str]:
               for word in EN_STOP_WORDS | FR_STOP_WORDS}
     return frozenset(folded | {"said", "says", "also", "would", "could", "selon", "ete", "fait", "dit", "mme"})
 
-_TOKEN = re.compile(r"[a-z][a-z'-]*[a-z]|\d+(?:[.,]\d+)?")
+# Words are read with their accents, for the lemma table, then folded: "Évacués" → "evacue".
+_TOKEN = re.compile(r"[^\W\d_][\w'-]*[^\W\d_]|\d+(?:[.,]\d+)?")
+_KEPT = re.compile(r"[a-z][a-z'-]*[a-z]|\d+(?:[.,]\d+)?")
 _ELISION = re.compile(r"^(?:[ldjmntsc]|qu|jusqu|lorsqu|puisqu)'")
 
 
@@ -48,29 +50,41 @@ def fold(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
-def _lemma(token: str) -> str:
-    token = _ELISION.sub("", token).removesuffix("'s")
+def _lemma(token: str, lemmas: Mapping) -> str:
+    lemma = lemmas.get(token)
+    if lemma:
+        lemma = fold(lemma[0] if isinstance(lemma, list) else lemma)
+        # Without the part of speech the table gives a past participle either its verb or its own
+        # entry ("blessés" → "blesser", "blessé" → "blessé"): one key for both.
+        return lemma[:-1] if lemma.endswith("er") and len(lemma) > 4 else lemma
+    token = fold(token)
     # A plural is the same word: "earthquakes" and "earthquake", "blessés" and "blessé".
     if len(token) > 4 and token[-1] in "sx" and not token.endswith("ss"):
         token = token[:-1]
     return token
 
 
-def words(text: str) -> list[str]:
-    """The text's content words, folded and lightly lemmatised (stop words and one-letter words out)."""
+def words(text: str, lemmas: Mapping = {}) -> list[str]:  # noqa: B006 (never written)
+    """The text's content words as lemmas (``lemmas``: a model's table of forms to lemmas,
+    ``Annotator.lemma_table``; without one, a plural strip), folded; stop words out, as written
+    and as lemmas ("depuis", "entre" → "entrer"), and one- and two-letter words."""
     out, stop_words = [], _stop_words()
-    for token in _TOKEN.findall(fold(text)):
-        token = _lemma(token)
-        if len(token) > 2 and token not in stop_words:
+    text = unicodedata.normalize("NFC", text.replace("\u2019", "'").lower())
+    for token in _TOKEN.findall(text):
+        token = _ELISION.sub("", token).removesuffix("'s")
+        if fold(token) in stop_words:
+            continue
+        token = _lemma(token, lemmas)
+        if len(token) > 2 and token not in stop_words and _KEPT.fullmatch(token):
             out.append(token)
     return out
 
 
-def term_counts(*, title: str, text: str, actor_ids: Iterable[int]) -> Counter:
+def term_counts(*, title: str, text: str, actor_ids: Iterable[int], lemmas: Mapping = {}) -> Counter:  # noqa: B006
     """Raw counts of the article's keys (words of the title counted ``TITLE_REPEAT`` times)."""
-    counts = Counter(f"t:{w}" for w in words(text))
+    counts = Counter(f"t:{w}" for w in words(text, lemmas))
     for _ in range(TITLE_REPEAT):
-        counts.update(f"t:{w}" for w in words(title))
+        counts.update(f"t:{w}" for w in words(title, lemmas))
     counts.update(f"a:{actor_id}" for actor_id in actor_ids)
     return counts
 

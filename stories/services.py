@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from articles.models import Article, Decision, Mention, ReviewEvent, StoryOrigin
 from articles.nlp.boilerplate import find_content_end
 from articles.nlp.normalise import normalise_text
+from articles.services.annotation import get_annotator
 from stories import features
 from stories.models import ArticleVector, KeyFrequency, Story, StoryKey
 
@@ -66,7 +67,8 @@ def _key_counts(article: Article) -> Counter:
     rows = Mention.objects.filter(article_id=article.id, actor__isnull=False).exclude(
         decision=Decision.REJECTED).values_list("actor_id", "actor__merged_into_id")
     actor_ids = [merged or actor for actor, merged in rows]  # a merged actor counts as its survivor
-    return features.term_counts(title=article.title, text=text, actor_ids=actor_ids)
+    lemmas = get_annotator().lemma_table(article.language)
+    return features.term_counts(title=article.title, text=text, actor_ids=actor_ids, lemmas=lemmas)
 
 
 def _count_keys(keys) -> None:
@@ -347,6 +349,7 @@ def stories_recluster(*, progress=None) -> int:
                  .exclude(story__in=shaped))
         loose.update(story=None, near_copy_of=None, story_origin="")
         Story.objects.filter(articles__isnull=True).delete()
+        _weights_rebuild(shaped)
     ids = list(Article.objects.filter(story__isnull=True, status=Article.Status.ANNOTATED)
                .order_by(Coalesce("published_at", "created_at"), "id").values_list("id", flat=True))
     for done, article_id in enumerate(ids, start=1):
@@ -354,6 +357,27 @@ def stories_recluster(*, progress=None) -> int:
         if progress is not None:
             progress(done, len(ids))
     return len(ids)
+
+
+def _weights_rebuild(shaped: frozenset[int]) -> None:
+    """Key frequencies counted again from the articles weighed so far (those with a vector), and the
+    vectors and centroids of the stories editors shaped weighed again: after a change of what an
+    article's keys are (a new pipeline, lemmas), old counts would weigh every new key as never seen."""
+    counted = Article.objects.filter(story_vector__isnull=False).order_by("id")
+    frequencies, total = Counter(), 0
+    for article in counted.iterator(chunk_size=500):
+        frequencies.update(set(_key_counts(article)))
+        total += 1
+    KeyFrequency.objects.all().delete()
+    KeyFrequency.objects.bulk_create([KeyFrequency(key="", df=total)] + [
+        KeyFrequency(key=key, df=df) for key, df in sorted(frequencies.items())], batch_size=5000)
+    for story in Story.objects.filter(id__in=shaped).order_by("id"):
+        story.centroid = {}
+        for article in story.articles.order_by("id"):
+            found = _features(article, counted=True)
+            ArticleVector.objects.filter(article_id=article.id).update(vector=found.vector, signature=found.signature)
+            story.centroid = features.add(story.centroid, found.vector)
+        _story_refresh(story)
 
 
 def stories_reset() -> None:

@@ -8,6 +8,7 @@ import pytest
 
 from articles.models import Actor, Article, Kind, Mention, StoryOrigin
 from articles.services.accounts import api_token_create
+from articles.services.annotation import get_annotator
 from stories import features
 from stories.models import Story
 from stories.services import article_story_move, stories_recluster, story_assign, story_merge, story_rename
@@ -19,6 +20,14 @@ FLOOD_2 = ("Brenwick families shelter after flood", "Families from Brenwick spen
            "the river Arle flooded homes. Mayor Ilse Varga said the water was falling.")
 FLOOD_FR = ("Inondations à Brenwick", "La rivière Arle a débordé à Brenwick mardi. La maire Ilse Varga a ouvert "
             "le gymnase aux familles sinistrées.")
+# One fire told twice with other inflections ("détruisent", "détruite"; "blessées", "blessé"), and
+# another event in the same trade.
+FIRE_FR_1 = ("Les flammes détruisent une coopérative", "Les flammes ont détruit la coopérative dans la nuit ; trois "
+             "salariées blessées ont été évacuées et les cuves endommagées brûlaient encore à l'aube.")
+FIRE_FR_2 = ("Une coopérative détruite", "Un incendie détruisait la coopérative : un salarié blessé était évacué, "
+             "une cuve endommagée brûlait toujours au matin.")
+HARVEST_FR = ("Les vendanges commencent", "Les vendangeurs ont cueilli les premières grappes ; selon les "
+              "viticulteurs de la coopérative, la récolte sera abondante.")
 LAUNCH = ("Orbital printer maker unveils new model", "Kestrel Devices showed a desktop printer for circuit boards "
           "at a trade fair in Lund. Chief executive Tomas Hale said sales begin in spring.")
 
@@ -53,6 +62,26 @@ def test_it_folds_accents_plurals_and_stop_words():
     assert features.words("The earthquakes struck") == ["earthquake", "struck"]
 
 
+def test_it_reads_french_words_as_their_lemmas():
+    lemmas = get_annotator().lemma_table("fr")
+    assert features.words("Trois salariées blessées, évacuées", lemmas) == features.words(
+        "un salarié blessé évacué", lemmas)
+    assert features.words("Les cuves détruites", lemmas) == features.words("la cuve détruite", lemmas)
+    assert features.words("Ils détruisaient", lemmas) == features.words("Elle est détruite", lemmas)
+
+
+def test_it_leaves_out_stop_words_as_written_whatever_their_lemma():
+    lemmas = get_annotator().lemma_table("fr")
+    # "entre" would read as the verb "entrer", "depuis" and "plusieurs" lose their final letter.
+    assert features.words("Depuis plusieurs jours, entre les maisons", lemmas) == ["jour", "maison"]
+    assert features.words("Always serious, perhaps") == []
+
+
+def test_a_language_whose_model_has_no_table_of_forms_keeps_the_plural_strip():
+    assert get_annotator().lemma_table("en") == {}
+    assert get_annotator().lemma_table("xx") == {}
+
+
 # --- the service, on articles annotated by hand (mentions linked to registry actors) ----------
 
 
@@ -80,6 +109,15 @@ def test_it_puts_reports_of_one_event_together_and_another_event_apart():
     assert story_of(other) != story
     assert (story.article_count, story.outlet_count, story.languages) == (3, 3, ["en", "fr"])
     assert story.title in (FLOOD_1[0], FLOOD_2[0], FLOOD_FR[0])
+
+
+@pytest.mark.django_db
+def test_two_french_reports_of_one_event_in_other_inflections_join_and_another_event_stays_apart():
+    one, two, other = (annotated(*texts, language="fr") for texts in (FIRE_FR_1, FIRE_FR_2, HARVEST_FR))
+    for article in (one, two, other):
+        story_assign(article_id=article.id)
+    assert story_of(two) == story_of(one)
+    assert story_of(other) != story_of(one)
 
 
 @pytest.mark.django_db
@@ -217,6 +255,28 @@ def test_api_editor_moves_an_article_and_a_viewer_cannot(client, editor, viewer,
     assert response.json()["story"]["size"] == 1 and story_of(french) not in (story_of(flood), story_of(launch))
     response = post(editor_token, {"story_id": 999999})
     assert response.status_code == 400 and "999999" in response.json()["detail"]
+
+
+@pytest.mark.django_db
+def test_reclustering_after_a_change_of_keys_counts_and_weighs_them_again(editor):
+    from stories.models import ArticleVector, KeyFrequency
+
+    one, two, launch = annotated(*FLOOD_1, ["Ilse Varga"]), annotated(*FLOOD_2, ["Ilse Varga"]), annotated(*LAUNCH)
+    for article in (one, two, launch):
+        story_assign(article_id=article.id)
+    shaped = story_rename(story_id=story_of(launch).id, title="The printer launch", user=editor)
+    frequencies = dict(KeyFrequency.objects.values_list("key", "df"))
+    # What an older way of reading the words left: keys no article has now, counts that miss the new ones.
+    KeyFrequency.objects.exclude(key="").delete()
+    KeyFrequency.objects.create(key="t:launche", df=3)
+    ArticleVector.objects.filter(article_id=launch.id).update(vector={"t:launche": 1.0}, signature="old")
+    Story.objects.filter(id=shaped.id).update(centroid={"t:launche": 1.0})
+
+    stories_recluster()
+    assert dict(KeyFrequency.objects.values_list("key", "df")) == frequencies
+    centroid = Story.objects.get(id=shaped.id).centroid
+    assert "t:launche" not in centroid and "t:printer" in centroid
+    assert story_of(one) == story_of(two) and story_of(launch) == shaped
 
 
 @pytest.mark.django_db

@@ -2,7 +2,7 @@
 
 import importlib.metadata
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import replace
 
 import spacy
@@ -96,6 +96,16 @@ class Annotator:
     def set_learned_topics(self, learned: LearnedTopics) -> None:
         """Topic profiles learned from editors' decisions on reviewed articles."""
         self._learned_topics = learned
+
+    def lemma_table(self, language: str) -> Mapping:
+        """The language model's table of word forms to lemmas, as loaded for the annotation (no
+        second copy; some 90 MB for French): what reads a word without a parse uses it. Empty when
+        the language has no model or its model lemmatises by rules only (the English ones)."""
+        nlp = self._nlp(language)
+        if nlp is None or "lemmatizer" not in nlp.component_names:
+            return {}
+        lookups = getattr(nlp.get_pipe("lemmatizer"), "lookups", None)
+        return lookups.get_table("lemma_lookup") if lookups is not None and lookups.has_table("lemma_lookup") else {}
 
     def annotate(self, text: str, language: str | None = None, source: int | None = None) -> Annotation:
         return self.annotate_many([text], [language], [source])[0]

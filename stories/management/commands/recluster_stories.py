@@ -1,7 +1,8 @@
 """Group the archive's articles into stories again with the current settings.
 
-After a change of ``STORY_THRESHOLD`` or ``STORY_WINDOW_DAYS``, or a new pipeline, the articles the
-machine placed are grouped again one by one in order of time. Articles an editor placed stay where
+After a change of ``STORY_THRESHOLD`` or ``STORY_WINDOW_DAYS``, a new pipeline or a new way of reading
+an article's words, the key frequencies are counted again from the articles weighed so far, then the
+articles the machine placed are grouped again one by one in order of time. Articles an editor placed stay where
 they are, and renamed titles stay. Safe to stop and run again.
 """
 
