@@ -27,7 +27,6 @@ from django.utils.translation import gettext as _
 from articles.models import Article, Decision, Mention, ReviewEvent, StoryOrigin
 from articles.nlp.boilerplate import find_content_end
 from articles.nlp.normalise import normalise_text
-from articles.services.annotation import get_annotator
 from stories import features
 from stories.models import ArticleVector, KeyFrequency, Story, StoryKey
 
@@ -61,14 +60,23 @@ def _lock() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_ASSIGN_LOCK])
 
 
-def _key_counts(article: Article) -> Counter:
+def _key_counts(article: Article, *, lemmas: bool = True) -> Counter:
+    """The article's keys; without ``lemmas`` its words are plural-stripped only (see ``_lemma_table``)."""
     text = normalise_text(article.body)
     text = text[: find_content_end(text)]
     rows = Mention.objects.filter(article_id=article.id, actor__isnull=False).exclude(
         decision=Decision.REJECTED).values_list("actor_id", "actor__merged_into_id")
     actor_ids = [merged or actor for actor, merged in rows]  # a merged actor counts as its survivor
-    lemmas = get_annotator().lemma_table(article.language)
-    return features.term_counts(title=article.title, text=text, actor_ids=actor_ids, lemmas=lemmas)
+    table = _lemma_table(article.language) if lemmas else {}
+    return features.term_counts(title=article.title, text=text, actor_ids=actor_ids, lemmas=table)
+
+
+def _lemma_table(language: str):
+    """The language model's table of forms to lemmas, as the annotation loaded it. Workers only: a web
+    process never loads a model (an editor placing an article not yet weighed reads it without)."""
+    from articles.services.annotation import get_annotator
+
+    return get_annotator().lemma_table(language)
 
 
 def _count_keys(keys) -> None:
@@ -81,8 +89,8 @@ def _count_keys(keys) -> None:
         )
 
 
-def _features(article: Article, *, counted: bool) -> _Features:
-    counts = _key_counts(article)
+def _features(article: Article, *, counted: bool, lemmas: bool = True) -> _Features:
+    counts = _key_counts(article, lemmas=lemmas)
     signature = hashlib.sha256(json.dumps(sorted(counts.items())).encode()).hexdigest()[:32]
     frequencies = dict(KeyFrequency.objects.filter(key__in=[*counts, ""]).values_list("key", "df"))
     if not counted:
@@ -257,7 +265,8 @@ def article_story_move(*, article_id: int, story_id: int | None, user) -> Story:
                 raise StoryError(f"No story {story_id}.")
         stored = ArticleVector.objects.filter(article_id=article.id).first()
         if stored is None:
-            found = _features(article, counted=False)
+            # Not weighed yet (its assignment is seconds away): weighed here, in a web process, without lemmas.
+            found = _features(article, counted=False, lemmas=False)
             vector = found.vector
             ArticleVector.objects.create(article_id=article.id, vector=vector, signature=found.signature)
         else:
