@@ -157,6 +157,14 @@ def main() -> int:
                 print(f"  {labels[i]['id']} {rows[i]['title'][:60]!r}: {sorted(gold[i])} -> {sorted(ours[i])} {found}")
         counts = Counter(slug for i in parts["tuning"] for slug in shown[i])
         print("  tagged on the tuning part:", dict(counts.most_common()))
+    demo = CORPUS / "fr-darmanin-rabat.txt"
+    if demo.exists():
+        text = normalise_text(demo.read_text(encoding="utf-8"))
+        end = find_content_end(text)
+        doc = nlp(text[:end])
+        found = tag_topics(doc, compiled, language="fr", actor_surfaces=[ent.text for ent in doc.ents],
+                           threshold=THRESHOLD, content_end=end)
+        print(f"demo article {demo.name}: {len(found)} topics suggested ({', '.join(hit.slug for hit in found)})")
     print(f"speed: nlp.pipe {pipe_seconds:.2f}s, tag_topics {1000 * topic_seconds / len(docs):.2f} ms/article")
     return 0
 

@@ -55,6 +55,14 @@ LEAD_SENTENCES = 2
 # or in the lead. One sentence deep in an article ("il avait assisté aux Jeux olympiques en 1996")
 # is a passing remark, however many general words of the domain surround it.
 MIN_SENTENCES = 2
+# What an editor is offered: the topics whose cue score is within RELATIVE_CUT of the best one's,
+# at most MAX_TOPICS of them. Each topic is scored on its own, so an article with one strong subject
+# also carries weaker ones (a minister's visit touches sport, crime, conflict); a topic far below the
+# best is a side remark, and a chip row of nine topics is read as noise. Chosen on the tuning parts
+# of bench/topics_fr.py and bench/topics.py: the most desk topics found with precision >= 0.95 and
+# none on an article about none of them (README, "What happens to an article").
+RELATIVE_CUT = 0.6
+MAX_TOPICS = 3
 
 _WORD = re.compile(r"\w+'?")
 _LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "’": "'", "ʼ": "'"})
@@ -490,11 +498,14 @@ def score_topics(
     actor_surfaces: Sequence[str] = (),
     content_end: int | None = None,
     learned: LearnedTopics | None = None,
+    relative_cut: float = 0.0,
 ) -> list[TopicHit]:
     """Every topic with some evidence, its own or a narrower topic's, best first. Scores are in [0, 1].
 
     With ``learned`` (profiles from editors' decisions), each score blends the cues with the
     probability that editors would accept the topic, and a topic may come from the profile alone.
+    With ``relative_cut``, a topic whose cue score is below that share of the best cue score has
+    no cue evidence (a side remark of the text); what editors taught still counts for it.
     """
     compiled = compile_specs(specs)
     text = doc.text
@@ -531,7 +542,8 @@ def score_topics(
         spans = tuple(sentences[s] for s in sorted(best))
         hits.append(TopicHit(compiled.specs[topic].slug, min(1.0, score), spans))
     hits.sort(key=lambda hit: (-hit.score, hit.slug))
-    hits = [hit for hit in hits if hit.score > 0]
+    best = hits[0].score if hits else 0.0
+    hits = [hit for hit in hits if hit.score > 0 and hit.score >= relative_cut * best]
     if learned:
         hits = _blend(hits, learned, language, text[:limit], sentences, compiled.specs)
     return hits
@@ -558,10 +570,16 @@ def tag_topics(
     content_end: int | None = None,
     learned: LearnedTopics | None = None,
 ) -> list[TopicHit]:
-    """Topics whose score reaches ``threshold``, best first, with evidence sentences."""
+    """The topics to suggest, best first, with evidence sentences: scored with RELATIVE_CUT, then
+    ``suggested``."""
     hits = score_topics(doc, specs, language=language, actor_surfaces=actor_surfaces, content_end=content_end,
-                        learned=learned)
-    return [hit for hit in hits if hit.score >= threshold]
+                        learned=learned, relative_cut=RELATIVE_CUT)
+    return suggested(hits, threshold=threshold)
+
+
+def suggested(hits: Sequence[TopicHit], *, threshold: float) -> list[TopicHit]:
+    """Out of scored ``hits`` (best first), those reaching ``threshold``, at most MAX_TOPICS."""
+    return [hit for hit in hits if hit.score >= threshold][:MAX_TOPICS]
 
 
 # ---- Learning from editors' decisions ---------------------------------------------------
