@@ -1,12 +1,14 @@
 """Topic tagging on BBC News sections: top-level accuracy against a plain keyword baseline.
 
-Run: .venv/bin/python bench/topics.py [--errors]
+Run: .venv/bin/python bench/topics.py [--errors] [--calibrate]
 The corpus is split by id: even final digit = tuning half (inspect freely; --errors lists its
 misclassified titles), odd = held-out half (reported as a number only, never inspected).
 
 Two figures for the tagger: zero-shot (the seeded cues alone, as on a new installation), and after
 editors reviewed the tuning half (each of its articles an example of its section's topic, learned
 as the worker learns from reviewed articles' accepted topics), measured on the held-out half.
+--calibrate prints the five sections' topics' thresholds calibrated on the tuning half
+(articles.nlp.topics.calibrated_threshold) beside the seed's.
 Reads ../shared/corpus/dev/en-bbc-topics-dev.jsonl; skips with a message when it is absent.
 """
 
@@ -68,7 +70,15 @@ def main() -> int:
 
     import spacy
 
-    from articles.nlp.topics import TopicExample, compile_specs, learn_topics, score_topics, tag_topics
+    from articles.nlp.topics import (
+        RELATIVE_CUT,
+        TopicExample,
+        calibrated_threshold,
+        compile_specs,
+        learn_topics,
+        score_topics,
+        tag_topics,
+    )
     from articles.topics_seed import topic_specs_from_seed
 
     rows = [json.loads(line) for line in CORPUS.read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -178,6 +188,15 @@ def main() -> int:
                 top = [(hit.slug, round(hit.score, 3)) for hit in scored[i] if hit.slug in top_level][:3]
                 print(f"    [{rows[i]['label']}] {rows[i]['title']}: {top}")
 
+    if "--calibrate" in sys.argv[1:]:
+        compiled = compile_specs(specs)
+        cut = [score_topics(docs[i], compiled, language="en", relative_cut=RELATIVE_CUT) for i in tuning]
+        print("  thresholds calibrated on the tuning half (seed's in brackets):")
+        for topic in SECTION_TO_TOPIC.values():
+            found = [(next((hit.score for hit in hits if hit.slug == topic), 0.0), gold[i] == topic)
+                     for i, hits in zip(tuning, cut, strict=True)]
+            print(f"    {topic:38s} {calibrated_threshold(found, default=THRESHOLD):.2f} "
+                  f"({compiled.thresholds.get('en', {}).get(topic, THRESHOLD):.2f})")
     per_doc_ms = 1000 * topic_seconds / len(docs)
     print(f"speed: nlp.pipe {pipe_seconds:.2f}s, score_topics {topic_seconds:.3f}s ({per_doc_ms:.2f} ms/article), "
           f"ratio score_topics / nlp.pipe {topic_seconds / pipe_seconds:.3f}; cue index built once in "

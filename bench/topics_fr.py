@@ -1,11 +1,14 @@
 """Desk topics on French press articles: precision and recall against a plain keyword rule.
 
-Run: .venv/bin/python bench/topics_fr.py [--errors]
+Run: .venv/bin/python bench/topics_fr.py [--errors] [--calibrate]
 Labels: bench/data/topics-fr-dev.jsonl (id, file, labels, part), set by reading each article of
 ../shared/corpus/dev/fr-rpm2-stories-dev.jsonl: the desk topics it is really about, or none. The
 split (``part``) was fixed from a hash of the id before the tagger's output was looked at: the
 tuning part may be inspected (--errors lists its wrong and missed desk topics), the held-out part
 is reported as numbers only. Skips with a message when the corpus is absent.
+
+--calibrate prints the desk topics' thresholds calibrated on the tuning part
+(articles.nlp.topics.calibrated_threshold) beside the seed's.
 
 Figures: per desk topic precision and recall, micro-F1 over desk topics, desk and top-level topics
 tagged per article, articles about none of the desk topics that get one; the same for a keyword
@@ -113,7 +116,7 @@ def main() -> int:
 
     from articles.nlp.boilerplate import find_content_end
     from articles.nlp.normalise import normalise_text
-    from articles.nlp.topics import compile_specs, tag_topics
+    from articles.nlp.topics import RELATIVE_CUT, calibrated_threshold, compile_specs, score_topics, tag_topics
     from articles.topics_seed import topic_specs_from_seed
 
     articles = {}
@@ -144,7 +147,8 @@ def main() -> int:
     theirs = [baseline_predict(row["title"], row["text"]) for row in rows]
 
     parts = {part: [i for i, label in enumerate(labels) if label["part"] == part] for part in ("tuning", "held-out")}
-    print(f"French desk topics: {len(rows)} articles, model {FRENCH_MODEL}, threshold {THRESHOLD}")
+    print(f"French desk topics: {len(rows)} articles, model {FRENCH_MODEL}, threshold {THRESHOLD} unless the topic "
+          "has its own")
     for part, idx in parts.items():
         report(part, idx, gold, ours, theirs, shown, desk)
     print(f"target on held-out: micro-F1 >= {TARGET_F1} with precision >= {TARGET_PRECISION}, no desk topic on an "
@@ -157,6 +161,16 @@ def main() -> int:
                 print(f"  {labels[i]['id']} {rows[i]['title'][:60]!r}: {sorted(gold[i])} -> {sorted(ours[i])} {found}")
         counts = Counter(slug for i in parts["tuning"] for slug in shown[i])
         print("  tagged on the tuning part:", dict(counts.most_common()))
+    if "--calibrate" in sys.argv[1:]:
+        print("thresholds calibrated on the tuning part (seed's in brackets):")
+        for slug in desk:
+            scored = [(next((hit.score for hit in score_topics(docs[i], compiled, language="fr",
+                                                                actor_surfaces=[ent.text for ent in docs[i].ents],
+                                                                content_end=ends[i], relative_cut=RELATIVE_CUT)
+                             if hit.slug == slug), 0.0), slug in gold[i]) for i in parts["tuning"]]
+            seeded = compiled.thresholds.get("fr", {}).get(slug, THRESHOLD)
+            print(f"  {slug:22s} {calibrated_threshold(scored, default=THRESHOLD):.2f} ({seeded:.2f}), "
+                  f"{sum(about for _, about in scored)} articles about it")
     demo = CORPUS / "fr-darmanin-rabat.txt"
     if demo.exists():
         text = normalise_text(demo.read_text(encoding="utf-8"))

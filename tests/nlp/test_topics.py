@@ -16,9 +16,11 @@ if str(REPO) not in sys.path:
 import spacy  # noqa: E402
 
 from articles.nlp.topics import (  # noqa: E402
+    CALIBRATION_MIN_ABOUT,
     MAX_TOPICS,
     RELATIVE_CUT,
     TopicExample,
+    calibrated_threshold,
     compile_specs,
     learn_topics,
     score_topics,
@@ -846,3 +848,29 @@ def test_suggested_keeps_at_most_max_topics_reaching_the_threshold():
 
     assert suggested([*hits[:1], below], threshold=THRESHOLD) == hits[:1]
     assert suggested(hits, threshold=THRESHOLD) == hits[:MAX_TOPICS]
+
+
+def test_calibrated_threshold_rises_to_halfway_below_the_lowest_article_about_the_topic():
+    about = [(0.9, True), (0.8, True), (0.7, True), (0.6, True), (0.56, True)]
+    others = [(0.6, False), (0.5, False), (0.4, False), (0.1, False)]
+
+    # Halfway between 0.56 and 0.5, to the cent below; 0.6 beside the articles about it is the cost.
+    assert calibrated_threshold(about + others, default=THRESHOLD) == 0.53
+    # Nothing about the topic is lost to the default's reach, whatever scored under it.
+    assert calibrated_threshold([*about, (0.2, True), *others], default=THRESHOLD) == 0.53
+    # Nothing to buy: no other article below the lowest one about the topic.
+    assert calibrated_threshold(about + [(0.95, False)], default=THRESHOLD) == THRESHOLD
+    # Never under the default, and too few articles about the topic say nothing.
+    assert calibrated_threshold([*about, (0.36, True), (0.1, False)], default=THRESHOLD) == THRESHOLD
+    assert calibrated_threshold(about[: CALIBRATION_MIN_ABOUT - 1] + others, default=THRESHOLD) == THRESHOLD
+
+
+def test_a_topics_own_threshold_applies_in_its_language(fr):
+    doc = fr("Le scrutin a lieu dimanche. Les électeurs votent dans la matinée.")
+    plain = TopicSpec("elec", {"fr": ("scrutin", "électeur*")})
+    [hit] = tag_topics(doc, [plain], language="fr", threshold=THRESHOLD)
+    higher = TopicSpec("elec", plain.cues, thresholds={"fr": round((hit.score + 1) / 2, 2)})
+    elsewhere = TopicSpec("elec", plain.cues, thresholds={"en": 1.0})
+
+    assert tag_topics(doc, [higher], language="fr", threshold=THRESHOLD) == []
+    assert tag_topics(doc, [elsewhere], language="fr", threshold=THRESHOLD) == [hit]
