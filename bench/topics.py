@@ -147,6 +147,14 @@ def main() -> int:
     print(f"{'held-out':10s} {len(held_out):4d} {ours:7.3f} {theirs:9.3f} {ours / theirs:6.3f}  after editors reviewed "
           f"the tuning half ({len(halves['tuning'])} articles, learned in {1000 * learn_seconds:.0f} ms)")
 
+    # What an editor is offered on the held-out half (a number only, like the rest of that half).
+    held_tagged = [{hit.slug for hit in shown[i] if hit.slug in top_level} for i in held_out]
+    print(f"{'held-out':10s} {len(held_out):4d} gold topic among those suggested "
+          f"{sum(gold[i] in tagged for i, tagged in zip(held_out, held_tagged, strict=True)) / len(held_out):.3f}, "
+          f"{sum(map(len, held_tagged)) / len(held_out):.2f} top-level topics suggested per article, "
+          f"{sum(len(shown[i]) for i in held_out) / len(held_out):.2f} desk + top-level (max "
+          f"{max(len(shown[i]) for i in held_out)})")
+
     tuning = halves["tuning"]
     # The same learning measured inside the tuning half, five folds: what one tunes against.
     folds = 5

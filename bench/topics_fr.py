@@ -1,12 +1,15 @@
 """Desk topics on French press articles: precision and recall against a plain keyword rule.
 
-Run: .venv/bin/python bench/topics_fr.py [--errors] [--calibrate]
+Run: .venv/bin/python bench/topics_fr.py [--errors] [--calibrate] [--learned]
 Labels: bench/data/topics-fr-dev.jsonl (id, file, labels, part), set by reading each article of
 ../shared/corpus/dev/fr-rpm2-stories-dev.jsonl: the desk topics it is really about, or none. The
 split (``part``) was fixed from a hash of the id before the tagger's output was looked at: the
 tuning part may be inspected (--errors lists its wrong and missed desk topics), the held-out part
 is reported as numbers only. Skips with a message when the corpus is absent.
 
+--learned measures, inside the tuning part (5 folds), the desk topics once editors reviewed the
+other folds: their labels taken as accepted topics and the desk topics wrongly shown as rejected ones,
+learned as the worker learns from reviewed articles.
 --calibrate prints the desk topics' thresholds calibrated on the tuning part
 (articles.nlp.topics.calibrated_threshold) beside the seed's.
 
@@ -116,7 +119,15 @@ def main() -> int:
 
     from articles.nlp.boilerplate import find_content_end
     from articles.nlp.normalise import normalise_text
-    from articles.nlp.topics import RELATIVE_CUT, calibrated_threshold, compile_specs, score_topics, tag_topics
+    from articles.nlp.topics import (
+        RELATIVE_CUT,
+        TopicExample,
+        calibrated_threshold,
+        compile_specs,
+        learn_topics,
+        score_topics,
+        tag_topics,
+    )
     from articles.topics_seed import topic_specs_from_seed
 
     articles = {}
@@ -161,6 +172,21 @@ def main() -> int:
                 print(f"  {labels[i]['id']} {rows[i]['title'][:60]!r}: {sorted(gold[i])} -> {sorted(ours[i])} {found}")
         counts = Counter(slug for i in parts["tuning"] for slug in shown[i])
         print("  tagged on the tuning part:", dict(counts.most_common()))
+    if "--learned" in sys.argv[1:]:
+        tuning, folds = parts["tuning"], 5
+        learned_desk: list[set[str]] = [set() for _ in texts]
+        for fold in range(folds):
+            test = set(tuning[fold::folds])
+            learned = learn_topics([TopicExample(texts[i][: ends[i]], "fr", tuple(gold[i]), tuple(ours[i] - gold[i]))
+                                    for i in tuning if i not in test], specs)
+            for i in test:
+                found = tag_topics(docs[i], compiled, language="fr", actor_surfaces=[ent.text for ent in docs[i].ents],
+                                   threshold=THRESHOLD, content_end=ends[i], learned=learned)
+                learned_desk[i] = {hit.slug for hit in found if hit.slug in desk}
+        alone, taught = scores(gold, ours, tuning, desk), scores(gold, learned_desk, tuning, desk)
+        print(f"tuning, {folds} folds: cues P {alone['p']:.3f} R {alone['r']:.3f} F1 {alone['f1']:.3f} "
+              f"(none {alone['none_hit']}/{alone['none_total']}); with the other folds learned P {taught['p']:.3f} "
+              f"R {taught['r']:.3f} F1 {taught['f1']:.3f} (none {taught['none_hit']}/{taught['none_total']})")
     if "--calibrate" in sys.argv[1:]:
         print("thresholds calibrated on the tuning part (seed's in brackets):")
         for slug in desk:
