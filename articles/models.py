@@ -492,8 +492,8 @@ class TopicQuerySet(models.QuerySet):
 
 
 def validate_topic_thresholds(value) -> None:
-    """A topic's own thresholds: a language code to a score from TOPIC_THRESHOLD to 1. Pages show no
-    machine suggestion under TOPIC_THRESHOLD, so a topic's own can only raise the bar."""
+    """A topic's own thresholds: a language code to a score from TOPIC_THRESHOLD to 1. The queue and
+    digests show no machine suggestion under TOPIC_THRESHOLD, so a topic's own can only raise the bar."""
     if not isinstance(value, dict):
         raise ValidationError(_("Thresholds are a language code and a score, e.g. {\"fr\": 0.5}."))
     for language, threshold in value.items():

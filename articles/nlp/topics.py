@@ -57,8 +57,8 @@ LEAD_SENTENCES = 2
 MIN_SENTENCES = 2
 # What an editor is offered: the topics whose cue score is within RELATIVE_CUT of the best one's,
 # at most MAX_TOPICS of them. Each topic is scored on its own, so an article with one strong subject
-# also carries weaker ones (a minister's visit touches sport, crime, conflict); a topic far below the
-# best is a side remark, and a chip row of nine topics is read as noise. Chosen on the tuning parts
+# also carries weaker ones (a match report that ends with an arrest touches crime); a topic far below
+# the best is a side remark, and a chip row of nine topics is read as noise. Chosen on the tuning parts
 # of bench/topics_fr.py and bench/topics.py: the most desk topics found with precision >= 0.95 and
 # none on an article about none of them (README, "What happens to an article").
 RELATIVE_CUT = 0.6
