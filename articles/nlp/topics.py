@@ -55,12 +55,13 @@ LEAD_SENTENCES = 2
 # or in the lead. One sentence deep in an article ("il avait assisté aux Jeux olympiques en 1996")
 # is a passing remark, however many general words of the domain surround it.
 MIN_SENTENCES = 2
-# What an editor is offered: the topics whose cue score is within RELATIVE_CUT of the best one's,
-# at most MAX_TOPICS of them. Each topic is scored on its own, so an article with one strong subject
-# also carries weaker ones (a match report that ends with an arrest touches crime); a topic far below
-# the best is a side remark, and a chip row of nine topics is read as noise. Chosen on the tuning parts
-# of bench/topics_fr.py and bench/topics.py: the most desk topics found with precision >= 0.95 and
-# none on an article about none of them (README, "What happens to an article").
+# What an editor is offered of the broad (top-level) topics: those whose cue score is within
+# RELATIVE_CUT of the best one's, at most MAX_TOPICS of them. Each topic is scored on its own, so an
+# article with one strong subject also carries weaker ones (a match report that ends with an arrest
+# touches crime); a broad topic far below the best is a side remark, and a chip row of nine topics
+# reads as noise. A desk topic (one that narrows another) is the desk's own focus and is offered
+# whenever it reaches its threshold: an article about several of them is about each. Both chosen on
+# the tuning parts of bench/topics_fr.py and bench/topics.py (README, "What happens to an article").
 RELATIVE_CUT = 0.6
 MAX_TOPICS = 3
 
@@ -118,6 +119,8 @@ class CompiledSpecs:
     ancestors: tuple[tuple[tuple[int, int], ...], ...] = ()
     # language -> slug -> the topic's own threshold in that language, for the topics that have one.
     thresholds: dict[str, dict[str, float]] = field(default_factory=dict)
+    # Slugs of the desk topics: those that narrow another topic.
+    narrower: frozenset[str] = frozenset()
     _languages: dict[str, _LanguageIndex] = field(default_factory=dict)
 
     def language(self, language: str) -> _LanguageIndex:
@@ -245,6 +248,7 @@ def compile_specs(specs: Sequence[TopicSpec] | CompiledSpecs) -> CompiledSpecs:
             actor_cues=tuple(_compile_actor_cues(spec) for spec in specs),
             ancestors=_ancestors(specs),
             thresholds=_thresholds(specs),
+            narrower=frozenset(spec.slug for spec in specs if spec.parent),
         )
         if len(_CACHE) >= _CACHE_SIZE:
             _CACHE.pop(next(iter(_CACHE)))
@@ -515,8 +519,8 @@ def score_topics(
 
     With ``learned`` (profiles from editors' decisions), each score blends the cues with the
     probability that editors would accept the topic, and a topic may come from the profile alone.
-    With ``relative_cut``, a topic whose cue score is below that share of the best cue score has
-    no cue evidence (a side remark of the text); what editors taught still counts for it.
+    With ``relative_cut``, a broad topic whose cue score is below that share of the best cue score
+    has no cue evidence (a side remark of the text); what editors taught still counts for it.
     """
     compiled = compile_specs(specs)
     text = doc.text
@@ -554,7 +558,8 @@ def score_topics(
         hits.append(TopicHit(compiled.specs[topic].slug, min(1.0, score), spans))
     hits.sort(key=lambda hit: (-hit.score, hit.slug))
     best = hits[0].score if hits else 0.0
-    hits = [hit for hit in hits if hit.score > 0 and hit.score >= relative_cut * best]
+    hits = [hit for hit in hits
+            if hit.score > 0 and (hit.score >= relative_cut * best or hit.slug in compiled.narrower)]
     if learned:
         hits = _blend(hits, learned, language, text[:limit], sentences, compiled.specs)
     return hits
@@ -586,15 +591,25 @@ def tag_topics(
     compiled = compile_specs(specs)
     hits = score_topics(doc, compiled, language=language, actor_surfaces=actor_surfaces, content_end=content_end,
                         learned=learned, relative_cut=RELATIVE_CUT)
-    return suggested(hits, threshold=threshold, thresholds=compiled.thresholds.get(language))
+    return suggested(hits, threshold=threshold, thresholds=compiled.thresholds.get(language),
+                     narrower=compiled.narrower)
 
 
-def suggested(hits: Sequence[TopicHit], *, threshold: float,
-              thresholds: Mapping[str, float] | None = None) -> list[TopicHit]:
+def suggested(hits: Sequence[TopicHit], *, threshold: float, thresholds: Mapping[str, float] | None = None,
+              narrower: frozenset[str] = frozenset()) -> list[TopicHit]:
     """Out of scored ``hits`` (best first), those reaching their topic's threshold in ``thresholds``
-    (``threshold`` for a topic not there), at most MAX_TOPICS."""
+    (``threshold`` for a topic not there): every desk topic (in ``narrower``), at most MAX_TOPICS others."""
     own = thresholds or {}
-    return [hit for hit in hits if hit.score >= own.get(hit.slug, threshold)][:MAX_TOPICS]
+    kept, broad = [], 0
+    for hit in hits:
+        if hit.score < own.get(hit.slug, threshold):
+            continue
+        if hit.slug not in narrower:
+            if broad == MAX_TOPICS:
+                continue
+            broad += 1
+        kept.append(hit)
+    return kept
 
 
 # Articles about a topic below which its labels say too little to move its threshold.

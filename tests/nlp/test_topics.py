@@ -804,14 +804,18 @@ FR_BRIEFING = (
 )
 
 
-def test_an_article_touching_many_topics_is_offered_the_best_three(fr, specs):
+def test_an_article_touching_many_topics_is_offered_the_best_three_broad_ones_and_every_desk_topic(fr, specs):
     doc = fr(FR_BRIEFING)
     scored = score_topics(doc, specs, language="fr")
-    assert len([hit for hit in scored if hit.score >= THRESHOLD]) > MAX_TOPICS, scored
+    desk = {spec.slug for spec in specs if spec.parent}
+    broad = [hit.slug for hit in scored if hit.slug not in desk and hit.score >= THRESHOLD]
+    assert len(broad) > MAX_TOPICS, scored
 
-    offered = tag_topics(doc, specs, language="fr", threshold=THRESHOLD)
+    offered = {hit.slug for hit in tag_topics(doc, specs, language="fr", threshold=THRESHOLD)}
 
-    assert [hit.slug for hit in offered] == [hit.slug for hit in scored[:MAX_TOPICS]]
+    assert offered - desk == set(broad[:MAX_TOPICS])
+    assert offered & desk == {hit.slug for hit in scored if hit.slug in desk and hit.score >= THRESHOLD}
+    assert {"diplomacy", "terrorism", "olympic-games"} <= offered
 
 
 # A match report with an arrest in its last lines: a side remark, not what the article is about.
@@ -842,12 +846,14 @@ def test_a_topic_far_below_the_best_one_is_not_offered(fr, specs):
         "crime-law-and-justice"]
 
 
-def test_suggested_keeps_at_most_max_topics_reaching_the_threshold():
+def test_suggested_keeps_at_most_max_broad_topics_reaching_the_threshold_and_every_desk_topic():
     hits = [TopicHit(f"topic-{n}", 0.9 - n / 100, ()) for n in range(MAX_TOPICS + 2)]
     below = TopicHit("below", THRESHOLD - 0.01, ())
+    desk = TopicHit("desk", 0.5, ())
 
     assert suggested([*hits[:1], below], threshold=THRESHOLD) == hits[:1]
     assert suggested(hits, threshold=THRESHOLD) == hits[:MAX_TOPICS]
+    assert suggested([*hits, desk], threshold=THRESHOLD, narrower=frozenset({"desk"})) == [*hits[:MAX_TOPICS], desk]
 
 
 def test_calibrated_threshold_rises_to_halfway_below_the_lowest_article_about_the_topic():
