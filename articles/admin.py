@@ -102,7 +102,7 @@ class RejectedSurfaceAdmin(ModelAdmin):
 
 @admin.register(models.Topic)
 class TopicAdmin(ModelAdmin):
-    list_display = ["name_en", "name_fr", "slug", "iptc_code", "parent", "active"]
+    list_display = ["name_en", "name_fr", "slug", "iptc_code", "parent", "thresholds", "active"]
     list_filter = ["active"]
     search_fields = ["name_en", "name_fr", "slug"]
     prepopulated_fields = {"slug": ["name_en"]}

@@ -11,6 +11,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchVectorField
+from django.core.exceptions import ValidationError
 from django.db import connections, models
 from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
@@ -491,6 +492,18 @@ class TopicQuerySet(models.QuerySet):
         return self.filter(active=True)
 
 
+def validate_topic_thresholds(value) -> None:
+    """A topic's own thresholds: a language code to a score from TOPIC_THRESHOLD to 1. The queue and
+    digests show no machine suggestion under TOPIC_THRESHOLD, so a topic's own can only raise the bar."""
+    if not isinstance(value, dict):
+        raise ValidationError(_("Thresholds are a language code and a score, e.g. {\"fr\": 0.5}."))
+    for language, threshold in value.items():
+        if (not isinstance(threshold, int | float) or isinstance(threshold, bool)
+                or not settings.TOPIC_THRESHOLD <= threshold <= 1):
+            raise ValidationError(_("The threshold for %(language)s must be a number from %(low)s to 1."),
+                                  params={"language": language, "low": settings.TOPIC_THRESHOLD})
+
+
 class Topic(models.Model):
     slug = models.SlugField(max_length=80, unique=True)
     name_en = models.CharField(max_length=200)
@@ -500,6 +513,12 @@ class Topic(models.Model):
     description = models.TextField(blank=True)
     # {"fr": ["terroris*", "attentat*", ...], "en": [...], "actors": ["Front Polisario"]}
     cues = models.JSONField(default=dict, blank=True)
+    # {"fr": 0.38}: the score from which the topic is suggested on an article in that language, where
+    # it was calibrated on labelled articles or a chief editor set it; TOPIC_THRESHOLD elsewhere.
+    thresholds = models.JSONField(
+        default=dict, blank=True, validators=[validate_topic_thresholds],
+        help_text=_("Score from which the topic is suggested, per language, e.g. {\"fr\": 0.5}; "
+                    "TOPIC_THRESHOLD for a language not listed. Applies to articles annotated from now on."))
     active = models.BooleanField(default=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -12,8 +12,13 @@ weighs less than the domain's own vocabulary and counts only beside it: a topic 
 own (unmarked) cues are in two sentences or in the lead. Actors are names of organisations or places that
 define a desk topic in general; they count when the entity recogniser finds them.
 
-The database holds the cues once seeded: a change here reaches existing installations only through a
-data migration that revises them (articles.services.taxonomy.topic_cues_revise, e.g. migration 0020).
+"thresholds" are the scores from which a topic is suggested, per language, where one was calibrated on
+labelled articles (articles.nlp.topics.calibrated_threshold, printed by bench/topics_fr.py and
+bench/topics.py with --calibrate); elsewhere TOPIC_THRESHOLD applies.
+
+The database holds the cues and thresholds once seeded: a change here reaches existing installations
+only through a data migration that revises them (articles.services.taxonomy.topic_cues_revise, e.g.
+migration 0020; topic_thresholds_revise, migration 0021).
 """
 
 from articles.nlp.types import TopicSpec
@@ -27,6 +32,7 @@ TOPICS: list[dict] = [
         "iptc_code": "medtop:01000000",
         "parent": None,
         "top_level": True,
+        "thresholds": {"en": 0.93},
         "description": "All forms of arts, entertainment, cultural heritage and media.",
         "cues": {
             "fr": [
@@ -221,6 +227,7 @@ TOPICS: list[dict] = [
         "iptc_code": "medtop:04000000",
         "parent": None,
         "top_level": True,
+        "thresholds": {"en": 0.83},
         "description": "All matters concerning the planning, production and exchange of wealth.",
         "cues": {
             "fr": [
@@ -586,6 +593,7 @@ TOPICS: list[dict] = [
         "iptc_code": "medtop:13000000",
         "parent": None,
         "top_level": True,
+        "thresholds": {"en": 0.69},
         "description": "All aspects pertaining to human understanding of, as well as methodical study and "
         "research of natural, formal and social sciences, and the practical application of such knowledge.",
         "cues": {
@@ -707,6 +715,7 @@ TOPICS: list[dict] = [
         "iptc_code": "medtop:15000000",
         "parent": None,
         "top_level": True,
+        "thresholds": {"en": 0.51},
         "description": "Competitive activity or skill that involves physical and/or mental effort and "
         "organisations and bodies involved in these activities.",
         "cues": {
@@ -840,6 +849,7 @@ TOPICS: list[dict] = [
         "iptc_code": "",
         "parent": "sport",
         "top_level": False,
+        "thresholds": {"fr": 0.5},
         "description": "Summer and Winter Olympic and Paralympic Games: organisation, security, athletes, results.",
         "cues": {
             "fr": [
@@ -1013,6 +1023,7 @@ def topic_specs_from_seed() -> list[TopicSpec]:
             actor_cues=tuple(entry.get("actors", ())),
             iptc_top_level=bool(entry["top_level"]),
             parent=entry["parent"] or "",
+            thresholds=dict(entry.get("thresholds", {})),
         )
         for entry in TOPICS
     ]

@@ -6,10 +6,11 @@ import importlib
 import pytest
 
 from articles.models import Topic
-from articles.services.taxonomy import topic_cues_revise
+from articles.services.taxonomy import topic_cues_revise, topic_thresholds_revise
 from articles.topics_seed import TOPICS
 
 REVISION = importlib.import_module("articles.migrations.0020_topic_cues_everyday_words")
+THRESHOLDS = importlib.import_module("articles.migrations.0021_topic_thresholds")
 
 pytestmark = pytest.mark.django_db
 
@@ -55,3 +56,28 @@ def test_revision_keeps_what_a_chief_editor_changed():
     # Revised in place; a cue the editor had removed is not brought back, none is doubled.
     assert topic.cues["fr"] == ["~expulsion*", "rétention", "centre de rétention"]
     assert topic.cues["actors"] == _seed_cues("migration")["actors"]
+
+
+def test_migrated_database_holds_the_seed_thresholds():
+    for entry in TOPICS:
+        assert Topic.objects.get(slug=entry["slug"]).thresholds == entry.get("thresholds", {}), entry["slug"]
+    assert any(Topic.objects.get(slug=slug).thresholds for slug in THRESHOLDS.REVISIONS)
+
+
+def test_threshold_revision_brings_an_older_installation_to_the_seed_and_keeps_a_chief_editors():
+    backwards = {slug: {language: (new, old) for language, (old, new) in languages.items()}
+                 for slug, languages in THRESHOLDS.REVISIONS.items()}
+    assert topic_thresholds_revise(revisions=backwards) == len(THRESHOLDS.REVISIONS)
+    assert all(not Topic.objects.get(slug=slug).thresholds for slug in THRESHOLDS.REVISIONS)
+    edited = next(iter(THRESHOLDS.REVISIONS))
+    [language] = THRESHOLDS.REVISIONS[edited]
+    Topic.objects.filter(slug=edited).update(thresholds={language: 0.9, "xx": 0.5})
+
+    assert topic_thresholds_revise(revisions=THRESHOLDS.REVISIONS) == len(THRESHOLDS.REVISIONS) - 1
+
+    assert Topic.objects.get(slug=edited).thresholds == {language: 0.9, "xx": 0.5}
+    for entry in TOPICS:
+        if entry["slug"] in THRESHOLDS.REVISIONS and entry["slug"] != edited:
+            assert Topic.objects.get(slug=entry["slug"]).thresholds == entry["thresholds"], entry["slug"]
+    # Applied twice, nothing changes.
+    assert topic_thresholds_revise(revisions=THRESHOLDS.REVISIONS) == 0

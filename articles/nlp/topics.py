@@ -18,7 +18,7 @@ import re
 import unicodedata
 from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from spacy.attrs import ENT_TYPE, IDX, IS_SPACE, LEMMA, ORTH
@@ -55,6 +55,15 @@ LEAD_SENTENCES = 2
 # or in the lead. One sentence deep in an article ("il avait assisté aux Jeux olympiques en 1996")
 # is a passing remark, however many general words of the domain surround it.
 MIN_SENTENCES = 2
+# What an editor is offered of the broad (top-level) topics: those whose cue score is within
+# RELATIVE_CUT of the best one's, at most MAX_TOPICS of them. Each topic is scored on its own, so an
+# article with one strong subject also carries weaker ones (a match report that ends with an arrest
+# touches crime); a broad topic far below the best is a side remark, and a chip row of nine topics
+# reads as noise. A desk topic (one that narrows another) is the desk's own focus and is offered
+# whenever it reaches its threshold: an article about several of them is about each. Both chosen on
+# the tuning parts of bench/topics_fr.py and bench/topics.py (README, "What happens to an article").
+RELATIVE_CUT = 0.6
+MAX_TOPICS = 3
 
 _WORD = re.compile(r"\w+'?")
 _LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "’": "'", "ʼ": "'"})
@@ -108,6 +117,10 @@ class CompiledSpecs:
     actor_cues: tuple[tuple[tuple[str, re.Pattern[str]], ...], ...]
     # topic -> (ancestor topic, levels up), nearest first; from the ``parent`` slugs.
     ancestors: tuple[tuple[tuple[int, int], ...], ...] = ()
+    # language -> slug -> the topic's own threshold in that language, for the topics that have one.
+    thresholds: dict[str, dict[str, float]] = field(default_factory=dict)
+    # Slugs of the desk topics: those that narrow another topic.
+    narrower: frozenset[str] = frozenset()
     _languages: dict[str, _LanguageIndex] = field(default_factory=dict)
 
     def language(self, language: str) -> _LanguageIndex:
@@ -201,6 +214,14 @@ def _ancestors(specs: Sequence[TopicSpec]) -> tuple[tuple[tuple[int, int], ...],
     return tuple(result)
 
 
+def _thresholds(specs: Sequence[TopicSpec]) -> dict[str, dict[str, float]]:
+    by_language: dict[str, dict[str, float]] = defaultdict(dict)
+    for spec in specs:
+        for language, threshold in spec.thresholds.items():
+            by_language[language][spec.slug] = threshold
+    return dict(by_language)
+
+
 _CACHE: dict[tuple, CompiledSpecs] = {}
 _CACHE_SIZE = 8
 
@@ -208,7 +229,7 @@ _CACHE_SIZE = 8
 def _fingerprint(specs: Sequence[TopicSpec]) -> tuple:
     return tuple(
         (spec.slug, tuple((lang, tuple(cues)) for lang, cues in sorted(spec.cues.items())), tuple(spec.actor_cues),
-         spec.iptc_top_level, spec.parent)
+         spec.iptc_top_level, spec.parent, tuple(sorted(spec.thresholds.items())))
         for spec in specs
     )
 
@@ -226,6 +247,8 @@ def compile_specs(specs: Sequence[TopicSpec] | CompiledSpecs) -> CompiledSpecs:
             specs=tuple(specs),
             actor_cues=tuple(_compile_actor_cues(spec) for spec in specs),
             ancestors=_ancestors(specs),
+            thresholds=_thresholds(specs),
+            narrower=frozenset(spec.slug for spec in specs if spec.parent),
         )
         if len(_CACHE) >= _CACHE_SIZE:
             _CACHE.pop(next(iter(_CACHE)))
@@ -490,11 +513,14 @@ def score_topics(
     actor_surfaces: Sequence[str] = (),
     content_end: int | None = None,
     learned: LearnedTopics | None = None,
+    relative_cut: float = 0.0,
 ) -> list[TopicHit]:
     """Every topic with some evidence, its own or a narrower topic's, best first. Scores are in [0, 1].
 
     With ``learned`` (profiles from editors' decisions), each score blends the cues with the
     probability that editors would accept the topic, and a topic may come from the profile alone.
+    With ``relative_cut``, a broad topic whose cue score is below that share of the best cue score
+    has no cue evidence (a side remark of the text); what editors taught still counts for it.
     """
     compiled = compile_specs(specs)
     text = doc.text
@@ -531,7 +557,9 @@ def score_topics(
         spans = tuple(sentences[s] for s in sorted(best))
         hits.append(TopicHit(compiled.specs[topic].slug, min(1.0, score), spans))
     hits.sort(key=lambda hit: (-hit.score, hit.slug))
-    hits = [hit for hit in hits if hit.score > 0]
+    best = hits[0].score if hits else 0.0
+    hits = [hit for hit in hits
+            if hit.score > 0 and (hit.score >= relative_cut * best or hit.slug in compiled.narrower)]
     if learned:
         hits = _blend(hits, learned, language, text[:limit], sentences, compiled.specs)
     return hits
@@ -558,10 +586,51 @@ def tag_topics(
     content_end: int | None = None,
     learned: LearnedTopics | None = None,
 ) -> list[TopicHit]:
-    """Topics whose score reaches ``threshold``, best first, with evidence sentences."""
-    hits = score_topics(doc, specs, language=language, actor_surfaces=actor_surfaces, content_end=content_end,
-                        learned=learned)
-    return [hit for hit in hits if hit.score >= threshold]
+    """The topics to suggest, best first, with evidence sentences: scored with RELATIVE_CUT, then
+    ``suggested`` with the topics' own thresholds in ``language`` (``threshold`` for a topic without one)."""
+    compiled = compile_specs(specs)
+    hits = score_topics(doc, compiled, language=language, actor_surfaces=actor_surfaces, content_end=content_end,
+                        learned=learned, relative_cut=RELATIVE_CUT)
+    return suggested(hits, threshold=threshold, thresholds=compiled.thresholds.get(language),
+                     narrower=compiled.narrower)
+
+
+def suggested(hits: Sequence[TopicHit], *, threshold: float, thresholds: Mapping[str, float] | None = None,
+              narrower: frozenset[str] = frozenset()) -> list[TopicHit]:
+    """Out of scored ``hits`` (best first), those reaching their topic's threshold in ``thresholds``
+    (``threshold`` for a topic not there): every desk topic (in ``narrower``), at most MAX_TOPICS others."""
+    own = thresholds or {}
+    kept, broad = [], 0
+    for hit in hits:
+        if hit.score < own.get(hit.slug, threshold):
+            continue
+        if hit.slug not in narrower:
+            if broad == MAX_TOPICS:
+                continue
+            broad += 1
+        kept.append(hit)
+    return kept
+
+
+# Articles about a topic below which its labels say too little to move its threshold.
+CALIBRATION_MIN_ABOUT = 5
+
+
+def calibrated_threshold(scored: Sequence[tuple[float, bool]], *, default: float) -> float:
+    """A topic's threshold from labelled articles given as (score, about the topic): raised from
+    ``default`` as far as it goes without losing an article about the topic that ``default``
+    reached, to halfway between the lowest of those and the best-scored article not about the topic
+    below it (a margin either way), rounded down to the cent. It buys precision and costs nothing
+    found on the labelled articles; with no such article below, or fewer than CALIBRATION_MIN_ABOUT
+    articles about the topic, ``default`` stays."""
+    reached = [score for score, about in scored if about and score >= default]
+    if not reached or sum(about for _, about in scored) < CALIBRATION_MIN_ABOUT:
+        return default
+    lowest = min(reached)
+    below = [score for score, about in scored if not about and score < lowest]
+    if not below:
+        return default
+    return max(default, math.floor(50 * (lowest + max(below))) / 100)
 
 
 # ---- Learning from editors' decisions ---------------------------------------------------

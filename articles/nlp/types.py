@@ -13,7 +13,9 @@ class TopicSpec:
     with a trailing ``*`` matching any ending ("terroris*"), or a phrase of
     such words ("jeux olympiques"). ``actor_cues`` are actor names or aliases
     whose mention is evidence for the topic ("Front Polisario"). ``parent`` is the
-    slug of the broader topic this one narrows ("" for a top-level topic).
+    slug of the broader topic this one narrows ("" for a top-level topic). ``thresholds`` maps a
+    language code to the score from which the topic is suggested in that language (a language not
+    there: the pipeline's default).
     """
 
     slug: str
@@ -21,6 +23,7 @@ class TopicSpec:
     actor_cues: tuple[str, ...] = ()
     iptc_top_level: bool = False
     parent: str = ""
+    thresholds: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

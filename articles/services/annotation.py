@@ -136,6 +136,7 @@ def load_topic_specs() -> list[TopicSpec]:
                 actor_cues=tuple(cues.get("actors", ())),
                 iptc_top_level=topic.parent_id is None and bool(topic.iptc_code),
                 parent=topic.parent.slug if topic.parent_id else "",
+                thresholds={language: float(threshold) for language, threshold in (topic.thresholds or {}).items()},
             )
         )
     return specs

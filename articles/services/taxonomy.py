@@ -12,6 +12,8 @@ def topics_seed(apps=global_apps, *, overwrite: bool = False) -> int:
     An existing topic is left as a chief editor edited it unless ``overwrite``.
     """
     Topic = apps.get_model("articles", "Topic")
+    # Migration 0002 seeds with a model that has no thresholds yet; 0021 adds them.
+    with_thresholds = any(field.name == "thresholds" for field in Topic._meta.get_fields())
     created = 0
     with transaction.atomic():
         by_slug = {}
@@ -23,6 +25,8 @@ def topics_seed(apps=global_apps, *, overwrite: bool = False) -> int:
                 "description": entry.get("description", ""),
                 "cues": {**entry.get("cues", {}), "actors": list(entry.get("actors", []))},
             }
+            if with_thresholds:
+                fields["thresholds"] = dict(entry.get("thresholds", {}))
             topic = Topic.objects.filter(slug=entry["slug"]).first()
             if topic is None:
                 topic = Topic.objects.create(slug=entry["slug"], **fields)
@@ -68,5 +72,32 @@ def topic_cues_revise(apps=global_apps, *, revisions: dict[str, dict[str, list[t
             if cues != topic.cues:
                 topic.cues = cues
                 topic.save(update_fields=["cues"])
+                changed += 1
+    return changed
+
+
+def topic_thresholds_revise(apps=global_apps, *,
+                            revisions: dict[str, dict[str, tuple[float | None, float | None]]]) -> int:
+    """Apply a revision of the seeded thresholds to the topics in the database; returns how many changed.
+
+    ``revisions`` maps a topic slug to, per language, an ``(old, new)`` pair (None: no threshold of
+    its own). A threshold changes only where it is still ``old``: one a chief editor set or removed
+    stays as edited, and a topic that was deleted is skipped.
+    """
+    Topic = apps.get_model("articles", "Topic")
+    changed = 0
+    with transaction.atomic():
+        for topic in Topic.objects.filter(slug__in=list(revisions)).select_for_update():
+            thresholds = dict(topic.thresholds or {})
+            for language, (old, new) in revisions[topic.slug].items():
+                if thresholds.get(language) != old:
+                    continue
+                if new is None:
+                    thresholds.pop(language, None)
+                else:
+                    thresholds[language] = new
+            if thresholds != (topic.thresholds or {}):
+                topic.thresholds = thresholds
+                topic.save(update_fields=["thresholds"])
                 changed += 1
     return changed

@@ -15,8 +15,19 @@ if str(REPO) not in sys.path:
 
 import spacy  # noqa: E402
 
-from articles.nlp.topics import TopicExample, compile_specs, learn_topics, score_topics, tag_topics  # noqa: E402
-from articles.nlp.types import TopicSpec  # noqa: E402
+from articles.nlp.topics import (  # noqa: E402
+    CALIBRATION_MIN_ABOUT,
+    MAX_TOPICS,
+    RELATIVE_CUT,
+    TopicExample,
+    calibrated_threshold,
+    compile_specs,
+    learn_topics,
+    score_topics,
+    suggested,
+    tag_topics,
+)
+from articles.nlp.types import TopicHit, TopicSpec  # noqa: E402
 from articles.topics_seed import TOPICS, topic_specs_from_seed  # noqa: E402
 
 CORPUS = REPO.parent / "shared" / "corpus"
@@ -780,3 +791,92 @@ def test_seed_embassy_as_a_place_is_not_diplomacy(fr, specs):
     recalled = ("Le pays rappelle son ambassadeur\n"
                 "L'ambassade restera ouverte, mais l'ambassadeur est rappelé pour consultations.")
     assert score_of(scores(fr, specs, recalled, "fr"), "diplomacy") >= THRESHOLD
+
+
+# A briefing that touches every subject of the day, each in a sentence or two.
+FR_BRIEFING = (
+    "Le ministre des Affaires étrangères reçoit son homologue avant les Jeux olympiques\n\n"
+    "Le ministre des Affaires étrangères a reçu mardi l'ambassadeur et son homologue pour un entretien sur la "
+    "coopération antiterroriste avant les Jeux olympiques.\n"
+    "Les deux diplomates ont évoqué la sécurité du village olympique, la lutte contre le terrorisme et les attentats "
+    "déjoués l'an dernier.\n"
+    "Le tribunal a par ailleurs condamné un trafiquant de drogue à dix ans de prison, selon le procureur."
+)
+
+
+def test_an_article_touching_many_topics_is_offered_the_best_three_broad_ones_and_every_desk_topic(fr, specs):
+    doc = fr(FR_BRIEFING)
+    scored = score_topics(doc, specs, language="fr")
+    desk = {spec.slug for spec in specs if spec.parent}
+    broad = [hit.slug for hit in scored if hit.slug not in desk and hit.score >= THRESHOLD]
+    assert len(broad) > MAX_TOPICS, scored
+
+    offered = {hit.slug for hit in tag_topics(doc, specs, language="fr", threshold=THRESHOLD)}
+
+    assert offered - desk == set(broad[:MAX_TOPICS])
+    assert offered & desk == {hit.slug for hit in scored if hit.slug in desk and hit.score >= THRESHOLD}
+    assert {"diplomacy", "terrorism", "olympic-games"} <= offered
+
+
+# A match report with an arrest in its last lines: a side remark, not what the article is about.
+FR_MATCH_WITH_AN_ARREST = (
+    "Le club lyonnais remporte le championnat de football\n\n"
+    "Le club a battu son rival trois buts à un samedi soir et remporte le championnat.\n"
+    "L'entraîneur a salué ses joueurs, le gardien a arrêté un penalty et l'attaquant a marqué deux buts.\n"
+    "Les supporters ont envahi la pelouse du stade après le coup de sifflet final.\n"
+    "La saison prochaine, l'équipe disputera la Ligue des champions.\n"
+    "Le capitaine a soulevé le trophée devant quarante mille spectateurs.\n"
+    "Le président du club a promis de garder l'effectif et de recruter un défenseur.\n"
+    "Un supporter a été interpellé pour avoir lancé un fumigène.\n"
+    "Il sera jugé en comparution immédiate lundi."
+)
+
+
+def test_a_topic_far_below_the_best_one_is_not_offered(fr, specs):
+    doc = fr(FR_MATCH_WITH_AN_ARREST)
+    scored = {hit.slug: hit.score for hit in score_topics(doc, specs, language="fr")}
+    assert THRESHOLD <= scored["crime-law-and-justice"] < RELATIVE_CUT * scored["sport"], scored
+
+    offered = tag_topics(doc, specs, language="fr", threshold=THRESHOLD)
+
+    assert [hit.slug for hit in offered] == ["sport"]
+    # Alone, the weaker topic is offered: the cut is relative to what the article is about.
+    arrest = fr(FR_MATCH_WITH_AN_ARREST.split("\n")[-2] + "\n" + FR_MATCH_WITH_AN_ARREST.split("\n")[-1])
+    assert [hit.slug for hit in tag_topics(arrest, specs, language="fr", threshold=THRESHOLD)] == [
+        "crime-law-and-justice"]
+
+
+def test_suggested_keeps_at_most_max_broad_topics_reaching_the_threshold_and_every_desk_topic():
+    hits = [TopicHit(f"topic-{n}", 0.9 - n / 100, ()) for n in range(MAX_TOPICS + 2)]
+    below = TopicHit("below", THRESHOLD - 0.01, ())
+    desk = TopicHit("desk", 0.5, ())
+
+    assert suggested([*hits[:1], below], threshold=THRESHOLD) == hits[:1]
+    assert suggested(hits, threshold=THRESHOLD) == hits[:MAX_TOPICS]
+    assert suggested([*hits, desk], threshold=THRESHOLD, narrower=frozenset({"desk"})) == [*hits[:MAX_TOPICS], desk]
+
+
+def test_calibrated_threshold_rises_to_halfway_below_the_lowest_article_about_the_topic():
+    about = [(0.9, True), (0.8, True), (0.7, True), (0.6, True), (0.56, True)]
+    others = [(0.6, False), (0.5, False), (0.4, False), (0.1, False)]
+
+    # Halfway between 0.56 and 0.5, to the cent below; 0.6 beside the articles about it is the cost.
+    assert calibrated_threshold(about + others, default=THRESHOLD) == 0.53
+    # Nothing about the topic is lost to the default's reach, whatever scored under it.
+    assert calibrated_threshold([*about, (0.2, True), *others], default=THRESHOLD) == 0.53
+    # Nothing to buy: no other article below the lowest one about the topic.
+    assert calibrated_threshold(about + [(0.95, False)], default=THRESHOLD) == THRESHOLD
+    # Never under the default, and too few articles about the topic say nothing.
+    assert calibrated_threshold([*about, (0.36, True), (0.1, False)], default=THRESHOLD) == THRESHOLD
+    assert calibrated_threshold(about[: CALIBRATION_MIN_ABOUT - 1] + others, default=THRESHOLD) == THRESHOLD
+
+
+def test_a_topics_own_threshold_applies_in_its_language(fr):
+    doc = fr("Le scrutin a lieu dimanche. Les électeurs votent dans la matinée.")
+    plain = TopicSpec("elec", {"fr": ("scrutin", "électeur*")})
+    [hit] = tag_topics(doc, [plain], language="fr", threshold=THRESHOLD)
+    higher = TopicSpec("elec", plain.cues, thresholds={"fr": round((hit.score + 1) / 2, 2)})
+    elsewhere = TopicSpec("elec", plain.cues, thresholds={"en": 1.0})
+
+    assert tag_topics(doc, [higher], language="fr", threshold=THRESHOLD) == []
+    assert tag_topics(doc, [elsewhere], language="fr", threshold=THRESHOLD) == [hit]
