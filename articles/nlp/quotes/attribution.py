@@ -689,22 +689,19 @@ def _continue_speakers(ctx: _Context) -> None:
         a, b = quotes[n], quotes[n + 1]
         if not a.attributed and b.attributed and b.by_verb and b.cue_after and b.speaker is not None:
             if _one_sentence_no_one_between(ctx, a, b) and not _qualifies_a_noun(ctx, a):
-                a.speaker, a.role, a.attributed = b.speaker, b.role, True
-                a.confidence = min(b.confidence, _NEIGHBOUR)
+                _carry(a, b)
     for quote in quotes:
         if quote.kind == "direct" and not quote.attributed:
             found = _speaker_of_sentence_before(ctx, quote)
             if found is not None:
-                quote.speaker, quote.role, quote.attributed = found.speaker, found.role, True
-                quote.confidence = min(found.confidence, _NEIGHBOUR)
+                _carry(quote, found)
     # "X est allé jusqu'à saluer le « … »": a few words of someone's in a sentence with no speech verb are, as a
     # guess, its subject's.
     for quote in quotes:
         if quote.kind == "fragment" and not quote.attributed:
             found = _own_sentence_subject(ctx, quote)
             if found is not None:
-                quote.speaker, quote.role, quote.attributed = found.speaker, found.role, True
-                quote.confidence = min(found.confidence, _NEIGHBOUR)
+                _carry(quote, found)
     # A following statement in the same or the next paragraph, with no one else named between.
     previous = -1
     for n, quote in enumerate(quotes):
@@ -720,6 +717,12 @@ def _continue_speakers(ctx: _Context) -> None:
             quote.speaker, quote.role = before.speaker, before.role
             quote.confidence = min(before.confidence, _NEIGHBOUR)
         previous = n
+
+
+def _carry(quote: _Quote, source: _Quote | _Attribution) -> None:
+    """The quote is said by ``source``'s speaker, taken from the context: at most _NEIGHBOUR sure."""
+    quote.speaker, quote.role, quote.attributed = source.speaker, source.role, True
+    quote.confidence = min(source.confidence, _NEIGHBOUR)
 
 
 def _own_sentence_subject(ctx: _Context, quote: _Quote) -> _Attribution | None:
