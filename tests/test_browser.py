@@ -183,9 +183,13 @@ def test_editor_reviews_the_demo_article_end_to_end(page, live_server, worker):
     added = Mention.objects.get(article=article, origin=Origin.EDITOR)
     assert article.body[added.start:added.end] == "services de renseignement marocains"
 
-    # Keyboard: next mention, accept it.
+    # Keyboard: next mention, accept it; once the page has settled (a key sent while the added mention's
+    # answer is still being swapped in would decide on a version the page no longer shows).
+    expect(page.locator(".htmx-request")).to_have_count(0)
     page.locator("body").press("j")
-    page.locator("body").press("a")
+    page.locator("#article-body a.mention.is-current.decision-pending").wait_for()
+    with page.expect_response(lambda response: response.url.endswith("/decide")):
+        page.locator("body").press("a")
     page.locator("#article-body a.mention.decision-accepted").nth(2).wait_for()
 
     # Add a topic, then mark the article reviewed.
