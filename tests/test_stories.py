@@ -158,6 +158,23 @@ def test_a_moved_article_stays_where_the_editor_put_it(editor):
 
 
 @pytest.mark.django_db
+def test_an_editor_places_an_article_not_weighed_yet_without_loading_a_model(editor, monkeypatch):
+    # The move runs in a web process, which never loads a language model (tests/test_web_processes.py).
+    def no_model(language):
+        raise AssertionError(f"a model's lemma table asked for ({language})")
+
+    one = annotated(*FIRE_FR_1, language="fr")
+    story_assign(article_id=one.id)
+    two = annotated(*FIRE_FR_2, language="fr")
+    monkeypatch.setattr("stories.services._lemma_table", no_model)
+
+    story = article_story_move(article_id=two.id, story_id=story_of(one).id, user=editor)
+
+    assert story_of(two) == story == story_of(one)
+    assert Article.objects.get(id=two.id).story_vector.vector  # weighed, from its plain words
+
+
+@pytest.mark.django_db
 def test_editors_merge_and_rename_stories(editor):
     flood = annotated(*FLOOD_1, ["Ilse Varga"])
     launch = annotated(*LAUNCH, ["Tomas Hale"])
