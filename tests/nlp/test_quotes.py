@@ -1326,3 +1326,55 @@ def test_a_fragment_with_no_speech_verb_is_a_guess_for_its_sentences_subject(ann
     check(Found(annotator, text, "fr"), "trahison caractérisée", "fragment", "Marie Duval")
     text = 'Jamie Stone met Anna Bell on Friday and praised the "quiet genius" of her films.\n'
     check(Found(annotator, text, "en"), "quiet genius", "fragment", None)
+
+
+def test_titles_joined_by_and_before_a_name_qualify_the_person_not_the_organisation(annotator):
+    text = (
+        "Siemens agreed on Monday to buy a small chip maker.\n\n"
+        "Siemens president and chief executive Jane Smith also addressed the deal in a statement, saying that it"
+        ' would speed up "a change in how the whole industry builds servers".\n'
+    )
+    check(Found(annotator, text, "en"), "a change in how", "direct", "Jane Smith", cue="saying")
+    text = (
+        "Barclays chairman and founder Tom Hale welcomed the results on Friday, saying the bank had"
+        ' "turned the corner at last".\n'
+    )
+    check(Found(annotator, text, "en"), "turned the corner", "fragment", "Tom Hale", cue="saying")
+
+
+def test_a_verb_coordinated_inside_a_reported_clause_is_not_the_reporters_subjects(annotator):
+    text = (
+        "Tom Hale told the magazine that the show nearly stopped when Anna Bell saw the empty stage and asked:"
+        ' "Where is the band?"\n'
+    )
+    check(Found(annotator, text, "en"), "Where is the band", "direct", "Anna Bell", cue="asked")
+    text = (
+        "Paul Roux a raconté que lorsque Marie Duval est arrivée dans la salle, elle a souri et a demandé : "
+        "« Où est l'orchestre ? »\n"
+    )
+    found = Found(annotator, text, "fr")
+    assert found.speaker(found.starting("Où est l'orchestre")) != "Paul Roux", found.summary()
+
+
+def test_a_description_is_not_the_person_named_as_someone_of_theirs(annotator):
+    text = (
+        "The actor's friend Tom Hale told a magazine about the shoot.\n\n"
+        'The actor refused at first, throwing the script away and saying: "I will not play another gangster."\n'
+    )
+    check(Found(annotator, text, "en"), "I will not play", "direct", None)
+    text = (
+        "The singer's manager Tom Hale spoke to reporters on Monday about the tour.\n\n"
+        'The singer cancelled two dates, saying: "My voice needs a rest."\n'
+    )
+    check(Found(annotator, text, "en"), "My voice needs", "direct", None)
+
+
+def test_quotes_run_together_after_an_attributed_one_go_on_with_its_speaker_not_the_next_cue(annotator):
+    text = (
+        "Industry chairman Paul Grant opened the conference in London on Tuesday.\n\n"
+        '"On the positive side sales are growing," said Anna Bell, head of the trade body. "However, piracy is'
+        ' still hurting the smaller labels. "The real test comes next year," added Paul Grant.\n'
+    )
+    found = Found(annotator, text, "en")
+    check(found, "However, piracy", "direct", "Anna Bell")
+    check(found, "The real test", "direct", "Paul Grant", cue="added")

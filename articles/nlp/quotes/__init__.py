@@ -34,7 +34,9 @@ What ``find_quotes`` guarantees:
   ("…, a-t-il ajouté, selon l'AFP", "X a affirmé qu'il « … », selon un enregistrement obtenu par Y") never outranks a
   speech verb whose speaker is known, and a document after "selon" names no one. A relative pronoun speaks for the noun
   before it ("le parti qui l'a qualifiée de « … »"); a speech verb coordinated with a first clause shares its subject
-  ("X a défendu le « … », et a exhorté …", "X said … and promised "…""), and a participle the speaker of the cue it
+  ("X a défendu le « … », et a exhorté …", "X said … and promised "…""), or that of the subordinate clause it closes
+  when no comma stands before the coordinator ("X told them that when Y arrived she smiled and asked: "…"" is Y's,
+  never X's), and a participle the speaker of the cue it
   follows ("…, a-t-il souligné, estimant que « … »"); a short name in brackets ("The Chambers of Commerce (BCC) said")
   and adverbs between subject and verb are skipped. A pronoun is a person named outside quotes, "elle"/"she" a woman
   when the text tells (courtesy title, gendered title next to the name, agreement, "he" or "she" opening the sentence
@@ -54,7 +56,8 @@ What ``find_quotes`` guarantees:
   représentant du groupe en Europe, X,"), else the person whose role matches it (a role matched on some words only must
   come first), else the subject of the nearest sentence naming a fitting person and the latest person quoted when they
   agree or only one is known (for a title, neither may carry another title of the article), else no one; a description
-  in a sentence naming someone else before it ("X is fit, but the Scot admitted") is no one. Gender counts: "la
+  in a sentence naming someone else before it ("X is fit, but the Scot admitted") is no one, and so is one the text
+  made the possessor of the person it would give ("The actor's friend X …. The actor refused"). Gender counts: "la
   responsable" is no man, "the spokesman" no woman, and a French determiner tells it for a noun with one form ("la
   ministre"). A role the text gives only later must hold every word of the title, unless the person the article is about
   there is no one else; a title naming an organisation ("the club's manager") held by no one is no one. ``speaker_role``
@@ -62,7 +65,8 @@ What ``find_quotes`` guarantees:
   for X" is organisation X, and so are "a company spokesman", "an X spokeswoman" (a word of the name of an organisation
   named before) and "un porte-parole du groupe" (the organisation named before, never one only spoken to: "à l'AFP",
   "told the BBC"); "l'association" named only by the organisation opening the next sentence is it, as a guess. "said the
-  company's analyst Jane Smith" is Jane Smith. A name only qualifying the subject is not it: "Rovers manager X",
+  company's analyst Jane Smith" is Jane Smith, and so is "Acme president and chief executive Jane Smith …,
+  saying". A name only qualifying the subject is not it: "Rovers manager X",
   "Smith's lawyer, X", "le patron de la banque Y, X" give X; the listener after "told" ("told BBC Radio 4's Today
   programme"), the agent of a passive ("reçus par le maire X"), a complement ("avec l'équipe X"), a name opening the
   reported clause ("insisted Mr X was speaking") and coordinated subjects ("X and Y said", but not "Milan won at Old
@@ -77,7 +81,9 @@ What ``find_quotes`` guarantees:
   speech verb, a colon hands the quote to the subject of its sentence ("X a été plus direct : « … »"; an opening phrase
   such as "Speaking to the BBC," is skipped); a speech verb before a colon owns its quote even when its subject is
   unknown; a quote with no cue shares, as a guess, the speaker of the next quote in its sentence whose cue closes the
-  sentence when no one else is named or speaks between them ("« A », les ventes … « B », estime X"); a statement with no
+  sentence when no one else is named or speaks between them ("« A », les ventes … « B », estime X"), and a quote run
+  together with the next one shares its cue, unless the run goes on from a quote someone else said ('"A," said X. "B.
+  "C," added Y.': B is X's, as a guess); a statement with no
   attribution continues the quote next to it, or the previous one when no one else is named and no one else speaks in
   between (a bare participle, "Sa carrière lancée, …", speaks for no one), or takes the speaker of the reporter's
   sentence right before it ("…, Howard said. "…""); a fragment with no cue is, as a guess, the words of its sentence's

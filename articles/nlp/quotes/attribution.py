@@ -233,7 +233,7 @@ def _speaker_of_verb(ctx: _Context, verb: int, quote: _Quote, window_start: int)
         while k >= window_start and (ctx.lower[k] == "," or ctx.pos[k] == "ADV" and ctx.owner[k] is None):
             k -= 1
         if k > window_start and ctx.lower[k] in ctx.lexicon.coordinators and ctx.quote_of[k] < 0:
-            before = _sentence_subject(ctx, _clause_floor(ctx, k - 1), k, quote)
+            before = _sentence_subject(ctx, _first_clause_start(ctx, k), k, quote)
     if before is not None:
         return _Attribution(before.speaker, cue, before.role, confidence=before.confidence)
     if ctx.lexicon is LEXICONS["en"] and ctx.lower[verb] in ctx.lexicon.tell_verbs:
@@ -244,6 +244,25 @@ def _speaker_of_verb(ctx: _Context, verb: int, quote: _Quote, window_start: int)
     if after is not None:
         return _Attribution(after.speaker, cue, after.role, confidence=after.confidence)
     return _Attribution(None, cue)
+
+
+def _first_clause_start(ctx: _Context, coordinator: int) -> int:
+    """Where the clause a coordinated verb shares its subject with starts: its sentence, or the last subordinate
+    clause opened before the coordinator ("X told them that when she arrived she smiled and asked: "…"" is hers,
+    not X's). A comma before the coordinator goes back to the main clause ("X a mis la pression pour qu'elles
+    respectent …, et a exhorté …" is X's)."""
+    floor = _clause_floor(ctx, coordinator - 1)
+    if ctx.lower[coordinator - 1] == ",":
+        return floor
+    opener = next(
+        (
+            j
+            for j in range(coordinator - 1, floor - 1, -1)
+            if ctx.quote_of[j] < 0 and (ctx.pos[j] == "SCONJ" or ctx.lower[j] in ctx.lexicon.complementisers)
+        ),
+        None,
+    )
+    return floor if opener is None else opener + 1
 
 
 def _passive_marker(ctx: _Context, k: int) -> bool:
@@ -317,13 +336,16 @@ def _sentence_subject(ctx: _Context, floor: int, stop: int, quote: _Quote) -> _A
             return _description_speaker(ctx, owner) if _is_description(ctx, owner) else _Attribution(owner.group, "")
         if owner is not None and owner.kind == "organisation":
             # "Home Office minister Hazel Blears": the organisation qualifies the person's title.
+            # "Acme president and chief executive Jane Smith": titles joined by a coordinator qualify her too.
             after = bisect_left(ctx.idx, owner.end)
-            person = next((ctx.owner[j] for j in range(after, min(after + 4, stop)) if ctx.owner[j] is not None), None)
+            person = next((ctx.owner[j] for j in range(after, min(after + 6, stop)) if ctx.owner[j] is not None), None)
             if (
                 person is not None
                 and person.kind == "person"
                 and all(
-                    ctx.pos[j] in ("NOUN", "PROPN", "ADJ") for j in range(after, bisect_left(ctx.idx, person.start))
+                    ctx.pos[j] in ("NOUN", "PROPN", "ADJ")
+                    or ctx.lower[j] in ctx.lexicon.coordinators and ctx.pos[j - 1] == "NOUN" and ctx.pos[j + 1] != "DET"
+                    for j in range(after, bisect_left(ctx.idx, person.start))
                 )
             ):
                 return _Attribution(person.group, "")
@@ -682,13 +704,19 @@ def _continue_speakers(ctx: _Context) -> None:
     for n in range(len(quotes) - 1, 0, -1):
         a, b = quotes[n - 1], quotes[n]
         if _adjacent(ctx, a, b) and not a.attributed and b.attributed and a.kind == "direct":
+            if _run_goes_on_from_other(ctx, n - 1, b):
+                continue
             a.speaker, a.cue, a.role, a.attributed, a.confidence = b.speaker, b.cue, b.role, True, b.confidence
     # "« A », les ventes vont … « B », estime X.": a quote with no cue shares the speaker of the next quote of
     # its sentence when that one's cue closes the sentence and no one else is named or speaks between them.
     for n in range(len(quotes) - 2, -1, -1):
         a, b = quotes[n], quotes[n + 1]
         if not a.attributed and b.attributed and b.by_verb and b.cue_after and b.speaker is not None:
-            if _one_sentence_no_one_between(ctx, a, b) and not _qualifies_a_noun(ctx, a):
+            if (
+                _one_sentence_no_one_between(ctx, a, b)
+                and not _qualifies_a_noun(ctx, a)
+                and not _run_goes_on_from_other(ctx, n, b)
+            ):
                 _carry(a, b)
     for quote in quotes:
         if quote.kind == "direct" and not quote.attributed:
@@ -717,6 +745,25 @@ def _continue_speakers(ctx: _Context) -> None:
             quote.speaker, quote.role = before.speaker, before.role
             quote.confidence = min(before.confidence, _NEIGHBOUR)
         previous = n
+
+
+def _run_goes_on_from_other(ctx: _Context, n: int, attributed: _Quote) -> bool:
+    """The run of adjacent quotes ending at quote ``n`` follows, with no one else named or speaking between,
+    a quote someone else said: '"A," said X. "B. "C," added Y.' (a paragraph break lost between B and C) leaves
+    B to X's continuation, not to Y."""
+    first = n
+    quotes = ctx.quotes
+    while first > 0 and _adjacent(ctx, quotes[first - 1], quotes[first]) and not quotes[first - 1].attributed:
+        first -= 1
+    if first == 0:
+        return False
+    previous = quotes[first - 1]
+    return (
+        previous.attributed
+        and previous.speaker is not None
+        and previous.speaker != attributed.speaker
+        and _continues(ctx, previous, quotes[first], first - 1)
+    )
 
 
 def _carry(quote: _Quote, source: _Quote | _Attribution) -> None:

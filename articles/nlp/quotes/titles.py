@@ -57,7 +57,20 @@ def _description_speaker(ctx: _Context, mention: MentionSpan) -> _Attribution:
     ):
         return _Attribution(None, "", phrase)
     person = _described_person(ctx, mention.start, _unwanted_gender(ctx, first), title=False)
+    if person is not None and _possessed_by(ctx, person, ctx.lower[first], first):
+        person = None
     return _Attribution(person, "", phrase, confidence=_NEAREST_SUBJECT)
+
+
+def _possessed_by(ctx: _Context, person: int, word: str, before: int) -> bool:
+    """The text named the person as someone of the described one's ("The actor's friend X …. The actor
+    refused"): X is not the actor."""
+    for mention, start in _mentions_back(ctx, before):
+        if mention.group == person and any(
+            ctx.lower[k] == word and ctx.lower[k + 1] in ("'s", "'") for k in range(max(0, start - 6), start - 1)
+        ):
+            return True
+    return False
 
 
 def _aged(ctx: _Context, determiner: int) -> _Attribution | None:
@@ -243,7 +256,7 @@ def _title_subject(ctx: _Context, head: int, cue_start: int | None, quote: _Quot
         return _Attribution(person, "", phrase, confidence=_ROLE)
     # No one holds the title: the one the article is about at that point, if that is clear.
     person = described
-    if person is not None and _met_there(ctx, person, head):
+    if person is not None and (_met_there(ctx, person, head) or _possessed_by(ctx, person, ctx.lower[head], start)):
         person = None  # "X met the Prime Minister. "…," the Prime Minister said": not X
     if person is not None and any(ctx.lower[k] in lexicon.organisations for k in range(start, end) if k != head):
         # "the club's manager", "l'entraîneur du club": someone of an organisation the text names, and the
