@@ -1378,3 +1378,69 @@ def test_quotes_run_together_after_an_attributed_one_go_on_with_its_speaker_not_
     found = Found(annotator, text, "en")
     check(found, "However, piracy", "direct", "Anna Bell")
     check(found, "The real test", "direct", "Paul Grant", cue="added")
+
+
+def test_the_subject_of_a_passive_sentence_before_a_colon_does_not_speak(annotator):
+    # Not a speech verb: before, the colon gave the quote to the one the sentence is about.
+    text = (
+        "Le projet de loi a été présenté lundi.\n\n"
+        "Paul Roux a été ironiquement renvoyé dans les cordes dimanche par sa collègue de la Santé, Marie Duval :"
+        " « Je suis surprise qu'il découvre le texte maintenant. »\n"
+    )
+    quote = check(Found(annotator, text, "fr"), "Je suis surprise", "direct", None)
+    assert quote.evidence == "" and quote.confidence is None
+    agent = text.replace("par sa collègue de la Santé, Marie Duval", "par Marie Duval")
+    quote = check(Found(annotator, agent, "fr"), "Je suis surprise", "direct", "Marie Duval")
+    assert quote.evidence == "passive agent"
+    # A copula is no passive: "a été plus direct" still hands the quote to its subject.
+    copula = "Le projet de loi a été présenté lundi.\n\nPaul Roux a été plus direct : « Ce texte ne passera pas. »\n"
+    assert check(Found(annotator, copula, "fr"), "Ce texte", "direct", "Paul Roux").evidence == "colon"
+
+
+def test_a_colon_goes_to_the_subject_of_its_own_clause_not_a_pronoun_cue_of_an_earlier_clause(annotator):
+    text = (
+        "Jean Martin a annoncé son retour à la compétition en septembre.\n\nMêmes règles pour tous\n\n"
+        "Interrogé sur ses propos de mars, quand il avait rappelé l'égalité des règles, Paul Roux est resté sur la"
+        " même ligne : « Les règles valent pour tout le monde. »\n"
+    )
+    check(Found(annotator, text, "fr"), "Les règles valent", "direct", "Paul Roux")
+    text = (
+        "Jean Martin announced his return in September.\n\n"
+        'Asked about his remarks in March, when he had recalled the rules, Tom Hale stood firm: "The rules apply to'
+        ' everyone."\n'
+    )
+    check(Found(annotator, text, "en"), "The rules apply", "direct", "Tom Hale")
+
+
+def test_a_participle_opening_a_paragraph_taken_for_a_name_is_no_one(annotator):
+    text = (
+        "Jean Martin a annoncé son retour à la compétition en septembre.\n\nMêmes règles pour tous\n\n"
+        "Interrogé sur ses propos de mars, quand il avait rappelé l'égalité des règles, Paul Roux a souri.\n\n"
+        "« Les règles valent pour tout le monde », a-t-il ajouté.\n"
+    )
+    found = Found(annotator, text, "fr")
+    assert "Interrogé" not in {found.speaker(q) for q in found.quotes}, found.summary()
+
+
+def test_an_abbreviated_title_run_into_a_name_gives_the_person_after_it(annotator):
+    for place, person in (("Springfield", "Tom Hale"), ("Bloomington", "Anna Bell")):
+        text = (
+            "A woman was hit by a car on Friday.\n\n"
+            f'"The driver refused to stop and drove away," said {place} Police Sgt. {person}.\n'
+        )
+        quote = check(Found(annotator, text, "en"), "The driver refused", "direct", person, cue="said")
+        assert quote.evidence == "name"
+
+
+def test_each_speaker_says_how_it_was_found(annotator):
+    text = (
+        "Anna Bell runs the trade body.\n\n"
+        '"Sales are growing," said Anna Bell. "Piracy still hurts the smaller labels."\n\n'
+        '"We will see next year," she said.\n'
+    )
+    found = Found(annotator, text, "en")
+    assert [(found.speaker(q), q.evidence) for q in found.quotes] == [
+        ("Anna Bell", "name"),
+        ("Anna Bell", "previous quote"),
+        ("Anna Bell", "pronoun"),
+    ], found.summary()

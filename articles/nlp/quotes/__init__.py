@@ -146,7 +146,7 @@ def find_quotes(
         if attribution is not None:
             quote.attributed, quote.by_verb, quote.cue_after = True, attribution.by_verb, attribution.after
             quote.speaker, quote.cue, quote.role = attribution.speaker, attribution.cue, attribution.role
-            quote.confidence = attribution.confidence
+            quote.confidence, quote.evidence = attribution.confidence, attribution.evidence
         quote.kind = _kind(ctx, quote)
     _continue_speakers(ctx)
     spans = [
@@ -159,6 +159,7 @@ def find_quotes(
             q.cue,
             q.role,
             q.confidence if q.speaker is not None else None,
+            q.evidence if q.speaker is not None else "",
         )
         for q in ctx.quotes
         if not _nobodys_words(ctx, q)
@@ -194,7 +195,10 @@ def _context(
     breaks = [match.start() for match in _LINE_BREAKS.finditer(folded)]
     para = numpy.searchsorted(numpy.asarray(breaks, dtype=numpy.int64), columns[:, 0], side="left").tolist()
     owner: list[MentionSpan | None] = [None] * len(idx)
-    kept = sorted((m for m in mentions if m.end <= limit), key=lambda m: m.start)
+    kept = sorted(
+        (m for m in mentions if m.end <= limit and not _participle_taken_for_name(m, idx, pos, sent, para)),
+        key=lambda m: m.start,
+    )
     for mention in kept:
         for i in range(bisect_left(idx, mention.start), bisect_left(idx, mention.end)):
             owner[i] = mention
@@ -215,3 +219,15 @@ def _context(
         roles,
     )
     return ctx
+
+
+def _participle_taken_for_name(
+    mention: MentionSpan, idx: list[int], pos: list[str], sent: list[int], para: list[int]
+) -> bool:
+    """A one-word "person" that is a participle opening its sentence or paragraph ("Interrogé sur ses propos, X a …",
+    "Asked about it, X said"): the entity model took the capital for a name; it names no one, and a pronoun
+    or a speech verb read as it would give the quote to no one."""
+    first = bisect_left(idx, mention.start)
+    if mention.kind != "person" or first >= len(idx) or bisect_left(idx, mention.end) - first != 1:
+        return False
+    return pos[first] == "VERB" and (first == 0 or sent[first] != sent[first - 1] or para[first] != para[first - 1])
