@@ -1,6 +1,7 @@
 """What every quote rule reads: one article's tokens and mentions, the quotes found in it, and small
 helpers over them (sentence starts, descriptions, title heads), with how sure each kind of evidence is."""
 
+import math
 import unicodedata
 from bisect import bisect_left
 from collections.abc import Sequence
@@ -124,7 +125,7 @@ def measured_confidence(evidence: str) -> float:
     for name in {family(evidence), family(evidence.rpartition(" < ")[2])}:
         right, given = MEASURED[name]
         rates.append((right + 1) / (given + 2))
-    return round(min(rates), 2)
+    return math.floor(min(rates) * 100) / 100  # rounded down: 222 right of 222 is not certainty
 
 
 def withheld(evidence: str) -> bool:
