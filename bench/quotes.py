@@ -1,6 +1,6 @@
 """Quotes and their speakers against a hand-labelled dev set, beside a naive baseline from the same run.
 
-Run: .venv/bin/python bench/quotes.py [--errors] [--evidence] [--heldout]
+Run: .venv/bin/python bench/quotes.py [--errors] [--heldout]
 
 Labels: bench/data/quotes-dev.jsonl, one line per article of the shared corpus (French RPM2 stories and
 CLEF-HIPE articles, English ECB+ stories and BBC articles, the demo article): every span in quotation marks with
@@ -23,11 +23,6 @@ over all predicted) and recall; for labelled quotes whose speaker the article na
 gives the right speaker, none, or a wrong one (statements alone, then every quote); "spurious" counts quotes
 the article attributes to no one that the product gave a speaker. Baseline: every span in quotation marks is a
 quote, said by the nearest person or organisation named outside quotes.
-
---evidence counts, on the tuning part, the speakers each family of evidence gave (QuoteSpan.evidence: the subject of
-the cue, a pronoun, a colon, a neighbouring quote …) right, wrong or where the article names no one: the counts
-articles/nlp/quotes/context.py MEASURED holds, from which a speaker's confidence is taken and a family right less
-than 95 % of the time is kept from giving any (measured with every family on).
 """
 
 from __future__ import annotations
@@ -162,42 +157,6 @@ def line(name: str, c: Counter) -> str:
     )
 
 
-def by_evidence(articles: list[dict], annotations: list) -> dict[str, Counter]:
-    """For each family of evidence (articles.nlp.quotes.context.FAMILIES) and for each first evidence behind a
-    speaker carried from another ("previous quote < pronoun" counts for both families), the labelled statements
-    and fragments it gave a speaker: right, wrong, or given where the article names no one ("spurious")."""
-    from articles.nlp.quotes.context import family
-
-    counts: dict[str, Counter] = {}
-    for article, annotation in zip(articles, annotations, strict=True):
-        predicted = [q for q in annotation.quotes if q.kind != "reported"]
-        for q in article["quotes"]:
-            match = [p for p in predicted if p.start < q["end"] and q["start"] < p.end]
-            if q["kind"] not in QUOTE_KINDS or not match or match[0].speaker_group is None:
-                continue
-            said = match[0]
-            surfaces = annotation.groups[said.speaker_group].surfaces
-            right = q["speaker"] is not None and same_speaker(q["speaker"], surfaces)
-            outcome = "spurious" if q["speaker"] is None else "right" if right else "wrong"
-            first = family(said.evidence.rpartition(" < ")[2])
-            for name in {family(said.evidence), first}:
-                counts.setdefault(name, Counter())[outcome] += 1
-                counts[name][f"{q['kind']}_{outcome}"] += 1
-    return counts
-
-
-def evidence_lines(counts: dict[str, Counter]) -> list[str]:
-    lines = []
-    for name, c in sorted(counts.items(), key=lambda item: -sum(item[1][k] for k in ("right", "wrong", "spurious"))):
-        given = c["right"] + c["wrong"] + c["spurious"]
-        lines.append(
-            f"  {name:<32} given {given:>4}  right {c['right']:>4}  wrong {c['wrong']:>2}  spurious {c['spurious']:>2}"
-            f"  precision {c['right'] / given:.3f}  (statements {c['statement_right']}/"
-            f"{c['statement_right'] + c['statement_wrong'] + c['statement_spurious']})"
-        )
-    return lines
-
-
 def main() -> int:
     if not (CORPUS / "dev").exists():
         print(f"SKIP bench/quotes.py: {CORPUS} is not here (the shared corpus sits beside the repository).")
@@ -234,16 +193,6 @@ def main() -> int:
             print(line(f"{part} round {number} ({len(chosen)})", ours))
             print(line("  as a digest prints it", score(subset, [product(annotations[n], True) for n in chosen])))
             print(line("  baseline nearest name", base))
-    if "--evidence" in sys.argv:
-        from articles.nlp.quotes import context
-
-        # Every family measured, those withheld included: what decides which are.
-        withheld, context.WITHHELD = context.WITHHELD, frozenset()
-        tuning = [a for a in articles if a["part"] == "tuning"]
-        every = annotator.annotate_many([a["text"] for a in tuning], [a["lang"] for a in tuning])
-        context.WITHHELD = withheld
-        print("tuning: speakers given, by the evidence they were found by (every family on)")
-        print("\n".join(evidence_lines(by_evidence(tuning, every))))
     if "--errors" in sys.argv:
         print("\n".join(errors))
     return 0

@@ -13,7 +13,6 @@ import pytest
 
 from articles.nlp.normalise import normalise_text
 from articles.nlp.quotes import find_quotes
-from articles.nlp.quotes.context import measured_confidence
 from articles.nlp.types import RoleSpan
 
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
@@ -617,8 +616,7 @@ def test_it_gives_a_statement_with_no_cue_to_the_speaker_of_the_sentence_before(
         'Attackers have targeted several banks this week, analyst Rick Stone said. "The volume of attacks is high."\n'
     )
     quote = check(Found(annotator, text, "en"), "The volume of attacks", "direct", "Rick Stone", cue="")
-    assert quote.evidence == "sentence before"  # carried over from a neighbouring sentence, not a cue of its own
-    assert quote.confidence == measured_confidence("sentence before")
+    assert quote.confidence < 0.7  # carried over from a neighbouring sentence: less sure than a cue of its own
 
 
 def test_it_reads_past_a_title_set_beside_the_name(annotator):
@@ -635,7 +633,7 @@ def test_a_title_no_one_holds_goes_to_the_subject_of_the_sentence_before_not_to_
         "Le président a souhaité que ce rapport « soit remis avant l'été et rendu public ».\n"
     )
     quote = check(Found(annotator, text, "fr"), "soit remis avant", "fragment", "Paul Durand", role="Le président")
-    assert quote.evidence == "title, nearest person"
+    assert quote.confidence <= 0.6
 
 
 def test_a_pronoun_after_a_speaker_the_model_did_not_take_for_a_person_stays_unattributed(annotator):
@@ -813,7 +811,7 @@ def test_a_describing_noun_after_the_cue_is_the_person_the_article_is_about(anno
         " chaque dimanche.\n"
     )
     quote = check(Found(annotator, text, "fr"), "J'ai appris la musique", "direct", "Marc Rivière", cue="explique")
-    assert (quote.speaker_role, quote.evidence) == ("le musicien", "title, nearest person")
+    assert quote.speaker_role == "le musicien" and quote.confidence <= 0.6
 
 
 def test_a_feminine_description_is_never_the_man_named_before(annotator):
@@ -1079,7 +1077,7 @@ def test_a_sentence_after_a_quote_reporting_a_clause_of_its_own_does_not_take_th
     # With no one named as speaking before it, the next sentence's speaker is only a guess.
     text = '"We will open ten shops." Jane Roe said the firm would hire more staff next year.\n'
     quote = check(Found(annotator, text, "en"), "We will open ten shops", "direct", "Jane Roe")
-    assert quote.evidence == "sentence after"
+    assert quote.confidence < 0.7
 
 
 def test_an_organisation_before_a_possessive_only_qualifies_the_person_named_after(annotator):
@@ -1164,7 +1162,7 @@ def test_an_impersonal_on_speaks_for_the_institution_quoted_before_or_named_afte
         "« Les négociations avancent bien », a-t-on assuré, sans donner plus de détails.\n"
     )
     quote = check(Found(annotator, text, "fr"), "Les négociations avancent bien", "direct", "Kremlin")
-    assert quote.evidence.startswith("impersonal < ")
+    assert quote.confidence < 0.7
     text = "« Rien n'est décidé », dit-on au ministère de l'Agriculture.\n"
     check(Found(annotator, text, "fr"), "Rien n'est décidé", "direct", "ministère de l'Agriculture")
     # "On" with no institution around it is no one.
@@ -1178,7 +1176,7 @@ def test_the_association_named_only_in_the_next_sentence_is_a_guess(annotator):
         "La Fédération des parents d'élèves (FPE) a critiqué mercredi le nouveau fichier.\n"
     )
     quote = check(Found(annotator, text, "fr"), "Ce texte ouvre la porte", "direct", "Fédération des parents d'élèves")
-    assert quote.evidence == "organisation named next"
+    assert quote.confidence < 0.7
     # No organisation opening the next sentence: no one.
     text = "« On fiche des enfants » dénonce l'association.\n\nLe fichier a été créé mardi.\n"
     check(Found(annotator, text, "fr"), "On fiche des enfants", "direct", None)
@@ -1214,7 +1212,7 @@ def test_a_quote_with_no_cue_shares_the_speaker_whose_cue_closes_its_sentence(an
     )
     found = Found(annotator, text, "fr")
     quote = check(found, "chose rare", "fragment", "Marc Lenoir")
-    assert quote.evidence == "next quote in sentence"
+    assert quote.confidence < 0.7
     # Someone else named between the two quotes: no one.
     text = "« Fait rare », selon les chiffres publiés lundi, l'indice a reculé.\n"
     assert all(q.speaker_group is None for q in Found(annotator, text, "fr").quotes)
@@ -1315,14 +1313,12 @@ def test_an_inverted_subject_after_the_listener_and_a_title_set_beside_a_name(an
     check(Found(annotator, text, "fr"), "Il n'a rien à se reprocher", "direct", "Jean Dufour", cue="a déclaré")
 
 
-def test_a_fragment_with_no_speech_verb_gets_no_speaker_from_its_sentences_subject(annotator):
-    # The sentence's subject was right for 7 of the 9 such fragments of the tuning articles: below the precision a
-    # speaker needs (context.PRECISE_ENOUGH), so the editor sets it.
+def test_a_fragment_with_no_speech_verb_is_a_guess_for_its_sentences_subject(annotator):
     text = "Lors de la visite, Paul Roux est allé jusqu'à saluer le « soutien sans faille » de la région.\n"
-    quote = check(Found(annotator, text, "fr"), "soutien sans faille", "fragment", None)
-    assert (quote.evidence, quote.confidence) == ("", None)
+    quote = check(Found(annotator, text, "fr"), "soutien sans faille", "fragment", "Paul Roux")
+    assert quote.confidence < 0.7
     text = 'Jamie Stone, who had two nominations this year, paid tribute to the "quiet genius" of his late teacher.\n'
-    check(Found(annotator, text, "en"), "quiet genius", "fragment", None)
+    check(Found(annotator, text, "en"), "quiet genius", "fragment", "Jamie Stone")
     # The subject of a passive undergoes the words; someone else named before the fragment may have said them.
     text = "Paul Roux a été accusé mardi de « trahison caractérisée » par ses anciens associés.\n"
     check(Found(annotator, text, "fr"), "trahison caractérisée", "fragment", None)
@@ -1448,27 +1444,3 @@ def test_each_speaker_says_how_it_was_found(annotator):
         ("Anna Bell", "previous quote"),
         ("Anna Bell", "pronoun"),
     ], found.summary()
-
-
-def test_a_speakers_confidence_is_how_often_its_evidence_was_right_on_tuning(annotator):
-    text = (
-        "Anna Bell runs the trade body.\n\n"
-        '"Sales are growing," said Anna Bell. "Piracy still hurts the smaller labels."\n\n'
-        '"We will see next year," she said.\n'
-    )
-    found = Found(annotator, text, "en")
-    named, carried, pronoun = found.quotes
-    assert [q.confidence for q in found.quotes] == [measured_confidence(q.evidence) for q in found.quotes]
-    # A pronoun was wrong more often than a name on tuning; a carried speaker is no surer than its source.
-    assert pronoun.confidence < named.confidence and carried.confidence <= named.confidence
-    assert measured_confidence("previous quote < pronoun") == pronoun.confidence
-
-
-def test_every_family_of_evidence_that_gives_a_speaker_was_right_often_enough_on_tuning():
-    from articles.nlp.quotes import context
-
-    assert set(context.FAMILIES.values()) == set(context.MEASURED)
-    for family, (right, given) in context.MEASURED.items():
-        assert (family in context.WITHHELD) == (right < context.PRECISE_ENOUGH * given)
-    assert context.withheld("fragment subject") and context.withheld("previous quote < fragment subject")
-    assert not context.withheld("previous quote < pronoun")

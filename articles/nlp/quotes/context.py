@@ -1,7 +1,6 @@
 """What every quote rule reads: one article's tokens and mentions, the quotes found in it, and small
 helpers over them (sentence starts, descriptions, title heads), with how sure each kind of evidence is."""
 
-import math
 import unicodedata
 from bisect import bisect_left
 from collections.abc import Sequence
@@ -63,74 +62,6 @@ NEXT_QUOTE_IN_SENTENCE = "next quote in sentence"  # "« A », les ventes … «
 SENTENCE_BEFORE = "sentence before"  # "…, Howard said. "…"": the reporter's sentence right before
 FRAGMENT_SUBJECT = "fragment subject"  # a fragment with no cue: its sentence's active subject
 PREVIOUS_QUOTE = "previous quote"  # a statement with no cue continuing the quote before it
-
-
-# Evidence in families, the paths whose precision bench/quotes.py --evidence measures on its tuning part.
-CUE_SUBJECT = "subject of the cue"
-TITLE = "title or description"
-NEAREST = "nearest person"
-ORGANISATION = "organisation or seat"
-NEIGHBOUR = "neighbouring quote or sentence"
-FAMILIES = {
-    NAME: CUE_SUBJECT,
-    SURNAME: CUE_SUBJECT,
-    PASSIVE_AGENT: CUE_SUBJECT,
-    PRONOUN: PRONOUN,
-    SPOKESPERSON: TITLE,
-    TITLE_HELD: TITLE,
-    TITLE_NEAREST: NEAREST,
-    DESCRIPTION: NEAREST,
-    NAMED_NEXT: NEAREST,
-    SEAT: ORGANISATION,
-    IMPERSONAL: ORGANISATION,
-    NAMED_AGAIN: ORGANISATION,
-    COLON: COLON,
-    PREVIOUS_QUOTE: NEIGHBOUR,
-    ADJACENT_QUOTE: NEIGHBOUR,
-    NEXT_QUOTE_IN_SENTENCE: NEIGHBOUR,
-    SENTENCE_BEFORE: NEIGHBOUR,
-    SENTENCE_AFTER: NEIGHBOUR,
-    FRAGMENT_SUBJECT: FRAGMENT_SUBJECT,
-}
-
-
-# What each family gave on the tuning part of bench/quotes.py (--evidence), labelled statements and fragments with a
-# speaker: (right, given); a speaker given where the article names no one counts as wrong.
-MEASURED = {
-    CUE_SUBJECT: (222, 222),
-    PRONOUN: (132, 134),
-    NEIGHBOUR: (107, 108),
-    NEAREST: (26, 27),
-    ORGANISATION: (26, 26),
-    TITLE: (13, 13),
-    COLON: (7, 7),
-    FRAGMENT_SUBJECT: (7, 9),
-}
-# A family right less often than this on tuning gives no speaker: the editor sets it ("no speaker is better than a
-# wrong one").
-PRECISE_ENOUGH = 0.95
-WITHHELD = frozenset(name for name, (right, given) in MEASURED.items() if right < PRECISE_ENOUGH * given)
-
-
-def family(evidence: str) -> str:
-    """The family of the last way a speaker was found ("previous quote < pronoun": a neighbouring quote)."""
-    return FAMILIES[evidence.partition(" < ")[0]]
-
-
-def measured_confidence(evidence: str) -> float:
-    """How often a speaker found this way was right on tuning, one right and one wrong added to what was counted
-    (so that a family measured on a few quotes is not certain): a speaker carried from another attribution is no
-    surer than the one it came from."""
-    rates = []
-    for name in {family(evidence), family(evidence.rpartition(" < ")[2])}:
-        right, given = MEASURED[name]
-        rates.append((right + 1) / (given + 2))
-    return math.floor(min(rates) * 100) / 100  # rounded down: 222 right of 222 is not certainty
-
-
-def withheld(evidence: str) -> bool:
-    """A speaker found this way, or carried from one found this way, is not given."""
-    return family(evidence) in WITHHELD or family(evidence.rpartition(" < ")[2]) in WITHHELD
 
 
 def _via(how: str, source: "_Quote | _Attribution") -> str:

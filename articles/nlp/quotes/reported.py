@@ -5,7 +5,7 @@ from bisect import bisect_left
 from ..lexicon import LEXICONS
 from ..types import QuoteSpan
 from .attribution import _source_speaker, _subject_before
-from .context import _Attribution, _clause_floor, _Context, _is_time, _Quote, measured_confidence, withheld
+from .context import _Attribution, _clause_floor, _Context, _is_time, _Quote
 from .cues import _according_at, _cue_chain, _is_speech_verb
 
 
@@ -121,7 +121,7 @@ def _reported_according(ctx: _Context, i: int) -> QuoteSpan | None:
         if end is None or any(ctx.quote_of[k] >= 0 or ctx.lower[k] == "," for k in range(i + length, end)):
             return None
         source = _source_speaker(ctx, i + length, cue, probe)
-        if source.speaker is None or withheld(source.evidence) or any(ctx.quote_of[k] >= 0 for k in range(floor, i)):
+        if source.speaker is None or any(ctx.quote_of[k] >= 0 for k in range(floor, i)):
             return None
         start_char, end_char = ctx.idx[floor], ctx.ends[i - 2]
         return QuoteSpan(
@@ -132,7 +132,7 @@ def _reported_according(ctx: _Context, i: int) -> QuoteSpan | None:
             source.speaker,
             cue,
             source.role,
-            measured_confidence(source.evidence),
+            source.confidence,
             source.evidence,
         )
     return None
@@ -154,8 +154,6 @@ def _after_apposition(ctx: _Context, comma: int) -> int:
 
 def _clause_span(ctx: _Context, first: int, attribution: _Attribution, cue: str) -> QuoteSpan | None:
     """The reported clause from token ``first`` to the sentence end, less a trailing source."""
-    if withheld(attribution.evidence):
-        return None  # reported speech is only given with its speaker
     n = len(ctx.lower)
     last = first
     while last < n and not ctx.is_boundary(last) and ctx.para[last] == ctx.para[first]:
@@ -176,7 +174,7 @@ def _clause_span(ctx: _Context, first: int, attribution: _Attribution, cue: str)
         attribution.speaker,
         cue,
         attribution.role,
-        measured_confidence(attribution.evidence) if attribution.speaker is not None else None,
+        attribution.confidence if attribution.speaker is not None else None,
         attribution.evidence if attribution.speaker is not None else "",
     )
 
