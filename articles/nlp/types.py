@@ -121,6 +121,7 @@ class QuoteSpan:
     cue: str = ""
     speaker_role: str = ""
     confidence: float | None = None
+    evidence: str = ""  # how the speaker was found: "name", "pronoun", "previous quote < name" …
 
 
 @dataclass

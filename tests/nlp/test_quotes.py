@@ -1326,3 +1326,121 @@ def test_a_fragment_with_no_speech_verb_is_a_guess_for_its_sentences_subject(ann
     check(Found(annotator, text, "fr"), "trahison caractérisée", "fragment", "Marie Duval")
     text = 'Jamie Stone met Anna Bell on Friday and praised the "quiet genius" of her films.\n'
     check(Found(annotator, text, "en"), "quiet genius", "fragment", None)
+
+
+def test_titles_joined_by_and_before_a_name_qualify_the_person_not_the_organisation(annotator):
+    text = (
+        "Siemens agreed on Monday to buy a small chip maker.\n\n"
+        "Siemens president and chief executive Jane Smith also addressed the deal in a statement, saying that it"
+        ' would speed up "a change in how the whole industry builds servers".\n'
+    )
+    check(Found(annotator, text, "en"), "a change in how", "direct", "Jane Smith", cue="saying")
+    text = (
+        "Barclays chairman and founder Tom Hale welcomed the results on Friday, saying the bank had"
+        ' "turned the corner at last".\n'
+    )
+    check(Found(annotator, text, "en"), "turned the corner", "fragment", "Tom Hale", cue="saying")
+
+
+def test_a_verb_coordinated_inside_a_reported_clause_is_not_the_reporters_subjects(annotator):
+    text = (
+        "Tom Hale told the magazine that the show nearly stopped when Anna Bell saw the empty stage and asked:"
+        ' "Where is the band?"\n'
+    )
+    check(Found(annotator, text, "en"), "Where is the band", "direct", "Anna Bell", cue="asked")
+    text = (
+        "Paul Roux a raconté que lorsque Marie Duval est arrivée dans la salle, elle a souri et a demandé : "
+        "« Où est l'orchestre ? »\n"
+    )
+    found = Found(annotator, text, "fr")
+    assert found.speaker(found.starting("Où est l'orchestre")) != "Paul Roux", found.summary()
+
+
+def test_a_description_is_not_the_person_named_as_someone_of_theirs(annotator):
+    text = (
+        "The actor's friend Tom Hale told a magazine about the shoot.\n\n"
+        'The actor refused at first, throwing the script away and saying: "I will not play another gangster."\n'
+    )
+    check(Found(annotator, text, "en"), "I will not play", "direct", None)
+    text = (
+        "The singer's manager Tom Hale spoke to reporters on Monday about the tour.\n\n"
+        'The singer cancelled two dates, saying: "My voice needs a rest."\n'
+    )
+    check(Found(annotator, text, "en"), "My voice needs", "direct", None)
+
+
+def test_quotes_run_together_after_an_attributed_one_go_on_with_its_speaker_not_the_next_cue(annotator):
+    text = (
+        "Industry chairman Paul Grant opened the conference in London on Tuesday.\n\n"
+        '"On the positive side sales are growing," said Anna Bell, head of the trade body. "However, piracy is'
+        ' still hurting the smaller labels. "The real test comes next year," added Paul Grant.\n'
+    )
+    found = Found(annotator, text, "en")
+    check(found, "However, piracy", "direct", "Anna Bell")
+    check(found, "The real test", "direct", "Paul Grant", cue="added")
+
+
+def test_the_subject_of_a_passive_sentence_before_a_colon_does_not_speak(annotator):
+    # Not a speech verb: before, the colon gave the quote to the one the sentence is about.
+    text = (
+        "Le projet de loi a été présenté lundi.\n\n"
+        "Paul Roux a été ironiquement renvoyé dans les cordes dimanche par sa collègue de la Santé, Marie Duval :"
+        " « Je suis surprise qu'il découvre le texte maintenant. »\n"
+    )
+    quote = check(Found(annotator, text, "fr"), "Je suis surprise", "direct", None)
+    assert quote.evidence == "" and quote.confidence is None
+    agent = text.replace("par sa collègue de la Santé, Marie Duval", "par Marie Duval")
+    quote = check(Found(annotator, agent, "fr"), "Je suis surprise", "direct", "Marie Duval")
+    assert quote.evidence == "passive agent"
+    # A copula is no passive: "a été plus direct" still hands the quote to its subject.
+    copula = "Le projet de loi a été présenté lundi.\n\nPaul Roux a été plus direct : « Ce texte ne passera pas. »\n"
+    assert check(Found(annotator, copula, "fr"), "Ce texte", "direct", "Paul Roux").evidence == "colon"
+
+
+def test_a_colon_goes_to_the_subject_of_its_own_clause_not_a_pronoun_cue_of_an_earlier_clause(annotator):
+    text = (
+        "Jean Martin a annoncé son retour à la compétition en septembre.\n\nMêmes règles pour tous\n\n"
+        "Interrogé sur ses propos de mars, quand il avait rappelé l'égalité des règles, Paul Roux est resté sur la"
+        " même ligne : « Les règles valent pour tout le monde. »\n"
+    )
+    check(Found(annotator, text, "fr"), "Les règles valent", "direct", "Paul Roux")
+    text = (
+        "Jean Martin announced his return in September.\n\n"
+        'Asked about his remarks in March, when he had recalled the rules, Tom Hale stood firm: "The rules apply to'
+        ' everyone."\n'
+    )
+    check(Found(annotator, text, "en"), "The rules apply", "direct", "Tom Hale")
+
+
+def test_a_participle_opening_a_paragraph_taken_for_a_name_is_no_one(annotator):
+    text = (
+        "Jean Martin a annoncé son retour à la compétition en septembre.\n\nMêmes règles pour tous\n\n"
+        "Interrogé sur ses propos de mars, quand il avait rappelé l'égalité des règles, Paul Roux a souri.\n\n"
+        "« Les règles valent pour tout le monde », a-t-il ajouté.\n"
+    )
+    found = Found(annotator, text, "fr")
+    assert "Interrogé" not in {found.speaker(q) for q in found.quotes}, found.summary()
+
+
+def test_an_abbreviated_title_run_into_a_name_gives_the_person_after_it(annotator):
+    for place, person in (("Springfield", "Tom Hale"), ("Bloomington", "Anna Bell")):
+        text = (
+            "A woman was hit by a car on Friday.\n\n"
+            f'"The driver refused to stop and drove away," said {place} Police Sgt. {person}.\n'
+        )
+        quote = check(Found(annotator, text, "en"), "The driver refused", "direct", person, cue="said")
+        assert quote.evidence == "name"
+
+
+def test_each_speaker_says_how_it_was_found(annotator):
+    text = (
+        "Anna Bell runs the trade body.\n\n"
+        '"Sales are growing," said Anna Bell. "Piracy still hurts the smaller labels."\n\n'
+        '"We will see next year," she said.\n'
+    )
+    found = Found(annotator, text, "en")
+    assert [(found.speaker(q), q.evidence) for q in found.quotes] == [
+        ("Anna Bell", "name"),
+        ("Anna Bell", "previous quote"),
+        ("Anna Bell", "pronoun"),
+    ], found.summary()

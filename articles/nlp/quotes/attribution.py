@@ -5,6 +5,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import replace
 
 from ..lexicon import LEXICONS
+from ..types import MentionSpan
 from . import pronouns
 from .context import (
     _AGENT_PREPOSITIONS,
@@ -16,6 +17,18 @@ from .context import (
     _SPEAKER_KINDS,
     _SURNAME,
     _WINDOW_AFTER,
+    ADJACENT_QUOTE,
+    COLON,
+    FRAGMENT_SUBJECT,
+    IMPERSONAL,
+    NEXT_QUOTE_IN_SENTENCE,
+    PASSIVE_AGENT,
+    PREVIOUS_QUOTE,
+    PRONOUN,
+    SEAT,
+    SENTENCE_AFTER,
+    SENTENCE_BEFORE,
+    SURNAME,
     _Attribution,
     _clause_floor,
     _Context,
@@ -26,6 +39,7 @@ from .context import (
     _opens_sentence,
     _person_by_surname,
     _Quote,
+    _via,
 )
 from .cues import (
     _according_at,
@@ -56,7 +70,7 @@ def _attribute(ctx: _Context, quote: _Quote) -> _Attribution | None:
     if colon >= 0 and ctx.lower[colon] == ":":
         # "X added: "…"": the colon hands the quote to what stands before it, whatever follows.
         found = _attribution_before(ctx, quote)
-        if found is not None and (found.speaker is not None or found.cue):
+        if found is not None and (found.speaker is not None or found.cue or found.evidence == PASSIVE_AGENT):
             # A speech verb before the colon owns the quote even when its subject is unknown ("The Archbishop
             # said: "…""): the name after the quote opens the next sentence and says something else.
             return found
@@ -117,7 +131,13 @@ def _attribution_after(ctx: _Context, quote: _Quote) -> _Attribution | None:
                 # still be the quote's speaker when no one is named as speaking before the quote, not surely.
                 if _speaker_given_before(ctx, quote):
                     return None
-                return _Attribution(found.speaker, found.cue, found.role, confidence=min(found.confidence, _NEIGHBOUR))
+                return _Attribution(
+                    found.speaker,
+                    found.cue,
+                    found.role,
+                    confidence=min(found.confidence, _NEIGHBOUR),
+                    evidence=_via(SENTENCE_AFTER, found),
+                )
             # A new sentence about someone else ("England confirmed that …") does not attribute it.
             return None if new_sentence and found.speaker is None else found
         if ctx.pos[i] in ("VERB", "AUX") and ctx.finite(i) and not _is_auxiliary_of_cue(ctx, i):
@@ -156,6 +176,8 @@ def _attribution_before(ctx: _Context, quote: _Quote) -> _Attribution | None:
     """X a déclaré : « … » / X said: "…" / selon X, « … » / Pour X, « … »."""
     i = bisect_left(ctx.idx, quote.open) - 1
     floor = _clause_floor(ctx, i)
+    after_colon = i >= 0 and ctx.lower[i] == ":"
+    main = None
     steps = 0
     while i >= floor and steps < _WINDOW_BEFORE:
         if ctx.quote_of[i] >= 0:
@@ -165,6 +187,11 @@ def _attribution_before(ctx: _Context, quote: _Quote) -> _Attribution | None:
         steps += 1
         if _is_speech_verb(ctx, i):
             return _speaker_of_verb(ctx, i, quote, window_start=floor)
+        if after_colon and _main_verb_before_colon(ctx, i):
+            # "Interrogé sur ce qu'il avait dit, X est resté sur la même ligne : « … »": the verb of the colon's
+            # clause, whose subject is the one before it, not a pronoun of an earlier clause.
+            main = i
+            break
         according = _according_ending_at(ctx, i)
         if according:
             start = i - according + 1
@@ -177,10 +204,40 @@ def _attribution_before(ctx: _Context, quote: _Quote) -> _Attribution | None:
     # "X a été plus direct : « … »", "X was blunt: "…"": a colon hands the word to the sentence's subject.
     colon = bisect_left(ctx.idx, quote.open) - 1
     if colon > floor and ctx.lower[colon] == ":":
-        found = _sentence_subject(ctx, floor, colon, quote)
+        # The main clause only: "X, qui a été élu en 2002, était clair : « … »" is X's.
+        first_comma = next((k for k in range(floor, colon) if ctx.lower[k] == ","), colon)
+        passive = next((k for k in range(floor, first_comma) if _passive_verb(ctx, k)), None)
+        if passive is not None:
+            # "X a été renvoyé dans les cordes par sa collègue, Y : « … »": the subject undergoes, never speaks.
+            return _Attribution(_passive_agent(ctx, passive, quote), "", by_verb=False, evidence=PASSIVE_AGENT)
+        if main is not None and ctx.lower[main - 1] not in (",", ":"):
+            found = _subject_before(ctx, main, floor, quote)
+        else:
+            found = _sentence_subject(ctx, floor, colon, quote)
         if found is not None and found.speaker is not None:
-            return _Attribution(found.speaker, "", found.role, by_verb=False, confidence=min(found.confidence, _COLON))
+            return _Attribution(
+                found.speaker,
+                "",
+                found.role,
+                by_verb=False,
+                confidence=min(found.confidence, _COLON),
+                evidence=_via(COLON, found),
+            )
     return None
+
+
+def _main_verb_before_colon(ctx: _Context, i: int) -> bool:
+    """A finite verb that is no speech verb's auxiliary, in a clause no subordinator opens: the verb of the
+    clause the colon ends, so a speech verb further back belongs to another clause."""
+    if ctx.pos[i] not in ("VERB", "AUX") or not ctx.finite(i) or _is_auxiliary_of_cue(ctx, i):
+        return False
+    floor = _clause_floor(ctx, i)
+    k = i - 1
+    while k >= floor and ctx.lower[k] != ",":
+        if ctx.pos[k] == "SCONJ" or ctx.lower[k] in ctx.lexicon.complementisers | ctx.lexicon.relatives:
+            return False
+        k -= 1
+    return True
 
 
 def _speaker_of_verb(ctx: _Context, verb: int, quote: _Quote, window_start: int) -> _Attribution:
@@ -188,12 +245,15 @@ def _speaker_of_verb(ctx: _Context, verb: int, quote: _Quote, window_start: int)
     cue = ctx.text[ctx.idx[start] : ctx.ends[end - 1]]
     if any(_passive_marker(ctx, k) for k in range(max(0, verb - 3), verb)):
         # "X a été accusé de « … » par Y", "X was accused by Y of …": the subject undergoes; the agent speaks.
-        return _Attribution(_passive_agent(ctx, end, quote), cue)
+        return _Attribution(_passive_agent(ctx, end, quote), cue, evidence=PASSIVE_AGENT)
     if inverted is not None and ctx.lexicon is LEXICONS["fr"]:
         if "-on" in ctx.lower[start:end]:
             return _impersonal_speaker(ctx, end, quote, cue)
         return _Attribution(
-            pronouns._resolve_pronoun(ctx, inverted, min(quote.open, ctx.idx[start])), cue, confidence=_PRONOUN
+            pronouns._resolve_pronoun(ctx, inverted, min(quote.open, ctx.idx[start])),
+            cue,
+            confidence=_PRONOUN,
+            evidence=PRONOUN,
         )
     before = _subject_before(ctx, start, window_start, quote)
     if before is None and ctx.lower[verb].endswith(("ing", "ant")):
@@ -233,22 +293,52 @@ def _speaker_of_verb(ctx: _Context, verb: int, quote: _Quote, window_start: int)
         while k >= window_start and (ctx.lower[k] == "," or ctx.pos[k] == "ADV" and ctx.owner[k] is None):
             k -= 1
         if k > window_start and ctx.lower[k] in ctx.lexicon.coordinators and ctx.quote_of[k] < 0:
-            before = _sentence_subject(ctx, _clause_floor(ctx, k - 1), k, quote)
+            before = _sentence_subject(ctx, _first_clause_start(ctx, k), k, quote)
     if before is not None:
-        return _Attribution(before.speaker, cue, before.role, confidence=before.confidence)
+        return _Attribution(before.speaker, cue, before.role, confidence=before.confidence, evidence=before.evidence)
     if ctx.lexicon is LEXICONS["en"] and ctx.lower[verb] in ctx.lexicon.tell_verbs:
         return _Attribution(None, cue)  # "told BBC Radio 4's Today": the listener, never the speaker
     if ctx.lower[verb].endswith(("ing", "ant")):
         return _Attribution(None, cue)  # "en accusant le président": a participle's object, not its subject
     after = _subject_after(ctx, end, quote)
     if after is not None:
-        return _Attribution(after.speaker, cue, after.role, confidence=after.confidence)
+        return _Attribution(after.speaker, cue, after.role, confidence=after.confidence, evidence=after.evidence)
     return _Attribution(None, cue)
+
+
+def _first_clause_start(ctx: _Context, coordinator: int) -> int:
+    """Where the clause a coordinated verb shares its subject with starts: its sentence, or the last subordinate
+    clause opened before the coordinator ("X told them that when she arrived she smiled and asked: "…"" is hers,
+    not X's). A comma before the coordinator goes back to the main clause ("X a mis la pression pour qu'elles
+    respectent …, et a exhorté …" is X's)."""
+    floor = _clause_floor(ctx, coordinator - 1)
+    if ctx.lower[coordinator - 1] == ",":
+        return floor
+    opener = next(
+        (
+            j
+            for j in range(coordinator - 1, floor - 1, -1)
+            if ctx.quote_of[j] < 0 and (ctx.pos[j] == "SCONJ" or ctx.lower[j] in ctx.lexicon.complementisers)
+        ),
+        None,
+    )
+    return floor if opener is None else opener + 1
 
 
 def _passive_marker(ctx: _Context, k: int) -> bool:
     """ "été", "been" as a verb of the reporter's sentence (not "l'été" or a word inside a quote)."""
     return ctx.lower[k] in ctx.lexicon.passive_markers and ctx.pos[k] in ("AUX", "VERB") and ctx.quote_of[k] < 0
+
+
+def _passive_verb(ctx: _Context, k: int) -> bool:
+    """ "été", "been" followed, after adverbs, by a participle: "a été ironiquement renvoyé", "was sent back"
+    (not "a été plus direct", a copula)."""
+    if not _passive_marker(ctx, k):
+        return False
+    j = k + 1
+    while j < len(ctx.lower) and ctx.pos[j] == "ADV" and ctx.owner[j] is None:
+        j += 1
+    return j < len(ctx.lower) and ctx.pos[j] == "VERB" and "VerbForm=Part" in ctx.morph(j)
 
 
 def _passive_agent(ctx: _Context, k: int, quote: _Quote) -> int | None:
@@ -274,12 +364,12 @@ def _impersonal_speaker(ctx: _Context, end: int, quote: _Quote, cue: str) -> _At
         j = k + 2 if ctx.lower[k + 1] in ctx.lexicon.determiners else k + 1
         mention = ctx.owner[j] if j < len(ctx.lower) else None
         if mention is not None and mention.kind in ("organisation", "place") and not _foreign(ctx, j, quote):
-            return _Attribution(mention.group, cue, confidence=_SEAT)
+            return _Attribution(mention.group, cue, confidence=_SEAT, evidence=IMPERSONAL)
     before = [q for q in ctx.quotes if q.close < quote.open and q.speaker is not None]
     if before and ctx.para[quote.t0] - ctx.para[before[-1].t0] <= 1:
         speaker = before[-1].speaker
         if ctx.groups[speaker].kind in ("organisation", "place"):
-            return _Attribution(speaker, cue, confidence=_NEIGHBOUR)
+            return _Attribution(speaker, cue, confidence=_NEIGHBOUR, evidence=_via(IMPERSONAL, before[-1]))
     return _Attribution(None, cue)
 
 
@@ -317,20 +407,28 @@ def _sentence_subject(ctx: _Context, floor: int, stop: int, quote: _Quote) -> _A
             return _description_speaker(ctx, owner) if _is_description(ctx, owner) else _Attribution(owner.group, "")
         if owner is not None and owner.kind == "organisation":
             # "Home Office minister Hazel Blears": the organisation qualifies the person's title.
+            # "Acme president and chief executive Jane Smith": titles joined by a coordinator qualify her too.
             after = bisect_left(ctx.idx, owner.end)
-            person = next((ctx.owner[j] for j in range(after, min(after + 4, stop)) if ctx.owner[j] is not None), None)
+            person = next((ctx.owner[j] for j in range(after, min(after + 6, stop)) if ctx.owner[j] is not None), None)
             if (
                 person is not None
                 and person.kind == "person"
                 and all(
-                    ctx.pos[j] in ("NOUN", "PROPN", "ADJ") for j in range(after, bisect_left(ctx.idx, person.start))
+                    ctx.pos[j] in ("NOUN", "PROPN", "ADJ")
+                    or ctx.lower[j] in ctx.lexicon.coordinators
+                    and ctx.pos[j - 1] == "NOUN"
+                    and ctx.pos[j + 1] != "DET"
+                    for j in range(after, bisect_left(ctx.idx, person.start))
                 )
             ):
                 return _Attribution(person.group, "")
             return _Attribution(owner.group, "")
         if ctx.lower[k] in ctx.lexicon.subjects and ctx.pos[k] == "PRON":
             return _Attribution(
-                pronouns._resolve_pronoun(ctx, ctx.lexicon.subjects[ctx.lower[k]], ctx.idx[k]), "", confidence=_PRONOUN
+                pronouns._resolve_pronoun(ctx, ctx.lexicon.subjects[ctx.lower[k]], ctx.idx[k]),
+                "",
+                confidence=_PRONOUN,
+                evidence=PRONOUN,
             )
     return None
 
@@ -452,11 +550,11 @@ def _subject_at(ctx: _Context, i: int, cue_start: int, quote: _Quote) -> _Attrib
         if mention.kind == "other" and ctx.pos[i] == "PROPN":
             # The model ran a name into the words after it ("Henry told CRN"): the person it ends with.
             person = _person_by_surname(ctx, i)
-            return _Attribution(person, "", confidence=_SURNAME) if person is not None else None
+            return _Attribution(person, "", confidence=_SURNAME, evidence=SURNAME) if person is not None else None
         if _is_description(ctx, mention):
             return _description_speaker(ctx, mention)
         if mention.kind == "place" and _seat_speaks(ctx, mention):
-            return _Attribution(mention.group, "", confidence=_SEAT)
+            return _Attribution(mention.group, "", confidence=_SEAT, evidence=SEAT)
         if mention.kind not in _SPEAKER_KINDS:
             return None  # "en France, a déclaré", "in Paris, he said": a place is not a speaker
         title = bisect_left(ctx.idx, mention.start) - 1
@@ -470,7 +568,12 @@ def _subject_at(ctx: _Context, i: int, cue_start: int, quote: _Quote) -> _Attrib
         return _Attribution(mention.group, "")
     word = ctx.lower[i]
     if word in lexicon.subjects and ctx.pos[i] == "PRON":
-        return _Attribution(pronouns._resolve_pronoun(ctx, lexicon.subjects[word], ctx.idx[i]), "", confidence=_PRONOUN)
+        return _Attribution(
+            pronouns._resolve_pronoun(ctx, lexicon.subjects[word], ctx.idx[i]),
+            "",
+            confidence=_PRONOUN,
+            evidence=PRONOUN,
+        )
     if word in lexicon.determiners or word in lexicon.indefinites:
         aged = _aged(ctx, i)  # "the 55-year-old said" (the age itself read as a date and skipped)
         if aged is not None:
@@ -479,7 +582,7 @@ def _subject_at(ctx: _Context, i: int, cue_start: int, quote: _Quote) -> _Attrib
         # The tagger may read a surname as a plural noun ("Hanks said"): the one person of that surname.
         person = _person_by_surname(ctx, i)
         if person is not None:
-            return _Attribution(person, "", confidence=_SURNAME)
+            return _Attribution(person, "", confidence=_SURNAME, evidence=SURNAME)
     if _is_title_head(ctx, i):
         return _title_subject(ctx, i, cue_start, quote)
     if word in lexicon.organisations and ctx.pos[i] in ("NOUN", "PROPN"):
@@ -508,9 +611,13 @@ def _subject_after(ctx: _Context, i: int, quote: _Quote) -> _Attribution | None:
             if _is_description(ctx, mention):
                 return _description_speaker(ctx, mention)
             if mention.kind == "place" and j <= i + 1 and _seat_speaks(ctx, mention):
-                return _Attribution(mention.group, "", confidence=_SEAT)  # "a déclaré l'Élysée dans un communiqué"
+                # "a déclaré l'Élysée dans un communiqué"
+                return _Attribution(mention.group, "", confidence=_SEAT, evidence=SEAT)
             if mention.kind not in _SPEAKER_KINDS:
                 return None
+            named = _name_after_abbreviation(ctx, mention)
+            if named is not None:
+                return _Attribution(named.group, "")
             return _holder_of_title_after(ctx, mention, quote) or _Attribution(mention.group, "")
         word = ctx.lower[j]
         if not (
@@ -524,7 +631,12 @@ def _subject_after(ctx: _Context, i: int, quote: _Quote) -> _Attribution | None:
     word = ctx.lower[i]
     # "said he." inverts the subject; in "argued it was" the pronoun opens the reported clause.
     if lexicon is LEXICONS["en"] and word in ("he", "she") and (i + 1 >= n or ctx.pos[i + 1] == "PUNCT"):
-        return _Attribution(pronouns._resolve_pronoun(ctx, lexicon.subjects[word], quote.open), "", confidence=_PRONOUN)
+        return _Attribution(
+            pronouns._resolve_pronoun(ctx, lexicon.subjects[word], quote.open),
+            "",
+            confidence=_PRONOUN,
+            evidence=PRONOUN,
+        )
     if word in lexicon.determiners or word in lexicon.indefinites:
         j = i + 1
         while j < min(i + 8, n) and not ctx.is_boundary(j) and not _foreign(ctx, j, quote):
@@ -586,6 +698,19 @@ def _past_medium(ctx: _Context, i: int, quote: _Quote) -> int:
     return i
 
 
+def _name_after_abbreviation(ctx: _Context, mention: MentionSpan) -> MentionSpan | None:
+    """ "said Police Sgt. Jane Smith": the entity model took the title, up to its abbreviated last word, for a
+    name; the person is the one named right after the abbreviation's full stop."""
+    if ctx.text[mention.end : mention.end + 2] != ". ":
+        return None
+    last = ctx.text[mention.start : mention.end].split()[-1]
+    after = bisect_left(ctx.idx, mention.end + 2)
+    if not (last[:1].isupper() and len(last) <= 4) or after >= len(ctx.idx) or ctx.idx[after] != mention.end + 2:
+        return None
+    named = ctx.owner[after]
+    return named if named is not None and named.kind == "person" and named.start == mention.end + 2 else None
+
+
 def _opens_clause(ctx: _Context, k: int) -> bool:
     """A finite verb at token ``k``, after adverbs: the noun phrase before it is that verb's subject."""
     while k < len(ctx.lower) and ctx.pos[k] == "ADV" and ctx.owner[k] is None:
@@ -635,12 +760,19 @@ def _source_speaker(ctx: _Context, i: int, cue: str, quote: _Quote) -> _Attribut
             # "X a salué Y, « … » selon lui": after the sentence's verb the pronoun is its subject, named or not.
             found = _sentence_subject(ctx, floor, i, quote)
             speaker = found.speaker if found is not None else None
-            return _Attribution(speaker, cue, by_verb=False, confidence=found.confidence if found else _PRONOUN)
+            return _Attribution(
+                speaker,
+                cue,
+                by_verb=False,
+                confidence=found.confidence if found else _PRONOUN,
+                evidence=found.evidence if found else PRONOUN,
+            )
         return _Attribution(
             pronouns._resolve_pronoun(ctx, lexicon.object_pronouns[ctx.lower[i]], quote.open),
             cue,
             by_verb=False,
             confidence=_PRONOUN,
+            evidence=PRONOUN,
         )
     for j in range(i, min(i + 10, n)):
         if ctx.lower[j] == "," or ctx.is_boundary(j) or _foreign(ctx, j, quote) or ctx.idx[j] in ctx.opens:
@@ -653,15 +785,21 @@ def _source_speaker(ctx: _Context, i: int, cue: str, quote: _Quote) -> _Attribut
                 break  # "selon le patron de la banque X, Jean Dupont": the title's holder, read below
             if _is_description(ctx, mention):
                 found = _description_speaker(ctx, mention)
-                return _Attribution(found.speaker, cue, found.role, by_verb=False, confidence=found.confidence)
+                return _Attribution(
+                    found.speaker, cue, found.role, by_verb=False, confidence=found.confidence, evidence=found.evidence
+                )
             held = _holder_of_title_after(ctx, mention, quote)
             if held is not None:
-                return _Attribution(held.speaker, cue, held.role, by_verb=False, confidence=held.confidence)
+                return _Attribution(
+                    held.speaker, cue, held.role, by_verb=False, confidence=held.confidence, evidence=held.evidence
+                )
             return _Attribution(mention.group, cue, by_verb=False)
     found = _subject_after(ctx, i, quote)
     if found is None:
         return _Attribution(None, cue, by_verb=False)
-    return _Attribution(found.speaker, cue, found.role, by_verb=False, confidence=found.confidence)
+    return _Attribution(
+        found.speaker, cue, found.role, by_verb=False, confidence=found.confidence, evidence=found.evidence
+    )
 
 
 def _pour_speaker(ctx: _Context, i: int, quote: _Quote) -> _Attribution | None:
@@ -682,26 +820,33 @@ def _continue_speakers(ctx: _Context) -> None:
     for n in range(len(quotes) - 1, 0, -1):
         a, b = quotes[n - 1], quotes[n]
         if _adjacent(ctx, a, b) and not a.attributed and b.attributed and a.kind == "direct":
+            if _run_goes_on_from_other(ctx, n - 1, b):
+                continue
             a.speaker, a.cue, a.role, a.attributed, a.confidence = b.speaker, b.cue, b.role, True, b.confidence
+            a.evidence = _via(ADJACENT_QUOTE, b)
     # "« A », les ventes vont … « B », estime X.": a quote with no cue shares the speaker of the next quote of
     # its sentence when that one's cue closes the sentence and no one else is named or speaks between them.
     for n in range(len(quotes) - 2, -1, -1):
         a, b = quotes[n], quotes[n + 1]
         if not a.attributed and b.attributed and b.by_verb and b.cue_after and b.speaker is not None:
-            if _one_sentence_no_one_between(ctx, a, b) and not _qualifies_a_noun(ctx, a):
-                _carry(a, b)
+            if (
+                _one_sentence_no_one_between(ctx, a, b)
+                and not _qualifies_a_noun(ctx, a)
+                and not _run_goes_on_from_other(ctx, n, b)
+            ):
+                _carry(a, b, NEXT_QUOTE_IN_SENTENCE)
     for quote in quotes:
         if quote.kind == "direct" and not quote.attributed:
             found = _speaker_of_sentence_before(ctx, quote)
             if found is not None:
-                _carry(quote, found)
+                _carry(quote, found, SENTENCE_BEFORE)
     # "X est allé jusqu'à saluer le « … »": a few words of someone's in a sentence with no speech verb are, as a
     # guess, its subject's.
     for quote in quotes:
         if quote.kind == "fragment" and not quote.attributed:
             found = _own_sentence_subject(ctx, quote)
             if found is not None:
-                _carry(quote, found)
+                _carry(quote, found, FRAGMENT_SUBJECT)
     # A following statement in the same or the next paragraph, with no one else named between.
     previous = -1
     for n, quote in enumerate(quotes):
@@ -716,13 +861,34 @@ def _continue_speakers(ctx: _Context) -> None:
         ):
             quote.speaker, quote.role = before.speaker, before.role
             quote.confidence = min(before.confidence, _NEIGHBOUR)
+            quote.evidence = _via(PREVIOUS_QUOTE, before)
         previous = n
 
 
-def _carry(quote: _Quote, source: _Quote | _Attribution) -> None:
-    """The quote is said by ``source``'s speaker, taken from the context: at most _NEIGHBOUR sure."""
+def _run_goes_on_from_other(ctx: _Context, n: int, attributed: _Quote) -> bool:
+    """The run of adjacent quotes ending at quote ``n`` follows, with no one else named or speaking between,
+    a quote someone else said: '"A," said X. "B. "C," added Y.' (a paragraph break lost between B and C) leaves
+    B to X's continuation, not to Y."""
+    first = n
+    quotes = ctx.quotes
+    while first > 0 and _adjacent(ctx, quotes[first - 1], quotes[first]) and not quotes[first - 1].attributed:
+        first -= 1
+    if first == 0:
+        return False
+    previous = quotes[first - 1]
+    return (
+        previous.attributed
+        and previous.speaker is not None
+        and previous.speaker != attributed.speaker
+        and _continues(ctx, previous, quotes[first], first - 1)
+    )
+
+
+def _carry(quote: _Quote, source: _Quote | _Attribution, how: str) -> None:
+    """The quote is said by ``source``'s speaker, taken from the context (``how``): at most _NEIGHBOUR sure."""
     quote.speaker, quote.role, quote.attributed = source.speaker, source.role, True
     quote.confidence = min(source.confidence, _NEIGHBOUR)
+    quote.evidence = _via(how, source)
 
 
 def _own_sentence_subject(ctx: _Context, quote: _Quote) -> _Attribution | None:

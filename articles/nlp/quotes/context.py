@@ -41,6 +41,35 @@ _COLON = _SEAT = _NAMED_AGAIN = 0.7  # a sentence's subject before a colon, "l'�
 _NEIGHBOUR = 0.6  # no cue of its own: the quote before it, or the speaker of the sentence before it
 _NEAREST_SUBJECT = 0.6  # a title no one holds: the subject of the nearest sentence naming a person
 
+# The evidence a speaker was found by (QuoteSpan.evidence); a speaker taken from another attribution is
+# "<how> < <that attribution's evidence>" ("previous quote < pronoun").
+NAME = "name"  # a person or organisation named as the subject of the speech verb, or after "selon", "according to"
+PRONOUN = "pronoun"  # a pronoun, resolved to the person it stands for
+SURNAME = "surname"  # a name the entity model missed, matched to the one person with that surname
+SEAT = "seat"  # a seat of government or a place as the subject ("a déclaré l'Élysée")
+IMPERSONAL = "impersonal"  # « on »: the institution named after the cue, or that of the quote before
+PASSIVE_AGENT = "passive agent"  # "X a été accusé de « … » par Y"
+SPOKESPERSON = "spokesperson"  # "a spokesman for X", "un porte-parole du groupe"
+TITLE_HELD = "title held"  # a title matched to the role the article gives someone
+TITLE_NEAREST = "title, nearest person"  # a title no one holds: the person the article is about there
+DESCRIPTION = "description"  # "the actor", "la Neuchâteloise", "the 55-year-old": the person the article is about
+NAMED_AGAIN = "organisation named again"  # "the company": the latest organisation that fits
+NAMED_NEXT = "organisation named next"  # "le syndicat" with the organisation opening the next sentence
+COLON = "colon"  # no speech verb: the subject of the sentence before a colon
+SENTENCE_AFTER = "sentence after"  # '"…." Smith said the firm would grow': a new sentence after the quote
+ADJACENT_QUOTE = "adjacent quote"  # one utterance in two pieces: the cue of the piece next to it
+NEXT_QUOTE_IN_SENTENCE = "next quote in sentence"  # "« A », les ventes … « B », estime X"
+SENTENCE_BEFORE = "sentence before"  # "…, Howard said. "…"": the reporter's sentence right before
+FRAGMENT_SUBJECT = "fragment subject"  # a fragment with no cue: its sentence's active subject
+PREVIOUS_QUOTE = "previous quote"  # a statement with no cue continuing the quote before it
+
+
+def _via(how: str, source: "_Quote | _Attribution") -> str:
+    """The evidence of a speaker taken ``how`` from ``source``'s attribution, which may itself be taken from
+    another: only the first evidence is kept behind ``how`` ("previous quote < pronoun")."""
+    first = source.evidence.rpartition(" < ")[2]
+    return how if first == NAME else f"{how} < {first}"
+
 
 @dataclass(frozen=True)
 class _Mark:
@@ -65,6 +94,7 @@ class _Quote:
     attributed: bool = False  # a speech verb or "selon" was found for it
     confidence: float = 0.0  # of the speaker, when there is one
     by_verb: bool = False  # … and it was a speech verb
+    evidence: str = ""  # how the speaker was found (NAME, PRONOUN, …)
     cue_after: bool = False  # … written after the quote ("« … », a-t-il dit")
 
 
@@ -76,6 +106,7 @@ class _Attribution:
     by_verb: bool = True  # False for "selon X", "according to X", "pour X"
     # How sure the speaker is: a name as the verb's subject is surer than a pronoun, a title or a neighbour.
     confidence: float = 0.9
+    evidence: str = NAME
     after: bool = False  # the cue comes after the quote
 
 

@@ -133,6 +133,7 @@ def _reported_according(ctx: _Context, i: int) -> QuoteSpan | None:
             cue,
             source.role,
             source.confidence,
+            source.evidence,
         )
     return None
 
@@ -174,6 +175,7 @@ def _clause_span(ctx: _Context, first: int, attribution: _Attribution, cue: str)
         cue,
         attribution.role,
         attribution.confidence if attribution.speaker is not None else None,
+        attribution.evidence if attribution.speaker is not None else "",
     )
 
 

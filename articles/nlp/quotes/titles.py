@@ -15,6 +15,12 @@ from .context import (
     _ROLE,
     _SPOKESPERSON,
     _STOPWORDS,
+    DESCRIPTION,
+    NAMED_AGAIN,
+    NAMED_NEXT,
+    SPOKESPERSON,
+    TITLE_HELD,
+    TITLE_NEAREST,
     _Attribution,
     _Context,
     _fold,
@@ -57,7 +63,20 @@ def _description_speaker(ctx: _Context, mention: MentionSpan) -> _Attribution:
     ):
         return _Attribution(None, "", phrase)
     person = _described_person(ctx, mention.start, _unwanted_gender(ctx, first), title=False)
-    return _Attribution(person, "", phrase, confidence=_NEAREST_SUBJECT)
+    if person is not None and _possessed_by(ctx, person, ctx.lower[first], first):
+        person = None
+    return _Attribution(person, "", phrase, confidence=_NEAREST_SUBJECT, evidence=DESCRIPTION)
+
+
+def _possessed_by(ctx: _Context, person: int, word: str, before: int) -> bool:
+    """The text named the person as someone of the described one's ("The actor's friend X …. The actor
+    refused"): X is not the actor."""
+    for mention, start in _mentions_back(ctx, before):
+        if mention.group == person and any(
+            ctx.lower[k] == word and ctx.lower[k + 1] in ("'s", "'") for k in range(max(0, start - 6), start - 1)
+        ):
+            return True
+    return False
 
 
 def _aged(ctx: _Context, determiner: int) -> _Attribution | None:
@@ -71,7 +90,11 @@ def _aged(ctx: _Context, determiner: int) -> _Attribution | None:
     if ctx.lower[determiner] in ctx.lexicon.indefinites:
         return _Attribution(None, "", phrase)
     return _Attribution(
-        _described_person(ctx, ctx.idx[determiner], None, title=False), "", phrase, confidence=_NEAREST_SUBJECT
+        _described_person(ctx, ctx.idx[determiner], None, title=False),
+        "",
+        phrase,
+        confidence=_NEAREST_SUBJECT,
+        evidence=DESCRIPTION,
     )
 
 
@@ -213,7 +236,11 @@ def _title_subject(ctx: _Context, head: int, cue_start: int | None, quote: _Quot
         if organisation is not None:
             person = _role_holder(ctx, phrase, position, exact=True) if definite else None
             return _Attribution(
-                person if person is not None else organisation.group, "", phrase, confidence=_SPOKESPERSON
+                person if person is not None else organisation.group,
+                "",
+                phrase,
+                confidence=_SPOKESPERSON,
+                evidence=SPOKESPERSON,
             )
         # "un porte-parole du groupe", "a spokesman for the company": the organisation named before.
         named = next(
@@ -225,7 +252,9 @@ def _title_subject(ctx: _Context, head: int, cue_start: int | None, quote: _Quot
             None,
         )
         if named is not None and named.speaker is not None:
-            return _Attribution(named.speaker, "", phrase, confidence=min(_SPOKESPERSON, named.confidence))
+            return _Attribution(
+                named.speaker, "", phrase, confidence=min(_SPOKESPERSON, named.confidence), evidence=SPOKESPERSON
+            )
     if ctx.lower[start] in lexicon.indefinites:
         return _Attribution(None, "", phrase)  # "un diplomate", "an official": someone unnamed
     if lexicon is LEXICONS["fr"] and not definite:
@@ -233,23 +262,23 @@ def _title_subject(ctx: _Context, head: int, cue_start: int | None, quote: _Quot
     unwanted = _unwanted_gender(ctx, head)
     person = _role_holder(ctx, phrase, position, exact=False, unwanted=unwanted, strict=True)
     if person is not None:
-        return _Attribution(person, "", phrase, confidence=_ROLE)
+        return _Attribution(person, "", phrase, confidence=_ROLE, evidence=TITLE_HELD)
     described = _described_person(ctx, position, unwanted, title=ctx.lower[head] in lexicon.titles)
     # A role the text gives only later and with fewer words ("le ministre X" further down for "le
     # ministre de l'Agriculture" here) holds the title when the person the article is about here is no
     # one else.
     person = _role_holder(ctx, phrase, position, exact=False, unwanted=unwanted)
     if person is not None and described in (None, person):
-        return _Attribution(person, "", phrase, confidence=_ROLE)
+        return _Attribution(person, "", phrase, confidence=_ROLE, evidence=TITLE_HELD)
     # No one holds the title: the one the article is about at that point, if that is clear.
     person = described
-    if person is not None and _met_there(ctx, person, head):
+    if person is not None and (_met_there(ctx, person, head) or _possessed_by(ctx, person, ctx.lower[head], start)):
         person = None  # "X met the Prime Minister. "…," the Prime Minister said": not X
     if person is not None and any(ctx.lower[k] in lexicon.organisations for k in range(start, end) if k != head):
         # "the club's manager", "l'entraîneur du club": someone of an organisation the text names, and the
         # entity model may have taken that organisation for the person the article is about.
         person = None
-    return _Attribution(person, "", phrase, confidence=_NEAREST_SUBJECT)
+    return _Attribution(person, "", phrase, confidence=_NEAREST_SUBJECT, evidence=TITLE_NEAREST)
 
 
 def _organisation_of_word(ctx: _Context, start: int, head: int) -> MentionSpan | None:
@@ -460,7 +489,7 @@ def _organisation_named_again(ctx: _Context, head: int) -> _Attribution | None:
             continue  # "a indiqué à l'agence X", "told the BBC": the listener is not the organisation meant
         names = (_fold(ctx.groups[mention.group].name), *(_fold(s) for s in ctx.groups[mention.group].surfaces))
         if any(word in name.split() for name in names) or ctx.lower[head] in lexicon.generic_organisations:
-            return _Attribution(mention.group, "", confidence=_NAMED_AGAIN)
+            return _Attribution(mention.group, "", confidence=_NAMED_AGAIN, evidence=NAMED_AGAIN)
     # Named only after, as the subject opening the next sentence ("…, regrette le syndicat. La Fédération X
     # a …"): a guess.
     if ctx.lower[head] in lexicon.generic_organisations:
@@ -475,7 +504,7 @@ def _organisation_named_again(ctx: _Context, head: int) -> _Attribution | None:
         return None
     if any(earlier.group == mention.group for earlier, _ in _mentions_back(ctx, head)):
         return None  # named before without the word ("the ministry said …. Acme Union head X"): another
-    return _Attribution(mention.group, "", confidence=_NEAREST_SUBJECT)
+    return _Attribution(mention.group, "", confidence=_NEAREST_SUBJECT, evidence=NAMED_NEXT)
 
 
 @lru_cache(maxsize=4096)
