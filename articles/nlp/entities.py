@@ -34,8 +34,12 @@ LABEL_KINDS = {
     "WORK_OF_ART": "other",
     "LAW": "other",
     "PRODUCT": "other",
-    # NORP (nationalities, "French"), LANGUAGE and the numeric labels are not
-    # actors: absent here means dropped.
+    # Nationalities and groups the English model labels as such ("French",
+    # "Kenyan", "Hutus"): not actors, but named things a reader looks for, and
+    # counted as MISC by the usual English references. The French model has no
+    # such label and tags demonyms LOC; those are dropped (_is_demonym).
+    # LANGUAGE and the numeric labels are dropped.
+    "NORP": "other",
 }
 # Label a ruler pattern with the model's own name for the kind when it has one,
 # so components reading doc.ents see familiar labels.
@@ -141,10 +145,9 @@ def extract_mentions(
     for ent in doc.ents:
         if ent.ent_id_.startswith(RULE_ID_PREFIX):
             found = _from_rule(ent)
+            candidates.extend([found] if found is not None else [])
         else:
-            found = _from_model(ent, lexicon, text)
-        if found is not None:
-            candidates.append(found)
+            candidates.extend(_from_model(ent, lexicon, text))
     if content_end is not None:
         candidates = [c for c in candidates if c.end <= content_end]
     candidates = _fix_kinds(candidates)
@@ -164,20 +167,44 @@ def _from_rule(ent: Span) -> Candidate | None:
     return Candidate(span.start_char, span.end_char, span.text, kind, "rule")
 
 
-def _from_model(ent: Span, lexicon: Lexicon, doc_text: str) -> Candidate | None:
+def _from_model(ent: Span, lexicon: Lexicon, doc_text: str) -> list[Candidate]:
     kind = LABEL_KINDS.get(ent.label_)
     if kind is None:
-        return None
+        return []
     doc = ent.doc
     lead = ent.start
     while lead < ent.end and (doc[lead].lower_ in DETERMINERS or doc[lead].is_punct):
         lead += 1
     if lead < ent.end and _is_role(doc[lead : ent.end]):
-        return None
+        return []
     start, end = _repair(doc, ent.start, ent.end, kind)
     if start >= end:
-        return None
-    span = doc[start:end]
+        return []
+    found = []
+    if kind == "person" and _leading_nationality(doc[start:end], lexicon):
+        # "Briton Hayley Yelling": a nationality before the name, as a title would be.
+        word = doc[start]
+        found.append(Candidate(word.idx, word.idx + len(word), word.text, "other", "model"))
+        start += 1
+    candidate = _model_candidate(ent, doc[start:end], kind, lexicon, doc_text)
+    return found + ([candidate] if candidate is not None else [])
+
+
+def _leading_nationality(span: Span, lexicon: Lexicon) -> bool:
+    # Capitalised, an adjective of the language, and followed by a first name and a surname.
+    first = span[0]
+    rest = span[1:]
+    return (
+        len(rest) >= 2
+        and first.is_title
+        and first.lower_ in lexicon.adjectives
+        and all(tok.is_title for tok in rest)
+    )
+
+
+def _model_candidate(ent: Span, span: Span, kind: str, lexicon: Lexicon, doc_text: str) -> Candidate | None:
+    doc = ent.doc
+    start, end = span.start, span.end
     if ent.label_ == "MISC":
         kind = _misc_kind(span)
     if kind in ("event", "other"):
@@ -187,7 +214,7 @@ def _from_model(ent: Span, lexicon: Lexicon, doc_text: str) -> Candidate | None:
     if char_end - char_start < 2:
         return None
     text = doc_text[char_start:char_end]
-    if _is_junk(span, text, kind, lexicon):
+    if _is_junk(span, text, kind, lexicon, nationality=ent.label_ == "NORP"):
         return None
     return Candidate(char_start, char_end, text, kind, "model")
 
@@ -221,8 +248,8 @@ def _repair(doc: Doc, start: int, end: int, kind: str) -> tuple[int, int]:
             break
     while end > start:
         tok = doc[end - 1]
-        if tok.is_space or tok.is_punct or (tok.is_lower and tok.lower_ in FUNCTION_WORDS):
-            end -= 1
+        if tok.is_space or tok.is_punct or (tok.is_lower and tok.lower_ in FUNCTION_WORDS) or tok.lower_ == "'s":
+            end -= 1  # "Moore's" is Moore
         elif kind == "person" and end - 1 > start and not tok.text[:1].isupper() and doc[end - 2].whitespace_:
             # A name ends with a capital ("Dupuis m.", "Dupuis 86"), unless the
             # token is glued to it ("Chung Mong-koo").
@@ -310,7 +337,7 @@ def _trim_chars(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _is_junk(span: Span, text: str, kind: str, lexicon: Lexicon) -> bool:
+def _is_junk(span: Span, text: str, kind: str, lexicon: Lexicon, *, nationality: bool = False) -> bool:
     if not any(ch.isalpha() for ch in text) or not any(ch.isupper() for ch in text):
         return True  # "2024", "free lance": a name has a capital
     first = span[0]
@@ -324,13 +351,16 @@ def _is_junk(span: Span, text: str, kind: str, lexicon: Lexicon) -> bool:
         return True  # headline words in capitals: "PHOTO", "SPORTS"; acronyms ("US", "SEC") are shorter
     if (
         _sentence_initial(tok)
+        and not nationality  # "British actress …": English writes a nationality with a capital anywhere
         and tok.pos_ != "PROPN"
         and not tok.is_upper
         and low in lexicon.common
         and not _used_as_name_elsewhere(tok)
     ):
         return True  # "Hommage aux soignants …" opening a headline
-    return kind in ("place", "other") and _is_demonym(tok, lexicon)
+    # "les Suisses", "l'Américain" tagged as places: inhabitants, not the place. A nationality the
+    # model labels as such (English NORP) is kept, as "other".
+    return not nationality and kind in ("place", "other") and _is_demonym(tok, lexicon)
 
 
 def _used_as_name_elsewhere(tok: Token) -> bool:
@@ -346,14 +376,27 @@ _NON_INITIAL = "pressreview.non_initial_texts"
 
 
 def _is_demonym(tok: Token, lexicon: Lexicon) -> bool:
-    # "Suisses", "le Belge": an inhabitant, not the place. A plural whose
-    # singular is an adjective, or a common noun that is also an adjective, is
-    # a demonym; a country named like its adjective ("la Suisse") is tagged
-    # PROPN and stays.
-    low = tok.lower_
+    # "Suisses", "le Belge", "l'Américain", "la Franco-Colombienne": an
+    # inhabitant, not the place. The lexicon lists adjectives in the masculine
+    # singular, so the word is compared once its plural and feminine endings
+    # are taken off. A country named like its adjective ("la Suisse") is
+    # tagged PROPN and stays unless it ends like a demonym.
+    low = tok.lower_.rsplit("-", 1)[-1]
     if "Plur" in tok.morph.get("Number") and low.endswith(("s", "x")):
-        return low[:-1] in lexicon.adjectives or (low.endswith("es") and low[:-2] in lexicon.adjectives)
-    return tok.pos_ == "NOUN" and low in lexicon.adjectives
+        if low in lexicon.adjectives:
+            return True  # "Français", "Chinois"
+        low = low[:-1]
+    if tok.pos_ == "NOUN" and low in lexicon.adjectives:
+        return True
+    return any(
+        low.endswith(ending) and low[: len(low) - len(ending)] + lemma in lexicon.adjectives
+        for ending, lemma in _DEMONYM_ENDINGS
+    )
+
+
+# Endings of demonyms, as written and in the masculine singular: "Colombienne" is "colombien".
+_DEMONYM_ENDINGS = (("ienne", "ien"), ("ien", "ien"), ("aine", "ain"), ("ain", "ain"), ("aise", "ais"),
+                    ("ais", "ais"), ("oise", "ois"), ("ois", "ois"), ("an", "an"))
 
 
 def _fix_kinds(candidates: list[Candidate]) -> list[Candidate]:

@@ -21,7 +21,7 @@ from .roles import find_roles
 from .topics import LearnedTopics, compile_specs, tag_topics
 from .types import Annotation, Knowledge, MentionSpan, TopicSpec
 
-PIPELINE_VERSION = "10"  # bump when output changes
+PIPELINE_VERSION = "11"  # bump when output changes
 
 logger = logging.getLogger(__name__)
 

@@ -11,15 +11,21 @@ from spacy.tokens import Span
 
 from articles.nlp.entities import Lexicon, extract_mentions, ruler_patterns
 
+ADJECTIVES = frozenset({"suisse", "belge", "colombien", "français", "américain", "british", "briton", "frank"})
 LEXICON = Lexicon(
-    common=frozenset({"hommage", "nice", "défenseur", "photo", "sec", "suisse", "belge"}),
-    adjectives=frozenset({"suisse", "belge"}),
+    common=frozenset({"hommage", "nice", "défenseur", "photo", "sec"}) | ADJECTIVES,
+    adjectives=ADJECTIVES,
 )
 
 
 @pytest.fixture(scope="module")
 def blank():
     return spacy.blank("fr")
+
+
+@pytest.fixture(scope="module")
+def blank_en():
+    return spacy.blank("en")
 
 
 def make_doc(blank, text, ents, *, pos=None, plural=()):
@@ -141,6 +147,37 @@ def test_demonyms_are_not_places(blank):
         plural={"Suisses"},
     )
     assert found(doc) == [("Suisse", "place")]
+
+
+def test_feminine_hyphenated_and_invariable_demonyms_are_not_places(blank):
+    # The lexicon has adjectives in the masculine singular only; a country keeps its place.
+    doc = make_doc(
+        blank,
+        "La Franco-Colombienne est libre. Les Français ont voté. L'Américain a gagné. La Colombie a voté.",
+        [("Franco-Colombienne", "LOC"), ("Français", "LOC"), ("Américain", "LOC"), ("Colombie", "LOC")],
+        pos={"Franco-Colombienne": "PROPN", "Français": "NOUN", "Américain": "PROPN", "Colombie": "PROPN"},
+        plural={"Français"},
+    )
+    assert found(doc) == [("Colombie", "place")]
+
+
+def test_a_nationality_the_model_labels_as_such_is_other_even_opening_a_sentence(blank_en):
+    doc = make_doc(blank_en, "British actress Jane Holt won.", [("British", "NORP"), ("Jane Holt", "PERSON")],
+                   pos={"British": "ADJ"})
+    assert found(doc) == [("British", "other"), ("Jane Holt", "person")]
+
+
+def test_a_nationality_before_a_full_name_is_split_off(blank_en):
+    doc = make_doc(blank_en, "Later, Briton Hayley Yelling won.", [("Briton Hayley Yelling", "PERSON")])
+    assert found(doc) == [("Briton", "other"), ("Hayley Yelling", "person")]
+    # A first name that is also an adjective, before a surname alone, is the name.
+    doc = make_doc(blank_en, "Later, Frank Lampard scored.", [("Frank Lampard", "PERSON")])
+    assert found(doc) == [("Frank Lampard", "person")]
+
+
+def test_a_possessive_is_not_part_of_the_name(blank_en):
+    doc = make_doc(blank_en, "Michael Moore's film won.", [("Michael Moore's", "PERSON")])
+    assert found(doc) == [("Michael Moore", "person")]
 
 
 @pytest.mark.parametrize(
