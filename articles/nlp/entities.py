@@ -17,6 +17,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from .lexicon import NAME_PARTICLES, every
+from .names import acronym_match
 from .normalise import is_acronym, normalise_surface, normalise_text
 
 RULE_ID_PREFIX = "rule:"
@@ -150,7 +151,7 @@ def extract_mentions(
             candidates.extend(_from_model(ent, lexicon, text))
     if content_end is not None:
         candidates = [c for c in candidates if c.end <= content_end]
-    candidates = _fix_kinds(candidates)
+    candidates = _fix_kinds(candidates, text)
     candidates = [c for c in candidates if not _is_rejected(c, rejected)]
     return _without_overlaps(candidates)
 
@@ -214,7 +215,7 @@ def _model_candidate(ent: Span, span: Span, kind: str, lexicon: Lexicon, doc_tex
     if char_end - char_start < 2:
         return None
     text = doc_text[char_start:char_end]
-    if _is_junk(span, text, kind, lexicon, nationality=ent.label_ == "NORP"):
+    if _is_junk(span, text, kind, lexicon, label=ent.label_):
         return None
     return Candidate(char_start, char_end, text, kind, "model")
 
@@ -337,7 +338,7 @@ def _trim_chars(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _is_junk(span: Span, text: str, kind: str, lexicon: Lexicon, *, nationality: bool = False) -> bool:
+def _is_junk(span: Span, text: str, kind: str, lexicon: Lexicon, *, label: str = "") -> bool:
     if not any(ch.isalpha() for ch in text) or not any(ch.isupper() for ch in text):
         return True  # "2024", "free lance": a name has a capital
     first = span[0]
@@ -347,20 +348,33 @@ def _is_junk(span: Span, text: str, kind: str, lexicon: Lexicon, *, nationality:
         return False
     tok = span[0]
     low = tok.lower_
+    if kind == "person" and tok.i > 0 and _is_elided_article(tok.doc[tok.i - 1]):
+        return True  # "les droits de l'Homme": an elided article is never written before a person's name
+    if label in _NAMING_LABELS:
+        return False
     if tok.is_upper and len(text) > 4 and low in lexicon.common:
         return True  # headline words in capitals: "PHOTO", "SPORTS"; acronyms ("US", "SEC") are shorter
     if (
         _sentence_initial(tok)
-        and not nationality  # "British actress …": English writes a nationality with a capital anywhere
         and tok.pos_ != "PROPN"
         and not tok.is_upper
         and low in lexicon.common
         and not _used_as_name_elsewhere(tok)
     ):
         return True  # "Hommage aux soignants …" opening a headline
-    # "les Suisses", "l'Américain" tagged as places: inhabitants, not the place. A nationality the
-    # model labels as such (English NORP) is kept, as "other".
-    return not nationality and kind in ("place", "other") and _is_demonym(tok, lexicon)
+    # "les Suisses", "l'Américain" tagged as places: inhabitants, not the place.
+    return kind in ("place", "other") and _is_demonym(tok, lexicon)
+
+
+# Labels of the English model that name what the common-word checks would
+# take for a word: a nationality ("British actress …", written with a capital
+# anywhere) and a country or city ("LONDON" over a dispatch): the English
+# lexicon, drawn from WordNet, lists "london", "turkey" and "british" as words.
+_NAMING_LABELS = frozenset({"NORP", "GPE"})
+
+
+def _is_elided_article(tok: Token) -> bool:
+    return tok.is_lower and tok.lower_ in DETERMINERS and tok.text.endswith("'") and not tok.whitespace_
 
 
 def _used_as_name_elsewhere(tok: Token) -> bool:
@@ -396,10 +410,12 @@ def _is_demonym(tok: Token, lexicon: Lexicon) -> bool:
 
 # Endings of demonyms, as written and in the masculine singular: "Colombienne" is "colombien".
 _DEMONYM_ENDINGS = (("ienne", "ien"), ("ien", "ien"), ("aine", "ain"), ("ain", "ain"), ("aise", "ais"),
-                    ("ais", "ais"), ("oise", "ois"), ("ois", "ois"), ("an", "an"))
+                    ("ais", "ais"), ("oise", "ois"), ("ois", "ois"), ("ande", "and"), ("and", "and"),
+                    ("ole", "ol"), ("ol", "ol"), ("an", "an"))
 
 
-def _fix_kinds(candidates: list[Candidate]) -> list[Candidate]:
+def _fix_kinds(candidates: list[Candidate], text: str) -> list[Candidate]:
+    candidates = _expanded_acronym_kinds(candidates, text)
     # A surname the document also writes as part of a person's full name is
     # that person, whatever the model said in this sentence.
     surnames = set()
@@ -414,6 +430,30 @@ def _fix_kinds(candidates: list[Candidate]) -> list[Candidate]:
             c = Candidate(c.start, c.end, c.text, "person", c.origin)
         fixed.append(c)
     return _majority_kinds(fixed)
+
+
+def _expanded_acronym_kinds(candidates: list[Candidate], text: str) -> list[Candidate]:
+    # "les Farc (Forces armées révolutionnaires de Colombie)", "l'Agence
+    # française de lutte antidopage (AFLD)": the document spells the acronym
+    # out, and the long name's kind, read from more words, is the acronym's
+    # wherever the document writes it.
+    kinds = {}
+    for first, second in zip(candidates, candidates[1:], strict=False):
+        if text[first.end : second.start].strip() != "(" or text[second.end : second.end + 1] != ")":
+            continue
+        for short, long in ((first, second), (second, first)):
+            # French writes an acronym read as a word with one capital: "Farc", "Afub".
+            letters = short.text.upper() if short.text.isalpha() and short.text.istitle() else short.text
+            if short.kind != long.kind and long.origin == "model" and acronym_match(letters, long.text):
+                kinds[normalise_surface(short.text)] = long.kind
+    if not kinds:
+        return candidates
+    return [
+        Candidate(c.start, c.end, c.text, kinds[normalise_surface(c.text)], c.origin)
+        if c.origin == "model" and normalise_surface(c.text) in kinds
+        else c
+        for c in candidates
+    ]
 
 
 def _majority_kinds(candidates: list[Candidate]) -> list[Candidate]:

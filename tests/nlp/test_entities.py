@@ -11,9 +11,11 @@ from spacy.tokens import Span
 
 from articles.nlp.entities import Lexicon, extract_mentions, ruler_patterns
 
-ADJECTIVES = frozenset({"suisse", "belge", "colombien", "français", "américain", "british", "briton", "frank"})
+ADJECTIVES = frozenset(
+    {"suisse", "belge", "colombien", "français", "américain", "allemand", "espagnol", "british", "briton", "frank"}
+)
 LEXICON = Lexicon(
-    common=frozenset({"hommage", "nice", "défenseur", "photo", "sec"}) | ADJECTIVES,
+    common=frozenset({"hommage", "nice", "défenseur", "photo", "sec", "turkey"}) | ADJECTIVES,
     adjectives=ADJECTIVES,
 )
 
@@ -159,6 +161,40 @@ def test_feminine_hyphenated_and_invariable_demonyms_are_not_places(blank):
         plural={"Français"},
     )
     assert found(doc) == [("Colombie", "place")]
+
+
+def test_masculine_and_feminine_demonym_endings(blank):
+    doc = make_doc(
+        blank,
+        "L'Allemande a gagné, l'Espagnol a perdu au Portugal.",
+        [("Allemande", "LOC"), ("Espagnol", "MISC"), ("Portugal", "LOC")],
+        pos={"Allemande": "PROPN", "Espagnol": "PROPN", "Portugal": "PROPN"},
+    )
+    assert found(doc) == [("Portugal", "place")]
+
+
+def test_a_country_in_capitals_over_a_dispatch_is_kept_in_english(blank_en):
+    # The English lexicon (WordNet) lists "turkey" as a word; the model's GPE says it is the country.
+    doc = make_doc(blank_en, "TURKEY WINS .\nANKARA 1996-08-30\nIt rained.", [("TURKEY", "GPE"), ("ANKARA", "GPE")])
+    assert found(doc) == [("TURKEY", "place"), ("ANKARA", "place")]
+    doc = make_doc(blank_en, "PHOTO : a view.", [("PHOTO", "ORG")])
+    assert found(doc) == []
+
+
+def test_an_acronym_takes_the_kind_of_the_name_it_abbreviates(blank):
+    text = "Les Farc (Forces armées révolutionnaires de Colombie) ont parlé. Les Farc ont libéré l'otage."
+    doc = make_doc(
+        blank, text, [("Farc", "LOC"), ("Forces armées révolutionnaires de Colombie", "ORG"), ("Farc", "LOC")]
+    )
+    long = "Forces armées révolutionnaires de Colombie"
+    assert found(doc) == [("Farc", "organisation"), (long, "organisation"), ("Farc", "organisation")]
+    doc = make_doc(blank, "Le Laboratoire national (LN) a parlé.", [("Laboratoire national", "ORG"), ("LN", "LOC")])
+    assert found(doc) == [("Laboratoire national", "organisation"), ("LN", "organisation")]
+
+
+def test_no_person_after_an_elided_article(blank):
+    doc = make_doc(blank, "La déclaration des droits de l'Homme a 60 ans.", [("Homme", "PER")])
+    assert found(doc) == []
 
 
 def test_a_nationality_the_model_labels_as_such_is_other_even_opening_a_sentence(blank_en):
