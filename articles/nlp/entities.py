@@ -352,8 +352,11 @@ def _is_junk(span: Span, text: str, kind: str, lexicon: Lexicon, *, label: str =
         return True  # "les droits de l'Homme": an elided article is never written before a person's name
     if label in _NAMING_LABELS:
         return False
-    if tok.is_upper and len(text) > 4 and low in lexicon.common:
-        return True  # headline words in capitals: "PHOTO", "SPORTS"; acronyms ("US", "SEC") are shorter
+    if tok.is_upper and len(text) > 4 and low in lexicon.common and (tok.pos_ != "PROPN" or _alone_on_line(tok)):
+        # Headline words in capitals: "PHOTO", "SPORTS", "CYCLISME –" over an article; acronyms
+        # ("US", "SEC") are shorter. Inside a headline, a word the tagger takes for a name is one
+        # ("ARSENAL BEAT CHELSEA"): the English lexicon lists "arsenal" and "chelsea" as words.
+        return True
     if (
         _sentence_initial(tok)
         and tok.pos_ != "PROPN"
@@ -371,6 +374,19 @@ def _is_junk(span: Span, text: str, kind: str, lexicon: Lexicon, *, label: str =
 # anywhere) and a country or city ("LONDON" over a dispatch): the English
 # lexicon, drawn from WordNet, lists "london", "turkey" and "british" as words.
 _NAMING_LABELS = frozenset({"NORP", "GPE"})
+
+
+def _alone_on_line(tok: Token) -> bool:
+    # Walks the tokens out to the line breaks (spaCy makes a token of "\n"): Doc.text would
+    # join the whole document for one word.
+    doc = tok.doc
+    for step in (-1, 1):
+        i = tok.i + step
+        while 0 <= i < len(doc) and "\n" not in doc[i].text:
+            if any(ch.isalpha() for ch in doc[i].text):
+                return False
+            i += step
+    return True
 
 
 def _is_elided_article(tok: Token) -> bool:

@@ -15,7 +15,7 @@ ADJECTIVES = frozenset(
     {"suisse", "belge", "colombien", "français", "américain", "allemand", "espagnol", "british", "briton", "frank"}
 )
 LEXICON = Lexicon(
-    common=frozenset({"hommage", "nice", "défenseur", "photo", "sec", "turkey"}) | ADJECTIVES,
+    common=frozenset({"hommage", "nice", "défenseur", "photo", "sec", "turkey", "arsenal", "cyclisme"}) | ADJECTIVES,
     adjectives=ADJECTIVES,
 )
 
@@ -178,6 +178,14 @@ def test_a_country_in_capitals_over_a_dispatch_is_kept_in_english(blank_en):
     doc = make_doc(blank_en, "TURKEY WINS .\nANKARA 1996-08-30\nIt rained.", [("TURKEY", "GPE"), ("ANKARA", "GPE")])
     assert found(doc) == [("TURKEY", "place"), ("ANKARA", "place")]
     doc = make_doc(blank_en, "PHOTO : a view.", [("PHOTO", "ORG")])
+    assert found(doc) == []
+
+
+def test_a_name_in_a_headline_in_capitals_is_kept_and_a_section_label_is_not(blank, blank_en):
+    # The tagger takes ARSENAL for a name; a word in capitals alone on its line labels a section.
+    doc = make_doc(blank_en, "SOCCER - ARSENAL WIN .\nIt rained.", [("ARSENAL", "ORG")], pos={"ARSENAL": "PROPN"})
+    assert found(doc) == [("ARSENAL", "organisation")]
+    doc = make_doc(blank, "CYCLISME –\n\nLe coureur a gagné.", [("CYCLISME", "MISC")], pos={"CYCLISME": "PROPN"})
     assert found(doc) == []
 
 
