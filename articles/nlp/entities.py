@@ -66,6 +66,7 @@ TITLES = (every("titles") | every("plural_titles") | every("title_modifiers") | 
 EVENT_HEADS = every("event_heads")
 ORGANISATION_HEADS = every("organisation_heads")
 INSTITUTION_HEADS = every("institution_heads")
+_NAMED_HEADS = ORGANISATION_HEADS | INSTITUTION_HEADS
 # A trailing "de l'année prochaine" is a date, not part of the event's name.
 TIME_WORDS = every("time_nouns")
 
@@ -208,6 +209,9 @@ def _model_candidate(ent: Span, span: Span, kind: str, lexicon: Lexicon, doc_tex
     start, end = span.start, span.end
     if ent.label_ == "MISC":
         kind = _misc_kind(span)
+    if kind == "organisation":
+        end = _with_adjectives(span)
+        span = doc[start:end]
     if kind in ("event", "other"):
         end = _without_time_tail(span)
         span = doc[start:end]
@@ -316,6 +320,19 @@ def _misc_kind(span: Span) -> str:
     if len(span) == 1 and is_acronym(span.text):
         return "organisation"  # "BBC", "UEFA": acronyms tagged MISC are mostly organisations
     return "other"
+
+
+def _with_adjectives(span: Span) -> int:
+    # "Brigade financière", "Conseil constitutionnel": a capitalised head noun of
+    # an organisation takes the adjectives written after it, where the model
+    # stopped at the noun.
+    doc, end = span.doc, span.end
+    last = span[-1]
+    if not (last.is_title and last.lower_ in _NAMED_HEADS):
+        return end
+    while end < len(doc) and doc[end].pos_ == "ADJ" and doc[end].is_lower and doc[end - 1].whitespace_:
+        end += 1
+    return end
 
 
 def _without_time_tail(span: Span) -> int:

@@ -200,6 +200,16 @@ def test_an_acronym_takes_the_kind_of_the_name_it_abbreviates(blank):
     assert found(doc) == [("Laboratoire national", "organisation"), ("LN", "organisation")]
 
 
+def test_an_organisation_head_takes_the_adjectives_after_it(blank):
+    doc = make_doc(
+        blank,
+        "Le Conseil constitutionnel a validé la loi. La Brigade financière enquête.",
+        [("Conseil", "ORG"), ("Brigade financière", "MISC")],
+        pos={"constitutionnel": "ADJ", "financière": "ADJ", "validé": "VERB"},
+    )
+    assert found(doc) == [("Conseil constitutionnel", "organisation"), ("Brigade financière", "organisation")]
+
+
 def test_no_person_after_an_elided_article(blank):
     doc = make_doc(blank, "La déclaration des droits de l'Homme a 60 ans.", [("Homme", "PER")])
     assert found(doc) == []
