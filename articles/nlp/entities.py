@@ -234,8 +234,11 @@ def _repair(doc: Doc, start: int, end: int, kind: str) -> tuple[int, int]:
         if tok.is_space or tok.is_punct:
             start += 1
         elif low in DETERMINERS:
-            # "selon Le Monde": a capital determiner inside a sentence is part of the name.
-            if tok.is_title and not _sentence_initial(tok) and start + 1 < end and doc[start + 1].is_title:
+            # "selon Le Monde", «Le Figaro»: a capital determiner inside a sentence, or opening
+            # a name in quotation marks, is part of the name.
+            if tok.is_title and start + 1 < end and doc[start + 1].is_title and (
+                not _sentence_initial(tok) or _quoted(doc, start, end)
+            ):
                 break
             start += 1
         elif low in PREPOSITIONS and (tok.is_lower or _sentence_initial(tok)):
@@ -278,6 +281,14 @@ def _extend_institution(doc: Doc, start: int) -> int:
             break
         i -= 1
     return start
+
+
+_OPENING_QUOTES = frozenset({'"', "«", "“"})
+_CLOSING_QUOTES = frozenset({'"', "»", "”"})
+
+
+def _quoted(doc: Doc, start: int, end: int) -> bool:
+    return start > 0 and doc[start - 1].text in _OPENING_QUOTES and end < len(doc) and doc[end].text in _CLOSING_QUOTES
 
 
 def _capitalised(doc: Doc, i: int, end: int) -> bool:

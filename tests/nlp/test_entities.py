@@ -210,6 +210,16 @@ def test_an_organisation_head_takes_the_adjectives_after_it(blank):
     assert found(doc) == [("Conseil constitutionnel", "organisation"), ("Brigade financière", "organisation")]
 
 
+def test_a_capital_determiner_opening_a_quoted_name_belongs_to_it(blank):
+    doc = make_doc(
+        blank,
+        "Il l'a lu dans « Le Figaro » et dans \"L'Equipe\". « Le Figaro a tort », dit-il.",
+        [("Le Figaro", "ORG"), ("L'Equipe", "ORG"), ("Le Figaro", "ORG")],
+    )
+    # The third opens a quotation, not a name in quotation marks.
+    assert found(doc) == [("Le Figaro", "organisation"), ("L'Equipe", "organisation"), ("Figaro", "organisation")]
+
+
 def test_no_person_after_an_elided_article(blank):
     doc = make_doc(blank, "La déclaration des droits de l'Homme a 60 ans.", [("Homme", "PER")])
     assert found(doc) == []
