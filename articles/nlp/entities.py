@@ -341,9 +341,13 @@ def _with_adjectives(span: Span) -> int:
     last = span[-1]
     if not (last.is_title and last.lower_ in _NAMED_HEADS):
         return end
-    while end < len(doc) and doc[end].pos_ == "ADJ" and doc[end].is_lower and doc[end - 1].whitespace_:
-        end += 1
-    return end
+    after = end
+    while after < len(doc) and doc[after].pos_ == "ADJ" and doc[after].is_lower and doc[after - 1].whitespace_:
+        after += 1
+    # An adjective before a noun is that noun's ("Bristol University political scientist").
+    if after < len(doc) and doc[after].pos_ in ("NOUN", "PROPN", "ADJ"):
+        return end
+    return after
 
 
 def _without_time_tail(span: Span) -> int:
@@ -380,11 +384,8 @@ def _is_junk(span: Span, text: str, kind: str, lexicon: Lexicon, *, label: str =
         return True  # "les droits de l'Homme": an elided article is never written before a person's name
     if label in _NAMING_LABELS:
         return False
-    if tok.is_upper and len(text) > 4 and low in lexicon.common and (tok.pos_ != "PROPN" or _alone_on_line(tok)):
-        # Headline words in capitals: "PHOTO", "SPORTS", "CYCLISME –" over an article; acronyms
-        # ("US", "SEC") are shorter. Inside a headline, a word the tagger takes for a name is one
-        # ("ARSENAL BEAT CHELSEA"): the English lexicon lists "arsenal" and "chelsea" as words.
-        return True
+    if tok.is_upper and len(text) > 4 and low in lexicon.common:
+        return True  # headline words in capitals: "PHOTO", "SPORTS"; acronyms ("US", "SEC") are shorter
     if (
         _sentence_initial(tok)
         and tok.pos_ != "PROPN"
@@ -402,19 +403,6 @@ def _is_junk(span: Span, text: str, kind: str, lexicon: Lexicon, *, label: str =
 # anywhere) and a country or city ("LONDON" over a dispatch): the English
 # lexicon, drawn from WordNet, lists "london", "turkey" and "british" as words.
 _NAMING_LABELS = frozenset({"NORP", "GPE"})
-
-
-def _alone_on_line(tok: Token) -> bool:
-    # Walks the tokens out to the line breaks (spaCy makes a token of "\n"): Doc.text would
-    # join the whole document for one word.
-    doc = tok.doc
-    for step in (-1, 1):
-        i = tok.i + step
-        while 0 <= i < len(doc) and "\n" not in doc[i].text:
-            if any(ch.isalpha() for ch in doc[i].text):
-                return False
-            i += step
-    return True
 
 
 def _is_elided_article(tok: Token) -> bool:
@@ -441,9 +429,11 @@ def _is_demonym(tok: Token, lexicon: Lexicon) -> bool:
     # tagged PROPN and stays unless it ends like a demonym.
     low = tok.lower_.rsplit("-", 1)[-1]
     if "Plur" in tok.morph.get("Number") and low.endswith(("s", "x")):
-        if low in lexicon.adjectives:
-            return True  # "Français", "Chinois"
-        low = low[:-1]
+        if low in lexicon.adjectives or low[:-1] in lexicon.adjectives:
+            return True  # "Suisses"; "Français", "Chinois"
+        if low.endswith("es") and low[:-2] in lexicon.adjectives:
+            return True
+        low = low[:-1]  # "Colombiennes"
     if tok.pos_ == "NOUN" and low in lexicon.adjectives:
         return True
     return any(
