@@ -427,7 +427,10 @@ def _is_demonym(tok: Token, lexicon: Lexicon) -> bool:
     # singular, so the word is compared once its plural and feminine endings
     # are taken off. A country named like its adjective ("la Suisse") is
     # tagged PROPN and stays unless it ends like a demonym.
-    low = tok.lower_.rsplit("-", 1)[-1]
+    low = tok.lower_
+    head, _, tail = low.rpartition("-")
+    if head and all(part.endswith("o") for part in head.split("-")):
+        low = tail  # "franco-colombienne", "germano-américain": combining forms, then the demonym
     if "Plur" in tok.morph.get("Number") and low.endswith(("s", "x")):
         if low in lexicon.adjectives or low[:-1] in lexicon.adjectives:
             return True  # "Suisses"; "Français", "Chinois"

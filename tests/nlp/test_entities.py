@@ -12,8 +12,8 @@ from spacy.tokens import Span
 from articles.nlp.entities import Lexicon, extract_mentions, ruler_patterns
 
 ADJECTIVES = frozenset(
-    {"suisse", "belge", "colombien", "français", "américain", "allemand", "espagnol", "olympique", "british", "briton",
-     "frank"}
+    {"suisse", "belge", "colombien", "français", "américain", "allemand", "espagnol", "olympique", "uni", "british",
+     "briton", "frank"}
 )
 LEXICON = Lexicon(
     common=frozenset({"hommage", "nice", "défenseur", "photo", "sec", "turkey"}) | ADJECTIVES,
@@ -156,12 +156,15 @@ def test_feminine_hyphenated_and_invariable_demonyms_are_not_places(blank):
     # The lexicon has adjectives in the masculine singular only; a country keeps its place.
     doc = make_doc(
         blank,
-        "La Franco-Colombienne est libre. Les Français ont voté. L'Américain a gagné. La Colombie a voté.",
-        [("Franco-Colombienne", "LOC"), ("Français", "LOC"), ("Américain", "LOC"), ("Colombie", "LOC")],
-        pos={"Franco-Colombienne": "PROPN", "Français": "NOUN", "Américain": "PROPN", "Colombie": "PROPN"},
-        plural={"Français"},
+        "La Franco-Colombienne est libre. Les Français ont voté. L'Américain a gagné. La Colombie a voté."
+        " Les États-Unis aussi.",
+        [("Franco-Colombienne", "LOC"), ("Français", "LOC"), ("Américain", "LOC"), ("Colombie", "LOC"),
+         ("États-Unis", "LOC")],
+        pos={"Franco-Colombienne": "PROPN", "Français": "NOUN", "Américain": "PROPN", "Colombie": "PROPN",
+             "États-Unis": "PROPN"},
+        plural={"Français", "États-Unis"},
     )
-    assert found(doc) == [("Colombie", "place")]
+    assert found(doc) == [("Colombie", "place"), ("États-Unis", "place")]
 
 
 def test_a_plural_whose_singular_is_an_adjective_is_no_name_whatever_its_tag(blank):
