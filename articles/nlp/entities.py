@@ -184,7 +184,7 @@ def _from_model(ent: Span, lexicon: Lexicon, doc_text: str) -> list[Candidate]:
         return []
     found = []
     if kind == "person" and _leading_nationality(doc[start:end], lexicon):
-        # "Briton Hayley Yelling": a nationality before the name, as a title would be.
+        # "Briton Jane Holt": a nationality before the name, as a title would be.
         word = doc[start]
         found.append(Candidate(word.idx, word.idx + len(word), word.text, "other", "model"))
         start += 1
@@ -234,7 +234,7 @@ def _repair(doc: Doc, start: int, end: int, kind: str) -> tuple[int, int]:
         if tok.is_space or tok.is_punct:
             start += 1
         elif low in DETERMINERS:
-            # "selon Le Monde", «Le Figaro»: a capital determiner inside a sentence, or opening
+            # "selon Le Monde", «Le Parisien»: a capital determiner inside a sentence, or opening
             # a name in quotation marks, is part of the name.
             if tok.is_title and start + 1 < end and doc[start + 1].is_title and (
                 not _sentence_initial(tok) or _quoted(doc, start, end)
@@ -257,7 +257,7 @@ def _repair(doc: Doc, start: int, end: int, kind: str) -> tuple[int, int]:
     while end > start:
         tok = doc[end - 1]
         if tok.is_space or tok.is_punct or (tok.is_lower and tok.lower_ in FUNCTION_WORDS) or tok.lower_ == "'s":
-            end -= 1  # "Moore's" is Moore
+            end -= 1  # "Smith's" is Smith
         elif kind == "person" and end - 1 > start and not tok.text[:1].isupper() and doc[end - 2].whitespace_:
             # A name ends with a capital ("Dupuis m.", "Dupuis 86"), unless the
             # token is glued to it ("Chung Mong-koo").
@@ -334,7 +334,7 @@ def _misc_kind(span: Span) -> str:
 
 
 def _with_adjectives(span: Span) -> int:
-    # "Brigade financière", "Conseil constitutionnel": a capitalised head noun of
+    # "Brigade criminelle", "Conseil constitutionnel": a capitalised head noun of
     # an organisation takes the adjectives written after it, where the model
     # stopped at the noun.
     doc, end = span.doc, span.end
@@ -344,7 +344,7 @@ def _with_adjectives(span: Span) -> int:
     after = end
     while after < len(doc) and doc[after].pos_ == "ADJ" and doc[after].is_lower and doc[after - 1].whitespace_:
         after += 1
-    # An adjective before a noun is that noun's ("Bristol University political scientist").
+    # An adjective before a noun is that noun's ("Leeds University political adviser").
     if after < len(doc) and doc[after].pos_ in ("NOUN", "PROPN", "ADJ"):
         return end
     return after
@@ -381,7 +381,7 @@ def _is_junk(span: Span, text: str, kind: str, lexicon: Lexicon, *, label: str =
     tok = span[0]
     low = tok.lower_
     if kind == "person" and tok.i > 0 and _is_elided_article(tok.doc[tok.i - 1]):
-        return True  # "les droits de l'Homme": an elided article is never written before a person's name
+        return True  # "la Ligue des droits de l'Homme": an elided article is never written before a person's name
     if label in _NAMING_LABELS:
         return False
     if tok.is_upper and len(text) > 4 and low in lexicon.common:
@@ -399,7 +399,7 @@ def _is_junk(span: Span, text: str, kind: str, lexicon: Lexicon, *, label: str =
 
 
 # Labels of the English model that name what the common-word checks would
-# take for a word: a nationality ("British actress …", written with a capital
+# take for a word: a nationality ("British minister …", written with a capital
 # anywhere) and a country or city ("LONDON" over a dispatch): the English
 # lexicon, drawn from WordNet, lists "london", "turkey" and "british" as words.
 _NAMING_LABELS = frozenset({"NORP", "GPE"})
@@ -422,7 +422,7 @@ _NON_INITIAL = "pressreview.non_initial_texts"
 
 
 def _is_demonym(tok: Token, lexicon: Lexicon) -> bool:
-    # "Suisses", "le Belge", "l'Américain", "la Franco-Colombienne": an
+    # "Suisses", "le Belge", "l'Américain", "la Franco-Marocaine": an
     # inhabitant, not the place. The lexicon lists adjectives in the masculine
     # singular, so the word is compared once its plural and feminine endings
     # are taken off. A country named like its adjective ("la Suisse") is
@@ -430,13 +430,13 @@ def _is_demonym(tok: Token, lexicon: Lexicon) -> bool:
     low = tok.lower_
     head, _, tail = low.rpartition("-")
     if head and all(part.endswith("o") for part in head.split("-")):
-        low = tail  # "franco-colombienne", "germano-américain": combining forms, then the demonym
+        low = tail  # "franco-marocaine", "germano-américain": combining forms, then the demonym
     if "Plur" in tok.morph.get("Number") and low.endswith(("s", "x")):
         if low in lexicon.adjectives or low[:-1] in lexicon.adjectives:
             return True  # "Suisses"; "Français", "Chinois"
         if low.endswith("es") and low[:-2] in lexicon.adjectives:
             return True
-        low = low[:-1]  # "Colombiennes"
+        low = low[:-1]  # "Marocaines"
     if tok.pos_ == "NOUN" and low in lexicon.adjectives:
         return True
     return any(
@@ -445,7 +445,7 @@ def _is_demonym(tok: Token, lexicon: Lexicon) -> bool:
     )
 
 
-# Endings of demonyms, as written and in the masculine singular: "Colombienne" is "colombien".
+# Endings of demonyms, as written and in the masculine singular: "Italienne" is "italien".
 _DEMONYM_ENDINGS = (("ienne", "ien"), ("ien", "ien"), ("aine", "ain"), ("ain", "ain"), ("aise", "ais"),
                     ("ais", "ais"), ("oise", "ois"), ("ois", "ois"), ("ande", "and"), ("and", "and"),
                     ("ole", "ol"), ("ol", "ol"), ("an", "an"))
@@ -470,8 +470,8 @@ def _fix_kinds(candidates: list[Candidate], text: str) -> list[Candidate]:
 
 
 def _expanded_acronym_kinds(candidates: list[Candidate], text: str) -> list[Candidate]:
-    # "les Farc (Forces armées révolutionnaires de Colombie)", "l'Agence
-    # française de lutte antidopage (AFLD)": the document spells the acronym
+    # "les Fard (Forces armées de la République démocratique)", "l'Office
+    # national des forêts (ONF)": the document spells the acronym
     # out, and the long name's kind, read from more words, is the acronym's
     # wherever the document writes it.
     kinds = {}
@@ -479,7 +479,7 @@ def _expanded_acronym_kinds(candidates: list[Candidate], text: str) -> list[Cand
         if text[first.end : second.start].strip() != "(" or text[second.end : second.end + 1] != ")":
             continue
         for short, long in ((first, second), (second, first)):
-            # French writes an acronym read as a word with one capital: "Farc", "Afub".
+            # French writes an acronym read as a word with one capital: "Unesco", "Fard".
             letters = short.text.upper() if short.text.isalpha() and short.text.istitle() else short.text
             if short.kind != long.kind and long.origin == "model" and acronym_match(letters, long.text):
                 kinds[normalise_surface(short.text)] = long.kind

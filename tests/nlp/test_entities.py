@@ -12,7 +12,7 @@ from spacy.tokens import Span
 from articles.nlp.entities import Lexicon, extract_mentions, ruler_patterns
 
 ADJECTIVES = frozenset(
-    {"suisse", "belge", "colombien", "français", "américain", "allemand", "espagnol", "olympique", "uni", "british",
+    {"suisse", "belge", "marocain", "français", "américain", "allemand", "espagnol", "olympique", "uni", "british",
      "briton", "frank"}
 )
 LEXICON = Lexicon(
@@ -156,11 +156,11 @@ def test_feminine_hyphenated_and_invariable_demonyms_are_not_places(blank):
     # The lexicon has adjectives in the masculine singular only; a country keeps its place.
     doc = make_doc(
         blank,
-        "La Franco-Colombienne est libre. Les Français ont voté. L'Américain a gagné. La Colombie a voté."
+        "La Franco-Marocaine est libre. Les Français ont voté. L'Américain a gagné. La Colombie a voté."
         " Les États-Unis aussi.",
-        [("Franco-Colombienne", "LOC"), ("Français", "LOC"), ("Américain", "LOC"), ("Colombie", "LOC"),
+        [("Franco-Marocaine", "LOC"), ("Français", "LOC"), ("Américain", "LOC"), ("Colombie", "LOC"),
          ("États-Unis", "LOC")],
-        pos={"Franco-Colombienne": "PROPN", "Français": "NOUN", "Américain": "PROPN", "Colombie": "PROPN",
+        pos={"Franco-Marocaine": "PROPN", "Français": "NOUN", "Américain": "PROPN", "Colombie": "PROPN",
              "États-Unis": "PROPN"},
         plural={"Français", "États-Unis"},
     )
@@ -192,12 +192,12 @@ def test_a_country_in_capitals_over_a_dispatch_is_kept_in_english(blank_en):
 
 
 def test_an_acronym_takes_the_kind_of_the_name_it_abbreviates(blank):
-    text = "Les Farc (Forces armées révolutionnaires de Colombie) ont parlé. Les Farc ont libéré l'otage."
+    text = "Les Fard (Forces armées de la République démocratique) ont parlé. Les Fard ont signé."
     doc = make_doc(
-        blank, text, [("Farc", "LOC"), ("Forces armées révolutionnaires de Colombie", "ORG"), ("Farc", "LOC")]
+        blank, text, [("Fard", "LOC"), ("Forces armées de la République démocratique", "ORG"), ("Fard", "LOC")]
     )
-    long = "Forces armées révolutionnaires de Colombie"
-    assert found(doc) == [("Farc", "organisation"), (long, "organisation"), ("Farc", "organisation")]
+    long = "Forces armées de la République démocratique"
+    assert found(doc) == [("Fard", "organisation"), (long, "organisation"), ("Fard", "organisation")]
     doc = make_doc(blank, "Le Laboratoire national (LN) a parlé.", [("Laboratoire national", "ORG"), ("LN", "LOC")])
     assert found(doc) == [("Laboratoire national", "organisation"), ("LN", "organisation")]
 
@@ -205,51 +205,51 @@ def test_an_acronym_takes_the_kind_of_the_name_it_abbreviates(blank):
 def test_an_organisation_head_takes_the_adjectives_after_it(blank):
     doc = make_doc(
         blank,
-        "Le Conseil constitutionnel a validé la loi. La Brigade financière enquête.",
-        [("Conseil", "ORG"), ("Brigade financière", "MISC")],
-        pos={"constitutionnel": "ADJ", "financière": "ADJ", "a": "AUX", "validé": "VERB"},
+        "Le Conseil constitutionnel a validé la loi. La Brigade criminelle enquête.",
+        [("Conseil", "ORG"), ("Brigade criminelle", "MISC")],
+        pos={"constitutionnel": "ADJ", "criminelle": "ADJ", "a": "AUX", "validé": "VERB"},
     )
-    assert found(doc) == [("Conseil constitutionnel", "organisation"), ("Brigade financière", "organisation")]
+    assert found(doc) == [("Conseil constitutionnel", "organisation"), ("Brigade criminelle", "organisation")]
 
 
 def test_an_adjective_before_a_noun_is_not_taken_into_the_name(blank_en):
-    doc = make_doc(blank_en, "said Bristol University political scientist Anne Holt.", [("Bristol University", "ORG")],
-                   pos={"political": "ADJ", "scientist": "NOUN"})
-    assert found(doc) == [("Bristol University", "organisation")]
+    doc = make_doc(blank_en, "said Leeds University political adviser Anne Holt.", [("Leeds University", "ORG")],
+                   pos={"political": "ADJ", "adviser": "NOUN"})
+    assert found(doc) == [("Leeds University", "organisation")]
 
 
 def test_a_capital_determiner_opening_a_quoted_name_belongs_to_it(blank):
     doc = make_doc(
         blank,
-        "Il l'a lu dans « Le Figaro » et dans \"L'Equipe\". « Le Figaro a tort », dit-il.",
-        [("Le Figaro", "ORG"), ("L'Equipe", "ORG"), ("Le Figaro", "ORG")],
+        "Il l'a lu dans « Le Parisien » et dans \"L'Express\". « Le Parisien a tort », dit-il.",
+        [("Le Parisien", "ORG"), ("L'Express", "ORG"), ("Le Parisien", "ORG")],
     )
     # The third opens a quotation, not a name in quotation marks.
-    assert found(doc) == [("Le Figaro", "organisation"), ("L'Equipe", "organisation"), ("Figaro", "organisation")]
+    assert found(doc) == [("Le Parisien", "organisation"), ("L'Express", "organisation"), ("Parisien", "organisation")]
 
 
 def test_no_person_after_an_elided_article(blank):
-    doc = make_doc(blank, "La déclaration des droits de l'Homme a 60 ans.", [("Homme", "PER")])
+    doc = make_doc(blank, "La Ligue des droits de l'Homme a réagi.", [("Homme", "PER")])
     assert found(doc) == []
 
 
 def test_a_nationality_the_model_labels_as_such_is_other_even_opening_a_sentence(blank_en):
-    doc = make_doc(blank_en, "British actress Jane Holt won.", [("British", "NORP"), ("Jane Holt", "PERSON")],
+    doc = make_doc(blank_en, "British minister Jane Holt won.", [("British", "NORP"), ("Jane Holt", "PERSON")],
                    pos={"British": "ADJ"})
     assert found(doc) == [("British", "other"), ("Jane Holt", "person")]
 
 
 def test_a_nationality_before_a_full_name_is_split_off(blank_en):
-    doc = make_doc(blank_en, "Later, Briton Hayley Yelling won.", [("Briton Hayley Yelling", "PERSON")])
-    assert found(doc) == [("Briton", "other"), ("Hayley Yelling", "person")]
+    doc = make_doc(blank_en, "Later, Briton Jane Holt won.", [("Briton Jane Holt", "PERSON")])
+    assert found(doc) == [("Briton", "other"), ("Jane Holt", "person")]
     # A first name that is also an adjective, before a surname alone, is the name.
     doc = make_doc(blank_en, "Later, Frank Lampard scored.", [("Frank Lampard", "PERSON")])
     assert found(doc) == [("Frank Lampard", "person")]
 
 
 def test_a_possessive_is_not_part_of_the_name(blank_en):
-    doc = make_doc(blank_en, "Michael Moore's film won.", [("Michael Moore's", "PERSON")])
-    assert found(doc) == [("Michael Moore", "person")]
+    doc = make_doc(blank_en, "Anne Smith's film won.", [("Anne Smith's", "PERSON")])
+    assert found(doc) == [("Anne Smith", "person")]
 
 
 @pytest.mark.parametrize(
