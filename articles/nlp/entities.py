@@ -17,6 +17,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from .lexicon import NAME_PARTICLES, every
+from .names import acronym_match
 from .normalise import is_acronym, normalise_surface, normalise_text
 
 RULE_ID_PREFIX = "rule:"
@@ -34,8 +35,12 @@ LABEL_KINDS = {
     "WORK_OF_ART": "other",
     "LAW": "other",
     "PRODUCT": "other",
-    # NORP (nationalities, "French"), LANGUAGE and the numeric labels are not
-    # actors: absent here means dropped.
+    # Nationalities and groups the English model labels as such ("French",
+    # "Kenyan", "Hutus"): not actors, but named things a reader looks for, and
+    # counted as MISC by the usual English references. The French model has no
+    # such label and tags demonyms LOC; those are dropped (_is_demonym).
+    # LANGUAGE and the numeric labels are dropped.
+    "NORP": "other",
 }
 # Label a ruler pattern with the model's own name for the kind when it has one,
 # so components reading doc.ents see familiar labels.
@@ -61,6 +66,7 @@ TITLES = (every("titles") | every("plural_titles") | every("title_modifiers") | 
 EVENT_HEADS = every("event_heads")
 ORGANISATION_HEADS = every("organisation_heads")
 INSTITUTION_HEADS = every("institution_heads")
+_NAMED_HEADS = ORGANISATION_HEADS | INSTITUTION_HEADS
 # A trailing "de l'année prochaine" is a date, not part of the event's name.
 TIME_WORDS = every("time_nouns")
 
@@ -141,13 +147,12 @@ def extract_mentions(
     for ent in doc.ents:
         if ent.ent_id_.startswith(RULE_ID_PREFIX):
             found = _from_rule(ent)
+            candidates.extend([found] if found is not None else [])
         else:
-            found = _from_model(ent, lexicon, text)
-        if found is not None:
-            candidates.append(found)
+            candidates.extend(_from_model(ent, lexicon, text))
     if content_end is not None:
         candidates = [c for c in candidates if c.end <= content_end]
-    candidates = _fix_kinds(candidates)
+    candidates = _fix_kinds(candidates, text)
     candidates = [c for c in candidates if not _is_rejected(c, rejected)]
     return _without_overlaps(candidates)
 
@@ -164,22 +169,49 @@ def _from_rule(ent: Span) -> Candidate | None:
     return Candidate(span.start_char, span.end_char, span.text, kind, "rule")
 
 
-def _from_model(ent: Span, lexicon: Lexicon, doc_text: str) -> Candidate | None:
+def _from_model(ent: Span, lexicon: Lexicon, doc_text: str) -> list[Candidate]:
     kind = LABEL_KINDS.get(ent.label_)
     if kind is None:
-        return None
+        return []
     doc = ent.doc
     lead = ent.start
     while lead < ent.end and (doc[lead].lower_ in DETERMINERS or doc[lead].is_punct):
         lead += 1
     if lead < ent.end and _is_role(doc[lead : ent.end]):
-        return None
+        return []
     start, end = _repair(doc, ent.start, ent.end, kind)
     if start >= end:
-        return None
-    span = doc[start:end]
+        return []
+    found = []
+    if kind == "person" and _leading_nationality(doc[start:end], lexicon):
+        # "Briton Jane Holt": a nationality before the name, as a title would be.
+        word = doc[start]
+        found.append(Candidate(word.idx, word.idx + len(word), word.text, "other", "model"))
+        start += 1
+    candidate = _model_candidate(ent, doc[start:end], kind, lexicon, doc_text)
+    return found + ([candidate] if candidate is not None else [])
+
+
+def _leading_nationality(span: Span, lexicon: Lexicon) -> bool:
+    # Capitalised, an adjective of the language, and followed by a first name and a surname.
+    first = span[0]
+    rest = span[1:]
+    return (
+        len(rest) >= 2
+        and first.is_title
+        and first.lower_ in lexicon.adjectives
+        and all(tok.is_title for tok in rest)
+    )
+
+
+def _model_candidate(ent: Span, span: Span, kind: str, lexicon: Lexicon, doc_text: str) -> Candidate | None:
+    doc = ent.doc
+    start, end = span.start, span.end
     if ent.label_ == "MISC":
         kind = _misc_kind(span)
+    if kind == "organisation":
+        end = _with_adjectives(span)
+        span = doc[start:end]
     if kind in ("event", "other"):
         end = _without_time_tail(span)
         span = doc[start:end]
@@ -187,7 +219,7 @@ def _from_model(ent: Span, lexicon: Lexicon, doc_text: str) -> Candidate | None:
     if char_end - char_start < 2:
         return None
     text = doc_text[char_start:char_end]
-    if _is_junk(span, text, kind, lexicon):
+    if _is_junk(span, text, kind, lexicon, label=ent.label_):
         return None
     return Candidate(char_start, char_end, text, kind, "model")
 
@@ -202,8 +234,11 @@ def _repair(doc: Doc, start: int, end: int, kind: str) -> tuple[int, int]:
         if tok.is_space or tok.is_punct:
             start += 1
         elif low in DETERMINERS:
-            # "selon Le Monde": a capital determiner inside a sentence is part of the name.
-            if tok.is_title and not _sentence_initial(tok) and start + 1 < end and doc[start + 1].is_title:
+            # "selon Le Monde", «Le Parisien»: a capital determiner inside a sentence, or opening
+            # a name in quotation marks, is part of the name.
+            if tok.is_title and start + 1 < end and doc[start + 1].is_title and (
+                not _sentence_initial(tok) or _quoted(doc, start, end)
+            ):
                 break
             start += 1
         elif low in PREPOSITIONS and (tok.is_lower or _sentence_initial(tok)):
@@ -221,8 +256,8 @@ def _repair(doc: Doc, start: int, end: int, kind: str) -> tuple[int, int]:
             break
     while end > start:
         tok = doc[end - 1]
-        if tok.is_space or tok.is_punct or (tok.is_lower and tok.lower_ in FUNCTION_WORDS):
-            end -= 1
+        if tok.is_space or tok.is_punct or (tok.is_lower and tok.lower_ in FUNCTION_WORDS) or tok.lower_ == "'s":
+            end -= 1  # "Smith's" is Smith
         elif kind == "person" and end - 1 > start and not tok.text[:1].isupper() and doc[end - 2].whitespace_:
             # A name ends with a capital ("Dupuis m.", "Dupuis 86"), unless the
             # token is glued to it ("Chung Mong-koo").
@@ -246,6 +281,14 @@ def _extend_institution(doc: Doc, start: int) -> int:
             break
         i -= 1
     return start
+
+
+_OPENING_QUOTES = frozenset({'"', "«", "“"})
+_CLOSING_QUOTES = frozenset({'"', "»", "”"})
+
+
+def _quoted(doc: Doc, start: int, end: int) -> bool:
+    return start > 0 and doc[start - 1].text in _OPENING_QUOTES and end < len(doc) and doc[end].text in _CLOSING_QUOTES
 
 
 def _capitalised(doc: Doc, i: int, end: int) -> bool:
@@ -290,6 +333,23 @@ def _misc_kind(span: Span) -> str:
     return "other"
 
 
+def _with_adjectives(span: Span) -> int:
+    # "Brigade criminelle", "Conseil constitutionnel": a capitalised head noun of
+    # an organisation takes the adjectives written after it, where the model
+    # stopped at the noun.
+    doc, end = span.doc, span.end
+    last = span[-1]
+    if not (last.is_title and last.lower_ in _NAMED_HEADS):
+        return end
+    after = end
+    while after < len(doc) and doc[after].pos_ == "ADJ" and doc[after].is_lower and doc[after - 1].whitespace_:
+        after += 1
+    # An adjective before a noun is that noun's ("Leeds University political adviser").
+    if after < len(doc) and doc[after].pos_ in ("NOUN", "PROPN", "ADJ"):
+        return end
+    return after
+
+
 def _without_time_tail(span: Span) -> int:
     # The right-most preposition: "Coupe … de football de l'année prochaine"
     # keeps "de football".
@@ -310,7 +370,7 @@ def _trim_chars(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _is_junk(span: Span, text: str, kind: str, lexicon: Lexicon) -> bool:
+def _is_junk(span: Span, text: str, kind: str, lexicon: Lexicon, *, label: str = "") -> bool:
     if not any(ch.isalpha() for ch in text) or not any(ch.isupper() for ch in text):
         return True  # "2024", "free lance": a name has a capital
     first = span[0]
@@ -320,6 +380,10 @@ def _is_junk(span: Span, text: str, kind: str, lexicon: Lexicon) -> bool:
         return False
     tok = span[0]
     low = tok.lower_
+    if kind == "person" and tok.i > 0 and _is_elided_article(tok.doc[tok.i - 1]):
+        return True  # "la Ligue des droits de l'Homme": an elided article is never written before a person's name
+    if label in _NAMING_LABELS:
+        return False
     if tok.is_upper and len(text) > 4 and low in lexicon.common:
         return True  # headline words in capitals: "PHOTO", "SPORTS"; acronyms ("US", "SEC") are shorter
     if (
@@ -330,7 +394,19 @@ def _is_junk(span: Span, text: str, kind: str, lexicon: Lexicon) -> bool:
         and not _used_as_name_elsewhere(tok)
     ):
         return True  # "Hommage aux soignants …" opening a headline
+    # "les Suisses", "l'Américain" tagged as places: inhabitants, not the place.
     return kind in ("place", "other") and _is_demonym(tok, lexicon)
+
+
+# Labels of the English model that name what the common-word checks would
+# take for a word: a nationality ("British minister …", written with a capital
+# anywhere) and a country or city ("LONDON" over a dispatch): the English
+# lexicon, drawn from WordNet, lists "london", "turkey" and "british" as words.
+_NAMING_LABELS = frozenset({"NORP", "GPE"})
+
+
+def _is_elided_article(tok: Token) -> bool:
+    return tok.is_lower and tok.lower_ in DETERMINERS and tok.text.endswith("'") and not tok.whitespace_
 
 
 def _used_as_name_elsewhere(tok: Token) -> bool:
@@ -346,17 +422,37 @@ _NON_INITIAL = "pressreview.non_initial_texts"
 
 
 def _is_demonym(tok: Token, lexicon: Lexicon) -> bool:
-    # "Suisses", "le Belge": an inhabitant, not the place. A plural whose
-    # singular is an adjective, or a common noun that is also an adjective, is
-    # a demonym; a country named like its adjective ("la Suisse") is tagged
-    # PROPN and stays.
+    # "Suisses", "le Belge", "l'Américain", "la Franco-Marocaine": an
+    # inhabitant, not the place. The lexicon lists adjectives in the masculine
+    # singular, so the word is compared once its plural and feminine endings
+    # are taken off. A country named like its adjective ("la Suisse") is
+    # tagged PROPN and stays unless it ends like a demonym.
     low = tok.lower_
+    head, _, tail = low.rpartition("-")
+    if head and all(part.endswith("o") for part in head.split("-")):
+        low = tail  # "franco-marocaine", "germano-américain": combining forms, then the demonym
     if "Plur" in tok.morph.get("Number") and low.endswith(("s", "x")):
-        return low[:-1] in lexicon.adjectives or (low.endswith("es") and low[:-2] in lexicon.adjectives)
-    return tok.pos_ == "NOUN" and low in lexicon.adjectives
+        if low in lexicon.adjectives or low[:-1] in lexicon.adjectives:
+            return True  # "Suisses"; "Français", "Chinois"
+        if low.endswith("es") and low[:-2] in lexicon.adjectives:
+            return True
+        low = low[:-1]  # "Marocaines"
+    if tok.pos_ == "NOUN" and low in lexicon.adjectives:
+        return True
+    return any(
+        low.endswith(ending) and low[: len(low) - len(ending)] + lemma in lexicon.adjectives
+        for ending, lemma in _DEMONYM_ENDINGS
+    )
 
 
-def _fix_kinds(candidates: list[Candidate]) -> list[Candidate]:
+# Endings of demonyms, as written and in the masculine singular: "Italienne" is "italien".
+_DEMONYM_ENDINGS = (("ienne", "ien"), ("ien", "ien"), ("aine", "ain"), ("ain", "ain"), ("aise", "ais"),
+                    ("ais", "ais"), ("oise", "ois"), ("ois", "ois"), ("ande", "and"), ("and", "and"),
+                    ("ole", "ol"), ("ol", "ol"), ("an", "an"))
+
+
+def _fix_kinds(candidates: list[Candidate], text: str) -> list[Candidate]:
+    candidates = _expanded_acronym_kinds(candidates, text)
     # A surname the document also writes as part of a person's full name is
     # that person, whatever the model said in this sentence.
     surnames = set()
@@ -371,6 +467,30 @@ def _fix_kinds(candidates: list[Candidate]) -> list[Candidate]:
             c = Candidate(c.start, c.end, c.text, "person", c.origin)
         fixed.append(c)
     return _majority_kinds(fixed)
+
+
+def _expanded_acronym_kinds(candidates: list[Candidate], text: str) -> list[Candidate]:
+    # "les Fard (Forces armées de la République démocratique)", "l'Office
+    # national des forêts (ONF)": the document spells the acronym
+    # out, and the long name's kind, read from more words, is the acronym's
+    # wherever the document writes it.
+    kinds = {}
+    for first, second in zip(candidates, candidates[1:], strict=False):
+        if text[first.end : second.start].strip() != "(" or text[second.end : second.end + 1] != ")":
+            continue
+        for short, long in ((first, second), (second, first)):
+            # French writes an acronym read as a word with one capital: "Unesco", "Fard".
+            letters = short.text.upper() if short.text.isalpha() and short.text.istitle() else short.text
+            if short.kind != long.kind and long.origin == "model" and acronym_match(letters, long.text):
+                kinds[normalise_surface(short.text)] = long.kind
+    if not kinds:
+        return candidates
+    return [
+        Candidate(c.start, c.end, c.text, kinds[normalise_surface(c.text)], c.origin)
+        if c.origin == "model" and normalise_surface(c.text) in kinds
+        else c
+        for c in candidates
+    ]
 
 
 def _majority_kinds(candidates: list[Candidate]) -> list[Candidate]:

@@ -11,15 +11,24 @@ from spacy.tokens import Span
 
 from articles.nlp.entities import Lexicon, extract_mentions, ruler_patterns
 
+ADJECTIVES = frozenset(
+    {"suisse", "belge", "marocain", "français", "américain", "allemand", "espagnol", "olympique", "uni", "british",
+     "briton", "frank"}
+)
 LEXICON = Lexicon(
-    common=frozenset({"hommage", "nice", "défenseur", "photo", "sec", "suisse", "belge"}),
-    adjectives=frozenset({"suisse", "belge"}),
+    common=frozenset({"hommage", "nice", "défenseur", "photo", "sec", "turkey"}) | ADJECTIVES,
+    adjectives=ADJECTIVES,
 )
 
 
 @pytest.fixture(scope="module")
 def blank():
     return spacy.blank("fr")
+
+
+@pytest.fixture(scope="module")
+def blank_en():
+    return spacy.blank("en")
 
 
 def make_doc(blank, text, ents, *, pos=None, plural=()):
@@ -141,6 +150,106 @@ def test_demonyms_are_not_places(blank):
         plural={"Suisses"},
     )
     assert found(doc) == [("Suisse", "place")]
+
+
+def test_feminine_hyphenated_and_invariable_demonyms_are_not_places(blank):
+    # The lexicon has adjectives in the masculine singular only; a country keeps its place.
+    doc = make_doc(
+        blank,
+        "La Franco-Marocaine est libre. Les Français ont voté. L'Américain a gagné. La Colombie a voté."
+        " Les États-Unis aussi.",
+        [("Franco-Marocaine", "LOC"), ("Français", "LOC"), ("Américain", "LOC"), ("Colombie", "LOC"),
+         ("États-Unis", "LOC")],
+        pos={"Franco-Marocaine": "PROPN", "Français": "NOUN", "Américain": "PROPN", "Colombie": "PROPN",
+             "États-Unis": "PROPN"},
+        plural={"Français", "États-Unis"},
+    )
+    assert found(doc) == [("Colombie", "place"), ("États-Unis", "place")]
+
+
+def test_a_plural_whose_singular_is_an_adjective_is_no_name_whatever_its_tag(blank):
+    doc = make_doc(blank, "Les jeux Olympiques ont eu lieu.", [("Olympiques", "MISC")], pos={"Olympiques": "PROPN"},
+                   plural={"Olympiques"})
+    assert found(doc) == []
+
+
+def test_masculine_and_feminine_demonym_endings(blank):
+    doc = make_doc(
+        blank,
+        "L'Allemande a gagné, l'Espagnol a perdu au Portugal.",
+        [("Allemande", "LOC"), ("Espagnol", "MISC"), ("Portugal", "LOC")],
+        pos={"Allemande": "PROPN", "Espagnol": "PROPN", "Portugal": "PROPN"},
+    )
+    assert found(doc) == [("Portugal", "place")]
+
+
+def test_a_country_in_capitals_over_a_dispatch_is_kept_in_english(blank_en):
+    # The English lexicon (WordNet) lists "turkey" as a word; the model's GPE says it is the country.
+    doc = make_doc(blank_en, "TURKEY WINS .\nANKARA 1996-08-30\nIt rained.", [("TURKEY", "GPE"), ("ANKARA", "GPE")])
+    assert found(doc) == [("TURKEY", "place"), ("ANKARA", "place")]
+    doc = make_doc(blank_en, "PHOTO : a view.", [("PHOTO", "ORG")])
+    assert found(doc) == []
+
+
+def test_an_acronym_takes_the_kind_of_the_name_it_abbreviates(blank):
+    text = "Les Fard (Forces armées de la République démocratique) ont parlé. Les Fard ont signé."
+    doc = make_doc(
+        blank, text, [("Fard", "LOC"), ("Forces armées de la République démocratique", "ORG"), ("Fard", "LOC")]
+    )
+    long = "Forces armées de la République démocratique"
+    assert found(doc) == [("Fard", "organisation"), (long, "organisation"), ("Fard", "organisation")]
+    doc = make_doc(blank, "Le Laboratoire national (LN) a parlé.", [("Laboratoire national", "ORG"), ("LN", "LOC")])
+    assert found(doc) == [("Laboratoire national", "organisation"), ("LN", "organisation")]
+
+
+def test_an_organisation_head_takes_the_adjectives_after_it(blank):
+    doc = make_doc(
+        blank,
+        "Le Conseil constitutionnel a validé la loi. La Brigade criminelle enquête.",
+        [("Conseil", "ORG"), ("Brigade criminelle", "MISC")],
+        pos={"constitutionnel": "ADJ", "criminelle": "ADJ", "a": "AUX", "validé": "VERB"},
+    )
+    assert found(doc) == [("Conseil constitutionnel", "organisation"), ("Brigade criminelle", "organisation")]
+
+
+def test_an_adjective_before_a_noun_is_not_taken_into_the_name(blank_en):
+    doc = make_doc(blank_en, "said Leeds University political adviser Anne Holt.", [("Leeds University", "ORG")],
+                   pos={"political": "ADJ", "adviser": "NOUN"})
+    assert found(doc) == [("Leeds University", "organisation")]
+
+
+def test_a_capital_determiner_opening_a_quoted_name_belongs_to_it(blank):
+    doc = make_doc(
+        blank,
+        "Il l'a lu dans « Le Parisien » et dans \"L'Express\". « Le Parisien a tort », dit-il.",
+        [("Le Parisien", "ORG"), ("L'Express", "ORG"), ("Le Parisien", "ORG")],
+    )
+    # The third opens a quotation, not a name in quotation marks.
+    assert found(doc) == [("Le Parisien", "organisation"), ("L'Express", "organisation"), ("Parisien", "organisation")]
+
+
+def test_no_person_after_an_elided_article(blank):
+    doc = make_doc(blank, "La Ligue des droits de l'Homme a réagi.", [("Homme", "PER")])
+    assert found(doc) == []
+
+
+def test_a_nationality_the_model_labels_as_such_is_other_even_opening_a_sentence(blank_en):
+    doc = make_doc(blank_en, "British minister Jane Holt won.", [("British", "NORP"), ("Jane Holt", "PERSON")],
+                   pos={"British": "ADJ"})
+    assert found(doc) == [("British", "other"), ("Jane Holt", "person")]
+
+
+def test_a_nationality_before_a_full_name_is_split_off(blank_en):
+    doc = make_doc(blank_en, "Later, Briton Jane Holt won.", [("Briton Jane Holt", "PERSON")])
+    assert found(doc) == [("Briton", "other"), ("Jane Holt", "person")]
+    # A first name that is also an adjective, before a surname alone, is the name.
+    doc = make_doc(blank_en, "Later, Frank Lampard scored.", [("Frank Lampard", "PERSON")])
+    assert found(doc) == [("Frank Lampard", "person")]
+
+
+def test_a_possessive_is_not_part_of_the_name(blank_en):
+    doc = make_doc(blank_en, "Anne Smith's film won.", [("Anne Smith's", "PERSON")])
+    assert found(doc) == [("Anne Smith", "person")]
 
 
 @pytest.mark.parametrize(

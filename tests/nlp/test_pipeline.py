@@ -122,7 +122,16 @@ def test_english_articles_get_english_kinds(annotator):
     assert result.language == "en" and result.supported
     kinds = {(m.text, m.kind) for m in result.mentions}
     assert ("Keir Starmer", "person") in kinds and ("Paris", "place") in kinds
-    assert "French" not in {m.text for m in result.mentions}  # a nationality is not an actor
+    # A nationality is not an actor but a named thing, MISC in English references: "other".
+    assert ("French", "other") in kinds
+
+
+def test_a_nationality_is_other_and_a_demonym_tagged_as_a_place_is_dropped(annotator):
+    english = annotator.annotate("British minister Jane Holt met Kenyan runners in Leeds.\n", language="en")
+    assert {("British", "other"), ("Jane Holt", "person")} <= {(m.text, m.kind) for m in english.mentions}
+    french = annotator.annotate("Les Français et l'Américaine Jane Holt sont arrivés en Italie.\n", language="fr")
+    surfaces = {m.text: m.kind for m in french.mentions}
+    assert "Français" not in surfaces and "Américaine" not in surfaces and surfaces.get("Italie") == "place"
 
 
 def test_nothing_in_the_boilerplate_tail_is_annotated(annotator):

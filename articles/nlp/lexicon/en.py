@@ -110,6 +110,7 @@ LEXICON = Lexicon(
     organisation_heads=words(
         "press agency news party union association foundation bank group university institute council"
         " commission committee ministry movement federation league club company corporation corp inc ltd"
+        " journal court police army parliament senate government agency authority board laboratory society"
     ),
     institution_heads=words("ministry office"),
     event_heads=words(

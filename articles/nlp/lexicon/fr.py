@@ -150,7 +150,9 @@ LEXICON = Lexicon(
     generic_organisations=words("entreprise société groupe"),
     organisation_heads=words(
         "presse agence parti union association fondation banque groupe université institut conseil commission"
-        " comité ministère mouvement fédération ligue club compagnie"
+        " comité ministère mouvement fédération ligue club compagnie journal brigade tribunal cour assemblée"
+        " parlement sénat gouvernement police gendarmerie armée préfecture mairie syndicat société laboratoire"
+        " caisse chambre"
     ),
     institution_heads=words("ministère département secrétariat direction office commissariat haut-commissariat"),
     event_heads=words(
