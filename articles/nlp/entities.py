@@ -60,6 +60,8 @@ FUNCTION_WORDS = DETERMINERS | PREPOSITIONS | PRONOUNS | every("conjunctions") |
 # courtesy titles. A span that starts with one and is not a person is a role,
 # not an actor ("Le ministre belge"). A style is part of the name ("Prince Harry").
 TITLES = (every("titles") | every("plural_titles") | every("title_modifiers") | every("courtesy")) - every("styles")
+# Written before a title with a hyphen: "Co-Founder", "Vice-President".
+_TITLE_PREFIXES = frozenset({"co", "vice", "ex"})
 # Head nouns of named events ("Jeux olympiques", "Coupe du monde de rugby", "Cannes Film Festival"), of
 # organisations for spans the model left as MISC ("France Presse"), of institutions named by a common noun
 # plus a portfolio ("ministère … de l'Intérieur").
@@ -264,7 +266,37 @@ def _repair(doc: Doc, start: int, end: int, kind: str) -> tuple[int, int]:
             end -= 1
         else:
             break
+    if kind == "person":
+        end = _before_slash(doc, start, end)
+    elif kind == "organisation":
+        end = _before_holder_title(doc, start, end)
     return start, end
+
+
+def _before_slash(doc: Doc, start: int, end: int) -> int:
+    """A caption "Jane Smith/Acme Chief Counsel" (a name, a slash and the person's title, as a broadcast
+    writes it) names Jane Smith: the name ends at the slash when a capitalised name comes before it."""
+    for i in range(start + 1, end - 1):
+        if doc[i].text == "/" and not doc[i - 1].whitespace_ and doc[i - 1].text[:1].isupper():
+            return i
+    return end
+
+
+def _before_holder_title(doc: Doc, start: int, end: int) -> int:
+    """"said Acme Co-Founder Jane Smith": a title the model ran into the organisation, right before the name of
+    the person holding it, belongs to the person's phrase; the organisation ends before it."""
+    title = doc[end - 1]
+    if end - 1 <= start or end >= len(doc) or not doc[end].text[:1].isupper():
+        return end
+    if not title.is_title or title.lower_ not in TITLES:  # "Conseil général" keeps its adjective
+        return end
+    cut = end - 1
+    while cut > start + 1 and (doc[cut - 1].lower_ in TITLES or doc[cut - 1].lower_ in _TITLE_PREFIXES
+                               or doc[cut - 1].text == "-" and not doc[cut - 1].whitespace_):
+        cut -= 1
+    if doc[cut - 1].text == "-":
+        return end
+    return cut
 
 
 def _extend_institution(doc: Doc, start: int) -> int:

@@ -323,3 +323,19 @@ def test_a_capitalised_alias_does_not_claim_a_lower_case_phrase(blank):
     doc = make_doc(blank, "Selon le Monde, le monde change.", [("le Monde", "ORG"), ("le monde", "ORG")])
     doc.ents = [Span(doc, e.start, e.end, label="ORG", span_id="rule:organisation:cased") for e in doc.ents]
     assert [(m.text, m.origin) for m in extract_mentions(doc)] == [("Monde", "rule")]
+
+
+def test_a_title_run_into_an_organisation_before_its_holder_is_left_out_of_it(blank_en):
+    for organisation, title in (("Harbour Trust", "Co-Founder"), ("Acme Foods", "Chairman")):
+        text = f'"Prices will rise," said {organisation} {title} Jane Holt on Monday.'
+        doc = make_doc(blank_en, text, [(f"{organisation} {title}", "ORG"), ("Jane Holt", "PERSON")])
+        assert found(doc) == [(organisation, "organisation"), ("Jane Holt", "person")]
+    # Without a name after it, an organisation ending with a title-like word keeps it.
+    doc = make_doc(blank_en, "He met the Acme Chairman on Monday.", [("Acme Chairman", "ORG")])
+    assert found(doc) == [("Acme Chairman", "organisation")]
+
+
+def test_a_caption_name_ends_at_its_slash(blank_en):
+    text = 'Jane Holt/Springfield County District Attorney: "The jury will decide."'
+    doc = make_doc(blank_en, text, [("Jane Holt/Springfield County District", "PERSON")])
+    assert found(doc) == [("Jane Holt", "person")]

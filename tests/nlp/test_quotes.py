@@ -1444,3 +1444,14 @@ def test_each_speaker_says_how_it_was_found(annotator):
         ("Anna Bell", "previous quote"),
         ("Anna Bell", "pronoun"),
     ], found.summary()
+
+
+def test_a_broadcast_caption_before_a_colon_names_the_person_before_its_slash(annotator):
+    for person, client in (("Tom Hale", "Ray Burns"), ("Anna Bell", "Carl Moss")):
+        text = (
+            f"The trial of {client} opened on Monday in the county court.\n\n"
+            f"The prosecution says {client} fired the shot but {client} had a smaller gun "
+            f"{person}/{client.split()[1]} ' Attorney: \"I'm not going to comment while we are proceeding.\"\n"
+        )
+        quote = check(Found(annotator, text, "en"), "I'm not going to comment", "direct", person)
+        assert quote.evidence == "colon"

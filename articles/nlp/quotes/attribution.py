@@ -204,6 +204,9 @@ def _attribution_before(ctx: _Context, quote: _Quote) -> _Attribution | None:
     # "X a été plus direct : « … »", "X was blunt: "…"": a colon hands the word to the sentence's subject.
     colon = bisect_left(ctx.idx, quote.open) - 1
     if colon > floor and ctx.lower[colon] == ":":
+        caption = _caption_speaker(ctx, floor, colon)
+        if caption is not None:
+            return _Attribution(caption.group, "", by_verb=False, confidence=_COLON, evidence=COLON)
         # The main clause only: "X, qui a été élu en 2002, était clair : « … »" is X's.
         first_comma = next((k for k in range(floor, colon) if ctx.lower[k] == ","), colon)
         passive = next((k for k in range(floor, first_comma) if _passive_verb(ctx, k)), None)
@@ -223,6 +226,20 @@ def _attribution_before(ctx: _Context, quote: _Quote) -> _Attribution | None:
                 confidence=min(found.confidence, _COLON),
                 evidence=_via(COLON, found),
             )
+    return None
+
+
+def _caption_speaker(ctx: _Context, floor: int, colon: int) -> MentionSpan | None:
+    """A broadcast's caption before a colon, "Jane Smith/Acme's Attorney: "…"": the person before the slash,
+    whatever the sentence around the caption says (a transcript runs captions into the text before them)."""
+    for k in range(colon - 1, max(floor, colon - 8), -1):
+        if ctx.lower[k] == "/":
+            person = ctx.owner[k - 1]
+            if person is not None and person.kind == "person" and ctx.quote_of[k - 1] < 0:
+                return person
+            return None
+        if not (ctx.text[ctx.idx[k]].isupper() or ctx.lower[k] in ("'s", "'", "-")):
+            return None
     return None
 
 
