@@ -317,22 +317,38 @@ def _token_forms(text: str, lemma: str) -> tuple[frozenset[str], ...]:
     return tuple(result)
 
 
+# A token's forms by the hashes of its text and lemma, () for a joiner. Looked up by the hashes a doc
+# holds, the strings need not be fetched for every word; a hash names the same string in every vocab.
+_FORMS_BY_HASH: dict[tuple[int, int], tuple[frozenset[str], ...]] = {}
+_FORMS_BY_HASH_SIZE = 200_000
+
+
 def _positions(doc, limit: int) -> list[tuple[frozenset[str], int]]:
     """Word pieces of the content as (forms, char offset); punctuation and people's names are barriers."""
     positions: list[tuple[frozenset[str], int]] = []
     strings = doc.vocab.strings
     people = {strings.add(label) for label in _PERSON_LABELS}
+    known = _FORMS_BY_HASH
+    if len(known) > _FORMS_BY_HASH_SIZE:
+        known.clear()
+    barrier: frozenset[str] = frozenset()
     # Read as arrays: building a Token object for every word costs more than the matching.
     for orth, lemma, is_space, idx, entity in doc.to_array([ORTH, LEMMA, IS_SPACE, IDX, ENT_TYPE]).tolist():
         if idx >= limit:
             break
-        text = strings[orth]
-        if is_space or text in _JOINERS:
+        if is_space:
+            continue
+        found = known.get((orth, lemma))
+        if found is None:
+            text = strings[orth]
+            found = () if text in _JOINERS else _token_forms(text, strings[lemma] if lemma else "")
+            known[(orth, lemma)] = found
+        if not found:  # a joiner
             continue
         if entity in people:
-            positions.append((frozenset(), idx))
+            positions.append((barrier, idx))
             continue
-        for forms in _token_forms(text, strings[lemma] if lemma else ""):
+        for forms in found:
             positions.append((forms, idx))
     return positions
 
@@ -425,6 +441,7 @@ def _collect(doc, text: str, compiled: CompiledSpecs, language: str, actor_surfa
             general[topic].add(key)
 
     index = compiled.language(language)
+    seen = index.seen
     positions = _positions(doc, limit)
     # Cues of one topic that match the same words are one piece of evidence ("court" and "courts"
     # on "courts", "the bill" and "bill", "minister*" and "ministers"): the words count once, for
@@ -432,7 +449,9 @@ def _collect(doc, text: str, compiled: CompiledSpecs, language: str, actor_surfa
     covering: dict[int, tuple[int, _Cue]] = {}  # topic -> (end position, cue) of its last match
     same: dict[int, dict[str, str]] = defaultdict(dict)  # topic -> key -> key it was merged into
     for i, (forms, offset) in enumerate(positions):
-        candidates = _candidates(index, forms) if forms else ()
+        candidates = seen.get(forms) if forms else ()
+        if candidates is None:
+            candidates = _candidates(index, forms)
         if not candidates:
             continue
         found: dict[int, list[_Cue]] = defaultdict(list)
