@@ -123,7 +123,7 @@ def find_roles(doc: Doc, mentions: Sequence[MentionSpan], text: str) -> list[Rol
     lexicon = _LEXICONS.get(doc.lang_)
     if lexicon is None or not len(doc) or not any(m.kind == "person" for m in mentions):
         return []
-    heads = numpy.flatnonzero(numpy.isin(doc.to_array(LOWER), _HEAD_HASHES[doc.lang_])).tolist()
+    heads = _head_positions(doc.to_array(LOWER), _HEAD_HASHES[doc.lang_])
     if not heads:
         return []
     owner = _mention_owners(doc, mentions)
@@ -176,6 +176,16 @@ def _head_hashes(lexicon: _Lexicon) -> numpy.ndarray:
 
 # Head words as the hashes of token.lower_: the article is scanned once, in numpy.
 _HEAD_HASHES = {language: _head_hashes(lexicon) for language, lexicon in _LEXICONS.items()}
+
+
+def _head_positions(words: numpy.ndarray, heads: numpy.ndarray) -> list[int]:
+    """Positions of the ``words`` (hashes) found in ``heads`` (sorted hashes): a binary search
+    each, a fraction of what numpy.isin spends sorting both arrays together for every article."""
+    if not len(heads):
+        return []
+    found = numpy.searchsorted(heads, words)
+    found[found == len(heads)] = 0
+    return numpy.flatnonzero(heads[found] == words).tolist()
 
 
 def _title_phrases(doc: Doc, owner: list[_Mention | None], lexicon: _Lexicon, heads: list[int]) -> list[_Phrase]:

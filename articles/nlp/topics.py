@@ -115,6 +115,8 @@ class _LanguageIndex:
 class CompiledSpecs:
     specs: tuple[TopicSpec, ...]
     actor_cues: tuple[tuple[tuple[str, re.Pattern[str]], ...], ...]
+    # Matches a name in which any topic's actor cue is found (None: no topic has one).
+    any_actor_cue: re.Pattern[str] | None = None
     # topic -> (ancestor topic, levels up), nearest first; from the ``parent`` slugs.
     ancestors: tuple[tuple[tuple[int, int], ...], ...] = ()
     # language -> slug -> the topic's own threshold in that language, for the topics that have one.
@@ -193,8 +195,19 @@ def _compile_actor_cues(spec: TopicSpec) -> tuple[tuple[str, re.Pattern[str]], .
         folded = _casefold(cue).strip()
         if folded:
             # Word boundaries, so "CIO" is not found inside "Ciotat".
-            compiled.append((folded, re.compile(r"(?<!\w)" + re.escape(folded) + r"(?!\w)")))
+            compiled.append((folded, re.compile(_ACTOR_CUE.format(re.escape(folded)))))
     return tuple(compiled)
+
+
+_ACTOR_CUE = r"(?<!\w){}(?!\w)"
+
+
+def _any_actor_cue(actor_cues: tuple[tuple[tuple[str, re.Pattern[str]], ...], ...]) -> re.Pattern[str] | None:
+    """One pattern that finds a name in which any of the cues is found: where one alternative fails
+    on what follows it, the search goes on with the others, so it matches exactly the names that
+    one of the cues' own patterns matches."""
+    folded = sorted({cue for cues in actor_cues for cue, _ in cues})
+    return re.compile(_ACTOR_CUE.format("(?:" + "|".join(map(re.escape, folded)) + ")")) if folded else None
 
 
 def _ancestors(specs: Sequence[TopicSpec]) -> tuple[tuple[tuple[int, int], ...], ...]:
@@ -243,9 +256,11 @@ def compile_specs(specs: Sequence[TopicSpec] | CompiledSpecs) -> CompiledSpecs:
     key = _fingerprint(specs)
     compiled = _CACHE.get(key)
     if compiled is None:
+        actor_cues = tuple(_compile_actor_cues(spec) for spec in specs)
         compiled = CompiledSpecs(
             specs=tuple(specs),
-            actor_cues=tuple(_compile_actor_cues(spec) for spec in specs),
+            actor_cues=actor_cues,
+            any_actor_cue=_any_actor_cue(actor_cues),
             ancestors=_ancestors(specs),
             thresholds=_thresholds(specs),
             narrower=frozenset(spec.slug for spec in specs if spec.parent),
@@ -302,22 +317,38 @@ def _token_forms(text: str, lemma: str) -> tuple[frozenset[str], ...]:
     return tuple(result)
 
 
+# A token's forms by the hashes of its text and lemma, () for a joiner. Looked up by the hashes a doc
+# holds, the strings need not be fetched for every word; a hash names the same string in every vocab.
+_FORMS_BY_HASH: dict[tuple[int, int], tuple[frozenset[str], ...]] = {}
+_FORMS_BY_HASH_SIZE = 200_000
+
+
 def _positions(doc, limit: int) -> list[tuple[frozenset[str], int]]:
     """Word pieces of the content as (forms, char offset); punctuation and people's names are barriers."""
     positions: list[tuple[frozenset[str], int]] = []
     strings = doc.vocab.strings
     people = {strings.add(label) for label in _PERSON_LABELS}
+    known = _FORMS_BY_HASH
+    if len(known) > _FORMS_BY_HASH_SIZE:
+        known.clear()
+    barrier: frozenset[str] = frozenset()
     # Read as arrays: building a Token object for every word costs more than the matching.
     for orth, lemma, is_space, idx, entity in doc.to_array([ORTH, LEMMA, IS_SPACE, IDX, ENT_TYPE]).tolist():
         if idx >= limit:
             break
-        text = strings[orth]
-        if is_space or text in _JOINERS:
+        if is_space:
+            continue
+        found = known.get((orth, lemma))
+        if found is None:
+            text = strings[orth]
+            found = () if text in _JOINERS else _token_forms(text, strings[lemma] if lemma else "")
+            known[(orth, lemma)] = found
+        if not found:  # a joiner
             continue
         if entity in people:
-            positions.append((frozenset(), idx))
+            positions.append((barrier, idx))
             continue
-        for forms in _token_forms(text, strings[lemma] if lemma else ""):
+        for forms in found:
             positions.append((forms, idx))
     return positions
 
@@ -390,8 +421,8 @@ class _Evidence:
     general: dict[int, set[str]] = field(default_factory=lambda: defaultdict(set))
 
 
-def _collect(doc, compiled: CompiledSpecs, language: str, actor_surfaces: Sequence[str], limit: int) -> _Evidence:
-    text = doc.text
+def _collect(doc, text: str, compiled: CompiledSpecs, language: str, actor_surfaces: Sequence[str],
+             limit: int) -> _Evidence:
     sentences = _sentence_spans(doc, text, limit)
     cue_hits: dict[int, dict[str, tuple[float, dict[int | None, int]]]] = defaultdict(dict)
     if not sentences:
@@ -410,6 +441,7 @@ def _collect(doc, compiled: CompiledSpecs, language: str, actor_surfaces: Sequen
             general[topic].add(key)
 
     index = compiled.language(language)
+    seen = index.seen
     positions = _positions(doc, limit)
     # Cues of one topic that match the same words are one piece of evidence ("court" and "courts"
     # on "courts", "the bill" and "bill", "minister*" and "ministers"): the words count once, for
@@ -417,10 +449,16 @@ def _collect(doc, compiled: CompiledSpecs, language: str, actor_surfaces: Sequen
     covering: dict[int, tuple[int, _Cue]] = {}  # topic -> (end position, cue) of its last match
     same: dict[int, dict[str, str]] = defaultdict(dict)  # topic -> key -> key it was merged into
     for i, (forms, offset) in enumerate(positions):
-        if not forms:
+        candidates = seen.get(forms) if forms else ()
+        if candidates is None:
+            candidates = _candidates(index, forms)
+        if not candidates:
             continue
         found: dict[int, list[_Cue]] = defaultdict(list)
-        for cue in _candidates(index, forms):
+        for cue in candidates:
+            if len(cue.words) == 1:  # a single word: the forms that gave it match it
+                found[cue.topic].append(cue)
+                continue
             rest = cue.words[1:]
             if i + len(rest) >= len(positions):
                 continue
@@ -452,6 +490,10 @@ def _collect(doc, compiled: CompiledSpecs, language: str, actor_surfaces: Sequen
     for surface in actor_surfaces:
         if surface and surface.strip():
             surfaces[_casefold(surface).strip()].add(surface.strip())
+    # Most names hold no topic's cue: one search each sets them aside before the cues are tried one by one.
+    if compiled.any_actor_cue is not None:
+        surfaces = {folded: originals for folded, originals in surfaces.items()
+                    if compiled.any_actor_cue.search(folded)}
     if surfaces:
         for topic, actor_cues in enumerate(compiled.actor_cues):
             for cue, pattern in actor_cues:
@@ -525,7 +567,8 @@ def score_topics(
     compiled = compile_specs(specs)
     text = doc.text
     limit = len(text) if content_end is None else max(0, min(content_end, len(text)))
-    evidence = _collect(doc, compiled, language, actor_surfaces, limit)
+    # Doc.text joins every token: read once per article.
+    evidence = _collect(doc, text, compiled, language, actor_surfaces, limit)
     sentences = evidence.sentences
     if not sentences:
         return []

@@ -264,20 +264,21 @@ def _resolve_actors(*, groups: Sequence[ActorGroup], languages: Sequence[str]) -
     by_alias = actors_by_alias(n for names in normalised for n in names)
 
     keys = {}
-    resolved: list[Actor | None] = []
+    resolved: list[Actor | str] = []  # the actor found, or the key of the one to create
     for group, names in zip(groups, normalised, strict=True):
         actor = next((by_alias[(n, group.kind)] for n in names if (n, group.kind) in by_alias), None)
-        resolved.append(actor)
         if actor is None:
-            keys[Actor.key_for(group.name, group.kind)] = group
+            actor = Actor.key_for(group.name, group.kind)
+            keys[actor] = group
+        resolved.append(actor)
     if keys:
         Actor.objects.bulk_create(
             [Actor(key=key, name=group.name[:300], kind=group.kind) for key, group in keys.items()],
             ignore_conflicts=True,
         )
-        created = Actor.objects.in_bulk(list(keys), field_name="key")
-        resolved = [actor or created[Actor.key_for(group.name, group.kind)]
-                    for actor, group in zip(resolved, groups, strict=True)]
+        # What the rows below read of the actors just created (or created by another worker).
+        created = Actor.objects.only("id", "key", "confirmed").order_by().in_bulk(list(keys), field_name="key")
+        resolved = [created[actor] if isinstance(actor, str) else actor for actor in resolved]
 
     suggested = {actor.id for actor in resolved if not actor.confirmed}
     known = set(ActorAlias.objects.filter(actor_id__in=suggested).values_list("actor_id", "normalised"))
@@ -385,14 +386,16 @@ def _persist_mentions(items: list[tuple[Article, Annotation]]) -> dict[tuple[int
     actors = dict(zip(keys, _resolve_actors(groups=[groups[k] for k in keys], languages=[language[k[0]] for k in keys]),
                       strict=True))
     group_actors.update((key, actor.id) for key, actor in actors.items())
+    # Rows name their article and actor by id: a model instance given instead costs a descriptor
+    # call when built and a check of the cached object when inserted, for each of thousands of rows.
     Mention.objects.bulk_create(
         Mention(
-            article=article,
+            article_id=article.id,
             start=span.start,
             end=span.end,
             text=span.text[:500],
             kind=span.kind,
-            actor=actors[(article.id, span.group)],
+            actor_id=group_actors[(article.id, span.group)],
             origin=span.origin,
             decision=Decision.PENDING,
             confidence=span.confidence,
@@ -406,7 +409,7 @@ def _persist_mentions(items: list[tuple[Article, Annotation]]) -> dict[tuple[int
 def _persist_roles(items: list[tuple[Article, Annotation]], group_actors: dict[tuple[int, int], int | None]) -> None:
     """Titles seen next to people, stored per actor with the article (replaced on each run)."""
     ActorRole.objects.bulk_create(
-        ActorRole(actor_id=group_actors[(article.id, role.group)], article=article, title=role.title[:300],
+        ActorRole(actor_id=group_actors[(article.id, role.group)], article_id=article.id, title=role.title[:300],
                   start=role.start, end=role.end, origin=Origin.MODEL)
         for article, annotation in items
         for role in annotation.roles
@@ -425,8 +428,9 @@ def _persist_quotes(items: list[tuple[Article, Annotation]], group_actors: dict[
                 continue
             taken.add((article.id, quote.start, quote.end))
             speaker = group_actors.get((article.id, quote.speaker_group)) if quote.speaker_group is not None else None
-            quotes.append(Quote(article=article, start=quote.start, end=quote.end, text=quote.text, kind=quote.kind,
-                                speaker_id=speaker, speaker_role=quote.speaker_role[:300], cue=quote.cue[:100],
+            quotes.append(Quote(article_id=article.id, start=quote.start, end=quote.end, text=quote.text,
+                                kind=quote.kind, speaker_id=speaker, speaker_role=quote.speaker_role[:300],
+                                cue=quote.cue[:100],
                                 speaker_confidence=quote.confidence if speaker is not None else None,
                                 origin=Origin.RULE, pipeline_version=annotation.pipeline_version))
     Quote.objects.bulk_create(quotes)
@@ -438,33 +442,35 @@ def _persist_topics(items: list[tuple[Article, Annotation]]) -> None:
         .values_list("article_id", "topic__slug")
     )
     slugs = {hit.slug for _, annotation in items for hit in annotation.topics}
-    topics = {t.slug: t for t in Topic.objects.filter(slug__in=slugs)}
+    # Ids only: a topic's row also holds its cue lists, which nothing here reads.
+    topics = dict(Topic.objects.filter(slug__in=slugs).values_list("slug", "id"))
+    found = [(article, annotation, hit) for article, annotation in items for hit in annotation.topics
+             if hit.slug in topics and (article.id, hit.slug) not in decided]
     rows = [
         ArticleTopic(
-            article=article,
-            topic=topics[hit.slug],
+            article_id=article.id,
+            topic_id=topics[hit.slug],
             score=round(hit.score, 4),
             evidence=[list(pair) for pair in hit.evidence],
             origin=Origin.RULE,
             pipeline_version=annotation.pipeline_version,
         )
-        for article, annotation in items
-        for hit in annotation.topics
-        if hit.slug in topics and (article.id, hit.slug) not in decided
+        for article, annotation, hit in found
     ]
     # The topics a chief editor gave the article's source, suggested like the others (full score, no evidence).
-    suggested = {(row.article_id, row.topic.slug) for row in rows} | decided
+    suggested = {(article.id, hit.slug) for article, _, hit in found} | decided
     defaults = Source.default_topics.through.objects.filter(
-        source_id__in={article.source_id for article, _ in items if article.source_id}).select_related("topic")
+        source_id__in={article.source_id for article, _ in items if article.source_id}, topic__active=True
+    ).order_by("id").values_list("source_id", "topic_id", "topic__slug")
     by_source = {}
-    for link in defaults:
-        by_source.setdefault(link.source_id, []).append(link.topic)
+    for source_id, topic_id, slug in defaults:
+        by_source.setdefault(source_id, []).append((topic_id, slug))
     rows += [
-        ArticleTopic(article=article, topic=topic, score=1.0, origin=Origin.RULE,
+        ArticleTopic(article_id=article.id, topic_id=topic_id, score=1.0, origin=Origin.RULE,
                      pipeline_version=annotation.pipeline_version)
         for article, annotation in items
-        for topic in by_source.get(article.source_id, [])
-        if (article.id, topic.slug) not in suggested and topic.active
+        for topic_id, slug in by_source.get(article.source_id, [])
+        if (article.id, slug) not in suggested
     ]
     ArticleTopic.objects.bulk_create(rows)
 

@@ -304,6 +304,20 @@ def test_actor_cues_match_surfaces_that_contain_them(fr):
     assert [doc.text[s:e] for s, e in hit.evidence] == ["Le porte-parole du Front Polisario a répondu."]
 
 
+def test_an_actor_cue_is_found_where_another_topics_shorter_cue_stops_inside_a_word(fr):
+    # Names are first screened with one pattern of every cue: "CIO" fails inside "Ciotat", "Ciotat" matches.
+    specs = [TopicSpec("oly", {}, actor_cues=("CIO",)), TopicSpec("port", {}, actor_cues=("Ciotat", "Marseille"))]
+    doc = fr("Le maire a parlé au port. Il était à La Ciotat, puis au CIO.")
+
+    def slugs(surfaces):
+        return {hit.slug for hit in score_topics(doc, specs, language="fr", actor_surfaces=surfaces,
+                                                 content_end=None)}
+
+    assert slugs(["La Ciotat"]) == {"port"}
+    assert slugs(["La Ciotat", "CIO"]) == {"port", "oly"}
+    assert slugs(["Le maire"]) == set()
+
+
 def test_doc_without_sentence_boundaries_falls_back_to_lines_and_periods(specs):
     blank = spacy.blank("fr")
     doc = blank("Un attentat terroriste a eu lieu.\nLe groupe djihadiste a revendiqué l'attaque. Fin")
