@@ -12,11 +12,11 @@ organisation's; null when it names no one: "un proche du président", "a source 
 Texts are read from ../shared/corpus/; the bench skips with a message when it is absent. A CLEF-HIPE article is
 its sentence segments joined by one space, in file order, and is named by its ``document_id``.
 
-The split is fixed in the file (``part``): "tuning" articles may be inspected (--errors lists their mistakes),
-"heldout" ones are reported as numbers only, and only with --heldout (score them once, at the end). ``round`` (1
-when absent) is the labelling round an article was added in, its part chosen before the product's output on it
-was seen: --heldout also scores each round's held-out articles alone, so a round labelled after rules were tuned
-on an earlier one shows whether they carry over.
+The split is fixed in the file (``part``): "tuning" articles may be inspected (--errors lists their mistakes, a
+speaker given with the evidence it was found by), "heldout" ones are reported as numbers only, and only with
+--heldout (score them once, at the end). ``round`` (1 when absent) is the labelling round an article was added in,
+its part chosen before the product's output on it was seen: --heldout also scores each round's held-out articles
+alone, so a round labelled after rules were tuned on an earlier one shows whether they carry over.
 
 Scores: quote precision (predicted direct quotes and fragments overlapping a labelled statement or fragment,
 over all predicted) and recall; for labelled quotes whose speaker the article names, the share the product
@@ -81,7 +81,7 @@ def same_speaker(gold: list[str], surfaces: tuple[str, ...]) -> bool:
     return False
 
 
-def naive(annotation, text: str) -> list[tuple[int, int, tuple[str, ...] | None]]:
+def naive(annotation, text: str) -> list[tuple[int, int, tuple[str, ...] | None, str]]:
     """Every quoted span the product found, said by the nearest person or organisation outside quotes."""
     spans = [(q.start, q.end) for q in annotation.quotes if q.kind != "reported"]
     inside = [(s, e) for s, e in spans]
@@ -92,16 +92,17 @@ def naive(annotation, text: str) -> list[tuple[int, int, tuple[str, ...] | None]
     out = []
     for start, end in spans:
         nearest = min(free, key=lambda m: min(abs(m.end - start), abs(m.start - end)), default=None)
-        out.append((start, end, annotation.groups[nearest.group].surfaces if nearest else None))
+        out.append((start, end, annotation.groups[nearest.group].surfaces if nearest else None, "nearest name"))
     return out
 
 
-def product(annotation, sure_only: bool = False) -> list[tuple[int, int, tuple[str, ...] | None]]:
-    """The product's quotes with their speaker; with ``sure_only``, as a digest prints them before an editor
-    accepted them: a speaker inferred from the context (below SPEAKER_INFERRED_BELOW) left out."""
+def product(annotation, sure_only: bool = False) -> list[tuple[int, int, tuple[str, ...] | None, str]]:
+    """The product's quotes with their speaker and how it was found; with ``sure_only``, as a digest prints them
+    before an editor accepted them: a speaker inferred from the context (below SPEAKER_INFERRED_BELOW) left out."""
     return [
         (q.start, q.end, annotation.groups[q.speaker_group].surfaces
-         if q.speaker_group is not None and not (sure_only and q.confidence < SPEAKER_INFERRED_BELOW) else None)
+         if q.speaker_group is not None and not (sure_only and q.confidence < SPEAKER_INFERRED_BELOW) else None,
+         q.evidence)
         for q in annotation.quotes
         if q.kind != "reported"
     ]
@@ -111,7 +112,7 @@ def score(articles: list[dict], predictions: list[list[tuple]], errors: list[str
     c = Counter()
     for article, predicted in zip(articles, predictions, strict=True):
         labels = article["quotes"]
-        for start, end, _ in predicted:
+        for start, end, _, _ in predicted:
             c["predicted"] += 1
             hit = [q for q in labels if q["start"] < end and start < q["end"]]
             if any(q["kind"] in QUOTE_KINDS for q in hit):
@@ -125,7 +126,7 @@ def score(articles: list[dict], predictions: list[list[tuple]], errors: list[str
             c["quotes"] += 1
             match = [p for p in predicted if p[0] < q["end"] and q["start"] < p[1]]
             c["found"] += bool(match)
-            said = match[0][2] if match else None
+            said, how = (match[0][2], match[0][3]) if match else (None, "")
             if q["speaker"] is None:
                 c["spurious"] += said is not None
                 continue
@@ -136,7 +137,7 @@ def score(articles: list[dict], predictions: list[list[tuple]], errors: list[str
             if errors is not None and outcome != "right":
                 errors.append(
                     f"{article['article']} {outcome.upper()} {q['kind']} {article['text'][q['start']:q['end']][:50]!r}"
-                    f" gold={q['speaker'][0]!r} got={said[:3] if said else None}"
+                    f" gold={q['speaker'][0]!r} got={said[:3] if said else None}" + (f" by {how}" if said else "")
                 )
     return c
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from .lexicon import NAME_PARTICLES, every
+from .lexicon import NAME_PARTICLES, TITLE_PREFIXES, every
 from .names import acronym_match
 from .normalise import is_acronym, normalise_surface, normalise_text
 
@@ -60,8 +60,6 @@ FUNCTION_WORDS = DETERMINERS | PREPOSITIONS | PRONOUNS | every("conjunctions") |
 # courtesy titles. A span that starts with one and is not a person is a role,
 # not an actor ("Le ministre belge"). A style is part of the name ("Prince Harry").
 TITLES = (every("titles") | every("plural_titles") | every("title_modifiers") | every("courtesy")) - every("styles")
-# Written before a title with a hyphen: "Co-Founder", "Vice-President".
-_TITLE_PREFIXES = frozenset({"co", "vice", "ex"})
 # Head nouns of named events ("Jeux olympiques", "Coupe du monde de rugby", "Cannes Film Festival"), of
 # organisations for spans the model left as MISC ("France Presse"), of institutions named by a common noun
 # plus a portfolio ("ministère … de l'Intérieur").
@@ -291,7 +289,7 @@ def _before_holder_title(doc: Doc, start: int, end: int) -> int:
     if not title.is_title or title.lower_ not in TITLES:  # "Conseil général" keeps its adjective
         return end
     cut = end - 1
-    while cut > start + 1 and (doc[cut - 1].lower_ in TITLES or doc[cut - 1].lower_ in _TITLE_PREFIXES
+    while cut > start + 1 and (doc[cut - 1].lower_ in TITLES or doc[cut - 1].lower_ in TITLE_PREFIXES
                                or doc[cut - 1].text == "-" and not doc[cut - 1].whitespace_):
         cut -= 1
     if doc[cut - 1].text == "-":

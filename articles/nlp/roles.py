@@ -30,7 +30,7 @@ from spacy.attrs import LOWER
 from spacy.strings import hash_string
 from spacy.tokens import Doc, Token
 
-from .lexicon import LEXICONS, Lexicon, every
+from .lexicon import LEXICONS, TITLE_PREFIXES, Lexicon, every
 from .types import MentionSpan, RoleSpan
 
 
@@ -88,8 +88,6 @@ _LEXICONS = {
     "en": _roles_lexicon(LEXICONS["en"], open_before=True, open_after=False),
 }
 
-# Read before a head word: "ex-ministre", "vice-président", "co-founder".
-_PREFIXES = frozenset({"ex", "vice", "co", "sous", "haut"})
 # French adjectives after a head that do not belong to the title ("le ministre lui-même").
 _NOT_TITLE_ADJECTIVES = every("not_title_adjectives")
 # A title must not swallow a date written before it: "Monday Prime Minister …".
@@ -170,7 +168,7 @@ def _lower(token: Token) -> str:
 
 
 def _head_hashes(lexicon: _Lexicon) -> numpy.ndarray:
-    words = lexicon.heads | {f"{prefix}-{head}" for prefix in _PREFIXES for head in lexicon.heads}
+    words = lexicon.heads | {f"{prefix}-{head}" for prefix in TITLE_PREFIXES for head in lexicon.heads}
     return numpy.array(sorted(hash_string(word) for word in words), dtype=numpy.uint64)
 
 

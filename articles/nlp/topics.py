@@ -300,7 +300,6 @@ def _inflects(word: str, lemma: str) -> bool:
     return _strip_accents(word).startswith(stem)
 
 
-@functools.lru_cache(maxsize=100_000)
 def _token_forms(text: str, lemma: str) -> tuple[frozenset[str], ...]:
     """The forms a cue may match on each word piece of a token: as written, without accents, and
     the lemma for a token of one piece. No piece (punctuation): one empty set, a barrier."""
@@ -317,8 +316,9 @@ def _token_forms(text: str, lemma: str) -> tuple[frozenset[str], ...]:
     return tuple(result)
 
 
-# A token's forms by the hashes of its text and lemma, () for a joiner. Looked up by the hashes a doc
-# holds, the strings need not be fetched for every word; a hash names the same string in every vocab.
+# A token's forms by the hashes of its text and lemma, () for a joiner: the one cache of _token_forms.
+# Looked up by the hashes a doc holds, the strings need not be fetched for every word; a hash names the
+# same string in every vocab.
 _FORMS_BY_HASH: dict[tuple[int, int], tuple[frozenset[str], ...]] = {}
 _FORMS_BY_HASH_SIZE = 200_000
 
@@ -441,7 +441,6 @@ def _collect(doc, text: str, compiled: CompiledSpecs, language: str, actor_surfa
             general[topic].add(key)
 
     index = compiled.language(language)
-    seen = index.seen
     positions = _positions(doc, limit)
     # Cues of one topic that match the same words are one piece of evidence ("court" and "courts"
     # on "courts", "the bill" and "bill", "minister*" and "ministers"): the words count once, for
@@ -449,9 +448,7 @@ def _collect(doc, text: str, compiled: CompiledSpecs, language: str, actor_surfa
     covering: dict[int, tuple[int, _Cue]] = {}  # topic -> (end position, cue) of its last match
     same: dict[int, dict[str, str]] = defaultdict(dict)  # topic -> key -> key it was merged into
     for i, (forms, offset) in enumerate(positions):
-        candidates = seen.get(forms) if forms else ()
-        if candidates is None:
-            candidates = _candidates(index, forms)
+        candidates = _candidates(index, forms) if forms else ()
         if not candidates:
             continue
         found: dict[int, list[_Cue]] = defaultdict(list)

@@ -101,6 +101,8 @@ class Lexicon:
 
 # Particles inside people's names, from any language: "de Gaulle", "van Gogh", "bin Salman".
 NAME_PARTICLES = words("de d' du des van von der den da di del della dos das le la ben bin ibn al el")
+# Written before a title head with a hyphen, in either language: "ex-ministre", "vice-président", "Co-Founder".
+TITLE_PREFIXES = words("ex vice co sous haut")
 
 
 def _lexicons() -> dict[str, Lexicon]:
