@@ -257,7 +257,7 @@ def test_general_cue_of_a_narrower_topic_needs_company_for_its_parent_too(fr):
 
 
 def test_a_topic_needs_more_than_one_sentence_or_the_lead(fr):
-    specs = [TopicSpec("oly", {"fr": ("jeux olympiques",)})]
+    specs = [TopicSpec("oly", {"fr": ("jeux olympiques", "village olympique")})]
     filler = "\n".join(f"Le conseil a voté le point {n} de l'ordre du jour." for n in range(4))
 
     def slugs(text):
@@ -265,16 +265,30 @@ def test_a_topic_needs_more_than_one_sentence_or_the_lead(fr):
 
     # A passing remark deep in the article: nothing.
     assert slugs(filler + "\nLe maire a assisté aux Jeux olympiques en 1996.") == set()
-    # The same words in two sentences, or once in the title, are evidence.
-    assert slugs(filler + "\nLes Jeux olympiques approchent.\nLes Jeux olympiques coûteront cher.") == {"oly"}
+    # Two of the topic's words in two sentences, or once in the title, are evidence.
+    assert slugs(filler + "\nLes Jeux olympiques approchent.\nLe village olympique coûtera cher.") == {"oly"}
     assert slugs("Les Jeux olympiques approchent\n" + filler) == {"oly"}
+
+
+def test_one_word_of_a_topic_alone_needs_three_sentences_outside_the_lead(fr):
+    specs = [TopicSpec("oly", {"fr": ("jeux olympiques", "village olympique")})]
+    filler = "\n".join(f"Le conseil a voté le point {n} de l'ordre du jour." for n in range(4))
+    twice = ["Le maire avait assisté aux Jeux olympiques en 1996.", "Il garde un souvenir des Jeux olympiques."]
+
+    def slugs(text):
+        return {hit.slug for hit in score_topics(fr(text), specs, language="fr", actor_surfaces=(), content_end=None)}
+
+    # Recalled twice in passing: a remark, however it is repeated.
+    assert slugs("\n".join([filler, *twice])) == set()
+    # Come back to a third time, it is a thread of the article.
+    assert slugs("\n".join([filler, *twice, "Il veut revoir les Jeux olympiques."])) == {"oly"}
 
 
 def test_cue_in_the_title_counts_more(en):
     specs = [TopicSpec("t", {"en": ("software",)})]
     filler = "\n".join(f"Paragraph {n} says something else entirely." for n in range(4))
     in_title = en("New software released\n" + filler + "\nNew software came out.")
-    later = en("Something released\n" + filler + "\nNew software came out.\nThe software is free.")
+    later = en("Something released\n" + filler + "\nNew software came out.\nThe software is free.\nThe software runs.")
 
     def score(doc):
         return score_topics(doc, specs, language="en", actor_surfaces=(), content_end=None)[0].score
@@ -778,6 +792,60 @@ def test_seed_diplomatic_row_is_diplomacy_not_migration(fr, specs):
     text = ("Deux pays rappellent leurs ambassadeurs\n"
             "Le ministère des Affaires étrangères a convoqué l'ambassadeur pour une vive protestation.\n"
             "Quatre diplomates ont été expulsés, accusés d'ingérence dans les affaires intérieures du pays.")
+    hits = scores(fr, specs, text, "fr")
+    assert score_of(hits, "diplomacy") >= THRESHOLD
+    assert score_of(hits, "migration") < THRESHOLD
+
+
+def test_seed_migration_of_cells_or_birds_is_not_migration(fr, specs):
+    cells = ("Des biologistes filment des cellules en mouvement\n"
+             "Une équipe a filmé la migration de cellules nerveuses dans un embryon de poisson.\n"
+             "Comprendre cette migration pourrait expliquer la propagation de certaines tumeurs.\n"
+             "Les résultats paraissent dans une revue scientifique.")
+    assert score_of(scores(fr, specs, cells, "fr"), "migration") < THRESHOLD
+    storks = ("Les cigognes reviennent plus tôt chaque printemps\n"
+              "La migration des cigognes commence deux semaines plus tôt qu'il y a trente ans.\n"
+              "Le réchauffement modifie les routes migratoires de nombreuses espèces.")
+    assert score_of(scores(fr, specs, storks, "fr"), "migration") < THRESHOLD
+    policy = ("Le gouvernement durcit sa politique migratoire\n"
+              "Le projet de loi prévoit des quotas et sera débattu au printemps.")
+    assert score_of(scores(fr, specs, policy, "fr"), "migration") >= THRESHOLD
+
+
+def test_seed_a_club_named_olympique_is_not_the_olympic_games(fr, specs):
+    text = ("L'Olympique de Marseille s'impose face à Lens\n"
+            "L'Olympique de Marseille a battu Lens deux buts à zéro samedi soir.\n"
+            "L'attaquant a marqué deux fois en première période.\n"
+            "L'Olympique lyonnais, battu à Nice, recule au classement.")
+    assert score_of(scores(fr, specs, text, "fr"), "olympic-games") < THRESHOLD
+
+
+def test_seed_olympic_phrases_with_the_adjective_make_the_games(fr, specs):
+    text = ("Le stade s'illumine pour la cérémonie\n"
+            "Le drapeau olympique a été hissé devant quatre-vingt mille spectateurs.\n"
+            "Le serment olympique a été prononcé par une escrimeuse.\n"
+            "Le record olympique du relais est tombé dès le lendemain sur le site olympique.")
+    assert score_of(scores(fr, specs, text, "fr"), "olympic-games") >= 0.5
+
+
+def test_seed_a_championship_recalling_past_games_is_not_about_them(fr, specs):
+    text = ("Mondiaux d'athlétisme : trois titres pour les Français\n"
+            "La France termine quatrième des championnats du monde d'athlétisme avec trois médailles d'or.\n"
+            "Le décathlonien a battu son record personnel pour décrocher le titre mondial.\n"
+            "Il avait terminé deuxième aux Jeux olympiques il y a deux ans.\n"
+            "Le marcheur, âgé de trente-neuf ans, devient le plus vieux champion du monde.\n"
+            "La perchiste repart avec le bronze.\n"
+            "Jamais la France n'avait fait aussi bien depuis les Jeux olympiques de 1948.")
+    hits = scores(fr, specs, text, "fr")
+    assert score_of(hits, "olympic-games") < THRESHOLD
+    assert score_of(hits, "sport") >= THRESHOLD
+
+
+def test_seed_expelled_consular_agents_are_diplomacy(fr, specs):
+    text = ("Deux capitales s'expulsent leurs agents consulaires\n"
+            "Le gouvernement a ordonné l'expulsion de douze agents en poste dans les consulats du pays.\n"
+            "Ils ont quarante-huit heures pour quitter le territoire et sont déclarés persona non grata.\n"
+            "Le chargé d'affaires a été convoqué dans la soirée.")
     hits = scores(fr, specs, text, "fr")
     assert score_of(hits, "diplomacy") >= THRESHOLD
     assert score_of(hits, "migration") < THRESHOLD
