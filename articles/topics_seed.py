@@ -819,7 +819,6 @@ TOPICS: list[dict] = [
         "iptc_code": "medtop:20000053",  # "act of terror", under conflict, war and peace
         "parent": "conflict-war-and-peace",
         "top_level": False,
-        "thresholds": {"fr": 0.48},
         "description": "Terrorist attacks, plots and networks, jihadist groups, radicalisation and "
         "counter-terrorism.",
         "cues": {

@@ -81,7 +81,6 @@ def test_migrated_database_holds_the_seed_thresholds():
     for entry in TOPICS:
         assert Topic.objects.get(slug=entry["slug"]).thresholds == entry.get("thresholds", {}), entry["slug"]
     assert any(Topic.objects.get(slug=slug).thresholds for slug in THRESHOLDS.REVISIONS)
-    assert Topic.objects.get(slug="terrorism").thresholds == {"fr": 0.48}
 
 
 def test_threshold_revision_brings_an_older_installation_to_the_seed_and_keeps_a_chief_editors():

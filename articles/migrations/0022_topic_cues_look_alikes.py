@@ -1,11 +1,10 @@
 """Seeded cues revised against look-alike articles: "migration" and "migratoire" are general words
 (birds and cells migrate too) and count only beside the topic's own vocabulary, as does "olympique"
 (a club's name), with the Olympic phrases that carry the adjective; diplomacy gains the words of
-an expulsion of diplomats. Terrorism gets a French threshold of its own, calibrated on the labelled
-tuning articles (bench/topics_fr.py --calibrate).
+an expulsion of diplomats.
 
 The revision is frozen here (not read from articles.topics_seed) and applied with
-topic_cues_revise and topic_thresholds_revise: a cue or threshold a chief editor changed stays as edited.
+topic_cues_revise: a cue a chief editor removed or rewrote stays as edited.
 """
 
 from django.db import migrations
@@ -61,26 +60,21 @@ REVISIONS = {
     },
 }
 
-THRESHOLDS = {"terrorism": {"fr": (None, 0.48)}}
-
 
 def revise(apps, schema_editor):
-    from articles.services.taxonomy import topic_cues_revise, topic_thresholds_revise
+    from articles.services.taxonomy import topic_cues_revise
 
     topic_cues_revise(apps, revisions=REVISIONS)
-    topic_thresholds_revise(apps, revisions=THRESHOLDS)
 
 
 def restore(apps, schema_editor):
-    from articles.services.taxonomy import topic_cues_revise, topic_thresholds_revise
+    from articles.services.taxonomy import topic_cues_revise
 
     backwards = {
         slug: {language: [(new, old) for old, new in reversed(pairs)] for language, pairs in languages.items()}
         for slug, languages in REVISIONS.items()
     }
     topic_cues_revise(apps, revisions=backwards)
-    topic_thresholds_revise(apps, revisions={slug: {language: (new, old) for language, (old, new) in languages.items()}
-                                             for slug, languages in THRESHOLDS.items()})
 
 
 class Migration(migrations.Migration):

@@ -55,10 +55,6 @@ LEAD_SENTENCES = 2
 # or in the lead. One sentence deep in an article ("il avait assisté aux Jeux olympiques en 1996")
 # is a passing remark, however many general words of the domain surround it.
 MIN_SENTENCES = 2
-# Outside the lead, one specific cue alone, however repeated, needs this many sentences: a report on
-# a world championship that twice recalls the Olympic Games of a past year is not about them, and
-# an article about a topic uses more than one of its words or comes back to it.
-MIN_SENTENCES_ALONE = 3
 # What an editor is offered of the broad (top-level) topics: those whose cue score is within
 # RELATIVE_CUT of the best one's, at most MAX_TOPICS of them. Each topic is scored on its own, so an
 # article with one strong subject also carries weaker ones (a match report that ends with an arrest
@@ -536,21 +532,16 @@ def _inherit(
 def _with_real_evidence(evidence: _Evidence, ancestors: tuple[tuple[tuple[int, int], ...], ...],
                         lead: range) -> set[int]:
     """Topics whose specific cues (not general words), their own or a narrower topic's, were found in
-    the lead, or in at least MIN_SENTENCES sentences (MIN_SENTENCES_ALONE for a single distinct cue).
-    General words add to a topic's score, never make it."""
+    at least MIN_SENTENCES sentences or in the lead. General words add to a topic's score, never make it."""
     where: dict[int, set[int | None]] = defaultdict(set)
-    keys: dict[int, set[str]] = defaultdict(set)
     for topic, cues in evidence.cues.items():
         general = evidence.general.get(topic, ())
-        specific = {key: places for key, (_, places) in cues.items() if key not in general}
-        found = {s for places in specific.values() for s in places}
+        found = {s for key, (_, places) in cues.items() if key not in general for s in places}
         for reached in (topic, *(ancestor for ancestor, _ in (ancestors[topic] if topic < len(ancestors) else ()))):
             where[reached].update(found)
-            keys[reached].update(specific)
     # An actor the recogniser found but that could not be located (None) is given the benefit of the doubt.
     return {topic for topic, found in where.items()
-            if None in found or not found.isdisjoint(lead)
-            or len(found) >= (MIN_SENTENCES if len(keys[topic]) > 1 else MIN_SENTENCES_ALONE)}
+            if len(found) >= MIN_SENTENCES or None in found or not found.isdisjoint(lead)}
 
 
 def score_topics(

