@@ -1455,3 +1455,44 @@ def test_a_broadcast_caption_before_a_colon_names_the_person_before_its_slash(an
         )
         quote = check(Found(annotator, text, "en"), "I'm not going to comment", "direct", person)
         assert quote.evidence == "colon"
+
+
+def test_selon_set_inside_a_closed_quote_names_its_speaker(annotator):
+    text = (
+        "Claire Morel conteste le projet depuis des mois. Le texte ne dit rien des mineurs.\n"
+        "« Le gouvernement, selon Morel, porte atteinte aux libertés. »\n"
+    )
+    quote = check(Found(annotator, text, "fr"), "Le gouvernement, selon Morel", "direct", "Claire Morel", cue="selon")
+    assert quote.evidence == "name"
+
+
+def test_selon_inside_a_quote_never_closed_names_no_one(annotator):
+    # The mark is never closed: the words after it may be the reporter's, and so may their source.
+    text = (
+        "Le maire a visité le chantier lundi.\n"
+        "Un témoin a vu « un trou de deux mètres, selon Claire Morel, et une grue renversée.\n"
+    )
+    found = Found(annotator, text, "fr")
+    assert found.speaker(found.starting("un trou de deux mètres")) != "Claire Morel", found.summary()
+
+
+def test_illustrer_and_questionner_are_speech_verbs(annotator):
+    text = (
+        "Paul Vernet conteste le projet depuis des mois.\n"
+        "« Difficile, illustre-t-il, de comprendre l'intérêt de ce fichier. »\n"
+        "« Est-il utile de tout ficher ? », a questionné Claire Morel.\n"
+    )
+    found = Found(annotator, text, "fr")
+    check(found, "Difficile, illustre-t-il", "direct", "Paul Vernet", cue="illustre-t-il")
+    check(found, "Est-il utile", "direct", "Claire Morel", cue="a questionné")
+
+
+def test_a_name_set_after_its_description_is_the_subject_of_the_verb_after_the_comma(annotator):
+    # "Un élu lyonnais, X, conteste": the comma after the name closes the description before it, so X is the
+    # sentence's subject and the pronoun after "L'élu …" is X's.
+    text = (
+        "Un élu lyonnais, Paul Vernet, conteste le décret.\n"
+        "L'élu note par ailleurs que le fichier est trop large.\n"
+        "« Difficile, a-t-il dit, de comprendre l'intérêt de ce fichier. »\n"
+    )
+    check(Found(annotator, text, "fr"), "Difficile, a-t-il dit", "direct", "Paul Vernet", cue="a-t-il dit")

@@ -81,20 +81,31 @@ def _attribute(ctx: _Context, quote: _Quote) -> _Attribution | None:
 
 
 def _attribution_inside(ctx: _Context, quote: _Quote) -> _Attribution | None:
-    """An incise inside the marks, as French typography allows: « Il faut agir, a-t-il dit, et vite »."""
+    """An incise inside the marks, as French typography allows: « Il faut agir, a-t-il dit, et vite », « Le
+    texte, selon X, va trop loin »."""
     for i in range(quote.t0 + 1, quote.t1 - 1):
         if ctx.lower[i - 1] != ",":
+            continue
+        # "selon X" only in a quote its mark closes: words an unclosed one ran on into are the reporter's.
+        according = _according_at(ctx, i) if quote.closed else 0
+        if according and _incise_closes(ctx, i + according, quote):
+            found = _source_speaker(ctx, i + according, ctx.text[ctx.idx[i] : ctx.ends[i + according - 1]], quote)
+            if found.speaker is not None:
+                return found
             continue
         verb = next((j for j in range(i, min(i + 4, quote.t1)) if _is_speech_verb(ctx, j)), None)
         if verb is None or _cue_chain(ctx, verb)[0] != i and verb != i:
             continue
-        # The incise closes with a comma or a sentence end soon after its verb.
-        if not any(ctx.lower[k] == "," or ctx.is_boundary(k) for k in range(verb + 1, min(verb + 9, quote.t1))):
-            continue
-        found = _speaker_of_verb(ctx, verb, quote, window_start=i)
-        if found.speaker is not None or found.role:
-            return found
+        if _incise_closes(ctx, verb + 1, quote):
+            found = _speaker_of_verb(ctx, verb, quote, window_start=i)
+            if found.speaker is not None or found.role:
+                return found
     return None
+
+
+def _incise_closes(ctx: _Context, after: int, quote: _Quote) -> bool:
+    """The incise closes with a comma or a sentence end soon after token ``after``, inside the quote."""
+    return any(ctx.lower[k] == "," or ctx.is_boundary(k) for k in range(after, min(after + 8, quote.t1)))
 
 
 def _attribution_after(ctx: _Context, quote: _Quote) -> _Attribution | None:
@@ -112,7 +123,7 @@ def _attribution_after(ctx: _Context, quote: _Quote) -> _Attribution | None:
             return None
         if ctx.idx[i] in ctx.opens or ctx.quote_of[i] >= 0 or ctx.is_boundary(i) or ctx.para[i] != ctx.para[first]:
             return None
-        according = _according_at(ctx, i)
+        according = _according_at(ctx, i) if quote.closed else 0
         if according:
             # "X a affirmé qu'il « … » …, selon Y": the speaker the verb before the quote names outranks the
             # source after it, which only says where the reporter got it ("Ils ont évoqué « … », selon Y": Y).
