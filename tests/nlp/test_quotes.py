@@ -1496,3 +1496,18 @@ def test_a_name_set_after_its_description_is_the_subject_of_the_verb_after_the_c
         "« Difficile, a-t-il dit, de comprendre l'intérêt de ce fichier. »\n"
     )
     check(Found(annotator, text, "fr"), "Difficile, a-t-il dit", "direct", "Paul Vernet", cue="a-t-il dit")
+
+
+def test_a_heading_quote_is_as_a_guess_the_words_of_the_later_quote_repeating_them(annotator):
+    text = (
+        "« Les travaux finiront en juin »\n\n"
+        "Le chantier du tramway a pris du retard cet hiver.\n"
+        "« Je le redis : les travaux finiront en juin, comme prévu », a assuré lundi Claire Morel.\n\n"
+        "« Nous manquons de tout »\n\n"
+        "Les commerçants de la rue se plaignent du bruit.\n"
+        "« Le quartier reste ouvert », a répondu Paul Vernet.\n"
+    )
+    found = Found(annotator, text, "fr")
+    heading = check(found, "Les travaux finiront en juin", "direct", "Claire Morel")
+    assert heading.evidence == "heading" and heading.confidence < 0.7
+    check(found, "Nous manquons de tout", "direct", None)  # no later quote says it again

@@ -92,7 +92,9 @@ What ``find_quotes`` guarantees:
   named and no one else speaks in between (a bare participle, "Sa carrière lancée, …", speaks for no one), or takes
   the speaker of the reporter's sentence right before it ("…, Howard said. "…""); a fragment with no cue is, as a
   guess, the words of its sentence's active subject when no one else is named before it ("X est allé jusqu'à saluer le
-  « … »");
+  « … »"); a statement alone on its line with no sentence mark at its end (a heading) continues no quote before it and
+  is, as a guess, the words of the first later quote with a speaker that repeats two of its words (on their first five
+  letters);
 - ``confidence`` says how sure the speaker is (None without one): 0.9 for a name that is the subject of the speech
   verb or the source after "selon", less for a surname matched (one the tagger took for a noun included), a
   title, a pronoun, a seat of government or an organisation named again, 0.6 for a speaker carried over from a

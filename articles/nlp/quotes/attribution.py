@@ -20,6 +20,7 @@ from .context import (
     ADJACENT_QUOTE,
     COLON,
     FRAGMENT_SUBJECT,
+    HEADING,
     IMPERSONAL,
     NEXT_QUOTE_IN_SENTENCE,
     PASSIVE_AGENT,
@@ -886,11 +887,44 @@ def _continue_speakers(ctx: _Context) -> None:
             and before is not None
             and before.speaker is not None
             and _continues(ctx, before, quote, previous)
+            and not _is_heading(ctx, quote)  # a heading opens what follows; it goes on from nothing
         ):
             quote.speaker, quote.role = before.speaker, before.role
             quote.confidence = min(before.confidence, _NEIGHBOUR)
             quote.evidence = _via(PREVIOUS_QUOTE, before)
         previous = n
+    # « Il veut faire parler de lui » set alone on its line over the paragraph: as a guess, the words of the later
+    # quote that repeats them (a heading of a few words with no verb, « Droit à l'oubli », is a label).
+    for n, quote in enumerate(quotes):
+        if quote.kind == "direct" and not quote.attributed and _is_heading(ctx, quote):
+            found = next((q for q in quotes[n + 1 :] if q.speaker is not None and _repeats(ctx, quote, q)), None)
+            if found is not None:
+                _carry(quote, found, HEADING)
+
+
+def _is_heading(ctx: _Context, quote: _Quote) -> bool:
+    """The quote is its line's only words and ends with no sentence mark, as a heading does."""
+    text = ctx.text
+    line_start = text.rfind("\n", 0, quote.open) + 1
+    line_end = text.find("\n", quote.close)
+    after = text[quote.close + 1 : line_end if line_end >= 0 else ctx.limit]
+    words = text[quote.start : quote.end].rstrip()
+    return quote.closed and not text[line_start : quote.open].strip() and not after.strip() and words[-1:] not in ".!?…"
+
+
+def _repeats(ctx: _Context, heading: _Quote, later: _Quote) -> bool:
+    """The later quote holds two of the heading's words (its only one, for a one-word heading), compared on their
+    first five letters ("parler" and "parle")."""
+    words = _content_words(ctx, heading)
+    return bool(words) and len(words & _content_words(ctx, later)) >= min(2, len(words))
+
+
+def _content_words(ctx: _Context, quote: _Quote) -> set[str]:
+    return {
+        ctx.lower[k][:5]
+        for k in range(quote.t0, quote.t1)
+        if len(ctx.lower[k]) >= 4 and ctx.pos[k] in ("NOUN", "PROPN", "VERB", "ADJ")
+    }
 
 
 def _run_goes_on_from_other(ctx: _Context, n: int, attributed: _Quote) -> bool:

@@ -62,6 +62,7 @@ NEXT_QUOTE_IN_SENTENCE = "next quote in sentence"  # "« A », les ventes … «
 SENTENCE_BEFORE = "sentence before"  # "…, Howard said. "…"": the reporter's sentence right before
 FRAGMENT_SUBJECT = "fragment subject"  # a fragment with no cue: its sentence's active subject
 PREVIOUS_QUOTE = "previous quote"  # a statement with no cue continuing the quote before it
+HEADING = "heading"  # a quote alone on its line, as a heading: the later quote repeating its words
 
 
 def _via(how: str, source: "_Quote | _Attribution") -> str:
