@@ -1511,3 +1511,22 @@ def test_a_heading_quote_is_as_a_guess_the_words_of_the_later_quote_repeating_th
     heading = check(found, "Les travaux finiront en juin", "direct", "Claire Morel")
     assert heading.evidence == "heading" and heading.confidence < 0.7
     check(found, "Nous manquons de tout", "direct", None)  # no later quote says it again
+
+
+def test_a_speech_verb_opening_the_last_clause_of_a_long_sentence_speaks_the_quote_in_it(annotator):
+    text = (
+        "Le syndicat, trois associations et deux partis sont tombés d'accord sur « le principe d'un recours en"
+        " annulation » du décret publié le 1er juillet au Journal officiel, qui crée un nouveau fichier de police,"
+        " a déclaré Claire Morel, juriste du syndicat.\n"
+    )
+    check(Found(annotator, text, "fr"), "le principe d'un recours", "fragment", "Claire Morel", cue="a déclaré")
+
+
+def test_a_quote_ending_its_sentence_is_not_spoken_by_the_cue_ending_the_next_one(annotator):
+    text = (
+        "Acme Corp issued an advisory on Tuesday about the flaw in its browser.\n"
+        '"We are working with partners to monitor the threat and act against malicious sites." The fact that the'
+        " firm is rushing out a patch this quickly shows how serious the threat is, said Paul Henry, an analyst.\n"
+    )
+    found = Found(annotator, text, "en")
+    assert found.speaker(found.starting("We are working with partners")) != "Paul Henry", found.summary()

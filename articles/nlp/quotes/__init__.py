@@ -27,11 +27,12 @@ What ``find_quotes`` guarantees:
 - the speaker is a group index of a person or organisation, or of a place only when the place itself is the subject of
   the speech verb ("a déclaré l'Élysée", "Pékin a averti": a seat of government). It is the subject of a speech verb
   after the quote ("« … », a déclaré X", ""…," said X", "« … » X a déclaré"), before it ("X a déclaré : « … »"), or
-  inside it (« …, a-t-il dit, … », and « …, selon X, … » in a quote its mark closes); after an inverted French
-  verb, the outlet or place it spoke on or to is skipped ("a dit sur une radio X", "a déclaré à France Inter la
-  députée X"). A new sentence after a quote ('"…." Smith said
-  the firm would grow') gives it its speaker only when no one is named as speaking before the quote in its paragraph,
-  and then as a guess; "selon X", "according to X", "pour X," name it too, but a source the reporter cites for the
+  inside it (« …, a-t-il dit, … », and « …, selon X, … » in a quote its mark closes), or opening the last clause of
+  the quote's sentence past the words read after it ("… sur « … » du décret qui …, a déclaré X."; never for a quote
+  that ends its own sentence); after an inverted French verb, the outlet or place it spoke on or to is skipped ("a dit
+  sur une radio X", "a déclaré à France Inter la députée X"). A new sentence after a quote ('"…." Smith said the firm
+  would grow') gives it its speaker only when no one is named as speaking before the quote in its paragraph, and then
+  as a guess; "selon X", "according to X", "pour X," name it too, but a source the reporter cites for the
   sentence ("…, a-t-il ajouté, selon l'AFP", "X a affirmé qu'il « … », selon un enregistrement obtenu par Y") never
   outranks a speech verb whose speaker is known, and a document after "selon" names no one. A relative pronoun speaks
   for the noun before it ("le parti qui l'a qualifiée de « … »"); a speech verb coordinated with a first clause shares

@@ -78,7 +78,7 @@ def _attribute(ctx: _Context, quote: _Quote) -> _Attribution | None:
     after = _attribution_after(ctx, quote)
     if after is not None:
         return replace(after, after=True)
-    return _attribution_before(ctx, quote) or _attribution_inside(ctx, quote)
+    return _attribution_before(ctx, quote) or _attribution_inside(ctx, quote) or _cue_ending_sentence(ctx, quote)
 
 
 def _attribution_inside(ctx: _Context, quote: _Quote) -> _Attribution | None:
@@ -107,6 +107,30 @@ def _attribution_inside(ctx: _Context, quote: _Quote) -> _Attribution | None:
 def _incise_closes(ctx: _Context, after: int, quote: _Quote) -> bool:
     """The incise closes with a comma or a sentence end soon after token ``after``, inside the quote."""
     return any(ctx.lower[k] == "," or ctx.is_boundary(k) for k in range(after, min(after + 8, quote.t1)))
+
+
+def _cue_ending_sentence(ctx: _Context, quote: _Quote) -> _Attribution | None:
+    """ "X et Y sont tombés d'accord sur « … » du décret qui crée le fichier …, a déclaré Z.": a speech verb
+    opening the last clause of the quote's sentence, past the words read right after the quote, with no other
+    quote before it, speaks the sentence and the quote in it."""
+    first = bisect_right(ctx.idx, quote.close)
+    if not quote.closed or first >= len(ctx.lower) or ctx.text[quote.start : quote.end].rstrip()[-1:] in ".!?…":
+        return None  # a quote ending its sentence is not the one a later sentence reports
+    k = first
+    while k + 1 < len(ctx.lower) and not ctx.is_boundary(k) and ctx.quote_of[k] < 0:
+        k += 1
+    if not ctx.is_boundary(k):
+        return None
+    # The last comma a speech verb follows ("…, a déclaré Z, juriste du syndicat."); near the quote, the words
+    # after it were read already.
+    for comma in range(k - 1, first + _WINDOW_AFTER // 2 - 1, -1):
+        if ctx.lower[comma] != ",":
+            continue
+        verb = next((j for j in range(comma + 1, min(comma + 4, k)) if _is_speech_verb(ctx, j)), None)
+        if verb is not None and _cue_chain(ctx, verb)[0] == comma + 1:
+            found = _speaker_of_verb(ctx, verb, quote, window_start=comma + 1)
+            return found if found.speaker is not None else None
+    return None
 
 
 def _attribution_after(ctx: _Context, quote: _Quote) -> _Attribution | None:
