@@ -1530,3 +1530,17 @@ def test_a_quote_ending_its_sentence_is_not_spoken_by_the_cue_ending_the_next_on
     )
     found = Found(annotator, text, "en")
     assert found.speaker(found.starting("We are working with partners")) != "Paul Henry", found.summary()
+
+
+def test_a_statement_speaks_for_the_organisation_that_issued_it(annotator):
+    english = (
+        "Acme Corp and Beta Systems agreed to merge on Monday.\n"
+        'The Acme statement said, "We cannot speculate on the effects of the merger for another 90 days."\n'
+    )
+    quote = check(Found(annotator, english, "en"), "We cannot speculate", "direct", "Acme", cue="said")
+    assert quote.evidence == "issuer"
+    french = (
+        "Altavia et Belor ont annoncé leur fusion lundi.\n"
+        "Le communiqué d'Altavia précise : « Aucun emploi ne sera supprimé. »\n"
+    )
+    check(Found(annotator, french, "fr"), "Aucun emploi", "direct", "Altavia", cue="précise")

@@ -66,7 +66,8 @@ What ``find_quotes`` guarantees:
   "un porte-parole", "an official" are unnamed (no group, phrase kept), "a spokesman for X" is organisation X, and so
   are "a company spokesman", "an X spokeswoman" (a word of the name of an organisation named before) and "un
   porte-parole du groupe" (the organisation named before, never one only spoken to: "à l'AFP", "told the BBC");
-  "l'association" named only by the organisation opening the next sentence is it, as a guess. "said the company's
+  "l'association" named only by the organisation opening the next sentence is it, as a guess; a statement speaks for
+  the organisation that issued it ("the Acme statement said", "le communiqué de X précise"). "said the company's
   analyst Jane Smith" is Jane Smith, and so is "Acme president and chief executive Jane Smith …, saying". A name only
   qualifying the subject is not it: "Rovers manager X", "Smith's lawyer, X", "le patron de la banque Y, X" give X; the
   listener after "told" ("told BBC Radio 4's Today programme"), the agent of a passive ("reçus par le maire X"), a

@@ -15,6 +15,7 @@ from .context import (
     _PRONOUN,
     _SEAT,
     _SPEAKER_KINDS,
+    _SPOKESPERSON,
     _SURNAME,
     _WINDOW_AFTER,
     ADJACENT_QUOTE,
@@ -22,6 +23,7 @@ from .context import (
     FRAGMENT_SUBJECT,
     HEADING,
     IMPERSONAL,
+    ISSUER,
     NEXT_QUOTE_IN_SENTENCE,
     PASSIVE_AGENT,
     PREVIOUS_QUOTE,
@@ -640,6 +642,24 @@ def _subject_at(ctx: _Context, i: int, cue_start: int, quote: _Quote) -> _Attrib
         return _title_subject(ctx, i, cue_start, quote)
     if word in lexicon.organisations and ctx.pos[i] in ("NOUN", "PROPN"):
         return _organisation_named_again(ctx, i)
+    if word in lexicon.statements and ctx.pos[i] == "NOUN":
+        return _issuer(ctx, i)
+    return None
+
+
+def _issuer(ctx: _Context, head: int) -> _Attribution | None:
+    """The organisation that issued the statement at token ``head``: named in its noun phrase ("the Acme
+    statement", "Acme's statement") or right after it ("le communiqué de X", "the statement of X")."""
+    k = head - 1 if head and ctx.lower[head - 1] not in ("'s", "'") else head - 2
+    before = ctx.owner[k] if k >= 0 and ctx.quote_of[k] < 0 else None
+    after = None
+    j = head + 1
+    if j < len(ctx.lower) and ctx.lower[j] in ctx.lexicon.title_prepositions:
+        j += 1 + (j + 1 < len(ctx.lower) and ctx.lower[j + 1] in ctx.lexicon.determiners)
+        after = ctx.owner[j] if j < len(ctx.lower) and ctx.quote_of[j] < 0 else None
+    for mention in (before, after):
+        if mention is not None and mention.kind == "organisation":
+            return _Attribution(mention.group, "", confidence=_SPOKESPERSON, evidence=ISSUER)
     return None
 
 
