@@ -150,7 +150,7 @@ def _attribution_after(ctx: _Context, quote: _Quote) -> _Attribution | None:
             return None
         if ctx.idx[i] in ctx.opens or ctx.quote_of[i] >= 0 or ctx.is_boundary(i) or ctx.para[i] != ctx.para[first]:
             return None
-        according = _according_at(ctx, i) if quote.closed else 0
+        according = _according_at(ctx, i)
         if according:
             # "X a affirmé qu'il « … » …, selon Y": the speaker the verb before the quote names outranks the
             # source after it, which only says where the reporter got it ("Ils ont évoqué « … », selon Y": Y).
