@@ -12,6 +12,7 @@ from articles.topics_seed import TOPICS
 REVISION = importlib.import_module("articles.migrations.0020_topic_cues_everyday_words")
 THRESHOLDS = importlib.import_module("articles.migrations.0021_topic_thresholds")
 LOOK_ALIKES = importlib.import_module("articles.migrations.0022_topic_cues_look_alikes")
+ENGLISH_SECTIONS = importlib.import_module("articles.migrations.0023_topic_cues_english_sections")
 
 pytestmark = pytest.mark.django_db
 
@@ -33,6 +34,7 @@ def test_migrated_database_holds_the_seed_cues():
         assert Topic.objects.get(slug=entry["slug"]).cues == _seed_cues(entry["slug"]), entry["slug"]
     assert "~élus" in Topic.objects.get(slug="elections").cues["fr"]
     assert "~migration*" in Topic.objects.get(slug="migration").cues["fr"]
+    assert "patent" in Topic.objects.get(slug="science-and-technology").cues["en"]
 
 
 def test_look_alike_revision_brings_an_installation_seeded_before_it_to_the_seed():
@@ -44,6 +46,19 @@ def test_look_alike_revision_brings_an_installation_seeded_before_it_to_the_seed
     for slug in LOOK_ALIKES.REVISIONS:
         assert Topic.objects.get(slug=slug).cues == _seed_cues(slug), slug
     assert topic_cues_revise(revisions=LOOK_ALIKES.REVISIONS) == 0
+
+
+def test_english_sections_revision_brings_an_installation_seeded_before_it_to_the_seed():
+    revisions = ENGLISH_SECTIONS.REVISIONS
+    assert topic_cues_revise(revisions=_backwards(revisions)) == len(revisions)
+    older = Topic.objects.get(slug="science-and-technology").cues["en"]
+    assert "~patent*" in older and "patent" not in older and "smartcard*" not in older
+    assert "lord chancellor" not in Topic.objects.get(slug="politics").cues["en"]
+
+    assert topic_cues_revise(revisions=revisions) == len(revisions)
+    for slug in revisions:
+        assert Topic.objects.get(slug=slug).cues == _seed_cues(slug), slug
+    assert topic_cues_revise(revisions=revisions) == 0
 
 
 def test_revision_brings_an_installation_seeded_before_it_to_the_seed():

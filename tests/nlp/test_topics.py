@@ -618,6 +618,35 @@ def test_short_articles_get_their_top_level_topic(request, specs, language, slug
     assert best.score >= THRESHOLD
 
 
+# Written for these tests: English articles whose top-level topic rests on the cues of migration 0023.
+EN_FIRST_TOPIC = [
+    ("science-and-technology",
+     "Lawmakers throw out software patent rules\n"
+     "The parliament voted down the bill that would have let companies patent computer programs. "
+     "Small software developers had warned that patented code would hand the market to the biggest firms. "
+     "Supporters of the bill said inventors need patents to protect their work."),
+    ("science-and-technology",
+     "Viewers could pay with a card in the box\n"
+     "Broadcasters plan to let viewers slot a smartcard into their set-top box to unlock extra channels. "
+     "The decryption card would also let parents limit what children watch on TV."),
+]
+
+
+@pytest.mark.parametrize("slug, text", EN_FIRST_TOPIC)
+def test_seed_english_cues_offer_the_articles_topic_first(en, specs, slug, text):
+    offered = [hit.slug for hit in tag_topics(en(text), specs, language="en", threshold=THRESHOLD)
+               if hit.slug in IPTC_TOP_LEVEL]
+    assert offered[:1] == [slug], offered
+
+
+def test_seed_the_lord_chancellor_is_an_office_of_government(en, specs):
+    text = ("Lord chancellor unveils plan to speed up courts\n"
+            "The lord chancellor said new targets would cut waiting times for witnesses in crown courts. "
+            "Judges and magistrates will get video links, and more cases will be heard in the evenings.")
+    offered = [hit.slug for hit in tag_topics(en(text), specs, language="en", threshold=THRESHOLD)]
+    assert "politics" in offered and "crime-law-and-justice" in offered, offered
+
+
 # ---- Learning from editors' decisions ----------------------------------------------------
 
 # A newsroom that files video games under leisure, where the cues alone read technology.
