@@ -746,6 +746,10 @@ class TitleConvention:
     def in_force(self) -> bool:
         return self.learned and self.off is None
 
+    @property
+    def needed(self) -> int:
+        return TITLES_IN_PERSONS_AFTER
+
 
 def title_convention(limit: int = CONVENTION_MENTIONS) -> TitleConvention:
     """The desk's convention for titles before people's names, from the latest person mentions editors
@@ -768,8 +772,10 @@ def title_convention(limit: int = CONVENTION_MENTIONS) -> TitleConvention:
 
 
 def learned_records(limit: int = 200) -> dict[str, list]:
-    """What steers the pipeline, newest first: aliases of confirmed actors (the ruler) and rejected surfaces."""
+    """What steers the pipeline, newest first: aliases of confirmed actors (the ruler), rejected surfaces, and
+    the desk's convention for titles with the editors' mentions it rests on."""
     return {
+        "titles": title_convention(),
         "aliases": list(
             ActorAlias.objects.filter(actor__confirmed=True, actor__merged_into__isnull=True)
             .select_related("actor", "created_by")
