@@ -9,6 +9,7 @@ nouns, the model's own lexicon, and evidence from the same document. None
 names a person, place or organisation.
 """
 
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -537,6 +538,7 @@ _DEMONYM_ENDINGS = (("ienne", "ien"), ("ien", "ien"), ("aine", "ain"), ("ain", "
 
 def _fix_kinds(candidates: list[Candidate], text: str) -> list[Candidate]:
     candidates = _expanded_acronym_kinds(candidates, text)
+    candidates = [_ranked_entry_kind(c, text) for c in candidates]
     # A surname the document also writes as part of a person's full name is
     # that person, whatever the model said in this sentence.
     surnames = set()
@@ -551,6 +553,22 @@ def _fix_kinds(candidates: list[Candidate], text: str) -> list[Candidate]:
             c = Candidate(c.start, c.end, c.text, "person", c.origin)
         fixed.append(c)
     return _majority_kinds(fixed)
+
+
+# A line of a ranking: its rank ("12. ") before the name, and after it the competitor's country in
+# parentheses ("(Esp)", "(Italie)") or the time behind the winner ("à 2'24", "at 2:24").
+_RANK = re.compile(r"(?:^|[\s:;,.])\d{1,3}\.\s+$")
+_ENTRY_TAIL = re.compile(r"\s*(?:\(\s*[A-Z][^\W\d_]*\s*[,)]|(?:à|at)\s+\d)")
+
+
+def _ranked_entry_kind(c: Candidate, text: str) -> Candidate:
+    """"3. Dupuis (Fr)", "15. Dupuis à 2'24": a name the model took for a place or a thing, in a ranking of
+    competitors with their country or time, is a person (a team's name is left as the model read it)."""
+    if c.origin != "model" or c.kind not in ("place", "other", "event"):
+        return c
+    if not _RANK.search(text, max(0, c.start - 8), c.start) or not _ENTRY_TAIL.match(text, c.end):
+        return c
+    return Candidate(c.start, c.end, c.text, "person", c.origin)
 
 
 def _expanded_acronym_kinds(candidates: list[Candidate], text: str) -> list[Candidate]:

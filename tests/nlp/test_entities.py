@@ -366,3 +366,17 @@ def test_an_editors_mention_says_whether_the_title_is_inside():
     assert not title_cut("Hier, le président, ", "Paul Durand"), "a comma between: an apposition"
     assert not title_cut("Jeanne Martin, députée ", "Paul Durand"), "the role of the name before"
     assert not title_cut("selon ", "Paul Durand") and not title_cut("le président\n", "Paul Durand")
+
+
+def test_a_name_in_a_ranking_of_competitors_is_a_person(blank):
+    text = "Classement : 1. Dupuis (Fr) 47'07. 2. Kowalczyk (Pol, bonif. 6). 15. Moreau à 2'24. 3. Vélo Club (It)."
+    ents = [("Dupuis", "LOC"), ("Kowalczyk", "MISC"), ("Moreau", "LOC"), ("Vélo Club", "ORG")]
+    doc = make_doc(blank, text, ents)
+    assert found(doc) == [("Dupuis", "person"), ("Kowalczyk", "person"), ("Moreau", "person"),
+                          ("Vélo Club", "organisation")], "a team stays as the model read it"
+
+
+def test_a_place_outside_a_ranking_stays_a_place(blank):
+    text = "Les coureurs partiront de Dupuis (Fr) à 9 heures, puis de 3 villes. Moreau (Jura) accueille l'arrivée."
+    doc = make_doc(blank, text, [("Dupuis", "LOC"), ("Moreau", "LOC")])
+    assert found(doc) == [("Dupuis", "place"), ("Moreau", "place")]
