@@ -853,9 +853,14 @@ TOPICS: list[dict] = [
         "description": "Summer and Winter Olympic and Paralympic Games: organisation, security, athletes, results.",
         "cues": {
             "fr": [
-                "jeux olympiques", "jo", "olympique*", "olympisme", "paralympique*", "jeux paralympiques",
+                "jeux olympiques", "jo", "~olympique*", "olympisme", "paralympique*", "jeux paralympiques",
                 "flamme olympique", "village olympique", "comité olympique", "olympiade*",
-                "~médaille d'or", "~médaillé*", "~cérémonie d'ouverture",
+                "~médaille d'or", "~médaillé*", "~cérémonie d'ouverture", "comité international olympique",
+                "champion* olympique*", "titre olympique", "médaille* olympique*", "sélection olympique",
+                "équipe olympique", "qualification* olympique*", "drapeau olympique", "serment olympique",
+                "anneaux olympiques", "site* olympique*", "épreuve* olympique*", "record olympique",
+                "tournoi olympique", "programme olympique", "podium olympique", "parc olympique",
+                "relais de la flamme", "porteur* de la flamme",
             ],
             "en": [
                 "olympic*", "olympics", "paralympic*", "olympic games", "olympic torch", "olympic village",
@@ -905,16 +910,18 @@ TOPICS: list[dict] = [
         "cooperation between countries of origin, transit and destination.",
         "cues": {
             "fr": [
-                "migrant*", "migration*", "migratoire*", "immigr*", "émigr*", "réfugié*", "demandeur d'asile",
+                "migrant*", "~migration*", "~migratoire*", "immigr*", "émigr*", "réfugié*", "demandeur d'asile",
                 "demandeurs d'asile", "asile", "~clandestin*", "sans-papiers", "~passeur*", "~expulsion*", "~expulsé*",
                 "reconduite à la frontière", "titre de séjour", "titres de séjour", "~régularisation*",
                 "regroupement familial", "oqtf", "traversée de la méditerranée", "~exilé*", "contrôle aux frontières",
                 "frontières extérieures", "laissez-passer consulaires", "flux migratoires",
+                "politique migratoire", "crise migratoire", "pression migratoire",
             ],
             "en": [
-                "migrant*", "migration*", "migratory", "migrate*", "immigra*", "emigra*", "refugee*", "asylum",
+                "migrant*", "~migration*", "~migratory", "~migrate*", "immigra*", "emigra*", "refugee*", "asylum",
                 "asylum seeker*", "~undocumented", "illegal immigrant*", "~deport*", "people smuggl*",
                 "border control*", "~visas", "~resettlement", "irregular arrivals", "small boats", "detention centre*",
+                "migration policy", "net migration",
             ],
         },
         "actors": ["Frontex", "HCR", "UNHCR", "OIM", "Organisation internationale pour les migrations",
@@ -942,7 +949,8 @@ TOPICS: list[dict] = [
                 "aide au développement", "aide publique au développement", "aide internationale", "bailleurs de fonds",
                 "pays donateurs", "aide étrangère", "relations franco*", "relations sino*",
                 "convoqu* l'ambassadeur*", "vive protestation", "protestation officielle", "ingérence*",
-                "affaires intérieures", "~ambassades",
+                "affaires intérieures", "~ambassades", "chargé d'affaires", "chargée d'affaires",
+                "persona non grata", "~consulaire*",
             ],
             "en": [
                 "diplomat*", "~embass*", "ambassador*", "~consulate*", "consul", "foreign minister*",

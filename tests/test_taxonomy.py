@@ -11,6 +11,7 @@ from articles.topics_seed import TOPICS
 
 REVISION = importlib.import_module("articles.migrations.0020_topic_cues_everyday_words")
 THRESHOLDS = importlib.import_module("articles.migrations.0021_topic_thresholds")
+LOOK_ALIKES = importlib.import_module("articles.migrations.0022_topic_cues_look_alikes")
 
 pytestmark = pytest.mark.django_db
 
@@ -20,22 +21,40 @@ def _seed_cues(slug):
     return {**entry["cues"], "actors": list(entry.get("actors", []))}
 
 
+def _backwards(revisions):
+    return {
+        slug: {language: [(new, old) for old, new in reversed(pairs)] for language, pairs in languages.items()}
+        for slug, languages in revisions.items()
+    }
+
+
 def test_migrated_database_holds_the_seed_cues():
     for entry in TOPICS:
         assert Topic.objects.get(slug=entry["slug"]).cues == _seed_cues(entry["slug"]), entry["slug"]
     assert "~élus" in Topic.objects.get(slug="elections").cues["fr"]
+    assert "~migration*" in Topic.objects.get(slug="migration").cues["fr"]
+
+
+def test_look_alike_revision_brings_an_installation_seeded_before_it_to_the_seed():
+    assert topic_cues_revise(revisions=_backwards(LOOK_ALIKES.REVISIONS)) == len(LOOK_ALIKES.REVISIONS)
+    older = Topic.objects.get(slug="olympic-games").cues["fr"]
+    assert "olympique*" in older and "drapeau olympique" not in older
+
+    assert topic_cues_revise(revisions=LOOK_ALIKES.REVISIONS) == len(LOOK_ALIKES.REVISIONS)
+    for slug in LOOK_ALIKES.REVISIONS:
+        assert Topic.objects.get(slug=slug).cues == _seed_cues(slug), slug
+    assert topic_cues_revise(revisions=LOOK_ALIKES.REVISIONS) == 0
 
 
 def test_revision_brings_an_installation_seeded_before_it_to_the_seed():
-    backwards = {
-        slug: {language: [(new, old) for old, new in reversed(pairs)] for language, pairs in languages.items()}
-        for slug, languages in REVISION.REVISIONS.items()
-    }
-    assert topic_cues_revise(revisions=backwards) == len(REVISION.REVISIONS)
+    # Back to before both revisions, in reverse order, then forward again as the migrations run.
+    topic_cues_revise(revisions=_backwards(LOOK_ALIKES.REVISIONS))
+    assert topic_cues_revise(revisions=_backwards(REVISION.REVISIONS)) == len(REVISION.REVISIONS)
     older = Topic.objects.get(slug="elections").cues["fr"]
     assert "élus" in older and "~élus" not in older
 
     assert topic_cues_revise(revisions=REVISION.REVISIONS) == len(REVISION.REVISIONS)
+    topic_cues_revise(revisions=LOOK_ALIKES.REVISIONS)
     for slug in REVISION.REVISIONS:
         assert Topic.objects.get(slug=slug).cues == _seed_cues(slug), slug
     # Applied twice, nothing changes.

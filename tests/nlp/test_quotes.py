@@ -1455,3 +1455,92 @@ def test_a_broadcast_caption_before_a_colon_names_the_person_before_its_slash(an
         )
         quote = check(Found(annotator, text, "en"), "I'm not going to comment", "direct", person)
         assert quote.evidence == "colon"
+
+
+def test_selon_set_inside_a_closed_quote_names_its_speaker(annotator):
+    text = (
+        "Claire Morel conteste le projet depuis des mois. Le texte ne dit rien des mineurs.\n"
+        "« Le gouvernement, selon Morel, porte atteinte aux libertés. »\n"
+    )
+    quote = check(Found(annotator, text, "fr"), "Le gouvernement, selon Morel", "direct", "Claire Morel", cue="selon")
+    assert quote.evidence == "name"
+
+
+def test_selon_inside_a_quote_never_closed_names_no_one(annotator):
+    # The mark is never closed: the words after it may be the reporter's, and so may their source.
+    text = (
+        "Le maire a visité le chantier lundi.\n"
+        "Un témoin a vu « un trou de deux mètres, selon Claire Morel, et une grue renversée.\n"
+    )
+    found = Found(annotator, text, "fr")
+    assert found.speaker(found.starting("un trou de deux mètres")) != "Claire Morel", found.summary()
+
+
+def test_illustrer_and_questionner_are_speech_verbs(annotator):
+    text = (
+        "Paul Vernet conteste le projet depuis des mois.\n"
+        "« Difficile, illustre-t-il, de comprendre l'intérêt de ce fichier. »\n"
+        "« Est-il utile de tout ficher ? », a questionné Claire Morel.\n"
+    )
+    found = Found(annotator, text, "fr")
+    check(found, "Difficile, illustre-t-il", "direct", "Paul Vernet", cue="illustre-t-il")
+    check(found, "Est-il utile", "direct", "Claire Morel", cue="a questionné")
+
+
+def test_a_name_set_after_its_description_is_the_subject_of_the_verb_after_the_comma(annotator):
+    # "Un élu lyonnais, X, conteste": the comma after the name closes the description before it, so X is the
+    # sentence's subject and the pronoun after "L'élu …" is X's.
+    text = (
+        "Un élu lyonnais, Paul Vernet, conteste le décret.\n"
+        "L'élu note par ailleurs que le fichier est trop large.\n"
+        "« Difficile, a-t-il dit, de comprendre l'intérêt de ce fichier. »\n"
+    )
+    check(Found(annotator, text, "fr"), "Difficile, a-t-il dit", "direct", "Paul Vernet", cue="a-t-il dit")
+
+
+def test_a_heading_quote_is_as_a_guess_the_words_of_the_later_quote_repeating_them(annotator):
+    text = (
+        "« Les travaux finiront en juin »\n\n"
+        "Le chantier du tramway a pris du retard cet hiver.\n"
+        "« Je le redis : les travaux finiront en juin, comme prévu », a assuré lundi Claire Morel.\n\n"
+        "« Nous manquons de tout »\n\n"
+        "Les commerçants de la rue se plaignent du bruit.\n"
+        "« Le quartier reste ouvert », a répondu Paul Vernet.\n"
+    )
+    found = Found(annotator, text, "fr")
+    heading = check(found, "Les travaux finiront en juin", "direct", "Claire Morel")
+    assert heading.evidence == "heading" and heading.confidence < 0.7
+    check(found, "Nous manquons de tout", "direct", None)  # no later quote says it again
+
+
+def test_a_speech_verb_opening_the_last_clause_of_a_long_sentence_speaks_the_quote_in_it(annotator):
+    text = (
+        "Le syndicat, trois associations et deux partis sont tombés d'accord sur « le principe d'un recours en"
+        " annulation » du décret publié le 1er juillet au Journal officiel, qui crée un nouveau fichier de police,"
+        " a déclaré Claire Morel, juriste du syndicat.\n"
+    )
+    check(Found(annotator, text, "fr"), "le principe d'un recours", "fragment", "Claire Morel", cue="a déclaré")
+
+
+def test_a_quote_ending_its_sentence_is_not_spoken_by_the_cue_ending_the_next_one(annotator):
+    text = (
+        "Acme Corp issued an advisory on Tuesday about the flaw in its browser.\n"
+        '"We are working with partners to monitor the threat and act against malicious sites." The fact that the'
+        " firm is rushing out a patch this quickly shows how serious the threat is, said Paul Henry, an analyst.\n"
+    )
+    found = Found(annotator, text, "en")
+    assert found.speaker(found.starting("We are working with partners")) != "Paul Henry", found.summary()
+
+
+def test_a_statement_speaks_for_the_organisation_that_issued_it(annotator):
+    english = (
+        "Acme Corp and Beta Systems agreed to merge on Monday.\n"
+        'The Acme statement said, "We cannot speculate on the effects of the merger for another 90 days."\n'
+    )
+    quote = check(Found(annotator, english, "en"), "We cannot speculate", "direct", "Acme", cue="said")
+    assert quote.evidence == "issuer"
+    french = (
+        "Altavia et Belor ont annoncé leur fusion lundi.\n"
+        "Le communiqué d'Altavia précise : « Aucun emploi ne sera supprimé. »\n"
+    )
+    check(Found(annotator, french, "fr"), "Aucun emploi", "direct", "Altavia", cue="précise")

@@ -783,6 +783,47 @@ def test_seed_diplomatic_row_is_diplomacy_not_migration(fr, specs):
     assert score_of(hits, "migration") < THRESHOLD
 
 
+def test_seed_migration_of_cells_or_birds_is_not_migration(fr, specs):
+    cells = ("Des biologistes filment des cellules en mouvement\n"
+             "Une équipe a filmé la migration de cellules nerveuses dans un embryon de poisson.\n"
+             "Comprendre cette migration pourrait expliquer la propagation de certaines tumeurs.\n"
+             "Les résultats paraissent dans une revue scientifique.")
+    assert score_of(scores(fr, specs, cells, "fr"), "migration") < THRESHOLD
+    storks = ("Les cigognes reviennent plus tôt chaque printemps\n"
+              "La migration des cigognes commence deux semaines plus tôt qu'il y a trente ans.\n"
+              "Le réchauffement modifie les routes migratoires de nombreuses espèces.")
+    assert score_of(scores(fr, specs, storks, "fr"), "migration") < THRESHOLD
+    policy = ("Le gouvernement durcit sa politique migratoire\n"
+              "Le projet de loi prévoit des quotas et sera débattu au printemps.")
+    assert score_of(scores(fr, specs, policy, "fr"), "migration") >= THRESHOLD
+
+
+def test_seed_a_club_named_olympique_is_not_the_olympic_games(fr, specs):
+    text = ("L'Olympique de Marseille s'impose face à Lens\n"
+            "L'Olympique de Marseille a battu Lens deux buts à zéro samedi soir.\n"
+            "L'attaquant a marqué deux fois en première période.\n"
+            "L'Olympique lyonnais, battu à Nice, recule au classement.")
+    assert score_of(scores(fr, specs, text, "fr"), "olympic-games") < THRESHOLD
+
+
+def test_seed_olympic_phrases_with_the_adjective_make_the_games(fr, specs):
+    text = ("Le stade s'illumine pour la cérémonie\n"
+            "Le drapeau olympique a été hissé devant quatre-vingt mille spectateurs.\n"
+            "Le serment olympique a été prononcé par une escrimeuse.\n"
+            "Le record olympique du relais est tombé dès le lendemain sur le site olympique.")
+    assert score_of(scores(fr, specs, text, "fr"), "olympic-games") >= 0.5
+
+
+def test_seed_expelled_consular_agents_are_diplomacy(fr, specs):
+    text = ("Deux capitales s'expulsent leurs agents consulaires\n"
+            "Le gouvernement a ordonné l'expulsion de douze agents en poste dans les consulats du pays.\n"
+            "Ils ont quarante-huit heures pour quitter le territoire et sont déclarés persona non grata.\n"
+            "Le chargé d'affaires a été convoqué dans la soirée.")
+    hits = scores(fr, specs, text, "fr")
+    assert score_of(hits, "diplomacy") >= THRESHOLD
+    assert score_of(hits, "migration") < THRESHOLD
+
+
 def test_cue_inside_a_persons_name_is_not_evidence(fr):
     specs = [TopicSpec("ws", {"fr": ("sahraoui*",)})]
     name = ("Le chef du groupe armé, Ahmed al-Sahraoui, a été tué au Mali.\n"

@@ -85,6 +85,7 @@ LEXICON = Lexicon(
         " campaigner activist councillor veteran trader banker entrepreneur agent interpreter"
     ),
     spokespeople=words("spokesman spokeswoman spokesperson representative official"),
+    statements=words("statement communique communiqué"),
     female_titles=words(
         "spokeswoman chairwoman queen princess congresswoman wife mother daughter sister widow actress"
         " businesswoman sportswoman"

@@ -27,10 +27,12 @@ What ``find_quotes`` guarantees:
 - the speaker is a group index of a person or organisation, or of a place only when the place itself is the subject of
   the speech verb ("a déclaré l'Élysée", "Pékin a averti": a seat of government). It is the subject of a speech verb
   after the quote ("« … », a déclaré X", ""…," said X", "« … » X a déclaré"), before it ("X a déclaré : « … »"), or
-  inside it (« …, a-t-il dit, … »); after an inverted French verb, the outlet or place it spoke on or to is skipped
-  ("a dit sur une radio X", "a déclaré à France Inter la députée X"). A new sentence after a quote ('"…." Smith said
-  the firm would grow') gives it its speaker only when no one is named as speaking before the quote in its paragraph,
-  and then as a guess; "selon X", "according to X", "pour X," name it too, but a source the reporter cites for the
+  inside it (« …, a-t-il dit, … », and « …, selon X, … » in a quote its mark closes), or opening the last clause of
+  the quote's sentence past the words read after it ("… sur « … » du décret qui …, a déclaré X."; never for a quote
+  that ends its own sentence); after an inverted French verb, the outlet or place it spoke on or to is skipped ("a dit
+  sur une radio X", "a déclaré à France Inter la députée X"). A new sentence after a quote ('"…." Smith said the firm
+  would grow') gives it its speaker only when no one is named as speaking before the quote in its paragraph, and then
+  as a guess; "selon X", "according to X", "pour X," name it too, but a source the reporter cites for the
   sentence ("…, a-t-il ajouté, selon l'AFP", "X a affirmé qu'il « … », selon un enregistrement obtenu par Y") never
   outranks a speech verb whose speaker is known, and a document after "selon" names no one. A relative pronoun speaks
   for the noun before it ("le parti qui l'a qualifiée de « … »"); a speech verb coordinated with a first clause shares
@@ -64,7 +66,8 @@ What ``find_quotes`` guarantees:
   "un porte-parole", "an official" are unnamed (no group, phrase kept), "a spokesman for X" is organisation X, and so
   are "a company spokesman", "an X spokeswoman" (a word of the name of an organisation named before) and "un
   porte-parole du groupe" (the organisation named before, never one only spoken to: "à l'AFP", "told the BBC");
-  "l'association" named only by the organisation opening the next sentence is it, as a guess. "said the company's
+  "l'association" named only by the organisation opening the next sentence is it, as a guess; a statement speaks for
+  the organisation that issued it ("the Acme statement said", "le communiqué de X précise"). "said the company's
   analyst Jane Smith" is Jane Smith, and so is "Acme president and chief executive Jane Smith …, saying". A name only
   qualifying the subject is not it: "Rovers manager X", "Smith's lawyer, X", "le patron de la banque Y, X" give X; the
   listener after "told" ("told BBC Radio 4's Today programme"), the agent of a passive ("reçus par le maire X"), a
@@ -91,7 +94,9 @@ What ``find_quotes`` guarantees:
   named and no one else speaks in between (a bare participle, "Sa carrière lancée, …", speaks for no one), or takes
   the speaker of the reporter's sentence right before it ("…, Howard said. "…""); a fragment with no cue is, as a
   guess, the words of its sentence's active subject when no one else is named before it ("X est allé jusqu'à saluer le
-  « … »");
+  « … »"); a statement alone on its line with no sentence mark at its end (a heading) continues no quote before it and
+  is, as a guess, the words of the first later quote with a speaker that repeats two of its words (on their first five
+  letters);
 - ``confidence`` says how sure the speaker is (None without one): 0.9 for a name that is the subject of the speech
   verb or the source after "selon", less for a surname matched (one the tagger took for a noun included), a
   title, a pronoun, a seat of government or an organisation named again, 0.6 for a speaker carried over from a

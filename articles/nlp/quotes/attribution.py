@@ -15,12 +15,15 @@ from .context import (
     _PRONOUN,
     _SEAT,
     _SPEAKER_KINDS,
+    _SPOKESPERSON,
     _SURNAME,
     _WINDOW_AFTER,
     ADJACENT_QUOTE,
     COLON,
     FRAGMENT_SUBJECT,
+    HEADING,
     IMPERSONAL,
+    ISSUER,
     NEXT_QUOTE_IN_SENTENCE,
     PASSIVE_AGENT,
     PREVIOUS_QUOTE,
@@ -77,23 +80,58 @@ def _attribute(ctx: _Context, quote: _Quote) -> _Attribution | None:
     after = _attribution_after(ctx, quote)
     if after is not None:
         return replace(after, after=True)
-    return _attribution_before(ctx, quote) or _attribution_inside(ctx, quote)
+    return _attribution_before(ctx, quote) or _attribution_inside(ctx, quote) or _cue_ending_sentence(ctx, quote)
 
 
 def _attribution_inside(ctx: _Context, quote: _Quote) -> _Attribution | None:
-    """An incise inside the marks, as French typography allows: « Il faut agir, a-t-il dit, et vite »."""
+    """An incise inside the marks, as French typography allows: « Il faut agir, a-t-il dit, et vite », « Le
+    texte, selon X, va trop loin »."""
     for i in range(quote.t0 + 1, quote.t1 - 1):
         if ctx.lower[i - 1] != ",":
+            continue
+        # "selon X" only in a quote its mark closes: words an unclosed one ran on into are the reporter's.
+        according = _according_at(ctx, i) if quote.closed else 0
+        if according and _incise_closes(ctx, i + according, quote):
+            found = _source_speaker(ctx, i + according, ctx.text[ctx.idx[i] : ctx.ends[i + according - 1]], quote)
+            if found.speaker is not None:
+                return found
             continue
         verb = next((j for j in range(i, min(i + 4, quote.t1)) if _is_speech_verb(ctx, j)), None)
         if verb is None or _cue_chain(ctx, verb)[0] != i and verb != i:
             continue
-        # The incise closes with a comma or a sentence end soon after its verb.
-        if not any(ctx.lower[k] == "," or ctx.is_boundary(k) for k in range(verb + 1, min(verb + 9, quote.t1))):
+        if _incise_closes(ctx, verb + 1, quote):
+            found = _speaker_of_verb(ctx, verb, quote, window_start=i)
+            if found.speaker is not None or found.role:
+                return found
+    return None
+
+
+def _incise_closes(ctx: _Context, after: int, quote: _Quote) -> bool:
+    """The incise closes with a comma or a sentence end soon after token ``after``, inside the quote."""
+    return any(ctx.lower[k] == "," or ctx.is_boundary(k) for k in range(after, min(after + 8, quote.t1)))
+
+
+def _cue_ending_sentence(ctx: _Context, quote: _Quote) -> _Attribution | None:
+    """ "X et Y sont tombés d'accord sur « … » du décret qui crée le fichier …, a déclaré Z.": a speech verb
+    opening the last clause of the quote's sentence, past the words read right after the quote, with no other
+    quote before it, speaks the sentence and the quote in it."""
+    first = bisect_right(ctx.idx, quote.close)
+    if not quote.closed or first >= len(ctx.lower) or ctx.text[quote.start : quote.end].rstrip()[-1:] in ".!?…":
+        return None  # a quote ending its sentence is not the one a later sentence reports
+    k = first
+    while k + 1 < len(ctx.lower) and not ctx.is_boundary(k) and ctx.quote_of[k] < 0:
+        k += 1
+    if not ctx.is_boundary(k):
+        return None
+    # The last comma a speech verb follows ("…, a déclaré Z, juriste du syndicat."); near the quote, the words
+    # after it were read already.
+    for comma in range(k - 1, first + _WINDOW_AFTER // 2 - 1, -1):
+        if ctx.lower[comma] != ",":
             continue
-        found = _speaker_of_verb(ctx, verb, quote, window_start=i)
-        if found.speaker is not None or found.role:
-            return found
+        verb = next((j for j in range(comma + 1, min(comma + 4, k)) if _is_speech_verb(ctx, j)), None)
+        if verb is not None and _cue_chain(ctx, verb)[0] == comma + 1:
+            found = _speaker_of_verb(ctx, verb, quote, window_start=comma + 1)
+            return found if found.speaker is not None else None
     return None
 
 
@@ -604,6 +642,24 @@ def _subject_at(ctx: _Context, i: int, cue_start: int, quote: _Quote) -> _Attrib
         return _title_subject(ctx, i, cue_start, quote)
     if word in lexicon.organisations and ctx.pos[i] in ("NOUN", "PROPN"):
         return _organisation_named_again(ctx, i)
+    if word in lexicon.statements and ctx.pos[i] == "NOUN":
+        return _issuer(ctx, i)
+    return None
+
+
+def _issuer(ctx: _Context, head: int) -> _Attribution | None:
+    """The organisation that issued the statement at token ``head``: named in its noun phrase ("the Acme
+    statement", "Acme's statement") or right after it ("le communiqué de X", "the statement of X")."""
+    k = head - 1 if head and ctx.lower[head - 1] not in ("'s", "'") else head - 2
+    before = ctx.owner[k] if k >= 0 and ctx.quote_of[k] < 0 else None
+    after = None
+    j = head + 1
+    if j < len(ctx.lower) and ctx.lower[j] in ctx.lexicon.title_prepositions:
+        j += 1 + (j + 1 < len(ctx.lower) and ctx.lower[j + 1] in ctx.lexicon.determiners)
+        after = ctx.owner[j] if j < len(ctx.lower) and ctx.quote_of[j] < 0 else None
+    for mention in (before, after):
+        if mention is not None and mention.kind == "organisation":
+            return _Attribution(mention.group, "", confidence=_SPOKESPERSON, evidence=ISSUER)
     return None
 
 
@@ -875,11 +931,44 @@ def _continue_speakers(ctx: _Context) -> None:
             and before is not None
             and before.speaker is not None
             and _continues(ctx, before, quote, previous)
+            and not _is_heading(ctx, quote)  # a heading opens what follows; it goes on from nothing
         ):
             quote.speaker, quote.role = before.speaker, before.role
             quote.confidence = min(before.confidence, _NEIGHBOUR)
             quote.evidence = _via(PREVIOUS_QUOTE, before)
         previous = n
+    # « Il veut faire parler de lui » set alone on its line over the paragraph: as a guess, the words of the later
+    # quote that repeats them (a heading of a few words with no verb, « Droit à l'oubli », is a label).
+    for n, quote in enumerate(quotes):
+        if quote.kind == "direct" and not quote.attributed and _is_heading(ctx, quote):
+            found = next((q for q in quotes[n + 1 :] if q.speaker is not None and _repeats(ctx, quote, q)), None)
+            if found is not None:
+                _carry(quote, found, HEADING)
+
+
+def _is_heading(ctx: _Context, quote: _Quote) -> bool:
+    """The quote is its line's only words and ends with no sentence mark, as a heading does."""
+    text = ctx.text
+    line_start = text.rfind("\n", 0, quote.open) + 1
+    line_end = text.find("\n", quote.close)
+    after = text[quote.close + 1 : line_end if line_end >= 0 else ctx.limit]
+    words = text[quote.start : quote.end].rstrip()
+    return quote.closed and not text[line_start : quote.open].strip() and not after.strip() and words[-1:] not in ".!?…"
+
+
+def _repeats(ctx: _Context, heading: _Quote, later: _Quote) -> bool:
+    """The later quote holds two of the heading's words (its only one, for a one-word heading), compared on their
+    first five letters ("parler" and "parle")."""
+    words = _content_words(ctx, heading)
+    return bool(words) and len(words & _content_words(ctx, later)) >= min(2, len(words))
+
+
+def _content_words(ctx: _Context, quote: _Quote) -> set[str]:
+    return {
+        ctx.lower[k][:5]
+        for k in range(quote.t0, quote.t1)
+        if len(ctx.lower[k]) >= 4 and ctx.pos[k] in ("NOUN", "PROPN", "VERB", "ADJ")
+    }
 
 
 def _run_goes_on_from_other(ctx: _Context, n: int, attributed: _Quote) -> bool:

@@ -50,6 +50,7 @@ SEAT = "seat"  # a seat of government or a place as the subject ("a déclaré l'
 IMPERSONAL = "impersonal"  # « on »: the institution named after the cue, or that of the quote before
 PASSIVE_AGENT = "passive agent"  # "X a été accusé de « … » par Y"
 SPOKESPERSON = "spokesperson"  # "a spokesman for X", "un porte-parole du groupe"
+ISSUER = "issuer"  # "the Acme statement said", "le communiqué de X précise": the organisation that issued it
 TITLE_HELD = "title held"  # a title matched to the role the article gives someone
 TITLE_NEAREST = "title, nearest person"  # a title no one holds: the person the article is about there
 DESCRIPTION = "description"  # "the actor", "la Neuchâteloise", "the 55-year-old": the person the article is about
@@ -62,6 +63,7 @@ NEXT_QUOTE_IN_SENTENCE = "next quote in sentence"  # "« A », les ventes … «
 SENTENCE_BEFORE = "sentence before"  # "…, Howard said. "…"": the reporter's sentence right before
 FRAGMENT_SUBJECT = "fragment subject"  # a fragment with no cue: its sentence's active subject
 PREVIOUS_QUOTE = "previous quote"  # a statement with no cue continuing the quote before it
+HEADING = "heading"  # a quote alone on its line, as a heading: the later quote repeating its words
 
 
 def _via(how: str, source: "_Quote | _Attribution") -> str:

@@ -291,14 +291,29 @@ def _subject_among(ctx: _Context, same: list[MentionSpan], sentence: int) -> int
         if _verb_before(ctx, bisect_left(ctx.sent, sentence), bisect_left(ctx.idx, mention.start)):
             continue  # "Ils étaient tous des X, …, a expliqué Y": X is no subject
         k = bisect_left(ctx.idx, mention.end)
-        if k < len(ctx.lower) and ctx.lower[k] == ",":
-            # "X, septuple vainqueur du Tour qui a annoncé son retour, a repoussé …": past the apposition.
-            k = next((j + 1 for j in range(k + 1, min(k + 30, len(ctx.lower))) if ctx.lower[j] == ","), k)
+        if k + 1 < len(ctx.lower) and ctx.lower[k] == ",":
+            # "X, septuple vainqueur du Tour qui a annoncé son retour, a repoussé …": past the apposition, within
+            # the sentence; a verb right after the comma is the name's own ("Un élu lyonnais, X, conteste …").
+            k = k + 1 if _finite_outside_quotes(ctx, k + 1) else _after_apposition(ctx, k, sentence)
         while k < len(ctx.lower) and ctx.owner[k] is None and (ctx.pos[k] == "ADV" or ctx.lower[k] in _CLITICS):
             k += 1
-        if k < len(ctx.lower) and ctx.pos[k] in ("VERB", "AUX") and ctx.finite(k) and ctx.quote_of[k] < 0:
+        if k < len(ctx.lower) and _finite_outside_quotes(ctx, k):
             return mention.group
     return None
+
+
+def _finite_outside_quotes(ctx: _Context, k: int) -> bool:
+    return ctx.pos[k] in ("VERB", "AUX") and ctx.finite(k) and ctx.quote_of[k] < 0
+
+
+def _after_apposition(ctx: _Context, comma: int, sentence: int) -> int:
+    """The token after the comma closing an apposition opened at token ``comma``, else ``comma``."""
+    for j in range(comma + 1, min(comma + 30, len(ctx.lower))):
+        if ctx.sent[j] != sentence:
+            break
+        if ctx.lower[j] == ",":
+            return j + 1
+    return comma
 
 
 def _pronoun_opens(ctx: _Context, first: int, stop: int) -> bool:
