@@ -100,6 +100,12 @@ class RejectedSurfaceAdmin(ModelAdmin):
     raw_id_fields = ["created_by"]
 
 
+@admin.register(models.ConventionOff)
+class ConventionOffAdmin(ModelAdmin):
+    list_display = ["name", "created_by", "created_at"]
+    raw_id_fields = ["created_by"]
+
+
 @admin.register(models.Topic)
 class TopicAdmin(ModelAdmin):
     list_display = ["name_en", "name_fr", "slug", "iptc_code", "parent", "thresholds", "active"]

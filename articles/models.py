@@ -459,6 +459,8 @@ class Mention(models.Model):
             models.UniqueConstraint(fields=["article", "start", "end"], name="mention_one_per_span"),
             models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="mention_nonempty"),
         ]
+        # The desk's span conventions read the latest decided mentions of a kind (selectors.title_convention).
+        indexes = [models.Index(fields=["kind", "decision", "decided_at"], name="mention_kind_decided")]
 
     def __str__(self):
         return f"{self.text} [{self.start}:{self.end}] {self.kind}"
@@ -485,6 +487,22 @@ class RejectedSurface(models.Model):
 
     def __str__(self):
         return self.normalised
+
+
+class ConventionOff(models.Model):
+    """A span convention learned from editors' mentions that a chief editor stopped: not applied to the next
+    articles, whatever the editors' mentions show, until the record is removed."""
+
+    class Name(models.TextChoices):
+        TITLES_IN_PERSONS = "titles_in_persons", _("a person's title inside the mention")
+
+    name = models.CharField(max_length=40, choices=Name, unique=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return self.name
 
 
 class TopicQuerySet(models.QuerySet):

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, Window
-from django.db.models.functions import Coalesce, RowNumber, TruncMonth
+from django.db.models.functions import Coalesce, Greatest, RowNumber, Substr, TruncMonth
 from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
@@ -27,6 +27,7 @@ from articles.models import (
     ActorRole,
     Article,
     ArticleTopic,
+    ConventionOff,
     Decision,
     Kind,
     Mention,
@@ -42,6 +43,7 @@ from articles.models import (
     speakers_prefetch,
     suggestions_in_words,
 )
+from articles.nlp.entities import title_cut, title_kept
 from articles.nlp.names import names_alike
 from articles.queue_params import QueueParams
 from pressreview.inputs import id_or_none
@@ -718,9 +720,62 @@ def actor_merges(actor: Actor) -> list[ActorMerge]:
     return list(ActorMerge.objects.filter(survivor=actor).select_related("merged", "created_by", "undone_by")[:20])
 
 
+# The desk's span conventions are read from its editors' latest person mentions: enough to see a habit, and
+# a habit the desk has since dropped ages out. A title kept inside a person's mention this many times, and
+# never left outside it, is the desk's convention.
+CONVENTION_MENTIONS = 1000
+TITLES_IN_PERSONS_AFTER = 3
+_BEFORE_CHARS = 30  # of text before a mention, for the title written before it
+
+
+@dataclass(frozen=True)
+class TitleConvention:
+    """Whether the desk writes a person's title inside the mention, and the editors' mentions that say so:
+    ``kept`` starts with a title ("président Jean Dupuis"), ``cut`` follows one ("président | Jean Dupuis");
+    (text, article id) pairs, newest first. ``off``: the record of a chief editor who stopped it."""
+
+    kept: list[tuple[str, int]]
+    cut: list[tuple[str, int]]
+    off: ConventionOff | None
+
+    @property
+    def learned(self) -> bool:
+        return len(self.kept) >= TITLES_IN_PERSONS_AFTER and not self.cut
+
+    @property
+    def in_force(self) -> bool:
+        return self.learned and self.off is None
+
+    @property
+    def needed(self) -> int:
+        return TITLES_IN_PERSONS_AFTER
+
+
+def title_convention(limit: int = CONVENTION_MENTIONS) -> TitleConvention:
+    """The desk's convention for titles before people's names, from the latest person mentions editors
+    accepted or added."""
+    first = Greatest(F("start") - _BEFORE_CHARS + 1, Value(1))  # SQL counts characters from 1
+    rows = (
+        Mention.objects.filter(kind=Kind.PERSON, decision=Decision.ACCEPTED)
+        .order_by("-decided_at", "-id")
+        .annotate(before=Substr("article__body", first, F("start") + 1 - first))
+        .values_list("text", "before", "article_id")[:limit]
+    )
+    kept, cut = [], []
+    for text, before, article_id in rows:
+        if title_kept(text):
+            kept.append((text, article_id))
+        elif title_cut(before, text):
+            cut.append((text, article_id))
+    return TitleConvention(kept=kept, cut=cut,
+                           off=ConventionOff.objects.filter(name=ConventionOff.Name.TITLES_IN_PERSONS).first())
+
+
 def learned_records(limit: int = 200) -> dict[str, list]:
-    """What steers the pipeline, newest first: aliases of confirmed actors (the ruler) and rejected surfaces."""
+    """What steers the pipeline, newest first: aliases of confirmed actors (the ruler), rejected surfaces, and
+    the desk's convention for titles with the editors' mentions it rests on."""
     return {
+        "titles": title_convention(),
         "aliases": list(
             ActorAlias.objects.filter(actor__confirmed=True, actor__merged_into__isnull=True)
             .select_related("actor", "created_by")

@@ -15,6 +15,7 @@ from articles.models import (
     ActorRole,
     Article,
     ArticleTopic,
+    ConventionOff,
     Decision,
     Mention,
     Quote,
@@ -24,6 +25,7 @@ from articles.models import (
     Source,
     Topic,
 )
+from articles.nlp.types import TITLES_IN_PERSONS
 from articles.services import actors as registry
 from articles.services import review
 from articles.services.actors import RegistryError
@@ -586,3 +588,59 @@ def test_an_alias_rejected_for_its_kind_does_not_reach_the_ruler(editor):
     assert ("Tour", "event") in load_knowledge().aliases_for("fr")
     RejectedSurface.objects.create(normalised="tour", kind="event", created_by=editor)
     assert ("Tour", "event") not in load_knowledge().aliases_for("fr")
+
+
+def person_added(editor, body, surface):
+    """An editor marks ``surface`` in a new article as a person."""
+    added = article(body)
+    start = body.index(surface)
+    return review.mention_create(article=added, user=editor, start=start, end=start + len(surface), kind="person",
+                                 expected_version=added.version)
+
+
+def titles_kept_inside(editor, times=3):
+    for i in range(times):
+        person_added(editor, f"Hier, le ministre Paul Durand{i} a visité Namur.", f"ministre Paul Durand{i}")
+
+
+def test_titles_editors_keep_inside_person_mentions_become_the_desks_convention(editor):
+    titles_kept_inside(editor, times=2)
+    assert TITLES_IN_PERSONS not in load_knowledge().conventions, "two mentions are not yet a convention"
+    person_added(editor, "Selon M. Roux, la visite a eu lieu.", "M. Roux")
+    assert TITLES_IN_PERSONS in load_knowledge().conventions
+
+
+def test_a_title_left_outside_a_person_mention_keeps_the_convention_off(editor):
+    titles_kept_inside(editor)
+    person_added(editor, "Le député Jean Roux a voté contre.", "Jean Roux")
+    assert TITLES_IN_PERSONS not in load_knowledge().conventions
+    titles = selectors.title_convention()
+    assert [text for text, _ in titles.cut] == ["Jean Roux"] and len(titles.kept) == 3
+
+
+def test_a_chief_editor_sees_the_convention_stops_it_and_lets_it_be_learned_again(editor, chief, chief_client):
+    titles_kept_inside(editor)
+    page = chief_client.get(reverse("articles:actors-learned")).content.decode()
+    assert "applied to the next articles" in page and "ministre Paul Durand2" in page
+
+    response = chief_client.post(reverse("articles:convention-stop", args=[TITLES_IN_PERSONS]))
+
+    assert response.status_code == 302
+    assert TITLES_IN_PERSONS not in load_knowledge().conventions
+    assert ConventionOff.objects.get().created_by == chief
+    assert "stopped by chief" in chief_client.get(reverse("articles:actors-learned")).content.decode()
+    chief_client.post(reverse("articles:convention-resume", args=[TITLES_IN_PERSONS]))
+    assert TITLES_IN_PERSONS in load_knowledge().conventions
+    assert list(ReviewEvent.objects.filter(target=f"convention {TITLES_IN_PERSONS}").values_list("action", flat=True)
+                .order_by("id")) == ["convention_stop", "convention_resume"]
+
+
+def test_an_editor_cannot_stop_a_convention(editor_client, editor):
+    titles_kept_inside(editor)
+    assert editor_client.post(reverse("articles:convention-stop", args=[TITLES_IN_PERSONS])).status_code == 403
+    assert TITLES_IN_PERSONS in load_knowledge().conventions
+
+
+def test_an_unknown_convention_is_not_found(chief_client):
+    assert chief_client.post(reverse("articles:convention-stop", args=["no_such_thing"])).status_code == 404
+    assert not ConventionOff.objects.exists()

@@ -1,11 +1,13 @@
 """The registry learns from corrections, through a real worker: a name an editor
 added is found in the next article, a rejected surface is not suggested again
-(everywhere or for one source), a kind correction sticks, and "apply to past
+(everywhere or for one source), a kind correction sticks, titles editors keep
+inside person mentions become the desk's convention, and "apply to past
 articles" re-annotates without touching editor decisions."""
 
 import pytest
 
 from articles.models import Article, Decision, Mention, Origin, ReannotationJob
+from articles.nlp.types import TITLES_IN_PERSONS
 from articles.services import actors as registry
 from articles.services import review
 from articles.services.ingest import article_create
@@ -103,3 +105,28 @@ def test_apply_to_past_articles_changes_suggestions_and_keeps_decisions(worker, 
     assert (brasilia.id, brasilia.decision, brasilia.decided_by) == (kept.id, Decision.ACCEPTED, editor)
     assert Mention.objects.get(article=today, text="Amazonie").decision == Decision.REJECTED
     assert ("Manaus", "place") in found(past), "the other suggestions come back"
+
+
+def keep_the_title_inside(article, editor, name, title):
+    """What an editor of a desk that writes titles inside does: the model's name rejected here, the title and
+    name added."""
+    suggested = Mention.objects.get(article=article, text=name)
+    review.mention_decide(mention=suggested, user=editor, decision=Decision.REJECTED, expected_version=article.version)
+    article.refresh_from_db()
+    review.mentions_add_by_text(article=article, user=editor, text=f"{title} {name}", kind="person",
+                                expected_version=article.version)
+
+
+def test_titles_kept_inside_by_editors_are_inside_the_next_articles_person_mentions(worker, editor):
+    people = (("ministre", "Pierre Lefèvre"), ("président", "Marc Dubois"), ("M.", "Henri Garnier"))
+    for title, name in people:
+        article = paste(f"Hier soir, le {title} {name} a inauguré la nouvelle médiathèque de Rennes.", worker)
+        assert (name, "person") in found(article), "the title stays outside by default"
+        keep_the_title_inside(article, editor, name, title)
+
+    later = paste("La sénatrice Claire Morel a rencontré les agriculteurs de la Creuse lundi.", worker)
+    assert ("sénatrice Claire Morel", "person") in found(later)
+
+    registry.convention_stop(name=TITLES_IN_PERSONS, user=make_user("learning-chief", "chief editor"))
+    stopped = paste("Le député Louis Mercier a rencontré les viticulteurs de la Gironde mardi.", worker)
+    assert ("Louis Mercier", "person") in found(stopped)

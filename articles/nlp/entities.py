@@ -9,6 +9,7 @@ nouns, the model's own lexicon, and evidence from the same document. None
 names a person, place or organisation.
 """
 
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -60,6 +61,7 @@ FUNCTION_WORDS = DETERMINERS | PREPOSITIONS | PRONOUNS | every("conjunctions") |
 # courtesy titles. A span that starts with one and is not a person is a role,
 # not an actor ("Le ministre belge"). A style is part of the name ("Prince Harry").
 TITLES = (every("titles") | every("plural_titles") | every("title_modifiers") | every("courtesy")) - every("styles")
+COURTESY = every("courtesy")
 # Head nouns of named events ("Jeux olympiques", "Coupe du monde de rugby", "Cannes Film Festival"), of
 # organisations for spans the model left as MISC ("France Presse"), of institutions named by a common noun
 # plus a portfolio ("ministère … de l'Intérieur").
@@ -140,8 +142,13 @@ def extract_mentions(
     lexicon: Lexicon = Lexicon(),
     rejected: frozenset[tuple[str, str]] = frozenset(),
     content_end: int | None = None,
+    titles_inside: bool = False,
 ) -> list[Candidate]:
-    """Repaired, filtered, kind-fixed mentions of ``doc``, in text order, never overlapping."""
+    """Repaired, filtered, kind-fixed mentions of ``doc``, in text order, never overlapping.
+
+    ``titles_inside``: the desk writes a person's title inside the mention ("président Jean Dupuis"),
+    a convention learned from its editors (TITLES_IN_PERSONS); by default it stays outside.
+    """
     candidates = []
     text = doc.text  # Doc.text joins every token: build it once, not per entity
     for ent in doc.ents:
@@ -154,7 +161,55 @@ def extract_mentions(
         candidates = [c for c in candidates if c.end <= content_end]
     candidates = _fix_kinds(candidates, text)
     candidates = [c for c in candidates if not _is_rejected(c, rejected)]
+    if titles_inside:
+        candidates = [_with_title(doc, c) if c.kind == "person" else c for c in candidates]
     return _without_overlaps(candidates)
+
+
+def _with_title(doc: Doc, c: Candidate) -> Candidate:
+    """The person's mention from the title written before the name: "le président Jean Dupuis", "M. Dupuis",
+    "les conseillers fédéraux Jean Dupuis" (lower-case adjectives between the title and the name)."""
+    first = doc.char_span(c.start, c.end, alignment_mode="expand").start
+    i = first
+    while i > 0 and doc[i - 1].is_lower and doc[i - 1].pos_ == "ADJ" and doc[i - 1].whitespace_ == " ":
+        i -= 1
+    start = i
+    while start > 0 and doc[start - 1].lower_ in TITLES and doc[start - 1].whitespace_ == " ":
+        start -= 1
+    if start == i or _apposition(doc[start - 1].text if start else "", doc[start].lower_):
+        return c
+    begin = doc[start].idx
+    return Candidate(begin, c.end, doc.text[begin : c.end], c.kind, c.origin)
+
+
+def title_kept(text: str) -> bool:
+    """An editor's person mention that starts with a title before a name, as _with_title writes it: "président
+    Dupuis", "ministre belge Jean Dupuis" (not a role with its complement, "président de la Région")."""
+    words = text.split()
+    i = 0
+    while i < len(words) and words[i].lower() in TITLES:
+        i += 1
+    if i == 0:
+        return False
+    while i < len(words) and words[i].islower() and words[i] not in FUNCTION_WORDS:
+        i += 1
+    return i < len(words) and words[i][:1].isupper()
+
+
+def title_cut(before: str, text: str) -> bool:
+    """An editor's person mention written right after a title and a space, left outside it
+    ("le président | Dupuis"): ``before`` is the text that precedes the mention."""
+    if not before.endswith(" ") or before.endswith("  ") or not text[:1].isupper():
+        return False
+    words = before.split()
+    return bool(words) and words[-1].lower() in TITLES and not _apposition(words[-2] if len(words) > 1 else "",
+                                                                         words[-1].lower())
+
+
+def _apposition(before: str, title: str) -> bool:
+    # "Jeanne Martin, députée Paul Durand": a role right after a comma describes the name before it. A courtesy
+    # title opens the name after it ("Hier, M. Durand").
+    return before.endswith(",") and title not in COURTESY
 
 
 def _from_rule(ent: Span) -> Candidate | None:
@@ -483,6 +538,7 @@ _DEMONYM_ENDINGS = (("ienne", "ien"), ("ien", "ien"), ("aine", "ain"), ("ain", "
 
 def _fix_kinds(candidates: list[Candidate], text: str) -> list[Candidate]:
     candidates = _expanded_acronym_kinds(candidates, text)
+    candidates = [_ranked_entry_kind(c, text) for c in candidates]
     # A surname the document also writes as part of a person's full name is
     # that person, whatever the model said in this sentence.
     surnames = set()
@@ -497,6 +553,22 @@ def _fix_kinds(candidates: list[Candidate], text: str) -> list[Candidate]:
             c = Candidate(c.start, c.end, c.text, "person", c.origin)
         fixed.append(c)
     return _majority_kinds(fixed)
+
+
+# A line of a ranking: its rank ("12. ") before the name, and after it the competitor's country in
+# parentheses ("(Esp)", "(Italie)") or the time behind the winner ("à 2'24", "at 2:24").
+_RANK = re.compile(r"(?:^|[\s:;,.])\d{1,3}\.\s+$")
+_ENTRY_TAIL = re.compile(r"\s*(?:\(\s*[A-Z][^\W\d_]*\s*[,)]|(?:à|at)\s+\d)")
+
+
+def _ranked_entry_kind(c: Candidate, text: str) -> Candidate:
+    """"3. Dupuis (Fr)", "15. Dupuis à 2'24": a name the model took for a place or a thing, in a ranking of
+    competitors with their country or time, is a person (a team's name is left as the model read it)."""
+    if c.origin != "model" or c.kind not in ("place", "other", "event"):
+        return c
+    if not _RANK.search(text, max(0, c.start - 8), c.start) or not _ENTRY_TAIL.match(text, c.end):
+        return c
+    return Candidate(c.start, c.end, c.text, "person", c.origin)
 
 
 def _expanded_acronym_kinds(candidates: list[Candidate], text: str) -> list[Candidate]:

@@ -19,7 +19,7 @@ from .pieces import batches, split_pieces
 from .quotes import find_quotes
 from .roles import find_roles
 from .topics import LearnedTopics, compile_specs, tag_topics
-from .types import Annotation, Knowledge, MentionSpan, TopicSpec
+from .types import TITLES_IN_PERSONS, Annotation, Knowledge, MentionSpan, TopicSpec
 
 PIPELINE_VERSION = "11"  # bump when output changes
 
@@ -165,6 +165,7 @@ class Annotator:
             lexicon=self._lexicons[language],
             rejected=rejected,
             content_end=content_end,
+            titles_inside=TITLES_IN_PERSONS in self._knowledge.conventions,
         )
         # The topic tagger searches the doc's folded text; editors see the surfaces as typed.
         folded_surfaces = [c.text for c in candidates]

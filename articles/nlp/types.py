@@ -3,6 +3,9 @@
 from dataclasses import dataclass, field
 
 KINDS = ("person", "organisation", "place", "event", "other")
+# A desk's convention for where a mention starts, learned from its editors' spans: the title written
+# before a person's name ("président", "M.") is part of the mention.
+TITLES_IN_PERSONS = "titles_in_persons"
 
 
 @dataclass(frozen=True)
@@ -36,13 +39,15 @@ class Knowledge:
     ``rejected``: normalised surfaces never suggested again, either for every
     kind (kind "") or for one kind, as (normalised, kind);
     ``source_rejected``: (source id, normalised, kind) triples, the same for
-    the articles of one source only.
+    the articles of one source only. ``conventions``: the desk's span conventions in force
+    (TITLES_IN_PERSONS).
     """
 
     aliases: tuple[tuple[str, str], ...] = ()
     rejected: frozenset[tuple[str, str]] = frozenset()
     language_aliases: tuple[tuple[str, str, str], ...] = ()
     source_rejected: frozenset[tuple[int, str, str]] = frozenset()
+    conventions: frozenset[str] = frozenset()
 
     def aliases_for(self, language: str) -> list[tuple[str, str]]:
         return [*self.aliases, *((s, k) for s, k, lang in self.language_aliases if lang == language)]

@@ -8,7 +8,7 @@ from django.db import transaction
 
 VIEW = ["view_article", "view_mention", "view_actor", "view_actoralias", "view_actorrole", "view_topic",
         "view_articletopic", "view_quote", "view_source", "view_reviewevent", "view_actormerge",
-        "view_reannotationjob", "view_rejectedsurface",
+        "view_reannotationjob", "view_rejectedsurface", "view_conventionoff",
         "view_digest", "view_digestsection", "view_digestitem", "view_exportjob", "view_feed", "view_feeditem",
         "view_feedpoll"]
 EDIT = ["add_article", "change_article", "add_mention", "change_mention", "delete_mention", "add_articletopic",
@@ -17,8 +17,9 @@ EDIT = ["add_article", "change_article", "add_mention", "change_mention", "delet
         "add_digest", "change_digest", "add_digestitem", "change_digestitem", "delete_digestitem", "add_exportjob",
         "export_annotations"]
 CHIEF = ["add_topic", "change_topic", "delete_topic", "delete_article", "delete_actor", "delete_actoralias",
-         "change_source", "delete_rejectedsurface", "merge_actor", "reannotate_article", "add_duplicatedismissal",
-         "publish_digest", "delete_digest", "add_feed", "change_feed", "delete_feed"]
+         "change_source", "delete_rejectedsurface", "add_conventionoff", "delete_conventionoff", "merge_actor",
+         "reannotate_article", "add_duplicatedismissal", "publish_digest", "delete_digest", "add_feed", "change_feed",
+         "delete_feed"]
 ADMIN = ["add_user", "change_user", "view_user", "delete_user", "view_group", "add_apitoken", "view_apitoken",
          "delete_apitoken", "add_importbatch", "view_importbatch", "change_importbatch"]
 

@@ -19,6 +19,7 @@ from articles.models import (
     ActorMerge,
     ActorRole,
     Article,
+    ConventionOff,
     DuplicateDismissal,
     Kind,
     Mention,
@@ -317,6 +318,24 @@ def _rejected_surfaces_delete(rejected: list[RejectedSurface], *, user, after: d
 def rejected_surface_remove(*, rejected: RejectedSurface, user) -> None:
     with transaction.atomic():
         _rejected_surfaces_delete([rejected], user=user, after={})
+
+
+def convention_stop(*, name: str, user) -> ConventionOff:
+    """Stop applying a span convention learned from the editors' mentions, whatever they show next
+    (idempotent); logged."""
+    with transaction.atomic():
+        off, created = ConventionOff.objects.get_or_create(name=name, defaults={"created_by": user})
+        if created:
+            ReviewEvent.objects.create(user=user, action="convention_stop", target=f"convention {name}")
+        return off
+
+
+def convention_resume(*, name: str, user) -> None:
+    """Let the editors' mentions decide the convention again (idempotent); logged."""
+    with transaction.atomic():
+        deleted, _rows = ConventionOff.objects.filter(name=name).delete()
+        if deleted:
+            ReviewEvent.objects.create(user=user, action="convention_resume", target=f"convention {name}")
 
 
 def articles_affected(*, surfaces: Iterable[str], exclude: Iterable[int] = ()) -> list[int]:

@@ -23,7 +23,9 @@ from articles.models import (
     ActorRole,
     Article,
     ArticleTopic,
+    ConventionOff,
     Decision,
+    Kind,
     Mention,
     Origin,
     Quote,
@@ -35,7 +37,8 @@ from articles.nlp.boilerplate import find_content_end
 from articles.nlp.normalise import normalise_surface, normalise_text
 from articles.nlp.pipeline import Annotator
 from articles.nlp.topics import TopicExample, learn_topics
-from articles.nlp.types import ActorGroup, Annotation, Knowledge, TopicSpec
+from articles.nlp.types import TITLES_IN_PERSONS, ActorGroup, Annotation, Knowledge, TopicSpec
+from articles.selectors import title_convention
 from articles.services.actors import actors_by_alias
 from insights.tasks import refresh_counts
 from pressreview.enqueue import Message, send_on_commit
@@ -93,14 +96,18 @@ def _registry_state() -> tuple:
     actors = Actor.objects.aggregate(confirmed=Count("id", filter=Q(confirmed=True)),
                                      merged=Count("id", filter=Q(merged_into__isnull=False)))
     topics = Topic.objects.aggregate(n=Count("id", filter=Q(active=True)), m=Max("updated_at"))
+    # The span conventions: a person mention accepted or added (an index's last entry), a convention stopped.
+    persons = Mention.objects.filter(kind=Kind.PERSON, decision=Decision.ACCEPTED).aggregate(m=Max("decided_at"))
+    stopped = ConventionOff.objects.aggregate(n=Count("id"), m=Max("id"))
     return (aliases["n"], aliases["m"], rejected["n"], rejected["m"], actors["confirmed"], actors["merged"],
-            topics["n"], topics["m"])
+            persons["m"], stopped["n"], stopped["m"], topics["n"], topics["m"])
 
 
 def load_knowledge() -> Knowledge:
     """The registry's records that steer the pipeline: confirmed actors'
-    aliases (for every language, or for the language they were seen in) and
-    rejected surfaces (everywhere, or for one source)."""
+    aliases (for every language, or for the language they were seen in),
+    rejected surfaces (everywhere, or for one source) and the span conventions
+    the editors' mentions show."""
     rejected, source_rejected = set(), set()
     for normalised, kind, source_id in RejectedSurface.objects.values_list("normalised", "kind", "source_id"):
         if source_id is None:
@@ -120,8 +127,10 @@ def load_knowledge() -> Knowledge:
             language_aliases.add((surface, kind, language))
         else:
             aliases.add((surface, kind))
+    conventions = frozenset({TITLES_IN_PERSONS} if title_convention().in_force else ())
     return Knowledge(aliases=tuple(sorted(aliases)), rejected=frozenset(rejected),
-                     language_aliases=tuple(sorted(language_aliases)), source_rejected=frozenset(source_rejected))
+                     language_aliases=tuple(sorted(language_aliases)), source_rejected=frozenset(source_rejected),
+                     conventions=conventions)
 
 
 def load_topic_specs() -> list[TopicSpec]:

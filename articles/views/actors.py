@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -12,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from articles import selectors
 from articles.actor_params import ACTOR_SORTS, ActorParams
 from articles.duplicates import duplicate_suggestions
-from articles.models import Actor, ActorAlias, ActorMerge, Kind, ReannotationJob, RejectedSurface
+from articles.models import Actor, ActorAlias, ActorMerge, ConventionOff, Kind, ReannotationJob, RejectedSurface
 from articles.services import actors as registry
 from articles.services.actors import RegistryError
 from pressreview import confirm
@@ -25,6 +26,8 @@ can_merge = permission_required("articles.merge_actor", raise_exception=True)
 can_delete_alias = permission_required("articles.delete_actoralias", raise_exception=True)
 can_unreject = permission_required("articles.delete_rejectedsurface", raise_exception=True)
 can_reannotate = permission_required("articles.reannotate_article", raise_exception=True)
+can_stop_convention = permission_required("articles.add_conventionoff", raise_exception=True)
+can_resume_convention = permission_required("articles.delete_conventionoff", raise_exception=True)
 
 ACTORS_PER_PAGE = 50
 ARTICLES_PER_PAGE = 20
@@ -264,6 +267,30 @@ def rejected_remove(request, rejected_id):
     registry.rejected_surface_remove(rejected=rejected, user=request.user)
     messages.success(request, _("“%(surface)s” can be suggested again.") % {"surface": rejected.surface or
                                                                              rejected.normalised})
+    return redirect("articles:actors-learned")
+
+
+def _convention(name: str) -> str:
+    if name not in ConventionOff.Name.values:
+        raise Http404("no such convention")
+    return name
+
+
+@require_POST
+@login_required
+@can_stop_convention
+def convention_stop(request, name):
+    registry.convention_stop(name=_convention(name), user=request.user)
+    messages.success(request, _("The next articles are annotated without this convention."))
+    return redirect("articles:actors-learned")
+
+
+@require_POST
+@login_required
+@can_resume_convention
+def convention_resume(request, name):
+    registry.convention_resume(name=_convention(name), user=request.user)
+    messages.success(request, _("The editors' mentions decide this convention again."))
     return redirect("articles:actors-learned")
 
 

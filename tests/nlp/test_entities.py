@@ -9,7 +9,7 @@ import pytest
 import spacy
 from spacy.tokens import Span
 
-from articles.nlp.entities import Lexicon, extract_mentions, ruler_patterns
+from articles.nlp.entities import Lexicon, extract_mentions, ruler_patterns, title_cut, title_kept
 
 ADJECTIVES = frozenset(
     {"suisse", "belge", "marocain", "français", "américain", "allemand", "espagnol", "olympique", "uni", "british",
@@ -339,3 +339,44 @@ def test_a_caption_name_ends_at_its_slash(blank_en):
     text = 'Jane Holt/Springfield County District Attorney: "The jury will decide."'
     doc = make_doc(blank_en, text, [("Jane Holt/Springfield County District", "PERSON")])
     assert found(doc) == [("Jane Holt", "person")]
+
+
+def test_a_desk_that_writes_titles_inside_gets_the_title_in_the_person_mention(blank):
+    text = "Hier, le ministre belge Paul Durand a reçu M. Roux et Léa Petit à Namur."
+    ents = [("ministre belge Paul Durand", "PER"), ("Roux", "PER"), ("Léa Petit", "PER"), ("Namur", "LOC")]
+    doc = make_doc(blank, text, ents, pos={"belge": "ADJ"})
+    assert found(doc) == [("Paul Durand", "person"), ("Roux", "person"), ("Léa Petit", "person"),
+                          ("Namur", "place")], "by default the title stays outside"
+    assert found(doc, titles_inside=True) == [("ministre belge Paul Durand", "person"), ("M. Roux", "person"),
+                                              ("Léa Petit", "person"), ("Namur", "place")]
+
+
+def test_a_role_after_a_comma_stays_with_the_name_before_it(blank):
+    text = "Étaient présents Jeanne Martin, députée Paul Durand et, hier, M. Roux."
+    ents = [("Jeanne Martin", "PER"), ("Paul Durand", "PER"), ("Roux", "PER")]
+    doc = make_doc(blank, text, ents)
+    assert found(doc, titles_inside=True) == [("Jeanne Martin", "person"), ("Paul Durand", "person"),
+                                              ("M. Roux", "person")]
+
+
+def test_an_editors_mention_says_whether_the_title_is_inside():
+    assert title_kept("président Paul Durand") and title_kept("M. Roux")
+    assert not title_kept("Paul Durand") and not title_kept("président de la Région")
+    assert title_cut("Hier, le président ", "Paul Durand") and title_cut("selon M. ", "Roux")
+    assert not title_cut("Hier, le président, ", "Paul Durand"), "a comma between: an apposition"
+    assert not title_cut("Jeanne Martin, députée ", "Paul Durand"), "the role of the name before"
+    assert not title_cut("selon ", "Paul Durand") and not title_cut("le président\n", "Paul Durand")
+
+
+def test_a_name_in_a_ranking_of_competitors_is_a_person(blank):
+    text = "Classement : 1. Dupuis (Fr) 47'07. 2. Kowalczyk (Pol, bonif. 6). 15. Moreau à 2'24. 3. Vélo Club (It)."
+    ents = [("Dupuis", "LOC"), ("Kowalczyk", "MISC"), ("Moreau", "LOC"), ("Vélo Club", "ORG")]
+    doc = make_doc(blank, text, ents)
+    assert found(doc) == [("Dupuis", "person"), ("Kowalczyk", "person"), ("Moreau", "person"),
+                          ("Vélo Club", "organisation")], "a team stays as the model read it"
+
+
+def test_a_place_outside_a_ranking_stays_a_place(blank):
+    text = "Les coureurs partiront de Dupuis (Fr) à 9 heures, puis de 3 villes. Moreau (Jura) accueille l'arrivée."
+    doc = make_doc(blank, text, [("Dupuis", "LOC"), ("Moreau", "LOC")])
+    assert found(doc) == [("Dupuis", "place"), ("Moreau", "place")]
