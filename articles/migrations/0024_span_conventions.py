@@ -14,7 +14,7 @@ def permissions(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0022_topic_cues_look_alikes'),
+        ('articles', '0023_topic_cues_english_sections'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
