@@ -158,6 +158,7 @@ def extract_mentions(
         else:
             candidates.extend(_from_model(ent, lexicon, text))
     candidates = _with_layout(candidates, text)
+    candidates = _echoed_in_capitals(candidates, text)
     if content_end is not None:
         candidates = [c for c in candidates if c.end <= content_end]
     candidates = _fix_kinds(candidates, text)
@@ -198,6 +199,44 @@ def _with_layout(candidates: list[Candidate], text: str) -> list[Candidate]:
         return candidates
     kept = [c for c in candidates if c.origin != "model" or all(c.end <= f.start or f.end <= c.start for f in found)]
     return sorted(kept + found, key=lambda c: c.start)
+
+
+def _echoed_in_capitals(candidates: list[Candidate], text: str) -> list[Candidate]:
+    """A headline in capitals names what the article names below it ("STORM HITS KORVALA" over "… in Korvala"):
+    the model, which reads case, misses most names there, so the article's own mentions are looked for in it,
+    with the kind they have below, over what the model found there."""
+    lines = [m for m in re.finditer(r"[^\n]+", text) if _in_capitals(m.group())]
+    names = _kinds_in_lower_case(candidates)
+    if not lines or not names:
+        return candidates
+    pattern = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, sorted(names, key=len, reverse=True))) + r")(?!\w)")
+    found = [
+        Candidate(line.start() + m.start(), line.start() + m.end(), line.group()[m.start() : m.end()],
+                  names[m.group()].most_common(1)[0][0], "model")
+        for line in lines
+        for m in pattern.finditer(line.group().upper())
+    ]
+    kept = [c for c in candidates if c.origin != "model" or all(c.end <= f.start or f.end <= c.start for f in found)]
+    return sorted(kept + found, key=lambda c: c.start)
+
+
+def _kinds_in_lower_case(candidates: list[Candidate]) -> dict[str, Counter]:
+    """The kinds of the mentions not written in capitals, by their surface in capitals; a person's surname
+    alone too, as a headline writes it ("HOLT WINS")."""
+    names: dict[str, Counter] = {}
+    for c in candidates:
+        surfaces = (c.text, c.text.split()[-1]) if c.kind == "person" else (c.text,)
+        for surface in surfaces:
+            if surface.upper() != surface and len(surface.upper()) == len(surface):
+                names.setdefault(surface.upper(), Counter())[c.kind] += 1
+    return names
+
+
+def _in_capitals(line: str) -> bool:
+    letters = [ch for ch in line if ch.isalpha()]
+    if len(line.upper()) != len(line):
+        return False  # "ß" upper-cased is "SS": the line's offsets would move
+    return len(letters) > 3 and sum(ch.isupper() for ch in letters) >= 0.8 * len(letters)
 
 
 _LAYOUTS = (

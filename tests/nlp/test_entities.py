@@ -407,3 +407,17 @@ def test_the_teams_of_a_results_table_are_organisations(blank_en):
 def test_a_place_with_figures_in_a_sentence_stays_a_place(blank_en):
     doc = make_doc(blank_en, "Northby has 2 schools, 3 parks and 4 bridges.\n", [("Northby", "GPE")])
     assert found(doc) == [("Northby", "place")]
+
+
+def test_a_headline_in_capitals_names_what_the_article_names_below_it(blank_en):
+    text = "HOLT SIGNS FOR NORTHBY .\nThe striker Jane Holt joined Northby on Friday."
+    ents = [("NORTHBY", "GPE"), ("Jane Holt", "PERSON"), ("Northby", "ORG")]
+    doc = make_doc(blank_en, text, ents)
+    assert found(doc) == [("HOLT", "person"), ("NORTHBY", "organisation"), ("Jane Holt", "person"),
+                          ("Northby", "organisation")]
+
+
+def test_a_capitals_line_keeps_what_the_article_does_not_name_elsewhere(blank_en):
+    text = "RAIN DELAYS KORVALA FINAL .\nThe match will be played on Sunday."
+    doc = make_doc(blank_en, text, [("KORVALA", "GPE")])
+    assert found(doc) == [("KORVALA", "place")]
