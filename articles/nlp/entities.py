@@ -197,8 +197,7 @@ def _with_layout(candidates: list[Candidate], text: str) -> list[Candidate]:
     ]
     if not found:
         return candidates
-    kept = [c for c in candidates if c.origin != "model" or all(c.end <= f.start or f.end <= c.start for f in found)]
-    return sorted(kept + found, key=lambda c: c.start)
+    return _over_model(candidates, found)
 
 
 def _echoed_in_capitals(candidates: list[Candidate], text: str) -> list[Candidate]:
@@ -216,6 +215,11 @@ def _echoed_in_capitals(candidates: list[Candidate], text: str) -> list[Candidat
         for line in lines
         for m in pattern.finditer(line.group().upper())
     ]
+    return _over_model(candidates, found)
+
+
+def _over_model(candidates: list[Candidate], found: list[Candidate]) -> list[Candidate]:
+    """``found`` in place of the model's candidates they overlap."""
     kept = [c for c in candidates if c.origin != "model" or all(c.end <= f.start or f.end <= c.start for f in found)]
     return sorted(kept + found, key=lambda c: c.start)
 
