@@ -157,6 +157,8 @@ def extract_mentions(
             candidates.extend([found] if found is not None else [])
         else:
             candidates.extend(_from_model(ent, lexicon, text))
+    candidates = _with_layout(candidates, text)
+    candidates = _echoed_in_capitals(candidates, text)
     if content_end is not None:
         candidates = [c for c in candidates if c.end <= content_end]
     candidates = _fix_kinds(candidates, text)
@@ -164,6 +166,88 @@ def extract_mentions(
     if titles_inside:
         candidates = [_with_title(doc, c) if c.kind == "person" else c for c in candidates]
     return _without_overlaps(candidates)
+
+
+# A dispatch's dateline, on a line of its own or opening the first paragraph: the place in capitals, perhaps its
+# region, then the date ("LONDON 2024-03-01", "ST. LOUIS, Mo., March 1").
+_MONTHS = "Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec"
+_DATELINE = re.compile(
+    r"^(?P<place>[A-Z][A-Z.'-]*[A-Z.](?: [A-Z][A-Z.'-]*[A-Z.])*)"
+    r"(?: ?, (?P<region>[A-Z][a-z]+(?: [A-Z][a-z]+)*)(?: ?\.)?)? ?,? "
+    rf"(?:\d{{4}}-\d\d-\d\d|(?:{_MONTHS})[a-z]*\.? \d{{1,2}})\b",
+    re.MULTILINE,
+)
+# A line of a results table names teams: a score line ("Hull 0 Barnet 2") or a standings line, the team and
+# at least three figures ("Hull 3 2 0 1 5 2 6", "NEW YORK 73 61 .545 2 1/2").
+_TEAM = r"[A-Z][\w.'&-]*(?: (?:[A-Z][\w.'&-]*|of|'s))*"
+_SCORE_LINE = re.compile(rf"^(?P<home>{_TEAM}) \d{{1,3}} (?P<away>{_TEAM}) \d{{1,3}}[ \t]*$", re.MULTILINE)
+_STANDINGS_LINE = re.compile(rf"^(?P<team>{_TEAM})(?: (?:\d{{1,3}}|\.\d{{3}}|\d/\d|-)){{3,}}[ \t]*$", re.MULTILINE)
+
+
+def _with_layout(candidates: list[Candidate], text: str) -> list[Candidate]:
+    """Places of a dateline and teams of a results table, which the layout names better than the model reads
+    them (it misses a city in capitals, takes a club named after its town for the town): they replace what the
+    model found over them."""
+    found = [
+        Candidate(m.start(group), m.end(group), m.group(group), kind, "rule")
+        for pattern, kind, groups in _LAYOUTS
+        for m in pattern.finditer(text)
+        for group in groups
+        if m.group(group)
+    ]
+    if not found:
+        return candidates
+    return _over_model(candidates, found)
+
+
+def _echoed_in_capitals(candidates: list[Candidate], text: str) -> list[Candidate]:
+    """A headline in capitals names what the article names below it ("STORM HITS KORVALA" over "… in Korvala"):
+    the model, which reads case, misses most names there, so the article's own mentions are looked for in it,
+    with the kind they have below, over what the model found there."""
+    lines = [m for m in re.finditer(r"[^\n]+", text) if _in_capitals(m.group())]
+    names = _kinds_in_lower_case(candidates)
+    if not lines or not names:
+        return candidates
+    pattern = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, sorted(names, key=len, reverse=True))) + r")(?!\w)")
+    found = [
+        Candidate(line.start() + m.start(), line.start() + m.end(), line.group()[m.start() : m.end()],
+                  names[m.group()].most_common(1)[0][0], "model")
+        for line in lines
+        for m in pattern.finditer(line.group().upper())
+    ]
+    return _over_model(candidates, found)
+
+
+def _over_model(candidates: list[Candidate], found: list[Candidate]) -> list[Candidate]:
+    """``found`` in place of the model's candidates they overlap."""
+    kept = [c for c in candidates if c.origin != "model" or all(c.end <= f.start or f.end <= c.start for f in found)]
+    return sorted(kept + found, key=lambda c: c.start)
+
+
+def _kinds_in_lower_case(candidates: list[Candidate]) -> dict[str, Counter]:
+    """The kinds of the mentions not written in capitals, by their surface in capitals; a person's surname
+    alone too, as a headline writes it ("HOLT WINS")."""
+    names: dict[str, Counter] = {}
+    for c in candidates:
+        surfaces = (c.text, c.text.split()[-1]) if c.kind == "person" else (c.text,)
+        for surface in surfaces:
+            if surface.upper() != surface and len(surface.upper()) == len(surface):
+                names.setdefault(surface.upper(), Counter())[c.kind] += 1
+    return names
+
+
+def _in_capitals(line: str) -> bool:
+    letters = [ch for ch in line if ch.isalpha()]
+    if len(line.upper()) != len(line):
+        return False  # "ß" upper-cased is "SS": the line's offsets would move
+    return len(letters) > 3 and sum(ch.isupper() for ch in letters) >= 0.8 * len(letters)
+
+
+_LAYOUTS = (
+    (_DATELINE, "place", ("place", "region")),
+    (_SCORE_LINE, "organisation", ("home", "away")),
+    (_STANDINGS_LINE, "organisation", ("team",)),
+)
 
 
 def _with_title(doc: Doc, c: Candidate) -> Candidate:

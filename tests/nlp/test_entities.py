@@ -380,3 +380,44 @@ def test_a_place_outside_a_ranking_stays_a_place(blank):
     text = "Les coureurs partiront de Dupuis (Fr) à 9 heures, puis de 3 villes. Moreau (Jura) accueille l'arrivée."
     doc = make_doc(blank, text, [("Dupuis", "LOC"), ("Moreau", "LOC")])
     assert found(doc) == [("Dupuis", "place"), ("Moreau", "place")]
+
+
+def test_the_place_of_a_dateline_is_a_place(blank_en):
+    text = "FLOODS CLOSE ROADS .\nKORVALA 2024-03-01\nHeavy rain fell on Korvala."
+    doc = make_doc(blank_en, text, [("Korvala", "GPE")])
+    assert found(doc) == [("KORVALA", "place"), ("Korvala", "place")], "the model missed the city in capitals"
+    text = "Tax cut passed\nPORT ELMS, Oreg., March 1 - The Glenn Mills council voted."
+    doc = make_doc(blank_en, text, [("PORT ELMS, Oreg.", "ORG"), ("Glenn Mills", "ORG")])
+    assert found(doc) == [("PORT ELMS", "place"), ("Oreg", "place"), ("Glenn Mills", "organisation")]
+
+
+def test_a_line_in_capitals_without_a_date_is_no_dateline(blank_en):
+    doc = make_doc(blank_en, "STORMS HIT COAST\nHeavy rain fell in March 2024.", [])
+    assert found(doc) == []
+
+
+def test_the_teams_of_a_results_table_are_organisations(blank_en):
+    text = "Results on Sunday :\nNorthby 2 Eastwick Rovers 1\nHollin 0 Marsh 0\nStandings :\nNorthby 3 2 1 0 7 2 7\n"
+    ents = [("Northby", "GPE"), ("Eastwick Rovers 1\nHollin", "PERSON"), ("Northby", "GPE")]
+    doc = make_doc(blank_en, text, ents)
+    assert found(doc) == [("Northby", "organisation"), ("Eastwick Rovers", "organisation"),
+                          ("Hollin", "organisation"), ("Marsh", "organisation"), ("Northby", "organisation")]
+
+
+def test_a_place_with_figures_in_a_sentence_stays_a_place(blank_en):
+    doc = make_doc(blank_en, "Northby has 2 schools, 3 parks and 4 bridges.\n", [("Northby", "GPE")])
+    assert found(doc) == [("Northby", "place")]
+
+
+def test_a_headline_in_capitals_names_what_the_article_names_below_it(blank_en):
+    text = "HOLT SIGNS FOR NORTHBY .\nThe striker Jane Holt joined Northby on Friday."
+    ents = [("NORTHBY", "GPE"), ("Jane Holt", "PERSON"), ("Northby", "ORG")]
+    doc = make_doc(blank_en, text, ents)
+    assert found(doc) == [("HOLT", "person"), ("NORTHBY", "organisation"), ("Jane Holt", "person"),
+                          ("Northby", "organisation")]
+
+
+def test_a_capitals_line_keeps_what_the_article_does_not_name_elsewhere(blank_en):
+    text = "RAIN DELAYS KORVALA FINAL .\nThe match will be played on Sunday."
+    doc = make_doc(blank_en, text, [("KORVALA", "GPE")])
+    assert found(doc) == [("KORVALA", "place")]
