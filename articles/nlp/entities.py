@@ -169,7 +169,10 @@ def extract_mentions(
 
 
 # A dispatch's dateline, on a line of its own or opening the first paragraph: the place in capitals, perhaps its
-# region, then the date ("LONDON 2024-03-01", "ST. LOUIS, Mo., March 1").
+# region, then the date ("LONDON 2024-03-01", "ST. LOUIS, Mo., March 1"). It comes before the story, after
+# its headline and byline: it is looked for in the first DATELINE_LINES lines only (further down, "UPDATE,
+# March 3" would be a place).
+DATELINE_LINES = 5
 _MONTHS = "Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec"
 _DATELINE = re.compile(
     r"^(?P<place>[A-Z][A-Z.'-]*[A-Z.](?: [A-Z][A-Z.'-]*[A-Z.])*)"
@@ -188,16 +191,27 @@ def _with_layout(candidates: list[Candidate], text: str) -> list[Candidate]:
     """Places of a dateline and teams of a results table, which the layout names better than the model reads
     them (it misses a city in capitals, takes a club named after its town for the town): they replace what the
     model found over them."""
+    top = _lines_end(text, DATELINE_LINES)
     found = [
         Candidate(m.start(group), m.end(group), m.group(group), kind, "rule")
         for pattern, kind, groups in _LAYOUTS
-        for m in pattern.finditer(text)
+        for m in pattern.finditer(text, 0, top if pattern is _DATELINE else len(text))
         for group in groups
         if m.group(group)
     ]
     if not found:
         return candidates
     return _over_model(candidates, found)
+
+
+def _lines_end(text: str, lines: int) -> int:
+    """Where the text's first ``lines`` lines end."""
+    end = -1
+    for _ in range(lines):
+        end = text.find("\n", end + 1)
+        if end < 0:
+            return len(text)
+    return end
 
 
 def _echoed_in_capitals(candidates: list[Candidate], text: str) -> list[Candidate]:

@@ -391,6 +391,13 @@ def test_the_place_of_a_dateline_is_a_place(blank_en):
     assert found(doc) == [("PORT ELMS", "place"), ("Oreg", "place"), ("Glenn Mills", "organisation")]
 
 
+def test_a_dateline_is_looked_for_above_the_story_only(blank_en):
+    story = "The council voted.\n" * 4 + "UPDATE, March 3 - The mayor signed it.\n"
+    text = "Tax cut passed\nPORT ELMS March 1\n" + story
+    doc = make_doc(blank_en, text, [])
+    assert found(doc) == [("PORT ELMS", "place")], "a line further down starting in capitals is no dateline"
+
+
 def test_a_line_in_capitals_without_a_date_is_no_dateline(blank_en):
     doc = make_doc(blank_en, "STORMS HIT COAST\nHeavy rain fell in March 2024.", [])
     assert found(doc) == []
