@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from articles.models import Actor, Article, Kind, Mention, StoryOrigin
+from articles.models import Actor, Article, Decision, Kind, Mention, StoryOrigin
 from articles.services.accounts import api_token_create
 from articles.services.annotation import get_annotator
 from stories import features
@@ -146,6 +146,18 @@ def test_it_keeps_the_same_event_words_apart_beyond_the_time_window():
     story_assign(article_id=first.id)
     story_assign(article_id=later.id)
     assert story_of(first) != story_of(later)
+
+
+@pytest.mark.django_db
+def test_a_people_an_editor_rejected_as_a_mention_is_no_key():
+    body = "La récolte a commencé selon les Tibétains du village."
+    kept = ArticleFactory(title="Récolte", body=body, language="fr")
+    rejected = ArticleFactory(title="Récolte", body=body, language="fr")
+    MentionFactory(article=rejected, surface="Tibétains", kind=Kind.OTHER, decision=Decision.REJECTED)
+    for article in (kept, rejected):
+        story_assign(article_id=article.id)
+    assert "p:tibetain" in Article.objects.get(id=kept.id).story_vector.vector
+    assert "p:tibetain" not in Article.objects.get(id=rejected.id).story_vector.vector
 
 
 @pytest.mark.django_db
