@@ -1,9 +1,10 @@
 """What an article says about its event, as weighted keys: plain Python, no Django.
 
-An article is a sparse vector over two kinds of keys: words of its title and text
+An article is a sparse vector over three kinds of keys: words of its title and text
 ("t:word": lemmas from the language model's table of forms where it has one, else a light
-plural strip; folded, stop words out) and the registry actors it mentions ("a:42": people,
-organisations and places, whatever the language or spelling). Each key is weighed by how
+plural strip; folded, stop words out), the registry actors it mentions ("a:42": people,
+organisations and places, whatever the language or spelling) and the peoples its text names
+where the entities leave them out ("p:americain", weighed as actors). Each key is weighed by how
 rare it is in the archive (inverse document frequency), actors more than words: two articles
 in two languages meet through their actors and places, two similar events apart through the
 actors, places, numbers and dates they do not share.
@@ -80,12 +81,51 @@ def words(text: str, lemmas: Mapping = {}) -> list[str]:  # noqa: B006 (never wr
     return out
 
 
-def term_counts(*, title: str, text: str, actor_ids: Iterable[int], lemmas: Mapping = {}) -> Counter:  # noqa: B006
-    """Raw counts of the article's keys (words of the title counted ``TITLE_REPEAT`` times)."""
+def peoples(text: str, lemmas: Mapping = {}, *, adjectives: frozenset[str] = frozenset(),  # noqa: B006
+            mentioned: Iterable[str] = ()) -> list[str]:
+    """Inhabitants and peoples the text names ("les Américains", "la Franco-Colombienne"), read as
+    ``words`` reads them: words written with a capital inside a sentence whose lemma is one of the
+    language's ``adjectives``, and that no mention of the article (``mentioned``) holds. French
+    leaves them out of its entities (they name no one), yet they say where an event happens."""
+    out, held = [], set(words(" ".join(mentioned), lemmas))
+    text = unicodedata.normalize("NFC", text.replace("\u2019", "'"))
+    for match in _TOKEN.finditer(text):
+        elided = _ELISION.match(match.group().lower())
+        bare = match.group()[elided.end() if elided else 0 :]
+        if _names_a_people(bare, lemmas, adjectives) and not _opens_sentence(text, match.start()):
+            out.extend(word for word in words(bare, lemmas) if word not in held)
+    return out
+
+
+def _names_a_people(word: str, lemmas: Mapping, adjectives: frozenset[str]) -> bool:
+    if not word[:1].isupper() or word.isupper():
+        return False  # words in capitals are headlines and acronyms
+    head, _, last = word.lower().rpartition("-")
+    if head and not all(part.endswith("o") for part in head.split("-")):
+        return False  # "Franco-Colombienne": combining forms, then the demonym; not "Paris-based"
+    lemma = lemmas.get(last)
+    return last in adjectives or (lemma[0] if isinstance(lemma, list) else lemma) in adjectives
+
+
+def _opens_sentence(text: str, i: int) -> bool:
+    i -= 1
+    while i >= 0 and text[i] in _BETWEEN_SENTENCES:
+        i -= 1
+    return i < 0 or text[i] in ".!?…:;\n"
+
+
+_BETWEEN_SENTENCES = frozenset(" \t\u00a0\u202f\"«»“”()-–—")
+
+
+def term_counts(*, title: str, text: str, actor_ids: Iterable[int], lemmas: Mapping = {},  # noqa: B006
+                adjectives: frozenset[str] = frozenset(), mentioned: Iterable[str] = ()) -> Counter:
+    """Raw counts of the article's keys (words of the title counted ``TITLE_REPEAT`` times; the peoples
+    the text names outside its mentions weighed as actors, see ``peoples``)."""
     counts = Counter(f"t:{w}" for w in words(text, lemmas))
     for _ in range(TITLE_REPEAT):
         counts.update(f"t:{w}" for w in words(title, lemmas))
     counts.update(f"a:{actor_id}" for actor_id in actor_ids)
+    counts.update(f"p:{w}" for w in peoples(text, lemmas, adjectives=adjectives, mentioned=mentioned))
     return counts
 
 
@@ -98,7 +138,7 @@ def weigh(counts: Mapping[str, int], *, df: Mapping[str, int], total: int) -> Ve
     vector = {}
     for key, count in counts.items():
         weight = (1.0 + math.log(count)) * idf(df.get(key, 0), total)
-        vector[key] = weight * ACTOR_WEIGHT if key.startswith("a:") else weight
+        vector[key] = weight * ACTOR_WEIGHT if key.startswith(("a:", "p:")) else weight
     return normalised(top(vector, ARTICLE_KEYS))
 
 

@@ -61,22 +61,27 @@ def _lock() -> None:
 
 
 def _key_counts(article: Article, *, lemmas: bool = True) -> Counter:
-    """The article's keys; without ``lemmas`` its words are plural-stripped only (see ``_lemma_table``)."""
+    """The article's keys; without ``lemmas`` its words are plural-stripped only and its peoples not counted
+    (see ``_lexicon``)."""
     text = normalise_text(article.body)
     text = text[: find_content_end(text)]
-    rows = Mention.objects.filter(article_id=article.id, actor__isnull=False).exclude(
-        decision=Decision.REJECTED).values_list("actor_id", "actor__merged_into_id")
-    actor_ids = [merged or actor for actor, merged in rows]  # a merged actor counts as its survivor
-    table = _lemma_table(article.language) if lemmas else {}
-    return features.term_counts(title=article.title, text=text, actor_ids=actor_ids, lemmas=table)
+    rows = Mention.objects.filter(article_id=article.id).values_list(
+        "actor_id", "actor__merged_into_id", "decision", "text")
+    # A merged actor counts as its survivor; a rejected mention lends no actor, nor is its text a name.
+    actor_ids = [merged or actor for actor, merged, decision, _ in rows if actor and decision != Decision.REJECTED]
+    table, adjectives = _lexicon(article.language) if lemmas else ({}, frozenset())
+    return features.term_counts(title=article.title, text=text, actor_ids=actor_ids, lemmas=table,
+                                adjectives=adjectives, mentioned=[surface for *_, surface in rows])
 
 
-def _lemma_table(language: str):
-    """The language model's table of forms to lemmas, as the annotation loaded it. Workers only: a web
-    process never loads a model (an editor placing an article not yet weighed reads it without)."""
+def _lexicon(language: str):
+    """The language model's table of forms to lemmas and its adjectives naming peoples, as the annotation
+    loaded them. Workers only: a web process never loads a model (an editor placing an article not yet
+    weighed reads it without)."""
     from articles.services.annotation import get_annotator
 
-    return get_annotator().lemma_table(language)
+    annotator = get_annotator()
+    return annotator.lemma_table(language), annotator.people_adjectives(language)
 
 
 def _count_keys(keys) -> None:

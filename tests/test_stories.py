@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from articles.models import Actor, Article, Kind, Mention, StoryOrigin
+from articles.models import Actor, Article, Decision, Kind, Mention, StoryOrigin
 from articles.services.accounts import api_token_create
 from articles.services.annotation import get_annotator
 from stories import features
@@ -77,6 +77,24 @@ def test_it_leaves_out_stop_words_as_written_whatever_their_lemma():
     assert features.words("Always serious, perhaps") == []
 
 
+def test_it_reads_the_peoples_a_french_text_names_which_its_entities_leave_out():
+    annotator = get_annotator()
+    lemmas, adjectives = annotator.lemma_table("fr"), annotator.people_adjectives("fr")
+    text = "Selon les Américaines, la Franco-Marocaine est libre. Belges et Suisses votent, les Belges aussi."
+    # A sentence's first word is no name; a mention's words are its actor's.
+    assert features.peoples(text, lemmas, adjectives=adjectives, mentioned=["Suisses"]) == [
+        "americain", "franco-marocaine", "belge"]
+    # The English model labels nationalities (NORP): they are mentions already.
+    assert annotator.people_adjectives("en") == frozenset()
+
+
+def test_a_people_the_text_names_weighs_as_an_actor():
+    counts = features.term_counts(title="", text="Le vote du Belge", actor_ids=[], lemmas={},
+                                  adjectives=frozenset({"belge"}))
+    vector = features.weigh(counts, df={}, total=0)
+    assert vector["p:belge"] == pytest.approx(vector["t:belge"] * features.ACTOR_WEIGHT)
+
+
 def test_a_language_whose_model_has_no_table_of_forms_keeps_the_plural_strip():
     assert get_annotator().lemma_table("en") == {}
     assert get_annotator().lemma_table("xx") == {}
@@ -131,6 +149,18 @@ def test_it_keeps_the_same_event_words_apart_beyond_the_time_window():
 
 
 @pytest.mark.django_db
+def test_a_people_an_editor_rejected_as_a_mention_is_no_key():
+    body = "La récolte a commencé selon les Tibétains du village."
+    kept = ArticleFactory(title="Récolte", body=body, language="fr")
+    rejected = ArticleFactory(title="Récolte", body=body, language="fr")
+    MentionFactory(article=rejected, surface="Tibétains", kind=Kind.OTHER, decision=Decision.REJECTED)
+    for article in (kept, rejected):
+        story_assign(article_id=article.id)
+    assert "p:tibetain" in Article.objects.get(id=kept.id).story_vector.vector
+    assert "p:tibetain" not in Article.objects.get(id=rejected.id).story_vector.vector
+
+
+@pytest.mark.django_db
 def test_assigning_twice_changes_nothing():
     one = annotated(*FLOOD_1, ["Ilse Varga"])
     two = annotated(*FLOOD_2, ["Ilse Varga"])
@@ -161,12 +191,12 @@ def test_a_moved_article_stays_where_the_editor_put_it(editor):
 def test_an_editor_places_an_article_not_weighed_yet_without_loading_a_model(editor, monkeypatch):
     # The move runs in a web process, which never loads a language model (tests/test_web_processes.py).
     def no_model(language):
-        raise AssertionError(f"a model's lemma table asked for ({language})")
+        raise AssertionError(f"a model's lemma table or adjectives asked for ({language})")
 
     one = annotated(*FIRE_FR_1, language="fr")
     story_assign(article_id=one.id)
     two = annotated(*FIRE_FR_2, language="fr")
-    monkeypatch.setattr("stories.services._lemma_table", no_model)
+    monkeypatch.setattr("stories.services._lexicon", no_model)
 
     story = article_story_move(article_id=two.id, story_id=story_of(one).id, user=editor)
 

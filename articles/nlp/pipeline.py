@@ -107,6 +107,16 @@ class Annotator:
         lookups = getattr(nlp.get_pipe("lemmatizer"), "lookups", None)
         return lookups.get_table("lemma_lookup") if lookups is not None and lookups.has_table("lemma_lookup") else {}
 
+    def people_adjectives(self, language: str) -> frozenset[str]:
+        """The adjectives that, written with a capital, name a people ("les Américains"), in a language
+        whose entity model has no label for nationalities (the French one tags them LOC and the entity
+        step leaves them out): its lemmatizer's adjectives. Empty where the model labels them (English
+        NORP: they are mentions already)."""
+        nlp = self._nlp(language)
+        if nlp is None or "ner" not in nlp.pipe_names or "NORP" in nlp.get_pipe("ner").labels:
+            return frozenset()
+        return self._lexicons[language].adjectives
+
     def annotate(self, text: str, language: str | None = None, source: int | None = None) -> Annotation:
         return self.annotate_many([text], [language], [source])[0]
 
