@@ -43,8 +43,8 @@ from articles.models import (
     speakers_prefetch,
     suggestions_in_words,
 )
-from articles.nlp.entities import title_cut, title_kept
 from articles.nlp.names import names_alike
+from articles.nlp.titles import title_cut, title_kept
 from articles.queue_params import QueueParams
 from pressreview.inputs import id_or_none
 from sources.models import FeedItem

@@ -20,6 +20,7 @@ from spacy.tokens import Doc, Span, Token
 from .lexicon import NAME_PARTICLES, TITLE_PREFIXES, every
 from .names import acronym_match
 from .normalise import is_acronym, normalise_surface, normalise_text
+from .titles import FUNCTION_WORDS, TITLES, apposition
 
 RULE_ID_PREFIX = "rule:"
 _CASED = ":cased"
@@ -56,12 +57,6 @@ _KIND_LABELS = {
 DETERMINERS = every("articles")
 PREPOSITIONS = every("prepositions")
 PRONOUNS = every("pronouns")
-FUNCTION_WORDS = DETERMINERS | PREPOSITIONS | PRONOUNS | every("conjunctions") | every("indefinites")
-# Roles written before a name ("le ministre belge Jean Dupuis"), and
-# courtesy titles. A span that starts with one and is not a person is a role,
-# not an actor ("Le ministre belge"). A style is part of the name ("Prince Harry").
-TITLES = (every("titles") | every("plural_titles") | every("title_modifiers") | every("courtesy")) - every("styles")
-COURTESY = every("courtesy")
 # Head nouns of named events ("Jeux olympiques", "Coupe du monde de rugby", "Cannes Film Festival"), of
 # organisations for spans the model left as MISC ("France Presse"), of institutions named by a common noun
 # plus a portfolio ("ministère … de l'Intérieur").
@@ -274,40 +269,10 @@ def _with_title(doc: Doc, c: Candidate) -> Candidate:
     start = i
     while start > 0 and doc[start - 1].lower_ in TITLES and doc[start - 1].whitespace_ == " ":
         start -= 1
-    if start == i or _apposition(doc[start - 1].text if start else "", doc[start].lower_):
+    if start == i or apposition(doc[start - 1].text if start else "", doc[start].lower_):
         return c
     begin = doc[start].idx
     return Candidate(begin, c.end, doc.text[begin : c.end], c.kind, c.origin)
-
-
-def title_kept(text: str) -> bool:
-    """An editor's person mention that starts with a title before a name, as _with_title writes it: "président
-    Dupuis", "ministre belge Jean Dupuis" (not a role with its complement, "président de la Région")."""
-    words = text.split()
-    i = 0
-    while i < len(words) and words[i].lower() in TITLES:
-        i += 1
-    if i == 0:
-        return False
-    while i < len(words) and words[i].islower() and words[i] not in FUNCTION_WORDS:
-        i += 1
-    return i < len(words) and words[i][:1].isupper()
-
-
-def title_cut(before: str, text: str) -> bool:
-    """An editor's person mention written right after a title and a space, left outside it
-    ("le président | Dupuis"): ``before`` is the text that precedes the mention."""
-    if not before.endswith(" ") or before.endswith("  ") or not text[:1].isupper():
-        return False
-    words = before.split()
-    return bool(words) and words[-1].lower() in TITLES and not _apposition(words[-2] if len(words) > 1 else "",
-                                                                         words[-1].lower())
-
-
-def _apposition(before: str, title: str) -> bool:
-    # "Jeanne Martin, députée Paul Durand": a role right after a comma describes the name before it. A courtesy
-    # title opens the name after it ("Hier, M. Durand").
-    return before.endswith(",") and title not in COURTESY
 
 
 def _from_rule(ent: Span) -> Candidate | None:

@@ -9,7 +9,8 @@ import pytest
 import spacy
 from spacy.tokens import Span
 
-from articles.nlp.entities import Lexicon, extract_mentions, ruler_patterns, title_cut, title_kept
+from articles.nlp.entities import Lexicon, extract_mentions, ruler_patterns
+from articles.nlp.titles import title_cut, title_kept
 
 ADJECTIVES = frozenset(
     {"suisse", "belge", "marocain", "français", "américain", "allemand", "espagnol", "olympique", "uni", "british",
