@@ -1544,3 +1544,23 @@ def test_a_statement_speaks_for_the_organisation_that_issued_it(annotator):
         "Le communiqué d'Altavia précise : « Aucun emploi ne sera supprimé. »\n"
     )
     check(Found(annotator, french, "fr"), "Aucun emploi", "direct", "Altavia", cue="précise")
+
+
+def test_a_speech_verb_the_tagger_reads_as_a_noun_speaks_between_a_quote_and_a_name(annotator):
+    # "note", "juge", "avance" are read as nouns after « … », ; the name after them settles it.
+    text = (
+        "Le conseil municipal a voté le budget mardi.\n"
+        "« Le texte va trop loin », note Jean Morel, avocat de l'association.\n"
+        "« Les taux vont encore monter », avance Claire Vasseur, fondatrice d'un courtier.\n"
+    )
+    found = Found(annotator, text, "fr")
+    check(found, "Le texte va trop loin", "direct", "Jean Morel", cue="note")
+    check(found, "Les taux vont encore monter", "direct", "Claire Vasseur", cue="avance")
+
+
+def test_a_party_between_a_title_and_a_name_leaves_the_name_the_speaker(annotator):
+    text = (
+        "Le ministre a parlé hier de la visite.\n"
+        "« On recevra qui on veut », s'est indigné le député UMP Paul Girard, président du groupe.\n"
+    )
+    check(Found(annotator, text, "fr"), "On recevra qui on veut", "direct", "Paul Girard", cue="s'est indigné")
