@@ -1564,3 +1564,18 @@ def test_a_party_between_a_title_and_a_name_leaves_the_name_the_speaker(annotato
         "« On recevra qui on veut », s'est indigné le député UMP Paul Girard, président du groupe.\n"
     )
     check(Found(annotator, text, "fr"), "On recevra qui on veut", "direct", "Paul Girard", cue="s'est indigné")
+
+
+def test_a_pronoun_after_a_speaker_named_in_its_own_sentence_is_that_speaker_not_an_earlier_title(annotator):
+    # The sentence before names a title held by someone else ("le président du groupe"): the speaker named in
+    # the pronoun's own sentence comes first.
+    text = (
+        "« Il paraît qu'on est libre ! », s'est indigné le député UMP Paul Girard, président du groupe d'études,"
+        " dans « Le Parisien »;\n\n"
+        "et la présence de Claire Morel à la cérémonie du 22 août.\n\n"
+        "C'est sur ce dernier point que le Parti socialiste a choisi de mettre l'accent, en accusant le président"
+        " d'«hypocrisie », comme l'a fait Jean Roche.\n\n"
+        "« Jacques Martin tente de masquer l'échec de sa visite », a renchéri hier Karim Benali, secrétaire"
+        " national à l'égalité du PS :  « Cette mise en scène est choquante », a-t-il poursuivi.\n"
+    )
+    check(Found(annotator, text, "fr"), "Cette mise en scène", "direct", "Karim Benali", cue="a-t-il poursuivi")
