@@ -1579,3 +1579,20 @@ def test_a_pronoun_after_a_speaker_named_in_its_own_sentence_is_that_speaker_not
         " national à l'égalité du PS :  « Cette mise en scène est choquante », a-t-il poursuivi.\n"
     )
     check(Found(annotator, text, "fr"), "Cette mise en scène", "direct", "Karim Benali", cue="a-t-il poursuivi")
+
+
+def test_a_quote_never_closed_over_several_sentences_is_not_spoken_by_the_quote_after_it(annotator):
+    # The mark after "saw" is never closed: the sentences after it are the reporter's, up to the next quote; a
+    # piece of one sentence cut by the next quote is still one utterance with it.
+    text = (
+        "Rebels shelled the market town on Friday. A Reuters photographer heard sirens, then saw"
+        ' "smoke over the market, a burnt truck by the gate and a drone circling low. Witnesses think the'
+        " rebels fired from the hills. One shell hit a clinic, according to Jane Holt, a nurse. Holt said the"
+        " staff were safe. The town shelters 8,000 people."
+        ' "The rebels want to break the truce, " said Relief Council director Paul Henry.\n'
+    )
+    found = Found(annotator, text, "en")
+    assert found.speaker(found.starting("smoke over the market")) != "Paul Henry", found.summary()
+    check(found, "The rebels want", "direct", "Paul Henry", cue="said")
+    short = 'Jane Holt spoke on Monday. "We will rebuild the school. "It will take a year," said Paul Henry.\n'
+    check(Found(annotator, short, "en"), "We will rebuild", "direct", "Paul Henry")
