@@ -1487,6 +1487,14 @@ def test_illustrer_and_questionner_are_speech_verbs(annotator):
     check(found, "Est-il utile", "direct", "Claire Morel", cue="a questionné")
 
 
+def test_pronostiquer_is_a_speech_verb(annotator):
+    text = (
+        "Les loyers ont encore augmenté cet été. « Les prix devraient dépasser les records de l'an dernier »,"
+        " pronostique l'Observatoire des loyers parisiens.\n"
+    )
+    check(Found(annotator, text, "fr"), "Les prix devraient", "direct", "Observatoire des loyers parisiens")
+
+
 def test_a_name_set_after_its_description_is_the_subject_of_the_verb_after_the_comma(annotator):
     # "Un élu lyonnais, X, conteste": the comma after the name closes the description before it, so X is the
     # sentence's subject and the pronoun after "L'élu …" is X's.
