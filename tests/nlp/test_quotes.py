@@ -1604,3 +1604,12 @@ def test_a_quote_never_closed_over_several_sentences_is_not_spoken_by_the_quote_
     check(found, "The rebels want", "direct", "Paul Henry", cue="said")
     short = 'Jane Holt spoke on Monday. "We will rebuild the school. "It will take a year," said Paul Henry.\n'
     check(Found(annotator, short, "en"), "We will rebuild", "direct", "Paul Henry")
+
+
+def test_pour_x_opening_a_sentence_that_ends_with_a_colon_gives_x_the_quote_after_it(annotator):
+    text = (
+        "Paul Vernet reprendra la compétition en 2009.\n"
+        "Pour Jean Morel, directeur de l'équipe, la situation est la suivante : « Paul restera chez nous deux"
+        " saisons. Il y a un contrat. »\n"
+    )
+    check(Found(annotator, text, "fr"), "Paul restera chez nous", "direct", "Jean Morel")

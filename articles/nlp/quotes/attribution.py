@@ -246,6 +246,11 @@ def _attribution_before(ctx: _Context, quote: _Quote) -> _Attribution | None:
         caption = _caption_speaker(ctx, floor, colon)
         if caption is not None:
             return _Attribution(caption.group, "", by_verb=False, confidence=_COLON, evidence=COLON)
+        if ctx.lower[floor] == "pour" and ctx.lexicon is LEXICONS["fr"]:
+            # "Pour X, la situation est simple : « … »": the sentence gives X's view, the quote X's words.
+            found = _pour_speaker(ctx, floor, quote)
+            if found is not None:
+                return found
         # The main clause only: "X, qui a été élu en 2002, était clair : « … »" is X's.
         first_comma = next((k for k in range(floor, colon) if ctx.lower[k] == ","), colon)
         passive = next((k for k in range(floor, first_comma) if _passive_verb(ctx, k)), None)
