@@ -1487,6 +1487,14 @@ def test_illustrer_and_questionner_are_speech_verbs(annotator):
     check(found, "Est-il utile", "direct", "Claire Morel", cue="a questionné")
 
 
+def test_pronostiquer_is_a_speech_verb(annotator):
+    text = (
+        "Les loyers ont encore augmenté cet été. « Les prix devraient dépasser les records de l'an dernier »,"
+        " pronostique l'Observatoire des loyers parisiens.\n"
+    )
+    check(Found(annotator, text, "fr"), "Les prix devraient", "direct", "Observatoire des loyers parisiens")
+
+
 def test_a_name_set_after_its_description_is_the_subject_of_the_verb_after_the_comma(annotator):
     # "Un élu lyonnais, X, conteste": the comma after the name closes the description before it, so X is the
     # sentence's subject and the pronoun after "L'élu …" is X's.
@@ -1544,3 +1552,64 @@ def test_a_statement_speaks_for_the_organisation_that_issued_it(annotator):
         "Le communiqué d'Altavia précise : « Aucun emploi ne sera supprimé. »\n"
     )
     check(Found(annotator, french, "fr"), "Aucun emploi", "direct", "Altavia", cue="précise")
+
+
+def test_a_speech_verb_the_tagger_reads_as_a_noun_speaks_between_a_quote_and_a_name(annotator):
+    # "note", "juge", "avance" are read as nouns after « … », ; the name after them settles it.
+    text = (
+        "Le conseil municipal a voté le budget mardi.\n"
+        "« Le texte va trop loin », note Jean Morel, avocat de l'association.\n"
+        "« Les taux vont encore monter », avance Claire Vasseur, fondatrice d'un courtier.\n"
+    )
+    found = Found(annotator, text, "fr")
+    check(found, "Le texte va trop loin", "direct", "Jean Morel", cue="note")
+    check(found, "Les taux vont encore monter", "direct", "Claire Vasseur", cue="avance")
+
+
+def test_a_party_between_a_title_and_a_name_leaves_the_name_the_speaker(annotator):
+    text = (
+        "Le ministre a parlé hier de la visite.\n"
+        "« On recevra qui on veut », s'est indigné le député UMP Paul Girard, président du groupe.\n"
+    )
+    check(Found(annotator, text, "fr"), "On recevra qui on veut", "direct", "Paul Girard", cue="s'est indigné")
+
+
+def test_a_pronoun_after_a_speaker_named_in_its_own_sentence_is_that_speaker_not_an_earlier_title(annotator):
+    # The sentence before names a title held by someone else ("le président du groupe"): the speaker named in
+    # the pronoun's own sentence comes first.
+    text = (
+        "« Il paraît qu'on est libre ! », s'est indigné le député UMP Paul Girard, président du groupe d'études,"
+        " dans « Le Parisien »;\n\n"
+        "et la présence de Claire Morel à la cérémonie du 22 août.\n\n"
+        "C'est sur ce dernier point que le Parti socialiste a choisi de mettre l'accent, en accusant le président"
+        " d'«hypocrisie », comme l'a fait Jean Roche.\n\n"
+        "« Jacques Martin tente de masquer l'échec de sa visite », a renchéri hier Karim Benali, secrétaire"
+        " national à l'égalité du PS :  « Cette mise en scène est choquante », a-t-il poursuivi.\n"
+    )
+    check(Found(annotator, text, "fr"), "Cette mise en scène", "direct", "Karim Benali", cue="a-t-il poursuivi")
+
+
+def test_a_quote_never_closed_over_several_sentences_is_not_spoken_by_the_quote_after_it(annotator):
+    # The mark after "saw" is never closed: the sentences after it are the reporter's, up to the next quote; a
+    # piece of one sentence cut by the next quote is still one utterance with it.
+    text = (
+        "Rebels shelled the market town on Friday. A Reuters photographer heard sirens, then saw"
+        ' "smoke over the market, a burnt truck by the gate and a drone circling low. Witnesses think the'
+        " rebels fired from the hills. One shell hit a clinic, according to Jane Holt, a nurse. Holt said the"
+        " staff were safe. The town shelters 8,000 people."
+        ' "The rebels want to break the truce, " said Relief Council director Paul Henry.\n'
+    )
+    found = Found(annotator, text, "en")
+    assert found.speaker(found.starting("smoke over the market")) != "Paul Henry", found.summary()
+    check(found, "The rebels want", "direct", "Paul Henry", cue="said")
+    short = 'Jane Holt spoke on Monday. "We will rebuild the school. "It will take a year," said Paul Henry.\n'
+    check(Found(annotator, short, "en"), "We will rebuild", "direct", "Paul Henry")
+
+
+def test_pour_x_opening_a_sentence_that_ends_with_a_colon_gives_x_the_quote_after_it(annotator):
+    text = (
+        "Paul Vernet reprendra la compétition en 2009.\n"
+        "Pour Jean Morel, directeur de l'équipe, la situation est la suivante : « Paul restera chez nous deux"
+        " saisons. Il y a un contrat. »\n"
+    )
+    check(Found(annotator, text, "fr"), "Paul restera chez nous", "direct", "Jean Morel")

@@ -64,6 +64,7 @@ from .titles import (
 )
 
 _WINDOW_BEFORE = 30  # tokens read back from a quote for a speech verb
+_UNCLOSED_SENTENCES = 3  # a quote never closed running over this many sentences is no utterance with the next
 
 
 def _attribute(ctx: _Context, quote: _Quote) -> _Attribution | None:
@@ -245,6 +246,11 @@ def _attribution_before(ctx: _Context, quote: _Quote) -> _Attribution | None:
         caption = _caption_speaker(ctx, floor, colon)
         if caption is not None:
             return _Attribution(caption.group, "", by_verb=False, confidence=_COLON, evidence=COLON)
+        if ctx.lower[floor] == "pour" and ctx.lexicon is LEXICONS["fr"]:
+            # "Pour X, la situation est simple : « … »": the sentence gives X's view, the quote X's words.
+            found = _pour_speaker(ctx, floor, quote)
+            if found is not None:
+                return found
         # The main clause only: "X, qui a été élu en 2002, était clair : « … »" is X's.
         first_comma = next((k for k in range(floor, colon) if ctx.lower[k] == ","), colon)
         passive = next((k for k in range(floor, first_comma) if _passive_verb(ctx, k)), None)
@@ -1020,9 +1026,17 @@ def _own_sentence_subject(ctx: _Context, quote: _Quote) -> _Attribution | None:
     return found
 
 
+def _runs_on(ctx: _Context, quote: _Quote) -> bool:
+    """A quote never closed, cut where the next one opens, ran over sentences the reporter may have written:
+    it is no utterance with the next one."""
+    return not quote.closed and ctx.sent[quote.t1 - 1] - ctx.sent[quote.t0] >= _UNCLOSED_SENTENCES
+
+
 def _one_sentence_no_one_between(ctx: _Context, a: _Quote, b: _Quote) -> bool:
     """Quotes ``a`` and ``b`` stand in one sentence of the reporter's, with no person or organisation named
     and no speech verb between them."""
+    if _runs_on(ctx, a):
+        return False
     for i in range(bisect_left(ctx.idx, a.close), bisect_left(ctx.idx, b.open)):
         if ctx.quote_of[i] >= 0:
             continue
@@ -1054,7 +1068,7 @@ def _speaker_of_sentence_before(ctx: _Context, quote: _Quote) -> _Attribution | 
 
 def _adjacent(ctx: _Context, a: _Quote, b: _Quote) -> bool:
     if not a.closed:
-        return a.close == b.open
+        return a.close == b.open and not _runs_on(ctx, a)
     between = ctx.text[a.close + 1 : b.open]
     return "\n" not in between and all(not ch.isalnum() for ch in between)
 

@@ -4,6 +4,7 @@ and where a clause that a cue may introduce begins."""
 from ..lexicon import LEXICONS
 from .context import _Context
 
+_CLOSING_MARKS = frozenset({"»", "”", '"'})
 _ACCORDING_FIRST = frozenset(phrase[0] for lexicon in LEXICONS.values() for phrase in lexicon.according)
 
 
@@ -45,10 +46,24 @@ def _is_speech_verb(ctx: _Context, i: int) -> bool:
         return start < i or end > i + 1
     if ctx.pos[i] in ("VERB", "AUX"):
         return True
-    # Tags slip on "note", "juge", "estime": an auxiliary before or a pronoun after settles it.
+    # Tags slip on "note", "juge", "estime": an auxiliary before, a pronoun after, or a quote before and a name
+    # after ("« … », note Jean Dupont") settles it.
     j = i + 2 if i + 1 < len(ctx.lower) and ctx.lower[i + 1] == "-t" else i + 1  # "argumente-t-il"
-    return (i > 0 and ctx.lower[i - 1] in lexicon.auxiliaries) or (
-        j < len(ctx.lower) and ctx.lower[j] in lexicon.inverted and ctx.lower[j].startswith("-")
+    return (
+        (i > 0 and ctx.lower[i - 1] in lexicon.auxiliaries)
+        or (j < len(ctx.lower) and ctx.lower[j] in lexicon.inverted and ctx.lower[j].startswith("-"))
+        or _between_quote_and_name(ctx, i)
+    )
+
+
+def _between_quote_and_name(ctx: _Context, i: int) -> bool:
+    """Token i follows a closing quotation mark and its comma, and a name follows it."""
+    return (
+        i >= 2
+        and i + 1 < len(ctx.lower)
+        and ctx.lower[i - 1] == ","
+        and ctx.lower[i - 2] in _CLOSING_MARKS
+        and ctx.owner[i + 1] is not None
     )
 
 

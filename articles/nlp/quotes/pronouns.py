@@ -7,6 +7,7 @@ from . import attribution
 from .context import (
     _CLITICS,
     _WINDOW_AFTER,
+    NAME,
     _Attribution,
     _Context,
     _is_description,
@@ -75,6 +76,8 @@ def _described_before(ctx: _Context, last: int, unwanted: str | None) -> _Attrib
     holds it or no one. None when a name comes first (the pronoun is read as usual)."""
     lexicon = ctx.lexicon
     end = _sentence_start(ctx, last)  # the pronoun's own sentence is about it
+    if any(q.by_verb and q.evidence == NAME and end <= q.t0 and q.t1 <= last for q in ctx.quotes):
+        return None  # '"…," said X, an official: "…," he went on': a speaker named before it in its sentence
     for _ in range(3):
         if end <= 0:
             return None

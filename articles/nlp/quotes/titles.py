@@ -375,7 +375,7 @@ def _named_after_title(ctx: _Context, end: int, quote: _Quote) -> int | None:
     suisse David Wehren", "Labour MP Anna Wright"."""
     lexicon = ctx.lexicon
     for j in range(end, min(end + 5, len(ctx.lower))):
-        owner = ctx.owner[j]
+        owner = _past_party(ctx, ctx.owner[j])
         if owner is not None:
             if owner.kind == "person" and not _is_description(ctx, owner) and not _foreign(ctx, j, quote):
                 return owner.group
@@ -391,6 +391,16 @@ def _named_after_title(ctx: _Context, end: int, quote: _Quote) -> int | None:
         ):
             return None
     return None
+
+
+def _past_party(ctx: _Context, mention: MentionSpan | None) -> MentionSpan | None:
+    """The person named right after an organisation that qualifies a title ("le député UMP Jean Dupont": the
+    party, then its member), else the mention itself."""
+    if mention is None or mention.kind != "organisation":
+        return mention
+    after = bisect_left(ctx.idx, mention.end)
+    following = ctx.owner[after] if after < len(ctx.lower) else None
+    return following if following is not None and following.kind == "person" else mention
 
 
 def _apposed_person(ctx: _Context, end: int, quote: _Quote) -> int | None:
