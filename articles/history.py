@@ -256,6 +256,10 @@ def _sentence(event: ReviewEvent, names: _Names) -> str:
     if action == "rejected_surface_remove":
         values["surface"] = event.before.get("surface", "")
         return _("%(who)s let “%(surface)s” be suggested again") % values
+    if action == "convention_stop":
+        return _("%(who)s stopped the convention of titles inside people's mentions") % values
+    if action == "convention_resume":
+        return _("%(who)s let the editors' mentions decide again whether titles go inside people's mentions") % values
     if action == "reannotate":
         count = _int(event.after.get("articles")) or 0
         values.update(count=count, reason=event.after.get("reason", ""))
