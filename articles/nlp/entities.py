@@ -66,6 +66,9 @@ INSTITUTION_HEADS = every("institution_heads")
 _NAMED_HEADS = ORGANISATION_HEADS | INSTITUTION_HEADS
 # A trailing "de l'année prochaine" is a date, not part of the event's name.
 TIME_WORDS = every("time_nouns")
+# "le département de X": the kind of place, not its name; "l'État": a common noun, not a name.
+PLACE_NOUNS = every("place_nouns")
+CAPITALISED_NOUNS = every("capitalised_nouns")
 
 _EDGE_LEAD = "-–—,;:!?«»\"()[]*•/|'"
 _EDGE_TRAIL = "-–—,;:!?«»\"([]*•/|'"
@@ -345,6 +348,8 @@ def _model_candidate(ent: Span, span: Span, kind: str, lexicon: Lexicon, doc_tex
 def _repair(doc: Doc, start: int, end: int, kind: str) -> tuple[int, int]:
     if kind == "organisation":
         start = _extend_institution(doc, start)
+    elif kind == "place":
+        start = _after_place_noun(doc, start, end)
     # The last token always stays: "LA" alone is Los Angeles, not an article.
     while start < end - 1:
         tok = doc[start]
@@ -413,6 +418,19 @@ def _before_holder_title(doc: Doc, start: int, end: int) -> int:
     if doc[cut - 1].text == "-":
         return end
     return cut
+
+
+def _after_place_noun(doc: Doc, start: int, end: int) -> int:
+    """"département de Tolosa", "base militaire de Vila", "the province of Vila": the place's name starts after
+    the lower-case kind of place, its adjectives and the preposition, when a capital follows."""
+    if not (doc[start].is_lower and doc[start].lower_ in PLACE_NOUNS):
+        return start
+    i = start + 1
+    while i < end and doc[i].is_lower and doc[i].pos_ == "ADJ":
+        i += 1
+    if i + 1 < end and doc[i].lower_ in _COMPLEMENT_WORDS and doc[i + 1].text[:1].isupper():
+        return i + 1
+    return start
 
 
 def _extend_institution(doc: Doc, start: int) -> int:
@@ -530,6 +548,8 @@ def _is_junk(span: Span, text: str, kind: str, lexicon: Lexicon, *, label: str =
     low = tok.lower_
     if kind == "person" and tok.i > 0 and _is_elided_article(tok.doc[tok.i - 1]):
         return True  # "la Ligue des droits de l'Homme": an elided article is never written before a person's name
+    if low in CAPITALISED_NOUNS:
+        return True  # "l'État", "le chef de l'Etat"
     if label in _NAMING_LABELS:
         return False
     if tok.is_upper and len(text) > 4 and low in lexicon.common:

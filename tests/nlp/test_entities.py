@@ -429,3 +429,21 @@ def test_a_capitals_line_keeps_what_the_article_does_not_name_elsewhere(blank_en
     text = "RAIN DELAYS KORVALA FINAL .\nThe match will be played on Sunday."
     doc = make_doc(blank_en, text, [("KORVALA", "GPE")])
     assert found(doc) == [("KORVALA", "place")]
+
+
+def test_the_kind_of_place_before_its_name_is_left_out(blank):
+    text = "Les troupes sont parties de la base aérienne de Vilaro, dans le département du Nortal."
+    doc = make_doc(blank, text, [("base aérienne de Vilaro", "LOC"), ("département du Nortal", "LOC")],
+                   pos={"aérienne": "ADJ"})
+    assert found(doc) == [("Vilaro", "place"), ("Nortal", "place")]
+
+
+def test_a_place_noun_without_a_name_after_it_stays(blank):
+    doc = make_doc(blank, "Il vit à Vieille Ville de Berno.", [("Vieille Ville de Berno", "LOC")])
+    assert found(doc) == [("Vieille Ville de Berno", "place")], "a capital kind of place is part of the name"
+
+
+def test_the_state_written_with_a_capital_is_no_place(blank):
+    text = "Le chef de l'État a reçu la Banque Lorin, qui doit 2 milliards à l'Etat."
+    doc = make_doc(blank, text, [("État", "LOC"), ("Banque Lorin", "ORG"), ("Etat", "LOC")])
+    assert found(doc) == [("Banque Lorin", "organisation")]

@@ -118,6 +118,8 @@ LEXICON = Lexicon(
         "games olympics olympiad cup championship championships summit conference expo exhibition tournament"
         " prix election elections war revolution fair show open festival forum marathon"
     ),
+    place_nouns=words("city town village province region county district state"),
+    capitalised_nouns=frozenset(),
     work_nouns=words(
         "film films movie movies novel novels book books series show shows album albums song songs play"
         " programme program documentary titled entitled called dubbed named nicknamed so-called newspaper"

@@ -160,6 +160,10 @@ LEXICON = Lexicon(
         "jeux jo coupe championnat championnats mondial mondiaux sommet festival conférence forum exposition"
         " salon tournoi biennale olympiades marathon grand-prix rallye élection élections guerre révolution cop"
     ),
+    place_nouns=words(
+        "département départements région province ville commune village quartier arrondissement district base"
+    ),
+    capitalised_nouns=words("état etat"),
     work_nouns=words(
         "film films roman romans livre livres ouvrage ouvrages série séries album albums chanson chansons"
         " pièce émission émissions documentaire spectacle titre titré intitulé intitulée intitulés baptisé"
