@@ -68,6 +68,9 @@ _NAMED_HEADS = ORGANISATION_HEADS | INSTITUTION_HEADS
 TIME_WORDS = every("time_nouns")
 # "le département de X": the kind of place, not its name; "l'État": a common noun, not a name.
 PLACE_NOUNS = every("place_nouns")
+# "le parti écologiste X", "X, une société …": an organisation named after the common noun of its kind.
+ORGANISATION_NOUNS = every("organisations")
+_APPOSITION_DETERMINERS = every("articles") | every("indefinites")
 CAPITALISED_NOUNS = every("capitalised_nouns")
 
 _EDGE_LEAD = "-–—,;:!?«»\"()[]*•/|'"
@@ -159,6 +162,7 @@ def extract_mentions(
     candidates = _echoed_in_capitals(candidates, text)
     if content_end is not None:
         candidates = [c for c in candidates if c.end <= content_end]
+    candidates = _introduced_organisations(candidates, doc)
     candidates = _fix_kinds(candidates, text)
     candidates = [c for c in candidates if not _is_rejected(c, rejected)]
     if titles_inside:
@@ -652,6 +656,38 @@ def _ranked_entry_kind(c: Candidate, text: str) -> Candidate:
     if not _RANK.search(text, max(0, c.start - 8), c.start) or not _ENTRY_TAIL.match(text, c.end):
         return c
     return Candidate(c.start, c.end, c.text, "person", c.origin)
+
+
+def _introduced_organisations(candidates: list[Candidate], doc: Doc) -> list[Candidate]:
+    """"le parti écologiste Cap 21", "Vexa, une importante société …": a name the article introduces with the
+    common noun of an organisation, right before it or in an apposition after it, is that organisation wherever
+    the article writes it; the model reads many as places. A person keeps its kind ("le gouvernement Dupuis")."""
+    named = {
+        normalise_surface(c.text)
+        for c in candidates
+        if c.origin == "model" and c.kind != "person" and _introduced_as_organisation(doc, c)
+    }
+    return [
+        Candidate(c.start, c.end, c.text, "organisation", c.origin)
+        if c.origin == "model" and c.kind != "person" and normalise_surface(c.text) in named
+        else c
+        for c in candidates
+    ]
+
+
+def _introduced_as_organisation(doc: Doc, c: Candidate) -> bool:
+    span = doc.char_span(c.start, c.end, alignment_mode="expand")
+    before = span.start - 1
+    while before >= 0 and doc[before].is_lower and doc[before].pos_ == "ADJ":
+        before -= 1
+    if before >= 0 and doc[before].is_lower and doc[before].lower_ in ORGANISATION_NOUNS:
+        return True
+    after = span.end + 2
+    if after >= len(doc) or doc[span.end].text != "," or doc[span.end + 1].lower_ not in _APPOSITION_DETERMINERS:
+        return False
+    while after < len(doc) - 1 and doc[after].is_lower and doc[after].pos_ == "ADJ":
+        after += 1
+    return doc[after].is_lower and doc[after].lower_ in ORGANISATION_NOUNS
 
 
 def _expanded_acronym_kinds(candidates: list[Candidate], text: str) -> list[Candidate]:

@@ -447,3 +447,16 @@ def test_the_state_written_with_a_capital_is_no_place(blank):
     text = "Le chef de l'État a reçu la Banque Lorin, qui doit 2 milliards à l'Etat."
     doc = make_doc(blank, text, [("État", "LOC"), ("Banque Lorin", "ORG"), ("Etat", "LOC")])
     assert found(doc) == [("Banque Lorin", "organisation")]
+
+
+def test_a_name_introduced_by_the_noun_of_an_organisation_is_one_in_the_whole_article(blank):
+    text = "Jean Dupuis préside le parti écologiste Vert 30. Vexa, une importante société de Bâle, a suivi Vert 30."
+    ents = [("Jean Dupuis", "PER"), ("Vert 30", "LOC"), ("Vexa", "LOC"), ("Bâle", "LOC"), ("Vert 30", "LOC")]
+    doc = make_doc(blank, text, ents, pos={"écologiste": "ADJ", "importante": "ADJ"})
+    assert found(doc) == [("Jean Dupuis", "person"), ("Vert 30", "organisation"), ("Vexa", "organisation"),
+                          ("Bâle", "place"), ("Vert 30", "organisation")]
+
+
+def test_a_person_after_the_noun_of_an_organisation_stays_a_person(blank):
+    doc = make_doc(blank, "Le gouvernement Dupuis est tombé à Bâle.", [("Dupuis", "PER"), ("Bâle", "LOC")])
+    assert found(doc) == [("Dupuis", "person"), ("Bâle", "place")]
