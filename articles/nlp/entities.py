@@ -157,7 +157,7 @@ def extract_mentions(
             found = _from_rule(ent)
             candidates.extend([found] if found is not None else [])
         else:
-            candidates.extend(_from_model(ent, lexicon, text))
+            candidates.extend(found for line in _lines_of(ent) for found in _from_model(line, lexicon, text))
     candidates = _with_layout(candidates, text)
     candidates = _echoed_in_capitals(candidates, text)
     if content_end is not None:
@@ -292,6 +292,17 @@ def _from_rule(ent: Span) -> Candidate | None:
         start += 1  # "la France" matched by the alias "La France"
     span = ent.doc[start : ent.end]
     return Candidate(span.start_char, span.end_char, span.text, kind, "rule")
+
+
+def _lines_of(ent: Span) -> list[Span]:
+    """A name never runs over a line break: the model's span is read line by line ("Jane\nHolt" in a table,
+    a heading and the paragraph under it)."""
+    doc, parts, start = ent.doc, [], ent.start
+    for i in range(ent.start, ent.end + 1):
+        if i == ent.end or (doc[i].is_space and "\n" in doc[i].text):
+            parts += [Span(doc, start, i, label=ent.label)] if start < i else []
+            start = i + 1
+    return parts
 
 
 def _from_model(ent: Span, lexicon: Lexicon, doc_text: str) -> list[Candidate]:

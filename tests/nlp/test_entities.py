@@ -460,3 +460,9 @@ def test_a_name_introduced_by_the_noun_of_an_organisation_is_one_in_the_whole_ar
 def test_a_person_after_the_noun_of_an_organisation_stays_a_person(blank):
     doc = make_doc(blank, "Le gouvernement Dupuis est tombé à Bâle.", [("Dupuis", "PER"), ("Bâle", "LOC")])
     assert found(doc) == [("Dupuis", "person"), ("Bâle", "place")]
+
+
+def test_a_name_never_runs_over_a_line_break(blank):
+    text = "Un bilan\n\nJean Dupuis a quitté Bâle.\nLes otages\n\nont parlé."
+    doc = make_doc(blank, text, [("bilan\n\nJean Dupuis", "PER"), ("Bâle.\nLes otages", "LOC")])
+    assert found(doc) == [("Jean Dupuis", "person"), ("Bâle", "place")]
