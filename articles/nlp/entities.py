@@ -162,6 +162,7 @@ def extract_mentions(
     candidates = _echoed_in_capitals(candidates, text)
     if content_end is not None:
         candidates = [c for c in candidates if c.end <= content_end]
+    candidates = _joined_by_acronym(candidates, text)
     candidates = _introduced_organisations(candidates, doc)
     candidates = _fix_kinds(candidates, text)
     candidates = [c for c in candidates if not _is_rejected(c, rejected)]
@@ -711,9 +712,7 @@ def _expanded_acronym_kinds(candidates: list[Candidate], text: str) -> list[Cand
         if text[first.end : second.start].strip() != "(" or text[second.end : second.end + 1] != ")":
             continue
         for short, long in ((first, second), (second, first)):
-            # French writes an acronym read as a word with one capital: "Unesco", "Fard".
-            letters = short.text.upper() if short.text.isalpha() and short.text.istitle() else short.text
-            if short.kind != long.kind and long.origin == "model" and acronym_match(letters, long.text):
+            if short.kind != long.kind and long.origin == "model" and acronym_match(_letters(short), long.text):
                 kinds[normalise_surface(short.text)] = long.kind
     if not kinds:
         return candidates
@@ -723,6 +722,41 @@ def _expanded_acronym_kinds(candidates: list[Candidate], text: str) -> list[Cand
         else c
         for c in candidates
     ]
+
+
+def _letters(short: Candidate) -> str:
+    # French writes an acronym read as a word with one capital: "Unesco", "Fard".
+    return short.text.upper() if short.text.isalpha() and short.text.istitle() else short.text
+
+
+def _joined_by_acronym(candidates: list[Candidate], text: str) -> list[Candidate]:
+    """"la Fédération des amis de Jean Dupuis (Fajd)": an organisation's name that holds a person's, which the
+    model read as an organisation and a person side by side, is one organisation when the acronym in parentheses
+    after them spells both and not the first alone."""
+    out, i = [], 0
+    while i < len(candidates):
+        if i + 2 < len(candidates) and _spelled_together(*candidates[i : i + 3], text):
+            first, second = candidates[i], candidates[i + 1]
+            out.append(Candidate(first.start, second.end, text[first.start : second.end], first.kind, first.origin))
+            i += 2
+        else:
+            out.append(candidates[i])
+            i += 1
+    return out
+
+
+def _spelled_together(first: Candidate, second: Candidate, short: Candidate, text: str) -> bool:
+    if first.kind != "organisation" or first.origin != "model" or second.origin != "model":
+        return False
+    between = text[first.end : second.start]
+    if not between.startswith(" ") or not all(w in _COMPLEMENT_WORDS for w in between.replace("'", "' ").split()):
+        return False  # "… des comités Jean Dupuis", "… des amis de Jean Dupuis"
+    if text[second.end : short.start].strip() != "(":
+        return False
+    if text[short.end : short.end + 1] != ")":
+        return False
+    letters = _letters(short)
+    return bool(acronym_match(letters, text[first.start : second.end])) and not acronym_match(letters, first.text)
 
 
 def _majority_kinds(candidates: list[Candidate]) -> list[Candidate]:

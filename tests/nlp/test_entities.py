@@ -443,9 +443,9 @@ def test_a_place_noun_without_a_name_after_it_stays(blank):
     assert found(doc) == [("Vieille Ville de Berno", "place")], "a capital kind of place is part of the name"
 
 
-def test_the_state_written_with_a_capital_is_no_place(blank):
-    text = "Le chef de l'État a reçu la Banque Lorin, qui doit 2 milliards à l'Etat."
-    doc = make_doc(blank, text, [("État", "LOC"), ("Banque Lorin", "ORG"), ("Etat", "LOC")])
+def test_the_state_and_the_internet_written_with_a_capital_are_no_names(blank):
+    text = "Le chef de l'État a reçu la Banque Lorin, qui doit 2 milliards à l'Etat et un site Internet."
+    doc = make_doc(blank, text, [("État", "LOC"), ("Banque Lorin", "ORG"), ("Etat", "LOC"), ("Internet", "MISC")])
     assert found(doc) == [("Banque Lorin", "organisation")]
 
 
@@ -466,3 +466,13 @@ def test_a_name_never_runs_over_a_line_break(blank):
     text = "Un bilan\n\nJean Dupuis a quitté Bâle.\nLes otages\n\nont parlé."
     doc = make_doc(blank, text, [("bilan\n\nJean Dupuis", "PER"), ("Bâle.\nLes otages", "LOC")])
     assert found(doc) == [("Jean Dupuis", "person"), ("Bâle", "place")]
+
+
+def test_an_organisation_named_after_a_person_is_one_when_its_acronym_spells_both(blank):
+    text = "Selon la Fédération des amis de Jean Dupuis (Fajd), la Fajd a écrit à l'Union des Verts Paul Moreau (UV)."
+    ents = [("Fédération des amis de", "ORG"), ("Jean Dupuis", "PER"), ("Fajd", "PER"), ("Fajd", "PER"),
+            ("Union des Verts", "ORG"), ("Paul Moreau", "PER"), ("UV", "ORG")]
+    doc = make_doc(blank, text, ents)
+    assert found(doc) == [("Fédération des amis de Jean Dupuis", "organisation"), ("Fajd", "organisation"),
+                          ("Fajd", "organisation"), ("Union des Verts", "organisation"), ("Paul Moreau", "person"),
+                          ("UV", "organisation")], "UV spells the union alone"

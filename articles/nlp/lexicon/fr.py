@@ -163,7 +163,7 @@ LEXICON = Lexicon(
     place_nouns=words(
         "département départements région province ville commune village quartier arrondissement district base"
     ),
-    capitalised_nouns=words("état etat"),
+    capitalised_nouns=words("état etat internet"),
     work_nouns=words(
         "film films roman romans livre livres ouvrage ouvrages série séries album albums chanson chansons"
         " pièce émission émissions documentaire spectacle titre titré intitulé intitulée intitulés baptisé"
