@@ -157,7 +157,7 @@ def extract_mentions(
             found = _from_rule(ent)
             candidates.extend([found] if found is not None else [])
         else:
-            candidates.extend(found for line in _lines_of(ent) for found in _from_model(line, lexicon, text))
+            candidates.extend(found for part in _paragraphs_of(ent) for found in _from_model(part, lexicon, text))
     candidates = _with_layout(candidates, text)
     candidates = _echoed_in_capitals(candidates, text)
     if content_end is not None:
@@ -295,12 +295,12 @@ def _from_rule(ent: Span) -> Candidate | None:
     return Candidate(span.start_char, span.end_char, span.text, kind, "rule")
 
 
-def _lines_of(ent: Span) -> list[Span]:
-    """A name never runs over a line break: the model's span is read line by line ("Jane\nHolt" in a table,
-    a heading and the paragraph under it)."""
+def _paragraphs_of(ent: Span) -> list[Span]:
+    """A name never runs over a blank line: the model's span is read paragraph by paragraph (a heading and the
+    paragraph under it). A single line break stays inside: a hard-wrapped article breaks lines inside names."""
     doc, parts, start = ent.doc, [], ent.start
     for i in range(ent.start, ent.end + 1):
-        if i == ent.end or (doc[i].is_space and "\n" in doc[i].text):
+        if i == ent.end or (doc[i].is_space and doc[i].text.count("\n") > 1):
             parts += [Span(doc, start, i, label=ent.label)] if start < i else []
             start = i + 1
     return parts

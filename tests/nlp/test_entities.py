@@ -462,10 +462,12 @@ def test_a_person_after_the_noun_of_an_organisation_stays_a_person(blank):
     assert found(doc) == [("Dupuis", "person"), ("Bâle", "place")]
 
 
-def test_a_name_never_runs_over_a_line_break(blank):
-    text = "Un bilan\n\nJean Dupuis a quitté Bâle.\nLes otages\n\nont parlé."
-    doc = make_doc(blank, text, [("bilan\n\nJean Dupuis", "PER"), ("Bâle.\nLes otages", "LOC")])
-    assert found(doc) == [("Jean Dupuis", "person"), ("Bâle", "place")]
+def test_a_name_never_runs_over_a_blank_line(blank):
+    text = "Un bilan\n\nJean Dupuis a quitté Bâle.\n\nLes otages ont vu Paul\nMoreau."
+    doc = make_doc(blank, text, [("bilan\n\nJean Dupuis", "PER"), ("Bâle.\n\nLes otages", "LOC"),
+                                 ("Paul\nMoreau", "PER")])
+    assert found(doc) == [("Jean Dupuis", "person"), ("Bâle", "place"), ("Paul\nMoreau", "person")], (
+        "a single line break is a hard-wrapped line")
 
 
 def test_an_organisation_named_after_a_person_is_one_when_its_acronym_spells_both(blank):
