@@ -68,10 +68,10 @@ _NAMED_HEADS = ORGANISATION_HEADS | INSTITUTION_HEADS
 TIME_WORDS = every("time_nouns")
 # "le département de X": the kind of place, not its name; "l'État": a common noun, not a name.
 PLACE_NOUNS = every("place_nouns")
+CAPITALISED_NOUNS = every("capitalised_nouns")
 # "le parti écologiste X", "X, une société …": an organisation named after the common noun of its kind.
 ORGANISATION_NOUNS = every("organisations")
 _APPOSITION_DETERMINERS = every("articles") | every("indefinites")
-CAPITALISED_NOUNS = every("capitalised_nouns")
 
 _EDGE_LEAD = "-–—,;:!?«»\"()[]*•/|'"
 _EDGE_TRAIL = "-–—,;:!?«»\"([]*•/|'"
@@ -437,7 +437,7 @@ def _before_holder_title(doc: Doc, start: int, end: int) -> int:
 
 
 def _after_place_noun(doc: Doc, start: int, end: int) -> int:
-    """"département de Tolosa", "base militaire de Vila", "the province of Vila": the place's name starts after
+    """"département de Vilaro", "base militaire de Vilaro", "the province of Vilaro": the place's name starts after
     the lower-case kind of place, its adjectives and the preposition, when a capital follows."""
     if not (doc[start].is_lower and doc[start].lower_ in PLACE_NOUNS):
         return start

@@ -118,13 +118,13 @@ LEXICON = Lexicon(
         "games olympics olympiad cup championship championships summit conference expo exhibition tournament"
         " prix election elections war revolution fair show open festival forum marathon"
     ),
-    place_nouns=words("city town village province region county district state"),
-    capitalised_nouns=frozenset(),
     work_nouns=words(
         "film films movie movies novel novels book books series show shows album albums song songs play"
         " programme program documentary titled entitled called dubbed named nicknamed so-called newspaper"
         " magazine operation slogan motto hashtag word term phrase"
     ),
+    place_nouns=words("city town village province region county district state"),
+    capitalised_nouns=frozenset(),
     days=words("monday tuesday wednesday thursday friday saturday sunday yesterday today tomorrow tonight"),
     time_nouns=words("year season month week next last"),
 )

@@ -160,10 +160,6 @@ LEXICON = Lexicon(
         "jeux jo coupe championnat championnats mondial mondiaux sommet festival conférence forum exposition"
         " salon tournoi biennale olympiades marathon grand-prix rallye élection élections guerre révolution cop"
     ),
-    place_nouns=words(
-        "département départements région province ville commune village quartier arrondissement district base"
-    ),
-    capitalised_nouns=words("état etat internet"),
     work_nouns=words(
         "film films roman romans livre livres ouvrage ouvrages série séries album albums chanson chansons"
         " pièce émission émissions documentaire spectacle titre titré intitulé intitulée intitulés baptisé"
@@ -171,6 +167,10 @@ LEXICON = Lexicon(
         " quotidien hebdomadaire opération opérations programme plan slogan devise hashtag mot terme"
         " expression formule"
     ),
+    place_nouns=words(
+        "département départements région province ville commune village quartier arrondissement district base"
+    ),
+    capitalised_nouns=words("état etat internet"),
     days=words("lundi mardi mercredi jeudi vendredi samedi dimanche hier aujourd'hui demain soir matin"),
     time_nouns=words(
         "année an saison mois semaine été hiver printemps automne jour prochain prochaine dernier dernière"
