@@ -66,6 +66,12 @@ INSTITUTION_HEADS = every("institution_heads")
 _NAMED_HEADS = ORGANISATION_HEADS | INSTITUTION_HEADS
 # A trailing "de l'année prochaine" is a date, not part of the event's name.
 TIME_WORDS = every("time_nouns")
+# "le département de X": the kind of place, not its name; "l'État": a common noun, not a name.
+PLACE_NOUNS = every("place_nouns")
+CAPITALISED_NOUNS = every("capitalised_nouns")
+# "le parti écologiste X", "X, une société …": an organisation named after the common noun of its kind.
+ORGANISATION_NOUNS = every("organisations")
+_APPOSITION_DETERMINERS = every("articles") | every("indefinites")
 
 _EDGE_LEAD = "-–—,;:!?«»\"()[]*•/|'"
 _EDGE_TRAIL = "-–—,;:!?«»\"([]*•/|'"
@@ -151,11 +157,13 @@ def extract_mentions(
             found = _from_rule(ent)
             candidates.extend([found] if found is not None else [])
         else:
-            candidates.extend(_from_model(ent, lexicon, text))
+            candidates.extend(found for part in _paragraphs_of(ent) for found in _from_model(part, lexicon, text))
     candidates = _with_layout(candidates, text)
     candidates = _echoed_in_capitals(candidates, text)
     if content_end is not None:
         candidates = [c for c in candidates if c.end <= content_end]
+    candidates = _joined_by_acronym(candidates, text)
+    candidates = _introduced_organisations(candidates, doc)
     candidates = _fix_kinds(candidates, text)
     candidates = [c for c in candidates if not _is_rejected(c, rejected)]
     if titles_inside:
@@ -287,6 +295,17 @@ def _from_rule(ent: Span) -> Candidate | None:
     return Candidate(span.start_char, span.end_char, span.text, kind, "rule")
 
 
+def _paragraphs_of(ent: Span) -> list[Span]:
+    """A name never runs over a blank line: the model's span is read paragraph by paragraph (a heading and the
+    paragraph under it). A single line break stays inside: a hard-wrapped article breaks lines inside names."""
+    doc, parts, start = ent.doc, [], ent.start
+    for i in range(ent.start, ent.end + 1):
+        if i == ent.end or (doc[i].is_space and doc[i].text.count("\n") > 1):
+            parts += [Span(doc, start, i, label=ent.label)] if start < i else []
+            start = i + 1
+    return parts
+
+
 def _from_model(ent: Span, lexicon: Lexicon, doc_text: str) -> list[Candidate]:
     kind = LABEL_KINDS.get(ent.label_)
     if kind is None:
@@ -345,6 +364,8 @@ def _model_candidate(ent: Span, span: Span, kind: str, lexicon: Lexicon, doc_tex
 def _repair(doc: Doc, start: int, end: int, kind: str) -> tuple[int, int]:
     if kind == "organisation":
         start = _extend_institution(doc, start)
+    elif kind == "place":
+        start = _after_place_noun(doc, start, end)
     # The last token always stays: "LA" alone is Los Angeles, not an article.
     while start < end - 1:
         tok = doc[start]
@@ -413,6 +434,19 @@ def _before_holder_title(doc: Doc, start: int, end: int) -> int:
     if doc[cut - 1].text == "-":
         return end
     return cut
+
+
+def _after_place_noun(doc: Doc, start: int, end: int) -> int:
+    """"département de Vilaro", "base militaire de Vilaro", "the province of Vilaro": the place's name starts after
+    the lower-case kind of place, its adjectives and the preposition, when a capital follows."""
+    if not (doc[start].is_lower and doc[start].lower_ in PLACE_NOUNS):
+        return start
+    i = start + 1
+    while i < end and doc[i].is_lower and doc[i].pos_ == "ADJ":
+        i += 1
+    if i + 1 < end and doc[i].lower_ in _COMPLEMENT_WORDS and doc[i + 1].text[:1].isupper():
+        return i + 1
+    return start
 
 
 def _extend_institution(doc: Doc, start: int) -> int:
@@ -530,6 +564,8 @@ def _is_junk(span: Span, text: str, kind: str, lexicon: Lexicon, *, label: str =
     low = tok.lower_
     if kind == "person" and tok.i > 0 and _is_elided_article(tok.doc[tok.i - 1]):
         return True  # "la Ligue des droits de l'Homme": an elided article is never written before a person's name
+    if low in CAPITALISED_NOUNS:
+        return True  # "l'État", "le chef de l'Etat"
     if label in _NAMING_LABELS:
         return False
     if tok.is_upper and len(text) > 4 and low in lexicon.common:
@@ -634,6 +670,38 @@ def _ranked_entry_kind(c: Candidate, text: str) -> Candidate:
     return Candidate(c.start, c.end, c.text, "person", c.origin)
 
 
+def _introduced_organisations(candidates: list[Candidate], doc: Doc) -> list[Candidate]:
+    """"le parti écologiste Cap 21", "Vexa, une importante société …": a name the article introduces with the
+    common noun of an organisation, right before it or in an apposition after it, is that organisation wherever
+    the article writes it; the model reads many as places. A person keeps its kind ("le gouvernement Dupuis")."""
+    named = {
+        normalise_surface(c.text)
+        for c in candidates
+        if c.origin == "model" and c.kind != "person" and _introduced_as_organisation(doc, c)
+    }
+    return [
+        Candidate(c.start, c.end, c.text, "organisation", c.origin)
+        if c.origin == "model" and c.kind != "person" and normalise_surface(c.text) in named
+        else c
+        for c in candidates
+    ]
+
+
+def _introduced_as_organisation(doc: Doc, c: Candidate) -> bool:
+    span = doc.char_span(c.start, c.end, alignment_mode="expand")
+    before = span.start - 1
+    while before >= 0 and doc[before].is_lower and doc[before].pos_ == "ADJ":
+        before -= 1
+    if before >= 0 and doc[before].is_lower and doc[before].lower_ in ORGANISATION_NOUNS:
+        return True
+    after = span.end + 2
+    if after >= len(doc) or doc[span.end].text != "," or doc[span.end + 1].lower_ not in _APPOSITION_DETERMINERS:
+        return False
+    while after < len(doc) - 1 and doc[after].is_lower and doc[after].pos_ == "ADJ":
+        after += 1
+    return doc[after].is_lower and doc[after].lower_ in ORGANISATION_NOUNS
+
+
 def _expanded_acronym_kinds(candidates: list[Candidate], text: str) -> list[Candidate]:
     # "les Fard (Forces armées de la République démocratique)", "l'Office
     # national des forêts (ONF)": the document spells the acronym
@@ -644,9 +712,7 @@ def _expanded_acronym_kinds(candidates: list[Candidate], text: str) -> list[Cand
         if text[first.end : second.start].strip() != "(" or text[second.end : second.end + 1] != ")":
             continue
         for short, long in ((first, second), (second, first)):
-            # French writes an acronym read as a word with one capital: "Unesco", "Fard".
-            letters = short.text.upper() if short.text.isalpha() and short.text.istitle() else short.text
-            if short.kind != long.kind and long.origin == "model" and acronym_match(letters, long.text):
+            if short.kind != long.kind and long.origin == "model" and acronym_match(_letters(short), long.text):
                 kinds[normalise_surface(short.text)] = long.kind
     if not kinds:
         return candidates
@@ -656,6 +722,41 @@ def _expanded_acronym_kinds(candidates: list[Candidate], text: str) -> list[Cand
         else c
         for c in candidates
     ]
+
+
+def _letters(short: Candidate) -> str:
+    # French writes an acronym read as a word with one capital: "Unesco", "Fard".
+    return short.text.upper() if short.text.isalpha() and short.text.istitle() else short.text
+
+
+def _joined_by_acronym(candidates: list[Candidate], text: str) -> list[Candidate]:
+    """"la Fédération des amis de Jean Dupuis (Fajd)": an organisation's name that holds a person's, which the
+    model read as an organisation and a person side by side, is one organisation when the acronym in parentheses
+    after them spells both and not the first alone."""
+    out, i = [], 0
+    while i < len(candidates):
+        if i + 2 < len(candidates) and _spelled_together(*candidates[i : i + 3], text):
+            first, second = candidates[i], candidates[i + 1]
+            out.append(Candidate(first.start, second.end, text[first.start : second.end], first.kind, first.origin))
+            i += 2
+        else:
+            out.append(candidates[i])
+            i += 1
+    return out
+
+
+def _spelled_together(first: Candidate, second: Candidate, short: Candidate, text: str) -> bool:
+    if first.kind != "organisation" or first.origin != "model" or second.origin != "model":
+        return False
+    between = text[first.end : second.start]
+    if not between.startswith(" ") or not all(w in _COMPLEMENT_WORDS for w in between.replace("'", "' ").split()):
+        return False  # "… des comités Jean Dupuis", "… des amis de Jean Dupuis"
+    if text[second.end : short.start].strip() != "(":
+        return False
+    if text[short.end : short.end + 1] != ")":
+        return False
+    letters = _letters(short)
+    return bool(acronym_match(letters, text[first.start : second.end])) and not acronym_match(letters, first.text)
 
 
 def _majority_kinds(candidates: list[Candidate]) -> list[Candidate]:

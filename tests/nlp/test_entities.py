@@ -429,3 +429,52 @@ def test_a_capitals_line_keeps_what_the_article_does_not_name_elsewhere(blank_en
     text = "RAIN DELAYS KORVALA FINAL .\nThe match will be played on Sunday."
     doc = make_doc(blank_en, text, [("KORVALA", "GPE")])
     assert found(doc) == [("KORVALA", "place")]
+
+
+def test_the_kind_of_place_before_its_name_is_left_out(blank):
+    text = "Les troupes sont parties de la base aérienne de Vilaro, dans le département du Nortal."
+    doc = make_doc(blank, text, [("base aérienne de Vilaro", "LOC"), ("département du Nortal", "LOC")],
+                   pos={"aérienne": "ADJ"})
+    assert found(doc) == [("Vilaro", "place"), ("Nortal", "place")]
+
+
+def test_a_place_noun_without_a_name_after_it_stays(blank):
+    doc = make_doc(blank, "Il vit à Vieille Ville de Berno.", [("Vieille Ville de Berno", "LOC")])
+    assert found(doc) == [("Vieille Ville de Berno", "place")], "a capital kind of place is part of the name"
+
+
+def test_the_state_and_the_internet_written_with_a_capital_are_no_names(blank):
+    text = "Le chef de l'État a reçu la Banque Lorin, qui doit 2 milliards à l'Etat et un site Internet."
+    doc = make_doc(blank, text, [("État", "LOC"), ("Banque Lorin", "ORG"), ("Etat", "LOC"), ("Internet", "MISC")])
+    assert found(doc) == [("Banque Lorin", "organisation")]
+
+
+def test_a_name_introduced_by_the_noun_of_an_organisation_is_one_in_the_whole_article(blank):
+    text = "Jean Dupuis préside le parti écologiste Vert 30. Vexa, une importante société de Bâle, a suivi Vert 30."
+    ents = [("Jean Dupuis", "PER"), ("Vert 30", "LOC"), ("Vexa", "LOC"), ("Bâle", "LOC"), ("Vert 30", "LOC")]
+    doc = make_doc(blank, text, ents, pos={"écologiste": "ADJ", "importante": "ADJ"})
+    assert found(doc) == [("Jean Dupuis", "person"), ("Vert 30", "organisation"), ("Vexa", "organisation"),
+                          ("Bâle", "place"), ("Vert 30", "organisation")]
+
+
+def test_a_person_after_the_noun_of_an_organisation_stays_a_person(blank):
+    doc = make_doc(blank, "Le gouvernement Dupuis est tombé à Bâle.", [("Dupuis", "PER"), ("Bâle", "LOC")])
+    assert found(doc) == [("Dupuis", "person"), ("Bâle", "place")]
+
+
+def test_a_name_never_runs_over_a_blank_line(blank):
+    text = "Un bilan\n\nJean Dupuis a quitté Bâle.\n\nLes otages ont vu Paul\nMoreau."
+    doc = make_doc(blank, text, [("bilan\n\nJean Dupuis", "PER"), ("Bâle.\n\nLes otages", "LOC"),
+                                 ("Paul\nMoreau", "PER")])
+    assert found(doc) == [("Jean Dupuis", "person"), ("Bâle", "place"), ("Paul\nMoreau", "person")], (
+        "a single line break is a hard-wrapped line")
+
+
+def test_an_organisation_named_after_a_person_is_one_when_its_acronym_spells_both(blank):
+    text = "Selon la Fédération des amis de Jean Dupuis (Fajd), la Fajd a écrit à l'Union des Verts Paul Moreau (UV)."
+    ents = [("Fédération des amis de", "ORG"), ("Jean Dupuis", "PER"), ("Fajd", "PER"), ("Fajd", "PER"),
+            ("Union des Verts", "ORG"), ("Paul Moreau", "PER"), ("UV", "ORG")]
+    doc = make_doc(blank, text, ents)
+    assert found(doc) == [("Fédération des amis de Jean Dupuis", "organisation"), ("Fajd", "organisation"),
+                          ("Fajd", "organisation"), ("Union des Verts", "organisation"), ("Paul Moreau", "person"),
+                          ("UV", "organisation")], "UV spells the union alone"

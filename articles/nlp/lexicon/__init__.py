@@ -90,6 +90,9 @@ class Lexicon:
     institution_heads: frozenset[str]  # a common noun plus a portfolio: "ministère … de l'Intérieur"
     event_heads: frozenset[str]  # head nouns of named events: "Coupe du monde", "Cannes Film Festival"
     work_nouns: frozenset[str]  # "le film « … »", "so-called": what follows is a name or a scare quote
+    # Places and common nouns.
+    place_nouns: frozenset[str]  # a kind of place before its name: "le département de X", "the province of X"
+    capitalised_nouns: frozenset[str]  # common nouns written with a capital, no one thing's name: "l'État", "Internet"
     # Time.
     days: frozenset[str]  # days and other time words: "a affirmé mercredi que", "said on Monday"
     time_nouns: frozenset[str]  # a trailing "de l'année prochaine" is a date, not part of a name

@@ -123,6 +123,8 @@ LEXICON = Lexicon(
         " programme program documentary titled entitled called dubbed named nicknamed so-called newspaper"
         " magazine operation slogan motto hashtag word term phrase"
     ),
+    place_nouns=words("city town village province region county district state"),
+    capitalised_nouns=frozenset(),
     days=words("monday tuesday wednesday thursday friday saturday sunday yesterday today tomorrow tonight"),
     time_nouns=words("year season month week next last"),
 )

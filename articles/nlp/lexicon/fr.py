@@ -167,6 +167,10 @@ LEXICON = Lexicon(
         " quotidien hebdomadaire opération opérations programme plan slogan devise hashtag mot terme"
         " expression formule"
     ),
+    place_nouns=words(
+        "département départements région province ville commune village quartier arrondissement district base"
+    ),
+    capitalised_nouns=words("état etat internet"),
     days=words("lundi mardi mercredi jeudi vendredi samedi dimanche hier aujourd'hui demain soir matin"),
     time_nouns=words(
         "année an saison mois semaine été hiver printemps automne jour prochain prochaine dernier dernière"
