@@ -6,7 +6,7 @@ import importlib
 import pytest
 
 from articles.models import Topic
-from articles.services.taxonomy import topic_cues_revise, topic_thresholds_revise
+from articles.services.taxonomy import cue_revisions_reversed, topic_cues_revise, topic_thresholds_revise
 from articles.topics_seed import TOPICS
 
 REVISION = importlib.import_module("articles.migrations.0020_topic_cues_everyday_words")
@@ -22,13 +22,6 @@ def _seed_cues(slug):
     return {**entry["cues"], "actors": list(entry.get("actors", []))}
 
 
-def _backwards(revisions):
-    return {
-        slug: {language: [(new, old) for old, new in reversed(pairs)] for language, pairs in languages.items()}
-        for slug, languages in revisions.items()
-    }
-
-
 def test_migrated_database_holds_the_seed_cues():
     for entry in TOPICS:
         assert Topic.objects.get(slug=entry["slug"]).cues == _seed_cues(entry["slug"]), entry["slug"]
@@ -38,7 +31,7 @@ def test_migrated_database_holds_the_seed_cues():
 
 
 def test_look_alike_revision_brings_an_installation_seeded_before_it_to_the_seed():
-    assert topic_cues_revise(revisions=_backwards(LOOK_ALIKES.REVISIONS)) == len(LOOK_ALIKES.REVISIONS)
+    assert topic_cues_revise(revisions=cue_revisions_reversed(LOOK_ALIKES.REVISIONS)) == len(LOOK_ALIKES.REVISIONS)
     older = Topic.objects.get(slug="olympic-games").cues["fr"]
     assert "olympique*" in older and "drapeau olympique" not in older
 
@@ -50,7 +43,7 @@ def test_look_alike_revision_brings_an_installation_seeded_before_it_to_the_seed
 
 def test_english_sections_revision_brings_an_installation_seeded_before_it_to_the_seed():
     revisions = ENGLISH_SECTIONS.REVISIONS
-    assert topic_cues_revise(revisions=_backwards(revisions)) == len(revisions)
+    assert topic_cues_revise(revisions=cue_revisions_reversed(revisions)) == len(revisions)
     older = Topic.objects.get(slug="science-and-technology").cues["en"]
     assert "~patent*" in older and "patent" not in older and "smartcard*" not in older
     assert "lord chancellor" not in Topic.objects.get(slug="politics").cues["en"]
@@ -63,8 +56,8 @@ def test_english_sections_revision_brings_an_installation_seeded_before_it_to_th
 
 def test_revision_brings_an_installation_seeded_before_it_to_the_seed():
     # Back to before both revisions, in reverse order, then forward again as the migrations run.
-    topic_cues_revise(revisions=_backwards(LOOK_ALIKES.REVISIONS))
-    assert topic_cues_revise(revisions=_backwards(REVISION.REVISIONS)) == len(REVISION.REVISIONS)
+    topic_cues_revise(revisions=cue_revisions_reversed(LOOK_ALIKES.REVISIONS))
+    assert topic_cues_revise(revisions=cue_revisions_reversed(REVISION.REVISIONS)) == len(REVISION.REVISIONS)
     older = Topic.objects.get(slug="elections").cues["fr"]
     assert "élus" in older and "~élus" not in older
 

@@ -9,6 +9,8 @@ topic_cues_revise: a cue a chief editor removed or rewrote stays as edited.
 
 from django.db import migrations
 
+from articles.services.taxonomy import topic_cues_migration
+
 REVISIONS = {
     "terrorism": {
         "fr": [
@@ -153,23 +155,7 @@ REVISIONS = {
 }
 
 
-def revise(apps, schema_editor):
-    from articles.services.taxonomy import topic_cues_revise
-
-    topic_cues_revise(apps, revisions=REVISIONS)
-
-
-def restore(apps, schema_editor):
-    from articles.services.taxonomy import topic_cues_revise
-
-    backwards = {
-        slug: {language: [(new, old) for old, new in reversed(pairs)] for language, pairs in languages.items()}
-        for slug, languages in REVISIONS.items()
-    }
-    topic_cues_revise(apps, revisions=backwards)
-
-
 class Migration(migrations.Migration):
     dependencies = [("articles", "0019_quote_other_speakers")]
 
-    operations = [migrations.RunPython(revise, restore)]
+    operations = [topic_cues_migration(REVISIONS)]

@@ -1,7 +1,7 @@
 """The topic taxonomy: seeded once, then edited by chief editors."""
 
 from django.apps import apps as global_apps
-from django.db import transaction
+from django.db import migrations, transaction
 
 from articles.topics_seed import TOPICS
 
@@ -101,3 +101,24 @@ def topic_thresholds_revise(apps=global_apps, *,
                 topic.save(update_fields=["thresholds"])
                 changed += 1
     return changed
+
+
+def cue_revisions_reversed(revisions: dict[str, dict[str, list[tuple[str | None, str | None]]]]) -> dict:
+    """A revision undone: each pair the other way round, the last first."""
+    return {
+        slug: {language: [(new, old) for old, new in reversed(pairs)] for language, pairs in languages.items()}
+        for slug, languages in revisions.items()
+    }
+
+
+def topic_cues_migration(revisions: dict[str, dict[str, list[tuple[str | None, str | None]]]]) -> migrations.RunPython:
+    """A data migration's operation: ``revisions`` (frozen in the migration) applied with topic_cues_revise, and
+    undone when the migration is reversed."""
+
+    def revise(apps, schema_editor):
+        topic_cues_revise(apps, revisions=revisions)
+
+    def restore(apps, schema_editor):
+        topic_cues_revise(apps, revisions=cue_revisions_reversed(revisions))
+
+    return migrations.RunPython(revise, restore)
