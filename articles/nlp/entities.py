@@ -188,12 +188,16 @@ _DATELINE = re.compile(
 _TEAM = r"[A-Z][\w.'&-]*(?: (?:[A-Z][\w.'&-]*|of|'s))*"
 _SCORE_LINE = re.compile(rf"^(?P<home>{_TEAM}) \d{{1,3}} (?P<away>{_TEAM}) \d{{1,3}}[ \t]*$", re.MULTILINE)
 _STANDINGS_LINE = re.compile(rf"^(?P<team>{_TEAM})(?: (?:\d{{1,3}}|\.\d{{3}}|\d/\d|-)){{3,}}[ \t]*$", re.MULTILINE)
+# A line of a ranking: the rank, a competitor's name and the country in parentheses ("3. Jan Holt (Norland)
+# 12.92"); the model reads many such names, out of a sentence, as organisations, or misses them.
+_NAME = r"[A-Z][\w.'-]*(?: (?:[a-z]{1,4} )?[A-Z][\w.'-]*)*"
+_RANKED_LINE = re.compile(rf"^\d{{1,3}}\. +(?P<person>{_NAME}) *\( *(?P<country>{_NAME}) *\)", re.MULTILINE)
 
 
 def _with_layout(candidates: list[Candidate], text: str) -> list[Candidate]:
-    """Places of a dateline and teams of a results table, which the layout names better than the model reads
-    them (it misses a city in capitals, takes a club named after its town for the town): they replace what the
-    model found over them."""
+    """Places of a dateline, teams of a results table and competitors of a ranking, which the layout names
+    better than the model reads them (it misses a city in capitals, takes a club named after its town for the
+    town, a runner for a company): they replace what the model found over them."""
     top = _lines_end(text, DATELINE_LINES)
     found = [
         Candidate(m.start(group), m.end(group), m.group(group), kind, "rule")
@@ -264,6 +268,8 @@ _LAYOUTS = (
     (_DATELINE, "place", ("place", "region")),
     (_SCORE_LINE, "organisation", ("home", "away")),
     (_STANDINGS_LINE, "organisation", ("team",)),
+    (_RANKED_LINE, "person", ("person",)),
+    (_RANKED_LINE, "place", ("country",)),
 )
 
 

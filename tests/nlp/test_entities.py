@@ -412,6 +412,18 @@ def test_the_teams_of_a_results_table_are_organisations(blank_en):
                           ("Hollin", "organisation"), ("Marsh", "organisation"), ("Northby", "organisation")]
 
 
+def test_the_competitors_of_a_ranking_are_persons_and_their_countries_places(blank_en):
+    text = "Women 's 400 metres :\n1. Mara Velt ( Norland ) 50.12 seconds\n2. Ida van Holm (Westmark) 50.40\n"
+    doc = make_doc(blank_en, text, [("Mara Velt", "ORG"), ("Westmark", "PERSON")])
+    assert found(doc) == [("Mara Velt", "person"), ("Norland", "place"), ("Ida van Holm", "person"),
+                          ("Westmark", "place")]
+
+
+def test_a_numbered_point_with_an_aside_in_parentheses_is_no_ranking(blank_en):
+    doc = make_doc(blank_en, "Steps :\n1. Read the label (twice).\n", [])
+    assert found(doc) == []
+
+
 def test_a_place_with_figures_in_a_sentence_stays_a_place(blank_en):
     doc = make_doc(blank_en, "Northby has 2 schools, 3 parks and 4 bridges.\n", [("Northby", "GPE")])
     assert found(doc) == [("Northby", "place")]
