@@ -376,8 +376,8 @@ def _repair(doc: Doc, start: int, end: int, kind: str) -> tuple[int, int]:
     while start < end - 1:
         tok = doc[start]
         low = tok.lower_
-        if tok.is_space or tok.is_punct:
-            start += 1
+        if tok.is_space or tok.is_punct or (kind in _FIGURELESS and _is_figure(tok)):
+            start += 1  # "286 Jan Holt", a score or a rank before a name
         elif low in DETERMINERS:
             # "selon Le Monde", «Le Parisien»: a capital determiner inside a sentence, or opening
             # a name in quotation marks, is part of the name.
@@ -403,6 +403,8 @@ def _repair(doc: Doc, start: int, end: int, kind: str) -> tuple[int, int]:
         tok = doc[end - 1]
         if tok.is_space or tok.is_punct or (tok.is_lower and tok.lower_ in FUNCTION_WORDS) or tok.lower_ == "'s":
             end -= 1  # "Smith's" is Smith
+        elif kind in _FIGURELESS and _is_figure(tok):
+            end -= 1  # "Holt 3-1", "Norland 2-0": the score after a name
         elif kind == "person" and end - 1 > start and not tok.text[:1].isupper() and doc[end - 2].whitespace_:
             # A name ends with a capital ("Dupuis m.", "Dupuis 86"), unless the
             # token is glued to it ("Chung Mong-koo").
@@ -414,6 +416,14 @@ def _repair(doc: Doc, start: int, end: int, kind: str) -> tuple[int, int]:
     elif kind == "organisation":
         end = _before_holder_title(doc, start, end)
     return start, end
+
+
+# Kinds whose names hold no figure at their edges, unlike a work's or an event's ("Apollo 13", "Euro 2024").
+_FIGURELESS = frozenset({"person", "place"})
+
+
+def _is_figure(tok: Token) -> bool:
+    return any(ch.isdigit() for ch in tok.text) and not any(ch.isalpha() for ch in tok.text)
 
 
 def _before_slash(doc: Doc, start: int, end: int) -> int:

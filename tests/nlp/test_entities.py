@@ -424,6 +424,17 @@ def test_a_numbered_point_with_an_aside_in_parentheses_is_no_ranking(blank_en):
     assert found(doc) == []
 
 
+def test_a_score_or_a_total_at_the_edge_of_a_person_or_a_place_is_left_out(blank_en):
+    text = "Mara Velt 3-1 won the race.\n286 Ola Berg\nLater Westmark 2-0 led at half-time."
+    doc = make_doc(blank_en, text, [("Mara Velt 3-1", "PERSON"), ("286 Ola Berg", "PERSON"), ("Westmark 2-0", "GPE")])
+    assert found(doc) == [("Mara Velt", "person"), ("Ola Berg", "person"), ("Westmark", "place")]
+
+
+def test_a_figure_in_the_name_of_an_event_stays(blank_en):
+    doc = make_doc(blank_en, "Tickets for Euro 2028 sold out.", [("Euro 2028", "EVENT")])
+    assert found(doc) == [("Euro 2028", "event")]
+
+
 def test_a_place_with_figures_in_a_sentence_stays_a_place(blank_en):
     doc = make_doc(blank_en, "Northby has 2 schools, 3 parks and 4 bridges.\n", [("Northby", "GPE")])
     assert found(doc) == [("Northby", "place")]
