@@ -160,6 +160,7 @@ def extract_mentions(
             candidates.extend(found for part in _paragraphs_of(ent) for found in _from_model(part, lexicon, text))
     candidates = _with_layout(candidates, text)
     candidates = _echoed_in_capitals(candidates, text)
+    candidates = _after_place_nouns(candidates, text)
     if content_end is not None:
         candidates = [c for c in candidates if c.end <= content_end]
     candidates = _joined_by_acronym(candidates, text)
@@ -209,6 +210,28 @@ def _with_layout(candidates: list[Candidate], text: str) -> list[Candidate]:
     if not found:
         return candidates
     return _over_model(candidates, found)
+
+
+# "the town of Vilaro", "la commune de Vilaro": the kind of place, lower case, names a place after it.
+_PLACE_NAMED = re.compile(
+    r"(?<![\w-])(?:" + "|".join(sorted(map(re.escape, PLACE_NOUNS))) + r") (?:of |de |d')"
+    r"(?P<place>[A-ZÀ-Þ][\w'-]*(?: [A-ZÀ-Þ][\w'-]*)*)"
+)
+
+
+def _after_place_nouns(candidates: list[Candidate], text: str) -> list[Candidate]:
+    """A name after a kind of place and "of" is that place, which the model often reads as an organisation or
+    misses; the model's own borders are kept where its mention starts there ("the city of St. Petersburg"). A
+    mention that starts before the kind of place ("Acme Inc of the town of Vilaro") is left as it is."""
+    found = []
+    for m in _PLACE_NAMED.finditer(text):
+        start, end = m.span("place")
+        over = [c for c in candidates if c.start < end and start < c.end]
+        if any(c.start < start or c.origin != "model" for c in over):
+            continue
+        end = max([end] + [c.end for c in over if c.start == start])
+        found.append(Candidate(start, end, text[start:end], "place", "rule"))
+    return _over_model(candidates, found) if found else candidates
 
 
 def _lines_end(text: str, lines: int) -> int:
@@ -376,8 +399,8 @@ def _repair(doc: Doc, start: int, end: int, kind: str) -> tuple[int, int]:
     while start < end - 1:
         tok = doc[start]
         low = tok.lower_
-        if tok.is_space or tok.is_punct or (kind in _FIGURELESS and _is_figure(tok)):
-            start += 1  # "286 Jan Holt", a score or a rank before a name
+        if tok.is_space or tok.is_punct or (kind == "person" and _is_figure(tok)):
+            start += 1  # "286 Jan Holt": a total or a rank before a name
         elif low in DETERMINERS:
             # "selon Le Monde", «Le Parisien»: a capital determiner inside a sentence, or opening
             # a name in quotation marks, is part of the name.
@@ -403,7 +426,7 @@ def _repair(doc: Doc, start: int, end: int, kind: str) -> tuple[int, int]:
         tok = doc[end - 1]
         if tok.is_space or tok.is_punct or (tok.is_lower and tok.lower_ in FUNCTION_WORDS) or tok.lower_ == "'s":
             end -= 1  # "Smith's" is Smith
-        elif kind in _FIGURELESS and _is_figure(tok):
+        elif kind in ("person", "place") and _in_score(doc, end - 1):
             end -= 1  # "Holt 3-1", "Norland 2-0": the score after a name
         elif kind == "person" and end - 1 > start and not tok.text[:1].isupper() and doc[end - 2].whitespace_:
             # A name ends with a capital ("Dupuis m.", "Dupuis 86"), unless the
@@ -418,12 +441,19 @@ def _repair(doc: Doc, start: int, end: int, kind: str) -> tuple[int, int]:
     return start, end
 
 
-# Kinds whose names hold no figure at their edges, unlike a work's or an event's ("Apollo 13", "Euro 2024").
-_FIGURELESS = frozenset({"person", "place"})
-
-
 def _is_figure(tok: Token) -> bool:
     return any(ch.isdigit() for ch in tok.text) and not any(ch.isalpha() for ch in tok.text)
+
+
+def _in_score(doc: Doc, i: int) -> bool:
+    """A figure of a score or a bowler's analysis, figures joined by hyphens ("3-1", "8-0-37-2"); a figure alone
+    after a name may be part of it ("Vert 30")."""
+    tok = doc[i]
+    if not _is_figure(tok):
+        return False
+    glued_after = not tok.whitespace_ and i + 1 < len(doc) and doc[i + 1].text == "-"
+    glued_before = i > 0 and doc[i - 1].text == "-" and not doc[i - 1].whitespace_
+    return "-" in tok.text or glued_after or glued_before
 
 
 def _before_slash(doc: Doc, start: int, end: int) -> int:

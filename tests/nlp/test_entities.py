@@ -435,6 +435,17 @@ def test_a_figure_in_the_name_of_an_event_stays(blank_en):
     assert found(doc) == [("Euro 2028", "event")]
 
 
+def test_a_name_after_a_kind_of_place_and_of_is_that_place(blank_en):
+    text = "Police in the town of Vilaro arrested two men. Rebels took the city of Port Amel. Kilns Ltd of Dorrow rose."
+    doc = make_doc(blank_en, text, [("Port Amel", "ORG"), ("Kilns Ltd of Dorrow", "ORG")])
+    assert found(doc) == [("Vilaro", "place"), ("Port Amel", "place"), ("Kilns Ltd of Dorrow", "organisation")]
+
+
+def test_the_model_borders_of_a_place_after_a_kind_of_place_are_kept(blank_en):
+    doc = make_doc(blank_en, "Ships left the city of St. Amel on Monday.", [("St. Amel", "ORG")])
+    assert found(doc) == [("St. Amel", "place")]
+
+
 def test_a_place_with_figures_in_a_sentence_stays_a_place(blank_en):
     doc = make_doc(blank_en, "Northby has 2 schools, 3 parks and 4 bridges.\n", [("Northby", "GPE")])
     assert found(doc) == [("Northby", "place")]
