@@ -160,6 +160,7 @@ def extract_mentions(
             candidates.extend(found for part in _paragraphs_of(ent) for found in _from_model(part, lexicon, text))
     candidates = _with_layout(candidates, text)
     candidates = _echoed_in_capitals(candidates, text)
+    candidates = _after_place_nouns(candidates, text)
     if content_end is not None:
         candidates = [c for c in candidates if c.end <= content_end]
     candidates = _joined_by_acronym(candidates, text)
@@ -188,12 +189,16 @@ _DATELINE = re.compile(
 _TEAM = r"[A-Z][\w.'&-]*(?: (?:[A-Z][\w.'&-]*|of|'s))*"
 _SCORE_LINE = re.compile(rf"^(?P<home>{_TEAM}) \d{{1,3}} (?P<away>{_TEAM}) \d{{1,3}}[ \t]*$", re.MULTILINE)
 _STANDINGS_LINE = re.compile(rf"^(?P<team>{_TEAM})(?: (?:\d{{1,3}}|\.\d{{3}}|\d/\d|-)){{3,}}[ \t]*$", re.MULTILINE)
+# A line of a ranking: the rank, a competitor's name and the country in parentheses ("3. Jan Holt (Norland)
+# 12.92"); the model reads many such names, out of a sentence, as organisations, or misses them.
+_NAME = r"[A-Z][\w.'-]*(?: (?:[a-z]{1,4} )?[A-Z][\w.'-]*)*"
+_RANKED_LINE = re.compile(rf"^\d{{1,3}}\. +(?P<person>{_NAME}) *\( *(?P<country>{_NAME}) *\)", re.MULTILINE)
 
 
 def _with_layout(candidates: list[Candidate], text: str) -> list[Candidate]:
-    """Places of a dateline and teams of a results table, which the layout names better than the model reads
-    them (it misses a city in capitals, takes a club named after its town for the town): they replace what the
-    model found over them."""
+    """Places of a dateline, teams of a results table and competitors of a ranking, which the layout names
+    better than the model reads them (it misses a city in capitals, takes a club named after its town for the
+    town, a runner for a company): they replace what the model found over them."""
     top = _lines_end(text, DATELINE_LINES)
     found = [
         Candidate(m.start(group), m.end(group), m.group(group), kind, "rule")
@@ -205,6 +210,28 @@ def _with_layout(candidates: list[Candidate], text: str) -> list[Candidate]:
     if not found:
         return candidates
     return _over_model(candidates, found)
+
+
+# "the town of Vilaro", "la commune de Vilaro": the kind of place, lower case, names a place after it.
+_PLACE_NAMED = re.compile(
+    r"(?<![\w-])(?:" + "|".join(sorted(map(re.escape, PLACE_NOUNS))) + r") (?:of |de |d')"
+    r"(?P<place>[A-ZÀ-Þ][\w'-]*(?: [A-ZÀ-Þ][\w'-]*)*)"
+)
+
+
+def _after_place_nouns(candidates: list[Candidate], text: str) -> list[Candidate]:
+    """A name after a kind of place and "of" is that place, which the model often reads as an organisation or
+    misses; the model's own borders are kept where its mention starts there ("the city of St. Petersburg"). A
+    mention that starts before the kind of place ("Acme Inc of the town of Vilaro") is left as it is."""
+    found = []
+    for m in _PLACE_NAMED.finditer(text):
+        start, end = m.span("place")
+        over = [c for c in candidates if c.start < end and start < c.end]
+        if any(c.start < start or c.origin != "model" for c in over):
+            continue
+        end = max([end] + [c.end for c in over if c.start == start])
+        found.append(Candidate(start, end, text[start:end], "place", "rule"))
+    return _over_model(candidates, found) if found else candidates
 
 
 def _lines_end(text: str, lines: int) -> int:
@@ -264,6 +291,8 @@ _LAYOUTS = (
     (_DATELINE, "place", ("place", "region")),
     (_SCORE_LINE, "organisation", ("home", "away")),
     (_STANDINGS_LINE, "organisation", ("team",)),
+    (_RANKED_LINE, "person", ("person",)),
+    (_RANKED_LINE, "place", ("country",)),
 )
 
 
@@ -370,8 +399,8 @@ def _repair(doc: Doc, start: int, end: int, kind: str) -> tuple[int, int]:
     while start < end - 1:
         tok = doc[start]
         low = tok.lower_
-        if tok.is_space or tok.is_punct:
-            start += 1
+        if tok.is_space or tok.is_punct or (kind == "person" and _is_figure(tok)):
+            start += 1  # "286 Jan Holt": a total or a rank before a name
         elif low in DETERMINERS:
             # "selon Le Monde", «Le Parisien»: a capital determiner inside a sentence, or opening
             # a name in quotation marks, is part of the name.
@@ -397,6 +426,8 @@ def _repair(doc: Doc, start: int, end: int, kind: str) -> tuple[int, int]:
         tok = doc[end - 1]
         if tok.is_space or tok.is_punct or (tok.is_lower and tok.lower_ in FUNCTION_WORDS) or tok.lower_ == "'s":
             end -= 1  # "Smith's" is Smith
+        elif kind in ("person", "place") and _in_score(doc, end - 1):
+            end -= 1  # "Holt 3-1", "Norland 2-0": the score after a name
         elif kind == "person" and end - 1 > start and not tok.text[:1].isupper() and doc[end - 2].whitespace_:
             # A name ends with a capital ("Dupuis m.", "Dupuis 86"), unless the
             # token is glued to it ("Chung Mong-koo").
@@ -408,6 +439,21 @@ def _repair(doc: Doc, start: int, end: int, kind: str) -> tuple[int, int]:
     elif kind == "organisation":
         end = _before_holder_title(doc, start, end)
     return start, end
+
+
+def _is_figure(tok: Token) -> bool:
+    return any(ch.isdigit() for ch in tok.text) and not any(ch.isalpha() for ch in tok.text)
+
+
+def _in_score(doc: Doc, i: int) -> bool:
+    """A figure of a score or a bowler's analysis, figures joined by hyphens ("3-1", "8-0-37-2"); a figure alone
+    after a name may be part of it ("Vert 30")."""
+    tok = doc[i]
+    if not _is_figure(tok):
+        return False
+    glued_after = not tok.whitespace_ and i + 1 < len(doc) and doc[i + 1].text == "-"
+    glued_before = i > 0 and doc[i - 1].text == "-" and not doc[i - 1].whitespace_
+    return "-" in tok.text or glued_after or glued_before
 
 
 def _before_slash(doc: Doc, start: int, end: int) -> int:

@@ -412,6 +412,40 @@ def test_the_teams_of_a_results_table_are_organisations(blank_en):
                           ("Hollin", "organisation"), ("Marsh", "organisation"), ("Northby", "organisation")]
 
 
+def test_the_competitors_of_a_ranking_are_persons_and_their_countries_places(blank_en):
+    text = "Women 's 400 metres :\n1. Mara Velt ( Norland ) 50.12 seconds\n2. Ida van Holm (Westmark) 50.40\n"
+    doc = make_doc(blank_en, text, [("Mara Velt", "ORG"), ("Westmark", "PERSON")])
+    assert found(doc) == [("Mara Velt", "person"), ("Norland", "place"), ("Ida van Holm", "person"),
+                          ("Westmark", "place")]
+
+
+def test_a_numbered_point_with_an_aside_in_parentheses_is_no_ranking(blank_en):
+    doc = make_doc(blank_en, "Steps :\n1. Read the label (twice).\n", [])
+    assert found(doc) == []
+
+
+def test_a_score_or_a_total_at_the_edge_of_a_person_or_a_place_is_left_out(blank_en):
+    text = "Mara Velt 3-1 won the race.\n286 Ola Berg\nLater Westmark 2-0 led at half-time."
+    doc = make_doc(blank_en, text, [("Mara Velt 3-1", "PERSON"), ("286 Ola Berg", "PERSON"), ("Westmark 2-0", "GPE")])
+    assert found(doc) == [("Mara Velt", "person"), ("Ola Berg", "person"), ("Westmark", "place")]
+
+
+def test_a_figure_in_the_name_of_an_event_stays(blank_en):
+    doc = make_doc(blank_en, "Tickets for Euro 2028 sold out.", [("Euro 2028", "EVENT")])
+    assert found(doc) == [("Euro 2028", "event")]
+
+
+def test_a_name_after_a_kind_of_place_and_of_is_that_place(blank_en):
+    text = "Police in the town of Vilaro arrested two men. Rebels took the city of Port Amel. Kilns Ltd of Dorrow rose."
+    doc = make_doc(blank_en, text, [("Port Amel", "ORG"), ("Kilns Ltd of Dorrow", "ORG")])
+    assert found(doc) == [("Vilaro", "place"), ("Port Amel", "place"), ("Kilns Ltd of Dorrow", "organisation")]
+
+
+def test_the_model_borders_of_a_place_after_a_kind_of_place_are_kept(blank_en):
+    doc = make_doc(blank_en, "Ships left the city of St. Amel on Monday.", [("St. Amel", "ORG")])
+    assert found(doc) == [("St. Amel", "place")]
+
+
 def test_a_place_with_figures_in_a_sentence_stays_a_place(blank_en):
     doc = make_doc(blank_en, "Northby has 2 schools, 3 parks and 4 bridges.\n", [("Northby", "GPE")])
     assert found(doc) == [("Northby", "place")]
