@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from articles.dbfunctions import SearchMatch
 from articles.nlp.normalise import normalise_surface
-from articles.nlp.types import SPEAKER_INFERRED_BELOW
+from articles.nlp.types import SPEAKER_INFERRED_BELOW, TITLES_IN_PERSONS
 
 # PostgreSQL text search configurations (migration 0009): the French and English
 # stemmers after unaccent. A document is parsed with its article's language's
@@ -494,7 +494,7 @@ class ConventionOff(models.Model):
     articles, whatever the editors' mentions show, until the record is removed."""
 
     class Name(models.TextChoices):
-        TITLES_IN_PERSONS = "titles_in_persons", _("a person's title inside the mention")
+        TITLES_IN_PERSONS = TITLES_IN_PERSONS, _("a person's title inside the mention")
 
     name = models.CharField(max_length=40, choices=Name, unique=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,

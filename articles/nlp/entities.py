@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from .lexicon import NAME_PARTICLES, TITLE_PREFIXES, every
+from .lexicon import CLOSING_QUOTES, NAME_PARTICLES, OPENING_QUOTES, TITLE_PREFIXES, every
 from .names import acronym_match
 from .normalise import is_acronym, normalise_surface, normalise_text
 from .titles import FUNCTION_WORDS, TITLES, apposition
@@ -71,7 +71,7 @@ PLACE_NOUNS = every("place_nouns")
 CAPITALISED_NOUNS = every("capitalised_nouns")
 # "le parti écologiste X", "X, une société …": an organisation named after the common noun of its kind.
 ORGANISATION_NOUNS = every("organisations")
-_APPOSITION_DETERMINERS = every("articles") | every("indefinites")
+_APPOSITION_DETERMINERS = DETERMINERS | every("indefinites")
 
 _EDGE_LEAD = "-–—,;:!?«»\"()[]*•/|'"
 _EDGE_TRAIL = "-–—,;:!?«»\"([]*•/|'"
@@ -511,12 +511,8 @@ def _extend_institution(doc: Doc, start: int) -> int:
     return start
 
 
-_OPENING_QUOTES = frozenset({'"', "«", "“"})
-_CLOSING_QUOTES = frozenset({'"', "»", "”"})
-
-
 def _quoted(doc: Doc, start: int, end: int) -> bool:
-    return start > 0 and doc[start - 1].text in _OPENING_QUOTES and end < len(doc) and doc[end].text in _CLOSING_QUOTES
+    return start > 0 and doc[start - 1].text in OPENING_QUOTES and end < len(doc) and doc[end].text in CLOSING_QUOTES
 
 
 def _capitalised(doc: Doc, i: int, end: int) -> bool:

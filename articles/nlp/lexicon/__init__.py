@@ -107,6 +107,9 @@ class Lexicon:
 NAME_PARTICLES = words("de d' du des van von der den da di del della dos das le la ben bin ibn al el")
 # Written before a title head with a hyphen, in either language: "ex-ministre", "vice-président", "Co-Founder".
 TITLE_PREFIXES = words("ex vice co sous haut")
+# Quotation marks as tokens, in either language.
+OPENING_QUOTES = frozenset({'"', "«", "“"})
+CLOSING_QUOTES = frozenset({'"', "»", "”"})
 
 
 def _lexicons() -> dict[str, Lexicon]:

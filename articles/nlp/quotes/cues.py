@@ -1,10 +1,9 @@
 """Cues of speech: speech verbs and their chains ("a-t-il ajouté", "has said"), "selon X" / "according to X",
 and where a clause that a cue may introduce begins."""
 
-from ..lexicon import LEXICONS
+from ..lexicon import CLOSING_QUOTES, LEXICONS
 from .context import _Context
 
-_CLOSING_MARKS = frozenset({"»", "”", '"'})
 _ACCORDING_FIRST = frozenset(phrase[0] for lexicon in LEXICONS.values() for phrase in lexicon.according)
 
 
@@ -62,7 +61,7 @@ def _between_quote_and_name(ctx: _Context, i: int) -> bool:
         i >= 2
         and i + 1 < len(ctx.lower)
         and ctx.lower[i - 1] == ","
-        and ctx.lower[i - 2] in _CLOSING_MARKS
+        and ctx.lower[i - 2] in CLOSING_QUOTES
         and ctx.owner[i + 1] is not None
     )
 
