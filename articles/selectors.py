@@ -737,6 +737,7 @@ class TitleConvention:
     kept: list[tuple[str, int]]
     cut: list[tuple[str, int]]
     off: ConventionOff | None
+    name: str = ConventionOff.Name.TITLES_IN_PERSONS
 
     @property
     def learned(self) -> bool:

@@ -622,13 +622,16 @@ def test_a_chief_editor_sees_the_convention_stops_it_and_lets_it_be_learned_agai
     titles_kept_inside(editor)
     page = chief_client.get(reverse("articles:actors-learned")).content.decode()
     assert "applied to the next articles" in page and "ministre Paul Durand2" in page
+    assert f'action="{reverse("articles:convention-stop", args=[TITLES_IN_PERSONS])}"' in page
 
     response = chief_client.post(reverse("articles:convention-stop", args=[TITLES_IN_PERSONS]))
 
     assert response.status_code == 302
     assert TITLES_IN_PERSONS not in load_knowledge().conventions
     assert ConventionOff.objects.get().created_by == chief
-    assert "stopped by chief" in chief_client.get(reverse("articles:actors-learned")).content.decode()
+    page = chief_client.get(reverse("articles:actors-learned")).content.decode()
+    assert "stopped by chief" in page
+    assert f'action="{reverse("articles:convention-resume", args=[TITLES_IN_PERSONS])}"' in page
     chief_client.post(reverse("articles:convention-resume", args=[TITLES_IN_PERSONS]))
     assert TITLES_IN_PERSONS in load_knowledge().conventions
     assert list(ReviewEvent.objects.filter(target=f"convention {TITLES_IN_PERSONS}").values_list("action", flat=True)
