@@ -826,7 +826,7 @@ TOPICS: list[dict] = [
             "fr": [
                 "terroris*", "antiterroris*", "contre-terroris*", "attentat*", "djihad*", "jihad*",
                 "~islamiste*", "~extrémis*", "radicalis*", "kamikaze*", "attentat-suicide", "~revendiqu*",
-                "~prise d'otages", "~otage*", "~commando*", "cellule terroriste", "menace terroriste",
+                "~prise d'otages", "~otage*", "~commando*", "cellule terroriste", "~menace terroriste",
                 "~assaillant*", "~explosif*", "ceinture d'explosifs", "daech", "daesh", "état islamique",
                 "al-qaïda", "al-qaida", "~groupes armés", "fiché s", "apologie du terrorisme",
             ],
@@ -857,7 +857,7 @@ TOPICS: list[dict] = [
                 "jeux olympiques", "jo", "~olympique*", "olympisme", "paralympique*", "jeux paralympiques",
                 "flamme olympique", "village olympique", "comité olympique", "olympiade*",
                 "~médaille d'or", "~médaillé*", "~cérémonie d'ouverture", "comité international olympique",
-                "champion* olympique*", "titre olympique", "médaille* olympique*", "sélection olympique",
+                "~champion* olympique*", "titre olympique", "médaille* olympique*", "sélection olympique",
                 "équipe olympique", "qualification* olympique*", "drapeau olympique", "serment olympique",
                 "anneaux olympiques", "site* olympique*", "épreuve* olympique*", "record olympique",
                 "tournoi olympique", "programme olympique", "podium olympique", "parc olympique",
@@ -885,7 +885,7 @@ TOPICS: list[dict] = [
         "cues": {
             "fr": [
                 "sahara occidental", "sahraoui*", "polisario", "front polisario", "minurso", "~plan d'autonomie",
-                "~projet d'autonomie", "~autodétermination", "tindouf", "laâyoune", "laayoune", "dakhla",
+                "~projet d'autonomie", "~autodétermination", "~tindouf", "~laâyoune", "~laayoune", "~dakhla",
                 "~provinces du sud", "marocanité", "~intégrité territoriale", "rasd", "guerguerat",
                 "question saharienne", "sahara marocain",
             ],
