@@ -940,7 +940,7 @@ TOPICS: list[dict] = [
         "rapprochements, embassies and international organisations.",
         "cues": {
             "fr": [
-                "diplomat*", "~ambassade", "ambassadeur*", "ambassadrice*", "~consulat*", "consul",
+                "diplomat*", "~ambassade", "~ambassadeur*", "~ambassadrice*", "~consulat*", "consul",
                 "affaires étrangères", "chef de la diplomatie", "visite officielle", "visite d'état",
                 "relations bilatérales", "bilatéra*", "multilatéra*", "~sommet*", "~homologue*",
                 "partenariat stratégique", "relations diplomatiques", "crise diplomatique", "~rapprochement*",
@@ -951,7 +951,9 @@ TOPICS: list[dict] = [
                 "pays donateurs", "aide étrangère", "relations franco*", "relations sino*",
                 "convoqu* l'ambassadeur*", "vive protestation", "protestation officielle", "ingérence*",
                 "affaires intérieures", "~ambassades", "chargé d'affaires", "chargée d'affaires",
-                "persona non grata", "~consulaire*",
+                "persona non grata", "~consulaire*", "rappel* son ambassadeur*", "rappel* ses ambassadeurs",
+                "rappel* leur* ambassadeur*", "rappel* l'ambassadeur*", "rappel* pour consultations",
+                "lettres de créance",
             ],
             "en": [
                 "diplomat*", "~embass*", "ambassador*", "~consulate*", "consul", "foreign minister*",
@@ -983,7 +985,9 @@ TOPICS: list[dict] = [
                 "~sécurité intérieure", "~forces de sécurité", "lutte contre le terrorisme", "~sécuritaire*",
                 "~sécuriser", "défis sécuritaires", "~ministre de l'intérieur",
                 "~ministère de l'intérieur", "exercice conjoint", "~dispositif de sécurité", "réseaux criminels",
-                "criminalité organisée", "crime organisé",
+                "criminalité organisée", "crime organisé", "renforts étrangers", "renforts internationaux",
+                "policiers étrangers", "gendarmes étrangers", "forces de l'ordre étrangères",
+                "forces de sécurité étrangères",
             ],
             "en": [
                 "security cooperation", "intelligence sharing", "share intelligence", "sharing intelligence",

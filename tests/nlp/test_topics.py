@@ -907,6 +907,34 @@ def test_a_general_phrase_stays_general_where_it_takes_in_a_specific_word(fr):
     assert slugs(filler + "\nUn terroriste a été arrêté.\nLe terroriste sera jugé.") == {"ter"}
 
 
+def test_seed_a_brands_ambassador_or_one_quoted_in_passing_is_not_diplomacy(fr, specs):
+    brand = ("La nageuse devient ambassadrice d'une marque de montres\n"
+             "La championne sera l'ambassadrice de la marque pendant trois ans.\n"
+             "Un autre ambassadeur de la marque, un acteur, présentera la collection.\n"
+             "L'ambassadeur du festival de musique a lui aussi signé.")
+    assert score_of(scores(fr, specs, brand, "fr"), "diplomacy") < THRESHOLD
+    quoted = ("Le pape reçoit l'ancienne otage\n"
+              "L'audience a duré une heure dans la résidence d'été.\n"
+              "« Ses appels ont du poids », constate un ambassadeur en poste à Rome.\n"
+              "Un autre ambassadeur salue la discrétion du pape.")
+    assert score_of(scores(fr, specs, quoted, "fr"), "diplomacy") < THRESHOLD
+    summoned = ("Le ministère convoque l'ambassadeur\n"
+                "Le ministère des Affaires étrangères a convoqué l'ambassadeur après ces déclarations.\n"
+                "Les relations diplomatiques entre les deux pays se tendent.")
+    assert score_of(scores(fr, specs, summoned, "fr"), "diplomacy") >= THRESHOLD
+
+
+def test_seed_foreign_police_sent_as_reinforcements_are_security_cooperation(fr, specs):
+    text = ("Des policiers étrangers en renfort pour la Coupe du monde\n"
+            "Deux cents policiers étrangers patrouilleront dans les gares et autour des stades.\n"
+            "Ces renforts étrangers travailleront en binôme avec les équipes du pays hôte.")
+    assert score_of(scores(fr, specs, text, "fr"), "security-cooperation") >= THRESHOLD
+    tourists = ("Les touristes étrangers reviennent sur la côte\n"
+                "Les hôtels affichent complet grâce aux visiteurs étrangers.\n"
+                "Les policiers municipaux renforcent les patrouilles sur la plage.")
+    assert score_of(scores(fr, specs, tourists, "fr"), "security-cooperation") < THRESHOLD
+
+
 def test_cue_inside_a_persons_name_is_not_evidence(fr):
     specs = [TopicSpec("ws", {"fr": ("sahraoui*",)})]
     name = ("Le chef du groupe armé, Ahmed al-Sahraoui, a été tué au Mali.\n"
