@@ -826,7 +826,7 @@ TOPICS: list[dict] = [
             "fr": [
                 "terroris*", "antiterroris*", "contre-terroris*", "attentat*", "djihad*", "jihad*",
                 "~islamiste*", "~extrémis*", "radicalis*", "kamikaze*", "attentat-suicide", "~revendiqu*",
-                "~prise d'otages", "~otage*", "~commando*", "cellule terroriste", "menace terroriste",
+                "~prise d'otages", "~otage*", "~commando*", "cellule terroriste", "~menace terroriste",
                 "~assaillant*", "~explosif*", "ceinture d'explosifs", "daech", "daesh", "état islamique",
                 "al-qaïda", "al-qaida", "~groupes armés", "fiché s", "apologie du terrorisme",
             ],
@@ -857,7 +857,7 @@ TOPICS: list[dict] = [
                 "jeux olympiques", "jo", "~olympique*", "olympisme", "paralympique*", "jeux paralympiques",
                 "flamme olympique", "village olympique", "comité olympique", "olympiade*",
                 "~médaille d'or", "~médaillé*", "~cérémonie d'ouverture", "comité international olympique",
-                "champion* olympique*", "titre olympique", "médaille* olympique*", "sélection olympique",
+                "~champion* olympique*", "titre olympique", "médaille* olympique*", "sélection olympique",
                 "équipe olympique", "qualification* olympique*", "drapeau olympique", "serment olympique",
                 "anneaux olympiques", "site* olympique*", "épreuve* olympique*", "record olympique",
                 "tournoi olympique", "programme olympique", "podium olympique", "parc olympique",
@@ -885,7 +885,7 @@ TOPICS: list[dict] = [
         "cues": {
             "fr": [
                 "sahara occidental", "sahraoui*", "polisario", "front polisario", "minurso", "~plan d'autonomie",
-                "~projet d'autonomie", "~autodétermination", "tindouf", "laâyoune", "laayoune", "dakhla",
+                "~projet d'autonomie", "~autodétermination", "~tindouf", "~laâyoune", "~laayoune", "~dakhla",
                 "~provinces du sud", "marocanité", "~intégrité territoriale", "rasd", "guerguerat",
                 "question saharienne", "sahara marocain",
             ],
@@ -940,7 +940,7 @@ TOPICS: list[dict] = [
         "rapprochements, embassies and international organisations.",
         "cues": {
             "fr": [
-                "diplomat*", "~ambassade", "ambassadeur*", "ambassadrice*", "~consulat*", "consul",
+                "diplomat*", "~ambassade", "~ambassadeur*", "~ambassadrice*", "~consulat*", "consul",
                 "affaires étrangères", "chef de la diplomatie", "visite officielle", "visite d'état",
                 "relations bilatérales", "bilatéra*", "multilatéra*", "~sommet*", "~homologue*",
                 "partenariat stratégique", "relations diplomatiques", "crise diplomatique", "~rapprochement*",
@@ -951,7 +951,9 @@ TOPICS: list[dict] = [
                 "pays donateurs", "aide étrangère", "relations franco*", "relations sino*",
                 "convoqu* l'ambassadeur*", "vive protestation", "protestation officielle", "ingérence*",
                 "affaires intérieures", "~ambassades", "chargé d'affaires", "chargée d'affaires",
-                "persona non grata", "~consulaire*",
+                "persona non grata", "~consulaire*", "rappel* son ambassadeur*", "rappel* ses ambassadeurs",
+                "rappel* leur* ambassadeur*", "rappel* l'ambassadeur*", "rappel* pour consultations",
+                "lettres de créance",
             ],
             "en": [
                 "diplomat*", "~embass*", "ambassador*", "~consulate*", "consul", "foreign minister*",
@@ -983,7 +985,9 @@ TOPICS: list[dict] = [
                 "~sécurité intérieure", "~forces de sécurité", "lutte contre le terrorisme", "~sécuritaire*",
                 "~sécuriser", "défis sécuritaires", "~ministre de l'intérieur",
                 "~ministère de l'intérieur", "exercice conjoint", "~dispositif de sécurité", "réseaux criminels",
-                "criminalité organisée", "crime organisé",
+                "criminalité organisée", "crime organisé", "renforts étrangers", "renforts internationaux",
+                "policiers étrangers", "gendarmes étrangers", "forces de l'ordre étrangères",
+                "forces de sécurité étrangères",
             ],
             "en": [
                 "security cooperation", "intelligence sharing", "share intelligence", "sharing intelligence",

@@ -13,8 +13,23 @@ REVISION = importlib.import_module("articles.migrations.0020_topic_cues_everyday
 THRESHOLDS = importlib.import_module("articles.migrations.0021_topic_thresholds")
 LOOK_ALIKES = importlib.import_module("articles.migrations.0022_topic_cues_look_alikes")
 ENGLISH_SECTIONS = importlib.import_module("articles.migrations.0023_topic_cues_english_sections")
+PLACES_TITLES_THREATS = importlib.import_module("articles.migrations.0025_topic_cues_places_titles_threats")
+AMBASSADORS_POLICE = importlib.import_module("articles.migrations.0026_topic_cues_ambassadors_foreign_police")
 
 pytestmark = pytest.mark.django_db
+
+# The French revisions after the look-alike one, in migration order.
+LATER_FRENCH = (PLACES_TITLES_THREATS, AMBASSADORS_POLICE)
+
+
+def _undo(migrations):
+    for migration in reversed(migrations):
+        topic_cues_revise(revisions=cue_revisions_reversed(migration.REVISIONS))
+
+
+def _redo(migrations):
+    for migration in migrations:
+        topic_cues_revise(revisions=migration.REVISIONS)
 
 
 def _seed_cues(slug):
@@ -31,14 +46,17 @@ def test_migrated_database_holds_the_seed_cues():
 
 
 def test_look_alike_revision_brings_an_installation_seeded_before_it_to_the_seed():
+    # Back to before it (the later revisions of the same cues first), then forward as the migrations run.
+    _undo(LATER_FRENCH)
     assert topic_cues_revise(revisions=cue_revisions_reversed(LOOK_ALIKES.REVISIONS)) == len(LOOK_ALIKES.REVISIONS)
     older = Topic.objects.get(slug="olympic-games").cues["fr"]
     assert "olympique*" in older and "drapeau olympique" not in older
 
     assert topic_cues_revise(revisions=LOOK_ALIKES.REVISIONS) == len(LOOK_ALIKES.REVISIONS)
+    assert topic_cues_revise(revisions=LOOK_ALIKES.REVISIONS) == 0
+    _redo(LATER_FRENCH)
     for slug in LOOK_ALIKES.REVISIONS:
         assert Topic.objects.get(slug=slug).cues == _seed_cues(slug), slug
-    assert topic_cues_revise(revisions=LOOK_ALIKES.REVISIONS) == 0
 
 
 def test_english_sections_revision_brings_an_installation_seeded_before_it_to_the_seed():
@@ -54,8 +72,36 @@ def test_english_sections_revision_brings_an_installation_seeded_before_it_to_th
     assert topic_cues_revise(revisions=revisions) == 0
 
 
+def test_places_titles_threats_revision_brings_an_installation_seeded_before_it_to_the_seed():
+    revisions = PLACES_TITLES_THREATS.REVISIONS
+    assert topic_cues_revise(revisions=cue_revisions_reversed(revisions)) == len(revisions)
+    older = Topic.objects.get(slug="western-sahara").cues["fr"]
+    assert "dakhla" in older and "~dakhla" not in older
+    assert "menace terroriste" in Topic.objects.get(slug="terrorism").cues["fr"]
+
+    assert topic_cues_revise(revisions=revisions) == len(revisions)
+    for slug in revisions:
+        assert Topic.objects.get(slug=slug).cues == _seed_cues(slug), slug
+    assert "~champion* olympique*" in Topic.objects.get(slug="olympic-games").cues["fr"]
+    assert topic_cues_revise(revisions=revisions) == 0
+
+
+def test_ambassadors_foreign_police_revision_brings_an_installation_seeded_before_it_to_the_seed():
+    revisions = AMBASSADORS_POLICE.REVISIONS
+    assert topic_cues_revise(revisions=cue_revisions_reversed(revisions)) == len(revisions)
+    older = Topic.objects.get(slug="diplomacy").cues["fr"]
+    assert "ambassadeur*" in older and "~ambassadeur*" not in older
+    assert "policiers étrangers" not in Topic.objects.get(slug="security-cooperation").cues["fr"]
+
+    assert topic_cues_revise(revisions=revisions) == len(revisions)
+    for slug in revisions:
+        assert Topic.objects.get(slug=slug).cues == _seed_cues(slug), slug
+    assert topic_cues_revise(revisions=revisions) == 0
+
+
 def test_revision_brings_an_installation_seeded_before_it_to_the_seed():
     # Back to before both revisions, in reverse order, then forward again as the migrations run.
+    _undo(LATER_FRENCH)
     topic_cues_revise(revisions=cue_revisions_reversed(LOOK_ALIKES.REVISIONS))
     assert topic_cues_revise(revisions=cue_revisions_reversed(REVISION.REVISIONS)) == len(REVISION.REVISIONS)
     older = Topic.objects.get(slug="elections").cues["fr"]
@@ -63,6 +109,7 @@ def test_revision_brings_an_installation_seeded_before_it_to_the_seed():
 
     assert topic_cues_revise(revisions=REVISION.REVISIONS) == len(REVISION.REVISIONS)
     topic_cues_revise(revisions=LOOK_ALIKES.REVISIONS)
+    _redo(LATER_FRENCH)
     for slug in REVISION.REVISIONS:
         assert Topic.objects.get(slug=slug).cues == _seed_cues(slug), slug
     # Applied twice, nothing changes.

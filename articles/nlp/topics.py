@@ -419,6 +419,9 @@ class _Evidence:
     cues: dict[int, dict[str, tuple[float, dict[int | None, int]]]]
     # topic -> keys of its general ("~") cues found in the article.
     general: dict[int, set[str]] = field(default_factory=lambda: defaultdict(set))
+    # topic -> sentences where one of its specific cues (not a general word) was found; None for an
+    # actor the recogniser found but that could not be located.
+    specific: dict[int, set[int | None]] = field(default_factory=lambda: defaultdict(set))
 
 
 def _collect(doc, text: str, compiled: CompiledSpecs, language: str, actor_surfaces: Sequence[str],
@@ -433,12 +436,15 @@ def _collect(doc, text: str, compiled: CompiledSpecs, language: str, actor_surfa
         return max(0, bisect_right(starts, offset) - 1)
 
     general: dict[int, set[str]] = defaultdict(set)
+    specific_at: dict[int, set[int | None]] = defaultdict(set)
 
     def record(topic: int, key: str, weight: float, sentence: int | None, is_general: bool = False) -> None:
         where = cue_hits[topic].setdefault(key, (weight, defaultdict(int)))[1]
         where[sentence] += 1
         if is_general:
             general[topic].add(key)
+        else:
+            specific_at[topic].add(sentence)
 
     index = compiled.language(language)
     positions = _positions(doc, limit)
@@ -501,7 +507,7 @@ def _collect(doc, text: str, compiled: CompiledSpecs, language: str, actor_surfa
                 hit_sentences = _surface_sentences(text, limit, matched, sentence_of)
                 for sentence in hit_sentences or [None]:
                     record(topic, "actor:" + cue, ACTOR_WEIGHT, sentence)
-    return _Evidence(sentences, cue_hits, general)
+    return _Evidence(sentences, cue_hits, general, specific_at)
 
 
 def _inherit(
@@ -532,11 +538,14 @@ def _inherit(
 def _with_real_evidence(evidence: _Evidence, ancestors: tuple[tuple[tuple[int, int], ...], ...],
                         lead: range) -> set[int]:
     """Topics whose specific cues (not general words), their own or a narrower topic's, were found in
-    at least MIN_SENTENCES sentences or in the lead. General words add to a topic's score, never make it."""
+    at least MIN_SENTENCES sentences or in the lead. General words add to a topic's score, never make it.
+
+    What counts is where a specific cue itself was found: a general phrase that takes in a specific
+    word ("menace terroriste" in a security plan) stays general there, even when the same word
+    elsewhere in the article is specific evidence."""
     where: dict[int, set[int | None]] = defaultdict(set)
-    for topic, cues in evidence.cues.items():
-        general = evidence.general.get(topic, ())
-        found = {s for key, (_, places) in cues.items() if key not in general for s in places}
+    for topic in evidence.cues:
+        found = evidence.specific.get(topic, set())
         for reached in (topic, *(ancestor for ancestor, _ in (ancestors[topic] if topic < len(ancestors) else ()))):
             where[reached].update(found)
     # An actor the recogniser found but that could not be located (None) is given the benefit of the doubt.

@@ -853,6 +853,88 @@ def test_seed_expelled_consular_agents_are_diplomacy(fr, specs):
     assert score_of(hits, "migration") < THRESHOLD
 
 
+def test_seed_a_town_of_western_sahara_is_not_the_question(fr, specs):
+    kitesurf = ("Dakhla, paradis des amateurs de kitesurf\n"
+                "À Dakhla, les hôtels se multiplient autour de la lagune.\n"
+                "Les touristes viennent à Dakhla pour le vent et le soleil.\n"
+                "Un vol direct relie désormais Dakhla à Paris.")
+    assert score_of(scores(fr, specs, kitesurf, "fr"), "western-sahara") < THRESHOLD
+    consulate = ("Un nouveau consulat ouvre à Dakhla\n"
+                 "Le pays soutient le plan d'autonomie et la marocanité du Sahara.\n"
+                 "Le Front Polisario a dénoncé cette ouverture à Dakhla.")
+    assert score_of(scores(fr, specs, consulate, "fr"), "western-sahara") >= THRESHOLD
+
+
+OLYMPIC_FR_THRESHOLD = next(entry["thresholds"]["fr"] for entry in TOPICS if entry["slug"] == "olympic-games")
+
+
+def test_seed_an_olympic_champions_title_is_not_the_games(fr, specs):
+    worlds = ("Mondiaux d'athlétisme : le champion olympique battu sur 100 mètres\n"
+              "Le champion olympique en titre a terminé troisième de la finale des championnats du monde.\n"
+              "La championne olympique du saut en longueur s'est aussi inclinée.")
+    assert score_of(scores(fr, specs, worlds, "fr"), "olympic-games") < OLYMPIC_FR_THRESHOLD
+    games = ("Le judoka conserve son titre aux Jeux olympiques\n"
+             "Aux Jeux olympiques de Tokyo, le judoka est redevenu champion olympique.\n"
+             "Il remporte sa deuxième médaille d'or aux JO.")
+    assert score_of(scores(fr, specs, games, "fr"), "olympic-games") >= OLYMPIC_FR_THRESHOLD
+
+
+def test_seed_a_terrorist_threat_in_a_security_plan_is_not_terrorism(fr, specs):
+    plan = ("Trente mille policiers pour sécuriser le marathon\n"
+            "Le préfet a présenté le dispositif de sécurité de la course.\n"
+            "Il a évoqué la menace terroriste, les drones et les mouvements de foule.\n"
+            "Un périmètre anti-terroriste sera installé autour de l'arrivée.\n"
+            "Les spectateurs seront fouillés à l'entrée des tribunes.")
+    assert score_of(scores(fr, specs, plan, "fr"), "terrorism") < THRESHOLD
+    plot = ("Un projet d'attentat déjoué avant le marathon\n"
+            "Deux hommes soupçonnés de préparer un attentat ont été mis en examen.\n"
+            "La menace terroriste reste élevée, selon le ministre.")
+    assert score_of(scores(fr, specs, plot, "fr"), "terrorism") >= THRESHOLD
+
+
+def test_a_general_phrase_stays_general_where_it_takes_in_a_specific_word(fr):
+    # "Menace terroriste" is general, "terroris*" specific: where the phrase is found, the word it takes
+    # in is not specific evidence, so one sentence elsewhere with the word alone is still one sentence.
+    specs = [TopicSpec("ter", {"fr": ("terroris*", "~menace terroriste")})]
+    filler = "\n".join(f"Le conseil a voté le point {n} de l'ordre du jour." for n in range(4))
+
+    def slugs(text):
+        return {hit.slug for hit in score_topics(fr(text), specs, language="fr", actor_surfaces=(), content_end=None)}
+
+    assert slugs("La menace terroriste pèse sur le festival.\n" + filler + "\nLe maire évoque la menace terroriste.") \
+        == set()
+    assert slugs(filler + "\nLa menace terroriste pèse sur le festival.\nUn terroriste a été arrêté.") == set()
+    assert slugs(filler + "\nUn terroriste a été arrêté.\nLe terroriste sera jugé.") == {"ter"}
+
+
+def test_seed_a_brands_ambassador_or_one_quoted_in_passing_is_not_diplomacy(fr, specs):
+    brand = ("La nageuse devient ambassadrice d'une marque de montres\n"
+             "La championne sera l'ambassadrice de la marque pendant trois ans.\n"
+             "Un autre ambassadeur de la marque, un acteur, présentera la collection.\n"
+             "L'ambassadeur du festival de musique a lui aussi signé.")
+    assert score_of(scores(fr, specs, brand, "fr"), "diplomacy") < THRESHOLD
+    quoted = ("Le pape reçoit l'ancienne otage\n"
+              "L'audience a duré une heure dans la résidence d'été.\n"
+              "« Ses appels ont du poids », constate un ambassadeur en poste à Rome.\n"
+              "Un autre ambassadeur salue la discrétion du pape.")
+    assert score_of(scores(fr, specs, quoted, "fr"), "diplomacy") < THRESHOLD
+    summoned = ("Le ministère convoque l'ambassadeur\n"
+                "Le ministère des Affaires étrangères a convoqué l'ambassadeur après ces déclarations.\n"
+                "Les relations diplomatiques entre les deux pays se tendent.")
+    assert score_of(scores(fr, specs, summoned, "fr"), "diplomacy") >= THRESHOLD
+
+
+def test_seed_foreign_police_sent_as_reinforcements_are_security_cooperation(fr, specs):
+    text = ("Des policiers étrangers en renfort pour la Coupe du monde\n"
+            "Deux cents policiers étrangers patrouilleront dans les gares et autour des stades.\n"
+            "Ces renforts étrangers travailleront en binôme avec les équipes du pays hôte.")
+    assert score_of(scores(fr, specs, text, "fr"), "security-cooperation") >= THRESHOLD
+    tourists = ("Les touristes étrangers reviennent sur la côte\n"
+                "Les hôtels affichent complet grâce aux visiteurs étrangers.\n"
+                "Les policiers municipaux renforcent les patrouilles sur la plage.")
+    assert score_of(scores(fr, specs, tourists, "fr"), "security-cooperation") < THRESHOLD
+
+
 def test_cue_inside_a_persons_name_is_not_evidence(fr):
     specs = [TopicSpec("ws", {"fr": ("sahraoui*",)})]
     name = ("Le chef du groupe armé, Ahmed al-Sahraoui, a été tué au Mali.\n"
