@@ -1613,3 +1613,72 @@ def test_pour_x_opening_a_sentence_that_ends_with_a_colon_gives_x_the_quote_afte
         " saisons. Il y a un contrat. »\n"
     )
     check(Found(annotator, text, "fr"), "Paul restera chez nous", "direct", "Jean Morel")
+
+
+def test_a_straight_mark_typed_after_a_comma_and_a_space_closes_the_open_quote(annotator):
+    # '"…, "Smith said': the space before the closing mark makes it look like an opening one.
+    text = (
+        "The team won again on Thursday night.\n"
+        '"I never thought I would break the record, "Dale Brennan said as he left the court. "It is an honour."\n'
+    )
+    found = Found(annotator, text, "en")
+    check(found, "I never thought", "direct", "Dale Brennan", cue="said")
+    assert found.none_starting("Dale Brennan said"), found.summary()
+
+
+def test_a_verb_counting_something_in_the_sentence_after_a_quote_does_not_speak_it(annotator):
+    text = (
+        'Dale Brennan scored 20 points. "This is a great honour to be here," Brennan said. "I love this place."'
+        " Ray Colton added 16 points for the home side.\n"
+    )
+    found = Found(annotator, text, "en")
+    assert found.speaker(found.starting("I love this place")) != "Ray Colton", found.summary()
+
+
+def test_a_surname_the_entity_model_missed_after_said_is_the_one_person_of_that_name(annotator):
+    text = (
+        "Interior Secretary Ken Salazar announced today that the administration will reverse an old regulation"
+        " on endangered species. \"By rolling back this regulation, we are protecting the species under the law\""
+        " said Salazar. The rule was made last December.\n"
+    )
+    found = Found(annotator, text, "en")
+    check(found, "By rolling back", "direct", "Ken Salazar", cue="said")
+
+
+def test_french_inverted_subject_after_adverbs_set_off_by_commas(annotator):
+    text = (
+        "Les entreprises françaises redoutent des représailles.\n"
+        "« Il est de l'intérêt de tout le monde que la relation se poursuive », pointait, d'ailleurs, hier soir,"
+        " Claire Vasseur, la ministre de l'Economie.\n"
+    )
+    check(Found(annotator, text, "fr"), "Il est de l'intérêt", "direct", "Claire Vasseur", cue="pointait")
+
+
+def test_french_inverted_subject_after_a_named_listener_and_a_title_with_its_holder(annotator):
+    text = (
+        "Plusieurs sources se sont étonnées de l'annonce.\n"
+        "« Comme par hasard, l'annonce intervient deux jours avant l'audience », a déclaré à l'AFP l'avocate du"
+        " prévenu, Me Julie Marchand.\n"
+    )
+    check(Found(annotator, text, "fr"), "Comme par hasard", "direct", "Julie Marchand", cue="a déclaré")
+
+
+def test_a_source_close_to_an_organisation_is_no_one_not_the_organisation(annotator):
+    fr = (
+        "La banque a perdu cinq milliards. Selon une source proche de la Banque Morel, la prise de risque était"
+        " « bien trop élevée pour un seul desk ».\n"
+    )
+    found = Found(annotator, fr, "fr")
+    assert found.speaker(found.starting("bien trop élevée")) is None, found.summary()
+    en = 'Acme Corp lost money. According to a source close to Acme Corp, the firm "will cut jobs soon".\n'
+    found = Found(annotator, en, "en")
+    assert found.speaker(found.starting("will cut jobs soon")) is None, found.summary()
+
+
+def test_a_name_in_a_heading_line_is_not_what_a_pronoun_after_it_stands_for(annotator):
+    text = (
+        "Paul Vernet, qui a repris l'entraînement en septembre, a très vite aimé le nouveau parcours.\n\n"
+        "Un duel attendu avec Marc Ribot\n\n"
+        "« Le parcours me plaît par son caractère nouveau », déclarait-il il y a quelques semaines.\n"
+    )
+    check(Found(annotator, text, "fr"), "Le parcours me plaît", "direct", "Paul Vernet", cue="déclarait-il")

@@ -69,6 +69,7 @@ class Lexicon:
     kin: frozenset[str]  # "le fils du ministre, Paul Dupont": the name after the comma is the relative's
     person_nouns: frozenset[str]  # nouns only, describing someone like a title: "le musicien", "the actor"
     spokespeople: frozenset[str]  # speak for an organisation: "a spokesman for X" is X
+    unnamed_sources: frozenset[str]  # "une source proche de X", "a source close to X": someone unnamed, not X
     statements: frozenset[str]  # a text an organisation issues speaks for it: "the Acme statement said"
     female_titles: frozenset[str]
     male_titles: frozenset[str]

@@ -85,6 +85,7 @@ LEXICON = Lexicon(
         " campaigner activist councillor veteran trader banker entrepreneur agent interpreter"
     ),
     spokespeople=words("spokesman spokeswoman spokesperson representative official"),
+    unnamed_sources=words("source sources close familiar"),
     statements=words("statement communique communiqué"),
     female_titles=words(
         "spokeswoman chairwoman queen princess congresswoman wife mother daughter sister widow actress"

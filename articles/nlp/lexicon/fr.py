@@ -111,6 +111,7 @@ LEXICON = Lexicon(
         " cycliste skieur skieuse nageur nageuse footballeur footballeuse attaquant attaquante gardien gardienne"
     ),
     spokespeople=words("porte-parole représentant représentante"),
+    unnamed_sources=words("source sources proche proches entourage"),
     statements=words("communiqué"),
     female_titles=words(
         "présidente directrice ambassadrice députée sénatrice patronne dirigeante procureure avocate"

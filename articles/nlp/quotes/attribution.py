@@ -165,7 +165,10 @@ def _attribution_after(ctx: _Context, quote: _Quote) -> _Attribution | None:
             if _introduces(ctx, i):
                 return None  # "… », la chanteuse déclare : « … »": the verb is the next quote's
             found = _speaker_of_verb(ctx, i, quote, window_start=first)
-            if new_sentence and found.speaker is not None and _reports_a_clause(ctx, _cue_chain(ctx, i)[1]):
+            after_cue = _cue_chain(ctx, i)[1]
+            if new_sentence and after_cue < len(ctx.pos) and ctx.pos[after_cue] == "NUM":
+                return None  # '"…." Jones added 16 points': the verb counts something, it does not speak
+            if new_sentence and found.speaker is not None and _reports_a_clause(ctx, after_cue):
                 # '"…." Smith said the firm would grow': the sentence reports something else of its own. It may
                 # still be the quote's speaker when no one is named as speaking before the quote, not surely.
                 if _speaker_given_before(ctx, quote):
@@ -673,8 +676,9 @@ def _subject_after(ctx: _Context, i: int, quote: _Quote) -> _Attribution | None:
     """An inverted subject: "a déclaré le chef de la diplomatie", "said Jane Smith", "said he"."""
     lexicon = ctx.lexicon
     n = len(ctx.lower)
-    # Dates and adverbs may come first: "a déclaré lundi le ministre".
-    while i < n and (ctx.pos[i] == "ADV" or _is_time(ctx, i)) and ctx.owner[i] is None:
+    # Dates and adverbs may come first: "a déclaré lundi le ministre", and in French between commas: "pointait,
+    # d'ailleurs, hier soir, X".
+    while i < n and ctx.owner[i] is None and (ctx.pos[i] == "ADV" or _is_time(ctx, i) or _set_off(ctx, i)):
         i += 1
     if i >= n or _foreign(ctx, i, quote) or ctx.is_boundary(i):
         return None
@@ -699,6 +703,11 @@ def _subject_after(ctx: _Context, i: int, quote: _Quote) -> _Attribution | None:
                 return _Attribution(named.group, "")
             return _holder_of_title_after(ctx, mention, quote) or _Attribution(mention.group, "")
         word = ctx.lower[j]
+        if j == i and _untagged_surname(ctx, j):
+            # "… law" said Salazar.": a surname the entity model missed, the one person of the article of that name.
+            person = _person_by_surname(ctx, j)
+            if person is not None:
+                return _Attribution(person, "", confidence=_SURNAME, evidence=SURNAME)
         if not (
             word in lexicon.courtesy_female
             or word in lexicon.courtesy_male
@@ -742,6 +751,26 @@ def _subject_after(ctx: _Context, i: int, quote: _Quote) -> _Attribution | None:
     return None
 
 
+def _set_off(ctx: _Context, k: int) -> bool:
+    """In French, a comma or the "d'" of "d'ailleurs" before an inverted subject: what they set off is skipped
+    with the adverbs and dates around it."""
+    if ctx.lexicon is not LEXICONS["fr"]:
+        return False
+    if ctx.lower[k] == ",":
+        return True
+    return ctx.lower[k] == "d'" and k + 1 < len(ctx.lower) and ctx.pos[k + 1] == "ADV"
+
+
+def _untagged_surname(ctx: _Context, k: int) -> bool:
+    """A capitalised proper noun the entity model did not tag, alone before the end of its clause."""
+    return (
+        ctx.owner[k] is None
+        and ctx.pos[k] == "PROPN"
+        and ctx.text[ctx.idx[k]].isupper()
+        and (k + 1 >= len(ctx.lower) or ctx.pos[k + 1] == "PUNCT" and ctx.lower[k + 1] not in ("'s", "'"))
+    )
+
+
 def _addressed(ctx: _Context, k: int) -> bool:
     """An infinitive after a preposition at token ``k``, maybe past a negation or an adverb: the noun phrase
     before it is the object of a speech verb that asks or blames ("à agir", "de mentir", "to act")."""
@@ -769,8 +798,15 @@ def _past_medium(ctx: _Context, i: int, quote: _Quote) -> int:
         owner = ctx.owner[j]
         if owner is not None and owner.kind == "person":
             return j if j > i + 1 and (ctx.owner[j - 1] is not owner) else i
-        if owner is None and j > i + 2 and ctx.lower[j] in lexicon.determiners and ctx.pos[j - 1] == "NOUN":
-            return j  # a determiner after the medium's noun opens the subject's noun phrase
+        if (
+            owner is None
+            and j > i + 2
+            and ctx.lower[j] in lexicon.determiners
+            and (ctx.pos[j - 1] == "NOUN" or ctx.owner[j - 1] is not None)
+        ):
+            # A determiner after the medium's noun or name opens the subject's noun phrase ("a déclaré à l'AFP
+            # l'avocate du prévenu, X").
+            return j
         if owner is None and ctx.pos[j] not in ("DET", "NOUN", "PROPN", "ADJ") or ctx.lower[j] == ",":
             return i
         j += 1
@@ -858,6 +894,8 @@ def _source_speaker(ctx: _Context, i: int, cue: str, quote: _Quote) -> _Attribut
             break
         if ctx.pos[j] in ("VERB", "AUX") or ctx.lower[j] in ("par", "by"):
             break  # "selon un enregistrement obtenu par l'AFP": the source is the recording, not the agency
+        if ctx.lower[j] in lexicon.unnamed_sources and ctx.owner[j] is None:
+            return _Attribution(None, cue, by_verb=False)  # "selon une source proche de X": someone unnamed
         mention = ctx.owner[j]
         if mention is not None and mention.kind in _SPEAKER_KINDS:
             if any(_is_title_head(ctx, k) and ctx.lower[k] not in lexicon.spokespeople for k in range(i, j)):

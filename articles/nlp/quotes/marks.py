@@ -79,6 +79,10 @@ def _marks(text: str, start: int, end: int) -> list[_Mark]:
             number = before.isdigit() or before == " " and pos - 2 >= start and text[pos - 2].isdigit()
             if number:
                 side = "close"
+            elif opens and not closes and before in _SPACES and pos - 2 >= start and text[pos - 2] == ",":
+                # '"… the leading scorer, "Smith said': a space typed before the closing mark. After a comma it
+                # may close a quote still open as well as open the next one ('he said, "We will …').
+                side = "both"
             else:
                 side = "open" if opens and not closes else "close" if closes and not opens else "both"
             marks.append(_Mark(pos, "straight", side))

@@ -192,6 +192,8 @@ def _nearest_antecedent(
         for mention, token in _mentions_back(ctx, last):
             if sentence >= 0 and ctx.sent[token] != sentence:
                 break
+            if _in_heading(ctx, mention.start):
+                continue  # "Un duel qui promet avec X" over a paragraph: a heading tells who the article is about
             if mention.kind == kind and _fits(ctx, mention.group, wanted, unwanted):
                 sentence = ctx.sent[token]
                 same.append(mention)
@@ -249,6 +251,18 @@ def _nearest_antecedent(
         # No subject to go by: the latest name only when it is the sentence's one fitting actor.
         return same[0].group if len({mention.group for mention in same}) == 1 else None
     return None
+
+
+_HEADING_WORDS = 12  # a line this short with no sentence mark at its end, over a paragraph, is a heading
+
+
+def _in_heading(ctx: _Context, position: int) -> bool:
+    """The character at ``position`` is on a heading's line: a few words alone on their line with no sentence
+    mark at the end, a paragraph after them."""
+    start = ctx.text.rfind("\n", 0, position) + 1
+    end = ctx.text.find("\n", position, ctx.limit)
+    line = ctx.text[start:end].strip() if end >= 0 else ""
+    return bool(line) and line[-1] not in ".!?…:;»\"”)" and len(line.split()) <= _HEADING_WORDS
 
 
 def _missed_subject_since(
