@@ -1682,3 +1682,25 @@ def test_a_name_in_a_heading_line_is_not_what_a_pronoun_after_it_stands_for(anno
         "« Le parcours me plaît par son caractère nouveau », déclarait-il il y a quelques semaines.\n"
     )
     check(Found(annotator, text, "fr"), "Le parcours me plaît", "direct", "Paul Vernet", cue="déclarait-il")
+
+
+def test_a_verb_coordinated_before_a_colon_hands_the_quote_to_its_sentence_subject(annotator):
+    text = (
+        "Mais la médecine avance.\n"
+        "Jacques Rivière en est conscient et a donc déjà pris des mesures pour l'avenir : « Nous avons congelé"
+        " les échantillons pour huit ans. »\n"
+    )
+    quote = check(Found(annotator, text, "fr"), "Nous avons congelé", "direct", "Jacques Rivière")
+    assert quote.evidence == "colon"
+
+
+def test_et_d_ajouter_goes_on_with_the_last_speaker(annotator):
+    text = (
+        "« Nous sommes prêts », a déclaré lundi Claire Vasseur, présidente de la fédération.\n"
+        "Et d'ajouter : « Les taux baissent enfin. »\n"
+    )
+    found = Found(annotator, text, "fr")
+    quote = check(found, "Les taux baissent", "direct", "Claire Vasseur", cue="Et d'ajouter")
+    assert quote.confidence >= 0.7  # shown in a digest, unlike a guess
+    alone = "La réunion a eu lieu lundi.\nEt d'ajouter : « Les taux baissent enfin. »\n"
+    check(Found(annotator, alone, "fr"), "Les taux baissent", "direct", None)

@@ -227,7 +227,7 @@ def _attribution_before(ctx: _Context, quote: _Quote) -> _Attribution | None:
             i = bisect_left(ctx.idx, ctx.quotes[ctx.quote_of[i]].open) - 1
             continue
         steps += 1
-        if _is_speech_verb(ctx, i):
+        if _is_speech_verb(ctx, i) or _narrative_infinitive(ctx, i):
             return _speaker_of_verb(ctx, i, quote, window_start=floor)
         if after_colon and _main_verb_before_colon(ctx, i):
             # "Interrogé sur ce qu'il avait dit, X est resté sur la même ligne : « … »": the verb of the colon's
@@ -262,6 +262,12 @@ def _attribution_before(ctx: _Context, quote: _Quote) -> _Attribution | None:
             return _Attribution(_passive_agent(ctx, passive, quote), "", by_verb=False, evidence=PASSIVE_AGENT)
         if main is not None and ctx.lower[main - 1] not in (",", ":"):
             found = _subject_before(ctx, main, floor, quote)
+            coordinator = main - 1
+            while coordinator > floor and ctx.pos[coordinator] == "ADV" and ctx.owner[coordinator] is None:
+                coordinator -= 1
+            if found is None and coordinator > floor and ctx.lower[coordinator] in ctx.lexicon.coordinators:
+                # "X en est conscient et a donc pris des mesures : « … »": the verb shares its sentence's subject.
+                found = _sentence_subject(ctx, floor, coordinator, quote)
         else:
             found = _sentence_subject(ctx, floor, colon, quote)
         if found is not None and found.speaker is not None:
@@ -307,6 +313,18 @@ def _main_verb_before_colon(ctx: _Context, i: int) -> bool:
 def _speaker_of_verb(ctx: _Context, verb: int, quote: _Quote, window_start: int) -> _Attribution:
     start, end, inverted = _cue_chain(ctx, verb)
     cue = ctx.text[ctx.idx[start] : ctx.ends[end - 1]]
+    if _narrative_infinitive(ctx, verb):
+        # "« … », a-t-il dit. Et d'ajouter : « … »": the one who spoke last goes on.
+        earlier = [q for q in ctx.quotes if q.close < quote.open and q.speaker is not None]
+        if earlier and ctx.para[quote.t0] - ctx.para[earlier[-1].t0] <= 1:
+            return _Attribution(
+                earlier[-1].speaker,
+                ctx.text[ctx.idx[verb - 2] : ctx.ends[verb]],
+                earlier[-1].role,
+                confidence=min(earlier[-1].confidence, _PRONOUN),
+                evidence=_via(PREVIOUS_QUOTE, earlier[-1]),
+            )
+        return _Attribution(None, cue)
     if any(_passive_marker(ctx, k) for k in range(max(0, verb - 3), verb)):
         # "X a été accusé de « … » par Y", "X was accused by Y of …": the subject undergoes; the agent speaks.
         return _Attribution(_passive_agent(ctx, end, quote), cue, evidence=PASSIVE_AGENT)
@@ -368,6 +386,24 @@ def _speaker_of_verb(ctx: _Context, verb: int, quote: _Quote, window_start: int)
     if after is not None:
         return _Attribution(after.speaker, cue, after.role, confidence=after.confidence, evidence=after.evidence)
     return _Attribution(None, cue)
+
+
+def _narrative_infinitive(ctx: _Context, verb: int) -> bool:
+    """ "Et d'ajouter", "Et de conclure" opening a French sentence: the infinitive tells what the last speaker
+    did next."""
+    return (
+        ctx.lexicon is LEXICONS["fr"]
+        and verb >= 2
+        and ctx.lower[verb - 1] in ("d'", "de")
+        and ctx.lower[verb - 2] == "et"
+        and _clause_floor(ctx, verb - 2) == verb - 2
+        and "VerbForm=Inf" in ctx.morph(verb)
+        # The infinitive of a speech verb: its participle is in the list ("ajouter": "ajouté", "conclure": "conclu").
+        and any(
+            form in ctx.lexicon.verbs
+            for form in (ctx.lower[verb][:-2] + "é", ctx.lower[verb][:-2], ctx.lower[verb][:-1])
+        )
+    )
 
 
 def _first_clause_start(ctx: _Context, coordinator: int) -> int:

@@ -262,7 +262,7 @@ def _in_heading(ctx: _Context, position: int) -> bool:
     start = ctx.text.rfind("\n", 0, position) + 1
     end = ctx.text.find("\n", position, ctx.limit)
     line = ctx.text[start:end].strip() if end >= 0 else ""
-    return bool(line) and line[-1] not in ".!?…:;»\"”)" and len(line.split()) <= _HEADING_WORDS
+    return bool(line) and line[-1] not in '.!?…:;»"”)' and len(line.split()) <= _HEADING_WORDS
 
 
 def _missed_subject_since(
