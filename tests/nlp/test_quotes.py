@@ -1704,3 +1704,30 @@ def test_et_d_ajouter_goes_on_with_the_last_speaker(annotator):
     assert quote.confidence >= 0.7  # shown in a digest, unlike a guess
     alone = "La réunion a eu lieu lundi.\nEt d'ajouter : « Les taux baissent enfin. »\n"
     check(Found(annotator, alone, "fr"), "Les taux baissent", "direct", None)
+
+
+def test_was_quoted_as_saying_after_a_quote_gives_its_subject(annotator):
+    text = 'The council met on Monday. "We cannot go on like this," John Harper was quoted as saying by the Times.\n'
+    check(Found(annotator, text, "en"), "We cannot go on", "direct", "John Harper", cue="was quoted as saying")
+    pronoun = 'John Harper, the mayor, spoke on Monday. "We cannot go on like this," he was quoted as saying.\n'
+    check(Found(annotator, pronoun, "en"), "We cannot go on", "direct", "John Harper")
+
+
+def test_pour_sa_part_between_an_inverted_verb_and_its_subject(annotator):
+    text = (
+        "Le conseil s'est réuni lundi.\n"
+        "« Nous ne pouvons pas continuer ainsi », juge pour sa part Jean Morel, maire de la ville.\n"
+        "« Le budget sera voté », a déclaré de son côté Claire Vasseur.\n"
+    )
+    found = Found(annotator, text, "fr")
+    check(found, "Nous ne pouvons pas", "direct", "Jean Morel", cue="juge")
+    check(found, "Le budget sera voté", "direct", "Claire Vasseur")
+
+
+def test_celui_qui_after_a_speech_verb_is_the_person_named_before(annotator):
+    text = (
+        "Le conseil s'est réuni lundi avec Jean Morel.\n"
+        "« Nous ne pouvons pas continuer ainsi », explique celui qui dirige la mairie depuis 2001.\n"
+    )
+    quote = check(Found(annotator, text, "fr"), "Nous ne pouvons pas", "direct", "Jean Morel", cue="explique")
+    assert quote.evidence == "pronoun"

@@ -48,6 +48,7 @@ from .cues import (
     _according_at,
     _according_ending_at,
     _cue_chain,
+    _for_ones_part,
     _introduces,
     _is_auxiliary_of_cue,
     _is_speech_verb,
@@ -64,6 +65,8 @@ from .titles import (
 )
 
 _WINDOW_BEFORE = 30  # tokens read back from a quote for a speech verb
+_DEMONSTRATIVES = {"celui": "M", "celle": "F"}  # "explique celui qui …": a person the text named before
+_BE = frozenset({"is", "are", "was", "were", "been"})  # "was quoted as saying"
 _UNCLOSED_SENTENCES = 3  # a quote never closed running over this many sentences is no utterance with the next
 
 
@@ -182,9 +185,29 @@ def _attribution_after(ctx: _Context, quote: _Quote) -> _Attribution | None:
                 )
             # A new sentence about someone else ("England confirmed that …") does not attribute it.
             return None if new_sentence and found.speaker is None else found
+        quoted = _quoted_as_saying(ctx, i)
+        if quoted:
+            # '"…," Jane Smith was quoted as saying': the subject before the passive speaks.
+            found = _subject_before(ctx, i, first, quote)
+            cue = ctx.text[ctx.idx[i] : ctx.ends[i + quoted - 1]]
+            if found is None:
+                return _Attribution(None, cue)
+            return _Attribution(found.speaker, cue, found.role, confidence=found.confidence, evidence=found.evidence)
         if ctx.pos[i] in ("VERB", "AUX") and ctx.finite(i) and not _is_auxiliary_of_cue(ctx, i):
             return None  # a clause of its own starts: its verb says nothing of the quote
     return None
+
+
+def _quoted_as_saying(ctx: _Context, i: int) -> int:
+    """Length of "was quoted as saying" (and "is", "were", "has been" … "telling") starting at token i, else 0."""
+    if ctx.lexicon is not LEXICONS["en"]:
+        return 0
+    k = i
+    while k < len(ctx.lower) and k - i < 2 and (ctx.lower[k] in _BE or ctx.lower[k] in ctx.lexicon.auxiliaries):
+        k += 1
+    if k == i or tuple(ctx.lower[k : k + 2]) != ("quoted", "as") or k + 2 >= len(ctx.lower):
+        return 0
+    return k + 3 - i if ctx.lower[k + 2] in ctx.lexicon.verbs else 0
 
 
 def _speaker_given_before(ctx: _Context, quote: _Quote) -> bool:
@@ -714,10 +737,23 @@ def _subject_after(ctx: _Context, i: int, quote: _Quote) -> _Attribution | None:
     n = len(ctx.lower)
     # Dates and adverbs may come first: "a déclaré lundi le ministre", and in French between commas: "pointait,
     # d'ailleurs, hier soir, X".
-    while i < n and ctx.owner[i] is None and (ctx.pos[i] == "ADV" or _is_time(ctx, i) or _set_off(ctx, i)):
-        i += 1
+    while i < n and ctx.owner[i] is None:
+        if ctx.pos[i] == "ADV" or _is_time(ctx, i) or _set_off(ctx, i):
+            i += 1
+        elif _for_ones_part(ctx, i):
+            i += 3  # "juge pour sa part X", "a déclaré de son côté X"
+        else:
+            break
     if i >= n or _foreign(ctx, i, quote) or ctx.is_boundary(i):
         return None
+    if lexicon is LEXICONS["fr"] and i + 1 < n and ctx.lower[i] in _DEMONSTRATIVES and ctx.lower[i + 1] == "qui":
+        # "« … », explique celui qui dirige la mairie": the person the text was about, as a pronoun would be.
+        return _Attribution(
+            pronouns._resolve_pronoun(ctx, _DEMONSTRATIVES[ctx.lower[i]], quote.open),
+            "",
+            confidence=_PRONOUN,
+            evidence=PRONOUN,
+        )
     i = _past_medium(ctx, i, quote)
     # A name, maybe after a courtesy or an English title: "estime M. Dupont", "said Foreign Secretary X".
     for j in range(i, min(i + 5, n)):

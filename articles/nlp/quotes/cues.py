@@ -56,13 +56,21 @@ def _is_speech_verb(ctx: _Context, i: int) -> bool:
 
 
 def _between_quote_and_name(ctx: _Context, i: int) -> bool:
-    """Token i follows a closing quotation mark and its comma, and a name follows it."""
+    """Token i follows a closing quotation mark and its comma, and a name follows it, maybe after "pour sa part"
+    or "de son côté" ("« … », juge pour sa part X")."""
+    if i < 2 or ctx.lower[i - 1] != "," or ctx.lower[i - 2] not in CLOSING_QUOTES:
+        return False
+    j = i + 4 if _for_ones_part(ctx, i + 1) else i + 1
+    return j < len(ctx.lower) and ctx.owner[j] is not None
+
+
+def _for_ones_part(ctx: _Context, k: int) -> bool:
+    """ "pour sa part", "de son côté" at token k: said of the subject after them, not a medium or a listener."""
     return (
-        i >= 2
-        and i + 1 < len(ctx.lower)
-        and ctx.lower[i - 1] == ","
-        and ctx.lower[i - 2] in CLOSING_QUOTES
-        and ctx.owner[i + 1] is not None
+        ctx.lexicon is LEXICONS["fr"]
+        and k + 2 < len(ctx.lower)
+        and (ctx.lower[k], ctx.lower[k + 2]) in (("pour", "part"), ("de", "côté"))
+        and ctx.lower[k + 1] in ctx.lexicon.determiners
     )
 
 
