@@ -1731,3 +1731,17 @@ def test_celui_qui_after_a_speech_verb_is_the_person_named_before(annotator):
     )
     quote = check(Found(annotator, text, "fr"), "Nous ne pouvons pas", "direct", "Jean Morel", cue="explique")
     assert quote.evidence == "pronoun"
+
+
+def test_an_organisation_statement_as_the_inverted_subject_and_s_exprimer_as_a_speech_verb(annotator):
+    issued = (
+        "Le conseil s'est réuni lundi.\n"
+        "« Nous ne pouvons pas continuer ainsi », souligne un communiqué de la Banque Morel.\n"
+    )
+    quote = check(Found(annotator, issued, "fr"), "Nous ne pouvons pas", "direct", "Banque Morel", cue="souligne")
+    assert quote.evidence == "issuer"
+    spoke = (
+        "Le maire Jean Morel s'est exprimé lundi.\n"
+        "« Nous ne pouvons pas continuer ainsi. Le budget est intenable. »\n"
+    )
+    check(Found(annotator, spoke, "fr"), "Nous ne pouvons pas", "direct", "Jean Morel")

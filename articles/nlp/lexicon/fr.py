@@ -15,7 +15,7 @@ _VERBS = _first_conjugation(
     " répliqu déplor regrett dénonc not observ lâch gliss comment racont témoign résum exclam plaid interrog"
     " demand confirm ni tweet accus avou assén fustig critiqu exhort relev signal martel rappel lanc avanc"
     " jug souffl tranch ironis mentionn souhait exig réclam menac remerci constat invit félicit détaill"
-    " nuanc contest indign étonn alarm raill point illustr questionn pronostiqu"
+    " nuanc contest indign étonn alarm raill point illustr questionn pronostiqu exprim"
 ) | words(
     "dit dis disait disaient dira dirait disent disant écrit écrivait écrivent écrira répond répondu répondait"
     " répondent reconnaît reconnait reconnu reconnaissait admet admis admettait promet promis promettait conclut"

@@ -814,6 +814,8 @@ def _subject_after(ctx: _Context, i: int, quote: _Quote) -> _Attribution | None:
                 continue
             if ctx.lower[j] in lexicon.organisations and ctx.pos[j] in ("NOUN", "PROPN"):
                 return _organisation_named_again(ctx, j)
+            if ctx.lower[j] in lexicon.statements and ctx.pos[j] == "NOUN":
+                return _issuer(ctx, j)  # "souligne un communiqué de X", "said the Acme statement"
             if ctx.pos[j] not in ("DET", "ADJ", "NOUN", "PROPN", "PART", "NUM") and ctx.lower[j] != "-":
                 break
             j += 1
