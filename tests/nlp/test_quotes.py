@@ -1745,3 +1745,12 @@ def test_an_organisation_statement_as_the_inverted_subject_and_s_exprimer_as_a_s
         "« Nous ne pouvons pas continuer ainsi. Le budget est intenable. »\n"
     )
     check(Found(annotator, spoke, "fr"), "Nous ne pouvons pas", "direct", "Jean Morel")
+
+
+def test_the_company_is_the_latest_organisation_only_as_a_guess(annotator):
+    text = 'Acme Corp reported a loss on Monday. "We will cut costs," the company said.\n'
+    quote = check(Found(annotator, text, "en"), "We will cut costs", "direct", "Acme Corp", cue="said")
+    assert quote.evidence == "organisation named again" and quote.confidence < 0.7
+    named = "Le ministère de la Santé a publié un rapport.\n« Les stocks sont suffisants », a précisé le ministère.\n"
+    quote = check(Found(annotator, named, "fr"), "Les stocks sont suffisants", "direct", "ministère de la Santé")
+    assert quote.evidence == "organisation named again" and quote.confidence >= 0.7

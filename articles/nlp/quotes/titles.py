@@ -10,6 +10,7 @@ from ..types import MentionSpan
 from .context import (
     _AGE_WORDS,
     _BECOMING,
+    _LATEST_ORGANISATION,
     _NAMED_AGAIN,
     _NEAREST_SUBJECT,
     _ROLE,
@@ -498,8 +499,10 @@ def _organisation_named_again(ctx: _Context, head: int) -> _Attribution | None:
         if k > 0 and (ctx.lower[k - 1] in lexicon.listener_prepositions or ctx.lower[k - 1] in lexicon.tell_verbs):
             continue  # "a indiqué à l'agence X", "told the BBC": the listener is not the organisation meant
         names = (_fold(ctx.groups[mention.group].name), *(_fold(s) for s in ctx.groups[mention.group].surfaces))
-        if any(word in name.split() for name in names) or ctx.lower[head] in lexicon.generic_organisations:
+        if any(word in name.split() for name in names):
             return _Attribution(mention.group, "", confidence=_NAMED_AGAIN, evidence=NAMED_AGAIN)
+        if ctx.lower[head] in lexicon.generic_organisations:
+            return _Attribution(mention.group, "", confidence=_LATEST_ORGANISATION, evidence=NAMED_AGAIN)
     # Named only after, as the subject opening the next sentence ("…, regrette le syndicat. La Fédération X
     # a …"): a guess.
     if ctx.lower[head] in lexicon.generic_organisations:
