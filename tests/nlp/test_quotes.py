@@ -1754,3 +1754,16 @@ def test_the_company_is_the_latest_organisation_only_as_a_guess(annotator):
     named = "Le ministère de la Santé a publié un rapport.\n« Les stocks sont suffisants », a précisé le ministère.\n"
     quote = check(Found(annotator, named, "fr"), "Les stocks sont suffisants", "direct", "ministère de la Santé")
     assert quote.evidence == "organisation named again" and quote.confidence >= 0.7
+
+
+def test_adverbs_inside_an_inverted_cue_and_a_description_with_an_age_and_a_relative_clause(annotator):
+    text = (
+        "Paul Vernet a été mis en examen jeudi.\n"
+        "Le jeune trader de 31 ans, qui a notamment pris des positions non autorisées, a expliqué au cours de"
+        " l'enquête avoir toujours eu « en tête de faire gagner de l'argent à sa banque ».\n"
+        "« J'ai vite été entraîné dans une spirale », a-t-il notamment expliqué aux policiers.\n"
+    )
+    found = Found(annotator, text, "fr")
+    check(found, "J'ai vite été entraîné", "direct", "Paul Vernet", cue="a-t-il notamment expliqué")
+    quote = check(found, "en tête de faire gagner", "fragment", "Paul Vernet", cue="a expliqué")
+    assert quote.confidence < 0.7  # a description no role gives: the person the text is about, as a guess

@@ -636,6 +636,14 @@ def _noun_phrase_head(ctx: _Context, i: int, floor: int) -> int:
     ("le chef de la diplomatie française" → "chef", "the head of the IMF" → "head")."""
     lexicon = ctx.lexicon
     while i > floor:
+        if (
+            i - 3 >= floor
+            and ctx.lower[i] == "ans"
+            and ctx.pos[i - 1] == "NUM"
+            and ctx.lower[i - 2] in lexicon.title_prepositions
+        ):
+            i -= 3  # "le jeune trader de 31 ans": an age, the head is before it
+            continue
         mention = ctx.owner[i]
         start = bisect_left(ctx.idx, mention.start) if mention is not None else i
         j = start - 1

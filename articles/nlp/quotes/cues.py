@@ -75,10 +75,18 @@ def _for_ones_part(ctx: _Context, k: int) -> bool:
 
 
 def _is_auxiliary_of_cue(ctx: _Context, i: int) -> bool:
-    # "a" in "a-t-il ajouté", "has" in "has said": the speech verb follows within three tokens.
+    # "a" in "a-t-il ajouté", "has" in "has said": the speech verb follows within three tokens, or a little further
+    # past adverbs ("a-t-il notamment expliqué", "has also repeatedly said").
     if ctx.lower[i] not in ctx.lexicon.auxiliaries:
         return False
-    return any(j < len(ctx.lower) and _is_speech_verb(ctx, j) for j in range(i + 1, i + 4))
+    j = i + 1
+    while j < len(ctx.lower) and j - i <= 5:
+        if _is_speech_verb(ctx, j):
+            return True
+        if not (j - i < 3 or ctx.pos[j] == "ADV" and ctx.owner[j] is None):
+            return False
+        j += 1
+    return False
 
 
 def _according_at(ctx: _Context, i: int) -> int:

@@ -177,6 +177,15 @@ def _title_span(ctx: _Context, head: int) -> tuple[int, int]:
         if (word in lexicon.titles or word in lexicon.title_tails) and ctx.owner[end] is None and pos != "PUNCT":
             end += 1  # "chief executive", "secrétaire général"
             continue
+        if (
+            word in lexicon.title_prepositions
+            and end + 2 < n
+            and ctx.pos[end + 1] == "NUM"
+            and ctx.lower[end + 2] == "ans"
+            and ctx.quote_of[end + 2] == region
+        ):
+            end += 3  # "le jeune trader de 31 ans": an age
+            continue
         if word in lexicon.title_prepositions and complements < 3:
             j = end + 1
             if j < n and ctx.lower[j] in lexicon.determiners:
@@ -195,9 +204,14 @@ def _title_span(ctx: _Context, head: int) -> tuple[int, int]:
 
 def _title_subject(ctx: _Context, head: int, cue_start: int | None, quote: _Quote) -> _Attribution | None:
     start, end = _title_span(ctx, head)
+    between = end
+    relative = end + 1 < len(ctx.lower) and ctx.lower[end] == "," and ctx.lower[end + 1] in ctx.lexicon.relatives
+    if cue_start is not None and end + 1 < cue_start and relative:
+        # "Le jeune trader, qui a pris des positions …, a expliqué": past the relative clause set off by commas.
+        between = next((k for k in range(cue_start - 1, end + 1, -1) if ctx.lower[k] == ","), end)
     if cue_start is not None and any(
         ctx.pos[k] not in ("ADV", "PUNCT", "AUX", "PART", "PRON") and not _is_time(ctx, k)
-        for k in range(end, cue_start)
+        for k in range(between, cue_start)
     ):
         return None  # the title is not the subject of this verb
     lexicon = ctx.lexicon
