@@ -1765,5 +1765,5 @@ def test_adverbs_inside_an_inverted_cue_and_a_description_with_an_age_and_a_rela
     )
     found = Found(annotator, text, "fr")
     check(found, "J'ai vite été entraîné", "direct", "Paul Vernet", cue="a-t-il notamment expliqué")
-    quote = check(found, "en tête de faire gagner", "fragment", "Paul Vernet", cue="a expliqué")
+    quote = check(found, "en tête de faire gagner", "direct", "Paul Vernet", cue="a expliqué")
     assert quote.confidence < 0.7  # a description no role gives: the person the text is about, as a guess
