@@ -1767,3 +1767,14 @@ def test_adverbs_inside_an_inverted_cue_and_a_description_with_an_age_and_a_rela
     check(found, "J'ai vite été entraîné", "direct", "Paul Vernet", cue="a-t-il notamment expliqué")
     quote = check(found, "en tête de faire gagner", "direct", "Paul Vernet", cue="a expliqué")
     assert quote.confidence < 0.7  # a description no role gives: the person the text is about, as a guess
+
+
+def test_a_speech_verb_in_a_subordinate_clause_after_a_quote_does_not_speak_it(annotator):
+    text = (
+        "The hearing resumed on Friday.\n"
+        'Judge Ray Colton said he was "completely blindsided" by the move because Tom Heller had agreed to'
+        " another plan.\n"
+    )
+    check(Found(annotator, text, "en"), "completely blindsided", "fragment", "Ray Colton", cue="said")
+    source = "Le conseil s'est réuni lundi.\n« Le budget est intenable », comme l'a rappelé Jean Morel.\n"
+    check(Found(annotator, source, "fr"), "Le budget est intenable", "direct", "Jean Morel")

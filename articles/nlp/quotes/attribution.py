@@ -66,6 +66,7 @@ from .titles import (
 
 _WINDOW_BEFORE = 30  # tokens read back from a quote for a speech verb
 _DEMONSTRATIVES = {"celui": "M", "celle": "F"}  # "explique celui qui …": a person the text named before
+_SOURCE_OPENERS = frozenset({"comme", "as"})  # "« … », comme l'a dit X": a clause naming the source
 _BE = frozenset({"is", "are", "was", "were", "been"})  # "was quoted as saying"
 _UNCLOSED_SENTENCES = 3  # a quote never closed running over this many sentences is no utterance with the next
 
@@ -164,6 +165,8 @@ def _attribution_after(ctx: _Context, quote: _Quote) -> _Attribution | None:
             return _source_speaker(ctx, i + according, ctx.text[ctx.idx[i] : ctx.ends[i + according - 1]], quote)
         if ctx.lower[i] in ctx.lexicon.complementisers and ctx.pos[i] in ("SCONJ", "PRON"):
             return None  # "« … » mais qu'elle soutenait …": a clause of the reporter's sentence, not an incise
+        if ctx.pos[i] == "SCONJ" and ctx.lower[i] not in _SOURCE_OPENERS:
+            return None  # '"…" by the move because Y had agreed': the verb of another clause, not an incise
         if _is_speech_verb(ctx, i):
             if _introduces(ctx, i):
                 return None  # "… », la chanteuse déclare : « … »": the verb is the next quote's
