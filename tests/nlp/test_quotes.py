@@ -1778,3 +1778,11 @@ def test_a_speech_verb_in_a_subordinate_clause_after_a_quote_does_not_speak_it(a
     check(Found(annotator, text, "en"), "completely blindsided", "fragment", "Ray Colton", cue="said")
     source = "Le conseil s'est réuni lundi.\n« Le budget est intenable », comme l'a rappelé Jean Morel.\n"
     check(Found(annotator, source, "fr"), "Le budget est intenable", "direct", "Jean Morel")
+
+
+def test_french_inverted_subject_after_a_named_medium_and_a_title_with_its_holder(annotator):
+    text = (
+        "Le conseil s'est réuni lundi.\n"
+        "« Nous ne pouvons pas continuer ainsi », a estimé mardi sur RTL le président de la CGT, Jean Morel.\n"
+    )
+    check(Found(annotator, text, "fr"), "Nous ne pouvons pas", "direct", "Jean Morel", cue="a estimé")

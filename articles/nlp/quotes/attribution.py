@@ -885,9 +885,8 @@ def _past_medium(ctx: _Context, i: int, quote: _Quote) -> int:
             return j if j > i + 1 and (ctx.owner[j - 1] is not owner) else i
         if (
             owner is None
-            and j > i + 2
             and ctx.lower[j] in lexicon.determiners
-            and (ctx.pos[j - 1] == "NOUN" or ctx.owner[j - 1] is not None)
+            and (j > i + 2 and ctx.pos[j - 1] == "NOUN" or j > i + 1 and ctx.owner[j - 1] is not None)
         ):
             # A determiner after the medium's noun or name opens the subject's noun phrase ("a déclaré à l'AFP
             # l'avocate du prévenu, X").
