@@ -1786,3 +1786,14 @@ def test_french_inverted_subject_after_a_named_medium_and_a_title_with_its_holde
         "« Nous ne pouvons pas continuer ainsi », a estimé mardi sur RTL le président de la CGT, Jean Morel.\n"
     )
     check(Found(annotator, text, "fr"), "Nous ne pouvons pas", "direct", "Jean Morel", cue="a estimé")
+
+
+def test_a_curly_quote_closed_by_a_straight_mark_ends_there(annotator):
+    text = (
+        "The mayor spoke on Monday.\n"
+        '“We will rebuild the bridge," Mayor Jane Holt said. "It will take a year," said Tom Heller, her deputy.\n'
+    )
+    found = Found(annotator, text, "en")
+    assert [q.text for q in found.quotes] == ["We will rebuild the bridge", "It will take a year"], found.summary()
+    check(found, "We will rebuild", "direct", "Jane Holt", cue="said")
+    check(found, "It will take a year", "direct", "Tom Heller", cue="said")

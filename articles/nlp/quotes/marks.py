@@ -114,6 +114,12 @@ def _pair_paragraph(text: str, marks: list[_Mark], paragraph_end: int, paragraph
         if mark.family in _UNSURE_FAMILIES:
             i += 1  # likely an apostrophe after all
             continue
+        straight = _straight_closing(marks, i) if mark.family == "curly" else None
+        if straight is not None:
+            # “We will rebuild the bridge," she said: copy mixing marks closes a curly quote with a straight one.
+            quotes.append(_Quote(mark.pos, marks[straight].pos, True, 0, 0))
+            i = straight + 1
+            continue
         # Never closed: the quote stops where the next one of its kind opens a sentence ("… avant.
         # « J'y veillerai »"), or with the paragraph; a quote opening mid-sentence is one inside it.
         k = next((k for k in range(i + 1, len(marks)) if _opens_next(text, mark, marks[k])), None)
@@ -158,6 +164,16 @@ def _opens_next(text: str, unclosed: _Mark, mark: _Mark) -> bool:
         return True  # these never nest
     before = text[unclosed.pos + 1 : mark.pos].rstrip(_SPACES)
     return before[-1:] in (".", "!", "?", "…")
+
+
+def _straight_closing(marks: list[_Mark], i: int) -> int | None:
+    """Index of a straight mark that may close the curly quote marks[i], no curly mark before it."""
+    for j in range(i + 1, len(marks)):
+        if marks[j].family == "curly":
+            return None
+        if marks[j].family == "straight":
+            return j if marks[j].side != "open" else None
+    return None
 
 
 def _closing(marks: list[_Mark], i: int) -> int | None:
