@@ -1797,3 +1797,13 @@ def test_a_curly_quote_closed_by_a_straight_mark_ends_there(annotator):
     assert [q.text for q in found.quotes] == ["We will rebuild the bridge", "It will take a year"], found.summary()
     check(found, "We will rebuild", "direct", "Jane Holt", cue="said")
     check(found, "It will take a year", "direct", "Tom Heller", cue="said")
+
+
+def test_a_title_after_par_is_no_subject_and_leaves_a_pronoun_to_the_person_named_before(annotator):
+    text = (
+        "La prise de risque autorisée était de 125 millions d'euros, alors que Paul Vernet est soupçonné d'avoir"
+        " pris des positions bien plus grandes.\n\n"
+        "Une version contestée par le trader lors de son audition, fin janvier.\n\n"
+        "« Il n'y a aucune limite écrite signée de ma main », avait-il assuré aux policiers.\n"
+    )
+    check(Found(annotator, text, "fr"), "Il n'y a aucune limite", "direct", "Paul Vernet", cue="avait-il assuré")

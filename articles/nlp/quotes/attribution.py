@@ -527,6 +527,8 @@ def _sentence_subject(ctx: _Context, floor: int, stop: int, quote: _Quote) -> _A
         if k > floor and ctx.pos[k - 1] == "ADP" and ctx.owner[k] is not None:
             return None  # "à Paris", "with the BBC": a complement, not the subject
         if _is_title_head(ctx, k):
+            if _agent_or_complement(ctx, k, floor):
+                return None  # "Une version contestée par le trader": the agent of a participle, not the subject
             return _title_subject(ctx, k, None, quote)
         owner = ctx.owner[k]
         if owner is not None and owner.kind == "person":
