@@ -1807,3 +1807,16 @@ def test_a_title_after_par_is_no_subject_and_leaves_a_pronoun_to_the_person_name
         "« Il n'y a aucune limite écrite signée de ma main », avait-il assuré aux policiers.\n"
     )
     check(Found(annotator, text, "fr"), "Il n'y a aucune limite", "direct", "Paul Vernet", cue="avait-il assuré")
+
+
+def test_a_speech_noun_and_who_it_is_from_before_a_colon(annotator):
+    text = "Le ministre a annoncé la fermeture de l'usine.\nRéaction de Jean Morel : « C'est un scandale. »\n"
+    check(Found(annotator, text, "fr"), "C'est un scandale", "direct", "Jean Morel")
+    en = 'The minister announced the closure.\nResponse from Acme Corp: "We are shocked."\n'
+    check(Found(annotator, en, "en"), "We are shocked", "direct", "Acme Corp")
+    # Where the reaction is only seen: no one.
+    seen = (
+        "Le ministre a annoncé la fermeture.\n"
+        "Réaction en demi-teinte chez les salariés de Renault : « On verra bien. »\n"
+    )
+    check(Found(annotator, seen, "fr"), "On verra bien", "direct", None)

@@ -71,6 +71,7 @@ class Lexicon:
     spokespeople: frozenset[str]  # speak for an organisation: "a spokesman for X" is X
     unnamed_sources: frozenset[str]  # "une source proche de X", "a source close to X": someone unnamed, not X
     statements: frozenset[str]  # a text an organisation issues speaks for it: "the Acme statement said"
+    speech_nouns: frozenset[str]  # "Réaction de X : « … »", "Response from X: "…"": X speaks the quote after
     female_titles: frozenset[str]
     male_titles: frozenset[str]
     courtesy_female: frozenset[str]  # "Mme", "Mrs"

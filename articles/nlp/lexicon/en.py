@@ -87,6 +87,7 @@ LEXICON = Lexicon(
     spokespeople=words("spokesman spokeswoman spokesperson representative official"),
     unnamed_sources=words("source sources close familiar"),
     statements=words("statement communique communiqué"),
+    speech_nouns=words("reaction response reply answer verdict comment"),
     female_titles=words(
         "spokeswoman chairwoman queen princess congresswoman wife mother daughter sister widow actress"
         " businesswoman sportswoman"

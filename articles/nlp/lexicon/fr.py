@@ -113,6 +113,7 @@ LEXICON = Lexicon(
     spokespeople=words("porte-parole représentant représentante"),
     unnamed_sources=words("source sources proche proches entourage"),
     statements=words("communiqué"),
+    speech_nouns=words("réaction réponse commentaire explication verdict riposte"),
     female_titles=words(
         "présidente directrice ambassadrice députée sénatrice patronne dirigeante procureure avocate"
         " préfète reine princesse conseillère chancelière fondatrice candidate envoyée médiatrice représentante"

@@ -275,6 +275,9 @@ def _attribution_before(ctx: _Context, quote: _Quote) -> _Attribution | None:
         caption = _caption_speaker(ctx, floor, colon)
         if caption is not None:
             return _Attribution(caption.group, "", by_verb=False, confidence=_COLON, evidence=COLON)
+        reaction = _speech_noun_speaker(ctx, floor, colon, quote)
+        if reaction is not None:
+            return reaction
         if ctx.lower[floor] == "pour" and ctx.lexicon is LEXICONS["fr"]:
             # "Pour X, la situation est simple : « … »": the sentence gives X's view, the quote X's words.
             found = _pour_speaker(ctx, floor, quote)
@@ -296,6 +299,42 @@ def _attribution_before(ctx: _Context, quote: _Quote) -> _Attribution | None:
                 found = _sentence_subject(ctx, floor, coordinator, quote)
         else:
             found = _sentence_subject(ctx, floor, colon, quote)
+        if found is not None and found.speaker is not None:
+            return _Attribution(
+                found.speaker,
+                "",
+                found.role,
+                by_verb=False,
+                confidence=min(found.confidence, _COLON),
+                evidence=_via(COLON, found),
+            )
+    return None
+
+
+def _speech_noun_speaker(ctx: _Context, floor: int, colon: int, quote: _Quote) -> _Attribution | None:
+    """ "Réaction de X : « … »", "Réponse lapidaire, mercredi, du ministre : « … »", "Response from Acme: "…"": a
+    sentence that is a speech noun and who it is from, nothing else, hands the quote to them."""
+    if ctx.lower[floor] not in ctx.lexicon.speech_nouns or ctx.pos[floor] != "NOUN":
+        return None
+    k = floor + 1
+    while k < colon and ctx.owner[k] is None and ctx.lower[k] not in ctx.lexicon.title_prepositions | {"from"}:
+        if ctx.pos[k] not in ("ADJ", "ADV", "PUNCT", "DET") and not _is_time(ctx, k) or ctx.quote_of[k] >= 0:
+            return None  # more than a qualified speech noun: "Réaction chez les salariés de X", "La réponse est …"
+        k += 1
+    if k >= colon or ctx.owner[k] is not None:
+        return None
+    j = k + 1
+    while j < colon and ctx.lower[j] in ctx.lexicon.determiners:
+        j += 1
+    if j >= colon or any(ctx.pos[m] in ("VERB", "AUX") for m in range(j, colon)):
+        return None
+    owner = ctx.owner[j]
+    if owner is not None and owner.kind in _SPEAKER_KINDS and not _is_description(ctx, owner):
+        if bisect_left(ctx.idx, owner.end) < colon and ctx.lower[bisect_left(ctx.idx, owner.end)] != ",":
+            return None  # the name qualifies something else before the colon
+        return _Attribution(owner.group, "", by_verb=False, confidence=_COLON, evidence=COLON)
+    if _is_title_head(ctx, j) or j + 1 < colon and _is_title_head(ctx, j + 1):
+        found = _title_subject(ctx, j if _is_title_head(ctx, j) else j + 1, None, quote)
         if found is not None and found.speaker is not None:
             return _Attribution(
                 found.speaker,
