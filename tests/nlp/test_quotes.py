@@ -1820,3 +1820,13 @@ def test_a_speech_noun_and_who_it_is_from_before_a_colon(annotator):
         "Réaction en demi-teinte chez les salariés de Renault : « On verra bien. »\n"
     )
     check(Found(annotator, seen, "fr"), "On verra bien", "direct", None)
+
+
+def test_a_few_words_alone_in_brackets_after_a_word_are_a_gloss_no_one_said(annotator):
+    text = (
+        "Le courtier a échangé 250 appels avec le trader et de nombreux messages instantanés (« chats »),"
+        " a indiqué Jean Morel, le procureur.\n"
+        'The trader bought index contracts ("futures") on Monday, said Tom Heller, the prosecutor.\n'
+    )
+    found = Found(annotator, text, "fr")
+    assert found.none_starting("chats") and found.none_starting("futures"), found.summary()

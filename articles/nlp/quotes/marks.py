@@ -273,6 +273,8 @@ def _nobodys_words(ctx: _Context, quote: _Quote) -> bool:
         and not any(ctx.finite(i) for i in range(quote.t0, quote.t1))
     ):
         return True  # "a confirmé dans « Le Figaro »": a name after a preposition, whoever speaks
+    if _glossed(ctx, quote) and quote.t1 - quote.t0 <= 4 and not any(ctx.finite(i) for i in range(quote.t0, quote.t1)):
+        return True  # 'des messages instantanés ("chats")': the name of what the reporter just described
     if quote.attributed and (quote.speaker is not None or quote.role):
         return False
     words = sum(1 for i in range(quote.t0, quote.t1) if any(ch.isalnum() for ch in ctx.lower[i]))
@@ -296,6 +298,13 @@ def _nobodys_words(ctx: _Context, quote: _Quote) -> bool:
         if owner is not None and owner.kind in _SPEAKER_KINDS or _is_speech_verb(ctx, i):
             return False
     return True
+
+
+def _glossed(ctx: _Context, quote: _Quote) -> bool:
+    """The quoted words are all a pair of brackets holds, right after a word: a gloss or a name."""
+    before = ctx.text[: quote.open].rstrip(_SPACES)
+    after = ctx.text[quote.close + 1 :].lstrip(_SPACES)
+    return quote.closed and before.endswith("(") and after.startswith(")") and before[:-1].rstrip()[-1:].isalpha()
 
 
 def _qualifies_a_noun(ctx: _Context, quote: _Quote) -> bool:
