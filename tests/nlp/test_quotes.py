@@ -1830,3 +1830,20 @@ def test_a_few_words_alone_in_brackets_after_a_word_are_a_gloss_no_one_said(anno
     )
     found = Found(annotator, text, "fr")
     assert found.none_starting("chats") and found.none_starting("futures"), found.summary()
+
+
+def test_a_quote_in_a_clause_coordinated_with_a_later_speech_verb_is_the_first_verb_s(annotator):
+    text = (
+        'Jane Smith, who has led Acme since 2001, said the results were "solid" and added that the company'
+        ' "will grow".\n'
+    )
+    found = Found(annotator, text, "en")
+    check(found, "solid", "fragment", "Jane Smith", cue="said")
+    check(found, "will grow", "fragment", "Jane Smith", cue="added")
+
+
+def test_a_pronoun_after_two_people_joined_as_a_subject_is_no_one(annotator):
+    fr = "Jean Morel et Paul Roux ont démissionné lundi.\n« Je pars la tête haute », a-t-il confié à l'AFP.\n"
+    check(Found(annotator, fr, "fr"), "Je pars la tête haute", "direct", None, cue="a-t-il confié")
+    en = 'John Harper and Tom Lee resigned on Monday. "I leave with my head held high," he told reporters.\n'
+    check(Found(annotator, en, "en"), "I leave with my head", "direct", None, cue="told")

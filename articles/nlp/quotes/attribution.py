@@ -83,9 +83,21 @@ def _attribute(ctx: _Context, quote: _Quote) -> _Attribution | None:
             # said: "…""): the name after the quote opens the next sentence and says something else.
             return found
     after = _attribution_after(ctx, quote)
+    if after is not None and after.speaker is None and not after.role and _coordinated_after(ctx, quote):
+        # 'X said the results were "solid" and added that …': the verb after shares the subject of the clause the
+        # quote is in, whose speech verb stands before it.
+        before = _attribution_before(ctx, quote)
+        if before is not None and before.by_verb and before.speaker is not None:
+            return before
     if after is not None:
         return replace(after, after=True)
     return _attribution_before(ctx, quote) or _attribution_inside(ctx, quote) or _cue_ending_sentence(ctx, quote)
+
+
+def _coordinated_after(ctx: _Context, quote: _Quote) -> bool:
+    """A coordinator opens what follows the quote: "« … » et a ajouté", '"…" and added'."""
+    first = bisect_right(ctx.idx, quote.close)
+    return first < len(ctx.lower) and ctx.lower[first] in ctx.lexicon.coordinators
 
 
 def _attribution_inside(ctx: _Context, quote: _Quote) -> _Attribution | None:
@@ -483,7 +495,9 @@ def _first_clause_start(ctx: _Context, coordinator: int) -> int:
         (
             j
             for j in range(coordinator - 1, floor - 1, -1)
-            if ctx.quote_of[j] < 0 and (ctx.pos[j] == "SCONJ" or ctx.lower[j] in ctx.lexicon.complementisers)
+            if ctx.quote_of[j] < 0
+            and (ctx.pos[j] == "SCONJ" or ctx.lower[j] in ctx.lexicon.complementisers)
+            and not _is_time(ctx, j)  # "X, who has led Acme since 2001, said … and added": a date, not a clause
         ),
         None,
     )
@@ -841,6 +855,8 @@ def _subject_after(ctx: _Context, i: int, quote: _Quote) -> _Attribution | None:
         ):
             break
     word = ctx.lower[i]
+    if word in lexicon.complementisers and ctx.pos[i] == "SCONJ":
+        return None  # "added that the company …": the reported clause opens, its subject is not the speaker
     # "said he." inverts the subject; in "argued it was" the pronoun opens the reported clause.
     if lexicon is LEXICONS["en"] and word in ("he", "she") and (i + 1 >= n or ctx.pos[i + 1] == "PUNCT"):
         return _Attribution(

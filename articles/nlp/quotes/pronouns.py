@@ -202,6 +202,8 @@ def _nearest_antecedent(
         missed = _missed_subject_since(ctx, sentence, last, wanted, unwanted) if kind == "person" else None
         if missed is not None:
             return missed
+        if kind == "person" and _coordinated_subjects(ctx, sentence):
+            return None  # "X et Y ont démissionné. « … », a-t-il dit": one of two, no one can tell which
         subject = _subject_among(ctx, same, sentence)
         if subject is not None:
             return subject
@@ -317,6 +319,28 @@ def _subject_among(ctx: _Context, same: list[MentionSpan], sentence: int) -> int
         if k < len(ctx.lower) and _finite_outside_quotes(ctx, k):
             return mention.group
     return None
+
+
+def _coordinated_subjects(ctx: _Context, sentence: int) -> bool:
+    """Before its first verb, the sentence names two people joined by a coordinator ("X et Y ont …", "X and Y
+    resigned"): its subject is both."""
+    k = bisect_left(ctx.sent, sentence)
+    while k < len(ctx.lower) and ctx.sent[k] == sentence and not _finite_outside_quotes(ctx, k):
+        owner = ctx.owner[k]
+        if owner is not None and owner.kind == "person" and ctx.quote_of[k] < 0:
+            after = bisect_left(ctx.idx, owner.end)
+            following = ctx.owner[after + 1] if after + 1 < len(ctx.lower) else None
+            if (
+                ctx.lower[after] in ctx.lexicon.coordinators
+                and following is not None
+                and following.kind == "person"
+                and following.group != owner.group
+            ):
+                return True
+            k = after
+            continue
+        k += 1
+    return False
 
 
 def _finite_outside_quotes(ctx: _Context, k: int) -> bool:
