@@ -1847,3 +1847,14 @@ def test_a_pronoun_after_two_people_joined_as_a_subject_is_no_one(annotator):
     check(Found(annotator, fr, "fr"), "Je pars la tête haute", "direct", None, cue="a-t-il confié")
     en = 'John Harper and Tom Lee resigned on Monday. "I leave with my head held high," he told reporters.\n'
     check(Found(annotator, en, "en"), "I leave with my head", "direct", None, cue="told")
+
+
+def test_ce_dernier_is_the_latest_person_named(annotator):
+    pronoun = (
+        "Jean Morel a rencontré Paul Roux à Paris.\n"
+        "Ce dernier a jugé les discussions utiles. « Nous avons avancé », a-t-il dit.\n"
+    )
+    check(Found(annotator, pronoun, "fr"), "Nous avons avancé", "direct", "Paul Roux", cue="a-t-il dit")
+    inverted = "Jean Morel a rencontré Paul Roux à Paris.\n« Nous avons avancé », a déclaré ce dernier.\n"
+    quote = check(Found(annotator, inverted, "fr"), "Nous avons avancé", "direct", "Paul Roux", cue="a déclaré")
+    assert quote.speaker_role == "ce dernier"

@@ -579,6 +579,8 @@ def _sentence_subject(ctx: _Context, floor: int, stop: int, quote: _Quote) -> _A
             return None
         if k > floor and ctx.pos[k - 1] == "ADP" and ctx.owner[k] is not None:
             return None  # "à Paris", "with the BBC": a complement, not the subject
+        if pronouns._latter(ctx, k) is not None:
+            return pronouns._latter(ctx, k)
         if _is_title_head(ctx, k):
             if _agent_or_complement(ctx, k, floor):
                 return None  # "Une version contestée par le trader": the agent of a participle, not the subject
@@ -734,6 +736,8 @@ def _noun_phrase_head(ctx: _Context, i: int, floor: int) -> int:
 
 def _subject_at(ctx: _Context, i: int, cue_start: int, quote: _Quote) -> _Attribution | None:
     lexicon = ctx.lexicon
+    if i > 0 and pronouns._latter(ctx, i - 1) is not None:
+        return pronouns._latter(ctx, i - 1)  # "Ce dernier a déclaré"
     mention = ctx.owner[i]
     if mention is not None:
         if mention.kind == "other" and ctx.pos[i] == "PROPN":
@@ -812,6 +816,8 @@ def _subject_after(ctx: _Context, i: int, quote: _Quote) -> _Attribution | None:
             break
     if i >= n or _foreign(ctx, i, quote) or ctx.is_boundary(i):
         return None
+    if pronouns._latter(ctx, i) is not None:
+        return pronouns._latter(ctx, i)  # "a déclaré ce dernier"
     if lexicon is LEXICONS["fr"] and i + 1 < n and ctx.lower[i] in _DEMONSTRATIVES and ctx.lower[i + 1] == "qui":
         # "« … », explique celui qui dirige la mairie": the person the text was about, as a pronoun would be.
         return _Attribution(

@@ -6,8 +6,10 @@ from ..types import MentionSpan
 from . import attribution
 from .context import (
     _CLITICS,
+    _PRONOUN,
     _WINDOW_AFTER,
     NAME,
+    PRONOUN,
     _Attribution,
     _Context,
     _is_description,
@@ -19,6 +21,9 @@ from .context import (
     _sentence_start,
 )
 from .cues import _cue_chain, _is_auxiliary_of_cue, _is_speech_verb
+
+# "Ce dernier a jugé …": the latest person named; "the latter" says no gender.
+_LATTER = {("ce", "dernier"): "M", ("cette", "dernière"): "F", ("the", "latter"): "N"}
 
 
 def _resolve_pronoun(ctx: _Context, gender: str, before: int) -> int | None:
@@ -319,6 +324,27 @@ def _subject_among(ctx: _Context, same: list[MentionSpan], sentence: int) -> int
         if k < len(ctx.lower) and _finite_outside_quotes(ctx, k):
             return mention.group
     return None
+
+
+def _latter(ctx: _Context, k: int) -> _Attribution | None:
+    """ "ce dernier", "cette dernière", "the latter" at token k: the latest person named before, of that gender."""
+    pair = tuple(ctx.lower[k : k + 2])
+    gender = _LATTER.get(pair)
+    if gender is None or ctx.quote_of[k] >= 0:
+        return None
+    unwanted = "M" if gender == "F" else "F" if gender == "M" else None
+    person = next(
+        (
+            mention.group
+            for mention, _ in _mentions_back(ctx, k)
+            if mention.kind == "person"
+            and not _is_description(ctx, mention)
+            and _fits(ctx, mention.group, None, unwanted)
+        ),
+        None,
+    )
+    phrase = ctx.text[ctx.idx[k] : ctx.ends[k + 1]]
+    return _Attribution(person, "", phrase, confidence=_PRONOUN, evidence=PRONOUN)
 
 
 def _coordinated_subjects(ctx: _Context, sentence: int) -> bool:
