@@ -1858,3 +1858,10 @@ def test_ce_dernier_is_the_latest_person_named(annotator):
     inverted = "Jean Morel a rencontré Paul Roux à Paris.\n« Nous avons avancé », a déclaré ce dernier.\n"
     quote = check(Found(annotator, inverted, "fr"), "Nous avons avancé", "direct", "Paul Roux", cue="a déclaré")
     assert quote.speaker_role == "ce dernier"
+
+
+def test_a_new_sentence_whose_speech_verb_opens_the_next_quote_does_not_speak_the_one_before(annotator):
+    text = 'Tom Lee lost. John Harper spoke on Monday, saying, "We will win." Lee said, "We will see."\n'
+    found = Found(annotator, text, "en")
+    check(found, "We will win", "direct", "John Harper", cue="saying")
+    check(found, "We will see", "direct", "Tom Lee", cue="said")

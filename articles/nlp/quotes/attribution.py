@@ -94,6 +94,16 @@ def _attribute(ctx: _Context, quote: _Quote) -> _Attribution | None:
     return _attribution_before(ctx, quote) or _attribution_inside(ctx, quote) or _cue_ending_sentence(ctx, quote)
 
 
+def _introduces_next_quote(ctx: _Context, k: int) -> bool:
+    """After a cue ending before token k, maybe past its subject, a comma and an opening mark follow."""
+    for j in range(k, min(k + 6, len(ctx.lower) - 1)):
+        if ctx.is_boundary(j) or ctx.quote_of[j] >= 0:
+            return False
+        if ctx.lower[j] in (",", ":") and ctx.idx[j + 1] in ctx.opens:
+            return True
+    return False
+
+
 def _coordinated_after(ctx: _Context, quote: _Quote) -> bool:
     """A coordinator opens what follows the quote: "« … » et a ajouté", '"…" and added'."""
     first = bisect_right(ctx.idx, quote.close)
@@ -186,6 +196,8 @@ def _attribution_after(ctx: _Context, quote: _Quote) -> _Attribution | None:
             after_cue = _cue_chain(ctx, i)[1]
             if new_sentence and after_cue < len(ctx.pos) and ctx.pos[after_cue] == "NUM":
                 return None  # '"…." Jones added 16 points': the verb counts something, it does not speak
+            if new_sentence and _introduces_next_quote(ctx, after_cue):
+                return None  # '"…." Lee said, "We will see."': the new sentence's verb is the next quote's
             if new_sentence and found.speaker is not None and _reports_a_clause(ctx, after_cue):
                 # '"…." Smith said the firm would grow': the sentence reports something else of its own. It may
                 # still be the quote's speaker when no one is named as speaking before the quote, not surely.
