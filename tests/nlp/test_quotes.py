@@ -1865,3 +1865,17 @@ def test_a_new_sentence_whose_speech_verb_opens_the_next_quote_does_not_speak_th
     found = Found(annotator, text, "en")
     check(found, "We will win", "direct", "John Harper", cue="saying")
     check(found, "We will see", "direct", "Tom Lee", cue="said")
+
+
+def test_a_title_of_someone_else_s_or_after_a_passive_is_not_the_person_named_before(annotator):
+    judge = 'John Harper was sentenced to ten years on Monday. "This was a cruel crime," the judge said.\n'
+    check(Found(annotator, judge, "en"), "This was a cruel crime", "direct", None, cue="said")
+    lawyer = 'John Harper appeared in court on Monday. "My client is innocent," Harper\'s lawyer said.\n'
+    check(Found(annotator, lawyer, "en"), "My client is innocent", "direct", None, cue="said")
+    juge = "Jean Morel a été condamné lundi à dix ans de prison.\n« C'est un crime odieux », a estimé le juge.\n"
+    check(Found(annotator, juge, "fr"), "C'est un crime odieux", "direct", None, cue="a estimé")
+    avocat = "Jean Morel a comparu lundi.\n« Mon client est innocent », a déclaré son avocat.\n"
+    check(Found(annotator, avocat, "fr"), "Mon client est innocent", "direct", None, cue="a déclaré")
+    # A title the person was given stays theirs.
+    elected = "Jean Morel a été élu maire dimanche.\n« Je serai le maire de tous », a déclaré le maire.\n"
+    check(Found(annotator, elected, "fr"), "Je serai le maire", "direct", "Jean Morel", cue="a déclaré")

@@ -41,6 +41,7 @@ class Lexicon:
     articles: frozenset[str]  # definite articles
     determiners: frozenset[str]  # definite and possessive: the title names someone known
     indefinites: frozenset[str]  # "un porte-parole", "an official": someone unnamed
+    possessives: frozenset[str]  # "son avocat", "his lawyer": someone of someone else's
     # Tell the gender of the noun they precede where the noun does not ("la ministre", "le juge").
     feminine_determiners: frozenset[str]
     masculine_determiners: frozenset[str]

@@ -42,6 +42,7 @@ LEXICON = Lexicon(
     articles=words("the"),
     determiners=words("the his her its their our this that"),
     indefinites=words("a an one"),
+    possessives=words("his her its their"),
     feminine_determiners=frozenset(),
     masculine_determiners=frozenset(),
     prepositions=words("in at on from of for by to with into after before"),

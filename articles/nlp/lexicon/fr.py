@@ -48,6 +48,7 @@ LEXICON = Lexicon(
     articles=words("le la les l'"),
     determiners=words("le la l' les son sa ses leur leurs ce cet cette notre nos"),
     indefinites=words("un une"),
+    possessives=words("son sa ses leur leurs"),
     feminine_determiners=words("la une cette sa"),
     masculine_determiners=words("le un ce cet du au"),
     prepositions=words(

@@ -35,6 +35,7 @@ from .context import (
 )
 from .pronouns import _fits, _nearest_antecedent
 
+_PASSIVE_BE = frozenset({"été", "was", "were", "is", "are", "been"})  # "X a été condamné", "X was sentenced"
 # Equivalent ways to name a portfolio or a function, folded: compared as one word each.
 _CONCEPTS = (
     (re.compile(r"\baffaires etrangeres\b|\bdiplomatie\b|\bforeign(?: affairs)?\b"), " foreignaffairs "),
@@ -289,11 +290,48 @@ def _title_subject(ctx: _Context, head: int, cue_start: int | None, quote: _Quot
     person = described
     if person is not None and (_met_there(ctx, person, head) or _possessed_by(ctx, person, ctx.lower[head], start)):
         person = None  # "X met the Prime Minister. "…," the Prime Minister said": not X
+    acting = ctx.lower[head] in lexicon.titles and _undergoes(ctx, person, head) if person is not None else False
+    if person is not None and (_someone_elses(ctx, start, end) or acting):
+        # "Harper's lawyer", "son avocat", "l'avocat de X": someone of someone's, not that someone; "X was
+        # sentenced. "…," the judge said": the one who undergoes holds no title acting on them ("the trader"
+        # describing them may be theirs).
+        person = None
     if person is not None and any(ctx.lower[k] in lexicon.organisations for k in range(start, end) if k != head):
         # "the club's manager", "l'entraîneur du club": someone of an organisation the text names, and the
         # entity model may have taken that organisation for the person the article is about.
         person = None
     return _Attribution(person, "", phrase, confidence=_NEAREST_SUBJECT, evidence=TITLE_NEAREST)
+
+
+def _someone_elses(ctx: _Context, start: int, end: int) -> bool:
+    """The title phrase tells whose it is: a possessive ("son avocat", "his lawyer"), a person's name before "'s"
+    or after "de"/"of" ("Harper's lawyer", "l'avocat de X")."""
+    if ctx.lower[start] in ctx.lexicon.possessives:
+        return True
+    complement = end < len(ctx.lower) and ctx.lower[end] in ctx.lexicon.title_prepositions | {"of"}
+    return any(
+        ctx.owner[k] is not None and ctx.owner[k].kind == "person" and ctx.quote_of[k] < 0
+        for k in range(max(0, start - 3), min(end + 3, len(ctx.lower) - 1))
+        if k < end and ctx.lower[k + 1] in ("'s", "'") or k > end and complement
+    )
+
+
+def _undergoes(ctx: _Context, person: int, head: int) -> bool:
+    """The person's latest mention before token ``head`` is the subject of a passive ("X was sentenced", "X a été
+    condamné"), a verb that makes them someone ("X a été élu", "was named") aside."""
+    starts = ctx.person_starts.get(person, [])
+    n = bisect_left(starts, ctx.idx[head])
+    if not n:
+        return False
+    k = bisect_left(ctx.idx, starts[n - 1])
+    while k < len(ctx.lower) and ctx.owner[k] is not None and ctx.owner[k].group == person:
+        k += 1
+    for j in range(k, min(k + 4, len(ctx.lower) - 1)):
+        if ctx.lower[j] in _PASSIVE_BE and "VerbForm=Part" in ctx.morph(j + 1) and ctx.lower[j + 1] not in _BECOMING:
+            return True
+        if ctx.pos[j] not in ("AUX", "ADV"):
+            return False
+    return False
 
 
 def _organisation_of_word(ctx: _Context, start: int, head: int) -> MentionSpan | None:
