@@ -302,8 +302,8 @@ def _nobodys_words(ctx: _Context, quote: _Quote) -> bool:
 
 def _glossed(ctx: _Context, quote: _Quote) -> bool:
     """The quoted words are all a pair of brackets holds, right after a word: a gloss or a name."""
-    before = ctx.text[: quote.open].rstrip(_SPACES)
-    after = ctx.text[quote.close + 1 :].lstrip(_SPACES)
+    before = ctx.text[max(0, quote.open - 20) : quote.open].rstrip(_SPACES)
+    after = ctx.text[quote.close + 1 : quote.close + 20].lstrip(_SPACES)
     return quote.closed and before.endswith("(") and after.startswith(")") and before[:-1].rstrip()[-1:].isalpha()
 
 

@@ -266,9 +266,13 @@ _HEADING_WORDS = 12  # a line this short with no sentence mark at its end, over 
 def _in_heading(ctx: _Context, position: int) -> bool:
     """The character at ``position`` is on a heading's line: a few words alone on their line with no sentence
     mark at the end, a paragraph after them."""
-    start = ctx.text.rfind("\n", 0, position) + 1
-    end = ctx.text.find("\n", position, ctx.limit)
-    line = ctx.text[start:end].strip() if end >= 0 else ""
+    # Read no further than a heading's length each way: a long line (one paragraph for a whole article) is no heading.
+    reach = 20 * _HEADING_WORDS
+    start = ctx.text.rfind("\n", max(0, position - reach), position) + 1
+    end = ctx.text.find("\n", position, min(ctx.limit, position + reach))
+    if end < 0 or start == 0 and position > reach:
+        return False
+    line = ctx.text[start:end].strip()
     return bool(line) and line[-1] not in '.!?…:;»"”)' and len(line.split()) <= _HEADING_WORDS
 
 
