@@ -152,7 +152,7 @@ def line(name: str, c: Counter) -> str:
     return (
         f"{name:<26} P {share('true', 'predicted')} R {share('found', 'quotes')}"
         f" | statements n={st:>3} right {share('st_right', 'st')} none {share('st_none', 'st')}"
-        f" wrong {share('st_wrong', 'st')}"
+        f" wrong {share('st_wrong', 'st')} ({c['st_right']}/{c['st_none']}/{c['st_wrong']})"
         f" | all n={every:>3} right {share('all_right', 'every')} none {share('all_none', 'every')}"
         f" wrong {share('all_wrong', 'every')} | spurious {c['spurious']}"
     )

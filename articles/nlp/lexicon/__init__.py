@@ -41,6 +41,7 @@ class Lexicon:
     articles: frozenset[str]  # definite articles
     determiners: frozenset[str]  # definite and possessive: the title names someone known
     indefinites: frozenset[str]  # "un porte-parole", "an official": someone unnamed
+    possessives: frozenset[str]  # "son avocat", "his lawyer": someone of someone else's
     # Tell the gender of the noun they precede where the noun does not ("la ministre", "le juge").
     feminine_determiners: frozenset[str]
     masculine_determiners: frozenset[str]
@@ -69,7 +70,9 @@ class Lexicon:
     kin: frozenset[str]  # "le fils du ministre, Paul Dupont": the name after the comma is the relative's
     person_nouns: frozenset[str]  # nouns only, describing someone like a title: "le musicien", "the actor"
     spokespeople: frozenset[str]  # speak for an organisation: "a spokesman for X" is X
+    unnamed_sources: frozenset[str]  # "une source proche de X", "a source close to X": someone unnamed, not X
     statements: frozenset[str]  # a text an organisation issues speaks for it: "the Acme statement said"
+    speech_nouns: frozenset[str]  # "Réaction de X : « … »", "Response from X: "…"": X speaks the quote after
     female_titles: frozenset[str]
     male_titles: frozenset[str]
     courtesy_female: frozenset[str]  # "Mme", "Mrs"

@@ -42,6 +42,7 @@ LEXICON = Lexicon(
     articles=words("the"),
     determiners=words("the his her its their our this that"),
     indefinites=words("a an one"),
+    possessives=words("his her its their"),
     feminine_determiners=frozenset(),
     masculine_determiners=frozenset(),
     prepositions=words("in at on from of for by to with into after before"),
@@ -85,7 +86,9 @@ LEXICON = Lexicon(
         " campaigner activist councillor veteran trader banker entrepreneur agent interpreter"
     ),
     spokespeople=words("spokesman spokeswoman spokesperson representative official"),
+    unnamed_sources=words("source sources close familiar"),
     statements=words("statement communique communiqué"),
+    speech_nouns=words("reaction response reply answer verdict comment"),
     female_titles=words(
         "spokeswoman chairwoman queen princess congresswoman wife mother daughter sister widow actress"
         " businesswoman sportswoman"

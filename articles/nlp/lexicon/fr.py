@@ -15,7 +15,7 @@ _VERBS = _first_conjugation(
     " répliqu déplor regrett dénonc not observ lâch gliss comment racont témoign résum exclam plaid interrog"
     " demand confirm ni tweet accus avou assén fustig critiqu exhort relev signal martel rappel lanc avanc"
     " jug souffl tranch ironis mentionn souhait exig réclam menac remerci constat invit félicit détaill"
-    " nuanc contest indign étonn alarm raill point illustr questionn pronostiqu"
+    " nuanc contest indign étonn alarm raill point illustr questionn pronostiqu exprim"
 ) | words(
     "dit dis disait disaient dira dirait disent disant écrit écrivait écrivent écrira répond répondu répondait"
     " répondent reconnaît reconnait reconnu reconnaissait admet admis admettait promet promis promettait conclut"
@@ -48,6 +48,7 @@ LEXICON = Lexicon(
     articles=words("le la les l'"),
     determiners=words("le la l' les son sa ses leur leurs ce cet cette notre nos"),
     indefinites=words("un une"),
+    possessives=words("son sa ses leur leurs"),
     feminine_determiners=words("la une cette sa"),
     masculine_determiners=words("le un ce cet du au"),
     prepositions=words(
@@ -111,7 +112,9 @@ LEXICON = Lexicon(
         " cycliste skieur skieuse nageur nageuse footballeur footballeuse attaquant attaquante gardien gardienne"
     ),
     spokespeople=words("porte-parole représentant représentante"),
+    unnamed_sources=words("source sources proche proches entourage"),
     statements=words("communiqué"),
+    speech_nouns=words("réaction réponse commentaire explication verdict riposte"),
     female_titles=words(
         "présidente directrice ambassadrice députée sénatrice patronne dirigeante procureure avocate"
         " préfète reine princesse conseillère chancelière fondatrice candidate envoyée médiatrice représentante"

@@ -48,6 +48,7 @@ from .cues import (
     _according_at,
     _according_ending_at,
     _cue_chain,
+    _for_ones_part,
     _introduces,
     _is_auxiliary_of_cue,
     _is_speech_verb,
@@ -64,6 +65,9 @@ from .titles import (
 )
 
 _WINDOW_BEFORE = 30  # tokens read back from a quote for a speech verb
+_DEMONSTRATIVES = {"celui": "M", "celle": "F"}  # "explique celui qui …": a person the text named before
+_SOURCE_OPENERS = frozenset({"comme", "as"})  # "« … », comme l'a dit X": a clause naming the source
+_BE = frozenset({"is", "are", "was", "were", "been"})  # "was quoted as saying"
 _UNCLOSED_SENTENCES = 3  # a quote never closed running over this many sentences is no utterance with the next
 
 
@@ -79,9 +83,31 @@ def _attribute(ctx: _Context, quote: _Quote) -> _Attribution | None:
             # said: "…""): the name after the quote opens the next sentence and says something else.
             return found
     after = _attribution_after(ctx, quote)
+    if after is not None and after.speaker is None and not after.role and _coordinated_after(ctx, quote):
+        # 'X said the results were "solid" and added that …': the verb after shares the subject of the clause the
+        # quote is in, whose speech verb stands before it.
+        before = _attribution_before(ctx, quote)
+        if before is not None and before.by_verb and before.speaker is not None:
+            return before
     if after is not None:
         return replace(after, after=True)
     return _attribution_before(ctx, quote) or _attribution_inside(ctx, quote) or _cue_ending_sentence(ctx, quote)
+
+
+def _introduces_next_quote(ctx: _Context, k: int) -> bool:
+    """After a cue ending before token k, maybe past its subject, a comma and an opening mark follow."""
+    for j in range(k, min(k + 6, len(ctx.lower) - 1)):
+        if ctx.is_boundary(j) or ctx.quote_of[j] >= 0:
+            return False
+        if ctx.lower[j] in (",", ":") and ctx.idx[j + 1] in ctx.opens:
+            return True
+    return False
+
+
+def _coordinated_after(ctx: _Context, quote: _Quote) -> bool:
+    """A coordinator opens what follows the quote: "« … » et a ajouté", '"…" and added'."""
+    first = bisect_right(ctx.idx, quote.close)
+    return first < len(ctx.lower) and ctx.lower[first] in ctx.lexicon.coordinators
 
 
 def _attribution_inside(ctx: _Context, quote: _Quote) -> _Attribution | None:
@@ -161,11 +187,18 @@ def _attribution_after(ctx: _Context, quote: _Quote) -> _Attribution | None:
             return _source_speaker(ctx, i + according, ctx.text[ctx.idx[i] : ctx.ends[i + according - 1]], quote)
         if ctx.lower[i] in ctx.lexicon.complementisers and ctx.pos[i] in ("SCONJ", "PRON"):
             return None  # "« … » mais qu'elle soutenait …": a clause of the reporter's sentence, not an incise
+        if ctx.pos[i] == "SCONJ" and ctx.lower[i] not in _SOURCE_OPENERS:
+            return None  # '"…" by the move because Y had agreed': the verb of another clause, not an incise
         if _is_speech_verb(ctx, i):
             if _introduces(ctx, i):
                 return None  # "… », la chanteuse déclare : « … »": the verb is the next quote's
             found = _speaker_of_verb(ctx, i, quote, window_start=first)
-            if new_sentence and found.speaker is not None and _reports_a_clause(ctx, _cue_chain(ctx, i)[1]):
+            after_cue = _cue_chain(ctx, i)[1]
+            if new_sentence and after_cue < len(ctx.pos) and ctx.pos[after_cue] == "NUM":
+                return None  # '"…." Jones added 16 points': the verb counts something, it does not speak
+            if new_sentence and _introduces_next_quote(ctx, after_cue):
+                return None  # '"…." Lee said, "We will see."': the new sentence's verb is the next quote's
+            if new_sentence and found.speaker is not None and _reports_a_clause(ctx, after_cue):
                 # '"…." Smith said the firm would grow': the sentence reports something else of its own. It may
                 # still be the quote's speaker when no one is named as speaking before the quote, not surely.
                 if _speaker_given_before(ctx, quote):
@@ -179,9 +212,29 @@ def _attribution_after(ctx: _Context, quote: _Quote) -> _Attribution | None:
                 )
             # A new sentence about someone else ("England confirmed that …") does not attribute it.
             return None if new_sentence and found.speaker is None else found
+        quoted = _quoted_as_saying(ctx, i)
+        if quoted:
+            # '"…," Jane Smith was quoted as saying': the subject before the passive speaks.
+            found = _subject_before(ctx, i, first, quote)
+            cue = ctx.text[ctx.idx[i] : ctx.ends[i + quoted - 1]]
+            if found is None:
+                return _Attribution(None, cue)
+            return _Attribution(found.speaker, cue, found.role, confidence=found.confidence, evidence=found.evidence)
         if ctx.pos[i] in ("VERB", "AUX") and ctx.finite(i) and not _is_auxiliary_of_cue(ctx, i):
             return None  # a clause of its own starts: its verb says nothing of the quote
     return None
+
+
+def _quoted_as_saying(ctx: _Context, i: int) -> int:
+    """Length of "was quoted as saying" (and "is", "were", "has been" … "telling") starting at token i, else 0."""
+    if ctx.lexicon is not LEXICONS["en"]:
+        return 0
+    k = i
+    while k < len(ctx.lower) and k - i < 2 and (ctx.lower[k] in _BE or ctx.lower[k] in ctx.lexicon.auxiliaries):
+        k += 1
+    if k == i or tuple(ctx.lower[k : k + 2]) != ("quoted", "as") or k + 2 >= len(ctx.lower):
+        return 0
+    return k + 3 - i if ctx.lower[k + 2] in ctx.lexicon.verbs else 0
 
 
 def _speaker_given_before(ctx: _Context, quote: _Quote) -> bool:
@@ -224,7 +277,7 @@ def _attribution_before(ctx: _Context, quote: _Quote) -> _Attribution | None:
             i = bisect_left(ctx.idx, ctx.quotes[ctx.quote_of[i]].open) - 1
             continue
         steps += 1
-        if _is_speech_verb(ctx, i):
+        if _is_speech_verb(ctx, i) or _narrative_infinitive(ctx, i):
             return _speaker_of_verb(ctx, i, quote, window_start=floor)
         if after_colon and _main_verb_before_colon(ctx, i):
             # "Interrogé sur ce qu'il avait dit, X est resté sur la même ligne : « … »": the verb of the colon's
@@ -246,6 +299,9 @@ def _attribution_before(ctx: _Context, quote: _Quote) -> _Attribution | None:
         caption = _caption_speaker(ctx, floor, colon)
         if caption is not None:
             return _Attribution(caption.group, "", by_verb=False, confidence=_COLON, evidence=COLON)
+        reaction = _speech_noun_speaker(ctx, floor, colon, quote)
+        if reaction is not None:
+            return reaction
         if ctx.lower[floor] == "pour" and ctx.lexicon is LEXICONS["fr"]:
             # "Pour X, la situation est simple : « … »": the sentence gives X's view, the quote X's words.
             found = _pour_speaker(ctx, floor, quote)
@@ -259,8 +315,50 @@ def _attribution_before(ctx: _Context, quote: _Quote) -> _Attribution | None:
             return _Attribution(_passive_agent(ctx, passive, quote), "", by_verb=False, evidence=PASSIVE_AGENT)
         if main is not None and ctx.lower[main - 1] not in (",", ":"):
             found = _subject_before(ctx, main, floor, quote)
+            coordinator = main - 1
+            while coordinator > floor and ctx.pos[coordinator] == "ADV" and ctx.owner[coordinator] is None:
+                coordinator -= 1
+            if found is None and coordinator > floor and ctx.lower[coordinator] in ctx.lexicon.coordinators:
+                # "X en est conscient et a donc pris des mesures : « … »": the verb shares its sentence's subject.
+                found = _sentence_subject(ctx, floor, coordinator, quote)
         else:
             found = _sentence_subject(ctx, floor, colon, quote)
+        if found is not None and found.speaker is not None:
+            return _Attribution(
+                found.speaker,
+                "",
+                found.role,
+                by_verb=False,
+                confidence=min(found.confidence, _COLON),
+                evidence=_via(COLON, found),
+            )
+    return None
+
+
+def _speech_noun_speaker(ctx: _Context, floor: int, colon: int, quote: _Quote) -> _Attribution | None:
+    """ "Réaction de X : « … »", "Réponse lapidaire, mercredi, du ministre : « … »", "Response from Acme: "…"": a
+    sentence that is a speech noun and who it is from, nothing else, hands the quote to them."""
+    if ctx.lower[floor] not in ctx.lexicon.speech_nouns or ctx.pos[floor] != "NOUN":
+        return None
+    k = floor + 1
+    while k < colon and ctx.owner[k] is None and ctx.lower[k] not in ctx.lexicon.title_prepositions | {"from"}:
+        if ctx.pos[k] not in ("ADJ", "ADV", "PUNCT", "DET") and not _is_time(ctx, k) or ctx.quote_of[k] >= 0:
+            return None  # more than a qualified speech noun: "Réaction chez les salariés de X", "La réponse est …"
+        k += 1
+    if k >= colon or ctx.owner[k] is not None:
+        return None
+    j = k + 1
+    while j < colon and ctx.lower[j] in ctx.lexicon.determiners:
+        j += 1
+    if j >= colon or any(ctx.pos[m] in ("VERB", "AUX") for m in range(j, colon)):
+        return None
+    owner = ctx.owner[j]
+    if owner is not None and owner.kind in _SPEAKER_KINDS and not _is_description(ctx, owner):
+        if bisect_left(ctx.idx, owner.end) < colon and ctx.lower[bisect_left(ctx.idx, owner.end)] != ",":
+            return None  # the name qualifies something else before the colon
+        return _Attribution(owner.group, "", by_verb=False, confidence=_COLON, evidence=COLON)
+    if _is_title_head(ctx, j) or j + 1 < colon and _is_title_head(ctx, j + 1):
+        found = _title_subject(ctx, j if _is_title_head(ctx, j) else j + 1, None, quote)
         if found is not None and found.speaker is not None:
             return _Attribution(
                 found.speaker,
@@ -304,6 +402,18 @@ def _main_verb_before_colon(ctx: _Context, i: int) -> bool:
 def _speaker_of_verb(ctx: _Context, verb: int, quote: _Quote, window_start: int) -> _Attribution:
     start, end, inverted = _cue_chain(ctx, verb)
     cue = ctx.text[ctx.idx[start] : ctx.ends[end - 1]]
+    if _narrative_infinitive(ctx, verb):
+        # "« … », a-t-il dit. Et d'ajouter : « … »": the one who spoke last goes on.
+        earlier = [q for q in ctx.quotes if q.close < quote.open and q.speaker is not None]
+        if earlier and ctx.para[quote.t0] - ctx.para[earlier[-1].t0] <= 1:
+            return _Attribution(
+                earlier[-1].speaker,
+                ctx.text[ctx.idx[verb - 2] : ctx.ends[verb]],
+                earlier[-1].role,
+                confidence=min(earlier[-1].confidence, _PRONOUN),
+                evidence=_via(PREVIOUS_QUOTE, earlier[-1]),
+            )
+        return _Attribution(None, cue)
     if any(_passive_marker(ctx, k) for k in range(max(0, verb - 3), verb)):
         # "X a été accusé de « … » par Y", "X was accused by Y of …": the subject undergoes; the agent speaks.
         return _Attribution(_passive_agent(ctx, end, quote), cue, evidence=PASSIVE_AGENT)
@@ -367,6 +477,24 @@ def _speaker_of_verb(ctx: _Context, verb: int, quote: _Quote, window_start: int)
     return _Attribution(None, cue)
 
 
+def _narrative_infinitive(ctx: _Context, verb: int) -> bool:
+    """ "Et d'ajouter", "Et de conclure" opening a French sentence: the infinitive tells what the last speaker
+    did next."""
+    return (
+        ctx.lexicon is LEXICONS["fr"]
+        and verb >= 2
+        and ctx.lower[verb - 1] in ("d'", "de")
+        and ctx.lower[verb - 2] == "et"
+        and _clause_floor(ctx, verb - 2) == verb - 2
+        and "VerbForm=Inf" in ctx.morph(verb)
+        # The infinitive of a speech verb: its participle is in the list ("ajouter": "ajouté", "conclure": "conclu").
+        and any(
+            form in ctx.lexicon.verbs
+            for form in (ctx.lower[verb][:-2] + "é", ctx.lower[verb][:-2], ctx.lower[verb][:-1])
+        )
+    )
+
+
 def _first_clause_start(ctx: _Context, coordinator: int) -> int:
     """Where the clause a coordinated verb shares its subject with starts: its sentence, or the last subordinate
     clause opened before the coordinator ("X told them that when she arrived she smiled and asked: "…"" is hers,
@@ -379,7 +507,9 @@ def _first_clause_start(ctx: _Context, coordinator: int) -> int:
         (
             j
             for j in range(coordinator - 1, floor - 1, -1)
-            if ctx.quote_of[j] < 0 and (ctx.pos[j] == "SCONJ" or ctx.lower[j] in ctx.lexicon.complementisers)
+            if ctx.quote_of[j] < 0
+            and (ctx.pos[j] == "SCONJ" or ctx.lower[j] in ctx.lexicon.complementisers)
+            and not _is_time(ctx, j)  # "X, who has led Acme since 2001, said … and added": a date, not a clause
         ),
         None,
     )
@@ -461,7 +591,11 @@ def _sentence_subject(ctx: _Context, floor: int, stop: int, quote: _Quote) -> _A
             return None
         if k > floor and ctx.pos[k - 1] == "ADP" and ctx.owner[k] is not None:
             return None  # "à Paris", "with the BBC": a complement, not the subject
+        if pronouns._latter(ctx, k) is not None:
+            return pronouns._latter(ctx, k)
         if _is_title_head(ctx, k):
+            if _agent_or_complement(ctx, k, floor):
+                return None  # "Une version contestée par le trader": the agent of a participle, not the subject
             return _title_subject(ctx, k, None, quote)
         owner = ctx.owner[k]
         if owner is not None and owner.kind == "person":
@@ -574,6 +708,14 @@ def _noun_phrase_head(ctx: _Context, i: int, floor: int) -> int:
     ("le chef de la diplomatie française" → "chef", "the head of the IMF" → "head")."""
     lexicon = ctx.lexicon
     while i > floor:
+        if (
+            i - 3 >= floor
+            and ctx.lower[i] == "ans"
+            and ctx.pos[i - 1] == "NUM"
+            and ctx.lower[i - 2] in lexicon.title_prepositions
+        ):
+            i -= 3  # "le jeune trader de 31 ans": an age, the head is before it
+            continue
         mention = ctx.owner[i]
         start = bisect_left(ctx.idx, mention.start) if mention is not None else i
         j = start - 1
@@ -606,6 +748,8 @@ def _noun_phrase_head(ctx: _Context, i: int, floor: int) -> int:
 
 def _subject_at(ctx: _Context, i: int, cue_start: int, quote: _Quote) -> _Attribution | None:
     lexicon = ctx.lexicon
+    if i > 0 and pronouns._latter(ctx, i - 1) is not None:
+        return pronouns._latter(ctx, i - 1)  # "Ce dernier a déclaré"
     mention = ctx.owner[i]
     if mention is not None:
         if mention.kind == "other" and ctx.pos[i] == "PROPN":
@@ -673,11 +817,27 @@ def _subject_after(ctx: _Context, i: int, quote: _Quote) -> _Attribution | None:
     """An inverted subject: "a déclaré le chef de la diplomatie", "said Jane Smith", "said he"."""
     lexicon = ctx.lexicon
     n = len(ctx.lower)
-    # Dates and adverbs may come first: "a déclaré lundi le ministre".
-    while i < n and (ctx.pos[i] == "ADV" or _is_time(ctx, i)) and ctx.owner[i] is None:
-        i += 1
+    # Dates and adverbs may come first: "a déclaré lundi le ministre", and in French between commas: "pointait,
+    # d'ailleurs, hier soir, X".
+    while i < n and ctx.owner[i] is None:
+        if ctx.pos[i] == "ADV" or _is_time(ctx, i) or _set_off(ctx, i):
+            i += 1
+        elif _for_ones_part(ctx, i):
+            i += 3  # "juge pour sa part X", "a déclaré de son côté X"
+        else:
+            break
     if i >= n or _foreign(ctx, i, quote) or ctx.is_boundary(i):
         return None
+    if pronouns._latter(ctx, i) is not None:
+        return pronouns._latter(ctx, i)  # "a déclaré ce dernier"
+    if lexicon is LEXICONS["fr"] and i + 1 < n and ctx.lower[i] in _DEMONSTRATIVES and ctx.lower[i + 1] == "qui":
+        # "« … », explique celui qui dirige la mairie": the person the text was about, as a pronoun would be.
+        return _Attribution(
+            pronouns._resolve_pronoun(ctx, _DEMONSTRATIVES[ctx.lower[i]], quote.open),
+            "",
+            confidence=_PRONOUN,
+            evidence=PRONOUN,
+        )
     i = _past_medium(ctx, i, quote)
     # A name, maybe after a courtesy or an English title: "estime M. Dupont", "said Foreign Secretary X".
     for j in range(i, min(i + 5, n)):
@@ -699,6 +859,11 @@ def _subject_after(ctx: _Context, i: int, quote: _Quote) -> _Attribution | None:
                 return _Attribution(named.group, "")
             return _holder_of_title_after(ctx, mention, quote) or _Attribution(mention.group, "")
         word = ctx.lower[j]
+        if j == i and _untagged_surname(ctx, j):
+            # "… law" said Salazar.": a surname the entity model missed, the one person of the article of that name.
+            person = _person_by_surname(ctx, j)
+            if person is not None:
+                return _Attribution(person, "", confidence=_SURNAME, evidence=SURNAME)
         if not (
             word in lexicon.courtesy_female
             or word in lexicon.courtesy_male
@@ -708,6 +873,8 @@ def _subject_after(ctx: _Context, i: int, quote: _Quote) -> _Attribution | None:
         ):
             break
     word = ctx.lower[i]
+    if word in lexicon.complementisers and ctx.pos[i] == "SCONJ":
+        return None  # "added that the company …": the reported clause opens, its subject is not the speaker
     # "said he." inverts the subject; in "argued it was" the pronoun opens the reported clause.
     if lexicon is LEXICONS["en"] and word in ("he", "she") and (i + 1 >= n or ctx.pos[i + 1] == "PUNCT"):
         return _Attribution(
@@ -733,6 +900,8 @@ def _subject_after(ctx: _Context, i: int, quote: _Quote) -> _Attribution | None:
                 continue
             if ctx.lower[j] in lexicon.organisations and ctx.pos[j] in ("NOUN", "PROPN"):
                 return _organisation_named_again(ctx, j)
+            if ctx.lower[j] in lexicon.statements and ctx.pos[j] == "NOUN":
+                return _issuer(ctx, j)  # "souligne un communiqué de X", "said the Acme statement"
             if ctx.pos[j] not in ("DET", "ADJ", "NOUN", "PROPN", "PART", "NUM") and ctx.lower[j] != "-":
                 break
             j += 1
@@ -740,6 +909,26 @@ def _subject_after(ctx: _Context, i: int, quote: _Quote) -> _Attribution | None:
         if aged is not None:
             return aged
     return None
+
+
+def _set_off(ctx: _Context, k: int) -> bool:
+    """In French, a comma or the "d'" of "d'ailleurs" before an inverted subject: what they set off is skipped
+    with the adverbs and dates around it."""
+    if ctx.lexicon is not LEXICONS["fr"]:
+        return False
+    if ctx.lower[k] == ",":
+        return True
+    return ctx.lower[k] == "d'" and k + 1 < len(ctx.lower) and ctx.pos[k + 1] == "ADV"
+
+
+def _untagged_surname(ctx: _Context, k: int) -> bool:
+    """A capitalised proper noun the entity model did not tag, alone before the end of its clause."""
+    return (
+        ctx.owner[k] is None
+        and ctx.pos[k] == "PROPN"
+        and ctx.text[ctx.idx[k]].isupper()
+        and (k + 1 >= len(ctx.lower) or ctx.pos[k + 1] == "PUNCT" and ctx.lower[k + 1] not in ("'s", "'"))
+    )
 
 
 def _addressed(ctx: _Context, k: int) -> bool:
@@ -769,8 +958,14 @@ def _past_medium(ctx: _Context, i: int, quote: _Quote) -> int:
         owner = ctx.owner[j]
         if owner is not None and owner.kind == "person":
             return j if j > i + 1 and (ctx.owner[j - 1] is not owner) else i
-        if owner is None and j > i + 2 and ctx.lower[j] in lexicon.determiners and ctx.pos[j - 1] == "NOUN":
-            return j  # a determiner after the medium's noun opens the subject's noun phrase
+        if (
+            owner is None
+            and ctx.lower[j] in lexicon.determiners
+            and (j > i + 2 and ctx.pos[j - 1] == "NOUN" or j > i + 1 and ctx.owner[j - 1] is not None)
+        ):
+            # A determiner after the medium's noun or name opens the subject's noun phrase ("a déclaré à l'AFP
+            # l'avocate du prévenu, X").
+            return j
         if owner is None and ctx.pos[j] not in ("DET", "NOUN", "PROPN", "ADJ") or ctx.lower[j] == ",":
             return i
         j += 1
@@ -858,6 +1053,8 @@ def _source_speaker(ctx: _Context, i: int, cue: str, quote: _Quote) -> _Attribut
             break
         if ctx.pos[j] in ("VERB", "AUX") or ctx.lower[j] in ("par", "by"):
             break  # "selon un enregistrement obtenu par l'AFP": the source is the recording, not the agency
+        if ctx.lower[j] in lexicon.unnamed_sources and ctx.owner[j] is None:
+            return _Attribution(None, cue, by_verb=False)  # "selon une source proche de X": someone unnamed
         mention = ctx.owner[j]
         if mention is not None and mention.kind in _SPEAKER_KINDS:
             if any(_is_title_head(ctx, k) and ctx.lower[k] not in lexicon.spokespeople for k in range(i, j)):

@@ -56,21 +56,37 @@ def _is_speech_verb(ctx: _Context, i: int) -> bool:
 
 
 def _between_quote_and_name(ctx: _Context, i: int) -> bool:
-    """Token i follows a closing quotation mark and its comma, and a name follows it."""
+    """Token i follows a closing quotation mark and its comma, and a name follows it, maybe after "pour sa part"
+    or "de son côté" ("« … », juge pour sa part X")."""
+    if i < 2 or ctx.lower[i - 1] != "," or ctx.lower[i - 2] not in CLOSING_QUOTES:
+        return False
+    j = i + 4 if _for_ones_part(ctx, i + 1) else i + 1
+    return j < len(ctx.lower) and ctx.owner[j] is not None
+
+
+def _for_ones_part(ctx: _Context, k: int) -> bool:
+    """ "pour sa part", "de son côté" at token k: said of the subject after them, not a medium or a listener."""
     return (
-        i >= 2
-        and i + 1 < len(ctx.lower)
-        and ctx.lower[i - 1] == ","
-        and ctx.lower[i - 2] in CLOSING_QUOTES
-        and ctx.owner[i + 1] is not None
+        ctx.lexicon is LEXICONS["fr"]
+        and k + 2 < len(ctx.lower)
+        and (ctx.lower[k], ctx.lower[k + 2]) in (("pour", "part"), ("de", "côté"))
+        and ctx.lower[k + 1] in ctx.lexicon.determiners
     )
 
 
 def _is_auxiliary_of_cue(ctx: _Context, i: int) -> bool:
-    # "a" in "a-t-il ajouté", "has" in "has said": the speech verb follows within three tokens.
+    # "a" in "a-t-il ajouté", "has" in "has said": the speech verb follows within three tokens, or a little further
+    # past adverbs ("a-t-il notamment expliqué", "has also repeatedly said").
     if ctx.lower[i] not in ctx.lexicon.auxiliaries:
         return False
-    return any(j < len(ctx.lower) and _is_speech_verb(ctx, j) for j in range(i + 1, i + 4))
+    j = i + 1
+    while j < len(ctx.lower) and j - i <= 5:
+        if _is_speech_verb(ctx, j):
+            return True
+        if not (j - i < 3 or ctx.pos[j] == "ADV" and ctx.owner[j] is None):
+            return False
+        j += 1
+    return False
 
 
 def _according_at(ctx: _Context, i: int) -> int:

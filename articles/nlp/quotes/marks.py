@@ -79,6 +79,10 @@ def _marks(text: str, start: int, end: int) -> list[_Mark]:
             number = before.isdigit() or before == " " and pos - 2 >= start and text[pos - 2].isdigit()
             if number:
                 side = "close"
+            elif opens and not closes and before in _SPACES and pos - 2 >= start and text[pos - 2] == ",":
+                # '"… the leading scorer, "Smith said': a space typed before the closing mark. After a comma it
+                # may close a quote still open as well as open the next one ('he said, "We will …').
+                side = "both"
             else:
                 side = "open" if opens and not closes else "close" if closes and not opens else "both"
             marks.append(_Mark(pos, "straight", side))
@@ -109,6 +113,12 @@ def _pair_paragraph(text: str, marks: list[_Mark], paragraph_end: int, paragraph
             continue
         if mark.family in _UNSURE_FAMILIES:
             i += 1  # likely an apostrophe after all
+            continue
+        straight = _straight_closing(marks, i) if mark.family == "curly" else None
+        if straight is not None:
+            # “We will rebuild the bridge," she said: copy mixing marks closes a curly quote with a straight one.
+            quotes.append(_Quote(mark.pos, marks[straight].pos, True, 0, 0))
+            i = straight + 1
             continue
         # Never closed: the quote stops where the next one of its kind opens a sentence ("… avant.
         # « J'y veillerai »"), or with the paragraph; a quote opening mid-sentence is one inside it.
@@ -154,6 +164,16 @@ def _opens_next(text: str, unclosed: _Mark, mark: _Mark) -> bool:
         return True  # these never nest
     before = text[unclosed.pos + 1 : mark.pos].rstrip(_SPACES)
     return before[-1:] in (".", "!", "?", "…")
+
+
+def _straight_closing(marks: list[_Mark], i: int) -> int | None:
+    """Index of a straight mark that may close the curly quote marks[i], no curly mark before it."""
+    for j in range(i + 1, len(marks)):
+        if marks[j].family == "curly":
+            return None
+        if marks[j].family == "straight":
+            return j if marks[j].side != "open" else None
+    return None
 
 
 def _closing(marks: list[_Mark], i: int) -> int | None:
@@ -253,6 +273,8 @@ def _nobodys_words(ctx: _Context, quote: _Quote) -> bool:
         and not any(ctx.finite(i) for i in range(quote.t0, quote.t1))
     ):
         return True  # "a confirmé dans « Le Figaro »": a name after a preposition, whoever speaks
+    if _glossed(ctx, quote) and quote.t1 - quote.t0 <= 4 and not any(ctx.finite(i) for i in range(quote.t0, quote.t1)):
+        return True  # 'des messages instantanés ("chats")': the name of what the reporter just described
     if quote.attributed and (quote.speaker is not None or quote.role):
         return False
     words = sum(1 for i in range(quote.t0, quote.t1) if any(ch.isalnum() for ch in ctx.lower[i]))
@@ -276,6 +298,13 @@ def _nobodys_words(ctx: _Context, quote: _Quote) -> bool:
         if owner is not None and owner.kind in _SPEAKER_KINDS or _is_speech_verb(ctx, i):
             return False
     return True
+
+
+def _glossed(ctx: _Context, quote: _Quote) -> bool:
+    """The quoted words are all a pair of brackets holds, right after a word: a gloss or a name."""
+    before = ctx.text[max(0, quote.open - 20) : quote.open].rstrip(_SPACES)
+    after = ctx.text[quote.close + 1 : quote.close + 20].lstrip(_SPACES)
+    return quote.closed and before.endswith("(") and after.startswith(")") and before[:-1].rstrip()[-1:].isalpha()
 
 
 def _qualifies_a_noun(ctx: _Context, quote: _Quote) -> bool:

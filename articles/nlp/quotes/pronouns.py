@@ -6,8 +6,10 @@ from ..types import MentionSpan
 from . import attribution
 from .context import (
     _CLITICS,
+    _PRONOUN,
     _WINDOW_AFTER,
     NAME,
+    PRONOUN,
     _Attribution,
     _Context,
     _is_description,
@@ -19,6 +21,9 @@ from .context import (
     _sentence_start,
 )
 from .cues import _cue_chain, _is_auxiliary_of_cue, _is_speech_verb
+
+# "Ce dernier a jugé …": the latest person named; "the latter" says no gender.
+_LATTER = {("ce", "dernier"): "M", ("cette", "dernière"): "F", ("the", "latter"): "N"}
 
 
 def _resolve_pronoun(ctx: _Context, gender: str, before: int) -> int | None:
@@ -192,6 +197,8 @@ def _nearest_antecedent(
         for mention, token in _mentions_back(ctx, last):
             if sentence >= 0 and ctx.sent[token] != sentence:
                 break
+            if _in_heading(ctx, mention.start):
+                continue  # "Un duel qui promet avec X" over a paragraph: a heading tells who the article is about
             if mention.kind == kind and _fits(ctx, mention.group, wanted, unwanted):
                 sentence = ctx.sent[token]
                 same.append(mention)
@@ -200,6 +207,8 @@ def _nearest_antecedent(
         missed = _missed_subject_since(ctx, sentence, last, wanted, unwanted) if kind == "person" else None
         if missed is not None:
             return missed
+        if kind == "person" and _coordinated_subjects(ctx, sentence):
+            return None  # "X et Y ont démissionné. « … », a-t-il dit": one of two, no one can tell which
         subject = _subject_among(ctx, same, sentence)
         if subject is not None:
             return subject
@@ -249,6 +258,22 @@ def _nearest_antecedent(
         # No subject to go by: the latest name only when it is the sentence's one fitting actor.
         return same[0].group if len({mention.group for mention in same}) == 1 else None
     return None
+
+
+_HEADING_WORDS = 12  # a line this short with no sentence mark at its end, over a paragraph, is a heading
+
+
+def _in_heading(ctx: _Context, position: int) -> bool:
+    """The character at ``position`` is on a heading's line: a few words alone on their line with no sentence
+    mark at the end, a paragraph after them."""
+    # Read no further than a heading's length each way: a long line (one paragraph for a whole article) is no heading.
+    reach = 20 * _HEADING_WORDS
+    start = ctx.text.rfind("\n", max(0, position - reach), position) + 1
+    end = ctx.text.find("\n", position, min(ctx.limit, position + reach))
+    if end < 0 or start == 0 and position > reach:
+        return False
+    line = ctx.text[start:end].strip()
+    return bool(line) and line[-1] not in '.!?…:;»"”)' and len(line.split()) <= _HEADING_WORDS
 
 
 def _missed_subject_since(
@@ -303,6 +328,49 @@ def _subject_among(ctx: _Context, same: list[MentionSpan], sentence: int) -> int
         if k < len(ctx.lower) and _finite_outside_quotes(ctx, k):
             return mention.group
     return None
+
+
+def _latter(ctx: _Context, k: int) -> _Attribution | None:
+    """ "ce dernier", "cette dernière", "the latter" at token k: the latest person named before, of that gender."""
+    pair = tuple(ctx.lower[k : k + 2])
+    gender = _LATTER.get(pair)
+    if gender is None or ctx.quote_of[k] >= 0:
+        return None
+    unwanted = "M" if gender == "F" else "F" if gender == "M" else None
+    person = next(
+        (
+            mention.group
+            for mention, _ in _mentions_back(ctx, k)
+            if mention.kind == "person"
+            and not _is_description(ctx, mention)
+            and _fits(ctx, mention.group, None, unwanted)
+        ),
+        None,
+    )
+    phrase = ctx.text[ctx.idx[k] : ctx.ends[k + 1]]
+    return _Attribution(person, "", phrase, confidence=_PRONOUN, evidence=PRONOUN)
+
+
+def _coordinated_subjects(ctx: _Context, sentence: int) -> bool:
+    """Before its first verb, the sentence names two people joined by a coordinator ("X et Y ont …", "X and Y
+    resigned"): its subject is both."""
+    k = bisect_left(ctx.sent, sentence)
+    while k < len(ctx.lower) and ctx.sent[k] == sentence and not _finite_outside_quotes(ctx, k):
+        owner = ctx.owner[k]
+        if owner is not None and owner.kind == "person" and ctx.quote_of[k] < 0:
+            after = bisect_left(ctx.idx, owner.end)
+            following = ctx.owner[after + 1] if after + 1 < len(ctx.lower) else None
+            if (
+                ctx.lower[after] in ctx.lexicon.coordinators
+                and following is not None
+                and following.kind == "person"
+                and following.group != owner.group
+            ):
+                return True
+            k = after
+            continue
+        k += 1
+    return False
 
 
 def _finite_outside_quotes(ctx: _Context, k: int) -> bool:

@@ -10,6 +10,7 @@ from ..types import MentionSpan
 from .context import (
     _AGE_WORDS,
     _BECOMING,
+    _LATEST_ORGANISATION,
     _NAMED_AGAIN,
     _NEAREST_SUBJECT,
     _ROLE,
@@ -34,6 +35,7 @@ from .context import (
 )
 from .pronouns import _fits, _nearest_antecedent
 
+_PASSIVE_BE = frozenset({"été", "was", "were", "is", "are", "been"})  # "X a été condamné", "X was sentenced"
 # Equivalent ways to name a portfolio or a function, folded: compared as one word each.
 _CONCEPTS = (
     (re.compile(r"\baffaires etrangeres\b|\bdiplomatie\b|\bforeign(?: affairs)?\b"), " foreignaffairs "),
@@ -176,6 +178,15 @@ def _title_span(ctx: _Context, head: int) -> tuple[int, int]:
         if (word in lexicon.titles or word in lexicon.title_tails) and ctx.owner[end] is None and pos != "PUNCT":
             end += 1  # "chief executive", "secrétaire général"
             continue
+        if (
+            word in lexicon.title_prepositions
+            and end + 2 < n
+            and ctx.pos[end + 1] == "NUM"
+            and ctx.lower[end + 2] == "ans"
+            and ctx.quote_of[end + 2] == region
+        ):
+            end += 3  # "le jeune trader de 31 ans": an age
+            continue
         if word in lexicon.title_prepositions and complements < 3:
             j = end + 1
             if j < n and ctx.lower[j] in lexicon.determiners:
@@ -194,9 +205,14 @@ def _title_span(ctx: _Context, head: int) -> tuple[int, int]:
 
 def _title_subject(ctx: _Context, head: int, cue_start: int | None, quote: _Quote) -> _Attribution | None:
     start, end = _title_span(ctx, head)
+    between = end
+    relative = end + 1 < len(ctx.lower) and ctx.lower[end] == "," and ctx.lower[end + 1] in ctx.lexicon.relatives
+    if cue_start is not None and end + 1 < cue_start and relative:
+        # "Le jeune trader, qui a pris des positions …, a expliqué": past the relative clause set off by commas.
+        between = next((k for k in range(cue_start - 1, end + 1, -1) if ctx.lower[k] == ","), end)
     if cue_start is not None and any(
         ctx.pos[k] not in ("ADV", "PUNCT", "AUX", "PART", "PRON") and not _is_time(ctx, k)
-        for k in range(end, cue_start)
+        for k in range(between, cue_start)
     ):
         return None  # the title is not the subject of this verb
     lexicon = ctx.lexicon
@@ -274,11 +290,48 @@ def _title_subject(ctx: _Context, head: int, cue_start: int | None, quote: _Quot
     person = described
     if person is not None and (_met_there(ctx, person, head) or _possessed_by(ctx, person, ctx.lower[head], start)):
         person = None  # "X met the Prime Minister. "…," the Prime Minister said": not X
+    acting = ctx.lower[head] in lexicon.titles and _undergoes(ctx, person, head) if person is not None else False
+    if person is not None and (_someone_elses(ctx, start, end) or acting):
+        # "Harper's lawyer", "son avocat", "l'avocat de X": someone of someone's, not that someone; "X was
+        # sentenced. "…," the judge said": the one who undergoes holds no title acting on them ("the trader"
+        # describing them may be theirs).
+        person = None
     if person is not None and any(ctx.lower[k] in lexicon.organisations for k in range(start, end) if k != head):
         # "the club's manager", "l'entraîneur du club": someone of an organisation the text names, and the
         # entity model may have taken that organisation for the person the article is about.
         person = None
     return _Attribution(person, "", phrase, confidence=_NEAREST_SUBJECT, evidence=TITLE_NEAREST)
+
+
+def _someone_elses(ctx: _Context, start: int, end: int) -> bool:
+    """The title phrase tells whose it is: a possessive ("son avocat", "his lawyer"), a person's name before "'s"
+    or after "de"/"of" ("Harper's lawyer", "l'avocat de X")."""
+    if ctx.lower[start] in ctx.lexicon.possessives:
+        return True
+    complement = end < len(ctx.lower) and ctx.lower[end] in ctx.lexicon.title_prepositions | {"of"}
+    return any(
+        ctx.owner[k] is not None and ctx.owner[k].kind == "person" and ctx.quote_of[k] < 0
+        for k in range(max(0, start - 3), min(end + 3, len(ctx.lower) - 1))
+        if k < end and ctx.lower[k + 1] in ("'s", "'") or k > end and complement
+    )
+
+
+def _undergoes(ctx: _Context, person: int, head: int) -> bool:
+    """The person's latest mention before token ``head`` is the subject of a passive ("X was sentenced", "X a été
+    condamné"), a verb that makes them someone ("X a été élu", "was named") aside."""
+    starts = ctx.person_starts.get(person, [])
+    n = bisect_left(starts, ctx.idx[head])
+    if not n:
+        return False
+    k = bisect_left(ctx.idx, starts[n - 1])
+    while k < len(ctx.lower) and ctx.owner[k] is not None and ctx.owner[k].group == person:
+        k += 1
+    for j in range(k, min(k + 4, len(ctx.lower) - 1)):
+        if ctx.lower[j] in _PASSIVE_BE and "VerbForm=Part" in ctx.morph(j + 1) and ctx.lower[j + 1] not in _BECOMING:
+            return True
+        if ctx.pos[j] not in ("AUX", "ADV"):
+            return False
+    return False
 
 
 def _organisation_of_word(ctx: _Context, start: int, head: int) -> MentionSpan | None:
@@ -498,8 +551,10 @@ def _organisation_named_again(ctx: _Context, head: int) -> _Attribution | None:
         if k > 0 and (ctx.lower[k - 1] in lexicon.listener_prepositions or ctx.lower[k - 1] in lexicon.tell_verbs):
             continue  # "a indiqué à l'agence X", "told the BBC": the listener is not the organisation meant
         names = (_fold(ctx.groups[mention.group].name), *(_fold(s) for s in ctx.groups[mention.group].surfaces))
-        if any(word in name.split() for name in names) or ctx.lower[head] in lexicon.generic_organisations:
+        if any(word in name.split() for name in names):
             return _Attribution(mention.group, "", confidence=_NAMED_AGAIN, evidence=NAMED_AGAIN)
+        if ctx.lower[head] in lexicon.generic_organisations:
+            return _Attribution(mention.group, "", confidence=_LATEST_ORGANISATION, evidence=NAMED_AGAIN)
     # Named only after, as the subject opening the next sentence ("…, regrette le syndicat. La Fédération X
     # a …"): a guess.
     if ctx.lower[head] in lexicon.generic_organisations:
