@@ -222,7 +222,8 @@ def test_phrase_cue_needs_consecutive_words(fr):
 def test_cue_matches_lemma_and_ignores_case_and_accents(fr, en):
     fr_specs = [TopicSpec("a", {"fr": ("attentat",)}), TopicSpec("e", {"fr": ("entraineur",)}),
                 TopicSpec("m", {"fr": ("marché",)})]
-    doc = fr("Les ATTENTATS de mardi. L'entraîneur parle. Il marche dans la rue.")
+    # The coach comes back: in French, a word said once after the title is a remark in passing.
+    doc = fr("Les ATTENTATS de mardi. L'entraîneur parle. Il marche dans la rue. L'entraîneur sourit.")
     assert {hit.slug for hit in score_topics(doc, fr_specs, language="fr", actor_surfaces=(),
                                              content_end=None)} == {"a", "e"}
     en_specs = [TopicSpec("g", {"en": ("goal",)})]
@@ -307,7 +308,7 @@ def test_actor_cues_match_surfaces_that_contain_them(fr):
 def test_an_actor_cue_is_found_where_another_topics_shorter_cue_stops_inside_a_word(fr):
     # Names are first screened with one pattern of every cue: "CIO" fails inside "Ciotat", "Ciotat" matches.
     specs = [TopicSpec("oly", {}, actor_cues=("CIO",)), TopicSpec("port", {}, actor_cues=("Ciotat", "Marseille"))]
-    doc = fr("Le maire a parlé au port. Il était à La Ciotat, puis au CIO.")
+    doc = fr("Il était à La Ciotat, puis au CIO. Le maire a parlé au port.")
 
     def slugs(surfaces):
         return {hit.slug for hit in score_topics(doc, specs, language="fr", actor_surfaces=surfaces,
@@ -365,7 +366,7 @@ def test_narrower_topic_evidence_counts_for_its_parent(fr):
     specs = [TopicSpec("pol", {"fr": ("parlement",)}), TopicSpec("elec", {"fr": ("scrutin",)}, parent="pol"),
              TopicSpec("other", {"fr": ("recette",)})]
     text = ("Le scrutin a lieu dimanche.\nLe parlement se réunit lundi.\nIl fait beau.\n"
-            "Le dépouillement du scrutin suivra.")
+            "Le dépouillement du scrutin suivra.\nLe parlement siégera mardi.")
     doc = fr(text)
 
     def hits(specs):
@@ -377,7 +378,8 @@ def test_narrower_topic_evidence_counts_for_its_parent(fr):
     alone = hits([TopicSpec("pol", {"fr": ("parlement",)})])["pol"]
     assert found["pol"].score > max(alone.score, found["elec"].score)
     assert [text[s:e] for s, e in found["pol"].evidence] == [
-        "Le scrutin a lieu dimanche.", "Le parlement se réunit lundi.", "Le dépouillement du scrutin suivra."]
+        "Le scrutin a lieu dimanche.", "Le parlement se réunit lundi.", "Le dépouillement du scrutin suivra.",
+        "Le parlement siégera mardi."]
     # Only the child's evidence: the parent is found all the same, at the child's score.
     only_child = hits([TopicSpec("pol", {"fr": ("gouvernement",)}),
                        TopicSpec("elec", {"fr": ("scrutin",)}, parent="pol")])
@@ -1046,3 +1048,72 @@ def test_a_topics_own_threshold_applies_in_its_language(fr):
 
     assert tag_topics(doc, [higher], language="fr", threshold=THRESHOLD) == []
     assert tag_topics(doc, [elsewhere], language="fr", threshold=THRESHOLD) == [hit]
+
+
+def test_a_word_said_once_in_the_first_sentence_is_a_passing_remark_in_french(fr, en):
+    # In French, the title names the subject; the first sentence after it does when the topic comes back.
+    specs = [TopicSpec("dip", {"fr": ("diplomat*",), "en": ("diploma*",)})]
+    filler = "\n".join(f"Le navire a accosté au quai numéro {n} du port." for n in range(4))
+
+    def slugs(nlp, text, language="fr"):
+        return {hit.slug for hit in score_topics(nlp(text), specs, language=language, actor_surfaces=(),
+                                                 content_end=None)}
+
+    once = "Le navire accoste enfin\nUne première qui souligne l'échec de la diplomatie européenne.\n" + filler
+    assert slugs(fr, once) == set()
+    assert slugs(fr, "La diplomatie européenne en échec\nLe navire accoste enfin.\n" + filler) == {"dip"}
+    assert slugs(fr, once + "\nLes diplomates se sont tus.") == {"dip"}
+    # English keeps the plain lead rule.
+    assert slugs(en, "The ship docks at last\nA first that shows the failure of European diplomacy.\n"
+                 + "\n".join(f"The ship docked at berth {n}." for n in range(4)), "en") == {"dip"}
+
+
+def test_seed_a_rescue_ship_report_is_migration_not_diplomacy(fr, specs):
+    text = ("Un navire humanitaire débarque ses rescapés au port\n"
+            "C'est une première, qui dit l'échec de la diplomatie européenne sur l'accueil des rescapés.\n"
+            "Le navire affrété par SOS Méditerranée a attendu trois semaines en mer.\n"
+            "Les rescapés ont été conduits dans une zone d'attente aménagée pour l'occasion.")
+    hits = scores(fr, specs, text, "fr")
+    assert score_of(hits, "migration") >= THRESHOLD
+    assert score_of(hits, "diplomacy") < THRESHOLD
+
+
+def test_seed_a_visit_between_two_heads_of_state_is_diplomacy(fr, specs):
+    text = ("Les présidents des deux pays renforcent leur coopération\n"
+            "Le président a reçu son homologue pour une visite d'amitié de deux jours.\n"
+            "Les deux chefs d'État ont salué la qualité des relations entre les deux pays.\n"
+            "Plusieurs accords de coopération ont été signés dans l'agriculture et l'énergie.")
+    assert score_of(scores(fr, specs, text, "fr"), "diplomacy") >= THRESHOLD
+    match = ("Les deux pays se quittent sur un match nul\n"
+             "La rencontre entre les deux pays s'est achevée sur le score de un partout.\n"
+             "Les deux sélections se retrouveront en novembre.")
+    assert score_of(scores(fr, specs, match, "fr"), "diplomacy") < THRESHOLD
+
+
+def test_seed_a_visa_dispute_is_diplomacy_and_a_visa_figure_is_not(fr, specs):
+    dispute = ("Le gouvernement réduit de moitié l'octroi de visas\n"
+               "Le porte-parole a annoncé la réduction des visas accordés aux ressortissants de trois pays.\n"
+               "Les capitales concernées dénoncent une décision disproportionnée.\n"
+               "Paris reproche à ces pays de refuser l'octroi de laissez-passer consulaires.")
+    assert score_of(scores(fr, specs, dispute, "fr"), "diplomacy") >= THRESHOLD
+    students = ("Les étudiants étrangers plus nombreux à la rentrée\n"
+                "Le nombre de visas délivrés aux étudiants a augmenté de dix pour cent.\n"
+                "Les universités se réjouissent de ce nombre de visas en hausse.")
+    assert score_of(scores(fr, specs, students, "fr"), "diplomacy") < THRESHOLD
+
+
+def test_seed_the_international_community_alone_is_not_diplomacy(fr, specs):
+    text = ("Les camps de déplacés manquent de tout\n"
+            "Les organisations humanitaires appellent la communauté internationale à l'aide.\n"
+            "Les pluies ont détruit des milliers de tentes le mois dernier.\n"
+            "Selon les associations, la communauté internationale tarde à réagir.")
+    assert score_of(scores(fr, specs, text, "fr"), "diplomacy") < THRESHOLD
+
+
+def test_seed_the_games_hosts_name_makes_the_games_and_their_ministers_no_diplomacy(fr, specs):
+    text = ("Paris 2024 : la ministre des Sports présente le parcours de la flamme\n"
+            "La ministre espère voir les meilleurs athlètes du pays aux Jeux de Paris.\n"
+            "Un ambassadeur du sport accompagnera les relayeurs dans chaque région.")
+    hits = scores(fr, specs, text, "fr")
+    assert score_of(hits, "olympic-games") >= OLYMPIC_FR_THRESHOLD
+    assert score_of(hits, "diplomacy") < THRESHOLD
