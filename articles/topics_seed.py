@@ -850,7 +850,7 @@ TOPICS: list[dict] = [
         "iptc_code": "",
         "parent": "sport",
         "top_level": False,
-        "thresholds": {"fr": 0.5},
+        "thresholds": {"fr": 0.6},
         "description": "Summer and Winter Olympic and Paralympic Games: organisation, security, athletes, results.",
         "cues": {
             "fr": [
@@ -880,6 +880,7 @@ TOPICS: list[dict] = [
         "iptc_code": "",
         "parent": "politics",
         "top_level": False,
+        "thresholds": {"fr": 0.47},
         "description": "The Western Sahara question: Morocco's autonomy plan, the Polisario Front, the UN process "
         "(MINURSO) and the positions of other states.",
         "cues": {

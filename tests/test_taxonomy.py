@@ -11,6 +11,7 @@ from articles.topics_seed import TOPICS
 
 REVISION = importlib.import_module("articles.migrations.0020_topic_cues_everyday_words")
 THRESHOLDS = importlib.import_module("articles.migrations.0021_topic_thresholds")
+RECALIBRATED = importlib.import_module("articles.migrations.0028_topic_thresholds_recalibrated_french")
 LOOK_ALIKES = importlib.import_module("articles.migrations.0022_topic_cues_look_alikes")
 ENGLISH_SECTIONS = importlib.import_module("articles.migrations.0023_topic_cues_english_sections")
 PLACES_TITLES_THREATS = importlib.import_module("articles.migrations.0025_topic_cues_places_titles_threats")
@@ -157,9 +158,16 @@ def test_migrated_database_holds_the_seed_thresholds():
     assert any(Topic.objects.get(slug=slug).thresholds for slug in THRESHOLDS.REVISIONS)
 
 
+def _thresholds_backwards(revisions):
+    return {slug: {language: (new, old) for language, (old, new) in languages.items()}
+            for slug, languages in revisions.items()}
+
+
 def test_threshold_revision_brings_an_older_installation_to_the_seed_and_keeps_a_chief_editors():
-    backwards = {slug: {language: (new, old) for language, (old, new) in languages.items()}
-                 for slug, languages in THRESHOLDS.REVISIONS.items()}
+    # Back to before the later recalibration, which revises a threshold this one sets.
+    assert topic_thresholds_revise(revisions=_thresholds_backwards(RECALIBRATED.REVISIONS)) == len(
+        RECALIBRATED.REVISIONS)
+    backwards = _thresholds_backwards(THRESHOLDS.REVISIONS)
     assert topic_thresholds_revise(revisions=backwards) == len(THRESHOLDS.REVISIONS)
     assert all(not Topic.objects.get(slug=slug).thresholds for slug in THRESHOLDS.REVISIONS)
     edited = next(iter(THRESHOLDS.REVISIONS))
@@ -169,8 +177,21 @@ def test_threshold_revision_brings_an_older_installation_to_the_seed_and_keeps_a
     assert topic_thresholds_revise(revisions=THRESHOLDS.REVISIONS) == len(THRESHOLDS.REVISIONS) - 1
 
     assert Topic.objects.get(slug=edited).thresholds == {language: 0.9, "xx": 0.5}
+    topic_thresholds_revise(revisions=RECALIBRATED.REVISIONS)
     for entry in TOPICS:
         if entry["slug"] in THRESHOLDS.REVISIONS and entry["slug"] != edited:
             assert Topic.objects.get(slug=entry["slug"]).thresholds == entry["thresholds"], entry["slug"]
     # Applied twice, nothing changes.
     assert topic_thresholds_revise(revisions=THRESHOLDS.REVISIONS) == 0
+
+
+def test_french_recalibration_brings_an_older_installation_to_the_seed():
+    assert topic_thresholds_revise(revisions=_thresholds_backwards(RECALIBRATED.REVISIONS)) == len(
+        RECALIBRATED.REVISIONS)
+    assert Topic.objects.get(slug="western-sahara").thresholds == {}
+    assert Topic.objects.get(slug="olympic-games").thresholds == {"fr": 0.5}
+    assert topic_thresholds_revise(revisions=RECALIBRATED.REVISIONS) == len(RECALIBRATED.REVISIONS)
+    for slug in RECALIBRATED.REVISIONS:
+        entry = next(entry for entry in TOPICS if entry["slug"] == slug)
+        assert Topic.objects.get(slug=slug).thresholds == entry["thresholds"], slug
+    assert topic_thresholds_revise(revisions=RECALIBRATED.REVISIONS) == 0
