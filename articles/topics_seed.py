@@ -963,6 +963,7 @@ TOPICS: list[dict] = [
                 "~reçu en audience", "~reçue en audience", "octroi de visas", "octroi des visas", "réduction des visas",
                 "~nombre de visas", "restriction de visas", "restrictions de visas", "restriction des visas",
                 "restrictions des visas", "suspension des visas", "guerre des visas", "crise des visas",
+                "déjeuner de travail", "dîner de travail", "dîner d'état",
             ],
             "en": [
                 "diplomat*", "~embass*", "ambassador*", "~consulate*", "consul", "foreign minister*",

@@ -1,8 +1,9 @@
 """Seeded French desk-topic cues revised: diplomacy gains the vocabulary of relations between two
 states that names no diplomat (a visit of friendship or of work, two heads of state, relations or
 cooperation between the two countries, cooperation agreements, a memorandum of understanding, a
-joint commission) and of a visa dispute (the granting of visas cut, restricted or suspended);
-"communauté internationale", said of any crisis, counts only beside diplomacy's own words. The Olympic
+joint commission, a working lunch or a state dinner) and of a visa dispute (the granting of visas
+cut, restricted or suspended); "communauté internationale", said of any crisis, counts only beside
+diplomacy's own words. The Olympic
 Games gain their host's name ("Paris 2024", "Jeux de Paris"); migration gains the waiting zone at the
 border, humanitarian rescue ships and the rescue organisation SOS Méditerranée.
 
@@ -44,6 +45,9 @@ REVISIONS = {
             (None, "suspension des visas"),
             (None, "guerre des visas"),
             (None, "crise des visas"),
+            (None, "déjeuner de travail"),
+            (None, "dîner de travail"),
+            (None, "dîner d'état"),
         ],
     },
     "olympic-games": {

@@ -1084,6 +1084,10 @@ def test_seed_a_visit_between_two_heads_of_state_is_diplomacy(fr, specs):
             "Les deux chefs d'État ont salué la qualité des relations entre les deux pays.\n"
             "Plusieurs accords de coopération ont été signés dans l'agriculture et l'énergie.")
     assert score_of(scores(fr, specs, text, "fr"), "diplomacy") >= THRESHOLD
+    lunch = ("Le président sénégalais reçu à l'Élysée\n"
+             "Le président a reçu mardi son homologue sénégalais pour un déjeuner de travail.\n"
+             "Les deux chefs d'État ont évoqué la sécurité régionale et les échanges économiques.")
+    assert score_of(scores(fr, specs, lunch, "fr"), "diplomacy") >= THRESHOLD
     match = ("Les deux pays se quittent sur un match nul\n"
              "La rencontre entre les deux pays s'est achevée sur le score de un partout.\n"
              "Les deux sélections se retrouveront en novembre.")
