@@ -829,6 +829,7 @@ TOPICS: list[dict] = [
                 "~prise d'otages", "~otage*", "~commando*", "cellule terroriste", "~menace terroriste",
                 "~assaillant*", "~explosif*", "ceinture d'explosifs", "daech", "daesh", "état islamique",
                 "al-qaïda", "al-qaida", "~groupes armés", "fiché s", "apologie du terrorisme",
+                "~attentat à la pudeur", "~attentats à la pudeur",
             ],
             "en": [
                 "terror*", "counter-terror*", "counterterror*", "anti-terror*", "jihad*", "~extremis*",
@@ -861,7 +862,7 @@ TOPICS: list[dict] = [
                 "équipe olympique", "qualification* olympique*", "drapeau olympique", "serment olympique",
                 "anneaux olympiques", "site* olympique*", "épreuve* olympique*", "record olympique",
                 "tournoi olympique", "programme olympique", "podium olympique", "parc olympique",
-                "relais de la flamme", "porteur* de la flamme", "paris 2024", "jeux de paris",
+                "relais de la flamme", "porteur* de la flamme", "paris 2024", "~jeux de paris",
             ],
             "en": [
                 "olympic*", "olympics", "paralympic*", "olympic games", "olympic torch", "olympic village",

@@ -4,8 +4,10 @@ cooperation between the two countries, cooperation agreements, a memorandum of u
 joint commission, a working lunch or a state dinner) and of a visa dispute (the granting of visas
 cut, restricted or suspended); "communauté internationale", said of any crisis, counts only beside
 diplomacy's own words. The Olympic
-Games gain their host's name ("Paris 2024", "Jeux de Paris"); migration gains the waiting zone at the
-border, humanitarian rescue ships and the rescue organisation SOS Méditerranée.
+Games gain their host's name ("Paris 2024"; "Jeux de Paris" only beside the Games' own words, since
+"jeux de paris sportifs" are betting); migration gains the waiting zone at the border, humanitarian
+rescue ships and the rescue organisation SOS Méditerranée. An "attentat à la pudeur" is indecent
+exposure, not terrorism: the phrase is general, so "attentat" inside it is no evidence.
 
 The revision is frozen here (not read from articles.topics_seed) and applied with
 topic_cues_revise: a cue a chief editor removed or rewrote stays as edited.
@@ -53,7 +55,13 @@ REVISIONS = {
     "olympic-games": {
         "fr": [
             (None, "paris 2024"),
-            (None, "jeux de paris"),
+            (None, "~jeux de paris"),
+        ],
+    },
+    "terrorism": {
+        "fr": [
+            (None, "~attentat à la pudeur"),
+            (None, "~attentats à la pudeur"),
         ],
     },
     "migration": {

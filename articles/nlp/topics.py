@@ -482,6 +482,12 @@ def _collect(doc, text: str, compiled: CompiledSpecs, language: str, actor_surfa
                     _merge(same[topic], cover.key, cue.key)
                 continue
             best = max(cues, key=_rank) if len(cues) > 1 else cues[0]
+            if not best.general:
+                # A general phrase that starts with a specific word stays general there, as one that takes
+                # the word in further on does ("attentat à la pudeur" holds "attentat").
+                longer = [cue for cue in cues if cue.general and len(cue.words) > len(best.words)]
+                if longer:
+                    best = max(longer, key=_rank)
             for cue in cues:
                 if cue is not best:
                     _merge(same[topic], best.key, cue.key)

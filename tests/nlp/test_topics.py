@@ -1117,7 +1117,30 @@ def test_seed_the_international_community_alone_is_not_diplomacy(fr, specs):
 def test_seed_the_games_hosts_name_makes_the_games_and_their_ministers_no_diplomacy(fr, specs):
     text = ("Paris 2024 : la ministre des Sports présente le parcours de la flamme\n"
             "La ministre espère voir les meilleurs athlètes du pays aux Jeux de Paris.\n"
-            "Un ambassadeur du sport accompagnera les relayeurs dans chaque région.")
+            "Un ambassadeur du sport accompagnera les relayeurs de la flamme olympique dans chaque région.")
     hits = scores(fr, specs, text, "fr")
     assert score_of(hits, "olympic-games") >= OLYMPIC_FR_THRESHOLD
     assert score_of(hits, "diplomacy") < THRESHOLD
+
+
+def test_a_general_phrase_stays_general_where_it_starts_with_a_specific_word(fr):
+    specs = [TopicSpec("ter", {"fr": ("attentat*", "~attentat à la pudeur")})]
+    filler = "\n".join(f"Le conseil a voté le point {n} de l'ordre du jour." for n in range(4))
+
+    def slugs(text):
+        return {hit.slug for hit in score_topics(fr(text), specs, language="fr", actor_surfaces=(), content_end=None)}
+
+    assert slugs("Un homme jugé pour attentat à la pudeur\n" + filler + "\nL'attentat à la pudeur est reconnu.") \
+        == set()
+    assert slugs("Un attentat déjoué\n" + filler) == {"ter"}
+
+
+def test_seed_indecent_exposure_and_sports_betting_are_not_terrorism_or_the_games(fr, specs):
+    exposure = ("Un homme condamné pour attentat à la pudeur\n"
+                "Le tribunal correctionnel a condamné un homme de 45 ans pour attentat à la pudeur.\n"
+                "Les faits s'étaient produits dans un parc de la ville en juillet.")
+    assert score_of(scores(fr, specs, exposure, "fr"), "terrorism") < THRESHOLD
+    betting = ("Les jeux de paris sportifs en ligne en forte hausse\n"
+               "Les mises sur les jeux de paris sportifs ont progressé de vingt pour cent cette année.\n"
+               "Les opérateurs de paris sportifs multiplient les publicités.")
+    assert score_of(scores(fr, specs, betting, "fr"), "olympic-games") < OLYMPIC_FR_THRESHOLD
