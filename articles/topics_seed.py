@@ -824,12 +824,12 @@ TOPICS: list[dict] = [
         "counter-terrorism.",
         "cues": {
             "fr": [
-                "terroris*", "antiterroris*", "contre-terroris*", "attentat*", "djihad*", "jihad*",
-                "~islamiste*", "~extrémis*", "radicalis*", "kamikaze*", "attentat-suicide", "~revendiqu*",
+                "terrorisme", "antiterroris*", "contre-terroris*", "attentat", "djihad*", "jihad*",
+                "~islamiste*", "~extrémis*", "~radicalis*", "~kamikaze*", "attentat-suicide", "~revendiqu*",
                 "~prise d'otages", "~otage*", "~commando*", "cellule terroriste", "~menace terroriste",
                 "~assaillant*", "~explosif*", "ceinture d'explosifs", "daech", "daesh", "état islamique",
                 "al-qaïda", "al-qaida", "~groupes armés", "fiché s", "apologie du terrorisme",
-                "~attentat à la pudeur", "~attentats à la pudeur",
+                "~attentat à la pudeur", "~attentats à la pudeur", "terroriste", "terroristes", "attentats",
             ],
             "en": [
                 "terror*", "counter-terror*", "counterterror*", "anti-terror*", "jihad*", "~extremis*",
@@ -920,6 +920,8 @@ TOPICS: list[dict] = [
                 "frontières extérieures", "laissez-passer consulaires", "flux migratoires",
                 "politique migratoire", "crise migratoire", "pression migratoire", "zone d'attente",
                 "zones d'attente", "navire humanitaire", "navires humanitaires",
+                "~s'est réfugié*", "~s'était réfugié*", "~se sont réfugié*", "~s'étaient réfugié*", "~se réfugi*",
+                "~s'y est réfugié*", "~s'y sont réfugié*",
             ],
             "en": [
                 "migrant*", "~migration*", "~migratory", "~migrate*", "immigra*", "emigra*", "refugee*", "asylum",
@@ -946,9 +948,9 @@ TOPICS: list[dict] = [
             "fr": [
                 "diplomat*", "~ambassade", "~ambassadeur*", "~ambassadrice*", "~consulat*", "consul",
                 "affaires étrangères", "chef de la diplomatie", "visite officielle", "visite d'état",
-                "relations bilatérales", "bilatéra*", "multilatéra*", "~sommet*", "~homologue*",
+                "relations bilatérales", "~bilatéra*", "multilatéra*", "~sommet*", "~homologue*",
                 "partenariat stratégique", "relations diplomatiques", "crise diplomatique", "~rapprochement*",
-                "nations unies", "onu", "conseil de sécurité", "~médiation", "pourparlers", "~délégation*",
+                "nations unies", "onu", "conseil de sécurité", "~médiation", "~pourparlers", "~délégation*",
                 "quai d'orsay", "coopération bilatérale", "~entretiens", "reconnaissance officielle", "~traité*",
                 "accord bilatéral", "~communauté internationale", "chancellerie*", "émissaire*", "envoyé spécial",
                 "aide au développement", "aide publique au développement", "aide internationale", "bailleurs de fonds",
@@ -964,7 +966,10 @@ TOPICS: list[dict] = [
                 "~reçu en audience", "~reçue en audience", "octroi de visas", "octroi des visas", "réduction des visas",
                 "~nombre de visas", "restriction de visas", "restrictions de visas", "restriction des visas",
                 "restrictions des visas", "suspension des visas", "guerre des visas", "crise des visas",
-                "déjeuner de travail", "dîner de travail", "dîner d'état",
+                "déjeuner de travail", "dîner de travail", "dîner d'état", "relation bilatérale",
+                "accords bilatéraux", "entretien bilatéral", "entretiens bilatéraux", "rencontre bilatérale",
+                "rencontres bilatérales", "échanges bilatéraux", "partenariat bilatéral", "ordre bilatéral",
+                "plan bilatéral", "questions bilatérales", "pourparlers de paix",
             ],
             "en": [
                 "diplomat*", "~embass*", "ambassador*", "~consulate*", "consul", "foreign minister*",

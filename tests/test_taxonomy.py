@@ -17,11 +17,12 @@ ENGLISH_SECTIONS = importlib.import_module("articles.migrations.0023_topic_cues_
 PLACES_TITLES_THREATS = importlib.import_module("articles.migrations.0025_topic_cues_places_titles_threats")
 AMBASSADORS_POLICE = importlib.import_module("articles.migrations.0026_topic_cues_ambassadors_foreign_police")
 VISITS_VISAS_GAMES = importlib.import_module("articles.migrations.0027_topic_cues_visits_visas_games_names")
+VERBS_FIGURES = importlib.import_module("articles.migrations.0029_topic_cues_verbs_and_figures_of_speech")
 
 pytestmark = pytest.mark.django_db
 
 # The French revisions after the look-alike one, in migration order.
-LATER_FRENCH = (PLACES_TITLES_THREATS, AMBASSADORS_POLICE, VISITS_VISAS_GAMES)
+LATER_FRENCH = (PLACES_TITLES_THREATS, AMBASSADORS_POLICE, VISITS_VISAS_GAMES, VERBS_FIGURES)
 
 
 def _undo(migrations):
@@ -76,14 +77,14 @@ def test_english_sections_revision_brings_an_installation_seeded_before_it_to_th
 
 def test_places_titles_threats_revision_brings_an_installation_seeded_before_it_to_the_seed():
     revisions = PLACES_TITLES_THREATS.REVISIONS
-    _undo((VISITS_VISAS_GAMES,))  # a later revision of the same topics
+    _undo((VISITS_VISAS_GAMES, VERBS_FIGURES))  # later revisions of the same topics
     assert topic_cues_revise(revisions=cue_revisions_reversed(revisions)) == len(revisions)
     older = Topic.objects.get(slug="western-sahara").cues["fr"]
     assert "dakhla" in older and "~dakhla" not in older
     assert "menace terroriste" in Topic.objects.get(slug="terrorism").cues["fr"]
 
     assert topic_cues_revise(revisions=revisions) == len(revisions)
-    _redo((VISITS_VISAS_GAMES,))
+    _redo((VISITS_VISAS_GAMES, VERBS_FIGURES))
     for slug in revisions:
         assert Topic.objects.get(slug=slug).cues == _seed_cues(slug), slug
     assert "~champion* olympique*" in Topic.objects.get(slug="olympic-games").cues["fr"]
@@ -92,14 +93,14 @@ def test_places_titles_threats_revision_brings_an_installation_seeded_before_it_
 
 def test_ambassadors_foreign_police_revision_brings_an_installation_seeded_before_it_to_the_seed():
     revisions = AMBASSADORS_POLICE.REVISIONS
-    _undo((VISITS_VISAS_GAMES,))  # a later revision of the same topics
+    _undo((VISITS_VISAS_GAMES, VERBS_FIGURES))  # later revisions of the same topics
     assert topic_cues_revise(revisions=cue_revisions_reversed(revisions)) == len(revisions)
     older = Topic.objects.get(slug="diplomacy").cues["fr"]
     assert "ambassadeur*" in older and "~ambassadeur*" not in older
     assert "policiers étrangers" not in Topic.objects.get(slug="security-cooperation").cues["fr"]
 
     assert topic_cues_revise(revisions=revisions) == len(revisions)
-    _redo((VISITS_VISAS_GAMES,))
+    _redo((VISITS_VISAS_GAMES, VERBS_FIGURES))
     for slug in revisions:
         assert Topic.objects.get(slug=slug).cues == _seed_cues(slug), slug
     assert topic_cues_revise(revisions=revisions) == 0
@@ -107,15 +108,30 @@ def test_ambassadors_foreign_police_revision_brings_an_installation_seeded_befor
 
 def test_visits_visas_games_revision_brings_an_installation_seeded_before_it_to_the_seed():
     revisions = VISITS_VISAS_GAMES.REVISIONS
+    _undo((VERBS_FIGURES,))  # a later revision of the same topics
     assert topic_cues_revise(revisions=cue_revisions_reversed(revisions)) == len(revisions)
     older = Topic.objects.get(slug="diplomacy").cues["fr"]
     assert "communauté internationale" in older and "visite d'amitié" not in older
     assert "SOS Méditerranée" not in Topic.objects.get(slug="migration").cues["actors"]
 
     assert topic_cues_revise(revisions=revisions) == len(revisions)
+    _redo((VERBS_FIGURES,))
     for slug in revisions:
         assert Topic.objects.get(slug=slug).cues == _seed_cues(slug), slug
     assert "paris 2024" in Topic.objects.get(slug="olympic-games").cues["fr"]
+    assert topic_cues_revise(revisions=revisions) == 0
+
+
+def test_verbs_figures_revision_brings_an_installation_seeded_before_it_to_the_seed():
+    revisions = VERBS_FIGURES.REVISIONS
+    assert topic_cues_revise(revisions=cue_revisions_reversed(revisions)) == len(revisions)
+    older = Topic.objects.get(slug="terrorism").cues["fr"]
+    assert "terroris*" in older and "terroriste" not in older
+    assert "bilatéra*" in Topic.objects.get(slug="diplomacy").cues["fr"]
+
+    assert topic_cues_revise(revisions=revisions) == len(revisions)
+    for slug in revisions:
+        assert Topic.objects.get(slug=slug).cues == _seed_cues(slug), slug
     assert topic_cues_revise(revisions=revisions) == 0
 
 

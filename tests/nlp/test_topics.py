@@ -1144,3 +1144,42 @@ def test_seed_indecent_exposure_and_sports_betting_are_not_terrorism_or_the_game
                "Les mises sur les jeux de paris sportifs ont progressé de vingt pour cent cette année.\n"
                "Les opérateurs de paris sportifs multiplient les publicités.")
     assert score_of(scores(fr, specs, betting, "fr"), "olympic-games") < OLYMPIC_FR_THRESHOLD
+
+
+@pytest.mark.parametrize("slug, text", [
+    ("terrorism", "Une femme terrorisée par son ancien compagnon\n"
+                  "Pendant des mois, la victime a vécu terrorisée par ses menaces.\n"
+                  "Il la terrorisait au téléphone et la suivait dans la rue."),
+    ("terrorism", "Le juge suspend un arrêté attentatoire aux libertés\n"
+                  "Le juge a estimé que l'arrêté du maire était attentatoire à la liberté d'aller et venir.\n"
+                  "La mesure interdisait les rassemblements dans le centre-ville."),
+    ("terrorism", "La colère des agriculteurs se radicalise\n"
+                  "Le mouvement se radicalise après l'échec des négociations, un choix kamikaze selon le ministre.\n"
+                  "Les syndicats agricoles promettent de bloquer les routes."),
+    ("migration", "Le suspect s'était réfugié chez un ami\n"
+                  "Recherché depuis trois jours, le suspect s'était réfugié chez un ami à Marseille.\n"
+                  "Ses complices se sont réfugiés dans un hangar, où les policiers les ont interpellés."),
+    ("diplomacy", "Le patient souffrait d'une pneumonie bilatérale\n"
+                  "Les médecins ont constaté une atteinte bilatérale des poumons.\n"
+                  "Il a été placé sous oxygène."),
+    ("diplomacy", "Grève : les pourparlers reprennent à la SNCF\n"
+                  "Les pourparlers entre la direction et les syndicats ont repris lundi.\n"
+                  "Les cheminots réclament une hausse des salaires."),
+])
+def test_seed_everyday_french_words_sharing_a_desk_topics_stem_do_not_make_it(fr, specs, slug, text):
+    assert score_of(scores(fr, specs, text, "fr"), slug) < THRESHOLD
+
+
+def test_seed_desk_topics_keep_their_nouns_after_the_stems_were_narrowed(fr, specs):
+    plot = ("Un projet d'attentat déjoué\n"
+            "Deux hommes radicalisés préparaient des attentats, selon le parquet.\n"
+            "Le terroriste présumé avait prêté allégeance à un groupe jihadiste.")
+    assert score_of(scores(fr, specs, plot, "fr"), "terrorism") >= THRESHOLD
+    refugees = ("Des réfugiés attendent à la frontière\n"
+                "Quelque deux mille réfugiés ont passé la nuit dehors.\n"
+                "Les demandeurs d'asile seront enregistrés lundi.")
+    assert score_of(scores(fr, specs, refugees, "fr"), "migration") >= THRESHOLD
+    talks = ("Rencontre bilatérale entre les deux ministres\n"
+             "Les ministres des Affaires étrangères ont tenu un entretien bilatéral à Genève.\n"
+             "Des pourparlers de paix doivent reprendre le mois prochain.")
+    assert score_of(scores(fr, specs, talks, "fr"), "diplomacy") >= THRESHOLD
