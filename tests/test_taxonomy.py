@@ -144,12 +144,12 @@ def test_revision_brings_an_installation_seeded_before_it_to_the_seed():
     assert "élus" in older and "~élus" not in older
 
     assert topic_cues_revise(revisions=REVISION.REVISIONS) == len(REVISION.REVISIONS)
+    # Applied twice, nothing changes (checked before the later revisions, one of which rewrites a cue it adds).
+    assert topic_cues_revise(revisions=REVISION.REVISIONS) == 0
     topic_cues_revise(revisions=LOOK_ALIKES.REVISIONS)
     _redo(LATER_FRENCH)
     for slug in REVISION.REVISIONS:
         assert Topic.objects.get(slug=slug).cues == _seed_cues(slug), slug
-    # Applied twice, nothing changes.
-    assert topic_cues_revise(revisions=REVISION.REVISIONS) == 0
 
 
 def test_revision_keeps_what_a_chief_editor_changed():

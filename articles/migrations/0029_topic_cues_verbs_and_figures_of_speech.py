@@ -5,7 +5,11 @@ that "se radicalise" and a "kamikaze" choice are figures of speech, so those wor
 beside terrorism's own. A suspect who "s'est réfugié" at a friend's took refuge: those verb phrases
 are general for migration, so "réfugié" inside them is no evidence. "Bilatéral" is also a medical
 word ("pneumonie bilatérale") and "pourparlers" also labour talks: diplomacy keeps them as general
-words and gains the bilateral phrases of relations between states and "pourparlers de paix".
+words and gains the bilateral phrases of relations between states and "pourparlers de paix"; "la
+Chancellerie" is also the French ministry of justice and "ingérence" any meddling, so they count only
+beside diplomacy's words ("ingérence étrangère" stays its own), and a coach who "reste diplomate" is
+tactful. Organised crime and criminal networks, the daily matter of crime news, count for security
+cooperation only beside its own words.
 
 The revision is frozen here (not read from articles.topics_seed) and applied with
 topic_cues_revise: a cue a chief editor removed or rewrote stays as edited.
@@ -31,6 +35,8 @@ REVISIONS = {
         "fr": [
             ("bilatéra*", "~bilatéra*"),
             ("pourparlers", "~pourparlers"),
+            ("chancellerie*", "~chancellerie*"),
+            ("ingérence*", "~ingérence*"),
             (None, "relation bilatérale"),
             (None, "accords bilatéraux"),
             (None, "entretien bilatéral"),
@@ -43,6 +49,25 @@ REVISIONS = {
             (None, "plan bilatéral"),
             (None, "questions bilatérales"),
             (None, "pourparlers de paix"),
+            (None, "ingérence étrangère"),
+            (None, "ingérences étrangères"),
+            (None, "non-ingérence"),
+            (None, "~reste diplomate"),
+            (None, "~rester diplomate"),
+            (None, "~resté diplomate"),
+            (None, "~restée diplomate"),
+            (None, "~très diplomate"),
+            (None, "~très diplomatique"),
+            (None, "~se montre diplomate"),
+            (None, "~s'est montré diplomate"),
+            (None, "~s'est montrée diplomate"),
+        ],
+    },
+    "security-cooperation": {
+        "fr": [
+            ("réseaux criminels", "~réseaux criminels"),
+            ("criminalité organisée", "~criminalité organisée"),
+            ("crime organisé", "~crime organisé"),
         ],
     },
     "migration": {

@@ -1183,3 +1183,29 @@ def test_seed_desk_topics_keep_their_nouns_after_the_stems_were_narrowed(fr, spe
              "Les ministres des Affaires étrangères ont tenu un entretien bilatéral à Genève.\n"
              "Des pourparlers de paix doivent reprendre le mois prochain.")
     assert score_of(scores(fr, specs, talks, "fr"), "diplomacy") >= THRESHOLD
+
+
+@pytest.mark.parametrize("slug, text", [
+    ("security-cooperation", "Le crime organisé derrière les règlements de comptes\n"
+                             "Les enquêteurs attribuent les homicides de l'année au crime organisé.\n"
+                             "Les réseaux criminels se disputent les points de deal.\n"
+                             "La criminalité organisée recrute des adolescents, selon le procureur."),
+    ("diplomacy", "La Chancellerie annonce la création de postes de magistrats\n"
+                  "La Chancellerie a annoncé mardi la création de mille postes de magistrats.\n"
+                  "Le garde des Sceaux veut réduire les délais de jugement."),
+    ("diplomacy", "L'entraîneur reste diplomate après la défaite\n"
+                  "Interrogé sur l'arbitrage, l'entraîneur est resté diplomate, une réponse très diplomatique.\n"
+                  "Son équipe a perdu deux buts à un à domicile."),
+    ("diplomacy", "Le juge dénonce une ingérence du gouvernement dans l'enquête\n"
+                  "Les magistrats dénoncent une ingérence de l'exécutif dans une enquête judiciaire.\n"
+                  "Le ministre de la Justice dément toute pression."),
+])
+def test_seed_crime_news_justice_and_tact_are_not_security_cooperation_or_diplomacy(fr, specs, slug, text):
+    assert score_of(scores(fr, specs, text, "fr"), slug) < THRESHOLD
+
+
+def test_seed_foreign_interference_stays_diplomacy(fr, specs):
+    text = ("Paris dénonce une ingérence étrangère\n"
+            "Le ministère des Affaires étrangères accuse une puissance voisine d'ingérence étrangère.\n"
+            "L'ambassadeur a été convoqué au Quai d'Orsay.")
+    assert score_of(scores(fr, specs, text, "fr"), "diplomacy") >= THRESHOLD
