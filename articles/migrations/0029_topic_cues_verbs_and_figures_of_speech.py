@@ -8,7 +8,10 @@ word ("pneumonie bilatérale") and "pourparlers" also labour talks: diplomacy ke
 words and gains the bilateral phrases of relations between states and "pourparlers de paix"; "la
 Chancellerie" is also the French ministry of justice and "ingérence" any meddling, so they count only
 beside diplomacy's words ("ingérence étrangère" stays its own), and a coach who "reste diplomate" is
-tactful. Organised crime and criminal networks, the daily matter of crime news, count for security
+tactful. The UN is cited by news of every kind (a climate report, a health agency's figures) and
+"aide internationale" reaches every disaster: "ONU" and "Nations unies" become general words and are no
+longer diplomacy's actors in French (the Security Council, the Secretary-General, the General Assembly
+and a UN resolution stay its own), and international aid counts only beside diplomacy's words. Organised crime and criminal networks, the daily matter of crime news, count for security
 cooperation only beside its own words.
 
 The revision is frozen here (not read from articles.topics_seed) and applied with
@@ -37,6 +40,9 @@ REVISIONS = {
             ("pourparlers", "~pourparlers"),
             ("chancellerie*", "~chancellerie*"),
             ("ingérence*", "~ingérence*"),
+            ("nations unies", "~nations unies"),
+            ("onu", "~onu"),
+            ("aide internationale", "~aide internationale"),
             (None, "relation bilatérale"),
             (None, "accords bilatéraux"),
             (None, "entretien bilatéral"),
@@ -61,6 +67,16 @@ REVISIONS = {
             (None, "~se montre diplomate"),
             (None, "~s'est montré diplomate"),
             (None, "~s'est montrée diplomate"),
+            (None, "secrétaire général de l'onu"),
+            (None, "secrétaire général des nations unies"),
+            (None, "assemblée générale de l'onu"),
+            (None, "assemblée générale des nations unies"),
+            (None, "résolution de l'onu"),
+            (None, "résolution des nations unies"),
+        ],
+        "actors": [
+            ("ONU", None),
+            ("Nations unies", None),
         ],
     },
     "security-cooperation": {

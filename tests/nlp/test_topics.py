@@ -1209,3 +1209,18 @@ def test_seed_foreign_interference_stays_diplomacy(fr, specs):
             "Le ministère des Affaires étrangères accuse une puissance voisine d'ingérence étrangère.\n"
             "L'ambassadeur a été convoqué au Quai d'Orsay.")
     assert score_of(scores(fr, specs, text, "fr"), "diplomacy") >= THRESHOLD
+
+
+def test_seed_a_un_report_or_disaster_aid_is_not_diplomacy(fr, specs):
+    report = ("Climat : l'ONU alerte sur la hausse des températures\n"
+              "Selon un rapport de l'ONU publié lundi, la température moyenne pourrait dépasser 1,5 degré.\n"
+              "Le Programme des Nations unies pour l'environnement appelle à réduire les émissions.")
+    assert score_of(scores(fr, specs, report, "fr"), "diplomacy") < THRESHOLD
+    quake = ("Séisme : l'aide internationale afflue\n"
+             "Des équipes de secours venues de vingt pays sont arrivées dans les zones sinistrées.\n"
+             "L'aide internationale se concentre sur les provinces du sud-est.")
+    assert score_of(scores(fr, specs, quake, "fr"), "diplomacy") < THRESHOLD
+    council = ("Le Conseil de sécurité adopte une résolution sur le cessez-le-feu\n"
+               "Le secrétaire général de l'ONU a salué le vote des quinze membres.\n"
+               "La résolution de l'ONU appelle les parties à reprendre les négociations.")
+    assert score_of(scores(fr, specs, council, "fr"), "diplomacy") >= THRESHOLD
