@@ -1,7 +1,8 @@
 """Seeded French desk-topic cues revised: diplomacy gains the vocabulary of relations between two
-states that names no diplomat (a visit of friendship or of work, two heads of state, relations or
-cooperation between the two countries, cooperation agreements, a memorandum of understanding, a
-joint commission, a working lunch or a state dinner) and of a visa dispute (the granting of visas
+states that names no diplomat (a visit of friendship, two heads of state, relations or cooperation
+between the two countries, cooperation agreements, a memorandum of understanding, a joint
+commission, a state dinner; a working visit or lunch, which a minister also pays at home, only beside
+diplomacy's own words) and of a visa dispute (the granting of visas
 cut, restricted or suspended); "communauté internationale", said of any crisis, counts only beside
 diplomacy's own words. The Olympic
 Games gain their host's name ("Paris 2024"; "Jeux de Paris" only beside the Games' own words, since
@@ -22,7 +23,7 @@ REVISIONS = {
         "fr": [
             ("communauté internationale", "~communauté internationale"),
             (None, "visite d'amitié"),
-            (None, "visite de travail"),
+            (None, "~visite de travail"),
             (None, "deux chefs d'état"),
             (None, "relations entre les deux pays"),
             (None, "coopération entre les deux pays"),
@@ -47,8 +48,8 @@ REVISIONS = {
             (None, "suspension des visas"),
             (None, "guerre des visas"),
             (None, "crise des visas"),
-            (None, "déjeuner de travail"),
-            (None, "dîner de travail"),
+            (None, "~déjeuner de travail"),
+            (None, "~dîner de travail"),
             (None, "dîner d'état"),
         ],
     },

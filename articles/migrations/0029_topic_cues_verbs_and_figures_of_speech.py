@@ -11,7 +11,8 @@ beside diplomacy's words ("ingérence étrangère" stays its own), and a coach w
 tactful. The UN is cited by news of every kind (a climate report, a health agency's figures) and
 "aide internationale" reaches every disaster: "ONU" and "Nations unies" become general words and are no
 longer diplomacy's actors in French (the Security Council, the Secretary-General, the General Assembly
-and a UN resolution stay its own), and international aid counts only beside diplomacy's words. Organised crime and criminal networks, the daily matter of crime news, count for security
+and a UN resolution stay its own), and international aid counts only beside diplomacy's words, as does an official visit, which a minister
+also pays to a school at home. Organised crime and criminal networks, the daily matter of crime news, count for security
 cooperation only beside its own words.
 
 The revision is frozen here (not read from articles.topics_seed) and applied with
@@ -43,6 +44,7 @@ REVISIONS = {
             ("nations unies", "~nations unies"),
             ("onu", "~onu"),
             ("aide internationale", "~aide internationale"),
+            ("visite officielle", "~visite officielle"),
             (None, "relation bilatérale"),
             (None, "accords bilatéraux"),
             (None, "entretien bilatéral"),

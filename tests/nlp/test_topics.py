@@ -1086,8 +1086,13 @@ def test_seed_a_visit_between_two_heads_of_state_is_diplomacy(fr, specs):
     assert score_of(scores(fr, specs, text, "fr"), "diplomacy") >= THRESHOLD
     lunch = ("Le président sénégalais reçu à l'Élysée\n"
              "Le président a reçu mardi son homologue sénégalais pour un déjeuner de travail.\n"
-             "Les deux chefs d'État ont évoqué la sécurité régionale et les échanges économiques.")
+             "Les deux chefs d'État ont évoqué la sécurité régionale et les échanges économiques.\n"
+             "Ils ont signé un mémorandum d'entente sur la formation des enseignants.")
     assert score_of(scores(fr, specs, lunch, "fr"), "diplomacy") >= THRESHOLD
+    school = ("Le ministre de l'Éducation en visite officielle dans un lycée\n"
+              "Le ministre a effectué mardi une visite officielle au lycée, puis une visite de travail au rectorat.\n"
+              "Il a rencontré les enseignants lors d'un déjeuner de travail.")
+    assert score_of(scores(fr, specs, school, "fr"), "diplomacy") < THRESHOLD
     match = ("Les deux pays se quittent sur un match nul\n"
              "La rencontre entre les deux pays s'est achevée sur le score de un partout.\n"
              "Les deux sélections se retrouveront en novembre.")
