@@ -889,7 +889,7 @@ TOPICS: list[dict] = [
                 "sahara occidental", "sahraoui*", "polisario", "front polisario", "minurso", "~plan d'autonomie",
                 "~projet d'autonomie", "~autodétermination", "~tindouf", "~laâyoune", "~laayoune", "~dakhla",
                 "~provinces du sud", "marocanité", "~intégrité territoriale", "rasd", "guerguerat",
-                "question saharienne", "~sahara marocain",
+                "question saharienne", "sahara marocain",
             ],
             "en": [
                 "western sahara", "sahrawi*", "saharawi*", "polisario", "minurso", "~autonomy plan",

@@ -12,9 +12,7 @@ tactful. The UN is cited by news of every kind (a climate report, a health agenc
 "aide internationale" reaches every disaster: "ONU" and "Nations unies" become general words and are no
 longer diplomacy's actors in French (the Security Council, the Secretary-General, the General Assembly
 and a UN resolution stay its own), and international aid counts only beside diplomacy's words, as does an official visit, which a minister
-also pays to a school at home. "Sahara marocain" also names the region where a rally runs or a
-hotel opens, as the territory's towns do (migration 0025): it counts only beside the question's own
-words. Organised crime and criminal networks, the daily matter of crime news, count for security
+also pays to a school at home. Organised crime and criminal networks, the daily matter of crime news, count for security
 cooperation only beside its own words.
 
 The revision is frozen here (not read from articles.topics_seed) and applied with
@@ -81,11 +79,6 @@ REVISIONS = {
         "actors": [
             ("ONU", None),
             ("Nations unies", None),
-        ],
-    },
-    "western-sahara": {
-        "fr": [
-            ("sahara marocain", "~sahara marocain"),
         ],
     },
     "security-cooperation": {

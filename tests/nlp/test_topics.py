@@ -1230,13 +1230,3 @@ def test_seed_a_un_report_or_disaster_aid_is_not_diplomacy(fr, specs):
                "La résolution de l'ONU appelle les parties à reprendre les négociations.")
     assert score_of(scores(fr, specs, council, "fr"), "diplomacy") >= THRESHOLD
 
-
-def test_seed_a_rally_in_the_region_is_not_the_western_sahara_question(fr, specs):
-    rally = ("Un rallye traverse le Sahara marocain\n"
-             "Les pilotes ont traversé le Sahara marocain après une étape de six cents kilomètres.\n"
-             "Le vainqueur de l'étape a devancé ses rivaux de deux minutes.")
-    assert score_of(scores(fr, specs, rally, "fr"), "western-sahara") < THRESHOLD
-    question = ("Sahara marocain : le Polisario rejette la résolution\n"
-                "Le Front Polisario dénonce le soutien au plan d'autonomie pour le Sahara marocain.\n"
-                "Les Sahraouis des camps de Tindouf manifestent.")
-    assert score_of(scores(fr, specs, question, "fr"), "western-sahara") >= THRESHOLD
