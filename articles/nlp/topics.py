@@ -564,8 +564,9 @@ def _with_real_evidence(evidence: _Evidence, ancestors: tuple[tuple[tuple[int, i
             said[reached] += times
     # An actor the recogniser found but that could not be located (None) is given the benefit of the doubt.
     # With ``title_only``, the title names the article's subject but the first sentence does so only when
-    # the topic comes back: one word said once in the whole article, outside the title, is a remark in
-    # passing ("le désastre de la diplomatie européenne" opening a report on a rescue ship).
+    # the topic's words (its own, general or a narrower topic's) occur more than once in the article: one
+    # word said once, outside the title, is a remark in passing ("le désastre de la diplomatie européenne"
+    # opening a report on a rescue ship).
     return {topic for topic, found in where.items()
             if len(found) >= MIN_SENTENCES or None in found
             or (not found.isdisjoint(lead)
