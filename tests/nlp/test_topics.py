@@ -222,7 +222,8 @@ def test_phrase_cue_needs_consecutive_words(fr):
 def test_cue_matches_lemma_and_ignores_case_and_accents(fr, en):
     fr_specs = [TopicSpec("a", {"fr": ("attentat",)}), TopicSpec("e", {"fr": ("entraineur",)}),
                 TopicSpec("m", {"fr": ("marché",)})]
-    doc = fr("Les ATTENTATS de mardi. L'entraîneur parle. Il marche dans la rue.")
+    # The coach comes back: in French, a word said once after the title is a remark in passing.
+    doc = fr("Les ATTENTATS de mardi. L'entraîneur parle. Il marche dans la rue. L'entraîneur sourit.")
     assert {hit.slug for hit in score_topics(doc, fr_specs, language="fr", actor_surfaces=(),
                                              content_end=None)} == {"a", "e"}
     en_specs = [TopicSpec("g", {"en": ("goal",)})]
@@ -307,7 +308,7 @@ def test_actor_cues_match_surfaces_that_contain_them(fr):
 def test_an_actor_cue_is_found_where_another_topics_shorter_cue_stops_inside_a_word(fr):
     # Names are first screened with one pattern of every cue: "CIO" fails inside "Ciotat", "Ciotat" matches.
     specs = [TopicSpec("oly", {}, actor_cues=("CIO",)), TopicSpec("port", {}, actor_cues=("Ciotat", "Marseille"))]
-    doc = fr("Le maire a parlé au port. Il était à La Ciotat, puis au CIO.")
+    doc = fr("Il était à La Ciotat, puis au CIO. Le maire a parlé au port.")
 
     def slugs(surfaces):
         return {hit.slug for hit in score_topics(doc, specs, language="fr", actor_surfaces=surfaces,
@@ -365,7 +366,7 @@ def test_narrower_topic_evidence_counts_for_its_parent(fr):
     specs = [TopicSpec("pol", {"fr": ("parlement",)}), TopicSpec("elec", {"fr": ("scrutin",)}, parent="pol"),
              TopicSpec("other", {"fr": ("recette",)})]
     text = ("Le scrutin a lieu dimanche.\nLe parlement se réunit lundi.\nIl fait beau.\n"
-            "Le dépouillement du scrutin suivra.")
+            "Le dépouillement du scrutin suivra.\nLe parlement siégera mardi.")
     doc = fr(text)
 
     def hits(specs):
@@ -377,7 +378,8 @@ def test_narrower_topic_evidence_counts_for_its_parent(fr):
     alone = hits([TopicSpec("pol", {"fr": ("parlement",)})])["pol"]
     assert found["pol"].score > max(alone.score, found["elec"].score)
     assert [text[s:e] for s, e in found["pol"].evidence] == [
-        "Le scrutin a lieu dimanche.", "Le parlement se réunit lundi.", "Le dépouillement du scrutin suivra."]
+        "Le scrutin a lieu dimanche.", "Le parlement se réunit lundi.", "Le dépouillement du scrutin suivra.",
+        "Le parlement siégera mardi."]
     # Only the child's evidence: the parent is found all the same, at the child's score.
     only_child = hits([TopicSpec("pol", {"fr": ("gouvernement",)}),
                        TopicSpec("elec", {"fr": ("scrutin",)}, parent="pol")])
@@ -1046,3 +1048,185 @@ def test_a_topics_own_threshold_applies_in_its_language(fr):
 
     assert tag_topics(doc, [higher], language="fr", threshold=THRESHOLD) == []
     assert tag_topics(doc, [elsewhere], language="fr", threshold=THRESHOLD) == [hit]
+
+
+def test_a_word_said_once_in_the_first_sentence_is_a_passing_remark_in_french(fr, en):
+    # In French, the title names the subject; the first sentence after it does when the topic comes back.
+    specs = [TopicSpec("dip", {"fr": ("diplomat*",), "en": ("diploma*",)})]
+    filler = "\n".join(f"Le navire a accosté au quai numéro {n} du port." for n in range(4))
+
+    def slugs(nlp, text, language="fr"):
+        return {hit.slug for hit in score_topics(nlp(text), specs, language=language, actor_surfaces=(),
+                                                 content_end=None)}
+
+    once = "Le navire accoste enfin\nUne première qui souligne l'échec de la diplomatie européenne.\n" + filler
+    assert slugs(fr, once) == set()
+    assert slugs(fr, "La diplomatie européenne en échec\nLe navire accoste enfin.\n" + filler) == {"dip"}
+    assert slugs(fr, once + "\nLes diplomates se sont tus.") == {"dip"}
+    # English keeps the plain lead rule.
+    assert slugs(en, "The ship docks at last\nA first that shows the failure of European diplomacy.\n"
+                 + "\n".join(f"The ship docked at berth {n}." for n in range(4)), "en") == {"dip"}
+
+
+def test_seed_a_rescue_ship_report_is_migration_not_diplomacy(fr, specs):
+    text = ("Un navire humanitaire débarque ses rescapés au port\n"
+            "C'est une première, qui dit l'échec de la diplomatie européenne sur l'accueil des rescapés.\n"
+            "Le navire affrété par SOS Méditerranée a attendu trois semaines en mer.\n"
+            "Les rescapés ont été conduits dans une zone d'attente aménagée pour l'occasion.")
+    hits = scores(fr, specs, text, "fr")
+    assert score_of(hits, "migration") >= THRESHOLD
+    assert score_of(hits, "diplomacy") < THRESHOLD
+
+
+def test_seed_a_visit_between_two_heads_of_state_is_diplomacy(fr, specs):
+    text = ("Les présidents des deux pays renforcent leur coopération\n"
+            "Le président a reçu son homologue pour une visite d'amitié de deux jours.\n"
+            "Les deux chefs d'État ont salué la qualité des relations entre les deux pays.\n"
+            "Plusieurs accords de coopération ont été signés dans l'agriculture et l'énergie.")
+    assert score_of(scores(fr, specs, text, "fr"), "diplomacy") >= THRESHOLD
+    lunch = ("Le président sénégalais reçu à l'Élysée\n"
+             "Le président a reçu mardi son homologue sénégalais pour un déjeuner de travail.\n"
+             "Les deux chefs d'État ont évoqué la sécurité régionale et les échanges économiques.\n"
+             "Ils ont signé un mémorandum d'entente sur la formation des enseignants.")
+    assert score_of(scores(fr, specs, lunch, "fr"), "diplomacy") >= THRESHOLD
+    school = ("Le ministre de l'Éducation en visite officielle dans un lycée\n"
+              "Le ministre a effectué mardi une visite officielle au lycée, puis une visite de travail au rectorat.\n"
+              "Il a rencontré les enseignants lors d'un déjeuner de travail.")
+    assert score_of(scores(fr, specs, school, "fr"), "diplomacy") < THRESHOLD
+    match = ("Les deux pays se quittent sur un match nul\n"
+             "La rencontre entre les deux pays s'est achevée sur le score de un partout.\n"
+             "Les deux sélections se retrouveront en novembre.")
+    assert score_of(scores(fr, specs, match, "fr"), "diplomacy") < THRESHOLD
+
+
+def test_seed_a_visa_dispute_is_diplomacy_and_a_visa_figure_is_not(fr, specs):
+    dispute = ("Le gouvernement réduit de moitié l'octroi de visas\n"
+               "Le porte-parole a annoncé la réduction des visas accordés aux ressortissants de trois pays.\n"
+               "Les capitales concernées dénoncent une décision disproportionnée.\n"
+               "Paris reproche à ces pays de refuser l'octroi de laissez-passer consulaires.")
+    assert score_of(scores(fr, specs, dispute, "fr"), "diplomacy") >= THRESHOLD
+    students = ("Les étudiants étrangers plus nombreux à la rentrée\n"
+                "Le nombre de visas délivrés aux étudiants a augmenté de dix pour cent.\n"
+                "Les universités se réjouissent de ce nombre de visas en hausse.")
+    assert score_of(scores(fr, specs, students, "fr"), "diplomacy") < THRESHOLD
+
+
+def test_seed_the_international_community_alone_is_not_diplomacy(fr, specs):
+    text = ("Les camps de déplacés manquent de tout\n"
+            "Les organisations humanitaires appellent la communauté internationale à l'aide.\n"
+            "Les pluies ont détruit des milliers de tentes le mois dernier.\n"
+            "Selon les associations, la communauté internationale tarde à réagir.")
+    assert score_of(scores(fr, specs, text, "fr"), "diplomacy") < THRESHOLD
+
+
+def test_seed_the_games_hosts_name_makes_the_games_and_their_ministers_no_diplomacy(fr, specs):
+    text = ("Paris 2024 : la ministre des Sports présente le parcours de la flamme\n"
+            "La ministre espère voir les meilleurs athlètes du pays aux Jeux de Paris.\n"
+            "Un ambassadeur du sport accompagnera les relayeurs de la flamme olympique dans chaque région.")
+    hits = scores(fr, specs, text, "fr")
+    assert score_of(hits, "olympic-games") >= OLYMPIC_FR_THRESHOLD
+    assert score_of(hits, "diplomacy") < THRESHOLD
+
+
+def test_a_general_phrase_stays_general_where_it_starts_with_a_specific_word(fr):
+    specs = [TopicSpec("ter", {"fr": ("attentat*", "~attentat à la pudeur")})]
+    filler = "\n".join(f"Le conseil a voté le point {n} de l'ordre du jour." for n in range(4))
+
+    def slugs(text):
+        return {hit.slug for hit in score_topics(fr(text), specs, language="fr", actor_surfaces=(), content_end=None)}
+
+    assert slugs("Un homme jugé pour attentat à la pudeur\n" + filler + "\nL'attentat à la pudeur est reconnu.") \
+        == set()
+    assert slugs("Un attentat déjoué\n" + filler) == {"ter"}
+
+
+def test_seed_indecent_exposure_and_sports_betting_are_not_terrorism_or_the_games(fr, specs):
+    exposure = ("Un homme condamné pour attentat à la pudeur\n"
+                "Le tribunal correctionnel a condamné un homme de 45 ans pour attentat à la pudeur.\n"
+                "Les faits s'étaient produits dans un parc de la ville en juillet.")
+    assert score_of(scores(fr, specs, exposure, "fr"), "terrorism") < THRESHOLD
+    betting = ("Les jeux de paris sportifs en ligne en forte hausse\n"
+               "Les mises sur les jeux de paris sportifs ont progressé de vingt pour cent cette année.\n"
+               "Les opérateurs de paris sportifs multiplient les publicités.")
+    assert score_of(scores(fr, specs, betting, "fr"), "olympic-games") < OLYMPIC_FR_THRESHOLD
+
+
+@pytest.mark.parametrize("slug, text", [
+    ("terrorism", "Une femme terrorisée par son ancien compagnon\n"
+                  "Pendant des mois, la victime a vécu terrorisée par ses menaces.\n"
+                  "Il la terrorisait au téléphone et la suivait dans la rue."),
+    ("terrorism", "Le juge suspend un arrêté attentatoire aux libertés\n"
+                  "Le juge a estimé que l'arrêté du maire était attentatoire à la liberté d'aller et venir.\n"
+                  "La mesure interdisait les rassemblements dans le centre-ville."),
+    ("terrorism", "La colère des agriculteurs se radicalise\n"
+                  "Le mouvement se radicalise après l'échec des négociations, un choix kamikaze selon le ministre.\n"
+                  "Les syndicats agricoles promettent de bloquer les routes."),
+    ("migration", "Le suspect s'était réfugié chez un ami\n"
+                  "Recherché depuis trois jours, le suspect s'était réfugié chez un ami à Marseille.\n"
+                  "Ses complices se sont réfugiés dans un hangar, où les policiers les ont interpellés."),
+    ("diplomacy", "Le patient souffrait d'une pneumonie bilatérale\n"
+                  "Les médecins ont constaté une atteinte bilatérale des poumons.\n"
+                  "Il a été placé sous oxygène."),
+    ("diplomacy", "Grève : les pourparlers reprennent à la SNCF\n"
+                  "Les pourparlers entre la direction et les syndicats ont repris lundi.\n"
+                  "Les cheminots réclament une hausse des salaires."),
+])
+def test_seed_everyday_french_words_sharing_a_desk_topics_stem_do_not_make_it(fr, specs, slug, text):
+    assert score_of(scores(fr, specs, text, "fr"), slug) < THRESHOLD
+
+
+def test_seed_desk_topics_keep_their_nouns_after_the_stems_were_narrowed(fr, specs):
+    plot = ("Un projet d'attentat déjoué\n"
+            "Deux hommes radicalisés préparaient des attentats, selon le parquet.\n"
+            "Le terroriste présumé avait prêté allégeance à un groupe jihadiste.")
+    assert score_of(scores(fr, specs, plot, "fr"), "terrorism") >= THRESHOLD
+    refugees = ("Des réfugiés attendent à la frontière\n"
+                "Quelque deux mille réfugiés ont passé la nuit dehors.\n"
+                "Les demandeurs d'asile seront enregistrés lundi.")
+    assert score_of(scores(fr, specs, refugees, "fr"), "migration") >= THRESHOLD
+    talks = ("Rencontre bilatérale entre les deux ministres\n"
+             "Les ministres des Affaires étrangères ont tenu un entretien bilatéral à Genève.\n"
+             "Des pourparlers de paix doivent reprendre le mois prochain.")
+    assert score_of(scores(fr, specs, talks, "fr"), "diplomacy") >= THRESHOLD
+
+
+@pytest.mark.parametrize("slug, text", [
+    ("security-cooperation", "Le crime organisé derrière les règlements de comptes\n"
+                             "Les enquêteurs attribuent les homicides de l'année au crime organisé.\n"
+                             "Les réseaux criminels se disputent les points de deal.\n"
+                             "La criminalité organisée recrute des adolescents, selon le procureur."),
+    ("diplomacy", "La Chancellerie annonce la création de postes de magistrats\n"
+                  "La Chancellerie a annoncé mardi la création de mille postes de magistrats.\n"
+                  "Le garde des Sceaux veut réduire les délais de jugement."),
+    ("diplomacy", "L'entraîneur reste diplomate après la défaite\n"
+                  "Interrogé sur l'arbitrage, l'entraîneur est resté diplomate, une réponse très diplomatique.\n"
+                  "Son équipe a perdu deux buts à un à domicile."),
+    ("diplomacy", "Le juge dénonce une ingérence du gouvernement dans l'enquête\n"
+                  "Les magistrats dénoncent une ingérence de l'exécutif dans une enquête judiciaire.\n"
+                  "Le ministre de la Justice dément toute pression."),
+])
+def test_seed_crime_news_justice_and_tact_are_not_security_cooperation_or_diplomacy(fr, specs, slug, text):
+    assert score_of(scores(fr, specs, text, "fr"), slug) < THRESHOLD
+
+
+def test_seed_foreign_interference_stays_diplomacy(fr, specs):
+    text = ("Paris dénonce une ingérence étrangère\n"
+            "Le ministère des Affaires étrangères accuse une puissance voisine d'ingérence étrangère.\n"
+            "L'ambassadeur a été convoqué au Quai d'Orsay.")
+    assert score_of(scores(fr, specs, text, "fr"), "diplomacy") >= THRESHOLD
+
+
+def test_seed_a_un_report_or_disaster_aid_is_not_diplomacy(fr, specs):
+    report = ("Climat : l'ONU alerte sur la hausse des températures\n"
+              "Selon un rapport de l'ONU publié lundi, la température moyenne pourrait dépasser 1,5 degré.\n"
+              "Le Programme des Nations unies pour l'environnement appelle à réduire les émissions.")
+    assert score_of(scores(fr, specs, report, "fr"), "diplomacy") < THRESHOLD
+    quake = ("Séisme : l'aide internationale afflue\n"
+             "Des équipes de secours venues de vingt pays sont arrivées dans les zones sinistrées.\n"
+             "L'aide internationale se concentre sur les provinces du sud-est.")
+    assert score_of(scores(fr, specs, quake, "fr"), "diplomacy") < THRESHOLD
+    council = ("Le Conseil de sécurité adopte une résolution sur le cessez-le-feu\n"
+               "Le secrétaire général de l'ONU a salué le vote des quinze membres.\n"
+               "La résolution de l'ONU appelle les parties à reprendre les négociations.")
+    assert score_of(scores(fr, specs, council, "fr"), "diplomacy") >= THRESHOLD
+
