@@ -21,7 +21,7 @@ from .roles import find_roles
 from .topics import LearnedTopics, compile_specs, tag_topics
 from .types import TITLES_IN_PERSONS, Annotation, Knowledge, MentionSpan, TopicSpec
 
-PIPELINE_VERSION = "12"  # bump when output changes
+PIPELINE_VERSION = "13"  # bump when output changes
 
 logger = logging.getLogger(__name__)
 
