@@ -262,6 +262,15 @@ def test_a_story_an_editor_renamed_keeps_its_single_article_when_its_event_grows
 
 
 @pytest.mark.django_db
+def test_reclustering_gives_second_chance_as_assignment_does():
+    articles = [annotated(*texts) for texts in (CRANE, STRIKE, BOTH)]
+    for article in articles:
+        story_assign(article_id=article.id)
+    assert stories_recluster() == 3
+    assert Story.objects.count() == 1 and Story.objects.get().article_count == 3
+
+
+@pytest.mark.django_db
 def test_an_article_a_later_report_does_not_reach_keeps_its_own_story():
     crane, launch, both = annotated(*CRANE), annotated(*LAUNCH), annotated(*BOTH)
     for article in (crane, launch, both):
