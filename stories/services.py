@@ -7,6 +7,8 @@ Guarantees:
 - Candidates come from the ``StoryKey`` index (stories in the window that share
   one of the article's rarest keys), never from a scan of every story: the cost
   per article does not grow with the archive.
+- An article that started its own story joins the story of its event once a later report links
+  them (second chance), unless an editor placed it, renamed its story or someone watches it.
 - Assignments are serialised (a PostgreSQL advisory lock; SQLite serialises
   writers anyway): two articles about one event arriving together cannot each
   start their own story.
@@ -258,11 +260,18 @@ def _second_chance(story: Story, candidates: list[Story], members: dict[int, dic
     just joined ``story`` are weighed again against it, grown; one that now reaches the threshold joins it.
     An article that started its own story because its event's story had not yet gathered the words they
     share (two reports telling two sides of one event) joins it once a third has linked them. Only the
-    machine's placements move (an article an editor placed, a story an editor renamed stay), only among
+    machine's placements move (an article an editor placed, a story an editor renamed or someone watches
+    stay), only among
     the stories already loaded (at most ``MAX_CANDIDATES``): the cost stays bounded. Returns the story's
     member vectors."""
+    from watches.models import Watch
+
     lonely = [c for c in candidates if c.id != story.id and c.article_count == 1 and not c.title_by_editor]
+    # A story someone watches stays too: the watch would go with it.
+    watched = set(Watch.objects.filter(story_id__in=[c.id for c in lonely]).values_list("story_id", flat=True))
     for candidate in sorted(lonely, key=lambda c: c.id):
+        if candidate.id in watched:
+            continue
         # A single article's centroid is its vector (rounded): the stores are read only for those that reach.
         if features.cosine(candidate.centroid, story.centroid) < settings.STORY_THRESHOLD - 1e-4:
             continue

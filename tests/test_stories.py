@@ -262,6 +262,21 @@ def test_a_story_an_editor_renamed_keeps_its_single_article_when_its_event_grows
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("watched", [0, 1])
+def test_a_story_someone_watches_keeps_its_single_article_when_its_event_grows(viewer, watched):
+    from watches.models import Watch
+    from watches.services import watch_create
+
+    crane, strike, both = annotated(*CRANE), annotated(*STRIKE), annotated(*BOTH)
+    story_assign(article_id=crane.id)
+    story_assign(article_id=strike.id)
+    kept = (crane, strike)[watched]
+    watch = watch_create(user=viewer, kind="story", target_id=story_of(kept).id)
+    story_assign(article_id=both.id)
+    assert Watch.objects.filter(id=watch.id, story=story_of(kept)).exists()
+
+
+@pytest.mark.django_db
 def test_reclustering_gives_second_chance_as_assignment_does():
     articles = [annotated(*texts) for texts in (CRANE, STRIKE, BOTH)]
     for article in articles:
