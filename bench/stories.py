@@ -190,6 +190,8 @@ def main() -> int:
                         help="arrival orders each file is assigned in (the figures are their mean): how much "
                              "the grouping depends on the order articles come in")
     parser.add_argument("--profile", action="store_true", help="profile one assignment pass of the tuning file")
+    parser.add_argument("--tune-only", action="store_true",
+                        help="score the tuning file only: the unseen file is not run (it stays unseen)")
     args = parser.parse_args()
     if not all(path.exists() for path in FILES.values()):
         print(f"SKIP bench/stories.py: the story sets are not in {CORPUS}")
@@ -230,16 +232,25 @@ def main() -> int:
                 random.Random(seed).shuffle(ids)
             predicted, seconds = assign_all(ids, threshold)
             runs.append((*bcubed(predicted, [gold[lang][i] for i in ids]), seconds, len(set(predicted))))
-        return tuple(sum(run[i] for run in runs) / len(runs) for i in range(5)), [run[2] for run in runs]
+        return tuple(sum(run[i] for run in runs) / len(runs) for i in range(5)), runs
 
     results, spread = {}, {}
     for threshold in args.thresholds:
         results[tune, threshold], spread[tune, threshold] = scored(tune, threshold)
         print(f"  {FILES[tune].name} at {threshold:.3f}: F1 {results[tune, threshold][2]:.3f}"
-              + (f" (orders: {', '.join(f'{f:.3f}' for f in spread[tune, threshold])})" if args.orders > 1 else ""))
+              + (f" (orders: {', '.join(f'{run[2]:.3f}' for run in spread[tune, threshold])})"
+                 if args.orders > 1 else ""))
     chosen = max(args.thresholds, key=lambda t: (results[tune, t][2], -t))
-    results[unseen, chosen], spread[unseen, chosen] = scored(unseen, chosen)
     print(f"threshold chosen on {FILES[tune].name}: {chosen}")
+    if args.tune_only:
+        precision, recall, f1, seconds, n = results[tune, chosen]
+        print(f"{FILES[tune].name}: P {precision:.3f} R {recall:.3f} F1 {f1:.3f}, {n:.0f} stories "
+              f"for {len(set(gold[tune].values()))}, {seconds * 1000:.1f} ms per article")
+        if args.orders > 1:
+            print("per arrival order (P / R / F1, stories): "
+                  + "; ".join(f"{p:.3f} / {r:.3f} / {f:.3f}, {n}" for p, r, f, _, n in spread[tune, chosen]))
+        return 0
+    results[unseen, chosen], spread[unseen, chosen] = scored(unseen, chosen)
     print(f"{'file':28s} {'role':7s} {'P':>6s} {'R':>6s} {'F1':>6s} {'ref F1':>7s} {'ref*':>6s} {'ratio':>6s} "
           f"{'stories':>7s} {'gold':>5s} {'ms/art':>7s}")
     for lang, role in ((tune, "tuned"), (unseen, "unseen")):
@@ -250,7 +261,8 @@ def main() -> int:
               f"{seconds * 1000:7.1f}")
     if args.orders > 1:
         for lang in (tune, unseen):
-            print(f"{FILES[lang].name}: F1 per arrival order {', '.join(f'{f:.3f}' for f in spread[lang, chosen])}")
+            print(f"{FILES[lang].name}: per arrival order (P / R / F1, stories) "
+                  + "; ".join(f"{p:.3f} / {r:.3f} / {f:.3f}, {n}" for p, r, f, _, n in spread[lang, chosen]))
     print("ref = corpus README figure; ref* = TF-IDF average link measured here at its own best threshold "
           "(--reference); with --orders N, every figure is the mean over N arrival orders")
     return 0

@@ -7,6 +7,8 @@ Guarantees:
 - Candidates come from the ``StoryKey`` index (stories in the window that share
   one of the article's rarest keys), never from a scan of every story: the cost
   per article does not grow with the archive.
+- An article that started its own story joins the story of its event once a later report links
+  them (second chance), unless an editor placed it, renamed its story or someone watches it.
 - Assignments are serialised (a PostgreSQL advisory lock; SQLite serialises
   writers anyway): two articles about one event arriving together cannot each
   start their own story.
@@ -124,7 +126,7 @@ def _candidates(article: Article, vector: dict[str, float], avoid: frozenset[int
         .exclude(story_id__in=avoid).values_list("story_id", flat=True)
     )
     best = [story_id for story_id, _ in sorted(shared.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_CANDIDATES]]
-    return list(Story.objects.filter(id__in=best).only("id", "centroid"))
+    return list(Story.objects.filter(id__in=best).only("id", "centroid", "article_count", "title_by_editor"))
 
 
 def _best(candidates: list[Story], vector: dict[str, float]) -> tuple[Story | None, float]:
@@ -235,7 +237,8 @@ def story_assign(*, article_id: int, avoid: frozenset[int] = frozenset()) -> Sto
         if article.story_origin == StoryOrigin.EDITOR and old_story is not None:
             story, score = old_story, None  # an editor placed it: the machine only updates what it weighs
         else:
-            story, score = _best(_candidates(article, found.vector, avoid), found.vector)
+            candidates = _candidates(article, found.vector, avoid)
+            story, score = _best(candidates, found.vector)
             if story is None:
                 empty = old_story is not None and not old_story.articles.exists()
                 story = old_story if empty else Story.objects.create(created_at=article.created_at)
@@ -244,10 +247,47 @@ def story_assign(*, article_id: int, avoid: frozenset[int] = frozenset()) -> Sto
             article_id=article.id, defaults={"vector": found.vector, "signature": found.signature, "score": score})
         origin = StoryOrigin.EDITOR if article.story_origin == StoryOrigin.EDITOR else StoryOrigin.MACHINE
         members = _place(article, story, found.vector, origin=origin)
+        if origin == StoryOrigin.MACHINE and score is not None:
+            members = _second_chance(story, candidates, members)
         _story_refresh(story, members)
         if old_story is not None and old_story.id != story.id:
             _story_refresh(old_story)
         return story
+
+
+def _second_chance(story: Story, candidates: list[Story], members: dict[int, dict[str, float]]):
+    """Second chance: the stories of a single article among the candidates the index gave for the article that
+    just joined ``story`` are weighed again against it, grown; one that now reaches the threshold joins it.
+    An article that started its own story because its event's story had not yet gathered the words they
+    share (two reports telling two sides of one event) joins it once a third has linked them. Only the
+    machine's placements move (an article an editor placed, a story an editor renamed or someone watches
+    stay), only among
+    the stories already loaded (at most ``MAX_CANDIDATES``): the cost stays bounded. Returns the story's
+    member vectors."""
+    from watches.models import Watch
+
+    lonely = [c for c in candidates if c.id != story.id and c.article_count == 1 and not c.title_by_editor]
+    # A story someone watches stays too: the watch would go with it.
+    watched = set(Watch.objects.filter(story_id__in=[c.id for c in lonely]).values_list("story_id", flat=True))
+    for candidate in sorted(lonely, key=lambda c: c.id):
+        if candidate.id in watched:
+            continue
+        # A single article's centroid is its vector (rounded): the stores are read only for those that reach.
+        if features.cosine(candidate.centroid, story.centroid) < settings.STORY_THRESHOLD - 1e-4:
+            continue
+        articles = list(Article.objects.filter(story_id=candidate.id)[:2])
+        if len(articles) != 1 or articles[0].story_origin != StoryOrigin.MACHINE:
+            continue
+        article = articles[0]
+        stored = ArticleVector.objects.filter(article_id=article.id).first()
+        score = features.cosine(stored.vector, story.centroid) if stored else 0.0
+        if score < settings.STORY_THRESHOLD:
+            continue
+        ArticleVector.objects.filter(article_id=article.id).update(score=score)
+        Article.objects.filter(id=article.id).update(story=None, near_copy_of=None)
+        members = _place(article, story, stored.vector, origin=StoryOrigin.MACHINE)
+        candidate.delete()
+    return members
 
 
 def article_story_move(*, article_id: int, story_id: int | None, user) -> Story:

@@ -5,6 +5,7 @@ import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.conf import settings
 
 from articles.models import Actor, Article, Decision, Kind, Mention, StoryOrigin
 from articles.services.accounts import api_token_create
@@ -202,6 +203,95 @@ def test_an_editor_places_an_article_not_weighed_yet_without_loading_a_model(edi
 
     assert story_of(two) == story == story_of(one)
     assert Article.objects.get(id=two.id).story_vector.vector  # weighed, from its plain words
+
+
+# One accident told three ways: the first two share next to nothing (the crane, then the strike it
+# caused), the third tells both.
+CRANE = ("Harbour crane collapses at Tolvik", "A crane collapsed on the quay on Monday, crushing two "
+         "containers and a forklift.")
+STRIKE = ("Dockers walk out at Tolvik", "Dockers stopped work on Tuesday, demanding inspections of all "
+          "lifting gear before loading resumes.")
+BOTH = ("Tolvik crane collapse: dockers walk out", "After the crane collapsed on the quay, crushing containers "
+        "and a forklift, dockers stopped work demanding inspections of the lifting gear.")
+
+
+@pytest.mark.django_db
+def test_an_article_that_started_its_own_story_joins_its_event_once_a_later_report_links_them():
+    crane, strike, both = annotated(*CRANE), annotated(*STRIKE), annotated(*BOTH)
+    story_assign(article_id=crane.id)
+    story_assign(article_id=strike.id)
+    assert story_of(strike) != story_of(crane)  # too little in common on their own
+    started = {story_of(crane).id, story_of(strike).id}
+
+    story_assign(article_id=both.id)
+    story = story_of(both)
+    assert story_of(crane) == story == story_of(strike)
+    assert (Story.objects.count(), story.article_count) == (1, 3)
+    assert story.id in started  # the story the later report joined; the other is gone
+    # The article that started the surviving story has no score; the one taken in has its similarity.
+    scores = sorted((Article.objects.get(id=a.id).story_vector.score for a in (crane, strike)),
+                    key=lambda score: score is not None)
+    assert scores[0] is None and scores[1] >= settings.STORY_THRESHOLD
+    assert {a.story_origin for a in Article.objects.all()} == {StoryOrigin.MACHINE}
+
+
+# Whichever of the two the later report joins, the other is the one that would be taken in.
+@pytest.mark.django_db
+@pytest.mark.parametrize("placed", [0, 1])
+def test_an_article_an_editor_put_in_its_own_story_stays_there_when_its_event_grows(editor, placed):
+    crane, strike, both = annotated(*CRANE), annotated(*STRIKE), annotated(*BOTH)
+    story_assign(article_id=crane.id)
+    story_assign(article_id=strike.id)
+    kept = (crane, strike)[placed]
+    own = article_story_move(article_id=kept.id, story_id=None, user=editor)
+    story_assign(article_id=both.id)
+    assert story_of(kept) == own and Article.objects.get(id=kept.id).story_origin == StoryOrigin.EDITOR
+    assert Article.objects.filter(story=own).count() in (1, 3)  # alone, or the others joined it
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("renamed", [0, 1])
+def test_a_story_an_editor_renamed_keeps_its_single_article_when_its_event_grows(editor, renamed):
+    crane, strike, both = annotated(*CRANE), annotated(*STRIKE), annotated(*BOTH)
+    story_assign(article_id=crane.id)
+    story_assign(article_id=strike.id)
+    kept = (crane, strike)[renamed]
+    named = story_rename(story_id=story_of(kept).id, title="The accident", user=editor)
+    story_assign(article_id=both.id)
+    assert story_of(kept) == named and Story.objects.get(id=named.id).title == "The accident"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("watched", [0, 1])
+def test_a_story_someone_watches_keeps_its_single_article_when_its_event_grows(viewer, watched):
+    from watches.models import Watch
+    from watches.services import watch_create
+
+    crane, strike, both = annotated(*CRANE), annotated(*STRIKE), annotated(*BOTH)
+    story_assign(article_id=crane.id)
+    story_assign(article_id=strike.id)
+    kept = (crane, strike)[watched]
+    watch = watch_create(user=viewer, kind="story", target_id=story_of(kept).id)
+    story_assign(article_id=both.id)
+    assert Watch.objects.filter(id=watch.id, story=story_of(kept)).exists()
+
+
+@pytest.mark.django_db
+def test_reclustering_gives_second_chance_as_assignment_does():
+    articles = [annotated(*texts) for texts in (CRANE, STRIKE, BOTH)]
+    for article in articles:
+        story_assign(article_id=article.id)
+    assert stories_recluster() == 3
+    assert Story.objects.count() == 1 and Story.objects.get().article_count == 3
+
+
+@pytest.mark.django_db
+def test_an_article_a_later_report_does_not_reach_keeps_its_own_story():
+    crane, launch, both = annotated(*CRANE), annotated(*LAUNCH), annotated(*BOTH)
+    for article in (crane, launch, both):
+        story_assign(article_id=article.id)
+    assert story_of(both) == story_of(crane) != story_of(launch)
+    assert Story.objects.count() == 2
 
 
 @pytest.mark.django_db
