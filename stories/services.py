@@ -261,9 +261,8 @@ def _second_chance(story: Story, candidates: list[Story], members: dict[int, dic
     An article that started its own story because its event's story had not yet gathered the words they
     share (two reports telling two sides of one event) joins it once a third has linked them. Only the
     machine's placements move (an article an editor placed, a story an editor renamed or someone watches
-    stay), only among
-    the stories already loaded (at most ``MAX_CANDIDATES``): the cost stays bounded. Returns the story's
-    member vectors."""
+    stay), only among the stories already loaded (at most ``MAX_CANDIDATES``): the cost stays bounded.
+    Returns the story's member vectors."""
     from watches.models import Watch
 
     lonely = [c for c in candidates if c.id != story.id and c.article_count == 1 and not c.title_by_editor]
