@@ -6,7 +6,12 @@ import importlib
 import pytest
 
 from articles.models import Topic
-from articles.services.taxonomy import cue_revisions_reversed, topic_cues_revise, topic_thresholds_revise
+from articles.services.taxonomy import (
+    cue_revisions_reversed,
+    threshold_revisions_reversed,
+    topic_cues_revise,
+    topic_thresholds_revise,
+)
 from articles.topics_seed import TOPICS
 
 REVISION = importlib.import_module("articles.migrations.0020_topic_cues_everyday_words")
@@ -174,16 +179,11 @@ def test_migrated_database_holds_the_seed_thresholds():
     assert any(Topic.objects.get(slug=slug).thresholds for slug in THRESHOLDS.REVISIONS)
 
 
-def _thresholds_backwards(revisions):
-    return {slug: {language: (new, old) for language, (old, new) in languages.items()}
-            for slug, languages in revisions.items()}
-
-
 def test_threshold_revision_brings_an_older_installation_to_the_seed_and_keeps_a_chief_editors():
     # Back to before the later recalibration, which revises a threshold this one sets.
-    assert topic_thresholds_revise(revisions=_thresholds_backwards(RECALIBRATED.REVISIONS)) == len(
+    assert topic_thresholds_revise(revisions=threshold_revisions_reversed(RECALIBRATED.REVISIONS)) == len(
         RECALIBRATED.REVISIONS)
-    backwards = _thresholds_backwards(THRESHOLDS.REVISIONS)
+    backwards = threshold_revisions_reversed(THRESHOLDS.REVISIONS)
     assert topic_thresholds_revise(revisions=backwards) == len(THRESHOLDS.REVISIONS)
     assert all(not Topic.objects.get(slug=slug).thresholds for slug in THRESHOLDS.REVISIONS)
     edited = next(iter(THRESHOLDS.REVISIONS))
@@ -202,7 +202,7 @@ def test_threshold_revision_brings_an_older_installation_to_the_seed_and_keeps_a
 
 
 def test_french_recalibration_brings_an_older_installation_to_the_seed():
-    assert topic_thresholds_revise(revisions=_thresholds_backwards(RECALIBRATED.REVISIONS)) == len(
+    assert topic_thresholds_revise(revisions=threshold_revisions_reversed(RECALIBRATED.REVISIONS)) == len(
         RECALIBRATED.REVISIONS)
     assert Topic.objects.get(slug="western-sahara").thresholds == {}
     assert Topic.objects.get(slug="olympic-games").thresholds == {"fr": 0.5}

@@ -9,6 +9,7 @@ topic_thresholds_revise: a threshold a chief editor set stays as set.
 from django.db import migrations, models
 
 import articles.models
+from articles.services.taxonomy import topic_thresholds_migration
 
 REVISIONS = {
     "olympic-games": {"fr": (None, 0.5)},
@@ -17,20 +18,6 @@ REVISIONS = {
     "sport": {"en": (None, 0.51)},
     "science-and-technology": {"en": (None, 0.69)},
 }
-
-
-def revise(apps, schema_editor):
-    from articles.services.taxonomy import topic_thresholds_revise
-
-    topic_thresholds_revise(apps, revisions=REVISIONS)
-
-
-def restore(apps, schema_editor):
-    from articles.services.taxonomy import topic_thresholds_revise
-
-    backwards = {slug: {language: (new, old) for language, (old, new) in languages.items()}
-                 for slug, languages in REVISIONS.items()}
-    topic_thresholds_revise(apps, revisions=backwards)
 
 
 class Migration(migrations.Migration):
@@ -46,5 +33,5 @@ class Migration(migrations.Migration):
                           "for a language not listed. Applies to articles annotated from now on.",
                 validators=[articles.models.validate_topic_thresholds]),
         ),
-        migrations.RunPython(revise, restore),
+        topic_thresholds_migration(REVISIONS),
     ]

@@ -8,27 +8,15 @@ topic_thresholds_revise: a threshold a chief editor set stays as set.
 
 from django.db import migrations
 
+from articles.services.taxonomy import topic_thresholds_migration
+
 REVISIONS = {
     "western-sahara": {"fr": (None, 0.47)},
     "olympic-games": {"fr": (0.5, 0.6)},
 }
 
 
-def revise(apps, schema_editor):
-    from articles.services.taxonomy import topic_thresholds_revise
-
-    topic_thresholds_revise(apps, revisions=REVISIONS)
-
-
-def restore(apps, schema_editor):
-    from articles.services.taxonomy import topic_thresholds_revise
-
-    backwards = {slug: {language: (new, old) for language, (old, new) in languages.items()}
-                 for slug, languages in REVISIONS.items()}
-    topic_thresholds_revise(apps, revisions=backwards)
-
-
 class Migration(migrations.Migration):
     dependencies = [("articles", "0027_topic_cues_visits_visas_games_names")]
 
-    operations = [migrations.RunPython(revise, restore)]
+    operations = [topic_thresholds_migration(REVISIONS)]

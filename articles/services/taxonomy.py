@@ -103,6 +103,27 @@ def topic_thresholds_revise(apps=global_apps, *,
     return changed
 
 
+def topic_thresholds_migration(revisions: dict[str, dict[str, tuple[float | None, float | None]]]
+                               ) -> migrations.RunPython:
+    """A data migration's operation: ``revisions`` (frozen in the migration) applied with topic_thresholds_revise,
+    and undone when the migration is reversed."""
+    backwards = threshold_revisions_reversed(revisions)
+
+    def revise(apps, schema_editor):
+        topic_thresholds_revise(apps, revisions=revisions)
+
+    def restore(apps, schema_editor):
+        topic_thresholds_revise(apps, revisions=backwards)
+
+    return migrations.RunPython(revise, restore)
+
+
+def threshold_revisions_reversed(revisions: dict[str, dict[str, tuple[float | None, float | None]]]) -> dict:
+    """A threshold revision undone: each pair the other way round."""
+    return {slug: {language: (new, old) for language, (old, new) in languages.items()}
+            for slug, languages in revisions.items()}
+
+
 def cue_revisions_reversed(revisions: dict[str, dict[str, list[tuple[str | None, str | None]]]]) -> dict:
     """A revision undone: each pair the other way round, the last first."""
     return {
