@@ -4,6 +4,7 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 from django.conf import settings
 from django.core.paginator import Paginator
@@ -737,7 +738,7 @@ class TitleConvention:
     kept: list[tuple[str, int]]
     cut: list[tuple[str, int]]
     off: ConventionOff | None
-    name: str = ConventionOff.Name.TITLES_IN_PERSONS
+    name: ClassVar[str] = ConventionOff.Name.TITLES_IN_PERSONS
 
     @property
     def learned(self) -> bool:

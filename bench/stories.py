@@ -50,6 +50,11 @@ def bcubed(predicted: list, gold: list) -> tuple[float, float, float]:
     return precision, recall, 2 * precision * recall / (precision + recall)
 
 
+def per_order(runs: list[tuple]) -> str:
+    """Each arrival order's precision, recall, F1 and number of stories."""
+    return "; ".join(f"{p:.3f} / {r:.3f} / {f:.3f}, {n}" for p, r, f, _, n in runs)
+
+
 def tfidf_reference(rows: list[dict]) -> tuple[float, float]:
     """Best B-cubed F1 of TF-IDF + average-link clustering over thresholds, and that threshold."""
     from sklearn.cluster import AgglomerativeClustering
@@ -247,8 +252,7 @@ def main() -> int:
         print(f"{FILES[tune].name}: P {precision:.3f} R {recall:.3f} F1 {f1:.3f}, {n:.0f} stories "
               f"for {len(set(gold[tune].values()))}, {seconds * 1000:.1f} ms per article")
         if args.orders > 1:
-            print("per arrival order (P / R / F1, stories): "
-                  + "; ".join(f"{p:.3f} / {r:.3f} / {f:.3f}, {n}" for p, r, f, _, n in spread[tune, chosen]))
+            print(f"per arrival order (P / R / F1, stories): {per_order(spread[tune, chosen])}")
         return 0
     results[unseen, chosen], spread[unseen, chosen] = scored(unseen, chosen)
     print(f"{'file':28s} {'role':7s} {'P':>6s} {'R':>6s} {'F1':>6s} {'ref F1':>7s} {'ref*':>6s} {'ratio':>6s} "
@@ -261,8 +265,7 @@ def main() -> int:
               f"{seconds * 1000:7.1f}")
     if args.orders > 1:
         for lang in (tune, unseen):
-            print(f"{FILES[lang].name}: per arrival order (P / R / F1, stories) "
-                  + "; ".join(f"{p:.3f} / {r:.3f} / {f:.3f}, {n}" for p, r, f, _, n in spread[lang, chosen]))
+            print(f"{FILES[lang].name}: per arrival order (P / R / F1, stories) {per_order(spread[lang, chosen])}")
     print("ref = corpus README figure; ref* = TF-IDF average link measured here at its own best threshold "
           "(--reference); with --orders N, every figure is the mean over N arrival orders")
     return 0

@@ -283,7 +283,6 @@ def _second_chance(story: Story, candidates: list[Story], members: dict[int, dic
         if score < settings.STORY_THRESHOLD:
             continue
         ArticleVector.objects.filter(article_id=article.id).update(score=score)
-        Article.objects.filter(id=article.id).update(story=None, near_copy_of=None)
         members = _place(article, story, stored.vector, origin=StoryOrigin.MACHINE)
         candidate.delete()
     return members

@@ -53,6 +53,8 @@ class Lexicon:
     listener_prepositions: frozenset[str]  # "a indiqué à l'AFP", "said to the BBC": X is spoken to
     infinitive_markers: frozenset[str]  # "appelé X à agir", "accusé X de mentir", "urged X to act"
     passive_markers: frozenset[str]  # "a été accusé", "has been charged": the subject undergoes, says nothing
+    passive_be: frozenset[str]  # "X was sentenced": a form of "be" before a participle makes it passive
+    own_part: frozenset[tuple[str, str]]  # "pour sa part", "de son côté": first and last word, said of the subject
     conjunctions: frozenset[str]  # "et", "mais", "and", "but"
     # Skipped when two names or phrases are compared ("Banque de France", "BdF"); words written with an
     # apostrophe are cut there ("l", "d").

@@ -67,9 +67,8 @@ def _between_quote_and_name(ctx: _Context, i: int) -> bool:
 def _for_ones_part(ctx: _Context, k: int) -> bool:
     """ "pour sa part", "de son côté" at token k: said of the subject after them, not a medium or a listener."""
     return (
-        ctx.lexicon is LEXICONS["fr"]
-        and k + 2 < len(ctx.lower)
-        and (ctx.lower[k], ctx.lower[k + 2]) in (("pour", "part"), ("de", "côté"))
+        k + 2 < len(ctx.lower)
+        and (ctx.lower[k], ctx.lower[k + 2]) in ctx.lexicon.own_part
         and ctx.lower[k + 1] in ctx.lexicon.determiners
     )
 

@@ -35,7 +35,6 @@ from .context import (
 )
 from .pronouns import _fits, _nearest_antecedent
 
-_PASSIVE_BE = frozenset({"été", "was", "were", "is", "are", "been"})  # "X a été condamné", "X was sentenced"
 # Equivalent ways to name a portfolio or a function, folded: compared as one word each.
 _CONCEPTS = (
     (re.compile(r"\baffaires etrangeres\b|\bdiplomatie\b|\bforeign(?: affairs)?\b"), " foreignaffairs "),
@@ -327,7 +326,8 @@ def _undergoes(ctx: _Context, person: int, head: int) -> bool:
     while k < len(ctx.lower) and ctx.owner[k] is not None and ctx.owner[k].group == person:
         k += 1
     for j in range(k, min(k + 4, len(ctx.lower) - 1)):
-        if ctx.lower[j] in _PASSIVE_BE and "VerbForm=Part" in ctx.morph(j + 1) and ctx.lower[j + 1] not in _BECOMING:
+        participle = "VerbForm=Part" in ctx.morph(j + 1) and ctx.lower[j + 1] not in _BECOMING
+        if ctx.lower[j] in ctx.lexicon.passive_be and participle:
             return True
         if ctx.pos[j] not in ("AUX", "ADV"):
             return False
